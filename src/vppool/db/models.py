@@ -1,0 +1,852 @@
+"""SQLModel tables: the domain of DESIGN.md in storage, with integrity in the database itself.
+
+Families follow the SQLModel template: ``XBase`` holds the shared fields and their limits,
+``X(XBase, table=True)`` is the table, ``XCreate``/``XUpdate``/``XPublic`` are the shapes
+services accept and return. Periods are half-open ``[start, end)``; times are aware UTC.
+No table holds anything about a reporter (melder) or a case: vppool never stores them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from pydantic import field_validator, model_validator
+from sqlmodel import JSON, Field, SQLModel
+
+from vppool.db.types import UTCDateTime, enum_type, utc_now
+from vppool.vocab import (
+    LANGUAGES,
+    NL_LATITUDE_RANGE,
+    NL_LONGITUDE_RANGE,
+    SECTORS,
+    AbsenceKind,
+    AssignmentStatus,
+    CalendarSourceKind,
+    ConflictReason,
+    EducationCategory,
+    FeedKind,
+    Gender,
+    MatchingRunStatus,
+    NeedKind,
+    NeedStatus,
+    PreferenceParty,
+    Role,
+    Scope,
+    SessionStatus,
+    Urgency,
+    unknown_languages,
+    unknown_sectors,
+)
+
+__all__ = [
+    "Absence",
+    "AbsenceBase",
+    "ApiToken",
+    "Assignment",
+    "AssignmentBase",
+    "AuditEntry",
+    "BusyInterval",
+    "CalendarSource",
+    "CalendarSourceBase",
+    "Certification",
+    "CertificationBase",
+    "ConflictOfInterest",
+    "ConflictOfInterestBase",
+    "DateOverride",
+    "DateOverrideBase",
+    "EducationRecord",
+    "EducationRecordBase",
+    "FeedToken",
+    "FieldValueError",
+    "IntervisionAttendance",
+    "IntervisionGroup",
+    "IntervisionMember",
+    "IntervisionSession",
+    "MatchingRun",
+    "Need",
+    "NeedBase",
+    "Organisation",
+    "OrganisationBase",
+    "Preference",
+    "PreferenceBase",
+    "Site",
+    "SiteBase",
+    "TrustPerson",
+    "TrustPersonBase",
+    "User",
+    "WeeklyAvailability",
+    "WeeklyAvailabilityBase",
+]
+
+# Stable constraint names on every backend, so Alembic migrations can refer to them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _created_at() -> Any:
+    return Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+
+
+_OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
+
+
+def _fk(target: str, *, nullable: bool = False, ondelete: _OnDelete = "CASCADE") -> Any:
+    if nullable:
+        return Field(default=None, foreign_key=target, ondelete=ondelete, index=True)
+    return Field(foreign_key=target, ondelete=ondelete, index=True)
+
+
+def _strings() -> Any:
+    return Field(default_factory=list, sa_type=JSON, nullable=False)
+
+
+class FieldValueError(ValueError):
+    """A model-level check that still knows which field to blame."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _check_period(
+    start: date | datetime | None,
+    end: date | datetime | None,
+    names: tuple[str, str] = ("starts_on", "ends_on"),
+) -> None:
+    if start is not None and end is not None and end <= start:
+        msg = (
+            f"{names[1]} ({end.isoformat()}) must be after {names[0]} ({start.isoformat()}); "
+            "periods are half-open [start, end)"
+        )
+        raise FieldValueError(names[1], msg)
+
+
+def _known_languages(codes: list[str]) -> list[str]:
+    unknown = unknown_languages(codes)
+    if unknown:
+        msg = f"unknown language code(s) {', '.join(map(repr, unknown))}; use ISO 639 codes " + (
+            "such as " + ", ".join(sorted(LANGUAGES)[:8]) + ", ..."
+        )
+        raise ValueError(msg)
+    return list(dict.fromkeys(codes))
+
+
+def _known_scopes(scopes: list[str]) -> list[str]:
+    known = {s.value for s in Scope}
+    unknown = [s for s in scopes if s not in known]
+    if unknown:
+        msg = f"unknown scope(s) {', '.join(map(repr, unknown))}; use {' or '.join(sorted(known))}"
+        raise ValueError(msg)
+    return list(dict.fromkeys(scopes))
+
+
+def _known_sectors(sectors: list[str]) -> list[str]:
+    unknown = unknown_sectors(sectors)
+    if unknown:
+        msg = f"unknown sector(s) {', '.join(map(repr, unknown))}; use one of {', '.join(SECTORS)}"
+        raise ValueError(msg)
+    return list(dict.fromkeys(sectors))
+
+
+def _in_netherlands(value: float, axis: str) -> float:
+    low, high = NL_LATITUDE_RANGE if axis == "latitude" else NL_LONGITUDE_RANGE
+    if not low <= value <= high:
+        msg = f"{axis} {value} is outside the Netherlands (expected {low} to {high})"
+        raise ValueError(msg)
+    return value
+
+
+def _valid_email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or " " in value:
+        msg = f"{value!r} is not an e-mail address like name@example.nl"
+        raise ValueError(msg)
+    return value.lower()
+
+
+def _valid_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        msg = f"unknown IANA time zone {value!r}; use a name such as 'Europe/Amsterdam'"
+        raise ValueError(msg) from exc
+    return value
+
+
+# --------------------------------------------------------------------------- trust persons
+
+
+class TrustPersonBase(SQLModel):
+    """A trust person (vertrouwenspersoon) in the provider's pool."""
+
+    first_name: str = Field(min_length=1, max_length=80)
+    last_name: str = Field(min_length=1, max_length=120)
+    email: str = Field(min_length=3, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+    # Sensitive, self-declared and optional (AVG/GDPR): visible to planners only.
+    gender: Gender | None = Field(default=None, sa_type=enum_type(Gender, "gender"))
+    gender_visible_to_clients: bool = False
+    birth_year: int | None = Field(default=None, ge=1930, le=2010)
+    background_tags: list[str] = _strings()
+    languages: list[str] = _strings()
+    scopes: list[str] = _strings()
+    sectors: list[str] = _strings()
+    home_municipality: str = Field(min_length=1, max_length=120)
+    home_postcode: str | None = Field(default=None, max_length=10)
+    home_latitude: float = Field(ge=-90, le=90)
+    home_longitude: float = Field(ge=-180, le=180)
+    max_travel_km: float = Field(default=60, ge=0, le=400)
+    capacity_hours_per_month: float = Field(default=16, ge=0, le=200)
+    capacity_standing_clients: int = Field(default=6, ge=0, le=100)
+    timezone: str = Field(default="Europe/Amsterdam", max_length=64)
+    experience_since: date | None = None
+    active: bool = True
+
+    _languages = field_validator("languages")(_known_languages)
+    _scopes = field_validator("scopes")(_known_scopes)
+    _sectors = field_validator("sectors")(_known_sectors)
+    _email = field_validator("email")(_valid_email)
+    _timezone = field_validator("timezone")(_valid_timezone)
+
+    @field_validator("home_latitude")
+    @classmethod
+    def _latitude(cls, value: float) -> float:
+        return _in_netherlands(value, "latitude")
+
+    @field_validator("home_longitude")
+    @classmethod
+    def _longitude(cls, value: float) -> float:
+        return _in_netherlands(value, "longitude")
+
+
+class TrustPerson(TrustPersonBase, table=True):
+    """Table of trust persons."""
+
+    __tablename__ = "trust_person"
+    __table_args__ = (
+        sa.UniqueConstraint("email"),
+        sa.CheckConstraint("max_travel_km >= 0", name="travel_nonnegative"),
+        sa.CheckConstraint("capacity_hours_per_month >= 0", name="hours_nonnegative"),
+        sa.CheckConstraint("capacity_standing_clients >= 0", name="clients_nonnegative"),
+        sa.CheckConstraint(
+            "home_latitude BETWEEN -90 AND 90 AND home_longitude BETWEEN -180 AND 180",
+            name="coordinates",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
+
+
+class CertificationBase(SQLModel):
+    """An LVV certificate: number, issue date and expiry date (exclusive of validity)."""
+
+    number: str = Field(min_length=1, max_length=40)
+    issued_on: date
+    expires_on: date
+
+    @model_validator(mode="after")
+    def _period(self) -> CertificationBase:
+        _check_period(self.issued_on, self.expires_on, ("issued_on", "expires_on"))
+        return self
+
+
+class Certification(CertificationBase, table=True):
+    """Table of certificates; a VP keeps the history of all their certificates."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("number"),
+        sa.CheckConstraint("expires_on > issued_on", name="period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trust_person_id: int = _fk("trust_person.id")
+    revision: int = Field(default=0, ge=0)
+    created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
+
+
+class EducationRecordBase(SQLModel):
+    """Hours of permanent education (bij- en nascholing, intervision, other activities)."""
+
+    category: EducationCategory = Field(sa_type=enum_type(EducationCategory, "education_category"))
+    title: str = Field(min_length=1, max_length=200)
+    hours: float = Field(gt=0, le=24 * 14)
+    completed_on: date
+    accredited: bool = False
+    evidence_ref: str | None = Field(default=None, max_length=300)
+
+
+class EducationRecord(EducationRecordBase, table=True):
+    """Table of education records."""
+
+    __tablename__ = "education_record"
+    __table_args__ = (sa.CheckConstraint("hours > 0", name="hours_positive"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trust_person_id: int = _fk("trust_person.id")
+    intervision_session_id: int | None = _fk(
+        "intervision_session.id", nullable=True, ondelete="SET NULL"
+    )
+    created_at: datetime = _created_at()
+
+
+class AbsenceBase(SQLModel):
+    """A period a VP is away, in whole days ``[starts_on, ends_on)``."""
+
+    kind: AbsenceKind = Field(sa_type=enum_type(AbsenceKind, "absence_kind"))
+    starts_on: date
+    ends_on: date
+    note: str | None = Field(default=None, max_length=300)
+
+    @model_validator(mode="after")
+    def _period(self) -> AbsenceBase:
+        _check_period(self.starts_on, self.ends_on)
+        return self
+
+
+class Absence(AbsenceBase, table=True):
+    """Table of absences."""
+
+    __table_args__ = (sa.CheckConstraint("ends_on > starts_on", name="period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trust_person_id: int = _fk("trust_person.id")
+    revision: int = Field(default=0, ge=0)
+    created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
+
+
+class WeeklyAvailabilityBase(SQLModel):
+    """A recurring weekly range in the VP's own time zone (weekday 0 = Monday)."""
+
+    weekday: int = Field(ge=0, le=6)
+    start_time: time
+    end_time: time
+
+    @model_validator(mode="after")
+    def _range(self) -> WeeklyAvailabilityBase:
+        if self.end_time <= self.start_time:
+            msg = f"end_time {self.end_time} must be after start_time {self.start_time}"
+            raise FieldValueError("end_time", msg)
+        return self
+
+
+class WeeklyAvailability(WeeklyAvailabilityBase, table=True):
+    """Table of weekly availability ranges (several per day allowed)."""
+
+    __tablename__ = "weekly_availability"
+    __table_args__ = (
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        sa.CheckConstraint("end_time > start_time", name="range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trust_person_id: int = _fk("trust_person.id")
+
+
+class DateOverrideBase(SQLModel):
+    """Replaces the weekly hours of one date; no times means not available that day."""
+
+    on_date: date
+    start_time: time | None = None
+    end_time: time | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> DateOverrideBase:
+        if (self.start_time is None) != (self.end_time is None):
+            msg = "give both start_time and end_time, or neither for a day off"
+            raise FieldValueError("end_time", msg)
+        if (
+            self.start_time is not None
+            and self.end_time is not None
+            and self.end_time <= self.start_time
+        ):
+            msg = f"end_time {self.end_time} must be after start_time {self.start_time}"
+            raise FieldValueError("end_time", msg)
+        return self
+
+
+class DateOverride(DateOverrideBase, table=True):
+    """Table of date overrides of weekly availability."""
+
+    __tablename__ = "date_override"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(start_time IS NULL AND end_time IS NULL) OR end_time > start_time", name="range"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trust_person_id: int = _fk("trust_person.id")
+
+
+class CalendarSourceBase(SQLModel):
+    """A VP's own calendar, linked by URL or uploaded, whose busy time blocks planning."""
+
+    kind: CalendarSourceKind = Field(sa_type=enum_type(CalendarSourceKind, "calendar_kind"))
+    label: str = Field(default="Agenda", max_length=80)
+    url: str | None = Field(default=None, max_length=2000)
+    filename: str | None = Field(default=None, max_length=255)
+    refresh_minutes: int = Field(default=60, ge=5, le=7 * 24 * 60)
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _origin(self) -> CalendarSourceBase:
+        if self.kind is CalendarSourceKind.URL and not self.url:
+            msg = "a calendar source of kind 'url' needs a url"
+            raise FieldValueError("url", msg)
+        return self
+
+
+class CalendarSource(CalendarSourceBase, table=True):
+    """Table of calendar sources with their fetch health."""
+
+    __tablename__ = "calendar_source"
+    __table_args__ = (
+        sa.CheckConstraint("kind <> 'url' OR url IS NOT NULL", name="url_given"),
+        sa.CheckConstraint("refresh_minutes >= 5", name="refresh"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trust_person_id: int = _fk("trust_person.id")
+    etag: str | None = Field(default=None, max_length=300)
+    last_modified_header: str | None = Field(default=None, max_length=100)
+    last_fetched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=2000)
+    last_error_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    event_count: int = Field(default=0, ge=0)
+    byte_count: int = Field(default=0, ge=0)
+    created_at: datetime = _created_at()
+
+
+class BusyInterval(SQLModel, table=True):
+    """Busy time imported from a calendar source (replaced whole on each good import)."""
+
+    __tablename__ = "busy_interval"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    calendar_source_id: int = _fk("calendar_source.id")
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    tentative: bool = False
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+class OrganisationBase(SQLModel):
+    """A client organisation (opdrachtgever) with its wishes."""
+
+    name: str = Field(min_length=1, max_length=200)
+    sector: str = Field(max_length=60)
+    headcount: int = Field(ge=1, le=1_000_000)
+    languages: list[str] = _strings()
+    requires_gender_mix: bool = False
+    wishes: str | None = Field(default=None, max_length=2000)
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_email: str | None = Field(default=None, max_length=254)
+    max_travel_km: float | None = Field(default=None, ge=0, le=400)
+    active: bool = True
+
+    _languages = field_validator("languages")(_known_languages)
+    _email = field_validator("contact_email")(_valid_email)
+
+    @field_validator("sector")
+    @classmethod
+    def _sector(cls, value: str) -> str:
+        return _known_sectors([value])[0]
+
+
+class Organisation(OrganisationBase, table=True):
+    """Table of client organisations."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("name"),
+        sa.CheckConstraint("headcount >= 1", name="headcount_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
+
+
+class SiteBase(SQLModel):
+    """A location of an organisation."""
+
+    name: str = Field(min_length=1, max_length=200)
+    address: str | None = Field(default=None, max_length=300)
+    postcode: str | None = Field(default=None, max_length=10)
+    municipality: str = Field(min_length=1, max_length=120)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    is_main: bool = False
+
+    @field_validator("latitude")
+    @classmethod
+    def _latitude(cls, value: float) -> float:
+        return _in_netherlands(value, "latitude")
+
+    @field_validator("longitude")
+    @classmethod
+    def _longitude(cls, value: float) -> float:
+        return _in_netherlands(value, "longitude")
+
+
+class Site(SiteBase, table=True):
+    """Table of sites."""
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180", name="coordinates"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = _fk("organisation.id")
+
+
+class ConflictOfInterestBase(SQLModel):
+    """A VP may not serve an organisation during ``[starts_on, ends_on)`` (open end: ongoing)."""
+
+    reason: ConflictReason = Field(sa_type=enum_type(ConflictReason, "conflict_reason"))
+    note: str | None = Field(default=None, max_length=500)
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> ConflictOfInterestBase:
+        _check_period(self.starts_on, self.ends_on)
+        return self
+
+
+class ConflictOfInterest(ConflictOfInterestBase, table=True):
+    """Table of conflicts of interest."""
+
+    __tablename__ = "conflict_of_interest"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "starts_on IS NULL OR ends_on IS NULL OR ends_on > starts_on", name="period"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trust_person_id: int = _fk("trust_person.id")
+    organisation_id: int = _fk("organisation.id")
+    recorded_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    created_at: datetime = _created_at()
+
+
+class PreferenceBase(SQLModel):
+    """A soft wish between a VP and an organisation, from either side (-2 avoid .. +2 prefer)."""
+
+    party: PreferenceParty = Field(sa_type=enum_type(PreferenceParty, "preference_party"))
+    strength: int = Field(ge=-2, le=2)
+    note: str | None = Field(default=None, max_length=300)
+
+
+class Preference(PreferenceBase, table=True):
+    """Table of preferences."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("trust_person_id", "organisation_id", "party"),
+        sa.CheckConstraint("strength BETWEEN -2 AND 2", name="strength"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    trust_person_id: int = _fk("trust_person.id")
+    organisation_id: int = _fk("organisation.id")
+
+
+# --------------------------------------------------------------------------- needs and plans
+
+
+class NeedBase(SQLModel):
+    """A demand for ``seats`` VPs at an organisation during ``[starts_on, ends_on)``.
+
+    ``ends_on`` may be empty for a standing need without an agreed end.
+    """
+
+    kind: NeedKind = Field(sa_type=enum_type(NeedKind, "need_kind"))
+    title: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
+    scopes: list[str] = _strings()
+    languages: list[str] = _strings()
+    starts_on: date
+    ends_on: date | None = None
+    expected_hours_per_month: float = Field(ge=0, le=400)
+    seats: int = Field(default=1, ge=1, le=10)
+    urgency: Urgency = Field(default=Urgency.NORMAL, sa_type=enum_type(Urgency, "urgency"))
+    requires_gender_mix: bool = False
+    max_travel_km: float | None = Field(default=None, ge=0, le=400)
+
+    _languages = field_validator("languages")(_known_languages)
+
+    @field_validator("scopes")
+    @classmethod
+    def _scopes(cls, value: list[str]) -> list[str]:
+        if not value:
+            msg = "a need requires at least one scope (unwanted_behaviour and/or integrity)"
+            raise ValueError(msg)
+        return _known_scopes(value)
+
+    @model_validator(mode="after")
+    def _period(self) -> NeedBase:
+        _check_period(self.starts_on, self.ends_on)
+        return self
+
+
+class Need(NeedBase, table=True):
+    """Table of needs (inzet)."""
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_on IS NULL OR ends_on > starts_on", name="period"),
+        sa.CheckConstraint("seats >= 1", name="seats_positive"),
+        sa.CheckConstraint("expected_hours_per_month >= 0", name="hours_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = _fk("organisation.id")
+    site_id: int | None = _fk("site.id", nullable=True, ondelete="SET NULL")
+    status: NeedStatus = Field(
+        default=NeedStatus.OPEN, sa_type=enum_type(NeedStatus, "need_status"), index=True
+    )
+    requested_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    decision_reason: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
+
+
+class AssignmentBase(SQLModel):
+    """One VP on one seat of a need for ``[starts_on, ends_on)``."""
+
+    seat: int = Field(ge=1, le=10)
+    starts_on: date
+    ends_on: date | None = None
+    status: AssignmentStatus = Field(
+        default=AssignmentStatus.PROPOSED, sa_type=enum_type(AssignmentStatus, "assignment_status")
+    )
+    pinned: bool = False
+    works_council_consent_on: date | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> AssignmentBase:
+        _check_period(self.starts_on, self.ends_on)
+        return self
+
+
+class Assignment(AssignmentBase, table=True):
+    """Table of assignments (koppelingen); proposals carry the matching run that made them."""
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_on IS NULL OR ends_on > starts_on", name="period"),
+        sa.CheckConstraint("seat >= 1", name="seat_positive"),
+        # One confirmed VP per seat, and a VP at most once among a need's confirmed seats.
+        sa.Index(
+            "uq_assignment_confirmed_seat",
+            "need_id",
+            "seat",
+            unique=True,
+            sqlite_where=sa.text("status = 'confirmed'"),
+            postgresql_where=sa.text("status = 'confirmed'"),
+        ),
+        sa.Index(
+            "uq_assignment_confirmed_person",
+            "need_id",
+            "trust_person_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'confirmed'"),
+            postgresql_where=sa.text("status = 'confirmed'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: int = _fk("need.id")
+    trust_person_id: int = _fk("trust_person.id")
+    matching_run_id: int | None = _fk("matching_run.id", nullable=True, ondelete="SET NULL")
+    revision: int = Field(default=0, ge=0)
+    created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
+
+
+class MatchingRun(SQLModel, table=True):
+    """A run of the matcher: its settings, how it went and its explanation."""
+
+    __tablename__ = "matching_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: MatchingRunStatus = Field(
+        default=MatchingRunStatus.QUEUED,
+        sa_type=enum_type(MatchingRunStatus, "matching_run_status"),
+        index=True,
+    )
+    created_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    settings: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    solver_status: str | None = Field(default=None, max_length=20)
+    objective: float | None = None
+    best_bound: float | None = None
+    gap: float | None = None
+    seats_total: int | None = Field(default=None, ge=0)
+    seats_filled: int | None = Field(default=None, ge=0)
+    first_feasible_s: float | None = Field(default=None, ge=0)
+    wall_s: float | None = Field(default=None, ge=0)
+    progress: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    explanation: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    error: str | None = Field(default=None, max_length=4000)
+    created_at: datetime = _created_at()
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# --------------------------------------------------------------------------- intervision
+
+
+class IntervisionGroup(SQLModel, table=True):
+    """A fixed intervision group for one year."""
+
+    __tablename__ = "intervision_group"
+    __table_args__ = (sa.UniqueConstraint("name", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(min_length=1, max_length=120)
+    year: int = Field(ge=2000, le=2200)
+    meeting_place: str | None = Field(default=None, max_length=200)
+    meeting_latitude: float | None = None
+    meeting_longitude: float | None = None
+    created_at: datetime = _created_at()
+
+
+class IntervisionMember(SQLModel, table=True):
+    """Membership of a VP in an intervision group."""
+
+    __tablename__ = "intervision_member"
+    __table_args__ = (sa.UniqueConstraint("group_id", "trust_person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = _fk("intervision_group.id")
+    trust_person_id: int = _fk("trust_person.id")
+
+
+class IntervisionSession(SQLModel, table=True):
+    """One meeting of an intervision group."""
+
+    __tablename__ = "intervision_session"
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int = _fk("intervision_group.id")
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    location: str | None = Field(default=None, max_length=200)
+    status: SessionStatus = Field(
+        default=SessionStatus.PLANNED, sa_type=enum_type(SessionStatus, "session_status")
+    )
+    revision: int = Field(default=0, ge=0)
+    updated_at: datetime = _created_at()
+
+
+class IntervisionAttendance(SQLModel, table=True):
+    """Whether a member attended a session."""
+
+    __tablename__ = "intervision_attendance"
+    __table_args__ = (sa.UniqueConstraint("session_id", "trust_person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = _fk("intervision_session.id")
+    trust_person_id: int = _fk("trust_person.id")
+    attended: bool = True
+
+
+# --------------------------------------------------------------------------- access and audit
+
+
+class User(SQLModel, table=True):
+    """Someone who logs in: clients are bound to an organisation, VPs to their own record."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (
+        sa.UniqueConstraint("email"),
+        sa.CheckConstraint(
+            "(role <> 'client' OR organisation_id IS NOT NULL) AND "
+            "(role <> 'trust_person' OR trust_person_id IS NOT NULL)",
+            name="binding",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(min_length=3, max_length=254)
+    display_name: str = Field(min_length=1, max_length=200)
+    role: Role = Field(sa_type=enum_type(Role, "role"))
+    organisation_id: int | None = _fk("organisation.id", nullable=True)
+    trust_person_id: int | None = _fk("trust_person.id", nullable=True)
+    password_hash: str | None = Field(default=None, max_length=300)
+    active: bool = True
+    created_at: datetime = _created_at()
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for scripts; only its hash is stored."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (sa.UniqueConstraint("token_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = _fk("app_user.id")
+    name: str = Field(min_length=1, max_length=100)
+    token_hash: str = Field(max_length=128)
+    created_at: datetime = _created_at()
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class FeedToken(SQLModel, table=True):
+    """A secret token in a feed URL, bound to one feed; only its hash is stored."""
+
+    __tablename__ = "feed_token"
+    __table_args__ = (
+        sa.UniqueConstraint("token_hash"),
+        sa.CheckConstraint(
+            "(kind = 'organisation_availability' AND organisation_id IS NOT NULL) OR "
+            "(kind <> 'organisation_availability' AND trust_person_id IS NOT NULL)",
+            name="target",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: FeedKind = Field(sa_type=enum_type(FeedKind, "feed_kind"))
+    trust_person_id: int | None = _fk("trust_person.id", nullable=True)
+    organisation_id: int | None = _fk("organisation.id", nullable=True)
+    token_hash: str = Field(max_length=128)
+    created_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    created_at: datetime = _created_at()
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class AuditEntry(SQLModel, table=True):
+    """An append-only record of who did what, when (never about reporters or cases)."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _created_at()
+    actor_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    actor_label: str = Field(default="system", max_length=200)
+    action: str = Field(min_length=1, max_length=80, index=True)
+    entity_type: str = Field(max_length=60)
+    entity_id: int | None = None
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)

@@ -1,0 +1,82 @@
+"""Domain errors: plain exceptions without HTTP, mapped to responses in one place (``api``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "Conflict",
+    "FieldError",
+    "NotFound",
+    "PermissionDenied",
+    "RuleViolation",
+    "ValidationFailed",
+    "VppoolError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One problem with one input field: where it is and what to fix."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class VppoolError(Exception):
+    """Base of every error vppool raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(VppoolError):
+    """The item does not exist, or is outside the caller's scope (no existence leaks)."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"{entity} {key} was not found")
+        self.entity = entity
+        self.key = key
+
+
+class Conflict(VppoolError):
+    """The request clashes with the current state (duplicate, stale plan, taken capacity)."""
+
+
+class PermissionDenied(VppoolError):
+    """The caller may not do this at all (as opposed to an item outside their scope)."""
+
+
+class ValidationFailed(VppoolError):
+    """Input is invalid; ``errors`` names every field and what is wrong with it."""
+
+    def __init__(self, errors: list[FieldError], *, subject: str = "input") -> None:
+        if not errors:
+            msg = "ValidationFailed needs at least one FieldError"
+            raise ValueError(msg)
+        summary = "; ".join(str(e) for e in errors)
+        super().__init__(f"invalid {subject}: {summary}")
+        self.errors = list(errors)
+        self.subject = subject
+
+    @classmethod
+    def single(cls, field_name: str, message: str, *, subject: str = "input") -> ValidationFailed:
+        """Build the error for one field."""
+        return cls([FieldError(field_name, message)], subject=subject)
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        """The field errors as JSON-ready dictionaries."""
+        return [{"field": e.field, "message": e.message} for e in self.errors]
+
+
+class RuleViolation(VppoolError):
+    """A plan or a manual change breaks hard professional rules (``violations`` as data)."""
+
+    def __init__(self, message: str, violations: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.violations = violations

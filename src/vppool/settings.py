@@ -1,0 +1,193 @@
+"""One typed settings object, read from ``VPPOOL_*`` environment variables.
+
+Every professional rule default of DESIGN.md §3 lives here, so a provider can tune the
+numbers without touching code. Pure packages never read settings themselves: services pass
+the values they need (see :meth:`Settings.rules`).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["HoursSizingRule", "RuleDefaults", "Settings", "get_settings"]
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+@dataclass(frozen=True, slots=True)
+class HoursSizingRule:
+    """Expected VP hours per month for a standing need, by the organisation's headcount.
+
+    ``hours = clamp(base + per_100_employees * headcount / 100, minimum, maximum)``, rounded
+    to a quarter hour. Providers quote roughly 1-2 hours a month for a small firm and a day
+    or more a month for organisations with thousands of employees.
+    """
+
+    base_hours: float
+    per_100_employees: float
+    minimum: float
+    maximum: float
+
+    def hours_for(self, headcount: int) -> float:
+        """Return the expected hours per month for an organisation of ``headcount`` people."""
+        raw = self.base_hours + self.per_100_employees * headcount / 100
+        clamped = min(max(raw, self.minimum), self.maximum)
+        return round(clamped * 4) / 4
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDefaults:
+    """The professional rule numbers as a plain value for the pure packages."""
+
+    certification_years: int
+    renewal_window_days: int
+    expiring_soon_days: int
+    education_min_total_hours: float
+    education_min_accredited_hours: float
+    education_min_intervision_hours: float
+    education_min_other_hours: float
+    education_yearly_cap_hours: float | None
+    intervision_group_min: int
+    intervision_group_max: int
+    two_vp_headcount_threshold: int
+    conflict_lookback_years: int
+    hours_sizing: HoursSizingRule
+
+
+class Settings(BaseSettings):
+    """All configuration of vppool; every field maps to ``VPPOOL_<FIELD_NAME>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VPPOOL_",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+    # --- storage and runtime
+    data_dir: Path = Field(
+        default=DEFAULT_DATA_DIR,
+        description="Folder for the default SQLite database and other local files.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL; empty means an SQLite file `vppool.sqlite3` in the data folder "
+            "(WAL mode). PostgreSQL: postgresql+psycopg://user@host:5432/db."
+        ),
+    )
+    database_echo: bool = Field(default=False, description="Log every SQL statement.")
+    timezone: str = Field(
+        default="Europe/Amsterdam", description="Default IANA time zone for people and places."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `vppool serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `vppool serve` uses.")
+
+    # --- certification (LVV register)
+    certification_years: int = Field(
+        default=4, ge=1, le=10, description="Validity of an LVV certificate in years."
+    )
+    renewal_window_days: int = Field(
+        default=365, ge=0, description="Renewal may be filed this many days before expiry."
+    )
+    expiring_soon_days: int = Field(
+        default=90, ge=0, description="A certificate this close to expiry is 'expiring soon'."
+    )
+
+    # --- permanent education per certification cycle (hours)
+    education_min_total_hours: float = Field(default=72, ge=0)
+    education_min_accredited_hours: float = Field(default=24, ge=0)
+    education_min_intervision_hours: float = Field(default=32, ge=0)
+    education_min_other_hours: float = Field(default=16, ge=0)
+    education_yearly_cap_hours: float | None = Field(
+        default=None,
+        ge=0,
+        description="Optional cap on hours counted per year of the cycle (none by default).",
+    )
+
+    # --- intervision
+    intervision_group_min: int = Field(default=4, ge=2)
+    intervision_group_max: int = Field(default=6, ge=2)
+
+    # --- matching defaults
+    two_vp_headcount_threshold: int = Field(
+        default=250,
+        ge=1,
+        description="A standing need of an organisation at or above this headcount asks 2 VPs.",
+    )
+    conflict_lookback_years: int = Field(
+        default=2, ge=0, description="Former employment within this many years is a conflict."
+    )
+    hours_base: float = Field(default=1.0, ge=0, description="Sizing rule: base hours/month.")
+    hours_per_100_employees: float = Field(
+        default=0.5, ge=0, description="Sizing rule: extra hours/month per 100 employees."
+    )
+    hours_min: float = Field(default=1.0, ge=0, description="Sizing rule: minimum hours/month.")
+    hours_max: float = Field(default=40.0, ge=0, description="Sizing rule: maximum hours/month.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            msg = f"unknown IANA time zone {value!r}; use a name such as 'Europe/Amsterdam'"
+            raise ValueError(msg) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.intervision_group_min > self.intervision_group_max:
+            msg = "intervision_group_min must not exceed intervision_group_max"
+            raise ValueError(msg)
+        if self.hours_min > self.hours_max:
+            msg = "hours_min must not exceed hours_max"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL to use; the SQLite file in :attr:`data_dir` when none is set."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'vppool.sqlite3').resolve()}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The default time zone as a :class:`~zoneinfo.ZoneInfo`."""
+        return ZoneInfo(self.timezone)
+
+    def rules(self) -> RuleDefaults:
+        """Return the professional rule numbers as a plain value for the pure packages."""
+        return RuleDefaults(
+            certification_years=self.certification_years,
+            renewal_window_days=self.renewal_window_days,
+            expiring_soon_days=self.expiring_soon_days,
+            education_min_total_hours=self.education_min_total_hours,
+            education_min_accredited_hours=self.education_min_accredited_hours,
+            education_min_intervision_hours=self.education_min_intervision_hours,
+            education_min_other_hours=self.education_min_other_hours,
+            education_yearly_cap_hours=self.education_yearly_cap_hours,
+            intervision_group_min=self.intervision_group_min,
+            intervision_group_max=self.intervision_group_max,
+            two_vp_headcount_threshold=self.two_vp_headcount_threshold,
+            conflict_lookback_years=self.conflict_lookback_years,
+            hours_sizing=HoursSizingRule(
+                base_hours=self.hours_base,
+                per_100_employees=self.hours_per_100_employees,
+                minimum=self.hours_min,
+                maximum=self.hours_max,
+            ),
+        )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment."""
+    return Settings()

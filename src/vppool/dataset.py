@@ -155,9 +155,6 @@ def validate_dataset(dataset: Dataset) -> dict[str, list[SQLModel]]:
         parsed: list[SQLModel] = []
         for index, row in enumerate(rows):
             where = f"tables.{name}[{index}]"
-            if not isinstance(row, dict):
-                errors.append(FieldError(where, "each row must be a JSON object"))
-                continue
             try:
                 obj = model.model_validate(row)
             except ValidationError as exc:

@@ -41,7 +41,7 @@ TABLE_MODELS: dict[str, type[SQLModel]] = {}
 
 def _register_tables() -> None:
     by_name = {
-        cls.__tablename__: cls  # type: ignore[attr-defined]
+        cls.__tablename__: cls
         for cls in vars(models).values()
         if isinstance(cls, type) and issubclass(cls, SQLModel) and hasattr(cls, "__table__")
     }

@@ -101,10 +101,18 @@ class Settings(BaseSettings):
     )
 
     # --- permanent education per certification cycle (hours)
-    education_min_total_hours: float = Field(default=72, ge=0)
-    education_min_accredited_hours: float = Field(default=24, ge=0)
-    education_min_intervision_hours: float = Field(default=32, ge=0)
-    education_min_other_hours: float = Field(default=16, ge=0)
+    education_min_total_hours: float = Field(
+        default=72, ge=0, description="Permanent-education hours required per certification cycle."
+    )
+    education_min_accredited_hours: float = Field(
+        default=24, ge=0, description="Of which at least this many in LVV-accredited courses."
+    )
+    education_min_intervision_hours: float = Field(
+        default=32, ge=0, description="Of which at least this many in intervision."
+    )
+    education_min_other_hours: float = Field(
+        default=16, ge=0, description="Of which at least this many in other activities."
+    )
     education_yearly_cap_hours: float | None = Field(
         default=None,
         ge=0,
@@ -112,8 +120,8 @@ class Settings(BaseSettings):
     )
 
     # --- intervision
-    intervision_group_min: int = Field(default=4, ge=2)
-    intervision_group_max: int = Field(default=6, ge=2)
+    intervision_group_min: int = Field(default=4, ge=2, description="Smallest intervision group.")
+    intervision_group_max: int = Field(default=6, ge=2, description="Largest intervision group.")
 
     # --- matching defaults
     two_vp_headcount_threshold: int = Field(

@@ -9,7 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-__all__ = ["alembic_config", "current_revision", "upgrade"]
+__all__ = ["alembic_config", "current_revision", "downgrade_to_base", "upgrade"]
 
 
 def alembic_config(url: str) -> Config:
@@ -32,3 +32,11 @@ def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or ``None`` for an empty database."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def downgrade_to_base(engine: Engine) -> None:
+    """Undo every migration: drops all of vppool's tables and their data."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")

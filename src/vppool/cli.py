@@ -1,0 +1,297 @@
+"""The ``vppool`` command: database, synthetic data, import/export, serving and the demo."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from vppool.errors import VppoolError
+from vppool.settings import Settings, get_settings
+
+__all__ = ["main"]
+
+console = Console(stderr=True)
+DEMO_PASSWORD = "vppool-demo"  # noqa: S105  (printed for the demo's own throw-away database)
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress display; yields a ``progress(step, done, total)`` callback."""
+    with Progress(
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        TextColumn("{task.completed:>8,.0f}/{task.total:<8,.0f}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=max(total, 1))
+            bar.update(tasks[step], completed=done, total=max(total, 1))
+
+        yield report
+
+
+def _fail(exc: VppoolError) -> None:
+    console.print(f"[bold red]error:[/] {exc.message}")
+    for field_error in getattr(exc, "errors", [])[:20]:
+        console.print(f"  [red]•[/] {field_error.field}: {field_error.message}")
+    raise SystemExit(2)
+
+
+class _Context:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+
+pass_context = click.make_pass_decorator(_Context)
+
+
+@click.group()
+@click.version_option(package_name="vppool")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """vppool: planning for providers of external trust persons."""
+    try:
+        ctx.obj = _Context(get_settings())
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        console.print(f"[bold red]invalid VPPOOL_* setting:[/] {exc}")
+        raise SystemExit(2) from exc
+
+
+# --------------------------------------------------------------------------- db
+
+
+@main.group()
+def db() -> None:
+    """Database schema: upgrade, reset, current revision."""
+
+
+@db.command("upgrade")
+@pass_context
+def db_upgrade(ctx: _Context) -> None:
+    """Apply all migrations (creates the database if it does not exist)."""
+    from vppool.db import create_engine_for, current_revision, upgrade
+
+    engine = create_engine_for(ctx.settings)
+    upgrade(engine)
+    console.print(f"database at revision [bold]{current_revision(engine)}[/] ({engine.url!r})")
+    engine.dispose()
+
+
+@db.command("reset")
+@click.option("--yes", is_flag=True, help="Confirm that every row may be deleted.")
+@pass_context
+def db_reset(ctx: _Context, *, yes: bool) -> None:
+    """Drop every table and migrate again: an empty database."""
+    if not yes:
+        console.print("refusing to delete every row without --yes")
+        raise SystemExit(2)
+    from vppool.db import create_engine_for, upgrade
+    from vppool.db.migrate import downgrade_to_base
+
+    engine = create_engine_for(ctx.settings)
+    downgrade_to_base(engine)
+    upgrade(engine)
+    console.print("database emptied and migrated")
+    engine.dispose()
+
+
+@db.command("current")
+@pass_context
+def db_current(ctx: _Context) -> None:
+    """Print the database's migration revision."""
+    from vppool.db import create_engine_for, current_revision
+
+    engine = create_engine_for(ctx.settings)
+    click.echo(current_revision(engine) or "empty")
+    engine.dispose()
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _today(value: str | None, settings: Settings) -> date:
+    if value is None:
+        return datetime.now(settings.zone).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        msg = f"--today {value!r} is not a date like 2026-11-23"
+        raise click.BadParameter(msg) from exc
+
+
+def _load(settings: Settings, dataset: Any) -> dict[str, int]:
+    from vppool.db import create_engine_for, session_scope, upgrade
+    from vppool.services.dataset import import_dataset
+
+    engine = create_engine_for(settings)
+    upgrade(engine)
+    try:
+        with _progress() as report, session_scope(engine) as session:
+            return import_dataset(session, dataset, progress=report)
+    finally:
+        engine.dispose()
+
+
+def _print_counts(counts: dict[str, int]) -> None:
+    table = Table("table", "rows", title="dataset")
+    for name, count in counts.items():
+        if count:
+            table.add_row(name, f"{count:,}")
+    console.print(table)
+
+
+@main.command()
+@click.option("--size", type=click.Choice(["S", "M", "L", "XL"]), default="S", show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--today", help="Reference date of the data (default: today).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the dataset as JSON to this file instead of loading it into the database.",
+)
+@pass_context
+def generate(ctx: _Context, size: str, seed: int, today: str | None, out: Path | None) -> None:
+    """Generate a realistic synthetic dataset (deterministic for a seed and date)."""
+    from vppool.synthetic import generate as make_dataset
+
+    started = time.perf_counter()
+    with _progress() as report:
+        dataset = make_dataset(
+            size, seed, today=_today(today, ctx.settings), settings=ctx.settings, progress=report
+        )
+    if out is not None:
+        out.write_text(dataset.to_json(), encoding="utf-8")
+        _print_counts(dataset.counts())
+        console.print(
+            f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        return
+    try:
+        counts = _load(ctx.settings, dataset)
+    except VppoolError as exc:
+        _fail(exc)
+    _print_counts(counts)
+    console.print(f"loaded into the database in {time.perf_counter() - started:.1f} s")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_context
+def import_(ctx: _Context, file: Path) -> None:
+    """Load a whole dataset (JSON from `export` or `generate --out`) into an empty database."""
+    from vppool.dataset import parse_dataset
+
+    try:
+        dataset = parse_dataset(file.read_bytes())
+        counts = _load(ctx.settings, dataset)
+    except VppoolError as exc:
+        _fail(exc)
+    _print_counts(counts)
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@pass_context
+def export(ctx: _Context, out: Path | None) -> None:
+    """Write the whole database as a dataset (JSON)."""
+    from vppool.dataset import DatasetMeta
+    from vppool.db import create_engine_for, session_scope
+    from vppool.services.dataset import export_dataset
+
+    engine = create_engine_for(ctx.settings)
+    meta = DatasetMeta(source="export", reference_date=_today(None, ctx.settings).isoformat())
+    with _progress() as report, session_scope(engine) as session:
+        dataset = export_dataset(session, meta=meta, progress=report)
+    engine.dispose()
+    text = dataset.to_json()
+    if out is None:
+        sys.stdout.write(text + "\n")
+    else:
+        out.write_text(text, encoding="utf-8")
+        _print_counts(dataset.counts())
+
+
+# --------------------------------------------------------------------------- serving
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    if workers > 1 and settings.resolved_database_url.startswith("sqlite"):
+        console.print(
+            "[bold red]error:[/] several worker processes need PostgreSQL "
+            "(set VPPOOL_DATABASE_URL); SQLite serves one process"
+        )
+        raise SystemExit(2)
+    if workers > 1:
+        # Worker processes build their own app from the environment.
+        os.environ["VPPOOL_DATABASE_URL"] = settings.resolved_database_url
+        uvicorn.run(
+            "vppool.api.app:create_app", factory=True, host=host, port=port, workers=workers
+        )
+        return
+    from vppool.api import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@main.command()
+@click.option("--host", help="Default: VPPOOL_HOST.")
+@click.option("--port", type=int, help="Default: VPPOOL_PORT.")
+@click.option("--workers", type=int, default=1, show_default=True)
+@pass_context
+def serve(ctx: _Context, host: str | None, port: int | None, workers: int) -> None:
+    """Serve the web application and the API."""
+    settings = ctx.settings
+    _serve(settings, host or settings.host, port or settings.port, workers)
+
+
+@main.command()
+@click.option("--size", type=click.Choice(["S", "M"]), default="S", show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--host", help="Default: VPPOOL_HOST.")
+@click.option("--port", type=int, help="Default: VPPOOL_PORT.")
+@click.option("--no-serve", is_flag=True, help="Prepare the demo database and stop.")
+@pass_context
+def demo(
+    ctx: _Context, size: str, seed: int, host: str | None, port: int | None, *, no_serve: bool
+) -> None:
+    """A fresh SQLite database with synthetic data, then serve it and print the logins."""
+    from vppool.services.demo import prepare_demo
+
+    base = ctx.settings
+    path = (base.data_dir / "demo.sqlite3").resolve()
+    settings = base.model_copy(update={"database_url": f"sqlite:///{path}"})
+    with _progress() as report:
+        summary = prepare_demo(
+            settings, path, size=size, seed=seed, password=DEMO_PASSWORD, progress=report
+        )
+    _print_counts(summary.counts)
+    host = host or settings.host
+    port = port or settings.port
+    logins = Table("role", "e-mail", "password", title="demo logins")
+    for login in summary.logins:
+        logins.add_row(login.role, login.email, DEMO_PASSWORD)
+    console.print(logins)
+    console.print(f"database: {path}")
+    console.print(f"web:      http://{host}:{port}/")
+    console.print(f"API docs: http://{host}:{port}/schema")
+    if not no_serve:
+        _serve(settings, host, port, 1)

@@ -1,0 +1,81 @@
+"""The matcher: needs to trust persons with CP-SAT, explained, validated (pure: ortools only).
+
+Typical use::
+
+    result = solve(instance, MatchingConfig(time_limit_s=30, workers=2, seed=1))
+    assert not result.violations
+    for gap in result.unfilled:
+        print(gap.seat, gap.message)
+"""
+
+from __future__ import annotations
+
+from vppool.matching._context import MatchingInputError
+from vppool.matching._diagnostics import diagnose
+from vppool.matching._greedy import greedy_plan
+from vppool.matching._quick import QuickMatch, QuickMatcher, RankedCandidate, quick_match
+from vppool.matching._rules import HARD_RULES, PAIR_RULES, RULES, SOFT_RULES, Rule, rule_named
+from vppool.matching._solve import solve
+from vppool.matching._types import (
+    Alternative,
+    ConflictInput,
+    ExistingAssignment,
+    Location,
+    MatchingConfig,
+    MatchingInstance,
+    MatchingResult,
+    NeedInput,
+    Period,
+    Plan,
+    PreferenceInput,
+    ProgressEvent,
+    RuleSettings,
+    SeatOutcome,
+    SeatRef,
+    Shortage,
+    TrustPersonInput,
+    UnfilledSeat,
+    Violation,
+    Weights,
+)
+from vppool.matching._validate import new_violations, objective_terms, validate
+
+__all__ = [
+    "HARD_RULES",
+    "PAIR_RULES",
+    "RULES",
+    "SOFT_RULES",
+    "Alternative",
+    "ConflictInput",
+    "ExistingAssignment",
+    "Location",
+    "MatchingConfig",
+    "MatchingInputError",
+    "MatchingInstance",
+    "MatchingResult",
+    "NeedInput",
+    "Period",
+    "Plan",
+    "PreferenceInput",
+    "ProgressEvent",
+    "QuickMatch",
+    "QuickMatcher",
+    "RankedCandidate",
+    "Rule",
+    "RuleSettings",
+    "SeatOutcome",
+    "SeatRef",
+    "Shortage",
+    "TrustPersonInput",
+    "UnfilledSeat",
+    "Violation",
+    "Weights",
+    "diagnose",
+    "greedy_plan",
+    "new_violations",
+    "objective_terms",
+    "quick_match",
+    "rule_named",
+    "solve",
+    "validate",
+]

@@ -1,0 +1,130 @@
+"""Candidate generation: which VPs may take which need, and why the others may not.
+
+The pair rules run here once per (need, VP) near enough to matter; VPs too far away are
+found with a latitude window instead of a distance computation each. A VP without room in
+some month of the need (after kept assignments) cannot take it either, whatever else the
+plan does. What remains is ranked by cost and cut to ``max_candidates_per_need``; the
+previous plan's VPs are always kept, so continuity stays possible.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+
+from vppool.matching._context import Context, month_label
+from vppool.matching._types import NeedInput, TrustPersonInput
+
+__all__ = ["Candidates", "build_candidates", "room_for"]
+
+_KM_PER_DEGREE_LATITUDE = 111.2
+
+
+@dataclass
+class Candidates:
+    """The eligible VPs per need with their base cost, and exclusion counts per rule."""
+
+    by_need: dict[int, list[int]] = field(default_factory=dict)
+    cost: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
+    excluded: dict[int, Counter[str]] = field(default_factory=dict)
+    #: Eligible VPs dropped by the candidate limit, per need.
+    pruned: dict[int, list[int]] = field(default_factory=dict)
+    #: Detail of the capacity exclusions per need ("capacity in March 2027": count).
+    capacity_detail: dict[int, Counter[str]] = field(default_factory=dict)
+
+    @property
+    def pair_count(self) -> int:
+        """Number of candidate pairs (decision variables)."""
+        return sum(len(vps) for vps in self.by_need.values())
+
+
+def room_for(
+    ctx: Context,
+    need: NeedInput,
+    vp: TrustPersonInput,
+    hours: dict[int, list[int]],
+    clients: dict[int, list[int]],
+) -> str | None:
+    """Why the VP has no room for the need given these monthly loads, or ``None``.
+
+    Returns ``"capacity_hours:<month>"`` or ``"capacity_standing_clients:<month>"``.
+    """
+    capacity = ctx.capacity_tenths(vp)
+    used = hours[vp.id]
+    for index, tenths in ctx.loads[need.id].per_month.items():
+        if used[index] + tenths > capacity:
+            return f"capacity_hours:{month_label(ctx.months[index])}"
+    taken = clients[vp.id]
+    for index in ctx.standing_months[need.id]:
+        if taken[index] + 1 > vp.capacity_standing_clients:
+            return f"capacity_standing_clients:{month_label(ctx.months[index])}"
+    return None
+
+
+def base_cost(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> int:
+    """Sum of the pair cost terms, used to rank candidates."""
+    return sum(ctx.pair_costs(need, vp).values())
+
+
+def build_candidates(ctx: Context, limit: int | None) -> Candidates:
+    """Eligible VPs for every need that has open seats."""
+    result = Candidates()
+    pool = sorted(ctx.instance.trust_persons, key=lambda vp: vp.home.latitude)
+    latitudes = [vp.home.latitude for vp in pool]
+    widest = max((vp.max_travel_km for vp in pool), default=0.0)
+    road = max(ctx.instance.weights.road_factor, 1e-9)
+    for need in ctx.instance.needs:
+        open_seats = ctx.open_seats(need)
+        if not open_seats:
+            continue
+        excluded: Counter[str] = Counter()
+        capacity_detail: Counter[str] = Counter()
+        fixed_here = set(ctx.fixed_by_need.get(need.id, {}).values())
+        reach = widest if need.max_travel_km is None else min(widest, need.max_travel_km)
+        window = reach / road / _KM_PER_DEGREE_LATITUDE + 0.01
+        nearby: list[TrustPersonInput] = []
+        for site in need.sites or ():
+            lo = bisect.bisect_left(latitudes, site.latitude - window)
+            hi = bisect.bisect_right(latitudes, site.latitude + window)
+            nearby.extend(pool[lo:hi])
+        if not need.sites:
+            nearby = pool
+        seen: set[int] = set()
+        eligible: list[tuple[int, int, dict[str, int]]] = []
+        for vp in nearby:
+            if vp.id in seen:
+                continue
+            seen.add(vp.id)
+            if vp.id in fixed_here:
+                excluded["distinct_trust_persons"] += 1
+                continue
+            rejection = ctx.rejection(need, vp)
+            if rejection is not None:
+                excluded[rejection[0]] += 1
+                continue
+            no_room = room_for(ctx, need, vp, ctx.fixed_hours, ctx.fixed_clients)
+            if no_room is not None:
+                rule, month = no_room.split(":", 1)
+                excluded[rule] += 1
+                capacity_detail[f"{rule}:{month}"] += 1
+                continue
+            costs = ctx.pair_costs(need, vp)
+            eligible.append((sum(costs.values()), vp.id, costs))
+        excluded["travel_distance"] += len(ctx.instance.trust_persons) - len(seen)
+        eligible.sort(key=lambda item: (item[0], item[1]))
+        kept = [vp_id for _, vp_id, _ in eligible]
+        if limit is not None and len(kept) > max(limit, 2 * len(open_seats)):
+            cut = max(limit, 2 * len(open_seats))
+            previous = ctx.previous.get(need.id, set())
+            head = kept[:cut]
+            tail = [vp_id for vp_id in kept[cut:] if vp_id in previous]
+            result.pruned[need.id] = [vp_id for vp_id in kept[cut:] if vp_id not in previous]
+            kept = head + tail
+        costs_by_vp = {vp_id: costs for _, vp_id, costs in eligible}
+        for vp_id in kept:
+            result.cost[(need.id, vp_id)] = costs_by_vp[vp_id]
+        result.by_need[need.id] = kept
+        result.excluded[need.id] = +excluded
+        result.capacity_detail[need.id] = capacity_detail
+    return result

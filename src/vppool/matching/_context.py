@@ -1,0 +1,268 @@
+"""Precomputed facts about an instance, shared by the model, validator, quick match and greedy.
+
+Everything the rules need is computed here once: the month grid of the horizon, each need's
+load per month in tenths of an hour, fixed (kept) assignments and the load they already
+take, conflicts and preferences by pair, distances. The model and the validator read the
+same numbers, so the validator's objective equals the model's for the same plan.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from vppool.matching._geo import haversine_km
+from vppool.matching._rules import PAIR_RULES
+from vppool.matching._types import (
+    ConflictInput,
+    MatchingInstance,
+    NeedInput,
+    SeatRef,
+    TrustPersonInput,
+)
+
+__all__ = ["Context", "MatchingInputError", "month_label"]
+
+
+class MatchingInputError(ValueError):
+    """The instance is inconsistent; ``item`` and ``field`` say where."""
+
+    def __init__(self, item: str, field: str, message: str) -> None:
+        super().__init__(f"{item}: {field}: {message}")
+        self.item = item
+        self.field = field
+        self.message = message
+
+
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_label(year_month: tuple[int, int]) -> str:
+    """'March 2027'."""
+    return f"{MONTH_NAMES[year_month[1] - 1]} {year_month[0]}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Load:
+    """A need's load: tenths of an hour per month index, and its total."""
+
+    per_month: dict[int, int]
+    total: int
+
+
+class Context:
+    """Indexes and derived numbers of one instance."""
+
+    def __init__(self, instance: MatchingInstance) -> None:
+        self.instance = instance
+        _check_input(instance)
+        self.vps: dict[int, TrustPersonInput] = {vp.id: vp for vp in instance.trust_persons}
+        self.needs: dict[int, NeedInput] = {need.id: need for need in instance.needs}
+        first = date(instance.today.year, instance.today.month, 1)
+        self.month_start = first
+        self.months: list[tuple[int, int]] = _months(first, instance.horizon_end)
+        self.loads: dict[int, _Load] = {n.id: self._load(n) for n in instance.needs}
+        self.standing_months: dict[int, frozenset[int]] = {
+            n.id: frozenset(self.loads[n.id].per_month) if n.is_standing else frozenset()
+            for n in instance.needs
+        }
+        self.conflicts: dict[tuple[int, int], list[ConflictInput]] = defaultdict(list)
+        for conflict in instance.conflicts:
+            self.conflicts[(conflict.trust_person_id, conflict.organisation_id)].append(conflict)
+        self.preference: dict[tuple[int, int], int] = defaultdict(int)
+        for preference in instance.preferences:
+            key = (preference.trust_person_id, preference.organisation_id)
+            self.preference[key] += preference.strength
+        self.fixed: dict[SeatRef, int] = {}
+        self.previous: dict[int, set[int]] = defaultdict(set)
+        self.previous_seat: dict[int, dict[int, int]] = defaultdict(dict)
+        keep_confirmed = instance.rules.keep_confirmed
+        for assignment in instance.assignments:
+            seat = SeatRef(assignment.need_id, assignment.seat)
+            kept = assignment.pinned or (keep_confirmed and assignment.status == "confirmed")
+            if kept:
+                self.fixed[seat] = assignment.trust_person_id
+            else:
+                self.previous[assignment.need_id].add(assignment.trust_person_id)
+                self.previous_seat[assignment.need_id][assignment.trust_person_id] = seat.seat
+        self.fixed_hours: dict[int, list[int]] = defaultdict(lambda: [0] * len(self.months))
+        self.fixed_clients: dict[int, list[int]] = defaultdict(lambda: [0] * len(self.months))
+        self.fixed_total: dict[int, int] = defaultdict(int)
+        for seat, vp_id in self.fixed.items():
+            self.add_load(vp_id, seat.need_id, self.fixed_hours, self.fixed_clients)
+            self.fixed_total[vp_id] += self.loads[seat.need_id].total
+        self.fixed_by_need: dict[int, dict[int, int]] = defaultdict(dict)
+        for seat, vp_id in self.fixed.items():
+            self.fixed_by_need[seat.need_id][seat.seat] = vp_id
+        self._distance: dict[tuple[int, int], float] = {}
+
+    # ----------------------------------------------------------------- loads
+
+    def _load(self, need: NeedInput) -> _Load:
+        start = max(need.period.starts_on, self.month_start)
+        end = need.period.end_within(self.instance.horizon_end)
+        tenths = round(need.hours_per_month * 10)
+        per_month: dict[int, int] = {}
+        for index, (year, month) in enumerate(self.months):
+            days_in_month = calendar.monthrange(year, month)[1]
+            lo = max(start, date(year, month, 1))
+            hi = min(end, _next_month(year, month))
+            covered = (hi - lo).days
+            if covered > 0:
+                per_month[index] = (tenths * covered + days_in_month - 1) // days_in_month
+        return _Load(per_month=per_month, total=sum(per_month.values()))
+
+    def add_load(
+        self,
+        vp_id: int,
+        need_id: int,
+        hours: dict[int, list[int]],
+        clients: dict[int, list[int]],
+        sign: int = 1,
+    ) -> None:
+        """Add (or with ``sign=-1`` remove) a need's monthly load to a VP's running totals."""
+        for index, tenths in self.loads[need_id].per_month.items():
+            hours[vp_id][index] += sign * tenths
+        for index in self.standing_months[need_id]:
+            clients[vp_id][index] += sign
+
+    def capacity_tenths(self, vp: TrustPersonInput) -> int:
+        """Hours per month in tenths."""
+        return round(vp.capacity_hours_per_month * 10)
+
+    def open_seats(self, need: NeedInput) -> list[int]:
+        """Seat numbers of a need that are not fixed."""
+        fixed = self.fixed_by_need.get(need.id, {})
+        return [seat for seat in range(1, need.seats + 1) if seat not in fixed]
+
+    # ----------------------------------------------------------------- pairs
+
+    def distance_km(self, need: NeedInput, vp: TrustPersonInput) -> float:
+        """Distance from the VP's home to the need's nearest site, with the road factor."""
+        key = (need.id, vp.id)
+        cached = self._distance.get(key)
+        if cached is None:
+            crow = min((haversine_km(vp.home, site) for site in need.sites), default=0.0)
+            cached = crow * self.instance.weights.road_factor
+            self._distance[key] = cached
+        return cached
+
+    def rejection(self, need: NeedInput, vp: TrustPersonInput) -> tuple[str, str] | None:
+        """The first pair rule that excludes this VP from this need, with its detail."""
+        for name, check in PAIR_RULES:
+            detail = check(self, need, vp)
+            if detail is not None:
+                return name, detail
+        return None
+
+    def pair_costs(self, need: NeedInput, vp: TrustPersonInput) -> dict[str, int]:
+        """Level-2 cost terms of putting this VP on this need (continuity and fairness aside)."""
+        weights = self.instance.weights
+        sector = weights.sector_mismatch if need.sector and need.sector not in vp.sectors else 0
+        strength = self.preference.get((vp.id, need.organisation_id), 0)
+        return {
+            "travel": round(self.distance_km(need, vp) * weights.travel_per_km),
+            "sector_experience": sector,
+            "preferences": -weights.preference_per_step * strength,
+        }
+
+    def fairness_cost(self, vp: TrustPersonInput, total_load: int) -> int:
+        """Convex cost of a VP's utilisation over the horizon (same integers as the model)."""
+        capacity = self.capacity_tenths(vp) * len(self.months)
+        if capacity <= 0:
+            return 0
+        cost = 0
+        for threshold, slope in self.instance.weights.fairness_tiers:
+            excess = math.ceil((100 * total_load - threshold * capacity) / capacity)
+            cost += slope * max(0, excess)
+        return cost
+
+    def unfilled_weight(self, need: NeedInput) -> int:
+        """Level-1 weight of one empty seat of this need."""
+        return self.instance.weights.unfilled_by_urgency[need.urgency_rank]
+
+
+def _next_month(year: int, month: int) -> date:
+    return date(year + month // 12, month % 12 + 1, 1)
+
+
+def _months(first: date, horizon_end: date) -> list[tuple[int, int]]:
+    months = []
+    current = first
+    while current < horizon_end:
+        months.append((current.year, current.month))
+        current = _next_month(current.year, current.month)
+    return months or [(first.year, first.month)]
+
+
+def _check_input(instance: MatchingInstance) -> None:
+    """Refuse inconsistent instances with an error that names the item."""
+    if instance.horizon_end <= instance.today:
+        raise MatchingInputError("instance", "horizon_end", "must be after today")
+    vp_ids: set[int] = set()
+    for vp in instance.trust_persons:
+        item = f"trust person {vp.id}"
+        if vp.id in vp_ids:
+            raise MatchingInputError(item, "id", "appears twice")
+        vp_ids.add(vp.id)
+        if vp.capacity_hours_per_month < 0:
+            raise MatchingInputError(item, "capacity_hours_per_month", "must not be negative")
+        if vp.capacity_standing_clients < 0:
+            raise MatchingInputError(item, "capacity_standing_clients", "must not be negative")
+        if vp.max_travel_km < 0:
+            raise MatchingInputError(item, "max_travel_km", "must not be negative")
+        for absence in vp.absences:
+            if absence.ends_on is not None and absence.ends_on <= absence.starts_on:
+                raise MatchingInputError(item, "absences", "an absence ends before it starts")
+    need_seats: dict[int, int] = {}
+    for need in instance.needs:
+        item = f"need {need.id}"
+        if need.id in need_seats:
+            raise MatchingInputError(item, "id", "appears twice")
+        need_seats[need.id] = need.seats
+        if need.seats < 1:
+            raise MatchingInputError(item, "seats", "must be at least 1")
+        if need.hours_per_month < 0:
+            raise MatchingInputError(item, "hours_per_month", "must not be negative")
+        if need.period.ends_on is not None and need.period.ends_on <= need.period.starts_on:
+            raise MatchingInputError(item, "period", "ends before it starts")
+    for assignment in instance.assignments:
+        item = f"assignment of need {assignment.need_id} seat {assignment.seat}"
+        if assignment.need_id not in need_seats:
+            raise MatchingInputError(item, "need_id", f"unknown need {assignment.need_id}")
+        if assignment.trust_person_id not in vp_ids:
+            raise MatchingInputError(
+                item, "trust_person_id", f"unknown trust person {assignment.trust_person_id}"
+            )
+        if not 1 <= assignment.seat <= need_seats[assignment.need_id]:
+            raise MatchingInputError(item, "seat", "outside the need's seats")
+    for conflict in instance.conflicts:
+        if conflict.trust_person_id not in vp_ids:
+            raise MatchingInputError(
+                f"conflict {conflict.trust_person_id}x{conflict.organisation_id}",
+                "trust_person_id",
+                f"unknown trust person {conflict.trust_person_id}",
+            )
+    for preference in instance.preferences:
+        if preference.trust_person_id not in vp_ids:
+            raise MatchingInputError(
+                f"preference {preference.trust_person_id}x{preference.organisation_id}",
+                "trust_person_id",
+                f"unknown trust person {preference.trust_person_id}",
+            )

@@ -1,0 +1,157 @@
+"""Explanations: why a seat stayed empty, and who else could take a filled seat at what cost."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from vppool.matching._candidates import Candidates, room_for
+from vppool.matching._context import Context
+from vppool.matching._rules import rule_named
+from vppool.matching._types import Alternative, NeedInput, Plan, SeatRef, UnfilledSeat
+
+__all__ = ["Loads", "alternatives_for", "explain_unfilled", "plan_loads"]
+
+
+class Loads:
+    """Monthly hours, standing clients and horizon totals per VP under a plan."""
+
+    def __init__(self, ctx: Context, plan: Plan) -> None:
+        months = len(ctx.months)
+        self.hours: dict[int, list[int]] = defaultdict(lambda: [0] * months)
+        self.clients: dict[int, list[int]] = defaultdict(lambda: [0] * months)
+        self.totals: dict[int, int] = defaultdict(int)
+        self.on_need: dict[int, set[int]] = defaultdict(set)
+        for seat, vp_id in plan.assignments.items():
+            ctx.add_load(vp_id, seat.need_id, self.hours, self.clients)
+            self.totals[vp_id] += ctx.loads[seat.need_id].total
+            self.on_need[seat.need_id].add(vp_id)
+
+
+def plan_loads(ctx: Context, plan: Plan) -> Loads:
+    """The loads of ``plan``."""
+    return Loads(ctx, plan)
+
+
+def _why_not(ctx: Context, need: NeedInput, vp_id: int, loads: Loads) -> str:
+    vp = ctx.vps[vp_id]
+    no_room = room_for(ctx, need, vp, loads.hours, loads.clients)
+    if no_room is not None:
+        return no_room
+    if need.requires_gender_mix and vp.gender is not None:
+        present = {ctx.vps[v].gender for v in loads.on_need[need.id]}
+        if present == {vp.gender}:
+            return "gender_mix"
+    return "unused"
+
+
+_READS = {
+    "unused": "eligible but left free (the solver stopped before using them)",
+    "pruned": "not considered (beyond the candidate limit)",
+}
+
+
+def explain_unfilled(
+    ctx: Context, candidates: Candidates, plan: Plan, loads: Loads
+) -> list[UnfilledSeat]:
+    """For every empty seat: counts per reason and a sentence a planner understands."""
+    result: list[UnfilledSeat] = []
+    filled_seats = set(plan.assignments)
+    for need in ctx.instance.needs:
+        empty = [s for s in range(1, need.seats + 1) if SeatRef(need.id, s) not in filled_seats]
+        if not empty:
+            continue
+        reasons: Counter[str] = Counter(candidates.excluded.get(need.id, Counter()))
+        months: Counter[str] = Counter(candidates.capacity_detail.get(need.id, Counter()))
+        chosen = loads.on_need[need.id]
+        for vp_id in candidates.by_need.get(need.id, []):
+            if vp_id in chosen:
+                continue
+            why = _why_not(ctx, need, vp_id, loads)
+            rule = why.split(":", 1)[0]
+            reasons[rule] += 1
+            if ":" in why:
+                months[why] += 1
+        pruned_with_room = [
+            vp_id
+            for vp_id in candidates.pruned.get(need.id, [])
+            if _why_not(ctx, need, vp_id, loads) == "unused"
+        ]
+        if pruned_with_room:
+            reasons["pruned"] += len(pruned_with_room)
+        message = _sentence(ctx, need, len(empty), reasons, months)
+        for seat in empty:
+            result.append(UnfilledSeat(SeatRef(need.id, seat), dict(reasons), message))
+    return result
+
+
+def _sentence(
+    ctx: Context, need: NeedInput, empty: int, reasons: Counter[str], months: Counter[str]
+) -> str:
+    head = f"{empty} of {need.seats} seat(s) of '{need.organisation_name}' ({need.kind}) unfilled"
+    parts = []
+    for rule, count in reasons.most_common():
+        if rule in _READS:
+            parts.append(f"{count} {_READS[rule]}")
+            continue
+        text = f"{count} {rule_named(rule).excluded_as}"
+        if rule == "language" and need.languages:
+            text += f" ({', '.join(sorted(need.languages))})"
+        if rule == "scope_qualification":
+            text += f" ({', '.join(sorted(need.scopes))})"
+        if rule in {"capacity_hours", "capacity_standing_clients"}:
+            detail = [
+                key.split(":", 1)[1]
+                for key, _ in months.most_common()
+                if key.startswith(rule + ":")
+            ]
+            if detail:
+                text += f" in {detail[0]}"
+        if rule == "travel_distance" and need.max_travel_km is not None:
+            text += f" (limit {need.max_travel_km:.0f} km)"
+        parts.append(text)
+    total = len(ctx.instance.trust_persons)
+    return f"{head}: of {total} VPs, " + ", ".join(parts) if parts else head
+
+
+def alternatives_for(
+    ctx: Context,
+    *,
+    candidates: Candidates,
+    seat: SeatRef,
+    vp_id: int,
+    loads: Loads,
+    limit: int,
+) -> list[Alternative]:
+    """The best other VPs for a filled seat, with the change in total cost if swapped in."""
+    need = ctx.needs[seat.need_id]
+    current_vp = ctx.vps[vp_id]
+    total = ctx.loads[need.id].total
+    previous = ctx.previous.get(need.id, set())
+    weight = ctx.instance.weights.continuity
+    release = ctx.fairness_cost(current_vp, loads.totals[vp_id]) - ctx.fairness_cost(
+        current_vp, loads.totals[vp_id] - total
+    )
+    current = sum(ctx.pair_costs(need, current_vp).values()) + release
+    if vp_id in previous:
+        current -= weight
+    options: list[Alternative] = []
+    pool = candidates.by_need.get(need.id, []) + candidates.pruned.get(need.id, [])
+    for other_id in pool:
+        if other_id in loads.on_need[need.id]:
+            continue
+        other = ctx.vps[other_id]
+        if room_for(ctx, need, other, loads.hours, loads.clients) is not None:
+            continue
+        if need.requires_gender_mix:
+            team = (loads.on_need[need.id] - {vp_id}) | {other_id}
+            if len(team) >= 2 and len({ctx.vps[v].gender for v in team} - {None}) < 2:
+                continue
+        added = ctx.fairness_cost(other, loads.totals[other_id] + total) - ctx.fairness_cost(
+            other, loads.totals[other_id]
+        )
+        cost = sum(ctx.pair_costs(need, other).values()) + added
+        if other_id in previous:
+            cost -= weight
+        options.append(Alternative(other_id, other.name, float(cost - current)))
+    options.sort(key=lambda alt: (alt.cost_delta, alt.trust_person_id))
+    return options[:limit]

@@ -1,0 +1,29 @@
+"""Every registered rule has its own test module, named after it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vppool.matching import HARD_RULES, PAIR_RULES, RULES, SOFT_RULES
+
+pytestmark = pytest.mark.unit
+
+HERE = Path(__file__).parent
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
+def test_every_rule_has_a_test_module_named_after_it(rule: object) -> None:
+    name = rule.name  # type: ignore[attr-defined]
+    module = HERE / f"test_{name}.py"
+    assert module.exists(), f"rule {name!r} has no tests/unit/matching/test_{name}.py"
+    assert "def test_" in module.read_text(encoding="utf-8")
+
+
+def test_rule_names_are_unique_and_pair_rules_are_hard() -> None:
+    names = [rule.name for rule in RULES]
+    assert len(names) == len(set(names))
+    hard = {rule.name for rule in HARD_RULES}
+    assert {name for name, _ in PAIR_RULES} <= hard
+    assert all(rule.kind == "soft" for rule in SOFT_RULES)

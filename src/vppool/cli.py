@@ -228,6 +228,118 @@ def export(ctx: _Context, out: Path | None) -> None:
         _print_counts(dataset.counts())
 
 
+# --------------------------------------------------------------------------- matching
+
+
+def print_run(summary: Any, *, limit: int = 10) -> None:
+    """Print a matching run's figures, its gaps with their reasons, and utilisation."""
+    explanation = summary.explanation or {}
+    table = Table("figure", "value", title=f"matching run {summary.id}")
+    table.add_row("status", f"{summary.status.value} ({summary.solver_status or '-'})")
+    table.add_row("seats filled", f"{summary.seats_filled} of {summary.seats_total}")
+    if summary.objective is not None:
+        table.add_row("objective (level 2)", f"{summary.objective:,.0f}")
+        table.add_row("proven bound", f"{summary.best_bound:,.0f}")
+        table.add_row("gap", f"{100 * (summary.gap or 0):.2f} %")
+    if summary.first_feasible_s is not None:
+        table.add_row("first plan after", f"{summary.first_feasible_s:.2f} s")
+    if summary.wall_s is not None:
+        table.add_row("total time", f"{summary.wall_s:.2f} s")
+    used = explanation.get("utilisation", {})
+    if used:
+        table.add_row(
+            "utilisation",
+            f"mean {used['mean']} %, max {used['max']} %, {used['over_90']} over 90 %",
+        )
+    console.print(table)
+    if summary.error:
+        console.print(f"[bold red]error:[/] {summary.error}")
+    for shortage in explanation.get("shortages", [])[:limit]:
+        console.print(f"[yellow]shortage[/] {shortage['message']}")
+    gaps = explanation.get("unfilled", [])
+    seen: set[str] = set()
+    for gap in gaps:
+        if gap["message"] in seen:
+            continue
+        seen.add(gap["message"])
+        if len(seen) > limit:
+            console.print(f"... and more: {len(gaps)} unfilled seats in all")
+            break
+        console.print(f"[red]unfilled[/] need {gap['need_id']}: {gap['message']}")
+
+
+@main.command()
+@click.option("--time-limit", type=float, help="Seconds (default: VPPOOL_MATCHING_TIME_LIMIT_S).")
+@click.option("--workers", type=int, help="Default: VPPOOL_MATCHING_WORKERS.")
+@click.option("--seed", type=int, help="Default: VPPOOL_MATCHING_SEED.")
+@click.option("--today", help="Planning date (default: today).")
+@click.option("--confirm", is_flag=True, help="Confirm every proposed seat afterwards.")
+@pass_context
+def solve(
+    ctx: _Context,
+    time_limit: float | None,
+    workers: int | None,
+    seed: int | None,
+    today: str | None,
+    *,
+    confirm: bool,
+) -> None:
+    """Run the matcher on the database now, with progress, and print the outcome."""
+    from vppool.db import create_engine_for, session_scope
+    from vppool.services import matching
+
+    overrides = {
+        key: value
+        for key, value in {"time_limit_s": time_limit, "workers": workers, "seed": seed}.items()
+        if value is not None
+    }
+    engine = create_engine_for(ctx.settings)
+    planning_date = _today(today, ctx.settings)
+    try:
+        summary = run_matching(ctx.settings, engine, planning_date, overrides)
+        print_run(summary)
+        if confirm and summary.status.value == "succeeded":
+            with session_scope(engine) as session:
+                ids = matching.confirm_run(session, ctx.settings, summary.id, today=planning_date)
+            console.print(f"confirmed {len(ids)} assignments")
+    except VppoolError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+
+
+def run_matching(
+    settings: Settings, engine: Any, today: date, overrides: dict[str, Any] | None = None
+) -> Any:
+    """Start and execute a run with a live progress line; returns its summary."""
+    from vppool.db import session_scope
+    from vppool.services import matching
+
+    with session_scope(engine) as session:
+        run = matching.start_run(session, settings, overrides=overrides)
+    limit = float((overrides or {}).get("time_limit_s", settings.matching_time_limit_s))
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("matching: building the model", total=limit)
+
+        def report(event: Any) -> None:
+            objective = "-" if event.objective is None else f"{event.objective:,.0f}"
+            bound = "-" if event.bound is None else f"{event.bound:,.0f}"
+            bar.update(
+                task,
+                completed=min(event.elapsed_s, limit),
+                description=f"matching ({event.phase}): objective {objective}, bound {bound}",
+            )
+
+        summary = matching.execute_run(engine, settings, run.id, today=today, on_progress=report)
+        bar.update(task, completed=limit)
+    return summary
+
+
 # --------------------------------------------------------------------------- serving
 
 
@@ -268,12 +380,22 @@ def serve(ctx: _Context, host: str | None, port: int | None, workers: int) -> No
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--host", help="Default: VPPOOL_HOST.")
 @click.option("--port", type=int, help="Default: VPPOOL_PORT.")
+@click.option(
+    "--matching-seconds", type=float, default=10.0, show_default=True, help="Matching time limit."
+)
 @click.option("--no-serve", is_flag=True, help="Prepare the demo database and stop.")
 @pass_context
 def demo(
-    ctx: _Context, size: str, seed: int, host: str | None, port: int | None, *, no_serve: bool
+    ctx: _Context,
+    *,
+    size: str,
+    seed: int,
+    host: str | None,
+    port: int | None,
+    matching_seconds: float,
+    no_serve: bool,
 ) -> None:
-    """A fresh SQLite database with synthetic data, then serve it and print the logins."""
+    """A fresh SQLite database with synthetic data and a matching run, then serve it."""
     from vppool.services.demo import prepare_demo
 
     base = ctx.settings
@@ -284,6 +406,16 @@ def demo(
             settings, path, size=size, seed=seed, password=DEMO_PASSWORD, progress=report
         )
     _print_counts(summary.counts)
+    from vppool.db import make_engine
+
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        run = run_matching(
+            settings, engine, _today(None, settings), {"time_limit_s": matching_seconds}
+        )
+    finally:
+        engine.dispose()
+    print_run(run)
     host = host or settings.host
     port = port or settings.port
     logins = Table("role", "e-mail", "password", title="demo logins")

@@ -139,6 +139,27 @@ class Settings(BaseSettings):
     hours_min: float = Field(default=1.0, ge=0, description="Sizing rule: minimum hours/month.")
     hours_max: float = Field(default=40.0, ge=0, description="Sizing rule: maximum hours/month.")
 
+    # --- matching runs
+    matching_time_limit_s: float = Field(
+        default=30.0, gt=0, le=3600, description="Time limit of one matching run in seconds."
+    )
+    matching_workers: int = Field(
+        default=2, ge=1, le=64, description="CP-SAT worker threads per matching run."
+    )
+    matching_seed: int = Field(default=1, description="Random seed of the solver.")
+    matching_max_candidates: int = Field(
+        default=40, ge=1, description="Cheapest eligible VPs kept per need (candidate pruning)."
+    )
+    matching_horizon_months: int = Field(
+        default=6, ge=1, le=36, description="How far ahead a run plans capacity, in months."
+    )
+    max_absence_share: float = Field(
+        default=0.25,
+        ge=0,
+        le=1,
+        description="A VP absent for more than this share of a short-term need is excluded.",
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from vppool.matching._context import MatchingInputError
 from vppool.matching._diagnostics import diagnose
+from vppool.matching._explain import utilisation
 from vppool.matching._greedy import greedy_plan
 from vppool.matching._quick import QuickMatch, QuickMatcher, RankedCandidate, quick_match
 from vppool.matching._rules import HARD_RULES, PAIR_RULES, RULES, SOFT_RULES, Rule, rule_named
@@ -77,5 +78,6 @@ __all__ = [
     "quick_match",
     "rule_named",
     "solve",
+    "utilisation",
     "validate",
 ]

@@ -7,9 +7,16 @@ from collections import Counter, defaultdict
 from vppool.matching._candidates import Candidates, room_for
 from vppool.matching._context import Context
 from vppool.matching._rules import rule_named
-from vppool.matching._types import Alternative, NeedInput, Plan, SeatRef, UnfilledSeat
+from vppool.matching._types import (
+    Alternative,
+    MatchingInstance,
+    NeedInput,
+    Plan,
+    SeatRef,
+    UnfilledSeat,
+)
 
-__all__ = ["Loads", "alternatives_for", "explain_unfilled", "plan_loads"]
+__all__ = ["Loads", "alternatives_for", "explain_unfilled", "plan_loads", "utilisation"]
 
 
 class Loads:
@@ -155,3 +162,16 @@ def alternatives_for(
         options.append(Alternative(other_id, other.name, float(cost - current)))
     options.sort(key=lambda alt: (alt.cost_delta, alt.trust_person_id))
     return options[:limit]
+
+
+def utilisation(instance: MatchingInstance | Context, plan: Plan) -> dict[int, float]:
+    """Each VP's load under ``plan`` as a percentage of capacity, averaged over the horizon."""
+    ctx = instance if isinstance(instance, Context) else Context(instance)
+    loads = Loads(ctx, plan)
+    months = len(ctx.months)
+    result = {}
+    for vp in ctx.instance.trust_persons:
+        capacity = ctx.capacity_tenths(vp) * months
+        if capacity > 0:
+            result[vp.id] = round(100 * loads.totals.get(vp.id, 0) / capacity, 1)
+    return result

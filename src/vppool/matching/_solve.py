@@ -45,6 +45,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         elapsed = time.perf_counter() - self.started
         if self.first_solution_s is None:
             self.first_solution_s = elapsed
+        if self.config.should_stop is not None and self.config.should_stop():
+            self.stop_search()
         if self.config.progress is not None:
             self.config.progress(
                 ProgressEvent(

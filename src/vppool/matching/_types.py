@@ -215,6 +215,8 @@ class MatchingConfig:
     alternatives_per_seat: int = 3
     log_search: bool = False
     progress: Callable[[ProgressEvent], None] | None = None
+    #: Asked on every improved solution; returning True stops the search (cancellation).
+    should_stop: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -1,0 +1,678 @@
+"""Matching runs: build the instance from the database, solve outside the request, store, confirm.
+
+A run goes ``queued`` → ``running`` → ``succeeded`` (or ``failed`` / ``cancelled``). The solve
+itself never runs inside a request: :func:`execute_run` opens its own short transactions
+(to mark progress) and is called by a background worker, a thread of the API process, or
+the CLI. Every plan is validated before it is stored; :func:`confirm_run` re-validates the
+chosen seats against the state of the moment and refuses with a :class:`Conflict` when the
+data changed in a way that breaks them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, or_, select
+
+from vppool import matching as m
+from vppool.db.models import (
+    Absence,
+    Assignment,
+    Certification,
+    ConflictOfInterest,
+    MatchingRun,
+    Need,
+    Organisation,
+    Preference,
+    Site,
+    TrustPerson,
+)
+from vppool.db.types import utc_now
+from vppool.errors import Conflict, FieldError, NotFound, ValidationFailed
+from vppool.services import audit
+from vppool.services._common import SYSTEM, Actor
+from vppool.settings import Settings
+from vppool.vocab import AssignmentStatus, ConflictReason, MatchingRunStatus, NeedKind, NeedStatus
+
+__all__ = [
+    "InstanceBundle",
+    "RunSummary",
+    "build_instance",
+    "cancel_run",
+    "confirm_run",
+    "execute_run",
+    "get_run",
+    "latest_run",
+    "matching_config",
+    "start_run",
+]
+
+log = logging.getLogger(__name__)
+
+_PROGRESS_EVERY_S = 0.5
+
+
+class RunSummary(BaseModel):
+    """What a planner sees of a run."""
+
+    id: int
+    status: MatchingRunStatus
+    solver_status: str | None
+    objective: float | None
+    best_bound: float | None
+    gap: float | None
+    seats_total: int | None
+    seats_filled: int | None
+    first_feasible_s: float | None
+    wall_s: float | None
+    progress: dict[str, Any]
+    explanation: dict[str, Any]
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+def _summary(run: MatchingRun) -> RunSummary:
+    return RunSummary.model_validate(run, from_attributes=True)
+
+
+def _run(session: Session, run_id: int) -> MatchingRun:
+    run = session.get(MatchingRun, run_id)
+    if run is None:
+        raise NotFound("matching run", run_id)
+    return run
+
+
+# --------------------------------------------------------------------------- instance
+
+
+class InstanceBundle(BaseModel):
+    """The instance plus what the service needs to map results back to rows."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    instance: Any  # m.MatchingInstance (a frozen dataclass)
+    need_periods: dict[int, tuple[date, date | None]]
+
+
+def _today(settings: Settings, today: date | None) -> date:
+    return today or datetime.now(settings.zone).date()
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    return date(day.year + month_index // 12, month_index % 12 + 1, 1)
+
+
+def build_instance(
+    session: Session,
+    settings: Settings,
+    *,
+    today: date | None = None,
+    keep_confirmed: bool = True,
+    with_previous_plan: bool = True,
+) -> InstanceBundle:
+    """Read the pool, the open needs and the current plan into a matching instance.
+
+    Args:
+        session: the session to read with.
+        settings: rule numbers and the horizon.
+        today: the planning date (default: today in the configured zone).
+        keep_confirmed: keep confirmed assignments fixed (False: a re-optimisation proposal).
+        with_previous_plan: count the last succeeded run's proposals as the previous plan
+            (continuity and solver hints).
+    """
+    today = _today(settings, today)
+    horizon_end = _add_months(today, settings.matching_horizon_months)
+    rules = settings.rules()
+
+    confirmed = session.exec(
+        select(Assignment).where(
+            Assignment.status == AssignmentStatus.CONFIRMED,
+            or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) > today),
+            col(Assignment.starts_on) < horizon_end,
+        )
+    ).all()
+    busy_need_ids = {a.need_id for a in confirmed}
+    needs = session.exec(
+        select(Need).where(
+            or_(
+                sa.and_(
+                    col(Need.status) == NeedStatus.OPEN,
+                    or_(col(Need.ends_on).is_(None), col(Need.ends_on) > today),
+                    col(Need.starts_on) < horizon_end,
+                ),
+                col(Need.id).in_(busy_need_ids) if busy_need_ids else sa.false(),
+            )
+        )
+    ).all()
+    organisations = {o.id: o for o in session.exec(select(Organisation)).all()}
+    sites: dict[int, list[Site]] = defaultdict(list)
+    for site in session.exec(select(Site).order_by(col(Site.id))).all():
+        sites[site.organisation_id].append(site)
+    sites_by_id = {s.id: s for group in sites.values() for s in group}
+
+    need_inputs = []
+    periods: dict[int, tuple[date, date | None]] = {}
+    for need in needs:
+        if need.id is None:
+            continue
+        org = organisations[need.organisation_id]
+        chosen_sites = (
+            [sites_by_id[need.site_id]]
+            if need.site_id in sites_by_id
+            else sites.get(need.organisation_id, [])
+        )
+        mix = need.requires_gender_mix or (
+            org.requires_gender_mix and need.kind == NeedKind.STANDING
+        )
+        periods[need.id] = (need.starts_on, need.ends_on)
+        need_inputs.append(
+            m.NeedInput(
+                id=need.id,
+                organisation_id=need.organisation_id,
+                organisation_name=org.name,
+                kind=need.kind.value,
+                scopes=frozenset(need.scopes),
+                languages=frozenset(need.languages),
+                period=m.Period(need.starts_on, need.ends_on),
+                hours_per_month=need.expected_hours_per_month,
+                seats=need.seats,
+                sites=tuple(m.Location(s.latitude, s.longitude) for s in chosen_sites),
+                sector=org.sector,
+                urgency=need.urgency.value,
+                requires_gender_mix=mix,
+                max_travel_km=need.max_travel_km
+                if need.max_travel_km is not None
+                else org.max_travel_km,
+            )
+        )
+
+    expiry: dict[int, date] = {}
+    for cert in session.exec(
+        select(Certification).where(col(Certification.issued_on) <= today)
+    ).all():
+        if cert.expires_on > expiry.get(cert.trust_person_id, date.min):
+            expiry[cert.trust_person_id] = cert.expires_on
+    absences: dict[int, list[m.Period]] = defaultdict(list)
+    for absence in session.exec(
+        select(Absence).where(col(Absence.ends_on) > today, col(Absence.starts_on) < horizon_end)
+    ).all():
+        absences[absence.trust_person_id].append(m.Period(absence.starts_on, absence.ends_on))
+    vps = [
+        m.TrustPersonInput(
+            id=vp.id,
+            name=f"{vp.first_name} {vp.last_name}",
+            scopes=frozenset(vp.scopes),
+            languages=frozenset(vp.languages),
+            home=m.Location(vp.home_latitude, vp.home_longitude),
+            max_travel_km=vp.max_travel_km,
+            capacity_hours_per_month=vp.capacity_hours_per_month,
+            capacity_standing_clients=vp.capacity_standing_clients,
+            certification_expires_on=expiry.get(vp.id),
+            sectors=frozenset(vp.sectors),
+            gender=vp.gender.value if vp.gender else None,
+            absences=tuple(absences.get(vp.id, ())),
+            active=vp.active,
+        )
+        for vp in session.exec(select(TrustPerson).order_by(col(TrustPerson.id))).all()
+        if vp.id is not None
+    ]
+
+    lookback = timedelta(days=round(365.25 * rules.conflict_lookback_years))
+    conflicts = []
+    for conflict in session.exec(select(ConflictOfInterest)).all():
+        ends = conflict.ends_on
+        if ends is not None and conflict.reason == ConflictReason.EMPLOYMENT:
+            ends = ends + lookback  # former employment stays a conflict for the look-back
+        period = (
+            None
+            if conflict.starts_on is None and ends is None
+            else m.Period(conflict.starts_on or date.min, ends)
+        )
+        conflicts.append(
+            m.ConflictInput(
+                conflict.trust_person_id, conflict.organisation_id, conflict.reason.value, period
+            )
+        )
+    preferences = [
+        m.PreferenceInput(p.trust_person_id, p.organisation_id, p.strength, p.party.value)
+        for p in session.exec(select(Preference)).all()
+    ]
+
+    need_ids = {n.id for n in need_inputs}
+    assignments = [
+        m.ExistingAssignment(a.need_id, a.seat, a.trust_person_id, "confirmed", a.pinned)
+        for a in confirmed
+        if a.need_id in need_ids
+    ]
+    run_id = _last_succeeded_run_id(session) if with_previous_plan else None
+    if run_id is not None:
+        taken = {(a.need_id, a.seat) for a in assignments}
+        for proposal in session.exec(
+            select(Assignment).where(
+                Assignment.matching_run_id == run_id,
+                Assignment.status == AssignmentStatus.PROPOSED,
+            )
+        ).all():
+            if proposal.need_id in need_ids and (proposal.need_id, proposal.seat) not in taken:
+                assignments.append(
+                    m.ExistingAssignment(
+                        proposal.need_id, proposal.seat, proposal.trust_person_id, "proposed"
+                    )
+                )
+    instance = m.MatchingInstance(
+        today=today,
+        horizon_end=horizon_end,
+        trust_persons=tuple(vps),
+        needs=tuple(sorted(need_inputs, key=lambda n: n.id)),
+        assignments=tuple(assignments),
+        conflicts=tuple(conflicts),
+        preferences=tuple(preferences),
+        rules=m.RuleSettings(
+            max_absence_share=settings.max_absence_share, keep_confirmed=keep_confirmed
+        ),
+    )
+    return InstanceBundle(instance=instance, need_periods=periods)
+
+
+def _last_succeeded_run_id(session: Session) -> int | None:
+    return session.exec(
+        select(MatchingRun.id)
+        .where(MatchingRun.status == MatchingRunStatus.SUCCEEDED)
+        .order_by(col(MatchingRun.id).desc())
+        .limit(1)
+    ).first()
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def matching_config(settings: Settings, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The run settings stored with a run: the configured defaults with validated overrides."""
+    values: dict[str, Any] = {
+        "time_limit_s": settings.matching_time_limit_s,
+        "workers": settings.matching_workers,
+        "seed": settings.matching_seed,
+        "max_candidates_per_need": settings.matching_max_candidates,
+        "keep_confirmed": True,
+    }
+    errors = []
+    for key, value in (overrides or {}).items():
+        if key not in values:
+            errors.append((key, f"unknown run setting; use one of {', '.join(values)}"))
+        elif key == "keep_confirmed":
+            values[key] = bool(value)
+        elif not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+            errors.append((key, "must be a positive number"))
+        elif key == "time_limit_s" and value > 3600:
+            errors.append((key, "must be at most 3600 seconds"))
+        else:
+            values[key] = value
+    if errors:
+        raise ValidationFailed([FieldError(k, v) for k, v in errors], subject="matching run")
+    return values
+
+
+def start_run(
+    session: Session,
+    settings: Settings,
+    *,
+    actor: Actor = SYSTEM,
+    overrides: dict[str, Any] | None = None,
+) -> RunSummary:
+    """Queue a run with its settings; :func:`execute_run` does the work."""
+    run = MatchingRun(
+        created_by_user_id=actor.user_id, settings=matching_config(settings, overrides)
+    )
+    session.add(run)
+    session.flush()
+    audit.record_change(
+        session, actor, action="matching_run_started", entity_type="matching_run", entity_id=run.id
+    )
+    return _summary(run)
+
+
+def get_run(session: Session, run_id: int) -> RunSummary:
+    """A run's status, progress, figures and explanation."""
+    return _summary(_run(session, run_id))
+
+
+def latest_run(session: Session) -> RunSummary | None:
+    """The most recent run, if any."""
+    run = session.exec(select(MatchingRun).order_by(col(MatchingRun.id).desc()).limit(1)).first()
+    return _summary(run) if run else None
+
+
+def cancel_run(session: Session, run_id: int, *, actor: Actor = SYSTEM) -> RunSummary:
+    """Ask a queued or running run to stop; a finished run cannot be cancelled."""
+    run = _run(session, run_id)
+    if run.status not in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING):
+        msg = f"matching run {run_id} has already {run.status.value}; only running runs stop"
+        raise Conflict(msg)
+    run.status = MatchingRunStatus.CANCELLED
+    run.finished_at = utc_now()
+    session.add(run)
+    audit.record_change(
+        session,
+        actor,
+        action="matching_run_cancelled",
+        entity_type="matching_run",
+        entity_id=run_id,
+    )
+    session.flush()
+    return _summary(run)
+
+
+def _set(engine: Engine, run_id: int, **values: Any) -> MatchingRunStatus:
+    """Update a run in its own short transaction; returns its status (cancellation check)."""
+    with Session(engine) as session:
+        run = _run(session, run_id)
+        if run.status is MatchingRunStatus.CANCELLED:
+            return run.status
+        for key, value in values.items():
+            setattr(run, key, value)
+        session.add(run)
+        session.commit()
+        return run.status
+
+
+def _status(engine: Engine, run_id: int) -> MatchingRunStatus:
+    with Session(engine) as session:
+        run = _run(session, run_id)
+        return run.status
+
+
+def execute_run(
+    engine: Engine,
+    settings: Settings,
+    run_id: int,
+    *,
+    today: date | None = None,
+    on_progress: Callable[[m.ProgressEvent], None] | None = None,
+) -> RunSummary:
+    """Run a queued matching run to its end and store the proposal and its explanation."""
+    with Session(engine) as session:
+        run = _run(session, run_id)
+        if run.status is not MatchingRunStatus.QUEUED:
+            msg = f"matching run {run_id} is {run.status.value}, not queued"
+            raise Conflict(msg)
+        options = dict(run.settings)
+    if _set(engine, run_id, status=MatchingRunStatus.RUNNING, started_at=utc_now()) is (
+        MatchingRunStatus.CANCELLED
+    ):
+        return _finished(engine, run_id)
+    try:
+        with Session(engine) as session:
+            bundle = build_instance(
+                session, settings, today=today, keep_confirmed=options["keep_confirmed"]
+            )
+        last_write = [0.0]
+        cancelled = [False]
+
+        def progress(event: m.ProgressEvent) -> None:
+            if on_progress is not None:
+                on_progress(event)
+            now = time.perf_counter()
+            if now - last_write[0] >= _PROGRESS_EVERY_S:
+                last_write[0] = now
+                state = _set(
+                    engine,
+                    run_id,
+                    progress={
+                        "phase": event.phase,
+                        "elapsed_s": round(event.elapsed_s, 2),
+                        "objective": event.objective,
+                        "bound": event.bound,
+                    },
+                )
+                cancelled[0] = state is MatchingRunStatus.CANCELLED
+
+        config = m.MatchingConfig(
+            time_limit_s=float(options["time_limit_s"]),
+            workers=int(options["workers"]),
+            seed=int(options["seed"]),
+            max_candidates_per_need=int(options["max_candidates_per_need"]),
+            progress=progress,
+            should_stop=lambda: cancelled[0],
+        )
+        result = m.solve(bundle.instance, config)
+    except m.MatchingInputError as exc:
+        _set(engine, run_id, status=MatchingRunStatus.FAILED, error=str(exc), finished_at=utc_now())
+        return _finished(engine, run_id)
+    except Exception as exc:  # a run must end in a stored state, whatever happened
+        log.exception("matching run %s failed", run_id)
+        _set(
+            engine,
+            run_id,
+            status=MatchingRunStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            finished_at=utc_now(),
+        )
+        return _finished(engine, run_id)
+    if _status(engine, run_id) is MatchingRunStatus.CANCELLED:
+        return _finished(engine, run_id)
+    _store(engine, run_id, bundle, result)
+    return _finished(engine, run_id)
+
+
+def _finished(engine: Engine, run_id: int) -> RunSummary:
+    with Session(engine) as session:
+        return get_run(session, run_id)
+
+
+def _store(engine: Engine, run_id: int, bundle: InstanceBundle, result: m.MatchingResult) -> None:
+    """Validate, then store the proposals and the explanation in one transaction."""
+    explanation = explanation_of(bundle.instance, result)
+    with Session(engine) as session:
+        run = _run(session, run_id)
+        run.finished_at = utc_now()
+        run.solver_status = result.status
+        run.objective = result.objective
+        run.best_bound = result.best_bound
+        run.gap = result.gap
+        run.seats_total = sum(n.seats for n in bundle.instance.needs)
+        run.seats_filled = len(result.plan.assignments)
+        run.first_feasible_s = result.first_feasible_s
+        run.wall_s = result.wall_s
+        run.explanation = explanation
+        if result.violations:
+            run.status = MatchingRunStatus.FAILED
+            run.error = "the plan breaks hard rules; nothing was stored: " + "; ".join(
+                f"{v.rule}: {v.detail}" for v in result.violations[:10]
+            )
+        else:
+            run.status = MatchingRunStatus.SUCCEEDED
+            fixed = {
+                (a.need_id, a.seat)
+                for a in bundle.instance.assignments
+                if a.status == "confirmed" or a.pinned
+            }
+            for seat, vp_id in sorted(result.plan.assignments.items()):
+                if (seat.need_id, seat.seat) in fixed:
+                    continue
+                starts, ends = bundle.need_periods[seat.need_id]
+                session.add(
+                    Assignment(
+                        need_id=seat.need_id,
+                        trust_person_id=vp_id,
+                        seat=seat.seat,
+                        starts_on=max(starts, bundle.instance.today),
+                        ends_on=ends,
+                        status=AssignmentStatus.PROPOSED,
+                        matching_run_id=run_id,
+                    )
+                )
+        session.add(run)
+        session.commit()
+
+
+def explanation_of(instance: m.MatchingInstance, result: m.MatchingResult) -> dict[str, Any]:
+    """The JSON explanation stored with a run: per seat, per gap, per rule, and the numbers."""
+    names = {vp.id: vp.name for vp in instance.trust_persons}
+    used = m.utilisation(instance, result.plan)
+    values = sorted(used.values())
+    return {
+        "utilisation": {
+            "per_trust_person": {str(k): v for k, v in used.items()},
+            "mean": round(sum(values) / len(values), 1) if values else 0.0,
+            "max": values[-1] if values else 0.0,
+            "over_90": sum(1 for v in values if v > 90),
+        },
+        "status": result.status,
+        "objective_terms": dict(result.objective_terms),
+        "fill_objective": result.fill_objective,
+        "fill_bound": result.fill_bound,
+        "stats": dict(result.stats),
+        "seats": [
+            {
+                "need_id": s.seat.need_id,
+                "seat": s.seat.seat,
+                "trust_person_id": s.trust_person_id,
+                "name": names.get(s.trust_person_id),
+                "fixed": s.fixed,
+                "costs": dict(s.costs),
+                "alternatives": [
+                    {
+                        "trust_person_id": a.trust_person_id,
+                        "name": a.name,
+                        "cost_delta": a.cost_delta,
+                    }
+                    for a in s.alternatives
+                ],
+            }
+            for s in result.seats
+        ],
+        "unfilled": [
+            {
+                "need_id": u.seat.need_id,
+                "seat": u.seat.seat,
+                "reasons": dict(u.reasons),
+                "message": u.message,
+            }
+            for u in result.unfilled
+        ],
+        "shortages": [
+            {
+                "dimension": s.dimension,
+                "key": s.key,
+                "demand_seats": s.demand_seats,
+                "supply_seats": s.supply_seats,
+                "message": s.message,
+            }
+            for s in result.shortages
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- confirm
+
+
+def confirm_run(
+    session: Session,
+    settings: Settings,
+    run_id: int,
+    *,
+    seats: Iterable[tuple[int, int]] | None = None,
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+) -> list[int]:
+    """Confirm a run's proposals (all, or the chosen ``(need_id, seat)`` pairs) in one go.
+
+    The chosen proposals are re-validated against the current state: if a seat has been
+    taken since, or the plan would now break a hard rule (capacity used up by another
+    confirmation, an expired certificate, a new conflict of interest), nothing is
+    confirmed and :class:`Conflict` names what changed.
+
+    Returns:
+        The ids of the confirmed assignments.
+    """
+    run = _run(session, run_id)
+    if run.status is not MatchingRunStatus.SUCCEEDED:
+        msg = f"matching run {run_id} is {run.status.value}; only a succeeded run can be confirmed"
+        raise Conflict(msg)
+    proposals = session.exec(
+        select(Assignment)
+        .where(
+            Assignment.matching_run_id == run_id,
+            Assignment.status == AssignmentStatus.PROPOSED,
+        )
+        .order_by(col(Assignment.id))
+        .with_for_update()
+    ).all()
+    by_seat = {(p.need_id, p.seat): p for p in proposals}
+    wanted = list(by_seat) if seats is None else list(dict.fromkeys(seats))
+    unknown = [seat for seat in wanted if seat not in by_seat]
+    if unknown:
+        raise ValidationFailed.single(
+            "seats",
+            "not proposed by this run (or already confirmed): "
+            + ", ".join(f"need {n} seat {s}" for n, s in unknown),
+            subject="confirmation",
+        )
+    if not wanted:
+        raise ValidationFailed.single("seats", "nothing to confirm", subject="confirmation")
+    chosen = [by_seat[seat] for seat in wanted]
+    _lock_trust_persons(session, {p.trust_person_id for p in chosen})
+    bundle = build_instance(session, settings, today=today, with_previous_plan=False)
+    instance = bundle.instance
+    plan: dict[m.SeatRef, int] = {}
+    for assignment in instance.assignments:
+        plan[m.SeatRef(assignment.need_id, assignment.seat)] = assignment.trust_person_id
+    changed = []
+    for proposal in chosen:
+        seat = m.SeatRef(proposal.need_id, proposal.seat)
+        if seat in plan or proposal.need_id not in bundle.need_periods:
+            changed.append(f"need {proposal.need_id} seat {proposal.seat} is no longer open")
+            continue
+        plan[seat] = proposal.trust_person_id
+    if changed:
+        raise Conflict("the plan is out of date: " + "; ".join(changed))
+    violations = m.new_violations(instance, m.Plan(plan))
+    if violations:
+        details = "; ".join(f"{v.rule}: {v.detail}" for v in violations[:10])
+        msg = f"confirming now would break hard rules ({details}); start a new matching run"
+        raise Conflict(msg)
+    now = utc_now()
+    for proposal in chosen:
+        proposal.status = AssignmentStatus.CONFIRMED
+        proposal.updated_at = now
+        proposal.revision += 1
+        session.add(proposal)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        msg = "another confirmation took one of these seats or VPs at the same moment; reload"
+        raise Conflict(msg) from exc
+    ids = [p.id for p in chosen if p.id is not None]
+    audit.record_change(
+        session,
+        actor,
+        action="matching_run_confirmed",
+        entity_type="matching_run",
+        entity_id=run_id,
+        details={"assignment_ids": ids},
+    )
+    return ids
+
+
+def _lock_trust_persons(session: Session, vp_ids: set[int]) -> None:
+    """Serialise confirmations that touch the same VPs (row locks on PostgreSQL)."""
+    if not vp_ids or session.get_bind().dialect.name != "postgresql":
+        return
+    session.exec(
+        select(TrustPerson.id)
+        .where(col(TrustPerson.id).in_(sorted(vp_ids)))
+        .order_by(col(TrustPerson.id))
+        .with_for_update()
+    ).all()

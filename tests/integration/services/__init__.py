@@ -1,0 +1,1 @@
+"""Integration tests of the services (fresh database per test, SQLite and PostgreSQL)."""

@@ -11,6 +11,8 @@ __all__ = [
     "NotFound",
     "PermissionDenied",
     "RuleViolation",
+    "TooManyAttempts",
+    "Unauthenticated",
     "ValidationFailed",
     "VppoolError",
 ]
@@ -46,6 +48,18 @@ class NotFound(VppoolError):
 
 class Conflict(VppoolError):
     """The request clashes with the current state (duplicate, stale plan, taken capacity)."""
+
+
+class Unauthenticated(VppoolError):
+    """No valid login, session or token (wrong password, expired or revoked token)."""
+
+
+class TooManyAttempts(VppoolError):
+    """Too many failed attempts; ``retry_after_s`` says when to try again."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class PermissionDenied(VppoolError):

@@ -16,7 +16,8 @@ from vppool.matching._explain import utilisation
 from vppool.matching._greedy import greedy_plan
 from vppool.matching._quick import QuickMatch, QuickMatcher, RankedCandidate, quick_match
 from vppool.matching._rules import HARD_RULES, PAIR_RULES, RULES, SOFT_RULES, Rule, rule_named
-from vppool.matching._solve import solve
+from vppool.matching._solve import cost_model, solve
+from vppool.matching._stability import PlanChange, compare_plans
 from vppool.matching._types import (
     Alternative,
     ConflictInput,
@@ -57,6 +58,7 @@ __all__ = [
     "NeedInput",
     "Period",
     "Plan",
+    "PlanChange",
     "PreferenceInput",
     "ProgressEvent",
     "QuickMatch",
@@ -71,6 +73,8 @@ __all__ = [
     "UnfilledSeat",
     "Violation",
     "Weights",
+    "compare_plans",
+    "cost_model",
     "diagnose",
     "greedy_plan",
     "new_violations",

@@ -25,7 +25,7 @@ from vppool.matching._types import (
 )
 from vppool.matching._validate import new_violations, objective_terms
 
-__all__ = ["solve"]
+__all__ = ["cost_model", "solve"]
 
 _STATUS_RANK = {"OPTIMAL": 0, "FEASIBLE": 1, "UNKNOWN": 2, "INFEASIBLE": 3, "MODEL_INVALID": 4}
 
@@ -246,3 +246,19 @@ def _outcomes(
         )
         outcomes.append(SeatOutcome(seat, vp_id, fixed, costs, alternatives))
     return outcomes
+
+
+def cost_model(
+    instance: MatchingInstance, config: MatchingConfig, fill_value: float
+) -> tuple[cp_model.CpModel, int]:
+    """The level-2 model with level 1 held at ``fill_value``, and its constant cost.
+
+    For independent bounds (an LP relaxation with another solver) on exactly the model
+    :func:`solve` searches.
+    """
+    ctx = Context(instance)
+    candidates = build_candidates(ctx, config.max_candidates_per_need)
+    parts = build_model(ctx, candidates)
+    parts.model.add(parts.fill_expr() >= round(fill_value))
+    parts.model.minimize(parts.cost_expr())
+    return parts.model, parts.constant

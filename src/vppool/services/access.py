@@ -1,0 +1,355 @@
+"""Users, logins, web sessions and API tokens; who the caller is (:class:`Viewer`).
+
+Secrets are never stored: passwords as argon2id hashes, tokens (API and web session) as
+SHA-256 of 256 random bits. A web session is an API token named ``web session`` with a
+short expiry, so both kinds are revocable the same way and work across server processes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from vppool.db.models import ApiToken, Organisation, TrustPerson, User
+from vppool.db.types import utc_now
+from vppool.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    TooManyAttempts,
+    Unauthenticated,
+    ValidationFailed,
+)
+from vppool.security import hash_password, hash_token, new_token, verify_password
+from vppool.services import audit
+from vppool.services._common import SYSTEM, Actor
+from vppool.vocab import Role
+
+__all__ = [
+    "SESSION_TOKEN_NAME",
+    "ApiTokenPublic",
+    "LoginThrottle",
+    "UserPublic",
+    "Viewer",
+    "authenticate_password",
+    "create_api_token",
+    "create_user",
+    "end_session",
+    "list_api_tokens",
+    "resolve_token",
+    "revoke_api_token",
+    "set_role",
+    "start_session",
+]
+
+SESSION_TOKEN_NAME = "web session"  # noqa: S105  (a label, not a secret)
+SESSION_HOURS = 12
+MIN_PASSWORD_LENGTH = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The authenticated caller: what every scoped service call receives."""
+
+    user_id: int
+    role: Role
+    label: str
+    organisation_id: int | None = None
+    trust_person_id: int | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """This viewer as the actor of an audited change."""
+        return Actor(user_id=self.user_id, label=self.label)
+
+    @property
+    def is_staff(self) -> bool:
+        """Planners and admins see the whole provider."""
+        return self.role in (Role.ADMIN, Role.PLANNER)
+
+
+class UserPublic(BaseModel):
+    """A user without secrets."""
+
+    id: int
+    email: str
+    display_name: str
+    role: Role
+    organisation_id: int | None
+    trust_person_id: int | None
+    active: bool
+
+
+class ApiTokenPublic(BaseModel):
+    """A token's metadata (the secret itself is shown once, at creation)."""
+
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+def _viewer(user: User) -> Viewer:
+    assert user.id is not None  # noqa: S101  (rows read from the database have ids)
+    return Viewer(
+        user_id=user.id,
+        role=user.role,
+        label=f"{user.display_name} <{user.email}>",
+        organisation_id=user.organisation_id,
+        trust_person_id=user.trust_person_id,
+    )
+
+
+def _public(user: User) -> UserPublic:
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    display_name: str,
+    role: Role | str,
+    password: str | None = None,
+    organisation_id: int | None = None,
+    trust_person_id: int | None = None,
+    actor: Actor = SYSTEM,
+) -> UserPublic:
+    """Create a user bound to an organisation (client) or a VP (trust person)."""
+    errors: list[FieldError] = []
+    try:
+        role = Role(role)
+    except ValueError:
+        errors.append(FieldError("role", f"use one of {', '.join(r.value for r in Role)}"))
+        role = Role.PLANNER
+    email = email.strip().lower()
+    if "@" not in email or "." not in email.partition("@")[2]:
+        errors.append(FieldError("email", f"{email!r} is not an e-mail address"))
+    if not display_name.strip():
+        errors.append(FieldError("display_name", "give a name to show"))
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        errors.append(FieldError("password", f"use at least {MIN_PASSWORD_LENGTH} characters"))
+    if role is Role.CLIENT and organisation_id is None:
+        errors.append(FieldError("organisation_id", "a client user belongs to an organisation"))
+    if role is Role.TRUST_PERSON and trust_person_id is None:
+        errors.append(FieldError("trust_person_id", "a trust-person user belongs to a VP"))
+    if role is not Role.CLIENT and organisation_id is not None:
+        errors.append(FieldError("organisation_id", "only client users belong to one"))
+    if role is not Role.TRUST_PERSON and trust_person_id is not None:
+        errors.append(FieldError("trust_person_id", "only trust-person users belong to a VP"))
+    if organisation_id is not None and session.get(Organisation, organisation_id) is None:
+        errors.append(FieldError("organisation_id", f"organisation {organisation_id} not found"))
+    if trust_person_id is not None and session.get(TrustPerson, trust_person_id) is None:
+        errors.append(FieldError("trust_person_id", f"trust person {trust_person_id} not found"))
+    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+        errors.append(FieldError("email", "already used by another user"))
+    if errors:
+        raise ValidationFailed(errors, subject="user")
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        role=role,
+        organisation_id=organisation_id,
+        trust_person_id=trust_person_id,
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    audit.record_change(
+        session,
+        actor,
+        action="user_created",
+        entity_type="user",
+        entity_id=user.id,
+        details={"role": role.value},
+    )
+    return _public(user)
+
+
+def set_role(session: Session, user_id: int, role: Role, *, actor: Actor) -> UserPublic:
+    """Change a user's role (bindings must fit the new role)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user", user_id)
+    if role is Role.CLIENT and user.organisation_id is None:
+        raise ValidationFailed.single("role", "bind the user to an organisation first")
+    if role is Role.TRUST_PERSON and user.trust_person_id is None:
+        raise ValidationFailed.single("role", "bind the user to a trust person first")
+    old = user.role
+    user.role = role
+    session.add(user)
+    audit.record_change(
+        session,
+        actor,
+        action="role_changed",
+        entity_type="user",
+        entity_id=user_id,
+        details={"from": old.value, "to": role.value},
+    )
+    session.flush()
+    return _public(user)
+
+
+class LoginThrottle:
+    """At most ``limit`` failed logins per key in ``window_s`` seconds (per process)."""
+
+    def __init__(self, limit: int = 5, window_s: float = 300.0) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: str) -> None:
+        """Raise :class:`TooManyAttempts` when ``key`` failed too often recently."""
+        now = time.monotonic()
+        with self._lock:
+            failures = self._failures.get(key)
+            if not failures:
+                return
+            while failures and now - failures[0] > self.window_s:
+                failures.popleft()
+            if len(failures) >= self.limit:
+                retry = int(self.window_s - (now - failures[0])) + 1
+                msg = f"too many failed logins; try again in {retry} seconds"
+                raise TooManyAttempts(msg, retry)
+
+    def failed(self, key: str) -> None:
+        """Count a failure."""
+        with self._lock:
+            self._failures.setdefault(key, deque()).append(time.monotonic())
+
+    def succeeded(self, key: str) -> None:
+        """Forget the failures of ``key``."""
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def authenticate_password(
+    session: Session, email: str, password: str, *, throttle: LoginThrottle | None = None
+) -> Viewer:
+    """The viewer whose e-mail and password these are."""
+    key = email.strip().lower()
+    if throttle is not None:
+        throttle.check(key)
+    user = session.exec(select(User).where(User.email == key)).first()
+    valid = (
+        user is not None
+        and user.active
+        and user.password_hash is not None
+        and verify_password(user.password_hash, password)
+    )
+    if not valid or user is None:
+        if throttle is not None:
+            throttle.failed(key)
+        msg = "e-mail address or password is wrong"
+        raise Unauthenticated(msg)
+    if throttle is not None:
+        throttle.succeeded(key)
+    return _viewer(user)
+
+
+def _issue(session: Session, user_id: int, name: str, expires_at: datetime | None) -> str:
+    secret = new_token()
+    session.add(
+        ApiToken(user_id=user_id, name=name, token_hash=hash_token(secret), expires_at=expires_at)
+    )
+    session.flush()
+    return secret
+
+
+def start_session(session: Session, viewer: Viewer) -> str:
+    """A new web-session token for the viewer (the cookie value)."""
+    return _issue(
+        session,
+        viewer.user_id,
+        SESSION_TOKEN_NAME,
+        utc_now() + timedelta(hours=SESSION_HOURS),
+    )
+
+
+def end_session(session: Session, token: str) -> None:
+    """Revoke a web-session token (logout); unknown tokens are ignored."""
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utc_now()
+        session.add(row)
+        session.flush()
+
+
+def create_api_token(
+    session: Session,
+    *,
+    user_id: int,
+    name: str,
+    days: int | None = 90,
+    actor: Actor = SYSTEM,
+) -> tuple[ApiTokenPublic, str]:
+    """A bearer token for scripts; returns its metadata and the secret (shown only now)."""
+    if session.get(User, user_id) is None:
+        raise NotFound("user", user_id)
+    if not name.strip() or name == SESSION_TOKEN_NAME:
+        raise ValidationFailed.single("name", "give the token a name that says what uses it")
+    if days is not None and not 1 <= days <= 3650:
+        raise ValidationFailed.single("days", "between 1 and 3650 days, or none")
+    expires = utc_now() + timedelta(days=days) if days is not None else None
+    secret = _issue(session, user_id, name.strip(), expires)
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(secret))).one()
+    audit.record_change(
+        session, actor, action="api_token_created", entity_type="api_token", entity_id=row.id
+    )
+    return ApiTokenPublic.model_validate(row, from_attributes=True), secret
+
+
+def list_api_tokens(session: Session, viewer: Viewer) -> list[ApiTokenPublic]:
+    """The viewer's own API tokens (not web sessions)."""
+    rows = session.exec(
+        select(ApiToken)
+        .where(ApiToken.user_id == viewer.user_id, ApiToken.name != SESSION_TOKEN_NAME)
+        .order_by(col(ApiToken.id))
+    ).all()
+    return [ApiTokenPublic.model_validate(r, from_attributes=True) for r in rows]
+
+
+def revoke_api_token(session: Session, token_id: int, viewer: Viewer) -> ApiTokenPublic:
+    """Revoke one of the viewer's tokens (admins may revoke any)."""
+    row = session.get(ApiToken, token_id)
+    if row is None or (row.user_id != viewer.user_id and viewer.role is not Role.ADMIN):
+        raise NotFound("API token", token_id)
+    if row.revoked_at is not None:
+        msg = f"API token {token_id} is already revoked"
+        raise Conflict(msg)
+    row.revoked_at = utc_now()
+    session.add(row)
+    audit.record_change(
+        session,
+        viewer.actor,
+        action="api_token_revoked",
+        entity_type="api_token",
+        entity_id=token_id,
+    )
+    session.flush()
+    return ApiTokenPublic.model_validate(row, from_attributes=True)
+
+
+def resolve_token(session: Session, token: str) -> Viewer | None:
+    """The viewer a valid (unrevoked, unexpired) token belongs to, or ``None``."""
+    if not token or len(token) > 200:
+        return None
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
+    now = utc_now()
+    if row is None or row.revoked_at is not None:
+        return None
+    if row.expires_at is not None and row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return _viewer(user)

@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `vppool serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `vppool serve` uses.")
+    public_url: str | None = Field(
+        default=None,
+        description="Address users reach vppool at (for feed links); default http://HOST:PORT.",
+    )
+    secure_cookies: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only (set in production)."
+    )
 
     # --- certification (LVV register)
     certification_years: int = Field(

@@ -1,39 +1,42 @@
-"""The composition root: ``create_app`` wires settings, database, routes and error mapping."""
+"""The composition root: ``create_app`` wires settings, database, auth, routes and errors."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import logging
+import secrets
+import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from litestar import Litestar, MediaType, Request, Response, get
-from litestar.datastructures import State
+from litestar import Litestar, MediaType, get
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import NamedDependency, Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from vppool import __version__
+from vppool.api.auth import TokenAuthMiddleware
+from vppool.api.controllers.auth import AuthController
+from vppool.api.deps import provide_session, provide_settings, provide_viewer
+from vppool.api.problems import EXCEPTION_HANDLERS
 from vppool.db import create_engine_for, current_revision
-from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, VppoolError
+from vppool.services.access import LoginThrottle
 from vppool.services.overview import Overview, pool_overview
 from vppool.settings import Settings, get_settings
 
 __all__ = ["create_app"]
 
-
-def _provide_session(state: State) -> Iterator[Session]:
-    """One session per request: committed when the handler succeeds, rolled back otherwise."""
-    with Session(state.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+log = logging.getLogger("vppool.api")
 
 
-@get("/api/v1/health", tags=["system"], sync_to_thread=False)
+@get("/api/v1/health", tags=["system"], sync_to_thread=False, exclude_from_auth=True)
 def health(state: State) -> dict[str, str | None]:
     """Whether the service runs, which database it uses and its migration revision."""
     engine: Engine = state.engine
@@ -71,27 +74,39 @@ def home(db_session: NamedDependency[Session]) -> str:
     )
 
 
-_STATUS = {
-    ValidationFailed: 422,
-    NotFound: 404,
-    Conflict: 409,
-    PermissionDenied: 403,
-}
+class RequestIdMiddleware:
+    """Give every request an id (or keep the caller's X-Request-ID) and log its outcome."""
 
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
-def _problem(request: Request[object, object, State], exc: VppoolError) -> Response[object]:
-    """Map a domain error to an RFC 9457 problem-details response."""
-    status = next((code for cls, code in _STATUS.items() if isinstance(exc, cls)), 400)
-    body: dict[str, object] = {
-        "type": "about:blank",
-        "title": type(exc).__name__,
-        "status": status,
-        "detail": exc.message,
-        "instance": request.url.path,
-    }
-    if isinstance(exc, ValidationFailed):
-        body["errors"] = exc.as_dicts()
-    return Response(body, status_code=status, media_type="application/problem+json")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode(errors="ignore")
+        request_id = incoming[:64] if incoming.isascii() and incoming else secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = [0]
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+        if status[0] >= 500 or log.isEnabledFor(logging.DEBUG):
+            log.log(
+                logging.ERROR if status[0] >= 500 else logging.DEBUG,
+                "request_id=%s %s %s -> %s in %.1f ms",
+                request_id,
+                scope.get("method"),
+                scope.get("path"),
+                status[0],
+                (time.perf_counter() - started) * 1000,
+            )
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Litestar:
@@ -108,16 +123,35 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             if own:
                 app.state.engine.dispose()
 
+    dependencies: dict[str, Any] = {
+        "db_session": Provide(provide_session),
+        "settings": Provide(provide_settings, sync_to_thread=False),
+        "viewer": Provide(provide_viewer, sync_to_thread=False),
+    }
     return Litestar(
-        route_handlers=[home, health, overview],
-        dependencies={"db_session": Provide(_provide_session)},
+        route_handlers=[home, health, overview, AuthController],
+        dependencies=dependencies,
         lifespan=[database],
-        exception_handlers={VppoolError: _problem},
+        middleware=[
+            RequestIdMiddleware,
+            DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"]),
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="vppool",
             version=__version__,
+            description=(
+                "Planning of external trust persons. Authenticate with the session cookie "
+                "from POST /api/v1/auth/login or with 'Authorization: Bearer <token>'."
+            ),
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer"),
+                }
+            ),
+            security=[{"bearer": []}],
         ),
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "login_throttle": LoginThrottle()}),
     )

@@ -1,0 +1,3 @@
+"""HTTP controllers: parse input, call one service, map the result."""
+
+from __future__ import annotations

@@ -1,0 +1,120 @@
+"""Every error as RFC 9457 problem details, mapped in one place.
+
+Domain errors (``vppool.errors``) carry no HTTP; this module gives them their status codes.
+Litestar's own errors (bad JSON, a missing field, an unknown route) get the same shape, and
+anything unexpected becomes a 500 problem without a traceback (logged with its request id).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from vppool.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    TooManyAttempts,
+    Unauthenticated,
+    ValidationFailed,
+    VppoolError,
+)
+
+__all__ = ["EXCEPTION_HANDLERS", "problem"]
+
+log = logging.getLogger("vppool.api")
+
+MEDIA_TYPE = "application/problem+json"
+
+_STATUS: tuple[tuple[type[VppoolError], int, str], ...] = (
+    (ValidationFailed, 422, "Invalid input"),
+    (RuleViolation, 422, "Hard rules broken"),
+    (NotFound, 404, "Not found"),
+    (Conflict, 409, "Conflict"),
+    (Unauthenticated, 401, "Not logged in"),
+    (PermissionDenied, 403, "Not allowed"),
+    (TooManyAttempts, 429, "Too many attempts"),
+)
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[dict[str, Any]]:
+    """A problem-details response."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    request_id = request.scope.get("state", {}).get("request_id")
+    if request_id:
+        body["request_id"] = request_id
+    body.update(extra or {})
+    return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _domain(request: Request[Any, Any, Any], exc: VppoolError) -> Response[dict[str, Any]]:
+    status, title = next(
+        ((code, text) for cls, code, text in _STATUS if isinstance(exc, cls)), (400, "Bad request")
+    )
+    extra: dict[str, Any] = {}
+    headers = None
+    if isinstance(exc, ValidationFailed):
+        extra["errors"] = exc.as_dicts()
+    if isinstance(exc, RuleViolation):
+        extra["violations"] = exc.violations
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after_s)}
+    if isinstance(exc, Unauthenticated):
+        headers = {"WWW-Authenticate": 'Bearer realm="vppool"'}
+    return problem(request, status, title, exc.message, extra=extra, headers=headers)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    extra: dict[str, Any] = {}
+    detail = exc.detail
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list):
+        extra["errors"] = [
+            {
+                "field": str(item.get("key") or item.get("source") or "body"),
+                "message": str(item.get("message")),
+            }
+            for item in exc.extra
+            if isinstance(item, dict)
+        ]
+        fields = "; ".join(f"{e['field']}: {e['message']}" for e in extra["errors"])
+        detail = f"{exc.detail}: {fields}" if fields else exc.detail
+    title = {401: "Not logged in", 403: "Not allowed", 404: "Not found"}.get(
+        exc.status_code, "Bad request" if exc.status_code < 500 else "Server error"
+    )
+    return problem(request, exc.status_code, title, detail, extra=extra, headers=exc.headers)
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Server error",
+        "something went wrong on our side; the error was logged with this request's id",
+    )
+
+
+EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
+    VppoolError: _domain,
+    HTTPException: _http,
+    Exception: _unexpected,
+}

@@ -1,0 +1,11 @@
+"""Print the README's configuration table from the Settings class (keeps them in step)."""
+
+from __future__ import annotations
+
+from vppool.settings import Settings
+
+print("| variable | default | meaning |")
+print("|---|---|---|")
+for name, field in Settings.model_fields.items():
+    default = "empty" if field.default is None else field.default
+    print(f"| `VPPOOL_{name.upper()}` | `{default}` | {field.description or ''} |")

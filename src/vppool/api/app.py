@@ -12,18 +12,20 @@ from typing import Any
 from litestar import Litestar, MediaType, get
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import NamedDependency, Provide
+from litestar.enums import ScopeType
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from vppool import __version__
 from vppool.api.auth import TokenAuthMiddleware
+from vppool.api.background import RunExecutor
 from vppool.api.controllers.auth import AuthController
+from vppool.api.controllers.matching import MatchingController
 from vppool.api.deps import provide_session, provide_settings, provide_viewer
 from vppool.api.problems import EXCEPTION_HANDLERS
 from vppool.db import create_engine_for, current_revision
@@ -117,9 +119,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def database(app: Litestar) -> AsyncIterator[None]:
         own = engine is None
         app.state.engine = engine or create_engine_for(settings)
+        app.state.runs = RunExecutor(app.state.engine, settings)
         try:
             yield
         finally:
+            app.state.runs.shutdown()
             if own:
                 app.state.engine.dispose()
 
@@ -129,7 +133,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         "viewer": Provide(provide_viewer, sync_to_thread=False),
     }
     return Litestar(
-        route_handlers=[home, health, overview, AuthController],
+        route_handlers=[home, health, overview, AuthController, MatchingController],
         dependencies=dependencies,
         lifespan=[database],
         middleware=[

@@ -10,6 +10,7 @@ data changed in a way that breaks them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import defaultdict
@@ -37,7 +38,7 @@ from vppool.db.models import (
     TrustPerson,
 )
 from vppool.db.types import utc_now
-from vppool.errors import Conflict, FieldError, NotFound, ValidationFailed
+from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from vppool.services import audit
 from vppool.services._common import SYSTEM, Actor
 from vppool.settings import Settings
@@ -45,6 +46,8 @@ from vppool.vocab import AssignmentStatus, ConflictReason, MatchingRunStatus, Ne
 
 __all__ = [
     "InstanceBundle",
+    "QuickCandidate",
+    "QuickMatchResult",
     "RunSummary",
     "build_instance",
     "cancel_run",
@@ -52,7 +55,10 @@ __all__ = [
     "execute_run",
     "get_run",
     "latest_run",
+    "list_runs",
     "matching_config",
+    "override_seat",
+    "quick_match_need",
     "start_run",
 ]
 
@@ -676,3 +682,169 @@ def _lock_trust_persons(session: Session, vp_ids: set[int]) -> None:
         .order_by(col(TrustPerson.id))
         .with_for_update()
     ).all()
+
+
+# --------------------------------------------------------------------------- listing
+
+
+def list_runs(
+    session: Session, *, offset: int = 0, limit: int = 20
+) -> tuple[list[RunSummary], int]:
+    """Runs, newest first, without their (large) explanations."""
+    total = session.exec(select(sa.func.count()).select_from(MatchingRun)).one()
+    rows = session.exec(
+        select(MatchingRun).order_by(col(MatchingRun.id).desc()).offset(offset).limit(limit)
+    ).all()
+    summaries = [_summary(run).model_copy(update={"explanation": {}}) for run in rows]
+    return summaries, int(total)
+
+
+# --------------------------------------------------------------------------- quick match
+
+
+class QuickCandidate(BaseModel):
+    """A VP for an urgent need, cheapest first."""
+
+    trust_person_id: int
+    name: str
+    marginal_cost: int
+    distance_km: float
+    terms: dict[str, int]
+
+
+class QuickMatchResult(BaseModel):
+    """Ranked candidates and the count of ineligible VPs per rule."""
+
+    need_id: int
+    candidates: list[QuickCandidate]
+    ineligible: dict[str, int]
+
+
+def quick_match_need(
+    session: Session,
+    settings: Settings,
+    need_id: int,
+    *,
+    today: date | None = None,
+    limit: int = 20,
+) -> QuickMatchResult:
+    """Rank every VP for one need against the confirmed plan, without a solve."""
+    need = session.get(Need, need_id)
+    if need is None:
+        raise NotFound("need", need_id)
+    bundle = build_instance(session, settings, today=today, with_previous_plan=False)
+    target = next((n for n in bundle.instance.needs if n.id == need_id), None)
+    if target is None:
+        msg = f"need {need_id} is {need.status.value} or outside the planning horizon"
+        raise Conflict(msg)
+    ranked = m.QuickMatcher(bundle.instance).rank(target, limit=limit)
+    return QuickMatchResult(
+        need_id=need_id,
+        candidates=[
+            QuickCandidate(
+                trust_person_id=c.trust_person_id,
+                name=c.name,
+                marginal_cost=c.marginal_cost,
+                distance_km=c.distance_km,
+                terms=c.terms,
+            )
+            for c in ranked.ranked
+        ],
+        ineligible=ranked.ineligible,
+    )
+
+
+# --------------------------------------------------------------------------- override
+
+
+def override_seat(
+    session: Session,
+    settings: Settings,
+    *,
+    need_id: int,
+    seat: int,
+    trust_person_id: int,
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+) -> int:
+    """Put a VP on a seat by hand, validated like any plan; returns the assignment id.
+
+    Raises:
+        RuleViolation: the change would break hard rules (each named, with its detail).
+    """
+    need = session.get(Need, need_id)
+    if need is None:
+        raise NotFound("need", need_id)
+    if session.get(TrustPerson, trust_person_id) is None:
+        raise NotFound("trust person", trust_person_id)
+    if not 1 <= seat <= need.seats:
+        raise ValidationFailed.single("seat", f"need {need_id} has seats 1 to {need.seats}")
+    _lock_trust_persons(session, {trust_person_id})
+    bundle = build_instance(session, settings, today=today, with_previous_plan=False)
+    if need_id not in bundle.need_periods:
+        msg = f"need {need_id} is {need.status.value} or outside the planning horizon"
+        raise Conflict(msg)
+    plan = {m.SeatRef(a.need_id, a.seat): a.trust_person_id for a in bundle.instance.assignments}
+    target = m.SeatRef(need_id, seat)
+    replaced = plan.get(target)
+    plan[target] = trust_person_id
+    # Judge the seat against the plan without the VP it replaces.
+    instance = bundle.instance
+    if replaced is not None:
+        kept = tuple(a for a in instance.assignments if (a.need_id, a.seat) != (need_id, seat))
+        instance = replace_assignments(instance, kept)
+    violations = m.new_violations(instance, m.Plan(plan))
+    if violations:
+        raise RuleViolation(
+            "this placement breaks hard rules: "
+            + "; ".join(f"{v.rule} ({v.detail})" for v in violations),
+            [v.as_dict() for v in violations],
+        )
+    today = _today(settings, today)
+    now = utc_now()
+    for current in session.exec(
+        select(Assignment).where(
+            Assignment.need_id == need_id,
+            Assignment.seat == seat,
+            Assignment.status == AssignmentStatus.CONFIRMED,
+        )
+    ).all():
+        current.status = (
+            AssignmentStatus.CANCELLED if current.starts_on >= today else (AssignmentStatus.ENDED)
+        )
+        current.ends_on = max(today, current.starts_on + timedelta(days=1))
+        current.updated_at = now
+        current.revision += 1
+        session.add(current)
+    session.flush()
+    row = Assignment(
+        need_id=need_id,
+        trust_person_id=trust_person_id,
+        seat=seat,
+        starts_on=max(need.starts_on, today),
+        ends_on=need.ends_on,
+        status=AssignmentStatus.CONFIRMED,
+    )
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        msg = "another change took this seat or VP at the same moment; reload and try again"
+        raise Conflict(msg) from exc
+    audit.record_change(
+        session,
+        actor,
+        action="assignment_overridden",
+        entity_type="assignment",
+        entity_id=row.id,
+        details={"need_id": need_id, "seat": seat, "replaced_trust_person_id": replaced},
+    )
+    assert row.id is not None  # noqa: S101  (flushed)
+    return row.id
+
+
+def replace_assignments(
+    instance: m.MatchingInstance, assignments: tuple[m.ExistingAssignment, ...]
+) -> m.MatchingInstance:
+    """The same instance with other existing assignments."""
+    return dataclasses.replace(instance, assignments=assignments)

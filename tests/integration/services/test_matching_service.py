@@ -8,101 +8,27 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from tests.integration.seed import org_with_need, seed_small_pool
 from vppool.db.models import (
     Assignment,
     Certification,
     ConflictOfInterest,
     MatchingRun,
     Need,
-    Organisation,
-    Site,
-    TrustPerson,
 )
 from vppool.errors import Conflict, NotFound, ValidationFailed
 from vppool.services import matching
 from vppool.settings import Settings
-from vppool.vocab import AssignmentStatus, ConflictReason, MatchingRunStatus, NeedKind
+from vppool.vocab import AssignmentStatus, ConflictReason, MatchingRunStatus
 
 pytestmark = pytest.mark.integration
 
 TODAY = date(2026, 11, 23)
 
 
-def _vp(session: Session, name: str, lat: float, lon: float, **extra: object) -> int:
-    values = {
-        "first_name": name,
-        "last_name": "Jansen",
-        "email": f"{name.lower()}@example.nl",
-        "languages": ["nl"],
-        "scopes": ["unwanted_behaviour", "integrity"],
-        "sectors": ["zorg"],
-        "home_municipality": "Utrecht",
-        "home_latitude": lat,
-        "home_longitude": lon,
-        "gender": "female",
-    }
-    values.update(extra)
-    vp = TrustPerson.model_validate(values)
-    session.add(vp)
-    session.flush()
-    assert vp.id is not None
-    session.add(
-        Certification(
-            trust_person_id=vp.id,
-            number=f"LVV-{vp.id:05d}",
-            issued_on=date(2024, 1, 1),
-            expires_on=date(2028, 1, 1),
-        )
-    )
-    return vp.id
-
-
-def _org_with_need(session: Session, name: str, lat: float, lon: float, **need: object) -> int:
-    org = Organisation(name=name, sector="zorg", headcount=120, languages=["nl"])
-    session.add(org)
-    session.flush()
-    assert org.id is not None
-    session.add(
-        Site(
-            organisation_id=org.id,
-            name="Hoofdkantoor",
-            municipality="Utrecht",
-            latitude=lat,
-            longitude=lon,
-            is_main=True,
-        )
-    )
-    values = {
-        "organisation_id": org.id,
-        "kind": NeedKind.STANDING,
-        "title": f"Externe VP {name}",
-        "scopes": ["unwanted_behaviour"],
-        "starts_on": date(2026, 12, 1),
-        "expected_hours_per_month": 2.0,
-        "seats": 1,
-    }
-    values.update(need)
-    row = Need.model_validate(values)
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    return row.id
-
-
 @pytest.fixture(name="pool")
 def fx_pool(engine: Engine) -> dict[str, int]:
-    with Session(engine) as session:
-        ids = {
-            "anna": _vp(session, "Anna", 52.09, 5.12),
-            "bram": _vp(session, "Bram", 52.16, 5.39, gender="male"),
-            "cees": _vp(session, "Cees", 53.22, 6.57, gender="male"),  # Groningen
-        }
-        ids["zorg"] = _org_with_need(
-            session, "Zorg Utrecht", 52.09, 5.12, seats=2, requires_gender_mix=True
-        )
-        ids["school"] = _org_with_need(session, "School Amersfoort", 52.16, 5.39)
-        session.commit()
-    return ids
+    return seed_small_pool(engine)
 
 
 def _run(engine: Engine, settings: Settings) -> matching.RunSummary:
@@ -225,7 +151,7 @@ def test_unfillable_need_is_explained_not_raised(
     engine: Engine, settings: Settings, pool: dict[str, int]
 ) -> None:
     with Session(engine) as session:
-        _org_with_need(session, "Turks Centrum", 52.09, 5.12, languages=["tr"])
+        org_with_need(session, "Turks Centrum", 52.09, 5.12, languages=["tr"])
         session.commit()
     summary = _run(engine, settings)
     assert summary.status is MatchingRunStatus.SUCCEEDED

@@ -1,0 +1,59 @@
+"""Matching runs in the background of the API process: bounded, one at a time, never in a request.
+
+A POST answers 202 at once; the run executes in a worker thread with its configured time
+limit and writes its progress to the database, where GET reads it (also from other server
+processes). On shutdown, runs still going are cancelled so they end in a stored state.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from vppool.services import matching
+from vppool.settings import Settings
+from vppool.vocab import MatchingRunStatus
+
+__all__ = ["RunExecutor"]
+
+log = logging.getLogger("vppool.api")
+
+
+class RunExecutor:
+    """Executes queued matching runs in a single background thread."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="matching")
+        self._running: dict[int, Future[object]] = {}
+
+    def submit(self, run_id: int) -> None:
+        """Queue a run for execution."""
+        self._running[run_id] = self._pool.submit(self._execute, run_id)
+
+    def _execute(self, run_id: int) -> object:
+        try:
+            return matching.execute_run(self.engine, self.settings, run_id)
+        except Exception:  # logged; execute_run already stores failures it can see
+            log.exception("matching run %s could not be executed", run_id)
+            return None
+        finally:
+            self._running.pop(run_id, None)
+
+    def shutdown(self) -> None:
+        """Cancel what is still queued or running and stop the thread."""
+        pending = list(self._running)
+        for run_id in pending:
+            with Session(self.engine) as session:
+                try:
+                    run = matching.get_run(session, run_id)
+                    if run.status in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING):
+                        matching.cancel_run(session, run_id)
+                        session.commit()
+                except Exception:  # shutting down: log and go on
+                    log.exception("could not cancel matching run %s on shutdown", run_id)
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,125 @@
+"""Matching runs over HTTP: 202 and polling, confirmation, quick match, overrides, roles."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tests.integration.seed import seed_small_pool
+from vppool.api import create_app
+from vppool.services import access
+from vppool.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(name="ids")
+def fx_ids(engine: Engine) -> dict[str, int]:
+    ids = seed_small_pool(engine)
+    with Session(engine) as session:
+        access.create_user(
+            session,
+            email="planner@example.nl",
+            display_name="Pim",
+            role="planner",
+            password=PASSWORD,
+        )
+        client = access.create_user(
+            session,
+            email="hr@zorg.nl",
+            display_name="HR",
+            role="client",
+            password=PASSWORD,
+            organisation_id=1,
+        )
+        ids["client_user"] = client.id
+        session.commit()
+    return ids
+
+
+@pytest.fixture(name="client")
+def fx_client(settings: Settings, engine: Engine, ids: dict[str, int]) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, engine=engine)) as client:
+        yield client
+
+
+def _login(client: TestClient, email: str) -> None:
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 201
+
+
+def _wait(client: TestClient, run_id: int) -> dict[str, object]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/v1/matching-runs/{run_id}").json()
+        if body["status"] not in ("queued", "running"):
+            return body
+        time.sleep(0.1)
+    pytest.fail(f"run {run_id} did not finish in 30 s")
+
+
+def test_run_answers_202_then_succeeds_and_confirms(client: TestClient) -> None:
+    _login(client, "planner@example.nl")
+    started = client.post("/api/v1/matching-runs", json={"time_limit_s": 5, "workers": 1})
+    assert started.status_code == 202
+    run = _wait(client, started.json()["id"])
+    assert run["status"] == "succeeded"
+    assert run["seats_filled"] == 3
+    assert run["gap"] == 0
+    assert run["explanation"]["seats"]
+    listed = client.get("/api/v1/matching-runs").json()
+    assert listed["total"] == 1
+    confirmed = client.post(f"/api/v1/matching-runs/{run['id']}/confirm", json={})
+    assert confirmed.status_code == 200
+    assert len(confirmed.json()["assignment_ids"]) == 3
+    again = client.post(f"/api/v1/matching-runs/{run['id']}/confirm", json={})
+    assert again.status_code == 422
+
+
+def test_quick_match_ranks_candidates_and_counts_the_rest(
+    client: TestClient, ids: dict[str, int]
+) -> None:
+    _login(client, "planner@example.nl")
+    body = client.get(f"/api/v1/needs/{ids['school']}/quick-match").json()
+    names = [c["name"] for c in body["candidates"]]
+    assert names[0] == "Bram Jansen"  # lives next to the site
+    assert body["ineligible"] == {"travel_distance": 1}
+
+
+def test_override_that_breaks_a_rule_answers_422_naming_the_rule(
+    client: TestClient, ids: dict[str, int]
+) -> None:
+    _login(client, "planner@example.nl")
+    far = client.post(
+        "/api/v1/assignments/override",
+        json={"need_id": ids["school"], "seat": 1, "trust_person_id": ids["cees"]},
+    )
+    assert far.status_code == 422
+    assert [v["rule"] for v in far.json()["violations"]] == ["travel_distance"]
+    ok = client.post(
+        "/api/v1/assignments/override",
+        json={"need_id": ids["school"], "seat": 1, "trust_person_id": ids["anna"]},
+    )
+    assert ok.status_code == 201
+
+
+def test_clients_and_anonymous_callers_cannot_run_the_matcher(client: TestClient) -> None:
+    assert client.post("/api/v1/matching-runs", json={}).status_code == 401
+    _login(client, "hr@zorg.nl")
+    assert client.post("/api/v1/matching-runs", json={}).status_code == 403
+    assert client.get("/api/v1/matching-runs").status_code == 403
+
+
+def test_cancel_of_an_unknown_run_is_404_and_bad_settings_are_400(client: TestClient) -> None:
+    _login(client, "planner@example.nl")
+    assert client.delete("/api/v1/matching-runs/999").status_code == 404
+    bad = client.post("/api/v1/matching-runs", json={"time_limit_s": -5})
+    assert bad.status_code == 400
+    assert bad.json()["errors"]

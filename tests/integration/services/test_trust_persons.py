@@ -1,0 +1,418 @@
+"""Trust persons: create, read, update, list, deactivate, delete and AVG erasure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tests.dbutil import table_counts
+from tests.factories import (
+    make_assignment,
+    make_need,
+    make_trust_person,
+    make_user,
+    trust_person_data,
+)
+from vppool.db.models import AuditEntry
+from vppool.db.schemas import TrustPersonUpdate, client_view
+from vppool.errors import Conflict, NotFound, ValidationFailed
+from vppool.services import Actor
+from vppool.services import _common as common
+from vppool.services import trust_persons as service
+from vppool.vocab import Gender
+
+pytestmark = pytest.mark.integration
+
+
+def _fields(error: ValidationFailed) -> set[str]:
+    return {e.field for e in error.errors}
+
+
+# --------------------------------------------------------------------------- create and get
+
+
+def test_create_returns_public_shape_with_id_and_timestamps(session: Session) -> None:
+    created = service.create_trust_person(
+        session, data=trust_person_data(email="Anna.Jansen@Example.nl", languages=["nl", "en"])
+    )
+    assert created.id is not None
+    assert created.email == "anna.jansen@example.nl"
+    assert created.created_at.tzinfo is not None
+    assert service.get_trust_person(session, trust_person_id=created.id) == created
+
+
+def test_create_refuses_unknown_language_code_on_languages(session: Session) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_trust_person(session, data=trust_person_data(languages=["nl", "xx"]))
+    assert _fields(caught.value) == {"languages"}
+    assert "'xx'" in caught.value.errors[0].message
+
+
+def test_create_refuses_coordinates_outside_the_netherlands(session: Session) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_trust_person(
+            session, data=trust_person_data(home_latitude=48.85, home_longitude=2.35)
+        )
+    assert _fields(caught.value) == {"home_latitude", "home_longitude"}
+    assert "outside the Netherlands" in caught.value.errors[0].message
+
+
+def test_create_refuses_negative_capacity_hours(session: Session) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_trust_person(session, data=trust_person_data(capacity_hours_per_month=-4))
+    assert _fields(caught.value) == {"capacity_hours_per_month"}
+
+
+def test_create_refuses_unknown_field_instead_of_ignoring_it(session: Session) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_trust_person(session, data=trust_person_data(frist_name="Anna"))
+    assert _fields(caught.value) == {"frist_name"}
+
+
+def test_create_refuses_duplicate_email_as_already_used(session: Session) -> None:
+    make_trust_person(session, email="anna@example.nl")
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_trust_person(session, data=trust_person_data(email="ANNA@example.nl"))
+    assert _fields(caught.value) == {"email"}
+    assert "already used" in caught.value.errors[0].message
+
+
+def test_duplicate_email_missed_by_the_check_is_still_refused_on_its_field(
+    session: Session, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A concurrent duplicate passes the up-front query; the unique constraint catches it."""
+    make_trust_person(session, email="anna@example.nl")
+    session.commit()
+    before = table_counts(engine)
+    monkeypatch.setattr(common.UniqueField, "ensure_unused", lambda *_a, **_k: None)
+    with pytest.raises(ValidationFailed) as caught:
+        service.create_trust_person(session, data=trust_person_data(email="anna@example.nl"))
+    assert _fields(caught.value) == {"email"}
+    assert "already used" in caught.value.errors[0].message
+    session.rollback()
+    assert table_counts(engine) == before
+
+
+def test_failed_create_leaves_every_table_unchanged(session: Session, engine: Engine) -> None:
+    make_trust_person(session, email="anna@example.nl")
+    session.commit()
+    before = table_counts(engine)
+    with pytest.raises(ValidationFailed):
+        service.create_trust_person(session, data=trust_person_data(email="anna@example.nl"))
+    session.rollback()
+    assert table_counts(engine) == before
+
+
+def test_create_failing_after_its_first_write_leaves_nothing_after_rollback(
+    session: Session, engine: Engine
+) -> None:
+    """The person is flushed before the audit entry, which fails on an unknown actor."""
+    before = table_counts(engine)
+    with pytest.raises(Conflict):
+        service.create_trust_person(
+            session, data=trust_person_data(), actor=Actor(user_id=999, label="ghost")
+        )
+    session.rollback()
+    assert table_counts(engine) == before
+
+
+def test_get_unknown_trust_person_is_not_found(session: Session) -> None:
+    with pytest.raises(NotFound):
+        service.get_trust_person(session, trust_person_id=12345)
+
+
+# --------------------------------------------------------------------------- update
+
+
+def test_update_changes_given_fields_only_and_bumps_updated_at(session: Session) -> None:
+    person = make_trust_person(session, phone="030-1234567", languages=["nl"])
+    before = service.get_trust_person(session, trust_person_id=person.id)
+    after = service.update_trust_person(
+        session, trust_person_id=person.id, data={"languages": ["nl", "tr"], "phone": None}
+    )
+    assert after.languages == ["nl", "tr"]
+    assert after.phone is None
+    assert after.first_name == before.first_name
+    assert after.updated_at > before.updated_at
+
+
+def test_update_with_no_real_change_keeps_updated_at(session: Session) -> None:
+    person = make_trust_person(session)
+    before = service.get_trust_person(session, trust_person_id=person.id)
+    after = service.update_trust_person(
+        session, trust_person_id=person.id, data={"first_name": before.first_name}
+    )
+    assert after.updated_at == before.updated_at
+
+
+def test_update_validates_given_fields_with_the_base_rules(session: Session) -> None:
+    person = make_trust_person(session)
+    with pytest.raises(ValidationFailed) as caught:
+        service.update_trust_person(
+            session,
+            trust_person_id=person.id,
+            data={"languages": ["klingon"], "home_longitude": 12.5, "max_travel_km": -1},
+        )
+    assert _fields(caught.value) == {"languages", "home_longitude", "max_travel_km"}
+
+
+def test_update_shape_refuses_bad_values_before_any_service_runs() -> None:
+    with pytest.raises(ValueError, match="unknown language"):
+        TrustPersonUpdate.model_validate({"languages": ["xx"]})
+
+
+def test_update_refuses_null_for_a_required_field(session: Session) -> None:
+    person = make_trust_person(session)
+    with pytest.raises(ValidationFailed) as caught:
+        service.update_trust_person(session, trust_person_id=person.id, data={"last_name": None})
+    assert _fields(caught.value) == {"last_name"}
+    assert "leave the field out" in caught.value.errors[0].message
+
+
+def test_update_refuses_email_of_another_trust_person(session: Session) -> None:
+    make_trust_person(session, email="taken@example.nl")
+    person = make_trust_person(session)
+    with pytest.raises(ValidationFailed) as caught:
+        service.update_trust_person(
+            session, trust_person_id=person.id, data={"email": "taken@example.nl"}
+        )
+    assert _fields(caught.value) == {"email"}
+    assert "already used" in caught.value.errors[0].message
+
+
+def test_update_keeping_own_email_is_allowed(session: Session) -> None:
+    person = make_trust_person(session, email="own@example.nl")
+    updated = service.update_trust_person(
+        session, trust_person_id=person.id, data={"email": "own@example.nl", "phone": "06-1"}
+    )
+    assert updated.phone == "06-1"
+
+
+def test_update_of_unknown_trust_person_is_not_found(session: Session) -> None:
+    with pytest.raises(NotFound):
+        service.update_trust_person(session, trust_person_id=999, data={"phone": "06-1"})
+
+
+def test_failed_update_leaves_the_row_unchanged(session: Session, engine: Engine) -> None:
+    person = make_trust_person(session)
+    session.commit()
+    before = service.get_trust_person(session, trust_person_id=person.id)
+    counts = table_counts(engine)
+    with pytest.raises(ValidationFailed):
+        service.update_trust_person(
+            session,
+            trust_person_id=person.id,
+            data={"first_name": "Changed", "home_latitude": 40.0},
+        )
+    session.rollback()
+    assert service.get_trust_person(session, trust_person_id=person.id) == before
+    assert table_counts(engine) == counts
+
+
+# --------------------------------------------------------------------------- list
+
+
+@pytest.fixture(name="pool")
+def fx_pool(session: Session) -> dict[str, int]:
+    """Five trust persons with distinct names, places, languages and capacity."""
+    people = {
+        "de Vries": make_trust_person(
+            session,
+            first_name="Sanne",
+            last_name="de Vries",
+            home_municipality="Amsterdam",
+            languages=["nl", "en"],
+            capacity_hours_per_month=20,
+        ),
+        "Bakker": make_trust_person(
+            session,
+            first_name="Jan",
+            last_name="Bakker",
+            email="jan.bakker@example.nl",
+            scopes=["integrity"],
+            capacity_hours_per_month=8,
+        ),
+        "Yilmaz": make_trust_person(
+            session,
+            first_name="Ayşe",
+            last_name="Yilmaz",
+            languages=["nl", "tr"],
+            capacity_hours_per_month=32,
+        ),
+        "Smit": make_trust_person(
+            session, first_name="Piet", last_name="Smit", active=False, capacity_hours_per_month=4
+        ),
+        "Mulder": make_trust_person(
+            session,
+            first_name="Eva",
+            last_name="Mulder",
+            scopes=["unwanted_behaviour"],
+            capacity_hours_per_month=16,
+        ),
+    }
+    return {name: person.id for name, person in people.items() if person.id is not None}
+
+
+def _names(page: object) -> list[str]:
+    return [item.last_name for item in page.items]
+
+
+def test_list_sorts_by_last_name_by_default(session: Session, pool: dict[str, int]) -> None:
+    page = service.list_trust_persons(session)
+    assert _names(page) == ["Bakker", "de Vries", "Mulder", "Smit", "Yilmaz"]
+    assert page.total == 5
+
+
+def test_list_pages_with_offset_and_limit(session: Session, pool: dict[str, int]) -> None:
+    page = service.list_trust_persons(session, offset=2, limit=2)
+    assert _names(page) == ["Mulder", "Smit"]
+    assert (page.total, page.offset, page.limit) == (5, 2, 2)
+
+
+def test_list_sorts_by_capacity_descending(session: Session, pool: dict[str, int]) -> None:
+    page = service.list_trust_persons(session, sort="-capacity")
+    assert _names(page) == ["Yilmaz", "de Vries", "Mulder", "Bakker", "Smit"]
+
+
+def test_list_sorts_by_created_at(session: Session, pool: dict[str, int]) -> None:
+    page = service.list_trust_persons(session, sort="created_at")
+    assert _names(page) == ["de Vries", "Bakker", "Yilmaz", "Smit", "Mulder"]
+
+
+def test_list_filters_on_active(session: Session, pool: dict[str, int]) -> None:
+    assert _names(service.list_trust_persons(session, active=False)) == ["Smit"]
+    assert service.list_trust_persons(session, active=True).total == 4
+
+
+def test_list_filters_on_scope(session: Session, pool: dict[str, int]) -> None:
+    page = service.list_trust_persons(session, scope="integrity")
+    assert "Mulder" not in _names(page)
+    assert page.total == 4
+
+
+def test_list_filters_on_language(session: Session, pool: dict[str, int]) -> None:
+    assert _names(service.list_trust_persons(session, language="tr")) == ["Yilmaz"]
+    assert _names(service.list_trust_persons(session, language="en")) == ["de Vries"]
+
+
+def test_list_filters_on_municipality_in_any_letter_case(
+    session: Session, pool: dict[str, int]
+) -> None:
+    assert _names(service.list_trust_persons(session, municipality="amsterdam")) == ["de Vries"]
+
+
+def test_list_searches_names_and_email(session: Session, pool: dict[str, int]) -> None:
+    assert _names(service.list_trust_persons(session, search="jan.bakker@")) == ["Bakker"]
+    assert _names(service.list_trust_persons(session, search="sanne VRIES")) == ["de Vries"]
+    assert service.list_trust_persons(session, search="100%").total == 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"limit": 201}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"sort": "age"}, "sort"),
+        ({"scope": "finance"}, "scope"),
+        ({"language": "xx"}, "language"),
+    ],
+)
+def test_list_refuses_bad_arguments_on_their_field(
+    session: Session, arguments: dict[str, object], field: str
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        service.list_trust_persons(session, **arguments)
+    assert _fields(caught.value) == {field}
+
+
+def test_list_allows_the_maximum_page_size(session: Session, pool: dict[str, int]) -> None:
+    assert service.list_trust_persons(session, limit=200).total == 5
+
+
+# --------------------------------------------------------------------------- life cycle
+
+
+def test_deactivate_keeps_the_person_but_inactive(session: Session) -> None:
+    person = make_trust_person(session)
+    result = service.deactivate_trust_person(session, trust_person_id=person.id)
+    assert result.active is False
+    assert service.get_trust_person(session, trust_person_id=person.id).active is False
+
+
+def test_delete_removes_a_person_without_assignments(session: Session) -> None:
+    person = make_trust_person(session)
+    service.delete_trust_person(session, trust_person_id=person.id)
+    with pytest.raises(NotFound):
+        service.get_trust_person(session, trust_person_id=person.id)
+
+
+def test_delete_refuses_a_person_with_assignments(session: Session) -> None:
+    person = make_trust_person(session)
+    make_assignment(session, need=make_need(session), trust_person=person)
+    with pytest.raises(Conflict, match="deactivate"):
+        service.delete_trust_person(session, trust_person_id=person.id)
+
+
+def test_erase_sensitive_attributes_clears_them_and_audits_field_names_only(
+    session: Session,
+) -> None:
+    person = make_trust_person(
+        session,
+        gender=Gender.FEMALE,
+        gender_visible_to_clients=True,
+        birth_year=1975,
+        background_tags=["turks-nederlands"],
+    )
+    erased = service.erase_sensitive_attributes(session, trust_person_id=person.id)
+    assert (erased.gender, erased.birth_year, erased.background_tags) == (None, None, [])
+    assert erased.gender_visible_to_clients is False
+    entry = session.exec(
+        select(AuditEntry).where(AuditEntry.action == "trust_person_sensitive_attributes_erased")
+    ).one()
+    assert entry.entity_id == person.id
+    assert "turks" not in str(entry.details)
+    assert "1975" not in str(entry.details)
+    assert "birth_year" in entry.details["fields"]
+
+
+def test_update_audit_names_fields_without_personal_values(session: Session) -> None:
+    user = make_user(session)
+    person = make_trust_person(session)
+    service.update_trust_person(
+        session,
+        trust_person_id=person.id,
+        data={"email": "new.address@example.nl"},
+        actor=Actor(user_id=user.id, label="planner"),
+    )
+    entry = session.exec(
+        select(AuditEntry).where(AuditEntry.action == "trust_person_updated")
+    ).one()
+    assert (entry.entity_type, entry.entity_id, entry.actor_user_id) == (
+        "trust_person",
+        person.id,
+        user.id,
+    )
+    assert entry.details == {"fields": ["email"]}
+    assert entry.at <= datetime.now(UTC)
+
+
+# --------------------------------------------------------------------------- client view
+
+
+def test_client_view_hides_gender_the_person_did_not_share(session: Session) -> None:
+    person = make_trust_person(session, gender=Gender.MALE, gender_visible_to_clients=False)
+    view = client_view(service.get_trust_person(session, trust_person_id=person.id))
+    assert view.gender is None
+    assert "birth_year" not in view.model_dump()
+    assert "background_tags" not in view.model_dump()
+
+
+def test_client_view_shows_gender_the_person_shared(session: Session) -> None:
+    person = make_trust_person(session, gender=Gender.FEMALE, gender_visible_to_clients=True)
+    view = client_view(service.get_trust_person(session, trust_person_id=person.id))
+    assert view.gender is Gender.FEMALE
+    assert view.email == person.email

@@ -11,6 +11,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -101,16 +102,13 @@ def fx_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture(name="db_url")
-def fx_db_url(
-    backend: str,
-    tmp_path: Path,
-    sqlite_template: Path,
-    postgres_template: str | None,
+@contextmanager
+def _fresh_database(
+    backend: str, folder: Path, sqlite_template: Path, postgres_template: str | None
 ) -> Iterator[str]:
-    """The URL of a fresh database with the schema, private to this test."""
+    """A new database with the schema on ``backend``; dropped afterwards (PostgreSQL)."""
     if backend == "sqlite":
-        path = tmp_path / "test.sqlite3"
+        path = folder / f"test-{next(_counter)}.sqlite3"
         shutil.copyfile(sqlite_template, path)
         yield f"sqlite:///{path}"
         return
@@ -122,10 +120,38 @@ def fx_db_url(
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(name="db_url")
+def fx_db_url(
+    backend: str,
+    tmp_path: Path,
+    sqlite_template: Path,
+    postgres_template: str | None,
+) -> Iterator[str]:
+    """The URL of a fresh database with the schema, private to this test."""
+    with _fresh_database(backend, tmp_path, sqlite_template, postgres_template) as url:
+        yield url
+
+
+@pytest.fixture(name="other_engine")
+def fx_other_engine(
+    backend: str,
+    tmp_path: Path,
+    sqlite_template: Path,
+    postgres_template: str | None,
+) -> Iterator[Engine]:
+    """A second fresh database on the same backend (for copies and round trips)."""
+    with _fresh_database(backend, tmp_path, sqlite_template, postgres_template) as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture(name="engine")

@@ -1,0 +1,75 @@
+"""The `vppool` command on an SQLite file in a temporary data folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vppool.cli import main
+from vppool.settings import get_settings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(name="runner")
+def fx_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("VPPOOL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("VPPOOL_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    return CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> object:
+    yield
+    get_settings.cache_clear()
+
+
+def test_db_upgrade_creates_the_sqlite_file_and_reports_the_revision(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "data" / "vppool.sqlite3").exists()
+    current = runner.invoke(main, ["db", "current"])
+    assert current.output.strip() == "0001"
+
+
+def test_export_of_an_empty_database_is_a_valid_dataset(runner: CliRunner, tmp_path: Path) -> None:
+    runner.invoke(main, ["db", "upgrade"])
+    out = tmp_path / "empty.json"
+    result = runner.invoke(main, ["export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    body = json.loads(out.read_text())
+    assert body["format"] == "vppool-dataset"
+    assert set(body["tables"]) >= {"trust_person", "need", "assignment"}
+
+
+def test_import_of_a_broken_file_exits_2_with_what_to_fix(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "vppool-dataset", "version": 1, "tables": {"need": [{"id": 1}]}}')
+    result = runner.invoke(main, ["import", str(bad)])
+    assert result.exit_code == 2
+    assert "tables.need[0]" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_invalid_setting_is_reported_not_raised(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VPPOOL_TIMEZONE", "Mars/Olympus")
+    get_settings.cache_clear()
+    result = runner.invoke(main, ["db", "current"])
+    assert result.exit_code == 2
+    assert "unknown IANA time zone" in result.output
+
+
+def test_reset_refuses_without_yes(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["db", "reset"])
+    assert result.exit_code == 2
+    assert "--yes" in result.output

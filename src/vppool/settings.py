@@ -53,6 +53,7 @@ class RuleDefaults:
     education_min_intervision_hours: float
     education_min_other_hours: float
     education_yearly_cap_hours: float | None
+    education_shortfall_blocks: bool
     intervision_group_min: int
     intervision_group_max: int
     two_vp_headcount_threshold: int
@@ -124,6 +125,11 @@ class Settings(BaseSettings):
         default=None,
         ge=0,
         description="Optional cap on hours counted per year of the cycle (none by default).",
+    )
+
+    education_shortfall_blocks: bool = Field(
+        default=False,
+        description="An education shortfall blocks new assignments (otherwise it only warns).",
     )
 
     # --- intervision
@@ -210,6 +216,7 @@ class Settings(BaseSettings):
             education_min_intervision_hours=self.education_min_intervision_hours,
             education_min_other_hours=self.education_min_other_hours,
             education_yearly_cap_hours=self.education_yearly_cap_hours,
+            education_shortfall_blocks=self.education_shortfall_blocks,
             intervision_group_min=self.intervision_group_min,
             intervision_group_max=self.intervision_group_max,
             two_vp_headcount_threshold=self.two_vp_headcount_threshold,

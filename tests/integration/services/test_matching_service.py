@@ -180,3 +180,18 @@ def test_run_settings_are_validated(engine: Engine, settings: Settings) -> None:
         with pytest.raises(ValidationFailed, match="unknown run setting"):
             matching.start_run(session, settings, overrides={"colour": "red"})
         assert session.exec(select(MatchingRun)).all() == []
+
+
+def test_blocking_policy_excludes_vps_behind_on_education(
+    engine: Engine, settings: Settings, pool: dict[str, int]
+) -> None:
+    strict = settings.model_copy(update={"education_shortfall_blocks": True})
+    with Session(engine) as session:
+        # Two years into the cycle without any education: a projected shortfall.
+        instance = matching.build_instance(session, strict, today=date(2026, 1, 1)).instance
+        lenient = matching.build_instance(session, settings, today=date(2026, 1, 1)).instance
+    assert {vp.excluded_reason for vp in lenient.trust_persons} == {None}
+    reasons = {vp.excluded_reason for vp in instance.trust_persons}
+    assert reasons == {
+        "education at_risk: short of 24 h accredited_course, 32 h intervision, 16 h other"
+    }

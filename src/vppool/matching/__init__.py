@@ -14,6 +14,14 @@ from vppool.matching._context import MatchingInputError
 from vppool.matching._diagnostics import diagnose
 from vppool.matching._explain import utilisation
 from vppool.matching._greedy import greedy_plan
+from vppool.matching._intervision import (
+    GroupOutcome,
+    IntervisionConfig,
+    IntervisionMemberInput,
+    IntervisionResult,
+    form_groups,
+    validate_groups,
+)
 from vppool.matching._quick import QuickMatch, QuickMatcher, RankedCandidate, quick_match
 from vppool.matching._rules import HARD_RULES, PAIR_RULES, RULES, SOFT_RULES, Rule, rule_named
 from vppool.matching._solve import cost_model, solve
@@ -50,6 +58,10 @@ __all__ = [
     "Alternative",
     "ConflictInput",
     "ExistingAssignment",
+    "GroupOutcome",
+    "IntervisionConfig",
+    "IntervisionMemberInput",
+    "IntervisionResult",
     "Location",
     "MatchingConfig",
     "MatchingInputError",
@@ -76,6 +88,7 @@ __all__ = [
     "compare_plans",
     "cost_model",
     "diagnose",
+    "form_groups",
     "greedy_plan",
     "new_violations",
     "objective_terms",
@@ -84,4 +97,5 @@ __all__ = [
     "solve",
     "utilisation",
     "validate",
+    "validate_groups",
 ]

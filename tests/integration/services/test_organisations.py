@@ -123,6 +123,13 @@ def test_delete_organisation_refused_when_it_has_needs(session: Session) -> None
         service.delete_organisation(session, organisation_id=organisation.id)
 
 
+def test_delete_organisation_refused_when_it_has_client_accounts(session: Session) -> None:
+    organisation = make_organisation(session)
+    make_user(session, role="client", organisation_id=organisation.id)
+    with pytest.raises(Conflict, match="client user accounts"):
+        service.delete_organisation(session, organisation_id=organisation.id)
+
+
 def test_delete_organisation_without_needs(session: Session) -> None:
     organisation = make_organisation(session)
     make_site(session, organisation=organisation)

@@ -1,0 +1,545 @@
+"""API-facing shapes of the core entities, derived from the ``XBase`` classes of the tables.
+
+The SQLModel template's family per entity:
+
+* ``XCreate(XBase)``: what a caller gives to create one (plus foreign keys that are not a
+  path parameter). Every field limit and domain validator of the base runs.
+* ``XUpdate``: every field optional; only the fields a caller gives change. The given fields
+  are validated by the base (limits and domain validators), so a bad value is refused here
+  already; checks that span several fields run on the merged result in the service.
+* ``XPublic(XBase)``: what a service returns, with ``id`` and the read-only fields.
+* :class:`Page`: one page of a list with the total count.
+
+Create and update shapes refuse unknown fields, so a misspelt field is an error instead of a
+silently ignored change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+from sqlmodel import SQLModel
+from sqlmodel._compat import SQLModelConfig  # the config type SQLModel declares
+
+from vppool.db.models import (
+    AbsenceBase,
+    AssignmentBase,
+    CalendarSourceBase,
+    CertificationBase,
+    ConflictOfInterestBase,
+    DateOverrideBase,
+    EducationRecordBase,
+    NeedBase,
+    OrganisationBase,
+    PreferenceBase,
+    SiteBase,
+    TrustPersonBase,
+    WeeklyAvailabilityBase,
+)
+from vppool.vocab import (
+    AbsenceKind,
+    AssignmentStatus,
+    CalendarSourceKind,
+    Gender,
+    NeedKind,
+    NeedStatus,
+    Urgency,
+)
+
+__all__ = [
+    "AbsenceCreate",
+    "AbsencePublic",
+    "AbsenceUpdate",
+    "AssignmentCreate",
+    "AssignmentPublic",
+    "CalendarSourceCreate",
+    "CalendarSourcePublic",
+    "CalendarSourceUpdate",
+    "CertificationCreate",
+    "CertificationPublic",
+    "CertificationUpdate",
+    "ConflictOfInterestCreate",
+    "ConflictOfInterestPublic",
+    "DateOverrideCreate",
+    "DateOverridePublic",
+    "EducationRecordCreate",
+    "EducationRecordPublic",
+    "NeedCreate",
+    "NeedPublic",
+    "NeedUpdate",
+    "OrganisationCreate",
+    "OrganisationPublic",
+    "OrganisationUpdate",
+    "Page",
+    "PartialUpdate",
+    "PreferenceCreate",
+    "PreferencePublic",
+    "SiteCreate",
+    "SitePublic",
+    "SiteUpdate",
+    "TrustPersonClientView",
+    "TrustPersonCreate",
+    "TrustPersonPublic",
+    "TrustPersonUpdate",
+    "WeeklyAvailabilityCreate",
+    "WeeklyAvailabilityPublic",
+    "client_view",
+]
+
+_FORBID_EXTRA = SQLModelConfig(extra="forbid")
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(BaseModel, Generic[ItemT]):
+    """One page of a list: the items from ``offset`` on, at most ``limit``, of ``total``."""
+
+    items: list[ItemT]
+    total: int
+    offset: int
+    limit: int
+
+
+class PartialUpdate(SQLModel):
+    """Base of the ``XUpdate`` shapes: all fields optional, given fields validated by the base.
+
+    A subclass names its base in ``base_model`` and declares the base's fields as optional;
+    fields that are not in the base (such as a foreign key) are listed in ``own_fields`` and
+    checked by the service. A ``null`` for a field the base does not allow to be empty is
+    refused, since leaving the field out is how a caller keeps its value.
+    """
+
+    model_config = _FORBID_EXTRA
+
+    base_model: ClassVar[type[SQLModel]]
+    own_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """Refuse update fields that the base does not know (a typo would change nothing)."""
+        super().__pydantic_init_subclass__(**kwargs)
+        if not hasattr(cls, "base_model"):
+            msg = f"{cls.__name__} must name the base class it updates in base_model"
+            raise TypeError(msg)
+        strangers = set(cls.model_fields) - set(cls.base_model.model_fields) - cls.own_fields
+        if strangers:
+            msg = (
+                f"{cls.__name__} declares {sorted(strangers)}, which {cls.base_model.__name__} "
+                "does not have; add them to own_fields if the service handles them"
+            )
+            raise TypeError(msg)
+
+    @model_validator(mode="after")
+    def _given_fields_valid_in_base(self) -> Self:
+        given = {
+            name: value
+            for name, value in self.model_dump(exclude_unset=True).items()
+            if name not in self.own_fields
+        }
+        try:
+            self.base_model.model_validate(given)
+        except ValidationError as exc:
+            details = [_detail(error) for error in exc.errors() if _blames(error, given)]
+            if details:
+                raise ValidationError.from_exception_data(type(self).__name__, details) from exc
+        return self
+
+
+def _blames(error: Any, given: dict[str, Any]) -> bool:
+    """Whether a base validation error is about a field the caller gave.
+
+    Errors about fields left out (``missing``) are not, nor are checks across fields that
+    blame a field left out: the service re-checks those on the merged result.
+    """
+    location = error["loc"]
+    if location:
+        return bool(location[0] in given and error["type"] != "missing")
+    blamed = getattr((error.get("ctx") or {}).get("error"), "field", None)
+    return blamed in given
+
+
+def _detail(error: Any) -> InitErrorDetails:
+    if error["input"] is None and error["type"].endswith("_type"):
+        refusal = PydanticCustomError(
+            "null_not_allowed",
+            "may not be empty (null); leave the field out to keep its current value",
+        )
+        return InitErrorDetails(type=refusal, loc=error["loc"], input=None)
+    return InitErrorDetails(
+        type=error["type"], loc=error["loc"], input=error["input"], ctx=error.get("ctx") or {}
+    )
+
+
+# --------------------------------------------------------------------------- trust persons
+
+
+class TrustPersonCreate(TrustPersonBase):
+    """A new trust person."""
+
+    model_config = _FORBID_EXTRA
+
+
+class TrustPersonUpdate(PartialUpdate):
+    """Changes to a trust person; only given fields change."""
+
+    base_model = TrustPersonBase
+
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    gender: Gender | None = None
+    gender_visible_to_clients: bool | None = None
+    birth_year: int | None = None
+    background_tags: list[str] | None = None
+    languages: list[str] | None = None
+    scopes: list[str] | None = None
+    sectors: list[str] | None = None
+    home_municipality: str | None = None
+    home_postcode: str | None = None
+    home_latitude: float | None = None
+    home_longitude: float | None = None
+    max_travel_km: float | None = None
+    capacity_hours_per_month: float | None = None
+    capacity_standing_clients: int | None = None
+    timezone: str | None = None
+    experience_since: date | None = None
+    active: bool | None = None
+
+
+class TrustPersonPublic(TrustPersonBase):
+    """A trust person as planners see them, sensitive attributes included."""
+
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TrustPersonClientView(SQLModel):
+    """What a client contact may see of a trust person; gender only if the VP allows it."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    languages: list[str]
+    gender: Gender | None
+
+
+def client_view(person: TrustPersonPublic) -> TrustPersonClientView:
+    """The client contact's view of ``person``: no sensitive attributes they did not share."""
+    return TrustPersonClientView(
+        id=person.id,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        email=person.email,
+        phone=person.phone,
+        languages=list(person.languages),
+        gender=person.gender if person.gender_visible_to_clients else None,
+    )
+
+
+class CertificationCreate(CertificationBase):
+    """A new certificate of a trust person (the trust person comes from the path)."""
+
+    model_config = _FORBID_EXTRA
+
+
+class CertificationUpdate(PartialUpdate):
+    """Changes to a certificate."""
+
+    base_model = CertificationBase
+
+    number: str | None = None
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+
+class CertificationPublic(CertificationBase):
+    """A certificate."""
+
+    id: int
+    trust_person_id: int
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class EducationRecordCreate(EducationRecordBase):
+    """A new education record of a trust person."""
+
+    model_config = _FORBID_EXTRA
+
+
+class EducationRecordPublic(EducationRecordBase):
+    """An education record."""
+
+    id: int
+    trust_person_id: int
+    intervision_session_id: int | None
+    created_at: datetime
+
+
+class AbsenceCreate(AbsenceBase):
+    """A new absence of a trust person."""
+
+    model_config = _FORBID_EXTRA
+
+
+class AbsenceUpdate(PartialUpdate):
+    """Changes to an absence."""
+
+    base_model = AbsenceBase
+
+    kind: AbsenceKind | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    note: str | None = None
+
+
+class AbsencePublic(AbsenceBase):
+    """An absence."""
+
+    id: int
+    trust_person_id: int
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class WeeklyAvailabilityCreate(WeeklyAvailabilityBase):
+    """One weekly range; a trust person's schedule is replaced as a whole list of these."""
+
+    model_config = _FORBID_EXTRA
+
+
+class WeeklyAvailabilityPublic(WeeklyAvailabilityBase):
+    """One weekly range of a trust person."""
+
+    id: int
+    trust_person_id: int
+
+
+class DateOverrideCreate(DateOverrideBase):
+    """A new date override of a trust person."""
+
+    model_config = _FORBID_EXTRA
+
+
+class DateOverridePublic(DateOverrideBase):
+    """A date override."""
+
+    id: int
+    trust_person_id: int
+
+
+class CalendarSourceCreate(CalendarSourceBase):
+    """A new calendar source of a trust person."""
+
+    model_config = _FORBID_EXTRA
+
+
+class CalendarSourceUpdate(PartialUpdate):
+    """Changes to a calendar source."""
+
+    base_model = CalendarSourceBase
+
+    kind: CalendarSourceKind | None = None
+    label: str | None = None
+    url: str | None = None
+    filename: str | None = None
+    refresh_minutes: int | None = None
+    enabled: bool | None = None
+
+
+class CalendarSourcePublic(CalendarSourceBase):
+    """A calendar source with its fetch health (HTTP caching fields stay internal)."""
+
+    id: int
+    trust_person_id: int
+    last_fetched_at: datetime | None
+    last_success_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    event_count: int
+    byte_count: int
+    created_at: datetime
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+class OrganisationCreate(OrganisationBase):
+    """A new client organisation."""
+
+    model_config = _FORBID_EXTRA
+
+
+class OrganisationUpdate(PartialUpdate):
+    """Changes to an organisation."""
+
+    base_model = OrganisationBase
+
+    name: str | None = None
+    sector: str | None = None
+    headcount: int | None = None
+    languages: list[str] | None = None
+    requires_gender_mix: bool | None = None
+    wishes: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    max_travel_km: float | None = None
+    active: bool | None = None
+
+
+class OrganisationPublic(OrganisationBase):
+    """A client organisation."""
+
+    id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class SiteCreate(SiteBase):
+    """A new site of an organisation (the organisation comes from the path)."""
+
+    model_config = _FORBID_EXTRA
+
+
+class SiteUpdate(PartialUpdate):
+    """Changes to a site."""
+
+    base_model = SiteBase
+
+    name: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    municipality: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    is_main: bool | None = None
+
+
+class SitePublic(SiteBase):
+    """A site."""
+
+    id: int
+    organisation_id: int
+
+
+class ConflictOfInterestCreate(ConflictOfInterestBase):
+    """A new conflict of interest between a trust person and an organisation."""
+
+    model_config = _FORBID_EXTRA
+
+    trust_person_id: int
+    organisation_id: int
+
+
+class ConflictOfInterestPublic(ConflictOfInterestBase):
+    """A conflict of interest."""
+
+    id: int
+    trust_person_id: int
+    organisation_id: int
+    recorded_by_user_id: int | None
+    created_at: datetime
+
+
+class PreferenceCreate(PreferenceBase):
+    """A preference to set (replacing the same party's earlier one for the same pair)."""
+
+    model_config = _FORBID_EXTRA
+
+    trust_person_id: int
+    organisation_id: int
+
+
+class PreferencePublic(PreferenceBase):
+    """A preference."""
+
+    id: int
+    trust_person_id: int
+    organisation_id: int
+
+
+# --------------------------------------------------------------------------- needs and plans
+
+
+class NeedCreate(NeedBase):
+    """A new need (the organisation comes from the path; the site must be one of its own)."""
+
+    model_config = _FORBID_EXTRA
+
+    site_id: int | None = None
+
+
+class NeedUpdate(PartialUpdate):
+    """Changes to a need; its status changes through its own use cases."""
+
+    base_model = NeedBase
+    own_fields = frozenset({"site_id"})
+
+    kind: NeedKind | None = None
+    title: str | None = None
+    description: str | None = None
+    scopes: list[str] | None = None
+    languages: list[str] | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    expected_hours_per_month: float | None = None
+    seats: int | None = None
+    urgency: Urgency | None = None
+    requires_gender_mix: bool | None = None
+    max_travel_km: float | None = None
+    site_id: int | None = None
+
+
+class NeedPublic(NeedBase):
+    """A need with its status."""
+
+    id: int
+    organisation_id: int
+    site_id: int | None
+    status: NeedStatus
+    requested_by_user_id: int | None
+    decision_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AssignmentCreate(AssignmentBase):
+    """A manual placement: one trust person on one seat of a need, created confirmed.
+
+    Without ``ends_on`` the placement ends with the need. Proposals come from the matcher.
+    """
+
+    model_config = _FORBID_EXTRA
+
+    need_id: int
+    trust_person_id: int
+    status: AssignmentStatus = AssignmentStatus.CONFIRMED
+
+    @field_validator("status")
+    @classmethod
+    def _confirmed_only(cls, value: AssignmentStatus) -> AssignmentStatus:
+        if value is not AssignmentStatus.CONFIRMED:
+            msg = "a manual placement is created confirmed; proposals come from the matcher"
+            raise ValueError(msg)
+        return value
+
+
+class AssignmentPublic(AssignmentBase):
+    """An assignment."""
+
+    id: int
+    need_id: int
+    trust_person_id: int
+    matching_run_id: int | None
+    revision: int
+    created_at: datetime
+    updated_at: datetime

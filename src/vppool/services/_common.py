@@ -1,0 +1,407 @@
+"""What every service shares: the actor, input parsing, lookups, pages, unique keys.
+
+Each rule lives here once, so the services read as their use case: parse the input, check
+what spans rows, write, flush.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from vppool.dataset import field_errors_from
+from vppool.db.schemas import Page
+from vppool.db.types import utc_now
+from vppool.errors import Conflict, FieldError, NotFound, ValidationFailed, VppoolError
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "SYSTEM",
+    "Actor",
+    "UniqueField",
+    "UniqueKey",
+    "apply_changes",
+    "choice",
+    "contains_text",
+    "fetch_page",
+    "flush",
+    "get_or_404",
+    "get_owned_or_404",
+    "json_list_contains",
+    "order_by",
+    "outside_period",
+    "parse_input",
+    "refuse_delete_if_used",
+    "validate_merged",
+    "violated_unique_key",
+]
+
+#: The largest page a list returns, and the page size when a caller gives none.
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+RowT = TypeVar("RowT", bound=SQLModel)
+PublicT = TypeVar("PublicT", bound=BaseModel)
+EnumT = TypeVar("EnumT", bound=StrEnum)
+
+#: A unique constraint or unique index as ``(table, columns)``, the same on every backend.
+UniqueKey = tuple[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asks for a change, as the audit log records it."""
+
+    user_id: int | None
+    label: str
+
+
+#: The actor of changes no user asked for (jobs, the command line without a login).
+SYSTEM = Actor(user_id=None, label="system")
+
+
+# --------------------------------------------------------------------------- input
+
+
+def parse_input(
+    model: type[ModelT],
+    data: ModelT | BaseModel | Mapping[str, Any],
+    *,
+    subject: str,
+    prefix: str = "",
+) -> ModelT:
+    """Validate ``data`` into ``model``.
+
+    Args:
+        model: the create or update shape.
+        data: an instance of ``model`` (taken as it is), another model or a plain mapping.
+        subject: what the input describes, for the error summary ("trust person").
+        prefix: put before each field name in errors (``ranges[2]``), for lists of inputs.
+
+    Raises:
+        ValidationFailed: naming each wrong field and what to fix.
+    """
+    if isinstance(data, model):
+        return data
+    raw = data.model_dump(exclude_unset=True) if isinstance(data, BaseModel) else dict(data)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors_from(exc, prefix), subject=subject) from exc
+
+
+def validate_merged(
+    base: type[SQLModel], row: SQLModel, changes: BaseModel, *, subject: str
+) -> dict[str, Any]:
+    """Validate a row's current values with the given changes, all through ``base``.
+
+    Checks across fields (a period's end after its start) see the result the change leads
+    to, not only the given fields.
+
+    Returns:
+        The validated (normalised) values of the given fields that ``base`` has.
+
+    Raises:
+        ValidationFailed: the merged values break a limit or a domain rule.
+    """
+    given = {
+        name: value
+        for name, value in changes.model_dump(exclude_unset=True).items()
+        if name in base.model_fields
+    }
+    current = {name: getattr(row, name) for name in base.model_fields}
+    try:
+        merged = base.model_validate({**current, **given})
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors_from(exc), subject=subject) from exc
+    return {name: getattr(merged, name) for name in given}
+
+
+def apply_changes(row: SQLModel, values: Mapping[str, Any]) -> list[str]:
+    """Set the values that differ from the row's; bump its revision and ``updated_at``.
+
+    Returns:
+        The names of the fields that changed (empty: nothing was written).
+    """
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        if hasattr(row, "updated_at"):
+            row.updated_at = utc_now()
+        if hasattr(row, "revision"):
+            row.revision += 1
+    return changed
+
+
+def choice(enum: type[EnumT], value: EnumT | str, *, field: str) -> EnumT:
+    """``value`` as a member of ``enum``.
+
+    Raises:
+        ValidationFailed: on ``field`` when the value is not one of the enum's values.
+    """
+    try:
+        return enum(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in enum)
+        msg = f"unknown {field} {value!r}; use one of {choices}"
+        raise ValidationFailed.single(field, msg) from None
+
+
+def outside_period(outer: tuple[date, date | None], inner: tuple[date, date | None]) -> list[str]:
+    """Which ends of the half-open period ``inner`` lie outside ``outer`` (``None``: open end).
+
+    Returns:
+        ``"starts_on"`` and/or ``"ends_on"``; empty when ``inner`` lies within ``outer``.
+    """
+    (outer_start, outer_end), (start, end) = outer, inner
+    ends = []
+    if start < outer_start or (outer_end is not None and start >= outer_end):
+        ends.append("starts_on")
+    if outer_end is not None and (end is None or end > outer_end):
+        ends.append("ends_on")
+    return ends
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def get_or_404(session: Session, table: type[RowT], key: int, entity: str) -> RowT:
+    """The row of ``table`` with id ``key``.
+
+    Raises:
+        NotFound: there is no such row.
+    """
+    row = session.get(table, key)
+    if row is None:
+        raise NotFound(entity, key)
+    return row
+
+
+def get_owned_or_404(
+    session: Session, table: type[RowT], key: int, entity: str, *, owner: str, owner_id: int
+) -> RowT:
+    """The row with id ``key`` if it belongs to ``owner_id`` (``owner`` names the column).
+
+    A row of someone else is reported as not found, so ids of others do not leak.
+
+    Raises:
+        NotFound: there is no such row for this owner.
+    """
+    row = session.get(table, key)
+    if row is None or getattr(row, owner) != owner_id:
+        raise NotFound(entity, key)
+    return row
+
+
+def refuse_delete_if_used(
+    session: Session, uses: Mapping[str, Any], key: int, *, entity: str
+) -> None:
+    """Refuse to delete ``entity`` ``key`` while rows refer to it; deactivating is the way.
+
+    Args:
+        session: the database session.
+        uses: per description ("assignments", "user accounts"), the referring column.
+        key: the id of the row to delete.
+        entity: what the row is, for the message ("trust person").
+
+    Raises:
+        Conflict: naming what still refers to the row.
+    """
+    used_by = [
+        description
+        for description, column in uses.items()
+        if session.exec(select(column).where(column == key).limit(1)).first() is not None
+    ]
+    if used_by:
+        msg = (
+            f"{entity} {key} has {' and '.join(used_by)}, which must stay traceable; "
+            f"deactivate the {entity} instead of deleting"
+        )
+        raise Conflict(msg)
+
+
+# --------------------------------------------------------------------------- lists
+
+
+def order_by(
+    sort: str, options: Mapping[str, Sequence[sa.ColumnElement[Any]]], *, tiebreak: Any
+) -> list[sa.ColumnElement[Any]]:
+    """The ORDER BY for a sort key; a leading ``-`` reverses it, ``tiebreak`` keeps it stable.
+
+    Args:
+        sort: an option name, optionally prefixed with ``-``.
+        options: per name, the ordering expressions (each already ascending or descending).
+        tiebreak: the column that orders rows that tie (usually the id).
+
+    Raises:
+        ValidationFailed: on ``sort`` when the key is not one of the options.
+    """
+    key = sort.removeprefix("-")
+    if key not in options:
+        choices = ", ".join(sorted(options))
+        msg = f"unknown sort {sort!r}; use one of {choices} (prefix '-' to reverse)"
+        raise ValidationFailed.single("sort", msg)
+    terms = list(options[key])
+    if sort.startswith("-"):
+        terms = [_reversed(term) for term in terms]
+    return [*terms, col(tiebreak).asc()]
+
+
+def _reversed(term: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    if isinstance(term, sa.UnaryExpression) and term.modifier is sa.sql.operators.desc_op:
+        return term.element.asc()
+    if isinstance(term, sa.UnaryExpression) and term.modifier is sa.sql.operators.asc_op:
+        return term.element.desc()
+    return term.desc()
+
+
+def fetch_page(
+    session: Session,
+    statement: SelectOfScalar[RowT],
+    *,
+    public: type[PublicT],
+    ordering: Sequence[sa.ColumnElement[Any]],
+    offset: int,
+    limit: int,
+) -> Page[PublicT]:
+    """Run ``statement`` for one page and convert the rows to ``public``.
+
+    Raises:
+        ValidationFailed: on ``offset`` below 0 or ``limit`` outside 1..200.
+    """
+    errors = []
+    if offset < 0:
+        errors.append(FieldError("offset", f"offset {offset} must be 0 or more"))
+    if not 1 <= limit <= MAX_LIMIT:
+        errors.append(FieldError("limit", f"limit {limit} must be between 1 and {MAX_LIMIT}"))
+    if errors:
+        raise ValidationFailed(errors, subject="page")
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(statement.order_by(*ordering).offset(offset).limit(limit)).all()
+    return Page[public](  # type: ignore[valid-type]
+        items=[public.model_validate(row) for row in rows],
+        total=total,
+        offset=offset,
+        limit=limit,
+    )
+
+
+def contains_text(text: str, *columns: Any) -> sa.ColumnElement[bool]:
+    """Every word of ``text`` occurs, case-insensitively, in at least one of ``columns``."""
+    words = text.split()
+    return sa.and_(
+        sa.true(),
+        *(
+            sa.or_(
+                *(col(column).ilike(f"%{_escape_like(word)}%", escape="\\") for column in columns)
+            )
+            for word in words
+        ),
+    )
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def json_list_contains(session: Session, column: Any, value: str) -> sa.ColumnElement[bool]:
+    """Whether the JSON list in ``column`` holds ``value`` (exactly, as one element)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.cast(column, postgresql.JSONB).contains([value])
+    elements = sa.func.json_each(column).table_valued("value")
+    return sa.exists(
+        sa.select(sa.literal(1)).select_from(elements).where(elements.c.value == value)
+    )
+
+
+# --------------------------------------------------------------------------- unique keys
+
+
+@dataclass(frozen=True, slots=True)
+class UniqueField:
+    """A column whose values are unique, with the field error a duplicate gets."""
+
+    table: type[SQLModel]
+    field: str
+    entity: str
+
+    @property
+    def key(self) -> UniqueKey:
+        """The constraint as :func:`violated_unique_key` reports it."""
+        return (str(self.table.__tablename__), (self.field,))
+
+    def error(self, value: object) -> ValidationFailed:
+        """The error for a value that another row already has."""
+        message = f"{value!r} is already used by another {self.entity}"
+        return ValidationFailed.single(self.field, message, subject=self.entity)
+
+    def ensure_unused(self, session: Session, value: object, *, exclude_id: int | None) -> None:
+        """Refuse ``value`` if a row other than ``exclude_id`` has it.
+
+        Raises:
+            ValidationFailed: on the field, saying the value is already used.
+        """
+        column = getattr(self.table, self.field)
+        identity = getattr(self.table, "id")  # noqa: B009  (every table has an id)
+        statement = select(identity).where(column == value)
+        if exclude_id is not None:
+            statement = statement.where(identity != exclude_id)
+        with session.no_autoflush:
+            if session.exec(statement).first() is not None:
+                raise self.error(value)
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>.+)$")
+_POSTGRES_KEY = re.compile(r"Key \((?P<columns>[^)]+)\)=")
+
+
+def violated_unique_key(exc: IntegrityError) -> UniqueKey | None:
+    """Which unique constraint or index ``exc`` reports, or ``None`` for another violation."""
+    original = exc.orig
+    diagnostics = getattr(original, "diag", None)
+    if diagnostics is not None:  # PostgreSQL (psycopg)
+        if getattr(original, "sqlstate", None) != "23505":
+            return None
+        found = _POSTGRES_KEY.search(diagnostics.message_detail or "")
+        if found is None or diagnostics.table_name is None:
+            return None
+        columns = tuple(name.strip().strip('"') for name in found["columns"].split(","))
+        return (diagnostics.table_name, columns)
+    found = _SQLITE_UNIQUE.search(str(original).strip())
+    if found is None:
+        return None
+    qualified = [name.strip().split(".", 1) for name in found["columns"].split(",")]
+    return (qualified[0][0], tuple(parts[-1] for parts in qualified))
+
+
+def flush(session: Session, refusals: Mapping[UniqueKey, VppoolError] | None = None) -> None:
+    """Flush, turning a database integrity error into a domain error.
+
+    The services check unique keys up front; ``refusals`` maps each unique key to the error
+    a concurrent duplicate gets, so a race ends the same way as the up-front check. Any other
+    integrity error becomes a :class:`Conflict`, never a raw database exception. After an
+    error the caller rolls back, as after any failed service call.
+    """
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        key = violated_unique_key(exc)
+        if key is not None and refusals and key in refusals:
+            raise refusals[key] from exc
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+        msg = f"the database refused the change: {reason}"
+        raise Conflict(msg) from exc

@@ -1,0 +1,530 @@
+"""Use cases of the client list: organisations, their sites, conflicts of interest, preferences.
+
+An organisation with needs is deactivated, never deleted, so its plan history stays. One site
+per organisation is its main site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from vppool.db.models import (
+    ConflictOfInterest,
+    Need,
+    Organisation,
+    OrganisationBase,
+    Preference,
+    Site,
+    SiteBase,
+    TrustPerson,
+    User,
+)
+from vppool.db.schemas import (
+    ConflictOfInterestCreate,
+    ConflictOfInterestPublic,
+    OrganisationCreate,
+    OrganisationPublic,
+    OrganisationUpdate,
+    Page,
+    PreferenceCreate,
+    PreferencePublic,
+    SiteCreate,
+    SitePublic,
+    SiteUpdate,
+)
+from vppool.errors import Conflict, ValidationFailed
+from vppool.services import audit
+from vppool.services._common import (
+    DEFAULT_LIMIT,
+    SYSTEM,
+    Actor,
+    UniqueField,
+    apply_changes,
+    contains_text,
+    fetch_page,
+    flush,
+    get_or_404,
+    get_owned_or_404,
+    order_by,
+    parse_input,
+    refuse_delete_if_used,
+    validate_merged,
+)
+from vppool.vocab import SECTORS, unknown_sectors
+
+__all__ = [
+    "add_conflict_of_interest",
+    "add_site",
+    "create_organisation",
+    "delete_conflict_of_interest",
+    "delete_organisation",
+    "delete_site",
+    "get_organisation",
+    "list_conflicts_of_interest",
+    "list_organisations",
+    "list_preferences",
+    "list_sites",
+    "set_preference",
+    "update_organisation",
+    "update_site",
+]
+
+_NAME = UniqueField(Organisation, "name", "organisation")
+_ENTITY = "organisation"
+_PREFERENCE_KEY = ("preference", ("trust_person_id", "organisation_id", "party"))
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+def create_organisation(
+    session: Session,
+    *,
+    data: OrganisationCreate | Mapping[str, Any],
+    actor: Actor = SYSTEM,
+) -> OrganisationPublic:
+    """Add a client organisation.
+
+    Raises:
+        ValidationFailed: a field is invalid, or the name is already used.
+    """
+    given = parse_input(OrganisationCreate, data, subject=_ENTITY)
+    _NAME.ensure_unused(session, given.name, exclude_id=None)
+    organisation = Organisation.model_validate(given)
+    session.add(organisation)
+    flush(session, {_NAME.key: _NAME.error(given.name)})
+    audit.record_change(
+        session,
+        actor,
+        action="organisation_created",
+        entity_type="organisation",
+        entity_id=organisation.id,
+    )
+    return OrganisationPublic.model_validate(organisation)
+
+
+def get_organisation(session: Session, *, organisation_id: int) -> OrganisationPublic:
+    """One organisation.
+
+    Raises:
+        NotFound: there is no such organisation.
+    """
+    return OrganisationPublic.model_validate(_organisation(session, organisation_id))
+
+
+def update_organisation(
+    session: Session,
+    *,
+    organisation_id: int,
+    data: OrganisationUpdate | Mapping[str, Any],
+    actor: Actor = SYSTEM,
+) -> OrganisationPublic:
+    """Change the given fields of an organisation.
+
+    Raises:
+        NotFound: there is no such organisation.
+        ValidationFailed: a field is invalid, or the name is used by another organisation.
+    """
+    changes = parse_input(OrganisationUpdate, data, subject=_ENTITY)
+    organisation = _organisation(session, organisation_id)
+    values = validate_merged(OrganisationBase, organisation, changes, subject=_ENTITY)
+    if "name" in values:
+        _NAME.ensure_unused(session, values["name"], exclude_id=organisation_id)
+    changed = apply_changes(organisation, values)
+    if changed:
+        flush(session, {_NAME.key: _NAME.error(values.get("name"))})
+        audit.record_change(
+            session,
+            actor,
+            action="organisation_updated",
+            entity_type="organisation",
+            entity_id=organisation_id,
+            fields=changed,
+        )
+    return OrganisationPublic.model_validate(organisation)
+
+
+def list_organisations(
+    session: Session,
+    *,
+    sector: str | None = None,
+    active: bool | None = None,
+    search: str | None = None,
+    sort: str = "name",
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[OrganisationPublic]:
+    """One page of organisations.
+
+    Args:
+        session: the database session.
+        sector: only organisations in this sector.
+        active: only active (``True``) or inactive (``False``) organisations.
+        search: words that must each occur in the name or the contact's name.
+        sort: ``name`` (ignoring letter case), ``created_at`` or ``headcount``; prefix ``-``
+            to reverse.
+        offset: how many organisations to skip.
+        limit: page size, at most 200.
+
+    Raises:
+        ValidationFailed: an unknown sector or sort, or a bad offset or limit.
+    """
+    statement = select(Organisation)
+    if sector is not None:
+        if unknown_sectors([sector]):
+            msg = f"unknown sector {sector!r}; use one of {', '.join(SECTORS)}"
+            raise ValidationFailed.single("sector", msg)
+        statement = statement.where(Organisation.sector == sector)
+    if active is not None:
+        statement = statement.where(Organisation.active == active)
+    if search:
+        statement = statement.where(
+            contains_text(search, Organisation.name, Organisation.contact_name)
+        )
+    ordering = order_by(
+        sort,
+        {
+            "name": [func.lower(Organisation.name).asc()],
+            "created_at": [col(Organisation.created_at).asc()],
+            "headcount": [col(Organisation.headcount).asc()],
+        },
+        tiebreak=Organisation.id,
+    )
+    return fetch_page(
+        session,
+        statement,
+        public=OrganisationPublic,
+        ordering=ordering,
+        offset=offset,
+        limit=limit,
+    )
+
+
+def delete_organisation(session: Session, *, organisation_id: int, actor: Actor = SYSTEM) -> None:
+    """Delete an organisation without needs or client accounts, with its sites.
+
+    Raises:
+        NotFound: there is no such organisation.
+        Conflict: the organisation has needs or client user accounts; deactivate it instead.
+    """
+    organisation = _organisation(session, organisation_id)
+    refuse_delete_if_used(
+        session,
+        {"needs": Need.organisation_id, "client user accounts": User.organisation_id},
+        organisation_id,
+        entity=_ENTITY,
+    )
+    session.delete(organisation)
+    flush(session)
+    audit.record_change(
+        session,
+        actor,
+        action="organisation_deleted",
+        entity_type="organisation",
+        entity_id=organisation_id,
+    )
+
+
+# --------------------------------------------------------------------------- sites
+
+
+def add_site(
+    session: Session,
+    *,
+    organisation_id: int,
+    data: SiteCreate | Mapping[str, Any],
+    actor: Actor = SYSTEM,
+) -> SitePublic:
+    """Add a site to an organisation; a new main site takes over from the old one.
+
+    Raises:
+        NotFound: there is no such organisation.
+        ValidationFailed: a field is invalid (such as coordinates outside the Netherlands).
+    """
+    given = parse_input(SiteCreate, data, subject="site")
+    _organisation(session, organisation_id)
+    site = Site.model_validate(given, update={"organisation_id": organisation_id})
+    if site.is_main:
+        _demote_main_sites(session, organisation_id)
+    session.add(site)
+    flush(session)
+    _record_site(session, actor, "created", site, ())
+    return SitePublic.model_validate(site)
+
+
+def list_sites(session: Session, *, organisation_id: int) -> list[SitePublic]:
+    """An organisation's sites, the main site first.
+
+    Raises:
+        NotFound: there is no such organisation.
+    """
+    _organisation(session, organisation_id)
+    rows = session.exec(
+        select(Site)
+        .where(Site.organisation_id == organisation_id)
+        .order_by(col(Site.is_main).desc(), col(Site.name), col(Site.id))
+    ).all()
+    return [SitePublic.model_validate(row) for row in rows]
+
+
+def update_site(
+    session: Session,
+    *,
+    organisation_id: int,
+    site_id: int,
+    data: SiteUpdate | Mapping[str, Any],
+    actor: Actor = SYSTEM,
+) -> SitePublic:
+    """Change the given fields of a site.
+
+    Raises:
+        NotFound: there is no such site of this organisation.
+        ValidationFailed: a field is invalid.
+    """
+    changes = parse_input(SiteUpdate, data, subject="site")
+    site = _site(session, organisation_id, site_id)
+    values = validate_merged(SiteBase, site, changes, subject="site")
+    if values.get("is_main") and not site.is_main:
+        _demote_main_sites(session, organisation_id)
+    changed = apply_changes(site, values)
+    if changed:
+        flush(session)
+        _record_site(session, actor, "updated", site, changed)
+    return SitePublic.model_validate(site)
+
+
+def delete_site(
+    session: Session, *, organisation_id: int, site_id: int, actor: Actor = SYSTEM
+) -> None:
+    """Delete a site; needs at that site keep their organisation but lose the site.
+
+    Raises:
+        NotFound: there is no such site of this organisation.
+    """
+    site = _site(session, organisation_id, site_id)
+    session.delete(site)
+    flush(session)
+    audit.record_change(
+        session,
+        actor,
+        action="site_deleted",
+        entity_type="site",
+        entity_id=site_id,
+        details={"organisation_id": organisation_id},
+    )
+
+
+def _demote_main_sites(session: Session, organisation_id: int) -> None:
+    for other in session.exec(
+        select(Site).where(Site.organisation_id == organisation_id, col(Site.is_main).is_(True))
+    ).all():
+        other.is_main = False
+
+
+def _record_site(
+    session: Session, actor: Actor, action: str, site: Site, fields: tuple[str, ...] | list[str]
+) -> None:
+    audit.record_change(
+        session,
+        actor,
+        action=f"site_{action}",
+        entity_type="site",
+        entity_id=site.id,
+        details={"organisation_id": site.organisation_id},
+        fields=fields,
+    )
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def add_conflict_of_interest(
+    session: Session,
+    *,
+    data: ConflictOfInterestCreate | Mapping[str, Any],
+    actor: Actor = SYSTEM,
+) -> ConflictOfInterestPublic:
+    """Record that a trust person may not serve an organisation (during a period, if given).
+
+    Raises:
+        NotFound: the trust person or the organisation does not exist.
+        ValidationFailed: a field is invalid (such as an end before the start).
+    """
+    given = parse_input(ConflictOfInterestCreate, data, subject="conflict of interest")
+    get_or_404(session, TrustPerson, given.trust_person_id, "trust person")
+    _organisation(session, given.organisation_id)
+    conflict = ConflictOfInterest.model_validate(
+        given, update={"recorded_by_user_id": actor.user_id}
+    )
+    session.add(conflict)
+    flush(session)
+    _record_conflict(session, actor, "created", conflict)
+    return ConflictOfInterestPublic.model_validate(conflict)
+
+
+def list_conflicts_of_interest(
+    session: Session,
+    *,
+    trust_person_id: int | None = None,
+    organisation_id: int | None = None,
+) -> list[ConflictOfInterestPublic]:
+    """Conflicts of interest of a trust person, of an organisation, or between the two.
+
+    Raises:
+        ValidationFailed: neither a trust person nor an organisation is given.
+        NotFound: the given trust person or organisation does not exist.
+    """
+    statement = _between(
+        session,
+        ConflictOfInterest,
+        trust_person_id=trust_person_id,
+        organisation_id=organisation_id,
+    )
+    rows = session.exec(statement.order_by(col(ConflictOfInterest.id))).all()
+    return [ConflictOfInterestPublic.model_validate(row) for row in rows]
+
+
+def delete_conflict_of_interest(
+    session: Session, *, conflict_of_interest_id: int, actor: Actor = SYSTEM
+) -> None:
+    """Delete a conflict of interest recorded by mistake.
+
+    Raises:
+        NotFound: there is no such conflict of interest.
+    """
+    conflict = get_or_404(
+        session, ConflictOfInterest, conflict_of_interest_id, "conflict of interest"
+    )
+    session.delete(conflict)
+    flush(session)
+    _record_conflict(session, actor, "deleted", conflict)
+
+
+def _record_conflict(
+    session: Session, actor: Actor, action: str, conflict: ConflictOfInterest
+) -> None:
+    audit.record_change(
+        session,
+        actor,
+        action=f"conflict_of_interest_{action}",
+        entity_type="conflict_of_interest",
+        entity_id=conflict.id,
+        details={
+            "trust_person_id": conflict.trust_person_id,
+            "organisation_id": conflict.organisation_id,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- preferences
+
+
+def set_preference(
+    session: Session,
+    *,
+    data: PreferenceCreate | Mapping[str, Any],
+    actor: Actor = SYSTEM,
+) -> PreferencePublic:
+    """Set one party's preference between a trust person and an organisation.
+
+    A party has one preference per pair: setting it again replaces the earlier one.
+
+    Raises:
+        NotFound: the trust person or the organisation does not exist.
+        ValidationFailed: a field is invalid (strength outside -2..2).
+    """
+    given = parse_input(PreferenceCreate, data, subject="preference")
+    get_or_404(session, TrustPerson, given.trust_person_id, "trust person")
+    _organisation(session, given.organisation_id)
+    preference = session.exec(
+        select(Preference).where(
+            Preference.trust_person_id == given.trust_person_id,
+            Preference.organisation_id == given.organisation_id,
+            Preference.party == given.party,
+        )
+    ).first()
+    if preference is None:
+        preference = Preference.model_validate(given)
+        session.add(preference)
+        action = "created"
+    else:
+        apply_changes(preference, {"strength": given.strength, "note": given.note})
+        action = "updated"
+    flush(
+        session,
+        {_PREFERENCE_KEY: Conflict("this preference was set at the same moment; try again")},
+    )
+    audit.record_change(
+        session,
+        actor,
+        action=f"preference_{action}",
+        entity_type="preference",
+        entity_id=preference.id,
+        details={
+            "trust_person_id": given.trust_person_id,
+            "organisation_id": given.organisation_id,
+            "party": given.party,
+        },
+    )
+    return PreferencePublic.model_validate(preference)
+
+
+def list_preferences(
+    session: Session,
+    *,
+    trust_person_id: int | None = None,
+    organisation_id: int | None = None,
+) -> list[PreferencePublic]:
+    """Preferences of a trust person, of an organisation, or between the two.
+
+    Raises:
+        ValidationFailed: neither a trust person nor an organisation is given.
+        NotFound: the given trust person or organisation does not exist.
+    """
+    statement = _between(
+        session, Preference, trust_person_id=trust_person_id, organisation_id=organisation_id
+    )
+    rows = session.exec(statement.order_by(col(Preference.id))).all()
+    return [PreferencePublic.model_validate(row) for row in rows]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _organisation(session: Session, organisation_id: int) -> Organisation:
+    return get_or_404(session, Organisation, organisation_id, _ENTITY)
+
+
+_PairT = TypeVar("_PairT", ConflictOfInterest, Preference)
+
+
+def _between(
+    session: Session,
+    table: type[_PairT],
+    *,
+    trust_person_id: int | None,
+    organisation_id: int | None,
+) -> SelectOfScalar[_PairT]:
+    """Rows of a trust person, of an organisation, or between the two (both must exist)."""
+    if trust_person_id is None and organisation_id is None:
+        msg = "give a trust person, an organisation or both"
+        raise ValidationFailed.single("trust_person_id", msg)
+    statement = select(table)
+    if trust_person_id is not None:
+        get_or_404(session, TrustPerson, trust_person_id, "trust person")
+        statement = statement.where(table.trust_person_id == trust_person_id)
+    if organisation_id is not None:
+        _organisation(session, organisation_id)
+        statement = statement.where(table.organisation_id == organisation_id)
+    return statement
+
+
+def _site(session: Session, organisation_id: int, site_id: int) -> Site:
+    _organisation(session, organisation_id)
+    return get_owned_or_404(
+        session, Site, site_id, "site", owner="organisation_id", owner_id=organisation_id
+    )

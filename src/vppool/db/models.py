@@ -1,8 +1,8 @@
 """SQLModel tables: the domain of DESIGN.md in storage, with integrity in the database itself.
 
-Families follow the SQLModel template: ``XBase`` holds the shared fields and their limits,
-``X(XBase, table=True)`` is the table, ``XCreate``/``XUpdate``/``XPublic`` are the shapes
-services accept and return. Periods are half-open ``[start, end)``; times are aware UTC.
+Families follow the SQLModel template: ``XBase`` holds the shared fields, their limits and
+the domain validators, ``X(XBase, table=True)`` is the table; the ``XCreate``/``XUpdate``/
+``XPublic`` shapes services accept and return live in :mod:`vppool.db.schemas`. Periods are half-open ``[start, end)``; times are aware UTC.
 No table holds anything about a reporter (melder) or a case: vppool never stores them.
 """
 
@@ -844,7 +844,8 @@ class AuditEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _created_at()
-    actor_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    # RESTRICT: the log never changes, so users who acted are deactivated, not deleted.
+    actor_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="RESTRICT")
     actor_label: str = Field(default="system", max_length=200)
     action: str = Field(min_length=1, max_length=80, index=True)
     entity_type: str = Field(max_length=60)

@@ -497,7 +497,7 @@ def upgrade() -> None:
             ["actor_user_id"],
             ["app_user.id"],
             name=op.f("fk_audit_entry_actor_user_id_app_user"),
-            ondelete="SET NULL",
+            ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entry")),
     )

@@ -340,6 +340,65 @@ def run_matching(
     return summary
 
 
+# --------------------------------------------------------------------------- jobs
+
+
+def _install_runtime(settings: Settings) -> Any:
+    from datetime import UTC
+
+    from vppool.db import create_engine_for, upgrade
+    from vppool.jobs.runtime import Runtime, install
+
+    engine = create_engine_for(settings)
+    upgrade(engine)
+    install(Runtime(engine=engine, settings=settings, now=lambda: datetime.now(UTC)))
+    return engine
+
+
+@main.command()
+@pass_context
+def worker(ctx: _Context) -> None:
+    """Run the scheduled jobs (exactly one worker per database; stop with Ctrl-C)."""
+    from vppool.jobs import JOBS, WorkerLock, build_scheduler
+
+    engine = _install_runtime(ctx.settings)
+    lock = WorkerLock(engine, ctx.settings.data_dir)
+    if not lock.acquire():
+        console.print("[bold red]error:[/] another vppool worker already runs on this database")
+        raise SystemExit(2)
+    scheduler = build_scheduler(ctx.settings, engine)
+    table = Table("job", "when", title="vppool worker")
+    for spec in JOBS:
+        table.add_row(spec.id, spec.description)
+    console.print(table)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        lock.release()
+        engine.dispose()
+
+
+@main.command("run-job")
+@click.argument("name")
+@pass_context
+def run_job(ctx: _Context, name: str) -> None:
+    """Run one scheduled job now (e.g. compliance_sweep), without the scheduler."""
+    from vppool.jobs import JOBS, tasks
+
+    known = {spec.id for spec in JOBS}
+    if name not in known:
+        console.print(f"[bold red]error:[/] unknown job {name!r}; jobs: {', '.join(sorted(known))}")
+        raise SystemExit(2)
+    engine = _install_runtime(ctx.settings)
+    try:
+        getattr(tasks, name)()
+    finally:
+        engine.dispose()
+    console.print(f"job {name} done")
+
+
 # --------------------------------------------------------------------------- serving
 
 

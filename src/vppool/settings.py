@@ -173,6 +173,25 @@ class Settings(BaseSettings):
         description="A VP absent for more than this share of a short-term need is excluded.",
     )
 
+    # --- notifications
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for notifications; empty: notifications are logged."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port.")
+    smtp_username: str | None = Field(default=None, description="SMTP login, if required.")
+    smtp_password: str | None = Field(default=None, description="SMTP password, if required.")
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS."
+    )
+    smtp_from: str = Field(
+        default="vppool <noreply@vppool.example>", description="Sender of notifications."
+    )
+
+    # --- scheduled jobs
+    worker_timezone: str | None = Field(
+        default=None, description="Zone of the job schedule (default: VPPOOL_TIMEZONE)."
+    )
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

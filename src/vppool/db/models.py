@@ -2,7 +2,8 @@
 
 Families follow the SQLModel template: ``XBase`` holds the shared fields, their limits and
 the domain validators, ``X(XBase, table=True)`` is the table; the ``XCreate``/``XUpdate``/
-``XPublic`` shapes services accept and return live in :mod:`vppool.db.schemas`. Periods are half-open ``[start, end)``; times are aware UTC.
+``XPublic`` shapes services accept and return live in :mod:`vppool.db.schemas`.
+Periods are half-open ``[start, end)``; times are aware UTC.
 No table holds anything about a reporter (melder) or a case: vppool never stores them.
 """
 
@@ -68,6 +69,7 @@ __all__ = [
     "MatchingRun",
     "Need",
     "NeedBase",
+    "Notification",
     "Organisation",
     "OrganisationBase",
     "Preference",
@@ -851,3 +853,25 @@ class AuditEntry(SQLModel, table=True):
     entity_type: str = Field(max_length=60)
     entity_id: int | None = None
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class Notification(SQLModel, table=True):
+    """An outbox message to a user; sent by SMTP when configured, otherwise logged.
+
+    ``dedupe_key`` makes scheduled reminders idempotent: a job that runs twice (or is
+    retried) cannot send the same reminder twice.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("dedupe_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(min_length=1, max_length=60, index=True)
+    recipient_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    recipient_email: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str = Field(max_length=10_000)
+    dedupe_key: str = Field(max_length=200)
+    created_at: datetime = _created_at()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = Field(default=0, ge=0)
+    last_error: str | None = Field(default=None, max_length=2000)

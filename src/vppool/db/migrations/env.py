@@ -12,12 +12,21 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+#: Tables other libraries keep in the same database (the scheduler's job store).
+FOREIGN_TABLES = {"apscheduler_jobs"}
+
+
+def _include(obj: object, name: str | None, type_: str, reflected: bool, _compare: object) -> bool:
+    return not (type_ == "table" and reflected and name in FOREIGN_TABLES)
+
+
 def _configure(connection: sa.Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_include,
     )
 
 

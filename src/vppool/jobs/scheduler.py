@@ -1,0 +1,178 @@
+"""The scheduler of `vppool worker`: APScheduler 3 with its job store in the application database.
+
+Exactly one worker runs per database (:class:`WorkerLock`: an advisory lock on PostgreSQL,
+a lock file next to an SQLite database), however many API processes serve requests.
+Jobs survive restarts (persistent job store, stable ids, ``replace_existing``), missed runs
+are coalesced into one, and a failing job is logged and retried a few times a little later
+without stopping the others.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
+
+from vppool.settings import Settings
+
+__all__ = ["JOBS", "RETRY_DELAYS_MIN", "JobSpec", "WorkerLock", "build_scheduler"]
+
+log = logging.getLogger("vppool.jobs")
+
+#: Minutes to wait before retrying a failed job, once per entry.
+RETRY_DELAYS_MIN = (5, 15, 60)
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """A scheduled job: stable id, task reference and when it runs."""
+
+    id: str
+    func: str
+    trigger: dict[str, Any]
+    description: str
+
+
+JOBS: tuple[JobSpec, ...] = (
+    JobSpec(
+        "compliance_sweep",
+        "vppool.jobs.tasks:compliance_sweep",
+        {"type": "cron", "hour": 6, "minute": 0},
+        "daily 06:00: education and certification status, notifications",
+    ),
+    JobSpec(
+        "certification_reminders",
+        "vppool.jobs.tasks:certification_reminders",
+        {"type": "cron", "hour": 6, "minute": 10},
+        "daily 06:10: reminders 1 year, 90 and 30 days before expiry",
+    ),
+    JobSpec(
+        "need_lifecycle",
+        "vppool.jobs.tasks:need_lifecycle",
+        {"type": "cron", "hour": 0, "minute": 5},
+        "daily 00:05: end finished assignments, close finished needs",
+    ),
+    JobSpec(
+        "send_notifications",
+        "vppool.jobs.tasks:send_notifications",
+        {"type": "interval", "minutes": 1},
+        "every minute: send the notification outbox",
+    ),
+    JobSpec(
+        "weekly_reoptimisation",
+        "vppool.jobs.tasks:weekly_reoptimisation",
+        {"type": "cron", "day_of_week": "mon", "hour": 5, "minute": 0},
+        "Mondays 05:00: a re-optimisation proposal for planners",
+    ),
+)
+
+
+def _trigger(spec: JobSpec, zone: Any) -> CronTrigger | IntervalTrigger:
+    options = dict(spec.trigger)
+    kind = options.pop("type")
+    if kind == "cron":
+        return CronTrigger(timezone=zone, **options)
+    return IntervalTrigger(timezone=zone, **options)
+
+
+def build_scheduler(
+    settings: Settings,
+    engine: Engine,
+    *,
+    scheduler_class: type[BaseScheduler] = BlockingScheduler,
+) -> BaseScheduler:
+    """A scheduler with every job registered in the database job store."""
+    zone = settings.worker_timezone or settings.timezone
+    scheduler = scheduler_class(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
+        timezone=zone,
+    )
+    for spec in JOBS:
+        scheduler.add_job(
+            spec.func,
+            trigger=_trigger(spec, scheduler.timezone),
+            id=spec.id,
+            name=spec.description,
+            replace_existing=True,
+        )
+
+    def retry(event: JobExecutionEvent) -> None:
+        base, _, attempt_text = event.job_id.partition("#retry")
+        attempt = int(attempt_text or 0)
+        if attempt >= len(RETRY_DELAYS_MIN):
+            log.error("job %s failed %s times; waiting for its next run", base, attempt + 1)
+            return
+        spec = next((s for s in JOBS if s.id == base), None)
+        if spec is None:
+            return
+        delay = timedelta(minutes=RETRY_DELAYS_MIN[attempt])
+        log.warning("job %s failed (%s); retrying in %s", base, event.exception, delay)
+        scheduler.add_job(
+            spec.func,
+            trigger="date",
+            run_date=event.scheduled_run_time + delay,
+            id=f"{base}#retry{attempt + 1}",
+            replace_existing=True,
+        )
+
+    scheduler.add_listener(retry, EVENT_JOB_ERROR)
+    return scheduler
+
+
+class WorkerLock:
+    """Held by the one running worker of a database; a second worker refuses to start."""
+
+    _KEY = 0x7670_6F6F  # "vpoo"
+
+    def __init__(self, engine: Engine, data_dir: Path) -> None:
+        self.engine = engine
+        self.data_dir = data_dir
+        self._connection: sa.Connection | None = None
+        self._file: Any = None
+
+    def acquire(self) -> bool:
+        """Take the lock; ``False`` when another worker holds it."""
+        if self.engine.dialect.name == "postgresql":
+            self._connection = self.engine.connect()
+            got = self._connection.execute(
+                sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": self._KEY}
+            ).scalar_one()
+            if not got:
+                self._connection.close()
+                self._connection = None
+            return bool(got)
+        database = self.engine.url.database or "memory"
+        path = Path(f"{database}.worker.lock") if database != "memory" else self.data_dir / "w.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = path.open("w")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            self._file = None
+            return False
+        return True
+
+    def release(self) -> None:
+        """Let another worker start."""
+        if self._connection is not None:
+            self._connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": self._KEY})
+            self._connection.close()
+            self._connection = None
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None

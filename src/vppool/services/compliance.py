@@ -1,0 +1,233 @@
+"""Compliance of the pool: per-VP status, the daily sweep and certification reminders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from vppool.compliance import (
+    CertificationStatus,
+    EducationHours,
+    EducationStatus,
+    certification_state,
+    education_state,
+)
+from vppool.db.models import Certification, EducationRecord, TrustPerson, User
+from vppool.errors import NotFound
+from vppool.services import notifications
+from vppool.services.matching import compliance_rules
+from vppool.settings import Settings
+from vppool.vocab import Role
+
+__all__ = [
+    "REMINDER_DAYS",
+    "ComplianceReport",
+    "SweepReport",
+    "certification_reminders",
+    "compliance_report",
+    "sweep",
+]
+
+#: Certification reminders go out this many days before expiry.
+REMINDER_DAYS = (365, 90, 30)
+
+
+class ComplianceReport(BaseModel):
+    """A VP's certification and education standing on a day."""
+
+    trust_person_id: int
+    name: str
+    certification_status: CertificationStatus
+    certification_expires_on: date | None
+    days_left: int | None
+    education_status: EducationStatus | None
+    cycle_start: date | None
+    cycle_end: date | None
+    hours: dict[str, float]
+    minimums: dict[str, float]
+    shortfall: dict[str, float]
+    total: float
+    total_shortfall: float
+
+
+class SweepReport(BaseModel):
+    """What a sweep found and how many messages it queued."""
+
+    checked: int
+    by_certification: dict[str, int]
+    by_education: dict[str, int]
+    notifications_queued: int
+
+
+def _current_certificates(session: Session, today: date) -> dict[int, Certification]:
+    current: dict[int, Certification] = {}
+    for cert in session.exec(
+        select(Certification).where(col(Certification.issued_on) <= today)
+    ).all():
+        held = current.get(cert.trust_person_id)
+        if held is None or cert.expires_on > held.expires_on:
+            current[cert.trust_person_id] = cert
+    return current
+
+
+def _reports(
+    session: Session, settings: Settings, today: date, only: int | None = None
+) -> list[ComplianceReport]:
+    rules = compliance_rules(settings)
+    query = select(TrustPerson).where(col(TrustPerson.active))
+    if only is not None:
+        query = select(TrustPerson).where(TrustPerson.id == only)
+    people = session.exec(query.order_by(col(TrustPerson.id))).all()
+    certificates = _current_certificates(session, today)
+    records: dict[int, list[EducationHours]] = defaultdict(list)
+    record_query = select(EducationRecord)
+    if only is not None:
+        record_query = record_query.where(EducationRecord.trust_person_id == only)
+    for record in session.exec(record_query).all():
+        records[record.trust_person_id].append(
+            EducationHours(record.category.value, record.hours, record.completed_on)
+        )
+    reports = []
+    for person in people:
+        assert person.id is not None  # noqa: S101  (read from the database)
+        cert = certificates.get(person.id)
+        state = certification_state(cert.expires_on if cert else None, today, rules)
+        education = (
+            education_state(records[person.id], cert.issued_on, cert.expires_on, today, rules)
+            if cert
+            else None
+        )
+        reports.append(
+            ComplianceReport(
+                trust_person_id=person.id,
+                name=f"{person.first_name} {person.last_name}",
+                certification_status=state.status,
+                certification_expires_on=state.expires_on,
+                days_left=state.days_left,
+                education_status=education.status if education else None,
+                cycle_start=education.cycle_start if education else None,
+                cycle_end=education.cycle_end if education else None,
+                hours=education.hours if education else {},
+                minimums=dict(rules.min_hours),
+                shortfall=education.shortfall if education else {},
+                total=education.total if education else 0.0,
+                total_shortfall=education.total_shortfall if education else rules.min_total_hours,
+            )
+        )
+    return reports
+
+
+def compliance_report(
+    session: Session, settings: Settings, trust_person_id: int, today: date
+) -> ComplianceReport:
+    """One VP's standing."""
+    reports = _reports(session, settings, today, only=trust_person_id)
+    if not reports:
+        raise NotFound("trust person", trust_person_id)
+    return reports[0]
+
+
+def _users(session: Session) -> tuple[dict[int, User], list[User]]:
+    own: dict[int, User] = {}
+    planners: list[User] = []
+    for user in session.exec(select(User).where(col(User.active))).all():
+        if user.role is Role.TRUST_PERSON and user.trust_person_id is not None:
+            own[user.trust_person_id] = user
+        elif user.role in (Role.PLANNER, Role.ADMIN):
+            planners.append(user)
+    return own, planners
+
+
+def sweep(session: Session, settings: Settings, today: date) -> SweepReport:
+    """Check every active VP; queue a message for each VP newly at risk or non-compliant.
+
+    Each (VP, status, cycle) is notified once; planners get one digest per day when any VP
+    is at risk or non-compliant.
+    """
+    reports = _reports(session, settings, today)
+    own, planners = _users(session)
+    by_cert: dict[str, int] = defaultdict(int)
+    by_education: dict[str, int] = defaultdict(int)
+    queued = 0
+    flagged = []
+    for report in reports:
+        by_cert[report.certification_status.value] += 1
+        status = report.education_status
+        if status is not None:
+            by_education[status.value] += 1
+        if status in (EducationStatus.AT_RISK, EducationStatus.NON_COMPLIANT):
+            flagged.append(report)
+            user = own.get(report.trust_person_id)
+            if user is not None:
+                missing = ", ".join(f"{h:g} h {c}" for c, h in report.shortfall.items() if h)
+                queued += notifications.enqueue(
+                    session,
+                    kind="education_status",
+                    recipient=user,
+                    subject=f"Permanente educatie: {status.value.replace('_', ' ')}",
+                    body=(
+                        f"Beste {report.name},\n\nVoor je LVV-cyclus tot "
+                        f"{report.cycle_end} ontbreekt nog: {missing or 'totaal aantal uren'}."
+                        "\n\nvppool"
+                    ),
+                    dedupe_key=f"education:{report.trust_person_id}:{status.value}:"
+                    f"{report.cycle_start}",
+                )
+    if flagged:
+        lines = "\n".join(
+            f"- {r.name}: {r.education_status.value if r.education_status else '-'}"
+            for r in flagged[:200]
+        )
+        for planner in planners:
+            queued += notifications.enqueue(
+                session,
+                kind="compliance_digest",
+                recipient=planner,
+                subject=f"Compliance {today.isoformat()}: {len(flagged)} VP(s) behind",
+                body=f"Achter op permanente educatie:\n{lines}\n",
+                dedupe_key=f"digest:{planner.id}:{today.isoformat()}",
+            )
+    return SweepReport(
+        checked=len(reports),
+        by_certification=dict(by_cert),
+        by_education=dict(by_education),
+        notifications_queued=queued,
+    )
+
+
+def certification_reminders(session: Session, settings: Settings, today: date) -> int:
+    """Queue reminders 1 year, 90 and 30 days before a certificate expires; returns how many.
+
+    Only the tightest threshold reached is sent, each once per certificate; a VP without a
+    login is reminded through the planners.
+    """
+    own, planners = _users(session)
+    people = {p.id: p for p in session.exec(select(TrustPerson)).all()}
+    queued = 0
+    for vp_id, cert in _current_certificates(session, today).items():
+        person = people.get(vp_id)
+        if person is None or not person.active:
+            continue
+        days_left = (cert.expires_on - today).days
+        reached = [d for d in REMINDER_DAYS if 0 < days_left <= d]
+        if not reached:
+            continue
+        threshold = min(reached)
+        recipients = [own[vp_id]] if vp_id in own else planners
+        for recipient in recipients:
+            queued += notifications.enqueue(
+                session,
+                kind="certification_reminder",
+                recipient=recipient,
+                subject=f"LVV-certificaat verloopt over {days_left} dagen",
+                body=(
+                    f"Het LVV-certificaat {cert.number} van {person.first_name} "
+                    f"{person.last_name} verloopt op {cert.expires_on.isoformat()}. "
+                    "Hercertificering kan tot een jaar voor de vervaldatum worden aangevraagd."
+                ),
+                dedupe_key=f"cert:{cert.id}:{threshold}:{recipient.id}",
+            )
+    return queued

@@ -1,0 +1,181 @@
+"""Secret feed tokens: one token opens one calendar feed, until it is revoked or rotated.
+
+The token is 256 random bits in the URL path (``/feeds/<token>.ics``, under 100 characters
+with the host); only its SHA-256 is stored. The owner (the VP for their own feeds, a client
+contact for their organisation's team feed) or a planner may create, rotate and revoke it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from vppool.db.models import FeedToken, Organisation, TrustPerson
+from vppool.db.types import utc_now
+from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from vppool.security import hash_token, new_token
+from vppool.services import audit
+from vppool.services.access import Viewer
+from vppool.vocab import FeedKind, Role
+
+__all__ = [
+    "FeedTarget",
+    "FeedTokenPublic",
+    "create_feed_token",
+    "list_feed_tokens",
+    "resolve_feed_token",
+    "revoke_feed_token",
+    "rotate_feed_token",
+]
+
+
+class FeedTokenPublic(BaseModel):
+    """A feed token's metadata (the secret is shown once, when created or rotated)."""
+
+    id: int
+    kind: FeedKind
+    trust_person_id: int | None
+    organisation_id: int | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedTarget:
+    """What a valid token opens."""
+
+    token_id: int
+    kind: FeedKind
+    trust_person_id: int | None
+    organisation_id: int | None
+
+
+def _public(row: FeedToken) -> FeedTokenPublic:
+    return FeedTokenPublic.model_validate(row, from_attributes=True)
+
+
+def _may_manage(viewer: Viewer, kind: FeedKind, vp_id: int | None, org_id: int | None) -> bool:
+    if viewer.is_staff:
+        return True
+    if kind is FeedKind.ORGANISATION_AVAILABILITY:
+        return viewer.role is Role.CLIENT and org_id == viewer.organisation_id
+    return viewer.role is Role.TRUST_PERSON and vp_id == viewer.trust_person_id
+
+
+def create_feed_token(
+    session: Session,
+    viewer: Viewer,
+    *,
+    kind: FeedKind | str,
+    trust_person_id: int | None = None,
+    organisation_id: int | None = None,
+) -> tuple[FeedTokenPublic, str]:
+    """A new token for a feed; returns its metadata and the secret."""
+    try:
+        kind = FeedKind(kind)
+    except ValueError as exc:
+        raise ValidationFailed.single(
+            "kind", f"use one of {', '.join(k.value for k in FeedKind)}"
+        ) from exc
+    if kind is FeedKind.ORGANISATION_AVAILABILITY:
+        if organisation_id is None:
+            raise ValidationFailed.single("organisation_id", "a team feed needs the organisation")
+        trust_person_id = None
+        if session.get(Organisation, organisation_id) is None:
+            raise NotFound("organisation", organisation_id)
+    else:
+        if trust_person_id is None:
+            raise ValidationFailed.single("trust_person_id", "a VP feed needs the trust person")
+        organisation_id = None
+        if session.get(TrustPerson, trust_person_id) is None:
+            raise NotFound("trust person", trust_person_id)
+    if not _may_manage(viewer, kind, trust_person_id, organisation_id):
+        target = organisation_id if organisation_id is not None else trust_person_id
+        raise NotFound("organisation" if organisation_id else "trust person", target)
+    secret = new_token()
+    row = FeedToken(
+        kind=kind,
+        trust_person_id=trust_person_id,
+        organisation_id=organisation_id,
+        token_hash=hash_token(secret),
+        created_by_user_id=viewer.user_id,
+    )
+    session.add(row)
+    session.flush()
+    audit.record_change(
+        session,
+        viewer.actor,
+        action="feed_token_created",
+        entity_type="feed_token",
+        entity_id=row.id,
+        details={"kind": kind.value},
+    )
+    return _public(row), secret
+
+
+def _owned(session: Session, viewer: Viewer, token_id: int) -> FeedToken:
+    row = session.get(FeedToken, token_id)
+    if row is None or not _may_manage(viewer, row.kind, row.trust_person_id, row.organisation_id):
+        raise NotFound("feed token", token_id)
+    return row
+
+
+def list_feed_tokens(session: Session, viewer: Viewer) -> list[FeedTokenPublic]:
+    """The tokens the viewer may manage (planners: all)."""
+    query = select(FeedToken).order_by(col(FeedToken.id))
+    if not viewer.is_staff:
+        if viewer.role is Role.CLIENT:
+            query = query.where(FeedToken.organisation_id == viewer.organisation_id)
+        elif viewer.role is Role.TRUST_PERSON:
+            query = query.where(FeedToken.trust_person_id == viewer.trust_person_id)
+        else:
+            raise PermissionDenied("feed tokens belong to VPs, client contacts and planners")
+    return [_public(row) for row in session.exec(query).all()]
+
+
+def revoke_feed_token(session: Session, viewer: Viewer, token_id: int) -> FeedTokenPublic:
+    """Revoke a token: its URL answers 404 from now on."""
+    row = _owned(session, viewer, token_id)
+    if row.revoked_at is not None:
+        msg = f"feed token {token_id} is already revoked"
+        raise Conflict(msg)
+    row.revoked_at = utc_now()
+    session.add(row)
+    audit.record_change(
+        session,
+        viewer.actor,
+        action="feed_token_revoked",
+        entity_type="feed_token",
+        entity_id=token_id,
+    )
+    session.flush()
+    return _public(row)
+
+
+def rotate_feed_token(
+    session: Session, viewer: Viewer, token_id: int
+) -> tuple[FeedTokenPublic, str]:
+    """Revoke a token and issue a new one for the same feed (a fresh, cache-busting URL)."""
+    row = _owned(session, viewer, token_id)
+    if row.revoked_at is None:
+        revoke_feed_token(session, viewer, token_id)
+    return create_feed_token(
+        session,
+        viewer,
+        kind=row.kind,
+        trust_person_id=row.trust_person_id,
+        organisation_id=row.organisation_id,
+    )
+
+
+def resolve_feed_token(session: Session, secret: str) -> FeedTarget | None:
+    """The feed a secret opens, or ``None`` (unknown or revoked: the caller answers 404)."""
+    if not secret or len(secret) > 100:
+        return None
+    row = session.exec(select(FeedToken).where(FeedToken.token_hash == hash_token(secret))).first()
+    if row is None or row.revoked_at is not None or row.id is None:
+        return None
+    return FeedTarget(row.id, row.kind, row.trust_person_id, row.organisation_id)

@@ -12,16 +12,39 @@ from sqlmodel import Session
 
 from vppool.settings import Settings
 
-__all__ = ["create_engine_for", "make_engine", "session_scope"]
+__all__ = ["create_engine_for", "make_engine", "serialise_writes", "session_scope"]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, begin transactions (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+_IMMEDIATE = "vppool_sqlite_immediate"
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    """BEGIN, or BEGIN IMMEDIATE for a transaction that asked to serialise its writes."""
+    immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def serialise_writes(session: Session) -> None:
+    """Make this session's transaction take the write lock at once (SQLite).
+
+    Read-check-write use cases (confirming a plan against remaining capacity) call this
+    first, so two of them cannot both read the old state; on PostgreSQL they lock the rows
+    they depend on instead (``SELECT ... FOR UPDATE``). Only effective before the session's
+    transaction has begun.
+    """
+    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={_IMMEDIATE: True})
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -31,6 +54,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 10}
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
 

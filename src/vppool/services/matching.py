@@ -32,6 +32,7 @@ from vppool.compliance import (
     education_state,
     policy_exclusion,
 )
+from vppool.db.engine import serialise_writes
 from vppool.db.models import (
     Absence,
     Assignment,
@@ -662,6 +663,7 @@ def confirm_run(
     Returns:
         The ids of the confirmed assignments.
     """
+    serialise_writes(session)
     run = _run(session, run_id)
     if run.status is not MatchingRunStatus.SUCCEEDED:
         msg = f"matching run {run_id} is {run.status.value}; only a succeeded run can be confirmed"
@@ -831,6 +833,7 @@ def override_seat(
     Raises:
         RuleViolation: the change would break hard rules (each named, with its detail).
     """
+    serialise_writes(session)
     need = session.get(Need, need_id)
     if need is None:
         raise NotFound("need", need_id)

@@ -29,46 +29,46 @@ TODAY = date(2026, 11, 23)
 
 
 def _lp_bound(model: Any, constant: int) -> float | None:
-    """Solve the LP relaxation of a CP-SAT model proto with HiGHS."""
-    try:
-        import highspy
-        import numpy as np
-    except ImportError:
-        return None
+    """The LP relaxation of a CP-SAT model, solved by HiGHS in a separate process."""
     proto = model.Proto()
-    inf = highspy.kHighsInf
     big = 2**62
 
-    def bound(value: int) -> float:
-        return inf if value >= big else -inf if value <= -big else float(value)
+    def bound(value: int) -> float | None:
+        return None if abs(value) >= big else float(value)
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    lower = np.array([bound(v.domain[0]) for v in proto.variables], dtype=np.double)
-    upper = np.array([bound(v.domain[-1]) for v in proto.variables], dtype=np.double)
-    h.addVars(len(proto.variables), lower, upper)
-    objective = proto.objective
-    if objective.vars:
-        h.changeColsCost(
-            len(objective.vars),
-            np.array(list(objective.vars), dtype=np.int32),
-            np.array(list(objective.coeffs), dtype=np.double),
-        )
+    rows = []
     for constraint in proto.constraints:
-        if not constraint.HasField("linear"):
-            continue
+        if not constraint.has_linear():
+            return None  # only linear models relax this simply
         linear = constraint.linear
-        h.addRow(
-            bound(linear.domain[0]),
-            bound(linear.domain[-1]),
-            len(linear.vars),
-            np.array(list(linear.vars), dtype=np.int32),
-            np.array(list(linear.coeffs), dtype=np.double),
+        rows.append(
+            {
+                "lo": bound(linear.domain[0]),
+                "hi": bound(linear.domain[len(linear.domain) - 1]),
+                "index": list(linear.vars),
+                "value": list(linear.coeffs),
+            }
         )
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+    lp = {
+        "lower": [bound(v.domain[0]) for v in proto.variables],
+        "upper": [bound(v.domain[len(v.domain) - 1]) for v in proto.variables],
+        "cost_index": list(proto.objective.vars),
+        "cost_value": list(proto.objective.coeffs),
+        "offset": proto.objective.offset + constant,
+        "rows": rows,
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "lp.json"
+        path.write_text(json.dumps(lp))
+        script = Path(__file__).with_name("lp_relaxation.py")
+        done = subprocess.run(
+            [sys.executable, str(script), str(path)], capture_output=True, text=True, check=False
+        )
+    if done.returncode != 0:
+        print(done.stderr, file=sys.stderr)
         return None
-    return float(h.getInfo().objective_function_value) + objective.offset + constant
+    answer = json.loads(done.stdout)
+    return float(answer["objective"]) if answer["status"] == "Optimal" else None
 
 
 def run_one(size: str, seed: int, workers: int, time_limit: float | None) -> dict[str, Any]:
@@ -112,6 +112,18 @@ def run_one(size: str, seed: int, workers: int, time_limit: float | None) -> dic
     greedy_objective = sum(
         v for k, v in greedy_terms.items() if k not in ("unfilled_seats", "urgency")
     )
+
+    kept = m.Plan(
+        {
+            m.SeatRef(a.need_id, a.seat): a.trust_person_id
+            for a in instance.assignments
+            if a.status == "confirmed" or a.pinned
+        }
+    )
+    kept_terms = m.objective_terms(instance, kept)
+    kept_objective = sum(v for k, v in kept_terms.items() if k not in ("unfilled_seats", "urgency"))
+    added = result.objective - kept_objective
+    greedy_added = greedy_objective - kept_objective
 
     matcher = m.QuickMatcher(instance, result.plan)
     urgent = [n for n in instance.needs if n.kind != "standing"][:200] or list(instance.needs)[:200]
@@ -160,6 +172,12 @@ def run_one(size: str, seed: int, workers: int, time_limit: float | None) -> dic
         "objective_vs_greedy": (
             (greedy_objective - result.objective) / greedy_objective if greedy_objective else None
         ),
+        "kept_plan_objective": kept_objective,
+        "added_objective": added,
+        "greedy_added_objective": greedy_added,
+        "added_vs_greedy": (greedy_added - added) / greedy_added if greedy_added else None,
+        "seats_added": len(result.plan.assignments) - len(kept.assignments),
+        "greedy_seats_added": len(greedy.assignments) - len(kept.assignments),
         "quick_match_p95_ms": p95,
         "quick_match_median_ms": statistics.median(timings) if timings else None,
         "lp_bound": lp,

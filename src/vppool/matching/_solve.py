@@ -33,12 +33,14 @@ _STATUS_RANK = {"OPTIMAL": 0, "FEASIBLE": 1, "UNKNOWN": 2, "INFEASIBLE": 3, "MOD
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Records the time of the first solution and reports progress."""
 
-    def __init__(self, phase: str, started: float, config: MatchingConfig, sign: int) -> None:
+    def __init__(
+        self, phase: str, started: float, config: MatchingConfig, offset: float = 0.0
+    ) -> None:
         super().__init__()
         self.phase = phase
         self.started = started
         self.config = config
-        self.sign = sign
+        self.offset = offset
         self.first_solution_s: float | None = None
 
     def on_solution_callback(self) -> None:
@@ -52,8 +54,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                 ProgressEvent(
                     self.phase,
                     elapsed,
-                    self.sign * self.objective_value,
-                    self.sign * self.best_objective_bound,
+                    self.objective_value + self.offset,
+                    self.best_objective_bound + self.offset,
                 )
             )
 
@@ -104,7 +106,7 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
     model.maximize(parts.fill_expr())
     if config.use_hint and previous:
         _hint(parts, previous)
-    fill_watch = _Watcher("fill", started, config, 1)
+    fill_watch = _Watcher("fill", started, config)
     fill_solver = _solver(config, budget * config.fill_phase_share)
     fill_status = fill_solver.solve(model, fill_watch) if parts.serve else cp_model.OPTIMAL
     fill_found = fill_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -115,7 +117,7 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
     # Level 2: keep level 1 at its best and minimise the remaining costs.
     cost_status = cp_model.OPTIMAL
     cost_bound: float | None = None
-    cost_watch = _Watcher("cost", started, config, 1)
+    cost_watch = _Watcher("cost", started, config, parts.constant)
     if parts.serve:
         model.add(parts.fill_expr() >= fill_value)
         model.minimize(parts.cost_expr())

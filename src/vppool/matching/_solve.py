@@ -68,6 +68,7 @@ def _solver(config: MatchingConfig, seconds: float) -> cp_model.CpSolver:
     params.random_seed = config.seed
     params.relative_gap_limit = config.relative_gap_limit
     params.log_search_progress = config.log_search
+    params.linearization_level = config.linearization_level
     return solver
 
 

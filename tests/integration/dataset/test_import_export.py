@@ -97,3 +97,22 @@ def test_file_that_is_not_a_dataset_gets_a_clear_error(text: str, field: str) ->
     with pytest.raises(ValidationFailed) as caught:
         parse_dataset(text)
     assert caught.value.errors[0].field == field
+
+
+def test_generated_dataset_survives_import_and_export_unchanged(engine: Engine) -> None:
+    from datetime import date
+
+    from vppool.dataset import TABLE_MODELS
+    from vppool.synthetic import generate
+
+    generated = parse_dataset(generate("S", 3, today=date(2026, 11, 23)).to_json())
+    with Session(engine) as session:
+        import_dataset(session, generated)
+        session.commit()
+    exported = _export(engine)
+    for name, model in TABLE_MODELS.items():
+        expected = [
+            model.model_validate(row).model_dump(mode="json")
+            for row in generated.tables.get(name, [])
+        ]
+        assert exported.tables[name] == expected, name

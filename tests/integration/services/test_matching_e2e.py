@@ -1,0 +1,57 @@
+"""End to end on the S preset: generate, import, match, validate, explain, confirm."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from vppool import matching as m
+from vppool.db.models import Assignment
+from vppool.services import matching
+from vppool.services.dataset import import_dataset
+from vppool.settings import Settings
+from vppool.synthetic import generate
+from vppool.vocab import AssignmentStatus, MatchingRunStatus
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+TODAY = date(2026, 11, 23)
+
+
+def test_s_preset_is_matched_validated_explained_and_confirmed(
+    engine: Engine, settings: Settings
+) -> None:
+    with Session(engine) as session:
+        import_dataset(session, generate("S", 1, today=TODAY, settings=settings))
+        session.commit()
+        kept = len(
+            session.exec(
+                select(Assignment).where(Assignment.status == AssignmentStatus.CONFIRMED)
+            ).all()
+        )
+        run = matching.start_run(session, settings, overrides={"time_limit_s": 10, "workers": 2})
+        session.commit()
+    summary = matching.execute_run(engine, settings, run.id, today=TODAY)
+    assert summary.status is MatchingRunStatus.SUCCEEDED
+    assert summary.solver_status == "OPTIMAL"
+    assert summary.seats_filled is not None
+    assert summary.seats_filled > kept
+    explanation = summary.explanation
+    assert all(gap["message"] and gap["reasons"] for gap in explanation["unfilled"])
+    assert any(seat["alternatives"] for seat in explanation["seats"] if not seat["fixed"])
+    with Session(engine) as session:
+        bundle = matching.build_instance(session, settings, today=TODAY)
+        proposals = session.exec(
+            select(Assignment).where(Assignment.matching_run_id == summary.id)
+        ).all()
+        plan = {
+            m.SeatRef(a.need_id, a.seat): a.trust_person_id for a in bundle.instance.assignments
+        }
+        plan.update({m.SeatRef(p.need_id, p.seat): p.trust_person_id for p in proposals})
+        assert m.new_violations(bundle.instance, m.Plan(plan)) == []
+        ids = matching.confirm_run(session, settings, summary.id, today=TODAY)
+        session.commit()
+    assert len(ids) == len(proposals) == summary.seats_filled - kept

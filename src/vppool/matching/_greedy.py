@@ -19,9 +19,10 @@ def _keeps_mix(ctx: Context, need: NeedInput, team: set[int], vp_id: int) -> boo
     return len({ctx.vps[v].gender for v in members} - {None}) >= 2
 
 
-def greedy_plan(instance: MatchingInstance) -> Plan:
+def greedy_plan(instance: MatchingInstance | Context) -> Plan:
     """Needs by urgency (then start date); each open seat to the nearest eligible VP with room."""
-    ctx = Context(instance)
+    ctx = instance if isinstance(instance, Context) else Context(instance)
+    instance = ctx.instance
     assignments: dict[SeatRef, int] = dict(ctx.fixed)
     loads = Loads(ctx, Plan(assignments))
     order = sorted(instance.needs, key=lambda n: (-n.urgency_rank, n.period.starts_on, n.id))

@@ -93,14 +93,15 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
     shortages = diagnose(ctx)
     candidates = build_candidates(ctx, config.max_candidates_per_need)
     parts = build_model(ctx, candidates)
-    built_s = time.perf_counter() - started
     previous = {
         (need_id, vp_id)
         for need_id, vps in ctx.previous.items()
         for vp_id in vps
         if (need_id, vp_id) in parts.serve
     }
-    budget = max(0.1, config.time_limit_s - built_s)
+    built_s = time.perf_counter() - started
+    # Keep a little of the limit for explanations and validation after the search.
+    budget = max(0.1, 0.95 * config.time_limit_s - built_s)
 
     # Level 1: fill as many (urgency-weighted) seats as possible.
     model = parts.model
@@ -123,7 +124,7 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         model.add(parts.fill_expr() >= fill_value)
         model.minimize(parts.cost_expr())
         _hint(parts, chosen)
-        remaining = config.time_limit_s - (time.perf_counter() - started)
+        remaining = 0.95 * config.time_limit_s - (time.perf_counter() - started)
         cost_solver = _solver(config, remaining)
         cost_status = cost_solver.solve(model, cost_watch)
         if cost_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -1,6 +1,6 @@
 """Calendar benchmark: rendering a VP's feed and importing a 10 MB calendar.
 
-    python benchmarks/calendar.py --json results.json
+    python benchmarks/ics.py --json results.json
 
 * feed: a VP's year (sessions, trainings, assignments, deadlines; at least 500 events)
   rendered cold (empty caches) and warm (unchanged data, the usual case for a feed that is

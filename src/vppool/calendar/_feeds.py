@@ -1,0 +1,804 @@
+"""RFC 5545 feeds: a VP's own schedule, and busy/free-only availability feeds.
+
+Every feed is one ``VCALENDAR`` with ``METHOD:PUBLISH``, ``PRODID``, ``VERSION``, ``NAME`` and
+``X-WR-CALNAME``, ``REFRESH-INTERVAL;VALUE=DURATION`` and ``X-PUBLISHED-TTL``. Timed items of
+the VP's schedule are written in the VP's zone with a ``VTIMEZONE`` that covers the window;
+availability blocks are written in UTC, so they need none; nothing is floating. All-day items
+end on the day after their last day (``DTEND`` is exclusive).
+
+What a subscriber's calendar keys on is derived from stored data only, so two renders of
+unchanged data give the same bytes: ``UID`` from the entity (``assignment-42@vppool``),
+``SEQUENCE`` from its revision, ``LAST-MODIFIED`` and ``DTSTAMP`` from its last change.
+Cancelled items stay in the feed as ``STATUS:CANCELLED`` for a while, so subscribers remove
+them instead of keeping a stale copy. The feed covers a bounded window around ``today``;
+the body depends only on the data and ``today`` (see :func:`feed_response`).
+
+Rendered events are cached by their (immutable) input, so a feed whose items did not change
+is assembled from cached bytes; the ``VTIMEZONE`` is cached per zone and year range.
+
+The client-team feed (:func:`render_team_feed`) shows, for each VP who serves the
+organisation, that VP's busy (and optionally free) blocks as separate events labelled only
+with the VP's first name ("Anna: bezet"). Blocks carry no source: nothing about other
+clients, assignments or the VP's own appointments can appear, because the input has none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from enum import StrEnum
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Component, Event, Timezone, vDuration
+from icalendar.enums import CLASS, STATUS, TRANSP
+
+from vppool.calendar._intervals import BusyBlock, Interval
+from vppool.vocab import AssignmentStatus, NeedKind, SessionStatus
+
+__all__ = [
+    "PRODID",
+    "DeadlineKind",
+    "FeedAssignment",
+    "FeedDeadline",
+    "FeedOptions",
+    "FeedResponse",
+    "FeedSession",
+    "FeedTraining",
+    "FeedWindow",
+    "Language",
+    "TeamMember",
+    "feed_response",
+    "render_availability_feed",
+    "render_team_feed",
+    "render_vp_feed",
+    "team_labels",
+]
+
+PRODID = "-//vppool//vppool feeds 1.0//NL"
+UID_DOMAIN = "vppool"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+_END = b"END:VCALENDAR\r\n"
+_CACHE_SIZE = 50_000
+
+Language = Literal["nl", "en"]
+
+
+def _aware(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        msg = f"{name} must be timezone-aware, got {moment.isoformat()}"
+        raise ValueError(msg)
+    return moment.astimezone(UTC)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, slots=True)
+class FeedAssignment:
+    """An assignment as its VP's feed shows it: whole days ``[starts_on, ends_on)``.
+
+    ``ends_on`` is exclusive like everywhere in vppool; ``None`` is a standing assignment
+    without an agreed end, shown up to the end of the feed window.
+    """
+
+    id: int
+    revision: int
+    updated_at: datetime
+    organisation_name: str
+    need_kind: NeedKind
+    starts_on: date
+    ends_on: date | None
+    status: AssignmentStatus
+    cancelled_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "updated_at", _aware(self.updated_at, "updated_at"))
+        if self.cancelled_at is not None:
+            object.__setattr__(self, "cancelled_at", _aware(self.cancelled_at, "cancelled_at"))
+        if self.ends_on is not None and self.ends_on <= self.starts_on:
+            msg = f"assignment {self.id}: ends_on must be after starts_on (it is exclusive)"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSession:
+    """An intervision session ``[starts_at, ends_at)`` of one of the VP's groups."""
+
+    id: int
+    revision: int
+    updated_at: datetime
+    group_name: str
+    starts_at: datetime
+    ends_at: datetime
+    status: SessionStatus = SessionStatus.PLANNED
+    location: str | None = None
+    cancelled_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _check_timed(self, f"session {self.id}")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedTraining:
+    """A training (course day) ``[starts_at, ends_at)`` the VP takes part in."""
+
+    id: int
+    revision: int
+    updated_at: datetime
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None = None
+    cancelled_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _check_timed(self, f"training {self.id}")
+
+
+def _check_timed(item: FeedSession | FeedTraining, what: str) -> None:
+    for name in ("updated_at", "starts_at", "ends_at", "cancelled_at"):
+        value = getattr(item, name)
+        if value is not None:
+            object.__setattr__(item, name, _aware(value, f"{what} {name}"))
+    if item.ends_at <= item.starts_at:
+        msg = f"{what}: ends_at must be after starts_at"
+        raise ValueError(msg)
+
+
+class DeadlineKind(StrEnum):
+    """Which date of a certificate a deadline marks."""
+
+    CERTIFICATION_EXPIRES = "certification_expires"
+    RENEWAL_WINDOW_OPENS = "renewal_window_opens"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedDeadline:
+    """A certification date shown as an all-day item on ``on``."""
+
+    certification_id: int
+    revision: int
+    updated_at: datetime
+    kind: DeadlineKind
+    on: date
+    certificate_number: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "updated_at", _aware(self.updated_at, "updated_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    """A VP serving an organisation, with the VP's busy and free time (UTC blocks)."""
+
+    trust_person_id: int
+    first_name: str
+    last_name: str
+    busy: tuple[BusyBlock, ...] = ()
+    free: tuple[Interval, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedWindow:
+    """The dates a feed covers: ``[today - days_back, today + days_ahead)``."""
+
+    days_back: int = 30
+    days_ahead: int = 365
+
+    def __post_init__(self) -> None:
+        if self.days_back < 0 or self.days_ahead < 1:
+            msg = "days_back must be >= 0 and days_ahead >= 1"
+            raise ValueError(msg)
+
+    def dates(self, today: date) -> tuple[date, date]:
+        """The first date and the exclusive end date for ``today``."""
+        return today - timedelta(days=self.days_back), today + timedelta(days=self.days_ahead)
+
+    def interval(self, today: date, zone: ZoneInfo) -> Interval:
+        """The window as instants: local midnight to local midnight in ``zone``."""
+        first, end = self.dates(today)
+        return Interval(_midnight(first, zone), _midnight(end, zone))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOptions:
+    """How a feed is rendered; the defaults suit subscriptions from Google, Apple, Outlook.
+
+    Attributes:
+        window: Which dates around ``today`` the feed covers.
+        keep_cancelled_days: How long a cancelled item stays in the feed after it was
+            cancelled, so subscribers see the cancellation.
+        refresh: The suggested poll interval (REFRESH-INTERVAL and X-PUBLISHED-TTL).
+        language: ``nl`` or ``en`` for the visible texts.
+    """
+
+    window: FeedWindow = FeedWindow()
+    keep_cancelled_days: int = 30
+    refresh: timedelta = timedelta(hours=1)
+    language: Language = "nl"
+
+
+# --------------------------------------------------------------------------- texts
+
+_TEXTS: dict[str, dict[Language, str]] = {
+    "assignment": {"nl": "VP-inzet: {org} ({kind})", "en": "VP assignment: {org} ({kind})"},
+    "proposal": {"nl": "Voorstel: {summary}", "en": "Proposal: {summary}"},
+    "open_ended": {
+        "nl": "Doorlopend, zonder einddatum.",
+        "en": "Ongoing, without an end date.",
+    },
+    "session": {"nl": "Intervisie: {group}", "en": "Intervision: {group}"},
+    "training": {"nl": "Training: {title}", "en": "Training: {title}"},
+    DeadlineKind.CERTIFICATION_EXPIRES: {
+        "nl": "Certificaat {number} verloopt",
+        "en": "Certificate {number} expires",
+    },
+    DeadlineKind.RENEWAL_WINDOW_OPENS: {
+        "nl": "Hercertificering {number} kan worden aangevraagd",
+        "en": "Certificate {number}: renewal window opens",
+    },
+    "busy": {"nl": "Bezet", "en": "Busy"},
+    "tentative": {"nl": "Mogelijk bezet", "en": "Tentatively busy"},
+    "free": {"nl": "Beschikbaar", "en": "Available"},
+    "member_busy": {"nl": "{name}: bezet", "en": "{name}: busy"},
+    "member_tentative": {"nl": "{name}: mogelijk bezet", "en": "{name}: tentatively busy"},
+    "member_free": {"nl": "{name}: beschikbaar", "en": "{name}: available"},
+    "vp_feed": {"nl": "vppool: {name}", "en": "vppool: {name}"},
+    "vp_availability": {"nl": "Beschikbaarheid {name}", "en": "Availability of {name}"},
+    "team": {
+        "nl": "Vertrouwenspersonen van {org}",
+        "en": "Trust persons of {org}",
+    },
+}
+
+_NEED_KIND: dict[NeedKind, dict[Language, str]] = {
+    NeedKind.STANDING: {"nl": "vast", "en": "standing"},
+    NeedKind.ABSENCE_COVER: {"nl": "vervanging", "en": "absence cover"},
+    NeedKind.REORGANISATION: {"nl": "reorganisatie", "en": "reorganisation"},
+    NeedKind.AFTERCARE: {"nl": "nazorg", "en": "aftercare"},
+}
+
+
+def _text(key: str, language: Language, **values: str) -> str:
+    return _TEXTS[key][language].format(**values)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def _uid(name: str) -> str:
+    return f"{name}@{UID_DOMAIN}"
+
+
+def _changed(updated_at: datetime, cancelled_at: datetime | None) -> datetime:
+    moment = updated_at if cancelled_at is None else max(updated_at, cancelled_at)
+    return moment.replace(microsecond=0)
+
+
+def _cancelled_long_ago(cancelled_at: datetime | None, today: date, keep_days: int) -> bool:
+    return cancelled_at is not None and cancelled_at.date() + timedelta(days=keep_days) <= today
+
+
+def _calendar_head(name: str, uid: str, options: FeedOptions) -> bytes:
+    calendar = Calendar.new(
+        prodid=PRODID,
+        method="PUBLISH",
+        name=name,
+        uid=_uid(uid),
+        refresh_interval=options.refresh,
+    )
+    # RFC 7986 requires VALUE=DURATION on REFRESH-INTERVAL; icalendar does not write it.
+    calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
+    calendar.add("X-PUBLISHED-TTL", vDuration(options.refresh))
+    head = bytes(calendar.to_ical())
+    return head[: -len(_END)]
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
+    """A VTIMEZONE with only the transitions of the given years (small, Outlook-safe)."""
+    component: Component = Timezone.from_tzid(
+        tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+    )
+    # icalendar lists later onsets as RDATEs next to DTSTART. ical.js (Thunderbird) ignores
+    # DTSTART as an onset when RDATEs are present and so reads the first summer an hour off;
+    # one sub-component per onset, each with only DTSTART, reads the same everywhere.
+    onsets: list[Component] = []
+    for observance in component.subcomponents:
+        rdates = observance.pop("RDATE", None)
+        onsets.append(observance)
+        for rdate_list in rdates if isinstance(rdates, list) else [rdates] if rdates else []:
+            for rdate in rdate_list.dts:
+                copy = observance.copy()
+                copy.pop("DTSTART")
+                copy.add("DTSTART", rdate.dt)
+                onsets.append(copy)
+    component.subcomponents = sorted(onsets, key=lambda o: o.decoded("DTSTART"))
+    return bytes(component.to_ical())
+
+
+def _assemble(head: bytes, timezones: Iterable[bytes], events: Iterable[bytes]) -> bytes:
+    return b"".join((head, *timezones, *events, _END))
+
+
+# --------------------------------------------------------------------------- VP schedule
+
+
+def _assignment_status(status: AssignmentStatus, cancelled: bool) -> STATUS:
+    if cancelled or status is AssignmentStatus.CANCELLED:
+        return STATUS.CANCELLED
+    if status is AssignmentStatus.PROPOSED:
+        return STATUS.TENTATIVE
+    return STATUS.CONFIRMED
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _assignment_event(item: FeedAssignment, end_on: date, language: Language) -> bytes:
+    status = _assignment_status(item.status, item.cancelled_at is not None)
+    summary = _text(
+        "assignment",
+        language,
+        org=item.organisation_name,
+        kind=_NEED_KIND[item.need_kind][language],
+    )
+    if status is STATUS.TENTATIVE:
+        summary = _text("proposal", language, summary=summary)
+    changed = _changed(item.updated_at, item.cancelled_at)
+    event = Event.new(
+        uid=_uid(f"assignment-{item.id}"),
+        summary=summary,
+        description=_text("open_ended", language) if item.ends_on is None else None,
+        start=item.starts_on,
+        end=end_on,
+        stamp=changed,
+        last_modified=changed,
+        sequence=item.revision,
+        status=status,
+        transparency=TRANSP.TRANSPARENT,  # a period, not time the VP is busy
+        classification=CLASS.PRIVATE,
+    )
+    event.add("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE")
+    return bytes(event.to_ical())
+
+
+def _timed_event(
+    *,
+    uid: str,
+    summary: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    zone: ZoneInfo,
+    revision: int,
+    changed: datetime,
+    cancelled: bool,
+    location: str | None,
+) -> bytes:
+    event = Event.new(
+        uid=_uid(uid),
+        summary=summary,
+        start=starts_at.astimezone(zone),
+        end=ends_at.astimezone(zone),
+        stamp=changed,
+        last_modified=changed,
+        sequence=revision,
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
+        transparency=TRANSP.TRANSPARENT if cancelled else TRANSP.OPAQUE,
+        classification=CLASS.PRIVATE,
+        location=location,
+    )
+    return bytes(event.to_ical())
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _session_event(item: FeedSession, zone_name: str, language: Language) -> bytes:
+    cancelled = item.status is SessionStatus.CANCELLED or item.cancelled_at is not None
+    return _timed_event(
+        uid=f"intervision-session-{item.id}",
+        summary=_text("session", language, group=item.group_name),
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        zone=ZoneInfo(zone_name),
+        revision=item.revision,
+        changed=_changed(item.updated_at, item.cancelled_at),
+        cancelled=cancelled,
+        location=item.location,
+    )
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _training_event(item: FeedTraining, zone_name: str, language: Language) -> bytes:
+    return _timed_event(
+        uid=f"training-{item.id}",
+        summary=_text("training", language, title=item.title),
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        zone=ZoneInfo(zone_name),
+        revision=item.revision,
+        changed=_changed(item.updated_at, item.cancelled_at),
+        cancelled=item.cancelled_at is not None,
+        location=item.location,
+    )
+
+
+_DEADLINE_UID = {
+    DeadlineKind.CERTIFICATION_EXPIRES: "expires",
+    DeadlineKind.RENEWAL_WINDOW_OPENS: "renewal-opens",
+}
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _deadline_event(item: FeedDeadline, language: Language) -> bytes:
+    changed = _changed(item.updated_at, None)
+    event = Event.new(
+        uid=_uid(f"certification-{item.certification_id}-{_DEADLINE_UID[item.kind]}"),
+        summary=_text(item.kind, language, number=item.certificate_number),
+        start=item.on,
+        end=item.on + timedelta(days=1),
+        stamp=changed,
+        last_modified=changed,
+        sequence=item.revision,
+        status=STATUS.CONFIRMED,
+        transparency=TRANSP.TRANSPARENT,
+        classification=CLASS.PRIVATE,
+    )
+    event.add("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE")
+    return bytes(event.to_ical())
+
+
+def render_vp_feed(
+    *,
+    trust_person_id: int,
+    display_name: str,
+    timezone: str,
+    today: date,
+    assignments: Iterable[FeedAssignment] = (),
+    sessions: Iterable[FeedSession] = (),
+    trainings: Iterable[FeedTraining] = (),
+    deadlines: Iterable[FeedDeadline] = (),
+    options: FeedOptions = FeedOptions(),
+) -> bytes:
+    """Render a VP's own feed: assignments, intervision, trainings and certificate dates.
+
+    Args:
+        trust_person_id: The VP's id (for the calendar's UID).
+        display_name: The VP's name, shown as the calendar's name.
+        timezone: The VP's IANA zone; timed items are written in it.
+        today: The date the window is centred on (the VP's local date).
+        assignments: The VP's assignments (proposed, confirmed, ended, cancelled).
+        sessions: Sessions of the VP's intervision groups.
+        trainings: Trainings the VP takes part in.
+        deadlines: Certificate expiry and renewal dates.
+        options: Window, retention of cancelled items, refresh and language.
+
+    Returns:
+        The feed as UTF-8 bytes with CRLF line endings.
+    """
+    zone = ZoneInfo(timezone)
+    first, end = options.window.dates(today)
+    window = options.window.interval(today, zone)
+    language = options.language
+    keep = options.keep_cancelled_days
+    dated: list[tuple[datetime, str, bytes]] = []
+
+    for a in assignments:
+        cancelled_at = a.cancelled_at
+        if a.status is AssignmentStatus.CANCELLED and cancelled_at is None:
+            cancelled_at = a.updated_at
+        if _cancelled_long_ago(cancelled_at, today, keep):
+            continue
+        if a.starts_on >= end or (a.ends_on is not None and a.ends_on <= first):
+            continue
+        end_on = a.ends_on if a.ends_on is not None else end
+        dated.append(
+            (
+                _midnight(a.starts_on, zone),
+                f"assignment-{a.id}",
+                _assignment_event(a, end_on, language),
+            )
+        )
+    timed = False
+    for s in sessions:
+        cancelled_at = s.cancelled_at
+        if s.status is SessionStatus.CANCELLED and cancelled_at is None:
+            cancelled_at = s.updated_at
+        if _cancelled_long_ago(cancelled_at, today, keep) or not _overlaps(s, window):
+            continue
+        timed = True
+        dated.append((s.starts_at, f"session-{s.id}", _session_event(s, timezone, language)))
+    for t in trainings:
+        if _cancelled_long_ago(t.cancelled_at, today, keep) or not _overlaps(t, window):
+            continue
+        timed = True
+        dated.append((t.starts_at, f"training-{t.id}", _training_event(t, timezone, language)))
+    for d in deadlines:
+        if first <= d.on < end:
+            key = f"certification-{d.certification_id}-{_DEADLINE_UID[d.kind]}"
+            dated.append((_midnight(d.on, zone), key, _deadline_event(d, language)))
+
+    dated.sort(key=lambda entry: (entry[0], entry[1]))
+    timezones = [_vtimezone(timezone, first.year, end.year)] if timed else []
+    head = _calendar_head(
+        _text("vp_feed", language, name=display_name),
+        f"trust-person-{trust_person_id}-schedule",
+        options,
+    )
+    return _assemble(head, timezones, (entry[2] for entry in dated))
+
+
+def _overlaps(item: FeedSession | FeedTraining, window: Interval) -> bool:
+    return item.starts_at < window.end and window.start < item.ends_at
+
+
+# --------------------------------------------------------------------------- availability
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _block_event(
+    *, uid_seed: str, summary: str, start: datetime, end: datetime, kind: str, changed: datetime
+) -> bytes:
+    digest = hashlib.sha256(
+        f"{uid_seed}|{kind}|{start.isoformat()}|{end.isoformat()}".encode()
+    ).hexdigest()[:24]
+    free = kind == "free"
+    event = Event.new(
+        uid=_uid(f"availability-{digest}"),
+        summary=summary,
+        start=start,
+        end=end,
+        stamp=changed,
+        last_modified=changed,
+        sequence=0,
+        status=STATUS.TENTATIVE if kind == "tentative" else STATUS.CONFIRMED,
+        transparency=TRANSP.TRANSPARENT if free else TRANSP.OPAQUE,
+        classification=CLASS.PUBLIC,  # the block says nothing that needs hiding
+    )
+    busy_status = {"busy": "BUSY", "tentative": "TENTATIVE", "free": "FREE"}[kind]
+    event.add("X-MICROSOFT-CDO-BUSYSTATUS", busy_status)
+    return bytes(event.to_ical())
+
+
+def _blocks(
+    *,
+    uid_seed: str,
+    busy: Iterable[BusyBlock],
+    free: Iterable[Interval],
+    window: Interval,
+    changed: datetime,
+    busy_text: str,
+    tentative_text: str,
+    free_text: str,
+) -> list[tuple[datetime, str, bytes]]:
+    result: list[tuple[datetime, str, bytes]] = []
+    items = [(b.start, b.end, "tentative" if b.tentative else "busy") for b in busy]
+    items += [(i.start, i.end, "free") for i in free]
+    for block_start, block_end, kind in items:
+        start, end = max(block_start, window.start), min(block_end, window.end)
+        if start >= end:
+            continue
+        summary = {"busy": busy_text, "tentative": tentative_text, "free": free_text}[kind]
+        event = _block_event(
+            uid_seed=uid_seed, summary=summary, start=start, end=end, kind=kind, changed=changed
+        )
+        result.append((start, f"{uid_seed}{kind}", event))
+    return result
+
+
+def render_availability_feed(
+    *,
+    trust_person_id: int,
+    display_name: str,
+    timezone: str,
+    today: date,
+    changed_at: datetime,
+    busy: Iterable[BusyBlock],
+    free: Iterable[Interval] = (),
+    options: FeedOptions = FeedOptions(),
+) -> bytes:
+    """Render a VP's availability: "Bezet" blocks (and "Beschikbaar" ones if given).
+
+    Args:
+        trust_person_id: The VP's id (for UIDs; not shown).
+        display_name: Shown as the calendar's name only.
+        timezone: The VP's zone; the window's dates are local dates there.
+        today: The date the window is centred on.
+        changed_at: The stored "feed changed at" time; DTSTAMP/LAST-MODIFIED of every block.
+        busy: Busy blocks (merge them first); no detail of their source is written.
+        free: Free intervals, written as transparent "Beschikbaar" blocks; empty to omit.
+        options: Window, refresh and language.
+
+    Returns:
+        The feed as UTF-8 bytes. Blocks are in UTC, so no VTIMEZONE is needed.
+    """
+    language = options.language
+    window = options.window.interval(today, ZoneInfo(timezone))
+    dated = _blocks(
+        uid_seed=f"trust-person-{trust_person_id}",
+        busy=busy,
+        free=free,
+        window=window,
+        changed=_aware(changed_at, "changed_at").replace(microsecond=0),
+        busy_text=_text("busy", language),
+        tentative_text=_text("tentative", language),
+        free_text=_text("free", language),
+    )
+    dated.sort(key=lambda entry: (entry[0], entry[1]))
+    head = _calendar_head(
+        _text("vp_availability", language, name=display_name),
+        f"trust-person-{trust_person_id}-availability",
+        options,
+    )
+    return _assemble(head, (), (entry[2] for entry in dated))
+
+
+def team_labels(members: Sequence[TeamMember]) -> dict[int, str]:
+    """How the team feed names each VP: the first name, made unique where it must be.
+
+    Two VPs with the same first name get their last name's initial ("Anna B."); if that
+    is still ambiguous, the full last name; then a number in order of their ids.
+    """
+
+    def clashing(names: dict[int, str]) -> set[int]:
+        counts: dict[str, int] = {}
+        for name in names.values():
+            counts[name.casefold()] = counts.get(name.casefold(), 0) + 1
+        return {key for key, name in names.items() if counts[name.casefold()] > 1}
+
+    def initial(member: TeamMember) -> str:
+        return f"{member.first_name.strip()} {member.last_name.strip()[:1]}."
+
+    def full(member: TeamMember) -> str:
+        return f"{member.first_name.strip()} {member.last_name.strip()}"
+
+    by_id = {m.trust_person_id: m for m in members}
+    labels = {key: m.first_name.strip() for key, m in by_id.items()}
+    for refine in (initial, full):
+        for key in clashing(labels):
+            labels[key] = refine(by_id[key])
+    groups: dict[str, list[int]] = {}
+    for key in sorted(clashing(labels)):
+        groups.setdefault(labels[key].casefold(), []).append(key)
+    for keys in groups.values():
+        for number, key in enumerate(keys, start=1):
+            labels[key] = f"{labels[key]} ({number})"
+    return labels
+
+
+def render_team_feed(
+    *,
+    organisation_id: int,
+    organisation_name: str,
+    timezone: str,
+    today: date,
+    changed_at: datetime,
+    members: Sequence[TeamMember],
+    include_free: bool = True,
+    options: FeedOptions = FeedOptions(),
+) -> bytes:
+    """Render when the VPs who serve an organisation are busy or free.
+
+    Each VP's blocks are separate events labelled with the VP's first name only
+    (:func:`team_labels`), so the client sees per VP when they can be reached; busy time is
+    never merged across VPs. No block says why a VP is busy.
+
+    Args:
+        organisation_id: The client organisation (for UIDs and the calendar's UID).
+        organisation_name: The client's own name, for the calendar's name.
+        timezone: The zone whose local dates define the window (the organisation's).
+        today: The date the window is centred on.
+        changed_at: The stored "feed changed at" time; DTSTAMP/LAST-MODIFIED of the blocks.
+        members: The VPs with confirmed assignments at the organisation and their time.
+        include_free: Whether free time is shown as transparent "Anna: beschikbaar" blocks.
+        options: Window, refresh and language.
+
+    Returns:
+        The feed as UTF-8 bytes; blocks in UTC.
+    """
+    language = options.language
+    window = options.window.interval(today, ZoneInfo(timezone))
+    changed = _aware(changed_at, "changed_at").replace(microsecond=0)
+    labels = team_labels(members)
+    dated: list[tuple[datetime, str, bytes]] = []
+    for member in members:
+        name = labels[member.trust_person_id]
+        dated += _blocks(
+            uid_seed=f"organisation-{organisation_id}-trust-person-{member.trust_person_id}",
+            busy=member.busy,
+            free=member.free if include_free else (),
+            window=window,
+            changed=changed,
+            busy_text=_text("member_busy", language, name=name),
+            tentative_text=_text("member_tentative", language, name=name),
+            free_text=_text("member_free", language, name=name),
+        )
+    dated.sort(key=lambda entry: (entry[0], entry[1]))
+    head = _calendar_head(
+        _text("team", language, org=organisation_name),
+        f"organisation-{organisation_id}-availability",
+        options,
+    )
+    return _assemble(head, (), (entry[2] for entry in dated))
+
+
+# --------------------------------------------------------------------------- HTTP caching
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResponse:
+    """A rendered feed with the validators the API serves it with.
+
+    Attributes:
+        body: The feed bytes.
+        etag: A strong ETag: a hash of the body, quoted.
+        last_modified: When the body last changed or may have changed (UTC, whole seconds).
+        content_type: The media type with charset.
+    """
+
+    body: bytes
+    etag: str
+    last_modified: datetime
+    content_type: str = CONTENT_TYPE
+
+    def headers(self) -> dict[str, str]:
+        """The validator and type headers for a 200 or 304 answer."""
+        return {
+            "ETag": self.etag,
+            "Last-Modified": format_datetime(self.last_modified, usegmt=True),
+            "Content-Type": self.content_type,
+        }
+
+    def is_not_modified(
+        self, *, if_none_match: str | None = None, if_modified_since: str | None = None
+    ) -> bool:
+        """Whether a conditional GET may be answered 304 (RFC 9110 section 13.2.2).
+
+        ``If-None-Match`` wins when present (weak comparison, ``*`` matches); otherwise a
+        valid ``If-Modified-Since`` not older than :attr:`last_modified` matches.
+        """
+        if if_none_match is not None:
+            tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+            return "*" in tags or self.etag in tags
+        if if_modified_since is None:
+            return False
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError):
+            return False
+        if since.tzinfo is None:
+            return False
+        return self.last_modified <= since
+
+
+def feed_response(
+    body: bytes, *, changed_at: datetime, today: date, timezone: str = "Europe/Amsterdam"
+) -> FeedResponse:
+    """Wrap feed bytes with a strong ETag and a Last-Modified that never moves backwards.
+
+    The body depends on the stored data and on ``today`` (the window, and which cancelled
+    items are still kept). So Last-Modified is the later of ``changed_at`` and the start of
+    ``today`` in ``timezone``. For that to be monotonic, the service must pass a stored
+    "feed changed at" that only grows: raise it on every insert, update *and deletion* of
+    anything the feed shows (a maximum over the remaining rows moves backwards when the
+    newest row is deleted, and Apple clients that revalidate by date then never refresh).
+
+    Args:
+        body: The rendered feed.
+        changed_at: The stored, monotonic "feed changed at" time (aware).
+        today: The date the feed was rendered for.
+        timezone: The zone in which ``today`` started.
+
+    Returns:
+        The body with its validators.
+    """
+    day_start = _midnight(today, ZoneInfo(timezone))
+    last_modified = max(_aware(changed_at, "changed_at"), day_start.astimezone(UTC))
+    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+    return FeedResponse(body=body, etag=etag, last_modified=last_modified.replace(microsecond=0))

@@ -22,10 +22,23 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from vppool import __version__
-from vppool.api.auth import TokenAuthMiddleware
+from vppool.api.auth import TokenAuthMiddleware, staff_only
 from vppool.api.background import RunExecutor
+from vppool.api.controllers.assignments import AssignmentController
+from vppool.api.controllers.audit import AuditController
 from vppool.api.controllers.auth import AuthController
 from vppool.api.controllers.matching import MatchingController
+from vppool.api.controllers.me import MeController
+from vppool.api.controllers.needs import NeedController
+from vppool.api.controllers.organisations import (
+    ConflictOfInterestController,
+    OrganisationController,
+    PreferenceController,
+)
+from vppool.api.controllers.trust_persons import (
+    TrustPersonController,
+    TrustPersonRecordsController,
+)
 from vppool.api.deps import provide_session, provide_settings, provide_viewer
 from vppool.api.problems import EXCEPTION_HANDLERS
 from vppool.db import create_engine_for, current_revision
@@ -50,29 +63,29 @@ def health(state: State) -> dict[str, str | None]:
     }
 
 
-@get("/api/v1/overview", tags=["system"], sync_to_thread=True)
+@get("/api/v1/overview", tags=["system"], guards=[staff_only], sync_to_thread=True)
 def overview(db_session: NamedDependency[Session]) -> Overview:
     """Counts of the pool and the plan."""
     return pool_overview(db_session)
 
 
-@get("/", media_type=MediaType.HTML, include_in_schema=False, sync_to_thread=True)
-def home(db_session: NamedDependency[Session]) -> str:
-    """A plain start page until the web application lands."""
-    numbers = pool_overview(db_session)
-    rows = "".join(
-        f"<tr><th scope='row'>{name.replace('_', ' ')}</th><td>{value}</td></tr>"
-        for name, value in numbers.model_dump().items()
-    )
+@get(
+    "/",
+    media_type=MediaType.HTML,
+    include_in_schema=False,
+    sync_to_thread=False,
+    exclude_from_auth=True,
+)
+def home() -> str:
+    """A plain start page until the web application lands (no data: anyone may see it)."""
     return (
         "<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<title>vppool</title></head><body style='font-family:system-ui;max-width:40rem;"
         "margin:2rem auto;line-height:1.5'><h1>vppool</h1>"
         "<p>Planning van externe vertrouwenspersonen.</p>"
-        f"<table>{rows}</table>"
-        "<p><a href='/schema'>API documentation</a> · "
-        "<a href='/api/v1/health'>health</a></p></body></html>"
+        "<p><a href='/schema'>API-documentatie</a> · "
+        "<a href='/api/v1/health'>status</a></p></body></html>"
     )
 
 
@@ -133,7 +146,22 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         "viewer": Provide(provide_viewer, sync_to_thread=False),
     }
     return Litestar(
-        route_handlers=[home, health, overview, AuthController, MatchingController],
+        route_handlers=[
+            home,
+            health,
+            overview,
+            AuthController,
+            MatchingController,
+            TrustPersonController,
+            TrustPersonRecordsController,
+            OrganisationController,
+            ConflictOfInterestController,
+            PreferenceController,
+            NeedController,
+            AssignmentController,
+            AuditController,
+            MeController,
+        ],
         dependencies=dependencies,
         lifespan=[database],
         middleware=[

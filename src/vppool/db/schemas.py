@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig  # the config type SQLModel declares
 
 from vppool.db.models import (
@@ -49,12 +49,28 @@ from vppool.vocab import (
     Urgency,
 )
 
+#: The largest id a caller may name: ids are 32-bit integers on every backend, and a larger
+#: number would make PostgreSQL refuse the query instead of answering "not found".
+MAX_ID = 2_147_483_647
+
+
+def _id(*, optional: bool = False) -> Any:
+    """An id given by a caller (a foreign key in a body): 1 up to :data:`MAX_ID`."""
+    if optional:
+        return Field(default=None, ge=1, le=MAX_ID)
+    return Field(ge=1, le=MAX_ID)
+
+
 __all__ = [
+    "MAX_ID",
     "AbsenceCreate",
     "AbsencePublic",
     "AbsenceUpdate",
     "AssignmentCreate",
+    "AssignmentEnd",
     "AssignmentPublic",
+    "AssignmentView",
+    "AuditEntryPublic",
     "CalendarSourceCreate",
     "CalendarSourcePublic",
     "CalendarSourceUpdate",
@@ -68,7 +84,10 @@ __all__ = [
     "EducationRecordCreate",
     "EducationRecordPublic",
     "NeedCreate",
+    "NeedDecline",
     "NeedPublic",
+    "NeedRequest",
+    "NeedSubmit",
     "NeedUpdate",
     "OrganisationCreate",
     "OrganisationPublic",
@@ -80,12 +99,15 @@ __all__ = [
     "SiteCreate",
     "SitePublic",
     "SiteUpdate",
+    "TeamAssignment",
+    "TeamMember",
     "TrustPersonClientView",
     "TrustPersonCreate",
     "TrustPersonPublic",
     "TrustPersonUpdate",
     "WeeklyAvailabilityCreate",
     "WeeklyAvailabilityPublic",
+    "WorksCouncilConsent",
     "client_view",
 ]
 
@@ -436,8 +458,8 @@ class ConflictOfInterestCreate(ConflictOfInterestBase):
 
     model_config = _FORBID_EXTRA
 
-    trust_person_id: int
-    organisation_id: int
+    trust_person_id: int = _id()
+    organisation_id: int = _id()
 
 
 class ConflictOfInterestPublic(ConflictOfInterestBase):
@@ -455,8 +477,8 @@ class PreferenceCreate(PreferenceBase):
 
     model_config = _FORBID_EXTRA
 
-    trust_person_id: int
-    organisation_id: int
+    trust_person_id: int = _id()
+    organisation_id: int = _id()
 
 
 class PreferencePublic(PreferenceBase):
@@ -471,11 +493,60 @@ class PreferencePublic(PreferenceBase):
 
 
 class NeedCreate(NeedBase):
-    """A new need (the organisation comes from the path; the site must be one of its own)."""
+    """A new need (the organisation comes from the path; the site must be one of its own).
+
+    Scopes are required here: a need without one could never be matched.
+    """
 
     model_config = _FORBID_EXTRA
 
-    site_id: int | None = None
+    scopes: list[str]
+    site_id: int | None = _id(optional=True)
+
+
+class NeedSubmit(NeedCreate):
+    """A need filed over the API: a planner names the organisation, a client contact may not.
+
+    A client contact's need is filed for their own organisation (see :class:`NeedRequest`).
+    """
+
+    organisation_id: int | None = _id(optional=True)
+
+
+#: The kinds of need a client contact may request; standing needs are agreed in a contract.
+REQUESTABLE_KINDS = (NeedKind.ABSENCE_COVER, NeedKind.REORGANISATION, NeedKind.AFTERCARE)
+
+
+class NeedRequest(NeedSubmit):
+    """A client contact's request for temporary help: a period with an end, and hours."""
+
+    ends_on: date
+    expected_hours_per_month: float = Field(gt=0, le=400)
+
+    @field_validator("kind")
+    @classmethod
+    def _requestable(cls, value: NeedKind) -> NeedKind:
+        if value not in REQUESTABLE_KINDS:
+            kinds = ", ".join(kind.value for kind in REQUESTABLE_KINDS)
+            msg = f"a {value.value} need is agreed with your planner; request one of {kinds}"
+            raise ValueError(msg)
+        return value
+
+
+class NeedDecline(SQLModel):
+    """Why a planner declines a request; the client contact sees this reason."""
+
+    model_config = _FORBID_EXTRA
+
+    reason: str = Field(min_length=1, max_length=1000)
+
+    @field_validator("reason")
+    @classmethod
+    def _said_something(cls, value: str) -> str:
+        if not value.strip():
+            msg = "give the reason the client contact will read"
+            raise ValueError(msg)
+        return value.strip()
 
 
 class NeedUpdate(PartialUpdate):
@@ -496,7 +567,7 @@ class NeedUpdate(PartialUpdate):
     urgency: Urgency | None = None
     requires_gender_mix: bool | None = None
     max_travel_km: float | None = None
-    site_id: int | None = None
+    site_id: int | None = _id(optional=True)
 
 
 class NeedPublic(NeedBase):
@@ -520,8 +591,8 @@ class AssignmentCreate(AssignmentBase):
 
     model_config = _FORBID_EXTRA
 
-    need_id: int
-    trust_person_id: int
+    need_id: int = _id()
+    trust_person_id: int = _id()
     status: AssignmentStatus = AssignmentStatus.CONFIRMED
 
     @field_validator("status")
@@ -543,3 +614,69 @@ class AssignmentPublic(AssignmentBase):
     revision: int
     created_at: datetime
     updated_at: datetime
+
+
+class AssignmentView(SQLModel):
+    """An assignment with the organisation and the kind of need it serves (a VP's own view)."""
+
+    id: int
+    need_id: int
+    need_kind: NeedKind
+    need_title: str
+    organisation_id: int
+    organisation_name: str
+    seat: int
+    starts_on: date
+    ends_on: date | None
+    status: AssignmentStatus
+    works_council_consent_on: date | None
+
+
+class TeamAssignment(SQLModel):
+    """One confirmed seat a team member holds for the organisation."""
+
+    assignment_id: int
+    need_id: int
+    need_kind: NeedKind
+    need_title: str
+    starts_on: date
+    ends_on: date | None
+
+
+class TeamMember(SQLModel):
+    """A trust person serving an organisation, as its client contact sees them."""
+
+    trust_person: TrustPersonClientView
+    assignments: list[TeamAssignment]
+
+
+class WorksCouncilConsent(SQLModel):
+    """The date the works council consented to a standing assignment."""
+
+    model_config = _FORBID_EXTRA
+
+    consent_on: date
+
+
+class AssignmentEnd(SQLModel):
+    """The day an assignment ends (exclusive: the trust person serves until the day before)."""
+
+    model_config = _FORBID_EXTRA
+
+    on: date
+
+
+# --------------------------------------------------------------------------- audit
+
+
+class AuditEntryPublic(SQLModel):
+    """One entry of the audit log."""
+
+    id: int
+    at: datetime
+    actor_user_id: int | None
+    actor_label: str
+    action: str
+    entity_type: str
+    entity_id: int | None
+    details: dict[str, Any]

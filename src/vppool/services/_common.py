@@ -7,11 +7,11 @@ what spans rows, write, flush.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ValidationError
@@ -21,20 +21,35 @@ from sqlmodel import Session, SQLModel, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from vppool.dataset import field_errors_from
-from vppool.db.schemas import Page
+from vppool.db.schemas import MAX_ID, Page
 from vppool.db.types import utc_now
-from vppool.errors import Conflict, FieldError, NotFound, ValidationFailed, VppoolError
+from vppool.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    VppoolError,
+)
+from vppool.vocab import Role
+
+if TYPE_CHECKING:  # access imports this module, so the viewer type is for annotations only
+    from vppool.services.access import Viewer
 
 __all__ = [
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
+    "MAX_OFFSET",
     "SYSTEM",
     "Actor",
     "UniqueField",
     "UniqueKey",
+    "acting",
     "apply_changes",
     "choice",
     "contains_text",
+    "ensure_own_organisation",
+    "ensure_own_trust_person",
     "fetch_page",
     "flush",
     "get_or_404",
@@ -43,7 +58,11 @@ __all__ = [
     "order_by",
     "outside_period",
     "parse_input",
+    "plain_text",
     "refuse_delete_if_used",
+    "require_role",
+    "require_staff",
+    "sees_everything",
     "validate_merged",
     "violated_unique_key",
 ]
@@ -51,6 +70,8 @@ __all__ = [
 #: The largest page a list returns, and the page size when a caller gives none.
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
+#: The largest offset a list accepts (beyond it every page is empty anyway).
+MAX_OFFSET = MAX_ID
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 RowT = TypeVar("RowT", bound=SQLModel)
@@ -71,6 +92,87 @@ class Actor:
 
 #: The actor of changes no user asked for (jobs, the command line without a login).
 SYSTEM = Actor(user_id=None, label="system")
+
+
+# --------------------------------------------------------------------------- scoping
+#
+# Every use case takes ``viewer``: ``None`` is the system (jobs, the command line), which
+# sees everything, as do planners and admins. A role that may not use a kind of resource at
+# all gets PermissionDenied; an id outside the viewer's own scope is NotFound, exactly like
+# an id that does not exist, so ids of other organisations and trust persons do not leak.
+
+
+def acting(viewer: Viewer | None, actor: Actor) -> Actor:
+    """Who a change is audited as: the viewer, unless the caller named another actor."""
+    return viewer.actor if viewer is not None and actor is SYSTEM else actor
+
+
+def sees_everything(viewer: Viewer | None) -> bool:
+    """The system and the provider's staff (planners, admins) are not scoped."""
+    return viewer is None or viewer.is_staff
+
+
+def require_staff(viewer: Viewer | None, action: str) -> None:
+    """Refuse anyone but planners, admins and the system.
+
+    Raises:
+        PermissionDenied: saying who may ``action``.
+    """
+    if not sees_everything(viewer):
+        msg = f"only planners and admins may {action}"
+        raise PermissionDenied(msg)
+
+
+def require_role(viewer: Viewer | None, role: Role, action: str) -> None:
+    """Refuse anyone but ``role``, planners, admins and the system.
+
+    Raises:
+        PermissionDenied: saying who may ``action``.
+    """
+    if viewer is not None and not viewer.is_staff and viewer.role is not role:
+        who = "client contacts" if role is Role.CLIENT else "trust persons"
+        msg = f"only {who}, planners and admins may {action}"
+        raise PermissionDenied(msg)
+
+
+def ensure_own_trust_person(viewer: Viewer | None, trust_person_id: int) -> None:
+    """A trust person sees only their own records; staff and the system see every one.
+
+    Raises:
+        NotFound: the trust person is outside the viewer's scope (as if it did not exist).
+    """
+    if sees_everything(viewer):
+        return
+    assert viewer is not None  # noqa: S101  (sees_everything covers None)
+    if viewer.role is Role.TRUST_PERSON and viewer.trust_person_id == trust_person_id:
+        return
+    raise NotFound("trust person", trust_person_id)
+
+
+def ensure_own_organisation(
+    viewer: Viewer | None,
+    organisation_id: int,
+    *,
+    entity: str = "organisation",
+    key: int | None = None,
+) -> None:
+    """A client contact sees only their own organisation; staff and the system see all.
+
+    Args:
+        viewer: who asks.
+        organisation_id: the organisation the item belongs to.
+        entity: what is reported as not found (``need`` for a need of another organisation).
+        key: the id reported as not found (default: ``organisation_id``).
+
+    Raises:
+        NotFound: the organisation is outside the viewer's scope (as if it did not exist).
+    """
+    if sees_everything(viewer):
+        return
+    assert viewer is not None  # noqa: S101  (sees_everything covers None)
+    if viewer.role is Role.CLIENT and viewer.organisation_id == organisation_id:
+        return
+    raise NotFound(entity, organisation_id if key is None else key)
 
 
 # --------------------------------------------------------------------------- input
@@ -97,10 +199,46 @@ def parse_input(
     if isinstance(data, model):
         return data
     raw = data.model_dump(exclude_unset=True) if isinstance(data, BaseModel) else dict(data)
+    control = [
+        FieldError(path, "may not contain NUL characters (\\u0000)")
+        for path in _paths_with_nul(raw, prefix)
+    ]
+    if control:
+        raise ValidationFailed(control, subject=subject)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
         raise ValidationFailed(field_errors_from(exc, prefix), subject=subject) from exc
+
+
+def _paths_with_nul(value: Any, path: str) -> list[str]:
+    """Where in ``value`` a string holds a NUL character, which no text column can store."""
+    if isinstance(value, str):
+        return [path or "input"] if "\x00" in value else []
+    if isinstance(value, Mapping):
+        return [
+            found
+            for key, item in value.items()
+            for found in _paths_with_nul(item, f"{path}.{key}" if path else str(key))
+        ]
+    if isinstance(value, list | tuple):
+        return [
+            found
+            for index, item in enumerate(value)
+            for found in _paths_with_nul(item, f"{path}[{index}]")
+        ]
+    return []
+
+
+def plain_text(value: str | None, *, field: str) -> str | None:
+    """A free-text filter as given, refused if it holds a NUL character.
+
+    Raises:
+        ValidationFailed: on ``field`` for a NUL character (no text column can hold one).
+    """
+    if value is not None and "\x00" in value:
+        raise ValidationFailed.single(field, "may not contain NUL characters (\\u0000)")
+    return value
 
 
 def validate_merged(
@@ -277,23 +415,35 @@ def fetch_page(
     ordering: Sequence[sa.ColumnElement[Any]],
     offset: int,
     limit: int,
+    convert: Callable[[Sequence[RowT]], list[PublicT]] | None = None,
 ) -> Page[PublicT]:
     """Run ``statement`` for one page and convert the rows to ``public``.
 
+    Args:
+        session: the database session.
+        statement: the rows to page through, filtered but not ordered.
+        public: the shape of an item.
+        ordering: the ORDER BY (see :func:`order_by`).
+        offset: how many rows to skip.
+        limit: page size.
+        convert: turns the page's rows into items when ``public.model_validate`` of a row
+            is not enough (items that combine rows of several tables).
+
     Raises:
-        ValidationFailed: on ``offset`` below 0 or ``limit`` outside 1..200.
+        ValidationFailed: on ``offset`` outside 0..MAX_OFFSET or ``limit`` outside 1..200.
     """
     errors = []
-    if offset < 0:
-        errors.append(FieldError("offset", f"offset {offset} must be 0 or more"))
+    if not 0 <= offset <= MAX_OFFSET:
+        errors.append(FieldError("offset", f"offset {offset} must be between 0 and {MAX_OFFSET}"))
     if not 1 <= limit <= MAX_LIMIT:
         errors.append(FieldError("limit", f"limit {limit} must be between 1 and {MAX_LIMIT}"))
     if errors:
         raise ValidationFailed(errors, subject="page")
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(statement.order_by(*ordering).offset(offset).limit(limit)).all()
+    items = convert(rows) if convert is not None else [public.model_validate(row) for row in rows]
     return Page[public](  # type: ignore[valid-type]
-        items=[public.model_validate(row) for row in rows],
+        items=items,
         total=total,
         offset=offset,
         limit=limit,

@@ -4,44 +4,75 @@ Proposals come from the matcher; here a planner places a trust person by hand (c
 pins or unpins an assignment, records the works council's consent and ends an assignment.
 The database holds one confirmed trust person per seat and a trust person at most once among
 a need's confirmed seats; a clash with either is a :class:`~vppool.errors.Conflict`.
+
+Scoping (``viewer``; ``None`` is the system): planners and admins see every assignment,
+proposals included, and make every change. A client contact sees the confirmed (and ended)
+assignments on their own organisation's needs, and the trust persons on them only as
+:class:`~vppool.db.schemas.TrustPersonClientView` (:func:`organisation_team`). A trust
+person sees their own confirmed and ended assignments, with the organisation's name and the
+kind of need (:func:`own_assignments`), never another trust person's. Proposals stay with
+the planners until confirmed. An assignment outside the viewer's scope is
+:class:`~vppool.errors.NotFound`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
-from vppool.db.models import Assignment, Need, TrustPerson
-from vppool.db.schemas import AssignmentCreate, AssignmentPublic, Page
-from vppool.errors import Conflict, FieldError, ValidationFailed
+from vppool.db.models import Assignment, Need, Organisation, TrustPerson
+from vppool.db.schemas import (
+    AssignmentCreate,
+    AssignmentPublic,
+    AssignmentView,
+    Page,
+    TeamAssignment,
+    TeamMember,
+    TrustPersonPublic,
+    client_view,
+)
+from vppool.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import audit
 from vppool.services._common import (
     DEFAULT_LIMIT,
     SYSTEM,
     Actor,
     UniqueKey,
+    acting,
     apply_changes,
     choice,
+    ensure_own_organisation,
     fetch_page,
     flush,
     get_or_404,
     order_by,
     outside_period,
     parse_input,
+    require_role,
+    require_staff,
+    sees_everything,
 )
-from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus
+from vppool.services.access import Viewer
+from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus, Role
 
 __all__ = [
+    "SHARED_STATUSES",
     "create_assignment",
     "end_assignment",
     "get_assignment",
     "list_assignments",
+    "organisation_team",
+    "own_assignments",
+    "own_team",
     "record_works_council_consent",
     "set_pinned",
 ]
+
+#: The assignments client contacts and trust persons see: agreed ones, current or past.
+SHARED_STATUSES = (AssignmentStatus.CONFIRMED, AssignmentStatus.ENDED)
 
 _ENTITY = "assignment"
 _SEAT_KEY: UniqueKey = ("assignment", ("need_id", "seat"))
@@ -54,12 +85,14 @@ def create_assignment(
     *,
     data: AssignmentCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> AssignmentPublic:
-    """Place a trust person on a seat of an open need by hand, confirmed.
+    """Place a trust person on a seat of an open need by hand, confirmed (planners).
 
     Without ``ends_on`` the placement ends when the need ends.
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: the need or the trust person does not exist.
         ValidationFailed: the need is not open, the trust person is inactive, the seat is
             beyond the need's seats, the period lies outside the need's, or consent is given
@@ -67,6 +100,8 @@ def create_assignment(
         Conflict: the seat already has a confirmed trust person, or this trust person
             already holds a seat of the need.
     """
+    require_staff(viewer, "place trust persons")
+    actor = acting(viewer, actor)
     given = parse_input(AssignmentCreate, data, subject=_ENTITY)
     need = get_or_404(session, Need, given.need_id, "need")
     person = get_or_404(session, TrustPerson, given.trust_person_id, "trust person")
@@ -173,13 +208,26 @@ def _person_placed(
     )
 
 
-def get_assignment(session: Session, *, assignment_id: int) -> AssignmentPublic:
-    """One assignment.
+def get_assignment(
+    session: Session, *, assignment_id: int, viewer: Viewer | None = None
+) -> AssignmentPublic:
+    """One assignment (client contacts and trust persons: a shared one in their scope).
 
     Raises:
-        NotFound: there is no such assignment.
+        NotFound: there is no such assignment in the viewer's scope.
     """
-    return AssignmentPublic.model_validate(_assignment(session, assignment_id))
+    assignment = _assignment(session, assignment_id)
+    if not sees_everything(viewer):
+        assert viewer is not None  # noqa: S101  (sees_everything covers None)
+        need = get_or_404(session, Need, assignment.need_id, "need")
+        mine = (
+            need.organisation_id == viewer.organisation_id
+            if viewer.role is Role.CLIENT
+            else assignment.trust_person_id == viewer.trust_person_id
+        )
+        if not mine or assignment.status not in SHARED_STATUSES:
+            raise NotFound(_ENTITY, assignment_id)
+    return AssignmentPublic.model_validate(assignment)
 
 
 def list_assignments(
@@ -192,8 +240,9 @@ def list_assignments(
     sort: str = "starts_on",
     offset: int = 0,
     limit: int = DEFAULT_LIMIT,
+    viewer: Viewer | None = None,
 ) -> Page[AssignmentPublic]:
-    """One page of assignments.
+    """One page of assignments (client contacts and trust persons: the shared ones in scope).
 
     Args:
         session: the database session.
@@ -204,18 +253,33 @@ def list_assignments(
         sort: ``starts_on`` or ``created_at``; prefix ``-`` to reverse.
         offset: how many assignments to skip.
         limit: page size, at most 200.
+        viewer: who asks; a client contact sees the confirmed and ended assignments of
+            their organisation, a trust person their own.
 
     Raises:
         ValidationFailed: an unknown status or sort, or a bad offset or limit.
     """
     statement = select(Assignment)
+    if not sees_everything(viewer):
+        assert viewer is not None  # noqa: S101  (sees_everything covers None)
+        statement = statement.where(col(Assignment.status).in_(SHARED_STATUSES))
+        if viewer.role is Role.CLIENT:
+            statement = statement.where(
+                col(Assignment.need_id).in_(
+                    select(Need.id).where(Need.organisation_id == viewer.organisation_id)
+                )
+            )
+        else:
+            statement = statement.where(Assignment.trust_person_id == viewer.trust_person_id)
     if need_id is not None:
         statement = statement.where(Assignment.need_id == need_id)
     if trust_person_id is not None:
         statement = statement.where(Assignment.trust_person_id == trust_person_id)
     if organisation_id is not None:
-        statement = statement.join(Need, col(Need.id) == col(Assignment.need_id)).where(
-            Need.organisation_id == organisation_id
+        statement = statement.where(
+            col(Assignment.need_id).in_(
+                select(Need.id).where(Need.organisation_id == organisation_id)
+            )
         )
     if status is not None:
         statement = statement.where(
@@ -240,14 +304,22 @@ def list_assignments(
 
 
 def set_pinned(
-    session: Session, *, assignment_id: int, pinned: bool, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    assignment_id: int,
+    pinned: bool,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> AssignmentPublic:
-    """Pin an assignment (the matcher keeps it) or release it.
+    """Pin an assignment (the matcher keeps it) or release it (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such assignment.
         Conflict: the assignment is ended or cancelled.
     """
+    require_staff(viewer, "pin assignments")
+    actor = acting(viewer, actor)
     assignment = _assignment(session, assignment_id)
     if assignment.status not in _PINNABLE:
         msg = (
@@ -262,14 +334,22 @@ def set_pinned(
 
 
 def record_works_council_consent(
-    session: Session, *, assignment_id: int, consent_on: date, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    assignment_id: int,
+    consent_on: date,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> AssignmentPublic:
     """Record the date the works council consented to a standing assignment (OR-instemming).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such assignment.
         ValidationFailed: the assignment is not a confirmed assignment of a standing need.
     """
+    require_staff(viewer, "record works-council consent")
+    actor = acting(viewer, actor)
     assignment = _assignment(session, assignment_id)
     need = get_or_404(session, Need, assignment.need_id, "need")
     refusal = _consent_refusal(need, assignment.status)
@@ -303,18 +383,26 @@ def _consent_refusal(need: Need, status: AssignmentStatus) -> FieldError | None:
 
 
 def end_assignment(
-    session: Session, *, assignment_id: int, on: date, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    assignment_id: int,
+    on: date,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> AssignmentPublic:
-    """End a confirmed assignment on ``on`` (its last day is the day before).
+    """End a confirmed assignment on ``on`` (its last day is the day before) (planners).
 
     The trust person serves until ``on``; the seat is free for a successor from ``on``.
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such assignment.
         Conflict: the assignment is not confirmed (a proposal is not ended but cancelled).
         ValidationFailed: on ``on`` when it is not after the start, or later than an end
             already agreed (ending cannot extend an assignment).
     """
+    require_staff(viewer, "end assignments")
+    actor = acting(viewer, actor)
     assignment = _assignment(session, assignment_id)
     if assignment.status is not AssignmentStatus.CONFIRMED:
         msg = (
@@ -338,6 +426,141 @@ def end_assignment(
     flush(session)
     _record(session, actor, "ended", assignment, details={"ends_on": on})
     return AssignmentPublic.model_validate(assignment)
+
+
+def own_assignments(
+    session: Session,
+    *,
+    viewer: Viewer,
+    status: AssignmentStatus | str | None = None,
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[AssignmentView]:
+    """A trust person's own confirmed and ended assignments, the latest start first.
+
+    Each names the organisation and the kind of need it serves; nothing about the other
+    trust persons on the same need.
+
+    Raises:
+        PermissionDenied: the viewer is not a trust person.
+        ValidationFailed: an unknown status, or a bad offset or limit.
+    """
+    if viewer.role is not Role.TRUST_PERSON:
+        msg = "only trust persons have assignments of their own; planners list all of them"
+        raise PermissionDenied(msg)
+    statement = select(Assignment).where(
+        Assignment.trust_person_id == viewer.trust_person_id,
+        col(Assignment.status).in_(SHARED_STATUSES),
+    )
+    if status is not None:
+        statement = statement.where(
+            Assignment.status == choice(AssignmentStatus, status, field="status")
+        )
+    return fetch_page(
+        session,
+        statement,
+        public=AssignmentView,
+        ordering=[col(Assignment.starts_on).desc(), col(Assignment.id).desc()],
+        offset=offset,
+        limit=limit,
+        convert=lambda rows: _with_context(session, rows),
+    )
+
+
+def _with_context(session: Session, rows: Sequence[Assignment]) -> list[AssignmentView]:
+    """The assignments with their need's kind and title and their organisation's name."""
+    need_ids = {row.need_id for row in rows}
+    needs = {
+        need.id: (need, organisation)
+        for need, organisation in session.exec(
+            select(Need, Organisation)
+            .join(Organisation, col(Organisation.id) == col(Need.organisation_id))
+            .where(col(Need.id).in_(need_ids))
+        ).all()
+    }
+    views = []
+    for row in rows:
+        need, organisation = needs[row.need_id]
+        views.append(
+            AssignmentView.model_validate(
+                {
+                    **row.model_dump(),
+                    "need_kind": need.kind,
+                    "need_title": need.title,
+                    "organisation_id": need.organisation_id,
+                    "organisation_name": organisation.name,
+                }
+            )
+        )
+    return views
+
+
+def organisation_team(
+    session: Session, *, organisation_id: int, viewer: Viewer | None = None
+) -> list[TeamMember]:
+    """The trust persons with a confirmed assignment at an organisation, by name.
+
+    Each appears once, as the client contact sees them (name, contact, languages, and gender
+    only where they chose to show it), with the seats they hold there.
+
+    Raises:
+        PermissionDenied: the viewer is a trust person.
+        NotFound: there is no such organisation in the viewer's scope.
+    """
+    require_role(viewer, Role.CLIENT, "see an organisation's team")
+    ensure_own_organisation(viewer, organisation_id)
+    get_or_404(session, Organisation, organisation_id, "organisation")
+    rows = session.exec(
+        select(Assignment, Need, TrustPerson)
+        .join(Need, col(Need.id) == col(Assignment.need_id))
+        .join(TrustPerson, col(TrustPerson.id) == col(Assignment.trust_person_id))
+        .where(
+            Need.organisation_id == organisation_id,
+            Assignment.status == AssignmentStatus.CONFIRMED,
+        )
+        .order_by(
+            func.lower(TrustPerson.last_name),
+            func.lower(TrustPerson.first_name),
+            col(TrustPerson.id),
+            col(Assignment.starts_on),
+            col(Assignment.id),
+        )
+    ).all()
+    team: dict[int, TeamMember] = {}
+    for assignment, need, person in rows:
+        assert person.id is not None  # noqa: S101  (rows read from the database have ids)
+        member = team.get(person.id)
+        if member is None:
+            member = TeamMember(
+                trust_person=client_view(TrustPersonPublic.model_validate(person)),
+                assignments=[],
+            )
+            team[person.id] = member
+        member.assignments.append(
+            TeamAssignment.model_validate(
+                {
+                    "assignment_id": assignment.id,
+                    "need_id": assignment.need_id,
+                    "need_kind": need.kind,
+                    "need_title": need.title,
+                    "starts_on": assignment.starts_on,
+                    "ends_on": assignment.ends_on,
+                }
+            )
+        )
+    return list(team.values())
+
+
+def own_team(session: Session, *, viewer: Viewer) -> list[TeamMember]:
+    """The team of the client contact's own organisation (see :func:`organisation_team`).
+
+    Raises:
+        PermissionDenied: the viewer is not a client contact.
+    """
+    if viewer.role is not Role.CLIENT or viewer.organisation_id is None:
+        msg = "only client contacts have a team of their own; planners ask per organisation"
+        raise PermissionDenied(msg)
+    return organisation_team(session, organisation_id=viewer.organisation_id, viewer=viewer)
 
 
 def _assignment(session: Session, assignment_id: int) -> Assignment:

@@ -4,20 +4,33 @@ The log cannot be changed or deleted (a database trigger guards it), so it canno
 AVG/GDPR erasure either. Entries therefore name the entity, its id and the fields that
 changed, never the personal values themselves; the values live in the rows, where they can
 be erased.
+
+Planners and admins read the log (:func:`list_entries`); nobody changes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic_core import to_jsonable_python
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from vppool.db.models import AuditEntry
-from vppool.services._common import Actor, flush
+from vppool.db.schemas import AuditEntryPublic, Page
+from vppool.services._common import (
+    DEFAULT_LIMIT,
+    Actor,
+    fetch_page,
+    flush,
+    plain_text,
+    require_staff,
+)
 
-__all__ = ["record", "record_change"]
+if TYPE_CHECKING:  # access records its changes here, so the viewer type is for annotations
+    from vppool.services.access import Viewer
+
+__all__ = ["list_entries", "record", "record_change"]
 
 
 def record(
@@ -77,4 +90,49 @@ def record_change(
         entity_type=entity_type,
         entity_id=entity_id,
         details=facts,
+    )
+
+
+def list_entries(
+    session: Session,
+    *,
+    viewer: Viewer | None = None,
+    action: str | None = None,
+    entity_type: str | None = None,
+    entity_id: int | None = None,
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[AuditEntryPublic]:
+    """One page of the audit log, newest first.
+
+    Args:
+        session: the database session.
+        viewer: who asks (planners and admins only).
+        action: only entries of this action (``need_declined``, ...).
+        entity_type: only entries about this kind of entity (``need``, ...).
+        entity_id: only entries about the entity with this id.
+        offset: how many entries to skip.
+        limit: page size, at most 200.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        ValidationFailed: a bad offset or limit, or a filter with a NUL character.
+    """
+    require_staff(viewer, "read the audit log")
+    statement = select(AuditEntry)
+    if action is not None:
+        statement = statement.where(AuditEntry.action == plain_text(action, field="action"))
+    if entity_type is not None:
+        statement = statement.where(
+            AuditEntry.entity_type == plain_text(entity_type, field="entity_type")
+        )
+    if entity_id is not None:
+        statement = statement.where(AuditEntry.entity_id == entity_id)
+    return fetch_page(
+        session,
+        statement,
+        public=AuditEntryPublic,
+        ordering=[col(AuditEntry.at).desc(), col(AuditEntry.id).desc()],
+        offset=offset,
+        limit=limit,
     )

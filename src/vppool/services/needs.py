@@ -1,42 +1,84 @@
 """Use cases of needs (inzet): a demand for ``seats`` trust persons at an organisation.
 
 A planner creates needs as ``open``; a client contact files them as ``requested`` for a
-planner to accept or decline. A need's site is one of its own organisation's sites, and a
-change to a need may not strand its confirmed assignments (a seat or a period they hold).
+planner to accept (``open``) or decline (``declined``, with a reason the client reads). A
+need's site is one of its own organisation's sites, and a change to a need may not strand
+its confirmed assignments (a seat or a period they hold).
+
+Scoping (``viewer``; ``None`` is the system): planners and admins see and change every need.
+A client contact sees the needs of their own organisation, whatever their status, and files
+requests for it; another organisation's need answers :class:`~vppool.errors.NotFound`.
+Trust persons do not use needs (they see the needs they serve through their assignments).
+
+A double submit of the same request is not filed twice: :func:`submit_need` answers a need
+with the same organisation, kind, title and period filed less than a minute earlier with
+that need instead of a new one (see :data:`REPLAY_WINDOW`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from vppool.db.models import Assignment, Need, NeedBase, Organisation, Site
-from vppool.db.schemas import NeedCreate, NeedPublic, NeedUpdate, Page
-from vppool.errors import FieldError, ValidationFailed
-from vppool.services import audit
+from vppool.db.engine import serialise_writes
+from vppool.db.models import Assignment, Need, NeedBase, Organisation, Site, User
+from vppool.db.schemas import (
+    NeedCreate,
+    NeedDecline,
+    NeedPublic,
+    NeedRequest,
+    NeedSubmit,
+    NeedUpdate,
+    Page,
+)
+from vppool.db.types import utc_now
+from vppool.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from vppool.services import audit, notifications
 from vppool.services._common import (
     DEFAULT_LIMIT,
     SYSTEM,
     Actor,
+    acting,
     apply_changes,
     choice,
+    ensure_own_organisation,
     fetch_page,
     flush,
     get_or_404,
     order_by,
     outside_period,
     parse_input,
+    require_role,
+    require_staff,
+    sees_everything,
     validate_merged,
 )
-from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus, Urgency
+from vppool.services.access import Viewer
+from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus, Role, Urgency
 
-__all__ = ["create_need", "get_need", "list_needs", "request_need", "update_need"]
+__all__ = [
+    "REPLAY_WINDOW",
+    "accept_request",
+    "create_need",
+    "decline_request",
+    "get_need",
+    "list_needs",
+    "request_need",
+    "submit_need",
+    "update_need",
+]
 
 _ENTITY = "need"
+_CLIENT_ZONE = ZoneInfo("Europe/Amsterdam")
+
+#: How long a filed need answers an identical submission instead of a second need.
+REPLAY_WINDOW = timedelta(minutes=1)
 
 #: Urgency as a number, so the most urgent needs sort first on every backend.
 _URGENCY_RANK = sa.case({urgency: urgency.rank for urgency in Urgency}, value=col(Need.urgency))
@@ -48,56 +90,158 @@ def create_need(
     organisation_id: int,
     data: NeedCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> NeedPublic:
     """Create an open need of an organisation (a planner's decision, ready for matching).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such organisation.
         ValidationFailed: a field is invalid (unknown language or scope, no seats, an end
             before the start) or the site is not one of the organisation's.
     """
-    return _insert(
+    require_staff(viewer, "create open needs")
+    given = parse_input(NeedCreate, data, subject=_ENTITY)
+    need, _ = _insert(
         session,
         organisation_id=organisation_id,
-        data=data,
+        given=given,
         status=NeedStatus.OPEN,
-        actor=actor,
+        actor=acting(viewer, actor),
     )
+    return need
 
 
 def request_need(
     session: Session,
     *,
     organisation_id: int,
-    data: NeedCreate | Mapping[str, Any],
+    data: NeedRequest | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
+    today: date | None = None,
 ) -> NeedPublic:
-    """File a need on behalf of a client contact: ``requested`` until a planner decides.
+    """File a client contact's request: ``requested`` until a planner accepts or declines it.
+
+    A request asks for temporary help (absence cover, a reorganisation, aftercare) for a
+    period that starts today or later and has an end, with the expected hours per month.
+
+    Args:
+        session: the database session.
+        organisation_id: the organisation the request is for (a client contact's own).
+        data: the request.
+        actor: who files it, if not the viewer (a planner typing in a phoned request).
+        viewer: who asks.
+        today: the date requests may start from (default: today in the Netherlands).
 
     Raises:
-        NotFound: there is no such organisation.
-        ValidationFailed: as :func:`create_need`.
+        PermissionDenied: the viewer is a trust person.
+        NotFound: there is no such organisation in the viewer's scope.
+        ValidationFailed: naming every missing or invalid field (dates, scopes, hours,
+            seats, kind) or a site that is not the organisation's.
     """
+    require_role(viewer, Role.CLIENT, "request needs")
+    ensure_own_organisation(viewer, organisation_id)
+    given = _parse_request(data, today)
+    need, _ = _insert(
+        session,
+        organisation_id=organisation_id,
+        given=given,
+        status=NeedStatus.REQUESTED,
+        actor=acting(viewer, actor),
+    )
+    return need
+
+
+def submit_need(
+    session: Session,
+    *,
+    data: NeedSubmit | Mapping[str, Any],
+    viewer: Viewer | None = None,
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+) -> tuple[NeedPublic, bool]:
+    """File a need from the API: a planner's need is ``open``, a client's a request.
+
+    A client contact's need is a request for their own organisation (``organisation_id``
+    may be left out; another organisation's id is not found) with the rules of
+    :func:`request_need`. A planner names the organisation and creates the need ``open``.
+
+    The same submission twice (the same organisation, kind, title, start and end, with the
+    same status) within :data:`REPLAY_WINDOW` files one need: the second call answers the
+    first need. Submissions of one organisation are serialised (the organisation's row is
+    locked, or the database's write lock taken on SQLite), so two simultaneous clicks do not
+    both pass the check.
+
+    Returns:
+        The need, and whether it was created now (``False``: an identical need was filed
+        moments ago and is returned instead).
+
+    Raises:
+        PermissionDenied: the viewer is a trust person.
+        NotFound: the organisation does not exist or is not the client contact's.
+        ValidationFailed: naming every missing or invalid field.
+    """
+    serialise_writes(session)
+    if sees_everything(viewer):
+        submitted = parse_input(NeedSubmit, data, subject=_ENTITY)
+        if submitted.organisation_id is None:
+            msg = "name the organisation the need is for"
+            raise ValidationFailed.single("organisation_id", msg, subject=_ENTITY)
+        organisation_id: int = submitted.organisation_id
+        given: NeedCreate = submitted
+        status = NeedStatus.OPEN
+    elif viewer is not None and viewer.role is Role.CLIENT:
+        assert viewer.organisation_id is not None  # noqa: S101  (client users are bound)
+        request = _parse_request(data, today)
+        organisation_id = request.organisation_id or viewer.organisation_id
+        ensure_own_organisation(viewer, organisation_id)
+        given = request
+        status = NeedStatus.REQUESTED
+    else:
+        msg = "only client contacts and planners file needs"
+        raise PermissionDenied(msg)
     return _insert(
         session,
         organisation_id=organisation_id,
-        data=data,
-        status=NeedStatus.REQUESTED,
-        actor=actor,
+        given=given,
+        status=status,
+        actor=acting(viewer, actor),
+        replay=True,
     )
+
+
+def _parse_request(data: BaseModel | Mapping[str, Any], today: date | None) -> NeedRequest:
+    given = parse_input(NeedRequest, data, subject="request")
+    first_day = today or datetime.now(_CLIENT_ZONE).date()
+    if given.starts_on < first_day:
+        msg = (
+            f"{given.starts_on.isoformat()} is in the past; a request starts today "
+            f"({first_day.isoformat()}) or later"
+        )
+        raise ValidationFailed.single("starts_on", msg, subject="request")
+    return given
 
 
 def _insert(
     session: Session,
     *,
     organisation_id: int,
-    data: NeedCreate | Mapping[str, Any],
+    given: NeedCreate,
     status: NeedStatus,
     actor: Actor,
-) -> NeedPublic:
-    given = parse_input(NeedCreate, data, subject=_ENTITY)
-    get_or_404(session, Organisation, organisation_id, "organisation")
+    replay: bool = False,
+) -> tuple[NeedPublic, bool]:
+    organisation = session.exec(
+        select(Organisation).where(Organisation.id == organisation_id).with_for_update()
+    ).first()
+    if organisation is None:
+        raise NotFound("organisation", organisation_id)
     _check_site(session, organisation_id, given.site_id)
+    if replay:
+        earlier = _same_need_just_filed(session, organisation_id, given, status)
+        if earlier is not None:
+            return NeedPublic.model_validate(earlier), False
     need = Need.model_validate(
         given,
         update={
@@ -116,16 +260,135 @@ def _insert(
         entity_id=need.id,
         details={"organisation_id": organisation_id, "status": status},
     )
+    return NeedPublic.model_validate(need), True
+
+
+def _same_need_just_filed(
+    session: Session, organisation_id: int, given: NeedCreate, status: NeedStatus
+) -> Need | None:
+    """A need with the same natural key filed within the replay window, if any."""
+    ends = col(Need.ends_on).is_(None) if given.ends_on is None else Need.ends_on == given.ends_on
+    return session.exec(
+        select(Need)
+        .where(
+            Need.organisation_id == organisation_id,
+            Need.kind == given.kind,
+            Need.title == given.title,
+            Need.starts_on == given.starts_on,
+            ends,
+            Need.status == status,
+            col(Need.created_at) >= utc_now() - REPLAY_WINDOW,
+        )
+        .order_by(col(Need.id))
+    ).first()
+
+
+def get_need(session: Session, *, need_id: int, viewer: Viewer | None = None) -> NeedPublic:
+    """One need (a client contact: one of their own organisation's).
+
+    Raises:
+        PermissionDenied: the viewer is a trust person.
+        NotFound: there is no such need in the viewer's scope.
+    """
+    return NeedPublic.model_validate(_visible(session, viewer, need_id))
+
+
+def accept_request(
+    session: Session, *, need_id: int, viewer: Viewer | None = None, actor: Actor = SYSTEM
+) -> NeedPublic:
+    """Accept a client's request: the need becomes ``open``, ready for matching.
+
+    The client contact who filed it is notified.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such need.
+        Conflict: the need is not ``requested`` (already accepted, declined or a planner's).
+    """
+    require_staff(viewer, "accept requests")
+    need = _requested(session, need_id, "accepted")
+    apply_changes(need, {"status": NeedStatus.OPEN})
+    flush(session)
+    _record_decision(session, acting(viewer, actor), need, "accepted")
     return NeedPublic.model_validate(need)
 
 
-def get_need(session: Session, *, need_id: int) -> NeedPublic:
-    """One need.
+def decline_request(
+    session: Session,
+    *,
+    need_id: int,
+    data: NeedDecline | Mapping[str, Any],
+    viewer: Viewer | None = None,
+    actor: Actor = SYSTEM,
+) -> NeedPublic:
+    """Decline a client's request with a reason, which the client contact reads.
+
+    The client contact who filed it is notified. The audit entry names the need, not the
+    reason's text (which stays on the need, where it can be corrected).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        ValidationFailed: on ``reason`` when it is missing or empty.
         NotFound: there is no such need.
+        Conflict: the need is not ``requested`` (already accepted, declined or a planner's).
     """
-    return NeedPublic.model_validate(get_or_404(session, Need, need_id, _ENTITY))
+    require_staff(viewer, "decline requests")
+    given = parse_input(NeedDecline, data, subject="decision")
+    need = _requested(session, need_id, "declined")
+    apply_changes(need, {"status": NeedStatus.DECLINED, "decision_reason": given.reason})
+    flush(session)
+    _record_decision(session, acting(viewer, actor), need, "declined")
+    return NeedPublic.model_validate(need)
+
+
+def _requested(session: Session, need_id: int, decision: str) -> Need:
+    """The need, locked against a simultaneous decision, if it still awaits one."""
+    serialise_writes(session)
+    need = session.exec(
+        select(Need)
+        .where(Need.id == need_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if need is None:
+        raise NotFound(_ENTITY, need_id)
+    if need.status is not NeedStatus.REQUESTED:
+        msg = f"need {need_id} is {need.status.value}; only a requested need can be {decision}"
+        raise Conflict(msg)
+    return need
+
+
+def _record_decision(session: Session, actor: Actor, need: Need, decision: str) -> None:
+    audit.record_change(
+        session,
+        actor,
+        action=f"need_{decision}",
+        entity_type="need",
+        entity_id=need.id,
+        details={"organisation_id": need.organisation_id, "status": need.status},
+    )
+    requester = session.get(User, need.requested_by_user_id) if need.requested_by_user_id else None
+    if requester is None or not requester.active:
+        return
+    reason = f"\n\nReason: {need.decision_reason}" if need.decision_reason else ""
+    notifications.enqueue(
+        session,
+        kind=f"request_{decision}",
+        recipient=requester,
+        subject=f"Your request '{need.title}' was {decision}",
+        body=(
+            f"Your request '{need.title}' ({need.kind.value}, from "
+            f"{need.starts_on.isoformat()}) was {decision} by the planner.{reason}"
+        ),
+        dedupe_key=f"need:{need.id}:{decision}",
+    )
+
+
+def _visible(session: Session, viewer: Viewer | None, need_id: int) -> Need:
+    require_role(viewer, Role.CLIENT, "see needs")
+    need = get_or_404(session, Need, need_id, _ENTITY)
+    ensure_own_organisation(viewer, need.organisation_id, entity=_ENTITY, key=need_id)
+    return need
 
 
 def update_need(
@@ -134,14 +397,18 @@ def update_need(
     need_id: int,
     data: NeedUpdate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> NeedPublic:
-    """Change the given fields of a need; the period is checked as a whole.
+    """Change the given fields of a need; the period is checked as a whole (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such need.
         ValidationFailed: a field is invalid, the site is not the organisation's, or the
             change would leave a confirmed assignment without its seat or outside the period.
     """
+    require_staff(viewer, "change needs")
+    actor = acting(viewer, actor)
     changes = parse_input(NeedUpdate, data, subject=_ENTITY)
     need = get_or_404(session, Need, need_id, _ENTITY)
     values = validate_merged(NeedBase, need, changes, subject=_ENTITY)
@@ -180,8 +447,9 @@ def list_needs(
     sort: str = "urgency",
     offset: int = 0,
     limit: int = DEFAULT_LIMIT,
+    viewer: Viewer | None = None,
 ) -> Page[NeedPublic]:
-    """One page of needs.
+    """One page of needs (for a client contact: only their own organisation's).
 
     Args:
         session: the database session.
@@ -193,11 +461,17 @@ def list_needs(
             ``created_at``; prefix ``-`` to reverse.
         offset: how many needs to skip.
         limit: page size, at most 200.
+        viewer: who asks; a client contact's page holds only their organisation's needs.
 
     Raises:
+        PermissionDenied: the viewer is a trust person.
         ValidationFailed: an unknown kind, status, urgency or sort, or a bad offset or limit.
     """
+    require_role(viewer, Role.CLIENT, "list needs")
     statement = select(Need)
+    if not sees_everything(viewer):
+        assert viewer is not None  # noqa: S101  (sees_everything covers None)
+        statement = statement.where(Need.organisation_id == viewer.organisation_id)
     if organisation_id is not None:
         statement = statement.where(Need.organisation_id == organisation_id)
     if kind is not None:

@@ -2,6 +2,11 @@
 
 An organisation with needs is deactivated, never deleted, so its plan history stays. One site
 per organisation is its main site.
+
+Scoping (``viewer``; ``None`` is the system): planners and admins see and change everything.
+A client contact sees only their own organisation and its sites (another organisation's id
+answers :class:`~vppool.errors.NotFound`) and changes nothing here. Trust persons do not use
+the client list. Conflicts of interest and preferences are planners' information only.
 """
 
 from __future__ import annotations
@@ -43,18 +48,25 @@ from vppool.services._common import (
     SYSTEM,
     Actor,
     UniqueField,
+    acting,
     apply_changes,
     contains_text,
+    ensure_own_organisation,
     fetch_page,
     flush,
     get_or_404,
     get_owned_or_404,
     order_by,
     parse_input,
+    plain_text,
     refuse_delete_if_used,
+    require_role,
+    require_staff,
+    sees_everything,
     validate_merged,
 )
-from vppool.vocab import SECTORS, unknown_sectors
+from vppool.services.access import Viewer
+from vppool.vocab import SECTORS, Role, unknown_sectors
 
 __all__ = [
     "add_conflict_of_interest",
@@ -86,12 +98,16 @@ def create_organisation(
     *,
     data: OrganisationCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> OrganisationPublic:
-    """Add a client organisation.
+    """Add a client organisation (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         ValidationFailed: a field is invalid, or the name is already used.
     """
+    require_staff(viewer, "add organisations")
+    actor = acting(viewer, actor)
     given = parse_input(OrganisationCreate, data, subject=_ENTITY)
     _NAME.ensure_unused(session, given.name, exclude_id=None)
     organisation = Organisation.model_validate(given)
@@ -107,13 +123,16 @@ def create_organisation(
     return OrganisationPublic.model_validate(organisation)
 
 
-def get_organisation(session: Session, *, organisation_id: int) -> OrganisationPublic:
+def get_organisation(
+    session: Session, *, organisation_id: int, viewer: Viewer | None = None
+) -> OrganisationPublic:
     """One organisation.
 
     Raises:
-        NotFound: there is no such organisation.
+        PermissionDenied: the viewer is a trust person.
+        NotFound: there is no such organisation in the viewer's scope.
     """
-    return OrganisationPublic.model_validate(_organisation(session, organisation_id))
+    return OrganisationPublic.model_validate(_visible(session, viewer, organisation_id))
 
 
 def update_organisation(
@@ -122,13 +141,17 @@ def update_organisation(
     organisation_id: int,
     data: OrganisationUpdate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> OrganisationPublic:
-    """Change the given fields of an organisation.
+    """Change the given fields of an organisation (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such organisation.
         ValidationFailed: a field is invalid, or the name is used by another organisation.
     """
+    require_staff(viewer, "change organisations")
+    actor = acting(viewer, actor)
     changes = parse_input(OrganisationUpdate, data, subject=_ENTITY)
     organisation = _organisation(session, organisation_id)
     values = validate_merged(OrganisationBase, organisation, changes, subject=_ENTITY)
@@ -157,8 +180,9 @@ def list_organisations(
     sort: str = "name",
     offset: int = 0,
     limit: int = DEFAULT_LIMIT,
+    viewer: Viewer | None = None,
 ) -> Page[OrganisationPublic]:
-    """One page of organisations.
+    """One page of organisations (for a client contact: only their own).
 
     Args:
         session: the database session.
@@ -169,11 +193,18 @@ def list_organisations(
             to reverse.
         offset: how many organisations to skip.
         limit: page size, at most 200.
+        viewer: who asks; a client contact's page holds only their own organisation.
 
     Raises:
+        PermissionDenied: the viewer is a trust person.
         ValidationFailed: an unknown sector or sort, or a bad offset or limit.
     """
+    require_role(viewer, Role.CLIENT, "list organisations")
+    search = plain_text(search, field="search")
     statement = select(Organisation)
+    if not sees_everything(viewer):
+        assert viewer is not None  # noqa: S101  (sees_everything covers None)
+        statement = statement.where(Organisation.id == viewer.organisation_id)
     if sector is not None:
         if unknown_sectors([sector]):
             msg = f"unknown sector {sector!r}; use one of {', '.join(SECTORS)}"
@@ -204,13 +235,22 @@ def list_organisations(
     )
 
 
-def delete_organisation(session: Session, *, organisation_id: int, actor: Actor = SYSTEM) -> None:
-    """Delete an organisation without needs or client accounts, with its sites.
+def delete_organisation(
+    session: Session,
+    *,
+    organisation_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
+) -> None:
+    """Delete an organisation without needs or client accounts, with its sites (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such organisation.
         Conflict: the organisation has needs or client user accounts; deactivate it instead.
     """
+    require_staff(viewer, "delete organisations")
+    actor = acting(viewer, actor)
     organisation = _organisation(session, organisation_id)
     refuse_delete_if_used(
         session,
@@ -238,13 +278,17 @@ def add_site(
     organisation_id: int,
     data: SiteCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> SitePublic:
-    """Add a site to an organisation; a new main site takes over from the old one.
+    """Add a site to an organisation; a new main site takes over from the old one (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such organisation.
         ValidationFailed: a field is invalid (such as coordinates outside the Netherlands).
     """
+    require_staff(viewer, "add sites")
+    actor = acting(viewer, actor)
     given = parse_input(SiteCreate, data, subject="site")
     _organisation(session, organisation_id)
     site = Site.model_validate(given, update={"organisation_id": organisation_id})
@@ -256,13 +300,16 @@ def add_site(
     return SitePublic.model_validate(site)
 
 
-def list_sites(session: Session, *, organisation_id: int) -> list[SitePublic]:
+def list_sites(
+    session: Session, *, organisation_id: int, viewer: Viewer | None = None
+) -> list[SitePublic]:
     """An organisation's sites, the main site first.
 
     Raises:
-        NotFound: there is no such organisation.
+        PermissionDenied: the viewer is a trust person.
+        NotFound: there is no such organisation in the viewer's scope.
     """
-    _organisation(session, organisation_id)
+    _visible(session, viewer, organisation_id)
     rows = session.exec(
         select(Site)
         .where(Site.organisation_id == organisation_id)
@@ -278,13 +325,17 @@ def update_site(
     site_id: int,
     data: SiteUpdate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> SitePublic:
-    """Change the given fields of a site.
+    """Change the given fields of a site (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such site of this organisation.
         ValidationFailed: a field is invalid.
     """
+    require_staff(viewer, "change sites")
+    actor = acting(viewer, actor)
     changes = parse_input(SiteUpdate, data, subject="site")
     site = _site(session, organisation_id, site_id)
     values = validate_merged(SiteBase, site, changes, subject="site")
@@ -298,13 +349,21 @@ def update_site(
 
 
 def delete_site(
-    session: Session, *, organisation_id: int, site_id: int, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    organisation_id: int,
+    site_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> None:
-    """Delete a site; needs at that site keep their organisation but lose the site.
+    """Delete a site; needs at that site keep their organisation but lose the site (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such site of this organisation.
     """
+    require_staff(viewer, "delete sites")
+    actor = acting(viewer, actor)
     site = _site(session, organisation_id, site_id)
     session.delete(site)
     flush(session)
@@ -347,13 +406,17 @@ def add_conflict_of_interest(
     *,
     data: ConflictOfInterestCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> ConflictOfInterestPublic:
     """Record that a trust person may not serve an organisation (during a period, if given).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: the trust person or the organisation does not exist.
         ValidationFailed: a field is invalid (such as an end before the start).
     """
+    require_staff(viewer, "record conflicts of interest")
+    actor = acting(viewer, actor)
     given = parse_input(ConflictOfInterestCreate, data, subject="conflict of interest")
     get_or_404(session, TrustPerson, given.trust_person_id, "trust person")
     _organisation(session, given.organisation_id)
@@ -371,13 +434,16 @@ def list_conflicts_of_interest(
     *,
     trust_person_id: int | None = None,
     organisation_id: int | None = None,
+    viewer: Viewer | None = None,
 ) -> list[ConflictOfInterestPublic]:
     """Conflicts of interest of a trust person, of an organisation, or between the two.
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         ValidationFailed: neither a trust person nor an organisation is given.
         NotFound: the given trust person or organisation does not exist.
     """
+    require_staff(viewer, "see conflicts of interest")
     statement = _between(
         session,
         ConflictOfInterest,
@@ -389,13 +455,20 @@ def list_conflicts_of_interest(
 
 
 def delete_conflict_of_interest(
-    session: Session, *, conflict_of_interest_id: int, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    conflict_of_interest_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> None:
     """Delete a conflict of interest recorded by mistake.
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such conflict of interest.
     """
+    require_staff(viewer, "delete conflicts of interest")
+    actor = acting(viewer, actor)
     conflict = get_or_404(
         session, ConflictOfInterest, conflict_of_interest_id, "conflict of interest"
     )
@@ -428,15 +501,19 @@ def set_preference(
     *,
     data: PreferenceCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> PreferencePublic:
     """Set one party's preference between a trust person and an organisation.
 
     A party has one preference per pair: setting it again replaces the earlier one.
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: the trust person or the organisation does not exist.
         ValidationFailed: a field is invalid (strength outside -2..2).
     """
+    require_staff(viewer, "set preferences")
+    actor = acting(viewer, actor)
     given = parse_input(PreferenceCreate, data, subject="preference")
     get_or_404(session, TrustPerson, given.trust_person_id, "trust person")
     _organisation(session, given.organisation_id)
@@ -478,13 +555,16 @@ def list_preferences(
     *,
     trust_person_id: int | None = None,
     organisation_id: int | None = None,
+    viewer: Viewer | None = None,
 ) -> list[PreferencePublic]:
     """Preferences of a trust person, of an organisation, or between the two.
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         ValidationFailed: neither a trust person nor an organisation is given.
         NotFound: the given trust person or organisation does not exist.
     """
+    require_staff(viewer, "see preferences")
     statement = _between(
         session, Preference, trust_person_id=trust_person_id, organisation_id=organisation_id
     )
@@ -497,6 +577,13 @@ def list_preferences(
 
 def _organisation(session: Session, organisation_id: int) -> Organisation:
     return get_or_404(session, Organisation, organisation_id, _ENTITY)
+
+
+def _visible(session: Session, viewer: Viewer | None, organisation_id: int) -> Organisation:
+    """The organisation, if the viewer may see it (staff: all; a client contact: their own)."""
+    require_role(viewer, Role.CLIENT, "see organisations")
+    ensure_own_organisation(viewer, organisation_id)
+    return _organisation(session, organisation_id)
 
 
 _PairT = TypeVar("_PairT", ConflictOfInterest, Preference)

@@ -3,6 +3,14 @@
 A trust person's profile, certificates, education records, absences, weekly availability and
 date overrides. Trust persons who ever held an assignment are deactivated, never deleted;
 their sensitive attributes (gender, birth year, background) can be erased at any time.
+
+Scoping (``viewer``; ``None`` is the system): planners and admins see and change every trust
+person. A trust person sees only their own record and records, and may change their contact
+details, capacity, travel radius, time zone and self-declared attributes (or erase those),
+their absences, weekly availability and date overrides, and add education records; the
+rest (qualifications, certificates, deactivation) is a planner's. Client contacts see trust
+persons only through their organisation's team (:mod:`vppool.services.assignments`).
+Another trust person's id answers :class:`~vppool.errors.NotFound`, like an unknown id.
 """
 
 from __future__ import annotations
@@ -43,16 +51,18 @@ from vppool.db.schemas import (
     WeeklyAvailabilityCreate,
     WeeklyAvailabilityPublic,
 )
-from vppool.errors import FieldError, ValidationFailed
+from vppool.errors import FieldError, PermissionDenied, ValidationFailed
 from vppool.services import audit
 from vppool.services._common import (
     DEFAULT_LIMIT,
     SYSTEM,
     Actor,
     UniqueField,
+    acting,
     apply_changes,
     choice,
     contains_text,
+    ensure_own_trust_person,
     fetch_page,
     flush,
     get_or_404,
@@ -60,12 +70,18 @@ from vppool.services._common import (
     json_list_contains,
     order_by,
     parse_input,
+    plain_text,
     refuse_delete_if_used,
+    require_role,
+    require_staff,
+    sees_everything,
     validate_merged,
 )
-from vppool.vocab import Scope, unknown_languages
+from vppool.services.access import Viewer
+from vppool.vocab import Role, Scope, unknown_languages
 
 __all__ = [
+    "SELF_EDITABLE_FIELDS",
     "add_absence",
     "add_certification",
     "add_date_override",
@@ -104,6 +120,22 @@ _SENSITIVE_EMPTY: dict[str, Any] = {
     "background_tags": [],
 }
 
+#: What a trust person may change in their own profile: how to reach them, how much and how
+#: far they work, the zone of their weekly hours, and what they declare about themselves.
+#: Names, qualifications (scopes, languages, sectors), home location and status are checked
+#: and kept by planners.
+SELF_EDITABLE_FIELDS = frozenset(
+    {
+        "email",
+        "phone",
+        "capacity_hours_per_month",
+        "capacity_standing_clients",
+        "max_travel_km",
+        "timezone",
+        *_SENSITIVE_EMPTY,
+    }
+)
+
 
 # --------------------------------------------------------------------------- profile
 
@@ -113,12 +145,16 @@ def create_trust_person(
     *,
     data: TrustPersonCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
-    """Add a trust person to the pool.
+    """Add a trust person to the pool (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         ValidationFailed: a field is invalid, or the e-mail address is already used.
     """
+    require_staff(viewer, "add trust persons")
+    actor = acting(viewer, actor)
     given = parse_input(TrustPersonCreate, data, subject=_ENTITY)
     _EMAIL.ensure_unused(session, given.email, exclude_id=None)
     person = TrustPerson.model_validate(given)
@@ -134,13 +170,16 @@ def create_trust_person(
     return TrustPersonPublic.model_validate(person)
 
 
-def get_trust_person(session: Session, *, trust_person_id: int) -> TrustPersonPublic:
-    """One trust person, sensitive attributes included (for planners).
+def get_trust_person(
+    session: Session, *, trust_person_id: int, viewer: Viewer | None = None
+) -> TrustPersonPublic:
+    """One trust person, sensitive attributes included (for planners and the person).
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
     """
-    return TrustPersonPublic.model_validate(_person(session, trust_person_id))
+    return TrustPersonPublic.model_validate(_visible(session, viewer, trust_person_id))
 
 
 def update_trust_person(
@@ -149,16 +188,35 @@ def update_trust_person(
     trust_person_id: int,
     data: TrustPersonUpdate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
     """Change the given fields of a trust person.
 
+    A trust person may change only :data:`SELF_EDITABLE_FIELDS` of their own profile.
+
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact, or a trust person changing a field
+            that planners keep.
+        NotFound: there is no such trust person in the viewer's scope.
         ValidationFailed: a field is invalid, or the e-mail address is already used.
     """
+    person = _visible(session, viewer, trust_person_id)
+    actor = acting(viewer, actor)
     changes = parse_input(TrustPersonUpdate, data, subject=_ENTITY)
-    person = _person(session, trust_person_id)
     values = validate_merged(TrustPersonBase, person, changes, subject=_ENTITY)
+    if not sees_everything(viewer):
+        # A full profile form sends every field: only changes to kept fields are refused.
+        kept = sorted(
+            name
+            for name, value in values.items()
+            if name not in SELF_EDITABLE_FIELDS and getattr(person, name) != value
+        )
+        if kept:
+            msg = (
+                f"a planner keeps {', '.join(kept)}; you may change "
+                f"{', '.join(sorted(SELF_EDITABLE_FIELDS))}"
+            )
+            raise PermissionDenied(msg)
     if "email" in values:
         _EMAIL.ensure_unused(session, values["email"], exclude_id=trust_person_id)
     changed = apply_changes(person, values)
@@ -186,8 +244,9 @@ def list_trust_persons(
     sort: str = "last_name",
     offset: int = 0,
     limit: int = DEFAULT_LIMIT,
+    viewer: Viewer | None = None,
 ) -> Page[TrustPersonPublic]:
-    """One page of trust persons.
+    """One page of trust persons (for a trust person: only themselves).
 
     Args:
         session: the database session.
@@ -200,11 +259,19 @@ def list_trust_persons(
             ``capacity`` (hours per month); prefix ``-`` to reverse.
         offset: how many trust persons to skip.
         limit: page size, at most 200.
+        viewer: who asks; a trust person's page holds only their own record.
 
     Raises:
+        PermissionDenied: the viewer is a client contact.
         ValidationFailed: an unknown scope, language or sort, or a bad offset or limit.
     """
+    require_role(viewer, Role.TRUST_PERSON, "list trust persons")
+    municipality = plain_text(municipality, field="municipality")
+    search = plain_text(search, field="search")
     statement = select(TrustPerson)
+    if not sees_everything(viewer):
+        assert viewer is not None  # noqa: S101  (sees_everything covers None)
+        statement = statement.where(TrustPerson.id == viewer.trust_person_id)
     if active is not None:
         statement = statement.where(TrustPerson.active == active)
     if scope is not None:
@@ -246,15 +313,22 @@ def list_trust_persons(
 
 
 def deactivate_trust_person(
-    session: Session, *, trust_person_id: int, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    trust_person_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
-    """Take a trust person out of planning, keeping their history.
+    """Take a trust person out of planning, keeping their history (planners).
 
     Assignments are left as they are: ending them is a planner's decision per client.
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such trust person.
     """
+    require_staff(viewer, "deactivate trust persons")
+    actor = acting(viewer, actor)
     person = _person(session, trust_person_id)
     if apply_changes(person, {"active": False}):
         flush(session)
@@ -268,13 +342,22 @@ def deactivate_trust_person(
     return TrustPersonPublic.model_validate(person)
 
 
-def delete_trust_person(session: Session, *, trust_person_id: int, actor: Actor = SYSTEM) -> None:
+def delete_trust_person(
+    session: Session,
+    *,
+    trust_person_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
+) -> None:
     """Delete a trust person who never held an assignment nor logged in, with their records.
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such trust person.
         Conflict: the trust person has assignments or a user account; deactivate instead.
     """
+    require_staff(viewer, "delete trust persons")
+    actor = acting(viewer, actor)
     person = _person(session, trust_person_id)
     refuse_delete_if_used(
         session,
@@ -294,16 +377,23 @@ def delete_trust_person(session: Session, *, trust_person_id: int, actor: Actor 
 
 
 def erase_sensitive_attributes(
-    session: Session, *, trust_person_id: int, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    trust_person_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
     """Erase gender, birth year and background tags (AVG/GDPR right to erasure).
 
-    The audit entry names the erased fields, never their values.
+    The person themselves or a planner may erase them. The audit entry names the erased
+    fields, never their values.
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
     """
-    person = _person(session, trust_person_id)
+    person = _visible(session, viewer, trust_person_id)
+    actor = acting(viewer, actor)
     changed = apply_changes(person, _SENSITIVE_EMPTY)
     if changed:
         flush(session)
@@ -327,13 +417,17 @@ def add_certification(
     trust_person_id: int,
     data: CertificationCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> CertificationPublic:
-    """Record a certificate of a trust person.
+    """Record a certificate of a trust person (planners check certificates).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such trust person.
         ValidationFailed: a field is invalid (expiry before issue), or the number is used.
     """
+    require_staff(viewer, "record certificates")
+    actor = acting(viewer, actor)
     given = parse_input(CertificationCreate, data, subject="certificate")
     _person(session, trust_person_id)
     _CERTIFICATE_NUMBER.ensure_unused(session, given.number, exclude_id=None)
@@ -346,13 +440,16 @@ def add_certification(
     return CertificationPublic.model_validate(certificate)
 
 
-def list_certifications(session: Session, *, trust_person_id: int) -> list[CertificationPublic]:
+def list_certifications(
+    session: Session, *, trust_person_id: int, viewer: Viewer | None = None
+) -> list[CertificationPublic]:
     """A trust person's certificates, the latest expiry first.
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
     """
-    _person(session, trust_person_id)
+    _visible(session, viewer, trust_person_id)
     rows = session.exec(
         select(Certification)
         .where(Certification.trust_person_id == trust_person_id)
@@ -368,13 +465,17 @@ def update_certification(
     certification_id: int,
     data: CertificationUpdate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> CertificationPublic:
-    """Change the given fields of a certificate.
+    """Change the given fields of a certificate (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such certificate of this trust person.
         ValidationFailed: a field is invalid, or the number is used by another certificate.
     """
+    require_staff(viewer, "change certificates")
+    actor = acting(viewer, actor)
     changes = parse_input(CertificationUpdate, data, subject="certificate")
     certificate = _own(session, Certification, certification_id, "certificate", trust_person_id)
     values = validate_merged(CertificationBase, certificate, changes, subject="certificate")
@@ -396,13 +497,21 @@ def update_certification(
 
 
 def delete_certification(
-    session: Session, *, trust_person_id: int, certification_id: int, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    trust_person_id: int,
+    certification_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> None:
-    """Delete a certificate recorded by mistake.
+    """Delete a certificate recorded by mistake (planners).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such certificate of this trust person.
     """
+    require_staff(viewer, "delete certificates")
+    actor = acting(viewer, actor)
     certificate = _own(session, Certification, certification_id, "certificate", trust_person_id)
     session.delete(certificate)
     flush(session)
@@ -425,15 +534,18 @@ def add_education_record(
     trust_person_id: int,
     data: EducationRecordCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> EducationRecordPublic:
-    """Record hours of permanent education.
+    """Record hours of permanent education (the person themselves or a planner).
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
         ValidationFailed: a field is invalid (such as hours of 0 or less).
     """
+    _visible(session, viewer, trust_person_id)
+    actor = acting(viewer, actor)
     given = parse_input(EducationRecordCreate, data, subject="education record")
-    _person(session, trust_person_id)
     record = EducationRecord.model_validate(given, update={"trust_person_id": trust_person_id})
     session.add(record)
     flush(session)
@@ -444,14 +556,15 @@ def add_education_record(
 
 
 def list_education_records(
-    session: Session, *, trust_person_id: int
+    session: Session, *, trust_person_id: int, viewer: Viewer | None = None
 ) -> list[EducationRecordPublic]:
     """A trust person's education records, the most recent first.
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
     """
-    _person(session, trust_person_id)
+    _visible(session, viewer, trust_person_id)
     rows = session.exec(
         select(EducationRecord)
         .where(EducationRecord.trust_person_id == trust_person_id)
@@ -461,13 +574,21 @@ def list_education_records(
 
 
 def delete_education_record(
-    session: Session, *, trust_person_id: int, education_record_id: int, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    trust_person_id: int,
+    education_record_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> None:
-    """Delete an education record.
+    """Delete an education record (planners: the hours count towards compliance).
 
     Raises:
+        PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such record of this trust person.
     """
+    require_staff(viewer, "delete education records")
+    actor = acting(viewer, actor)
     record = _own(
         session, EducationRecord, education_record_id, "education record", trust_person_id
     )
@@ -492,15 +613,18 @@ def add_absence(
     trust_person_id: int,
     data: AbsenceCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> AbsencePublic:
     """Record a period ``[starts_on, ends_on)`` in which a trust person is away.
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
         ValidationFailed: a field is invalid (such as an end before the start).
     """
+    _visible(session, viewer, trust_person_id)
+    actor = acting(viewer, actor)
     given = parse_input(AbsenceCreate, data, subject="absence")
-    _person(session, trust_person_id)
     absence = Absence.model_validate(given, update={"trust_person_id": trust_person_id})
     session.add(absence)
     flush(session)
@@ -508,13 +632,16 @@ def add_absence(
     return AbsencePublic.model_validate(absence)
 
 
-def list_absences(session: Session, *, trust_person_id: int) -> list[AbsencePublic]:
+def list_absences(
+    session: Session, *, trust_person_id: int, viewer: Viewer | None = None
+) -> list[AbsencePublic]:
     """A trust person's absences in date order.
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
     """
-    _person(session, trust_person_id)
+    _visible(session, viewer, trust_person_id)
     rows = session.exec(
         select(Absence)
         .where(Absence.trust_person_id == trust_person_id)
@@ -530,13 +657,17 @@ def update_absence(
     absence_id: int,
     data: AbsenceUpdate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> AbsencePublic:
     """Change the given fields of an absence (the period is checked as a whole).
 
     Raises:
-        NotFound: there is no such absence of this trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such absence of this trust person in the viewer's scope.
         ValidationFailed: a field is invalid, or the changed period ends before it starts.
     """
+    _visible(session, viewer, trust_person_id)
+    actor = acting(viewer, actor)
     changes = parse_input(AbsenceUpdate, data, subject="absence")
     absence = _own(session, Absence, absence_id, "absence", trust_person_id)
     values = validate_merged(AbsenceBase, absence, changes, subject="absence")
@@ -556,13 +687,21 @@ def update_absence(
 
 
 def delete_absence(
-    session: Session, *, trust_person_id: int, absence_id: int, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    trust_person_id: int,
+    absence_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> None:
     """Delete an absence.
 
     Raises:
-        NotFound: there is no such absence of this trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such absence of this trust person in the viewer's scope.
     """
+    _visible(session, viewer, trust_person_id)
+    actor = acting(viewer, actor)
     absence = _own(session, Absence, absence_id, "absence", trust_person_id)
     session.delete(absence)
     flush(session)
@@ -578,6 +717,7 @@ def replace_weekly_availability(
     trust_person_id: int,
     ranges: Sequence[WeeklyAvailabilityCreate | Mapping[str, Any]],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> list[WeeklyAvailabilityPublic]:
     """Replace a trust person's whole weekly schedule with ``ranges``.
 
@@ -585,11 +725,13 @@ def replace_weekly_availability(
     list clears the schedule.
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
         ValidationFailed: naming ``ranges[i].<field>`` for an invalid or overlapping range;
             the stored schedule is then left as it was.
     """
-    _person(session, trust_person_id)
+    _visible(session, viewer, trust_person_id)
+    actor = acting(viewer, actor)
     parsed: list[WeeklyAvailabilityCreate] = []
     errors: list[FieldError] = []
     for index, item in enumerate(ranges):
@@ -627,7 +769,7 @@ def replace_weekly_availability(
         trust_person_id=trust_person_id,
         details={"ranges": len(rows)},
     )
-    return list_weekly_availability(session, trust_person_id=trust_person_id)
+    return list_weekly_availability(session, trust_person_id=trust_person_id, viewer=viewer)
 
 
 def _overlapping_ranges(ranges: list[WeeklyAvailabilityCreate]) -> list[FieldError]:
@@ -655,14 +797,15 @@ def _overlapping_ranges(ranges: list[WeeklyAvailabilityCreate]) -> list[FieldErr
 
 
 def list_weekly_availability(
-    session: Session, *, trust_person_id: int
+    session: Session, *, trust_person_id: int, viewer: Viewer | None = None
 ) -> list[WeeklyAvailabilityPublic]:
     """A trust person's weekly schedule, by weekday and start time.
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
     """
-    _person(session, trust_person_id)
+    _visible(session, viewer, trust_person_id)
     rows = session.exec(
         select(WeeklyAvailability)
         .where(WeeklyAvailability.trust_person_id == trust_person_id)
@@ -677,18 +820,21 @@ def add_date_override(
     trust_person_id: int,
     data: DateOverrideCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> DateOverridePublic:
     """Replace the weekly hours of one date: a range of hours, or no times for a day off.
 
     A date may hold several ranges that do not overlap, or one day off.
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
         ValidationFailed: a field is invalid, or the override clashes with another override
             of the same date.
     """
+    _visible(session, viewer, trust_person_id)
+    actor = acting(viewer, actor)
     given = parse_input(DateOverrideCreate, data, subject="date override")
-    _person(session, trust_person_id)
     same_day = session.exec(
         select(DateOverride).where(
             DateOverride.trust_person_id == trust_person_id,
@@ -727,13 +873,16 @@ def _override_clash(new: DateOverrideCreate, old: DateOverride) -> FieldError | 
     return None
 
 
-def list_date_overrides(session: Session, *, trust_person_id: int) -> list[DateOverridePublic]:
+def list_date_overrides(
+    session: Session, *, trust_person_id: int, viewer: Viewer | None = None
+) -> list[DateOverridePublic]:
     """A trust person's date overrides in date order.
 
     Raises:
-        NotFound: there is no such trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such trust person in the viewer's scope.
     """
-    _person(session, trust_person_id)
+    _visible(session, viewer, trust_person_id)
     rows = session.exec(
         select(DateOverride)
         .where(DateOverride.trust_person_id == trust_person_id)
@@ -747,13 +896,21 @@ def list_date_overrides(session: Session, *, trust_person_id: int) -> list[DateO
 
 
 def delete_date_override(
-    session: Session, *, trust_person_id: int, date_override_id: int, actor: Actor = SYSTEM
+    session: Session,
+    *,
+    trust_person_id: int,
+    date_override_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
 ) -> None:
     """Delete a date override.
 
     Raises:
-        NotFound: there is no such override of this trust person.
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such override of this trust person in the viewer's scope.
     """
+    _visible(session, viewer, trust_person_id)
+    actor = acting(viewer, actor)
     override = _own(session, DateOverride, date_override_id, "date override", trust_person_id)
     session.delete(override)
     flush(session)
@@ -772,6 +929,13 @@ def delete_date_override(
 
 def _person(session: Session, trust_person_id: int) -> TrustPerson:
     return get_or_404(session, TrustPerson, trust_person_id, _ENTITY)
+
+
+def _visible(session: Session, viewer: Viewer | None, trust_person_id: int) -> TrustPerson:
+    """The trust person, if the viewer may see them (staff: all; a trust person: themselves)."""
+    require_role(viewer, Role.TRUST_PERSON, "see trust persons' records")
+    ensure_own_trust_person(viewer, trust_person_id)
+    return _person(session, trust_person_id)
 
 
 _OwnT = TypeVar("_OwnT", Certification, EducationRecord, Absence, DateOverride)

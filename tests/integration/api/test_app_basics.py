@@ -3,8 +3,10 @@ from __future__ import annotations
 import pytest
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from vppool.api import create_app
+from vppool.services import access
 from vppool.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -18,11 +20,29 @@ def test_health_names_the_database_backend(settings: Settings, engine: Engine) -
     assert response.json()["database"] == engine.dialect.name
 
 
-def test_overview_counts_an_empty_database(settings: Settings, engine: Engine) -> None:
+def test_overview_is_for_planners_and_counts_an_empty_database(
+    settings: Settings, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        planner = access.create_user(
+            session, email="pim@provider.nl", display_name="Pim", role="planner"
+        )
+        _, secret = access.create_api_token(session, user_id=planner.id, name="test")
+        session.commit()
     with TestClient(create_app(settings, engine=engine)) as client:
-        body = client.get("/api/v1/overview").json()
+        assert client.get("/api/v1/overview").status_code == 401
+        body = client.get("/api/v1/overview", headers={"Authorization": f"Bearer {secret}"}).json()
     assert body["trust_persons_active"] == 0
     assert body["needs_open"] == 0
+
+
+def test_home_page_shows_no_pool_data_to_anonymous_visitors(
+    settings: Settings, engine: Engine
+) -> None:
+    with TestClient(create_app(settings, engine=engine)) as client:
+        page = client.get("/")
+    assert page.status_code == 200
+    assert "trust persons" not in page.text
 
 
 def test_openapi_schema_is_served(settings: Settings, engine: Engine) -> None:

@@ -17,11 +17,12 @@ from tests.factories import (
     make_trust_person,
     make_user,
 )
-from vppool.db.models import AuditEntry, Need, TrustPerson
-from vppool.errors import Conflict, NotFound, ValidationFailed
+from vppool.db.models import AuditEntry, Need, TrustPerson, User
+from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import Actor
 from vppool.services import assignments as service
-from vppool.vocab import AssignmentStatus
+from vppool.services.access import Viewer
+from vppool.vocab import AssignmentStatus, Gender, NeedKind
 
 pytestmark = pytest.mark.integration
 
@@ -351,3 +352,123 @@ def test_end_assignment_refuses_a_proposal(session: Session) -> None:
     )
     with pytest.raises(Conflict, match="only confirmed"):
         service.end_assignment(session, assignment_id=assignment.id, on=day(100))
+
+
+# --------------------------------------------------------------------------- scoping
+
+
+def _viewer(user: User) -> Viewer:
+    assert user.id is not None
+    return Viewer(
+        user_id=user.id,
+        role=user.role,
+        label=user.display_name,
+        organisation_id=user.organisation_id,
+        trust_person_id=user.trust_person_id,
+    )
+
+
+@pytest.fixture(name="plan")
+def fx_plan(session: Session) -> dict[str, Any]:
+    """Organisation A with a confirmed, an ended and a proposed assignment; B with one."""
+    a, b = make_organisation(session, name="A"), make_organisation(session, name="B")
+    first = make_trust_person(
+        session, last_name="Aa", gender=Gender.FEMALE, gender_visible_to_clients=True
+    )
+    second = make_trust_person(session, last_name="Bb", gender=Gender.MALE, birth_year=1970)
+    standing = make_need(session, organisation=a, seats=3)
+    aftercare = make_need(
+        session, organisation=a, kind=NeedKind.AFTERCARE, title="Nazorg", ends_on=day(120)
+    )
+    other = make_need(session, organisation=b)
+    rows = {
+        "confirmed": make_assignment(session, need=standing, trust_person=first),
+        "ended": make_assignment(
+            session,
+            need=aftercare,
+            trust_person=first,
+            status=AssignmentStatus.ENDED,
+            ends_on=day(60),
+        ),
+        "proposed": make_assignment(
+            session, need=standing, trust_person=second, seat=2, status=AssignmentStatus.PROPOSED
+        ),
+        "second_confirmed": make_assignment(session, need=standing, trust_person=second, seat=3),
+        "other": make_assignment(session, need=other, trust_person=second),
+    }
+    return {
+        **{name: row.id for name, row in rows.items()},
+        "a": a.id,
+        "b": b.id,
+        "first": first.id,
+        "second": second.id,
+        "client": _viewer(make_user(session, role="client", organisation_id=a.id)),
+        "vp": _viewer(make_user(session, role="trust_person", trust_person_id=first.id)),
+    }
+
+
+def test_a_client_sees_the_agreed_assignments_of_their_organisation(
+    session: Session, plan: dict[str, Any]
+) -> None:
+    client = plan["client"]
+    page = service.list_assignments(session, viewer=client)
+    assert {a.id for a in page.items} == {
+        plan["confirmed"],
+        plan["ended"],
+        plan["second_confirmed"],
+    }
+    assert service.get_assignment(session, assignment_id=plan["ended"], viewer=client)
+    for hidden in ("proposed", "other"):
+        with pytest.raises(NotFound):
+            service.get_assignment(session, assignment_id=plan[hidden], viewer=client)
+
+
+def test_a_trust_person_sees_their_own_agreed_assignments(
+    session: Session, plan: dict[str, Any]
+) -> None:
+    vp = plan["vp"]
+    page = service.list_assignments(session, viewer=vp)
+    assert {a.id for a in page.items} == {plan["confirmed"], plan["ended"]}
+    with pytest.raises(NotFound):
+        service.get_assignment(session, assignment_id=plan["other"], viewer=vp)
+
+
+def test_own_assignments_name_the_organisation_and_the_kind_of_need(
+    session: Session, plan: dict[str, Any]
+) -> None:
+    page = service.own_assignments(session, viewer=plan["vp"])
+    # the latest start first; both start with their needs, so the later id comes first
+    assert [(a.id, a.organisation_name, a.need_kind) for a in page.items] == [
+        (plan["ended"], "A", NeedKind.AFTERCARE),
+        (plan["confirmed"], "A", NeedKind.STANDING),
+    ]
+    ended = service.own_assignments(session, viewer=plan["vp"], status="ended")
+    assert [a.id for a in ended.items] == [plan["ended"]]
+    with pytest.raises(PermissionDenied):
+        service.own_assignments(session, viewer=plan["client"])
+
+
+def test_the_team_shows_confirmed_trust_persons_as_the_client_sees_them(
+    session: Session, plan: dict[str, Any]
+) -> None:
+    team = service.own_team(session, viewer=plan["client"])
+    assert [m.trust_person.id for m in team] == [plan["first"], plan["second"]]
+    first, second = team
+    assert first.trust_person.gender is Gender.FEMALE  # shared
+    assert second.trust_person.gender is None  # not shared
+    assert "birth_year" not in second.trust_person.model_dump()
+    assert [a.assignment_id for a in first.assignments] == [plan["confirmed"]]
+    with pytest.raises(NotFound):
+        service.organisation_team(session, organisation_id=plan["b"], viewer=plan["client"])
+    with pytest.raises(PermissionDenied):
+        service.own_team(session, viewer=plan["vp"])
+
+
+def test_changing_assignments_is_for_planners(session: Session, plan: dict[str, Any]) -> None:
+    for viewer in (plan["client"], plan["vp"]):
+        with pytest.raises(PermissionDenied):
+            service.set_pinned(session, assignment_id=plan["confirmed"], pinned=True, viewer=viewer)
+        with pytest.raises(PermissionDenied):
+            service.end_assignment(
+                session, assignment_id=plan["confirmed"], on=day(90), viewer=viewer
+            )

@@ -1,6 +1,10 @@
-"""Needs: create (open) and request (requested), read, update with cross-field rules, list."""
+"""Needs: create (open) and request (requested), read, update with cross-field rules, list;
+accepting and declining requests, scoping by viewer, and double submits."""
 
 from __future__ import annotations
+
+import threading
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -17,11 +21,12 @@ from tests.factories import (
     make_user,
     need_data,
 )
-from vppool.db.models import AuditEntry
-from vppool.errors import NotFound, ValidationFailed
+from vppool.db.models import AuditEntry, Need, Notification, User
+from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import Actor
 from vppool.services import needs as service
-from vppool.vocab import NeedStatus
+from vppool.services.access import Viewer
+from vppool.vocab import NeedStatus, Role
 
 pytestmark = pytest.mark.integration
 
@@ -57,6 +62,7 @@ def test_need_filed_by_a_client_is_requested_by_that_user(session: Session) -> N
         organisation_id=organisation.id,
         data=need_data(kind="aftercare", ends_on=day(90)),
         actor=Actor(user_id=client.id, label="HR"),
+        today=day(0),
     )
     assert (need.status, need.requested_by_user_id) == (NeedStatus.REQUESTED, client.id)
 
@@ -249,3 +255,258 @@ def test_list_needs_refuses_unknown_filter_value(session: Session, argument: str
     with pytest.raises(ValidationFailed) as caught:
         service.list_needs(session, **{argument: "nonsense"})
     assert _fields(caught.value) == {argument}
+
+
+# --------------------------------------------------------------------------- scoping
+
+
+def _viewer(user: User) -> Viewer:
+    assert user.id is not None
+    return Viewer(
+        user_id=user.id,
+        role=user.role,
+        label=user.display_name,
+        organisation_id=user.organisation_id,
+        trust_person_id=user.trust_person_id,
+    )
+
+
+def _request(**overrides: Any) -> dict[str, Any]:
+    return need_data(**{"kind": "absence_cover", "ends_on": day(90), **overrides})
+
+
+def test_a_client_sees_only_their_own_organisations_needs(session: Session) -> None:
+    own, other = make_organisation(session), make_organisation(session)
+    mine = make_need(session, organisation=own)
+    theirs = make_need(session, organisation=other)
+    client = _viewer(make_user(session, role="client", organisation_id=own.id))
+    assert service.get_need(session, need_id=mine.id, viewer=client).id == mine.id
+    with pytest.raises(NotFound) as caught:
+        service.get_need(session, need_id=theirs.id, viewer=client)
+    assert caught.value.message == f"need {theirs.id} was not found"
+    page = service.list_needs(session, viewer=client)
+    assert [need.id for need in page.items] == [mine.id]
+    assert service.list_needs(session, organisation_id=other.id, viewer=client).total == 0
+
+
+def test_trust_persons_do_not_see_needs(session: Session) -> None:
+    need = make_need(session)
+    person = make_trust_person(session)
+    viewer = _viewer(make_user(session, role="trust_person", trust_person_id=person.id))
+    with pytest.raises(PermissionDenied):
+        service.get_need(session, need_id=need.id, viewer=viewer)
+    with pytest.raises(PermissionDenied):
+        service.list_needs(session, viewer=viewer)
+
+
+def test_only_staff_create_open_needs_and_change_needs(session: Session) -> None:
+    organisation = make_organisation(session)
+    need = make_need(session, organisation=organisation)
+    client = _viewer(make_user(session, role="client", organisation_id=organisation.id))
+    with pytest.raises(PermissionDenied):
+        service.create_need(
+            session, organisation_id=organisation.id, data=need_data(), viewer=client
+        )
+    with pytest.raises(PermissionDenied):
+        service.update_need(session, need_id=need.id, data={"seats": 2}, viewer=client)
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def test_submit_files_a_clients_request_for_their_own_organisation(session: Session) -> None:
+    organisation = make_organisation(session)
+    user = make_user(session, role="client", organisation_id=organisation.id)
+    need, created = service.submit_need(
+        session, data=_request(), viewer=_viewer(user), today=day(0)
+    )
+    assert created
+    assert (need.status, need.organisation_id, need.requested_by_user_id) == (
+        NeedStatus.REQUESTED,
+        organisation.id,
+        user.id,
+    )
+    entry = session.exec(select(AuditEntry)).one()
+    assert (entry.action, entry.actor_user_id) == ("need_created", user.id)
+
+
+def test_submit_of_a_client_for_another_organisation_is_not_found(session: Session) -> None:
+    own, other = make_organisation(session), make_organisation(session)
+    client = _viewer(make_user(session, role="client", organisation_id=own.id))
+    with pytest.raises(NotFound):
+        service.submit_need(
+            session, data=_request(organisation_id=other.id), viewer=client, today=day(0)
+        )
+
+
+def test_submit_by_a_planner_is_open_for_the_named_organisation(session: Session) -> None:
+    organisation = make_organisation(session)
+    planner = _viewer(make_user(session))
+    need, _ = service.submit_need(
+        session, data=need_data(organisation_id=organisation.id), viewer=planner
+    )
+    assert (need.status, need.requested_by_user_id) == (NeedStatus.OPEN, None)
+    with pytest.raises(ValidationFailed) as caught:
+        service.submit_need(session, data=need_data(), viewer=planner)
+    assert _fields(caught.value) == {"organisation_id"}
+
+
+def test_a_request_may_not_start_in_the_past(session: Session) -> None:
+    organisation = make_organisation(session)
+    with pytest.raises(ValidationFailed) as caught:
+        service.request_need(
+            session,
+            organisation_id=organisation.id,
+            data=_request(starts_on=day(-1)),
+            today=day(0),
+        )
+    assert _fields(caught.value) == {"starts_on"}
+    assert "2026-11-22 is in the past" in caught.value.message
+
+
+def test_a_request_asks_for_temporary_help_with_an_end_and_hours(session: Session) -> None:
+    organisation = make_organisation(session)
+    with pytest.raises(ValidationFailed) as caught:
+        service.request_need(
+            session,
+            organisation_id=organisation.id,
+            data=need_data(kind="standing", expected_hours_per_month=0),
+            today=day(0),
+        )
+    assert _fields(caught.value) == {"kind", "ends_on", "expected_hours_per_month"}
+
+
+def test_the_same_submission_within_a_minute_answers_the_first_need(session: Session) -> None:
+    organisation = make_organisation(session)
+    client = _viewer(make_user(session, role="client", organisation_id=organisation.id))
+    first, created = service.submit_need(session, data=_request(), viewer=client, today=day(0))
+    again, created_again = service.submit_need(
+        session, data=_request(description="twice"), viewer=client, today=day(0)
+    )
+    assert (created, created_again, again.id) == (True, False, first.id)
+    later, created_later = service.submit_need(
+        session, data=_request(ends_on=day(91)), viewer=client, today=day(0)
+    )
+    assert created_later
+    assert later.id != first.id
+
+
+def test_the_same_submission_after_a_minute_is_a_new_need(session: Session) -> None:
+    organisation = make_organisation(session)
+    client = _viewer(make_user(session, role="client", organisation_id=organisation.id))
+    first, _ = service.submit_need(session, data=_request(), viewer=client, today=day(0))
+    row = session.get(Need, first.id)
+    assert row is not None
+    row.created_at = row.created_at - service.REPLAY_WINDOW
+    session.flush()
+    second, created = service.submit_need(session, data=_request(), viewer=client, today=day(0))
+    assert created
+    assert second.id != first.id
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_two_simultaneous_identical_submissions_file_one_need(engine: Engine, attempt: int) -> None:
+    with Session(engine) as session:
+        organisation = make_organisation(session)
+        user = make_user(session, role="client", organisation_id=organisation.id)
+        client = _viewer(user)
+        session.commit()
+    barrier = threading.Barrier(2)
+    outcomes: list[tuple[int, bool]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def submit() -> None:
+        try:
+            with Session(engine) as session:
+                barrier.wait()
+                need, created = service.submit_need(
+                    session, data=_request(), viewer=client, today=day(0)
+                )
+                session.commit()
+            with lock:
+                outcomes.append((need.id, created))
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert sorted(created for _, created in outcomes) == [False, True]
+    assert len({need_id for need_id, _ in outcomes}) == 1
+    with Session(engine) as session:
+        assert len(session.exec(select(Need)).all()) == 1
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def _requested(session: Session) -> tuple[Need, User, Viewer]:
+    organisation = make_organisation(session)
+    client = make_user(session, role="client", organisation_id=organisation.id)
+    need = make_need(
+        session,
+        organisation=organisation,
+        kind="aftercare",
+        ends_on=day(90),
+        status="requested",
+        requested_by_user_id=client.id,
+    )
+    return need, client, _viewer(make_user(session))
+
+
+def test_accepting_a_request_opens_it_and_tells_the_client(session: Session) -> None:
+    need, client, planner = _requested(session)
+    accepted = service.accept_request(session, need_id=need.id, viewer=planner)
+    assert (accepted.status, accepted.decision_reason) == (NeedStatus.OPEN, None)
+    actions = [e.action for e in session.exec(select(AuditEntry)).all()]
+    assert actions == ["need_accepted"]
+    message = session.exec(select(Notification)).one()
+    assert (message.recipient_user_id, message.kind) == (client.id, "request_accepted")
+
+
+def test_declining_a_request_keeps_the_reason_for_the_client(session: Session) -> None:
+    need, client, planner = _requested(session)
+    declined = service.decline_request(
+        session, need_id=need.id, data={"reason": "  Geen capaciteit  "}, viewer=planner
+    )
+    assert (declined.status, declined.decision_reason) == (NeedStatus.DECLINED, "Geen capaciteit")
+    entry = session.exec(select(AuditEntry)).one()
+    assert entry.details == {
+        "organisation_id": need.organisation_id,
+        "status": "declined",
+    }
+    assert "Geen capaciteit" in session.exec(select(Notification)).one().body
+    viewer = _viewer(client)
+    assert service.get_need(session, need_id=need.id, viewer=viewer).decision_reason == (
+        "Geen capaciteit"
+    )
+
+
+def test_a_decision_needs_a_requested_need(session: Session) -> None:
+    need, _, planner = _requested(session)
+    service.accept_request(session, need_id=need.id, viewer=planner)
+    with pytest.raises(Conflict, match="only a requested need can be accepted"):
+        service.accept_request(session, need_id=need.id, viewer=planner)
+    with pytest.raises(Conflict, match="only a requested need can be declined"):
+        service.decline_request(session, need_id=need.id, data={"reason": "x"}, viewer=planner)
+    with pytest.raises(NotFound):
+        service.accept_request(session, need_id=need.id + 1000, viewer=planner)
+
+
+def test_declining_needs_a_reason(session: Session) -> None:
+    need, _, planner = _requested(session)
+    for data in ({}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 1001}):
+        with pytest.raises(ValidationFailed) as caught:
+            service.decline_request(session, need_id=need.id, data=data, viewer=planner)
+        assert _fields(caught.value) == {"reason"}
+
+
+def test_only_staff_decide_requests(session: Session) -> None:
+    need, client, _ = _requested(session)
+    with pytest.raises(PermissionDenied):
+        service.accept_request(session, need_id=need.id, viewer=_viewer(client))
+    assert client.role is Role.CLIENT

@@ -17,10 +17,11 @@ from tests.factories import (
     organisation_data,
     site_data,
 )
-from vppool.db.models import AuditEntry
-from vppool.errors import Conflict, NotFound, ValidationFailed
+from vppool.db.models import AuditEntry, User
+from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import Actor
 from vppool.services import organisations as service
+from vppool.services.access import Viewer
 
 pytestmark = pytest.mark.integration
 
@@ -344,3 +345,78 @@ def test_set_preference_refuses_strength_outside_the_scale(session: Session) -> 
             },
         )
     assert _fields(caught.value) == {"strength"}
+
+
+# --------------------------------------------------------------------------- scoping
+
+
+def _viewer(user: User) -> Viewer:
+    assert user.id is not None
+    return Viewer(
+        user_id=user.id,
+        role=user.role,
+        label=user.display_name,
+        organisation_id=user.organisation_id,
+        trust_person_id=user.trust_person_id,
+    )
+
+
+def test_a_client_sees_only_their_own_organisation_and_its_sites(session: Session) -> None:
+    own, other = make_organisation(session), make_organisation(session)
+    site = make_site(session, organisation=own)
+    make_site(session, organisation=other)
+    client = _viewer(make_user(session, role="client", organisation_id=own.id))
+    assert service.get_organisation(session, organisation_id=own.id, viewer=client).id == own.id
+    assert [s.id for s in service.list_sites(session, organisation_id=own.id, viewer=client)] == [
+        site.id
+    ]
+    page = service.list_organisations(session, viewer=client)
+    assert [o.id for o in page.items] == [own.id]
+    with pytest.raises(NotFound):
+        service.get_organisation(session, organisation_id=other.id, viewer=client)
+    with pytest.raises(NotFound):
+        service.list_sites(session, organisation_id=other.id, viewer=client)
+
+
+def test_a_client_changes_nothing_on_the_client_list(session: Session) -> None:
+    own = make_organisation(session)
+    person = make_trust_person(session)
+    client = _viewer(make_user(session, role="client", organisation_id=own.id))
+    for call in (
+        lambda: service.update_organisation(
+            session, organisation_id=own.id, data={"wishes": "x"}, viewer=client
+        ),
+        lambda: service.add_site(session, organisation_id=own.id, data=site_data(), viewer=client),
+        lambda: service.list_conflicts_of_interest(session, organisation_id=own.id, viewer=client),
+        lambda: service.list_preferences(session, organisation_id=own.id, viewer=client),
+        lambda: service.set_preference(
+            session,
+            data={
+                "trust_person_id": person.id,
+                "organisation_id": own.id,
+                "party": "client",
+                "strength": 2,
+            },
+            viewer=client,
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            call()
+
+
+def test_trust_persons_do_not_use_the_client_list(session: Session) -> None:
+    organisation = make_organisation(session)
+    person = make_trust_person(session)
+    viewer = _viewer(make_user(session, role="trust_person", trust_person_id=person.id))
+    with pytest.raises(PermissionDenied):
+        service.get_organisation(session, organisation_id=organisation.id, viewer=viewer)
+    with pytest.raises(PermissionDenied):
+        service.list_organisations(session, viewer=viewer)
+
+
+@pytest.mark.parametrize("key", ["trust_person_id", "organisation_id"])
+def test_a_caller_given_id_beyond_32_bits_is_a_field_error(session: Session, key: str) -> None:
+    data = {"trust_person_id": 1, "organisation_id": 1, "reason": "other", key: 2**31}
+    with pytest.raises(ValidationFailed) as caught:
+        service.add_conflict_of_interest(session, data=data)
+    assert _fields(caught.value) == {key}

@@ -9,9 +9,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.dbutil import table_counts
-from tests.factories import day, make_certification, make_trust_person
-from vppool.errors import NotFound, ValidationFailed
+from tests.factories import day, make_certification, make_trust_person, make_user
+from vppool.db.models import User
+from vppool.errors import NotFound, PermissionDenied, ValidationFailed
 from vppool.services import trust_persons as service
+from vppool.services.access import Viewer
 
 pytestmark = pytest.mark.integration
 
@@ -368,3 +370,104 @@ def test_add_date_override_refuses_only_one_time(session: Session) -> None:
             session, trust_person_id=person.id, data={"on_date": day(1), "start_time": "09:00"}
         )
     assert _fields(caught.value) == {"end_time"}
+
+
+# --------------------------------------------------------------------------- scoping
+
+
+def _viewer(user: User) -> Viewer:
+    assert user.id is not None
+    return Viewer(
+        user_id=user.id,
+        role=user.role,
+        label=user.display_name,
+        organisation_id=user.organisation_id,
+        trust_person_id=user.trust_person_id,
+    )
+
+
+def test_a_trust_person_keeps_their_own_absences_hours_and_overrides(session: Session) -> None:
+    person = make_trust_person(session)
+    viewer = _viewer(make_user(session, role="trust_person", trust_person_id=person.id))
+    absence = service.add_absence(
+        session,
+        trust_person_id=person.id,
+        data={"kind": "leave", "starts_on": day(1), "ends_on": day(3)},
+        viewer=viewer,
+    )
+    service.update_absence(
+        session, trust_person_id=person.id, absence_id=absence.id, data={"note": "x"}, viewer=viewer
+    )
+    service.replace_weekly_availability(
+        session,
+        trust_person_id=person.id,
+        ranges=[{"weekday": 0, "start_time": time(9), "end_time": time(12)}],
+        viewer=viewer,
+    )
+    override = service.add_date_override(
+        session, trust_person_id=person.id, data={"on_date": day(4)}, viewer=viewer
+    )
+    service.add_education_record(
+        session,
+        trust_person_id=person.id,
+        data={"category": "other", "title": "Boek", "hours": 1, "completed_on": day(-3)},
+        viewer=viewer,
+    )
+    service.delete_date_override(
+        session, trust_person_id=person.id, date_override_id=override.id, viewer=viewer
+    )
+    service.delete_absence(session, trust_person_id=person.id, absence_id=absence.id, viewer=viewer)
+    assert service.list_absences(session, trust_person_id=person.id, viewer=viewer) == []
+    assert (
+        len(service.list_education_records(session, trust_person_id=person.id, viewer=viewer)) == 1
+    )
+
+
+def test_certificates_and_deleting_education_are_for_planners(session: Session) -> None:
+    person = make_trust_person(session)
+    certificate = make_certification(session, trust_person=person)
+    viewer = _viewer(make_user(session, role="trust_person", trust_person_id=person.id))
+    assert [
+        c.id for c in service.list_certifications(session, trust_person_id=person.id, viewer=viewer)
+    ] == [certificate.id]
+    with pytest.raises(PermissionDenied):
+        service.add_certification(
+            session,
+            trust_person_id=person.id,
+            data={"number": "X-1", "issued_on": day(0), "expires_on": day(9)},
+            viewer=viewer,
+        )
+    with pytest.raises(PermissionDenied):
+        service.update_certification(
+            session,
+            trust_person_id=person.id,
+            certification_id=certificate.id,
+            data={"number": "X-2"},
+            viewer=viewer,
+        )
+
+
+def test_another_trust_persons_records_are_not_found(session: Session) -> None:
+    person, other = make_trust_person(session), make_trust_person(session)
+    viewer = _viewer(make_user(session, role="trust_person", trust_person_id=person.id))
+    other_absence = service.add_absence(
+        session,
+        trust_person_id=other.id,
+        data={"kind": "leave", "starts_on": day(1), "ends_on": day(3)},
+    )
+    for call in (
+        lambda: service.list_absences(session, trust_person_id=other.id, viewer=viewer),
+        lambda: service.list_weekly_availability(session, trust_person_id=other.id, viewer=viewer),
+        lambda: service.list_certifications(session, trust_person_id=other.id, viewer=viewer),
+        lambda: service.add_absence(
+            session,
+            trust_person_id=other.id,
+            data={"kind": "leave", "starts_on": day(1), "ends_on": day(3)},
+            viewer=viewer,
+        ),
+        lambda: service.delete_absence(
+            session, trust_person_id=person.id, absence_id=other_absence.id, viewer=viewer
+        ),
+    ):
+        with pytest.raises(NotFound):
+            call()

@@ -12,15 +12,17 @@ from tests.dbutil import table_counts
 from tests.factories import (
     make_assignment,
     make_need,
+    make_organisation,
     make_trust_person,
     make_user,
     trust_person_data,
 )
-from vppool.db.models import AuditEntry
+from vppool.db.models import AuditEntry, User
 from vppool.db.schemas import TrustPersonUpdate, client_view
-from vppool.errors import Conflict, NotFound, ValidationFailed
+from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import Actor
 from vppool.services import trust_persons as service
+from vppool.services.access import Viewer
 from vppool.vocab import Gender
 
 pytestmark = pytest.mark.integration
@@ -406,3 +408,87 @@ def test_client_view_shows_gender_the_person_shared(session: Session) -> None:
     view = client_view(service.get_trust_person(session, trust_person_id=person.id))
     assert view.gender is Gender.FEMALE
     assert view.email == person.email
+
+
+# --------------------------------------------------------------------------- scoping
+
+
+def _viewer(user: User) -> Viewer:
+    assert user.id is not None
+    return Viewer(
+        user_id=user.id,
+        role=user.role,
+        label=user.display_name,
+        organisation_id=user.organisation_id,
+        trust_person_id=user.trust_person_id,
+    )
+
+
+def _own_viewer(session: Session) -> tuple[int, Viewer]:
+    person = make_trust_person(session)
+    assert person.id is not None
+    return person.id, _viewer(make_user(session, role="trust_person", trust_person_id=person.id))
+
+
+def test_a_trust_person_sees_only_themselves(session: Session) -> None:
+    other = make_trust_person(session)
+    own_id, viewer = _own_viewer(session)
+    assert service.get_trust_person(session, trust_person_id=own_id, viewer=viewer).id == own_id
+    with pytest.raises(NotFound):
+        service.get_trust_person(session, trust_person_id=other.id, viewer=viewer)
+    page = service.list_trust_persons(session, viewer=viewer)
+    assert (page.total, [p.id for p in page.items]) == (1, [own_id])
+
+
+def test_a_trust_person_changes_only_self_editable_fields_of_their_own(
+    session: Session,
+) -> None:
+    other = make_trust_person(session)
+    own_id, viewer = _own_viewer(session)
+    changed = service.update_trust_person(
+        session,
+        trust_person_id=own_id,
+        data={"phone": "06-1", "capacity_standing_clients": 3, "gender": "non_binary"},
+        viewer=viewer,
+    )
+    assert (changed.phone, changed.capacity_standing_clients) == ("06-1", 3)
+    entry = session.exec(select(AuditEntry)).one()
+    assert entry.actor_user_id == viewer.user_id
+    with pytest.raises(PermissionDenied, match="a planner keeps languages, last_name"):
+        service.update_trust_person(
+            session,
+            trust_person_id=own_id,
+            data={"languages": ["en"], "last_name": "X"},
+            viewer=viewer,
+        )
+    with pytest.raises(NotFound):
+        service.update_trust_person(
+            session, trust_person_id=other.id, data={"phone": "1"}, viewer=viewer
+        )
+
+
+def test_clients_use_no_trust_person_records(session: Session) -> None:
+    person = make_trust_person(session)
+    organisation = make_organisation(session)
+    client = _viewer(make_user(session, role="client", organisation_id=organisation.id))
+    with pytest.raises(PermissionDenied):
+        service.get_trust_person(session, trust_person_id=person.id, viewer=client)
+    with pytest.raises(PermissionDenied):
+        service.list_trust_persons(session, viewer=client)
+
+
+def test_planner_only_use_cases_refuse_a_trust_person(session: Session) -> None:
+    own_id, viewer = _own_viewer(session)
+    with pytest.raises(PermissionDenied):
+        service.create_trust_person(session, data=trust_person_data(), viewer=viewer)
+    with pytest.raises(PermissionDenied):
+        service.deactivate_trust_person(session, trust_person_id=own_id, viewer=viewer)
+    with pytest.raises(PermissionDenied):
+        service.delete_trust_person(session, trust_person_id=own_id, viewer=viewer)
+
+
+def test_a_trust_person_erases_their_own_sensitive_attributes(session: Session) -> None:
+    person = make_trust_person(session, gender=Gender.FEMALE, birth_year=1980)
+    viewer = _viewer(make_user(session, role="trust_person", trust_person_id=person.id))
+    erased = service.erase_sensitive_attributes(session, trust_person_id=person.id, viewer=viewer)
+    assert (erased.gender, erased.birth_year) == (None, None)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from vppool.api.auth import SESSION_COOKIE, logged_in
+from vppool.db.schemas import MAX_ID
 from vppool.services import access
 
 __all__ = ["AuthController"]
@@ -126,7 +127,7 @@ class AuthController(Controller):
     @delete("/tokens/{token_id:int}", guards=[logged_in], sync_to_thread=True, status_code=200)
     def revoke_token(
         self,
-        token_id: Annotated[int, Parameter(ge=1)],
+        token_id: Annotated[int, Parameter(ge=1, le=MAX_ID)],
         viewer: NamedDependency[access.Viewer],
         db_session: NamedDependency[Session],
     ) -> access.ApiTokenPublic:

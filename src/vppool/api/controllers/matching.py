@@ -12,13 +12,14 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from vppool.api.auth import staff_only
+from vppool.db.schemas import MAX_ID
 from vppool.services import matching
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 
 __all__ = ["MatchingController"]
 
-RunId = Annotated[int, Parameter(ge=1, description="Matching run id")]
+RunId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Matching run id")]
 
 
 class RunInput(BaseModel):
@@ -34,7 +35,7 @@ class RunInput(BaseModel):
 class SeatInput(BaseModel):
     """One seat of one need."""
 
-    need_id: int = Field(ge=1)
+    need_id: int = Field(ge=1, le=MAX_ID)
     seat: int = Field(ge=1, le=10)
 
 
@@ -53,9 +54,9 @@ class Confirmed(BaseModel):
 class OverrideInput(BaseModel):
     """Put this VP on this seat by hand."""
 
-    need_id: int = Field(ge=1)
+    need_id: int = Field(ge=1, le=MAX_ID)
     seat: int = Field(ge=1, le=10)
-    trust_person_id: int = Field(ge=1)
+    trust_person_id: int = Field(ge=1, le=MAX_ID)
 
 
 class RunPage(BaseModel):
@@ -94,7 +95,7 @@ class MatchingController(Controller):
     def list_runs(
         self,
         db_session: NamedDependency[Session],
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Annotated[int, Parameter(ge=0, le=MAX_ID)] = 0,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> RunPage:
         """Runs, newest first (without explanations)."""
@@ -130,7 +131,7 @@ class MatchingController(Controller):
     @get("/needs/{need_id:int}/quick-match", sync_to_thread=True)
     def quick_match(
         self,
-        need_id: Annotated[int, Parameter(ge=1)],
+        need_id: Annotated[int, Parameter(ge=1, le=MAX_ID)],
         settings: NamedDependency[Settings],
         db_session: NamedDependency[Session],
         limit: Annotated[int, Parameter(ge=1, le=200)] = 20,

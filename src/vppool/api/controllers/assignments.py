@@ -1,0 +1,145 @@
+"""Assignments: read them (scoped to the caller), pin, record consent, end (planners).
+
+Planners see every assignment, proposals included. A client contact sees the confirmed and
+ended assignments of their own organisation, a trust person their own; anything else answers
+404. Placing a trust person by hand goes through ``POST /api/v1/assignments/override``, which
+checks the hard rules.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import delete, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from sqlmodel import Session
+
+from vppool.api.auth import logged_in, staff_only
+from vppool.api.controllers._shared import (
+    DEFAULT_LIMIT,
+    Id,
+    IdFilter,
+    JSONObject,
+    Limit,
+    Offset,
+    Resource,
+    SortKey,
+    body_of,
+    parsed,
+)
+from vppool.db.schemas import AssignmentEnd, AssignmentPublic, Page, WorksCouncilConsent
+from vppool.services import assignments
+from vppool.services.access import Viewer
+from vppool.vocab import AssignmentStatus
+
+__all__ = ["AssignmentController"]
+
+_ASSIGNMENT = "/{assignment_id:int}"
+
+
+class AssignmentController(Resource):
+    """Trust persons on seats of needs."""
+
+    path = "/api/v1/assignments"
+    tags = ["assignments"]  # noqa: RUF012  (Litestar reads class attributes)
+    guards = [logged_in]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def list_assignments(
+        self,
+        *,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        need_id: IdFilter = None,
+        trust_person_id: IdFilter = None,
+        organisation_id: IdFilter = None,
+        status: FromQuery[AssignmentStatus | None] = None,
+        sort: SortKey = "starts_on",
+        offset: Offset = 0,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> Page[AssignmentPublic]:
+        """List assignments.
+
+        Filters: need_id, trust_person_id, organisation_id, status. Sort by starts_on or
+        created_at ('-' reverses). Client contacts and trust persons see the confirmed and
+        ended assignments in their scope only.
+        """
+        return assignments.list_assignments(
+            db_session,
+            need_id=need_id,
+            trust_person_id=trust_person_id,
+            organisation_id=organisation_id,
+            status=status,
+            sort=sort,
+            offset=offset,
+            limit=limit,
+            viewer=viewer,
+        )
+
+    @get(_ASSIGNMENT, sync_to_thread=True)
+    def get_assignment(
+        self,
+        assignment_id: Id,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> AssignmentPublic:
+        """Get an assignment."""
+        return assignments.get_assignment(db_session, assignment_id=assignment_id, viewer=viewer)
+
+    @put(_ASSIGNMENT + "/pin", guards=[staff_only], sync_to_thread=True)
+    def pin_assignment(
+        self,
+        assignment_id: Id,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> AssignmentPublic:
+        """Pin an assignment: the matcher keeps it."""
+        return assignments.set_pinned(
+            db_session, assignment_id=assignment_id, pinned=True, viewer=viewer
+        )
+
+    @delete(_ASSIGNMENT + "/pin", guards=[staff_only], status_code=200, sync_to_thread=True)
+    def unpin_assignment(
+        self,
+        assignment_id: Id,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> AssignmentPublic:
+        """Release a pinned assignment: the matcher may change it again."""
+        return assignments.set_pinned(
+            db_session, assignment_id=assignment_id, pinned=False, viewer=viewer
+        )
+
+    @post(
+        _ASSIGNMENT + "/works-council-consent",
+        guards=[staff_only],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def record_works_council_consent(
+        self,
+        assignment_id: Id,
+        data: Annotated[JSONObject, body_of(WorksCouncilConsent)],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> AssignmentPublic:
+        """Record the works council's consent to a confirmed standing assignment."""
+        consent = parsed(WorksCouncilConsent, data, subject="works-council consent")
+        return assignments.record_works_council_consent(
+            db_session, assignment_id=assignment_id, consent_on=consent.consent_on, viewer=viewer
+        )
+
+    @post(_ASSIGNMENT + "/end", guards=[staff_only], status_code=200, sync_to_thread=True)
+    def end_assignment(
+        self,
+        assignment_id: Id,
+        data: Annotated[JSONObject, body_of(AssignmentEnd)],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> AssignmentPublic:
+        """End a confirmed assignment on a date (exclusive: the day before is its last)."""
+        end = parsed(AssignmentEnd, data, subject="end of assignment")
+        return assignments.end_assignment(
+            db_session, assignment_id=assignment_id, on=end.on, viewer=viewer
+        )

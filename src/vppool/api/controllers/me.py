@@ -1,0 +1,54 @@
+"""The caller's own views: a client contact's team, a trust person's assignments."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from sqlmodel import Session
+
+from vppool.api.auth import logged_in
+from vppool.api.controllers._shared import DEFAULT_LIMIT, Limit, Offset, Resource
+from vppool.db.schemas import AssignmentView, Page, TeamMember
+from vppool.services import assignments
+from vppool.services.access import Viewer
+from vppool.vocab import AssignmentStatus
+
+__all__ = ["MeController"]
+
+
+class MeController(Resource):
+    """What is the caller's own (planners use the full lists instead: 403 here)."""
+
+    path = "/api/v1/me"
+    tags = ["me"]  # noqa: RUF012  (Litestar reads class attributes)
+    guards = [logged_in]  # noqa: RUF012
+
+    @get("/team", sync_to_thread=True)
+    def get_my_team(
+        self, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
+    ) -> list[TeamMember]:
+        """List the trust persons confirmed at the client contact's organisation.
+
+        Name, contact details, languages, and gender only where the trust person chose to
+        show it; with the seats each holds.
+        """
+        return assignments.own_team(db_session, viewer=viewer)
+
+    @get("/assignments", sync_to_thread=True)
+    def list_my_assignments(
+        self,
+        *,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        status: FromQuery[AssignmentStatus | None] = None,
+        offset: Offset = 0,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> Page[AssignmentView]:
+        """List the trust person's own confirmed and ended assignments, the latest first.
+
+        Each names the organisation and the kind of need.
+        """
+        return assignments.own_assignments(
+            db_session, viewer=viewer, status=status, offset=offset, limit=limit
+        )

@@ -1,0 +1,137 @@
+"""Needs and the request workflow: a client contact requests, a planner accepts or declines.
+
+``POST /api/v1/needs`` files a planner's need as ``open`` and a client contact's as a
+``requested`` request for their own organisation. The same submission twice within a minute
+files one need: the repeat answers 200 with the need the first one created (201).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Response, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from sqlmodel import Session
+
+from vppool.api.auth import client_or_staff, staff_only
+from vppool.api.controllers._shared import (
+    DEFAULT_LIMIT,
+    Id,
+    IdFilter,
+    JSONObject,
+    Limit,
+    Offset,
+    Resource,
+    SortKey,
+    body_of,
+)
+from vppool.db.schemas import NeedDecline, NeedPublic, NeedSubmit, NeedUpdate, Page
+from vppool.services import needs
+from vppool.services.access import Viewer
+from vppool.vocab import NeedKind, NeedStatus, Urgency
+
+__all__ = ["NeedController"]
+
+_NEED = "/{need_id:int}"
+
+
+class NeedController(Resource):
+    """Needs of client organisations."""
+
+    path = "/api/v1/needs"
+    tags = ["needs"]  # noqa: RUF012  (Litestar reads class attributes)
+    guards = [client_or_staff]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def list_needs(
+        self,
+        *,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        organisation_id: IdFilter = None,
+        kind: FromQuery[NeedKind | None] = None,
+        status: FromQuery[NeedStatus | None] = None,
+        urgency: FromQuery[Urgency | None] = None,
+        sort: SortKey = "urgency",
+        offset: Offset = 0,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> Page[NeedPublic]:
+        """List needs.
+
+        Filters: organisation_id, kind, status, urgency. Sort by urgency (most urgent
+        first), starts_on or created_at ('-' reverses). A client contact sees only their
+        own organisation's needs, with the status and decision reason of their requests.
+        """
+        return needs.list_needs(
+            db_session,
+            organisation_id=organisation_id,
+            kind=kind,
+            status=status,
+            urgency=urgency,
+            sort=sort,
+            offset=offset,
+            limit=limit,
+            viewer=viewer,
+        )
+
+    @post("/", sync_to_thread=True)
+    def submit_need(
+        self,
+        data: Annotated[
+            JSONObject,
+            body_of(
+                NeedSubmit,
+                description=(
+                    "A planner names organisation_id and creates an open need. A client "
+                    "contact requests absence_cover, reorganisation or aftercare for their "
+                    "own organisation, with an end date and hours per month above 0."
+                ),
+            ),
+        ],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Response[NeedPublic]:
+        """File a need: open for a planner, a request for a client contact.
+
+        201 with the new need; 200 with the earlier need when the same submission (same
+        organisation, kind, title and period) was filed less than a minute ago.
+        """
+        need, created = needs.submit_need(db_session, data=data, viewer=viewer)
+        return Response(need, status_code=201 if created else 200)
+
+    @get(_NEED, sync_to_thread=True)
+    def get_need(
+        self, need_id: Id, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
+    ) -> NeedPublic:
+        """Get a need with its status (and a declined request's reason)."""
+        return needs.get_need(db_session, need_id=need_id, viewer=viewer)
+
+    @patch(_NEED, guards=[staff_only], sync_to_thread=True)
+    def update_need(
+        self,
+        need_id: Id,
+        data: Annotated[JSONObject, body_of(NeedUpdate)],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> NeedPublic:
+        """Change a need's given fields; confirmed assignments must still fit."""
+        return needs.update_need(db_session, need_id=need_id, data=data, viewer=viewer)
+
+    @post(_NEED + "/accept", guards=[staff_only], status_code=200, sync_to_thread=True)
+    def accept_request(
+        self, need_id: Id, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
+    ) -> NeedPublic:
+        """Accept a requested need: it becomes open for matching (else 409)."""
+        return needs.accept_request(db_session, need_id=need_id, viewer=viewer)
+
+    @post(_NEED + "/decline", guards=[staff_only], status_code=200, sync_to_thread=True)
+    def decline_request(
+        self,
+        need_id: Id,
+        data: Annotated[JSONObject, body_of(NeedDecline)],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> NeedPublic:
+        """Decline a requested need with a reason the client contact reads (else 409)."""
+        return needs.decline_request(db_session, need_id=need_id, data=data, viewer=viewer)

@@ -1,0 +1,556 @@
+"""Every route and every role answers the expected status; ids of another scope answer 404.
+
+The routes come from the application's route table, so a new route without an entry in
+:data:`CASES` fails :func:`test_every_route_is_in_the_matrix` until someone decides who may
+call it. Each role runs every case against its own freshly seeded world (in the order of
+:data:`CASES`, deletions and the real matching run last), with a concrete id in scope for
+that role where the role may call the route at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
+
+from tests.factories import organisation_data, site_data, trust_person_data
+from tests.integration.api.world import (
+    PASSWORD,
+    ROLES,
+    World,
+    in_days,
+    request_body,
+    seed_world,
+    today,
+)
+from vppool.api import create_app
+from vppool.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+#: Expected status per role, in the order of :data:`ROLES`.
+Expectation = tuple[int, int, int, int, int]
+
+
+def public(code: int) -> Expectation:
+    """Anyone, logged in or not."""
+    return (code, code, code, code, code)
+
+
+def staff(code: int) -> Expectation:
+    """Planners and admins; anyone else logged in is refused (403)."""
+    return (401, code, code, 403, 403)
+
+
+def staff_and_trust_person(code: int) -> Expectation:
+    """Planners, admins and the trust person for their own record."""
+    return (401, code, code, 403, code)
+
+
+def staff_and_client(code: int) -> Expectation:
+    """Planners, admins and the client contact for their own organisation."""
+    return (401, code, code, code, 403)
+
+
+def logged_in(code: int) -> Expectation:
+    """Anyone logged in (the service scopes what they see)."""
+    return (401, code, code, code, code)
+
+
+Url = str | Callable[[World, str], str]
+Body = Any | Callable[[World], Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One route: how to call it with concrete ids, and what each role gets."""
+
+    method: str
+    path: str
+    expect: Expectation
+    url: Url | None = None
+    body: Body = None
+
+    def concrete_url(self, world: World, role: str) -> str:
+        if callable(self.url):
+            return self.url(world, role)
+        return (self.url or self.path).format(**world.ids)
+
+    def concrete_body(self, world: World) -> Any:
+        return self.body(world) if callable(self.body) else self.body
+
+
+TP = "/api/v1/trust-persons/{trust_person_id:int}"
+ORG = "/api/v1/organisations/{organisation_id:int}"
+NEED = "/api/v1/needs/{need_id:int}"
+ASSIGNMENT = "/api/v1/assignments/{assignment_id:int}"
+RUN = "/api/v1/matching-runs/{run_id:int}"
+
+
+def _own_spare_token(world: World, role: str) -> str:
+    owner = "planner" if role == "anonymous" else role
+    return f"/api/v1/auth/tokens/{world.spare_tokens[owner]}"
+
+
+CASES: list[Case] = [
+    # ---------------------------------------------------------------- system and auth
+    Case("GET", "/", public(200)),
+    Case("GET", "/api/v1/health", public(200)),
+    Case("GET", "/api/v1/overview", staff(200)),
+    Case("GET", "/schema", public(200)),
+    Case("GET", "/schema/openapi.json", public(200)),
+    Case("GET", "/schema/scalar", public(200)),
+    Case("GET", "/schema/{path:str}", public(404), url="/schema/nothing-here"),
+    Case(
+        "POST",
+        "/api/v1/auth/login",
+        public(201),
+        body=lambda w: {"email": w.emails["planner"], "password": PASSWORD},
+    ),
+    Case("GET", "/api/v1/auth/me", logged_in(200)),
+    Case("GET", "/api/v1/auth/tokens", logged_in(200)),
+    Case("POST", "/api/v1/auth/tokens", logged_in(201), body={"name": "matrix"}),
+    Case("DELETE", "/api/v1/auth/tokens/{token_id:int}", logged_in(200), url=_own_spare_token),
+    # ---------------------------------------------------------------- trust persons
+    Case("GET", "/api/v1/trust-persons", staff_and_trust_person(200)),
+    Case(
+        "POST",
+        "/api/v1/trust-persons",
+        staff(201),
+        body=lambda _: trust_person_data(email="nieuw@example.nl"),
+    ),
+    Case("GET", TP, staff_and_trust_person(200), url="/api/v1/trust-persons/{vp1}"),
+    Case(
+        "PATCH",
+        TP,
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}",
+        body={"phone": "06-12345678", "capacity_hours_per_month": 20},
+    ),
+    Case(
+        "POST",
+        TP + "/deactivate",
+        staff(200),
+        url="/api/v1/trust-persons/{vp3}/deactivate",
+    ),
+    Case(
+        "DELETE",
+        TP + "/sensitive-attributes",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/sensitive-attributes",
+    ),
+    Case(
+        "GET",
+        TP + "/certifications",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/certifications",
+    ),
+    Case(
+        "POST",
+        TP + "/certifications",
+        staff(201),
+        url="/api/v1/trust-persons/{vp1}/certifications",
+        body={"number": "LVV-NIEUW", "issued_on": "2026-01-05", "expires_on": "2030-01-05"},
+    ),
+    Case(
+        "PATCH",
+        TP + "/certifications/{certification_id:int}",
+        staff(200),
+        url="/api/v1/trust-persons/{vp1}/certifications/{cert1}",
+        body={"number": "LVV-GEWIJZIGD"},
+    ),
+    Case(
+        "GET",
+        TP + "/education-records",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/education-records",
+    ),
+    Case(
+        "POST",
+        TP + "/education-records",
+        staff_and_trust_person(201),
+        url="/api/v1/trust-persons/{vp1}/education-records",
+        body={
+            "category": "intervision",
+            "title": "Intervisie oktober",
+            "hours": 2,
+            "completed_on": "2026-10-01",
+        },
+    ),
+    Case(
+        "GET",
+        TP + "/absences",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/absences",
+    ),
+    Case(
+        "POST",
+        TP + "/absences",
+        staff_and_trust_person(201),
+        url="/api/v1/trust-persons/{vp1}/absences",
+        body=lambda _: {
+            "kind": "sick",
+            "starts_on": in_days(100).isoformat(),
+            "ends_on": in_days(103).isoformat(),
+        },
+    ),
+    Case(
+        "PATCH",
+        TP + "/absences/{absence_id:int}",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/absences/{absence1}",
+        body={"note": "verlof"},
+    ),
+    Case(
+        "GET",
+        TP + "/weekly-availability",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/weekly-availability",
+    ),
+    Case(
+        "PUT",
+        TP + "/weekly-availability",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/weekly-availability",
+        body=[{"weekday": 1, "start_time": "09:00", "end_time": "12:00"}],
+    ),
+    Case(
+        "GET",
+        TP + "/date-overrides",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/date-overrides",
+    ),
+    Case(
+        "POST",
+        TP + "/date-overrides",
+        staff_and_trust_person(201),
+        url="/api/v1/trust-persons/{vp1}/date-overrides",
+        body=lambda _: {
+            "on_date": in_days(30).isoformat(),
+            "start_time": "10:00",
+            "end_time": "12:00",
+        },
+    ),
+    # ---------------------------------------------------------------- organisations
+    Case("GET", "/api/v1/organisations", staff_and_client(200)),
+    Case("POST", "/api/v1/organisations", staff(201), body=lambda _: organisation_data()),
+    Case("GET", ORG, staff_and_client(200), url="/api/v1/organisations/{org1}"),
+    Case(
+        "PATCH",
+        ORG,
+        staff(200),
+        url="/api/v1/organisations/{org1}",
+        body={"wishes": "Graag een man en een vrouw"},
+    ),
+    Case("GET", ORG + "/team", staff_and_client(200), url="/api/v1/organisations/{org1}/team"),
+    Case("GET", ORG + "/sites", staff_and_client(200), url="/api/v1/organisations/{org1}/sites"),
+    Case(
+        "POST",
+        ORG + "/sites",
+        staff(201),
+        url="/api/v1/organisations/{org1}/sites",
+        body=lambda _: site_data(),
+    ),
+    Case(
+        "PATCH",
+        ORG + "/sites/{site_id:int}",
+        staff(200),
+        url="/api/v1/organisations/{org1}/sites/{site1}",
+        body={"address": "Domplein 1"},
+    ),
+    Case(
+        "GET",
+        "/api/v1/conflicts-of-interest",
+        staff(200),
+        url="/api/v1/conflicts-of-interest?trust_person_id={vp3}",
+    ),
+    Case(
+        "POST",
+        "/api/v1/conflicts-of-interest",
+        staff(201),
+        body=lambda w: {
+            "trust_person_id": w["vp3"],
+            "organisation_id": w["org1"],
+            "reason": "personal_tie",
+        },
+    ),
+    Case(
+        "GET",
+        "/api/v1/preferences",
+        staff(200),
+        url="/api/v1/preferences?organisation_id={org1}",
+    ),
+    Case(
+        "PUT",
+        "/api/v1/preferences",
+        staff(200),
+        body=lambda w: {
+            "trust_person_id": w["vp2"],
+            "organisation_id": w["org2"],
+            "party": "trust_person",
+            "strength": 1,
+        },
+    ),
+    # ---------------------------------------------------------------- needs
+    Case("GET", "/api/v1/needs", staff_and_client(200)),
+    Case(
+        "POST",
+        "/api/v1/needs",
+        staff_and_client(201),
+        body=lambda w: request_body(organisation_id=w["org1"]),
+    ),
+    Case("GET", NEED, staff_and_client(200), url="/api/v1/needs/{need1}"),
+    Case("PATCH", NEED, staff(200), url="/api/v1/needs/{need1}", body={"urgency": "high"}),
+    Case("POST", NEED + "/accept", staff(200), url="/api/v1/needs/{request1}/accept"),
+    Case(
+        "POST",
+        NEED + "/decline",
+        staff(200),
+        url="/api/v1/needs/{request2}/decline",
+        body={"reason": "Wij hebben in die periode geen capaciteit"},
+    ),
+    Case("GET", NEED + "/quick-match", staff(200), url="/api/v1/needs/{need2_free}/quick-match"),
+    # ---------------------------------------------------------------- assignments
+    Case("GET", "/api/v1/assignments", logged_in(200)),
+    Case("GET", ASSIGNMENT, logged_in(200), url="/api/v1/assignments/{assignment1}"),
+    Case("PUT", ASSIGNMENT + "/pin", staff(200), url="/api/v1/assignments/{assignment1}/pin"),
+    Case("DELETE", ASSIGNMENT + "/pin", staff(200), url="/api/v1/assignments/{assignment1}/pin"),
+    Case(
+        "POST",
+        ASSIGNMENT + "/works-council-consent",
+        staff(200),
+        url="/api/v1/assignments/{assignment1}/works-council-consent",
+        body=lambda _: {"consent_on": today().isoformat()},
+    ),
+    Case(
+        "POST",
+        ASSIGNMENT + "/end",
+        staff(200),
+        url="/api/v1/assignments/{assignment1_aftercare}/end",
+        body=lambda _: {"on": in_days(30).isoformat()},
+    ),
+    Case(
+        "POST",
+        "/api/v1/assignments/override",
+        staff(201),
+        body=lambda w: {"need_id": w["need2_free"], "seat": 1, "trust_person_id": w["vp1"]},
+    ),
+    # ---------------------------------------------------------------- audit and me
+    Case("GET", "/api/v1/audit-entries", staff(200)),
+    Case("GET", "/api/v1/me/team", (401, 403, 403, 200, 403)),
+    Case("GET", "/api/v1/me/assignments", (401, 403, 403, 403, 200)),
+    # ---------------------------------------------------------------- matching runs
+    Case("GET", "/api/v1/matching-runs", staff(200)),
+    Case("GET", RUN, staff(200), url="/api/v1/matching-runs/{run_done}"),
+    Case(
+        "POST",
+        RUN + "/confirm",
+        staff(200),
+        url="/api/v1/matching-runs/{run_done}/confirm",
+        body={},
+    ),
+    Case("DELETE", RUN, staff(200), url="/api/v1/matching-runs/{run_queued}"),
+    # ---------------------------------------------------------------- deletions
+    Case(
+        "DELETE",
+        TP + "/certifications/{certification_id:int}",
+        staff(204),
+        url="/api/v1/trust-persons/{vp1}/certifications/{cert1_spare}",
+    ),
+    Case(
+        "DELETE",
+        TP + "/education-records/{education_record_id:int}",
+        staff(204),
+        url="/api/v1/trust-persons/{vp1}/education-records/{edu1_spare}",
+    ),
+    Case(
+        "DELETE",
+        TP + "/absences/{absence_id:int}",
+        staff_and_trust_person(204),
+        url="/api/v1/trust-persons/{vp1}/absences/{absence1_spare}",
+    ),
+    Case(
+        "DELETE",
+        TP + "/date-overrides/{date_override_id:int}",
+        staff_and_trust_person(204),
+        url="/api/v1/trust-persons/{vp1}/date-overrides/{override1_spare}",
+    ),
+    Case(
+        "DELETE",
+        "/api/v1/conflicts-of-interest/{conflict_of_interest_id:int}",
+        staff(204),
+        url="/api/v1/conflicts-of-interest/{conflict_spare}",
+    ),
+    Case("DELETE", TP, staff(204), url="/api/v1/trust-persons/{vp3}"),
+    Case(
+        "DELETE",
+        ORG + "/sites/{site_id:int}",
+        staff(204),
+        url="/api/v1/organisations/{org1}/sites/{site1_spare}",
+    ),
+    Case("DELETE", ORG, staff(204), url="/api/v1/organisations/{org3}"),
+    Case("POST", "/api/v1/auth/logout", logged_in(204)),
+    # Last: a real run starts in the background and is cancelled when the client closes.
+    Case(
+        "POST",
+        "/api/v1/matching-runs",
+        staff(202),
+        body={"time_limit_s": 1, "workers": 1},
+    ),
+]
+
+
+def _routes(app: Litestar) -> set[tuple[str, str]]:
+    """(method, path) of every route handler, without Litestar's automatic OPTIONS ones."""
+    found = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            for method in handler.http_methods:
+                if method == "OPTIONS" and handler.handler_name == "options_handler":
+                    continue  # CORS preflight, answered by Litestar itself without data
+                found.add((method, route.path))
+    return found
+
+
+def test_every_route_is_in_the_matrix(tmp_path: Path) -> None:
+    app = create_app(Settings(data_dir=tmp_path))
+    routes = _routes(app)
+    listed = [(case.method, case.path) for case in CASES]
+    duplicates = sorted({key for key in listed if listed.count(key) > 1})
+    missing = sorted(routes - set(listed))
+    stale = sorted(set(listed) - routes)
+    assert not missing, "add these routes to the matrix in CASES: " + ", ".join(
+        f"{method} {path}" for method, path in missing
+    )
+    assert not stale, f"these matrix entries match no route any more: {stale}"
+    assert not duplicates, f"one entry per route: {duplicates}"
+
+
+@pytest.fixture(name="world")
+def fx_world(engine: Engine) -> World:
+    return seed_world(engine)
+
+
+@pytest.fixture(name="client")
+def fx_client(settings: Settings, engine: Engine, world: World) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, engine=engine)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_route_answers_each_role_as_the_matrix_says(
+    client: TestClient, world: World, role: str
+) -> None:
+    position = ROLES.index(role)
+    wrong = []
+    for case in CASES:
+        url = case.concrete_url(world, role)
+        response = client.request(
+            case.method, url, json=case.concrete_body(world), headers=world.auth(role)
+        )
+        client.cookies.clear()  # a login must not change who the next request is
+        if response.status_code != case.expect[position]:
+            wrong.append(
+                f"{case.method} {url}: expected {case.expect[position]}, "
+                f"got {response.status_code} {response.text[:200]}"
+            )
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+# --------------------------------------------------------------------------- other scopes
+
+
+def test_a_client_gets_404_for_everything_of_another_organisation(
+    client: TestClient, world: World
+) -> None:
+    headers = world.auth("client")
+    for url in (
+        f"/api/v1/needs/{world['need2']}",
+        f"/api/v1/organisations/{world['org2']}",
+        f"/api/v1/organisations/{world['org2']}/sites",
+        f"/api/v1/organisations/{world['org2']}/team",
+        f"/api/v1/assignments/{world['assignment2']}",
+        f"/api/v1/assignments/{world['assignment1_proposed']}",  # own org, but a proposal
+    ):
+        assert client.get(url, headers=headers).status_code == 404, url
+    filed = client.post(
+        "/api/v1/needs", json=request_body(organisation_id=world["org2"]), headers=headers
+    )
+    assert filed.status_code == 404
+
+
+def test_another_scopes_id_reads_exactly_like_an_unknown_id(
+    client: TestClient, world: World
+) -> None:
+    foreign = client.get(f"/api/v1/needs/{world['need2']}", headers=world.auth("client")).json()
+    unknown = client.get("/api/v1/needs/999999", headers=world.auth("client")).json()
+    assert foreign["title"] == unknown["title"] == "Not found"
+    assert foreign["detail"].replace(str(world["need2"]), "N") == unknown["detail"].replace(
+        "999999", "N"
+    )
+    assert set(foreign) == set(unknown)
+
+
+def test_a_trust_person_gets_404_for_everything_of_another_trust_person(
+    client: TestClient, world: World
+) -> None:
+    headers = world.auth("trust_person")
+    other = world["vp2"]
+    for url in (
+        f"/api/v1/trust-persons/{other}",
+        f"/api/v1/trust-persons/{other}/absences",
+        f"/api/v1/trust-persons/{other}/certifications",
+        f"/api/v1/trust-persons/{other}/education-records",
+        f"/api/v1/trust-persons/{other}/weekly-availability",
+        f"/api/v1/trust-persons/{other}/date-overrides",
+        f"/api/v1/assignments/{world['assignment2']}",
+    ):
+        assert client.get(url, headers=headers).status_code == 404, url
+    own = world["vp1"]
+    writes = [
+        ("PATCH", f"/api/v1/trust-persons/{other}", {"phone": "06-1"}),
+        ("POST", f"/api/v1/trust-persons/{other}/absences", {"kind": "sick"}),
+        ("PUT", f"/api/v1/trust-persons/{other}/weekly-availability", []),
+        ("DELETE", f"/api/v1/trust-persons/{other}/date-overrides/{world['override2']}", None),
+        ("DELETE", f"/api/v1/trust-persons/{other}/sensitive-attributes", None),
+        # another trust person's record under one's own id is not found either
+        ("PATCH", f"/api/v1/trust-persons/{own}/absences/{world['absence2']}", {"note": "x"}),
+        ("DELETE", f"/api/v1/trust-persons/{own}/absences/{world['absence2']}", None),
+    ]
+    for method, url, body in writes:
+        response = client.request(method, url, json=body, headers=headers)
+        assert response.status_code == 404, (method, url, response.text)
+
+
+def test_lists_never_hold_another_scopes_rows(client: TestClient, world: World) -> None:
+    as_client = world.auth("client")
+    needs = client.get("/api/v1/needs", headers=as_client).json()
+    assert needs["total"] == 4
+    assert {n["organisation_id"] for n in needs["items"]} == {world["org1"]}
+    other = client.get(
+        "/api/v1/needs", params={"organisation_id": world["org2"]}, headers=as_client
+    ).json()
+    assert other["total"] == 0
+    organisations = client.get("/api/v1/organisations", headers=as_client).json()
+    assert [o["id"] for o in organisations["items"]] == [world["org1"]]
+    assignments = client.get("/api/v1/assignments", headers=as_client).json()
+    assert {a["id"] for a in assignments["items"]} == {
+        world["assignment1"],
+        world["assignment1_aftercare"],
+    }
+
+    as_vp = world.auth("trust_person")
+    people = client.get("/api/v1/trust-persons", headers=as_vp).json()
+    assert [p["id"] for p in people["items"]] == [world["vp1"]]
+    own = client.get("/api/v1/assignments", headers=as_vp).json()
+    assert {a["trust_person_id"] for a in own["items"]} == {world["vp1"]}
+    filtered = client.get(
+        "/api/v1/assignments", params={"trust_person_id": world["vp2"]}, headers=as_vp
+    ).json()
+    assert filtered["total"] == 0

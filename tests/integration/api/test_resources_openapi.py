@@ -1,0 +1,59 @@
+"""The resource routes document themselves: an operation id, a summary, a body shape."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from vppool.api import create_app
+from vppool.settings import Settings
+
+RESOURCES = (
+    "/api/v1/trust-persons",
+    "/api/v1/organisations",
+    "/api/v1/conflicts-of-interest",
+    "/api/v1/preferences",
+    "/api/v1/needs",
+    "/api/v1/assignments",
+    "/api/v1/audit-entries",
+    "/api/v1/me",
+)
+NOT_RESOURCES = ("/api/v1/needs/{need_id}/quick-match", "/api/v1/assignments/override")
+
+
+def _operations(tmp_path: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    schema = create_app(Settings(data_dir=tmp_path)).openapi_schema.to_schema()
+    return [
+        (method.upper(), path, operation)
+        for path, item in schema["paths"].items()
+        if path.startswith(RESOURCES) and path not in NOT_RESOURCES
+        for method, operation in item.items()
+        if isinstance(operation, dict) and "responses" in operation
+    ]
+
+
+def test_every_resource_operation_has_a_camel_case_id_and_a_summary(tmp_path: Path) -> None:
+    operations = _operations(tmp_path)
+    assert len(operations) > 50
+    for method, path, operation in operations:
+        assert re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+)+", str(operation["operationId"])), path
+        summary = str(operation["summary"])
+        assert summary[0].isupper(), (method, path)
+        assert summary.endswith("."), (method, path, summary)
+
+
+def test_bodies_are_documented_with_their_fields(tmp_path: Path) -> None:
+    bodies = {
+        (method, path): operation["requestBody"]["content"]["application/json"]["schema"]
+        for method, path, operation in _operations(tmp_path)
+        if "requestBody" in operation
+    }
+    submit = bodies[("POST", "/api/v1/needs")]
+    assert {"kind", "title", "scopes", "starts_on", "organisation_id"} <= set(submit["properties"])
+    assert submit["additionalProperties"] is False
+    schedule = bodies[("PUT", "/api/v1/trust-persons/{trust_person_id}/weekly-availability")]
+    assert schedule["type"] == "array"
+    assert schedule["items"]["required"] == ["weekday", "start_time", "end_time"]
+    for key, body in bodies.items():
+        assert body.get("properties") or body.get("items"), key

@@ -1,0 +1,282 @@
+"""A small world for the resource API tests: two organisations, three VPs, a user per role.
+
+Organisation 1 ("one") has a client contact and two needs with confirmed assignments of VP 1;
+organisation 2 ("two") is served by VP 2. Each user has a bearer token, so a test picks its
+role per request (``headers=world.auth("client")``) without logging in. Dates are relative
+to today in the Netherlands, since requests may not start in the past.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tests.factories import (
+    make_assignment,
+    make_certification,
+    make_need,
+    make_organisation,
+    make_site,
+    make_trust_person,
+)
+from vppool.db.models import (
+    Absence,
+    ConflictOfInterest,
+    DateOverride,
+    EducationRecord,
+    MatchingRun,
+    Preference,
+    WeeklyAvailability,
+)
+from vppool.services import access
+from vppool.vocab import (
+    AbsenceKind,
+    AssignmentStatus,
+    ConflictReason,
+    EducationCategory,
+    MatchingRunStatus,
+    NeedKind,
+    NeedStatus,
+    PreferenceParty,
+)
+
+PASSWORD = "correct horse battery"
+ROLES = ("anonymous", "admin", "planner", "client", "trust_person")
+
+
+def today() -> date:
+    """Today where the clients are (requests are checked against it)."""
+    return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
+def in_days(days: int) -> date:
+    return today() + timedelta(days=days)
+
+
+@dataclass
+class World:
+    """Ids of the seeded rows and each role's bearer token."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    spare_tokens: dict[str, int] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> int:
+        return self.ids[name]
+
+    def auth(self, role: str) -> dict[str, str]:
+        """Headers that authenticate as ``role`` (none for ``anonymous``)."""
+        if role == "anonymous":
+            return {}
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+def request_body(**overrides: Any) -> dict[str, Any]:
+    """A valid request a client contact may file (absence cover for two months)."""
+    return {
+        "kind": "absence_cover",
+        "title": "Vervanging interne vertrouwenspersoon",
+        "scopes": ["unwanted_behaviour"],
+        "languages": ["nl"],
+        "starts_on": in_days(14).isoformat(),
+        "ends_on": in_days(75).isoformat(),
+        "expected_hours_per_month": 6,
+        "seats": 1,
+        **overrides,
+    }
+
+
+def seed_world(engine: Engine) -> World:
+    """Seed the world and return its ids and tokens."""
+    world = World()
+    ids = world.ids
+    start = in_days(7)
+    with Session(engine) as session:
+        one = make_organisation(session, name="Zorggroep Een", sector="zorg")
+        two = make_organisation(session, name="School Twee", sector="onderwijs")
+        three = make_organisation(session, name="Lege Stichting")  # nothing refers to it
+        ids |= {"org1": one.id, "org2": two.id, "org3": three.id}
+        ids["site1"] = make_site(session, organisation=one, is_main=True).id
+        ids["site1_spare"] = make_site(session, organisation=one).id
+        ids["site2"] = make_site(session, organisation=two, is_main=True).id
+
+        vp1 = make_trust_person(
+            session,
+            first_name="Anna",
+            last_name="Aalders",
+            gender="female",
+            gender_visible_to_clients=False,
+            birth_year=1975,
+            background_tags=["bicultureel"],
+            phone="030-1234567",
+        )
+        vp2 = make_trust_person(
+            session,
+            first_name="Bram",
+            last_name="Bakker",
+            gender="male",
+            gender_visible_to_clients=True,
+            birth_year=1968,
+        )
+        vp3 = make_trust_person(session, first_name="Cees", last_name="Claassen")
+        ids |= {"vp1": vp1.id, "vp2": vp2.id, "vp3": vp3.id}
+        for person, name in ((vp1, "cert1"), (vp2, "cert2")):
+            ids[name] = make_certification(session, trust_person=person).id
+        ids["cert1_spare"] = make_certification(
+            session, trust_person=vp1, issued_on=date(2018, 1, 1), expires_on=date(2022, 1, 1)
+        ).id
+
+        def add(row: Any) -> int:
+            session.add(row)
+            session.flush()
+            return int(row.id)
+
+        for person, suffix in ((vp1, "1"), (vp2, "2")):
+            ids[f"edu{suffix}"] = add(
+                EducationRecord(
+                    trust_person_id=person.id,
+                    category=EducationCategory.ACCREDITED_COURSE,
+                    title="Training meldprocedure",
+                    hours=8,
+                    completed_on=date(2026, 3, 1),
+                    accredited=True,
+                )
+            )
+            ids[f"absence{suffix}"] = add(
+                Absence(
+                    trust_person_id=person.id,
+                    kind=AbsenceKind.LEAVE,
+                    starts_on=in_days(40),
+                    ends_on=in_days(47),
+                )
+            )
+            ids[f"override{suffix}"] = add(
+                DateOverride(trust_person_id=person.id, on_date=in_days(20))
+            )
+            add(
+                WeeklyAvailability(
+                    trust_person_id=person.id,
+                    weekday=0,
+                    start_time=time(9),
+                    end_time=time(17),
+                )
+            )
+        ids["edu1_spare"] = add(
+            EducationRecord(
+                trust_person_id=vp1.id,
+                category=EducationCategory.OTHER,
+                title="Vakliteratuur",
+                hours=2,
+                completed_on=date(2026, 4, 1),
+            )
+        )
+        ids["absence1_spare"] = add(
+            Absence(
+                trust_person_id=vp1.id,
+                kind=AbsenceKind.TRAINING,
+                starts_on=in_days(60),
+                ends_on=in_days(61),
+            )
+        )
+        ids["override1_spare"] = add(DateOverride(trust_person_id=vp1.id, on_date=in_days(21)))
+
+        standing = make_need(
+            session, organisation=one, kind=NeedKind.STANDING, seats=2, starts_on=start
+        )
+        aftercare = make_need(
+            session,
+            organisation=one,
+            kind=NeedKind.AFTERCARE,
+            title="Nazorg na incident",
+            starts_on=start,
+            ends_on=in_days(90),
+        )
+        standing_two = make_need(session, organisation=two, kind=NeedKind.STANDING, starts_on=start)
+        free_two = make_need(
+            session, organisation=two, kind=NeedKind.STANDING, title="Tweede VP", starts_on=start
+        )
+        ids |= {
+            "need1": standing.id,
+            "need1_aftercare": aftercare.id,
+            "need2": standing_two.id,
+            "need2_free": free_two.id,
+        }
+        ids["assignment1"] = make_assignment(session, need=standing, trust_person=vp1).id
+        ids["assignment1_aftercare"] = make_assignment(session, need=aftercare, trust_person=vp1).id
+        ids["assignment2"] = make_assignment(session, need=standing_two, trust_person=vp2).id
+
+        ids["run_queued"] = add(MatchingRun(status=MatchingRunStatus.QUEUED))
+        ids["run_done"] = add(MatchingRun(status=MatchingRunStatus.SUCCEEDED))
+        ids["assignment1_proposed"] = make_assignment(
+            session,
+            need=standing,
+            trust_person=vp2,
+            seat=2,
+            status=AssignmentStatus.PROPOSED,
+            matching_run_id=ids["run_done"],
+        ).id
+
+        ids["conflict"] = add(
+            ConflictOfInterest(
+                trust_person_id=vp3.id, organisation_id=two.id, reason=ConflictReason.EMPLOYMENT
+            )
+        )
+        ids["conflict_spare"] = add(
+            ConflictOfInterest(
+                trust_person_id=vp3.id, organisation_id=one.id, reason=ConflictReason.OTHER
+            )
+        )
+        ids["preference"] = add(
+            Preference(
+                trust_person_id=vp1.id,
+                organisation_id=one.id,
+                party=PreferenceParty.CLIENT,
+                strength=2,
+            )
+        )
+
+        users = {
+            "admin": {"role": "admin"},
+            "planner": {"role": "planner"},
+            "client": {"role": "client", "organisation_id": one.id},
+            "trust_person": {"role": "trust_person", "trust_person_id": vp1.id},
+            "client2": {"role": "client", "organisation_id": two.id},
+            "trust_person2": {"role": "trust_person", "trust_person_id": vp2.id},
+        }
+        for role, binding in users.items():
+            email = f"{role.replace('_', '-')}@example.nl"
+            user = access.create_user(
+                session,
+                email=email,
+                display_name=role.replace("_", " ").title(),
+                password=PASSWORD if role == "planner" else None,
+                **binding,
+            )
+            ids[f"user_{role}"] = user.id
+            world.emails[role] = email
+            _, world.tokens[role] = access.create_api_token(session, user_id=user.id, name="tests")
+            spare, _ = access.create_api_token(session, user_id=user.id, name="to revoke")
+            world.spare_tokens[role] = spare.id
+
+        for name, status in (
+            ("request1", NeedStatus.REQUESTED),
+            ("request2", NeedStatus.REQUESTED),
+        ):
+            ids[name] = make_need(
+                session,
+                organisation=one,
+                kind=NeedKind.ABSENCE_COVER,
+                title=f"Vervanging {name}",
+                starts_on=in_days(10),
+                ends_on=in_days(70),
+                status=status,
+                requested_by_user_id=ids["user_client"],
+            ).id
+        session.commit()
+    return world

@@ -10,15 +10,16 @@ from sqlmodel import Session, col, select
 
 from vppool.compliance import (
     CertificationStatus,
+    ComplianceRules,
     EducationHours,
     EducationStatus,
     certification_state,
     education_state,
+    policy_exclusion,
 )
 from vppool.db.models import Certification, EducationRecord, TrustPerson, User
 from vppool.errors import NotFound
 from vppool.services import notifications
-from vppool.services.matching import compliance_rules
 from vppool.settings import Settings
 from vppool.vocab import Role
 
@@ -27,7 +28,10 @@ __all__ = [
     "ComplianceReport",
     "SweepReport",
     "certification_reminders",
+    "compliance_exclusions",
     "compliance_report",
+    "compliance_rules",
+    "current_certificates",
     "sweep",
 ]
 
@@ -62,7 +66,8 @@ class SweepReport(BaseModel):
     notifications_queued: int
 
 
-def _current_certificates(session: Session, today: date) -> dict[int, Certification]:
+def current_certificates(session: Session, today: date) -> dict[int, Certification]:
+    """Each VP's current certificate: issued by ``today``, the latest expiry."""
     current: dict[int, Certification] = {}
     for cert in session.exec(
         select(Certification).where(col(Certification.issued_on) <= today)
@@ -73,6 +78,51 @@ def _current_certificates(session: Session, today: date) -> dict[int, Certificat
     return current
 
 
+def compliance_rules(settings: Settings) -> ComplianceRules:
+    """The compliance rule numbers from the settings."""
+    return ComplianceRules(
+        renewal_window_days=settings.renewal_window_days,
+        expiring_soon_days=settings.expiring_soon_days,
+        min_total_hours=settings.education_min_total_hours,
+        min_hours={
+            "accredited_course": settings.education_min_accredited_hours,
+            "intervision": settings.education_min_intervision_hours,
+            "other": settings.education_min_other_hours,
+        },
+        yearly_cap_hours=settings.education_yearly_cap_hours,
+        shortfall_blocks=settings.education_shortfall_blocks,
+    )
+
+
+def compliance_exclusions(
+    session: Session,
+    settings: Settings,
+    certificates: dict[int, Certification],
+    today: date,
+) -> dict[int, str]:
+    """VPs the compliance policy keeps from new assignments, with the reason.
+
+    Certificate validity through each need's period is the matcher's own rule; here only
+    an education shortfall counts, and only when the policy is set to block.
+    """
+    rules = compliance_rules(settings)
+    if not rules.shortfall_blocks:
+        return {}
+    hours: dict[int, list[EducationHours]] = defaultdict(list)
+    for record in session.exec(select(EducationRecord)).all():
+        hours[record.trust_person_id].append(
+            EducationHours(record.category.value, record.hours, record.completed_on)
+        )
+    result = {}
+    for vp_id, cert in certificates.items():
+        state = certification_state(cert.expires_on, today, rules)
+        education = education_state(hours[vp_id], cert.issued_on, cert.expires_on, today, rules)
+        reason = policy_exclusion(state, education, rules)
+        if reason is not None and state.status.value not in ("expired", "missing"):
+            result[vp_id] = reason
+    return result
+
+
 def _reports(
     session: Session, settings: Settings, today: date, only: int | None = None
 ) -> list[ComplianceReport]:
@@ -81,7 +131,7 @@ def _reports(
     if only is not None:
         query = select(TrustPerson).where(TrustPerson.id == only)
     people = session.exec(query.order_by(col(TrustPerson.id))).all()
-    certificates = _current_certificates(session, today)
+    certificates = current_certificates(session, today)
     records: dict[int, list[EducationHours]] = defaultdict(list)
     record_query = select(EducationRecord)
     if only is not None:
@@ -207,7 +257,7 @@ def certification_reminders(session: Session, settings: Settings, today: date) -
     own, planners = _users(session)
     people = {p.id: p for p in session.exec(select(TrustPerson)).all()}
     queued = 0
-    for vp_id, cert in _current_certificates(session, today).items():
+    for vp_id, cert in current_certificates(session, today).items():
         person = people.get(vp_id)
         if person is None or not person.active:
             continue

@@ -25,20 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
 from vppool import matching as m
-from vppool.compliance import (
-    ComplianceRules,
-    EducationHours,
-    certification_state,
-    education_state,
-    policy_exclusion,
-)
 from vppool.db.engine import serialise_writes
 from vppool.db.models import (
     Absence,
     Assignment,
-    Certification,
     ConflictOfInterest,
-    EducationRecord,
     MatchingRun,
     Need,
     Organisation,
@@ -50,6 +41,7 @@ from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from vppool.services import audit
 from vppool.services._common import SYSTEM, Actor
+from vppool.services.compliance import compliance_exclusions, current_certificates
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, ConflictReason, MatchingRunStatus, NeedKind, NeedStatus
 
@@ -60,8 +52,6 @@ __all__ = [
     "RunSummary",
     "build_instance",
     "cancel_run",
-    "compliance_exclusions",
-    "compliance_rules",
     "confirm_run",
     "execute_run",
     "get_run",
@@ -215,15 +205,9 @@ def build_instance(
             )
         )
 
-    current_certificates: dict[int, Certification] = {}
-    for cert in session.exec(
-        select(Certification).where(col(Certification.issued_on) <= today)
-    ).all():
-        held = current_certificates.get(cert.trust_person_id)
-        if held is None or cert.expires_on > held.expires_on:
-            current_certificates[cert.trust_person_id] = cert
-    expiry = {vp_id: cert.expires_on for vp_id, cert in current_certificates.items()}
-    exclusions = compliance_exclusions(session, settings, current_certificates, today)
+    certificates = current_certificates(session, today)
+    expiry = {vp_id: cert.expires_on for vp_id, cert in certificates.items()}
+    exclusions = compliance_exclusions(session, settings, certificates, today)
     absences: dict[int, list[m.Period]] = defaultdict(list)
     for absence in session.exec(
         select(Absence).where(col(Absence.ends_on) > today, col(Absence.starts_on) < horizon_end)
@@ -305,51 +289,6 @@ def build_instance(
         ),
     )
     return InstanceBundle(instance=instance, need_periods=periods)
-
-
-def compliance_rules(settings: Settings) -> ComplianceRules:
-    """The compliance rule numbers from the settings."""
-    return ComplianceRules(
-        renewal_window_days=settings.renewal_window_days,
-        expiring_soon_days=settings.expiring_soon_days,
-        min_total_hours=settings.education_min_total_hours,
-        min_hours={
-            "accredited_course": settings.education_min_accredited_hours,
-            "intervision": settings.education_min_intervision_hours,
-            "other": settings.education_min_other_hours,
-        },
-        yearly_cap_hours=settings.education_yearly_cap_hours,
-        shortfall_blocks=settings.education_shortfall_blocks,
-    )
-
-
-def compliance_exclusions(
-    session: Session,
-    settings: Settings,
-    certificates: dict[int, Certification],
-    today: date,
-) -> dict[int, str]:
-    """VPs the compliance policy keeps from new assignments, with the reason.
-
-    Certificate validity through each need's period is the matcher's own rule; here only
-    an education shortfall counts, and only when the policy is set to block.
-    """
-    rules = compliance_rules(settings)
-    if not rules.shortfall_blocks:
-        return {}
-    hours: dict[int, list[EducationHours]] = defaultdict(list)
-    for record in session.exec(select(EducationRecord)).all():
-        hours[record.trust_person_id].append(
-            EducationHours(record.category.value, record.hours, record.completed_on)
-        )
-    result = {}
-    for vp_id, cert in certificates.items():
-        state = certification_state(cert.expires_on, today, rules)
-        education = education_state(hours[vp_id], cert.issued_on, cert.expires_on, today, rules)
-        reason = policy_exclusion(state, education, rules)
-        if reason is not None and state.status.value not in ("expired", "missing"):
-            result[vp_id] = reason
-    return result
 
 
 def _last_succeeded_run_id(session: Session) -> int | None:

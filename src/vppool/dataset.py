@@ -23,6 +23,7 @@ from vppool.errors import FieldError, ValidationFailed
 __all__ = [
     "DATASET_FORMAT",
     "DATASET_VERSION",
+    "DERIVED_TABLES",
     "TABLE_MODELS",
     "Dataset",
     "DatasetMeta",
@@ -38,6 +39,9 @@ MAX_REPORTED_ERRORS = 50
 #: Every table's model, in an order where each table comes after the tables it refers to.
 TABLE_MODELS: dict[str, type[SQLModel]] = {}
 
+#: Tables that hold state derived from the others; a dataset leaves them out.
+DERIVED_TABLES = frozenset({"feed_state"})
+
 
 def _register_tables() -> None:
     by_name = {
@@ -46,7 +50,7 @@ def _register_tables() -> None:
         if isinstance(cls, type) and issubclass(cls, SQLModel) and hasattr(cls, "__table__")
     }
     for table in SQLModel.metadata.sorted_tables:
-        if table.name in by_name:
+        if table.name in by_name and table.name not in DERIVED_TABLES:
             TABLE_MODELS[table.name] = by_name[table.name]
 
 

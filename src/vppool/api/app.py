@@ -27,6 +27,7 @@ from vppool.api.background import RunExecutor
 from vppool.api.controllers.assignments import AssignmentController
 from vppool.api.controllers.audit import AuditController
 from vppool.api.controllers.auth import AuthController
+from vppool.api.controllers.feeds import FeedController, FeedTokenController
 from vppool.api.controllers.matching import MatchingController
 from vppool.api.controllers.me import MeController
 from vppool.api.controllers.needs import NeedController
@@ -152,6 +153,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             overview,
             AuthController,
             MatchingController,
+            FeedController,
+            FeedTokenController,
             TrustPersonController,
             TrustPersonRecordsController,
             OrganisationController,

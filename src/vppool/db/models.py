@@ -60,6 +60,7 @@ __all__ = [
     "DateOverrideBase",
     "EducationRecord",
     "EducationRecordBase",
+    "FeedState",
     "FeedToken",
     "FieldValueError",
     "IntervisionAttendance",
@@ -875,3 +876,17 @@ class Notification(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = Field(default=0, ge=0)
     last_error: str | None = Field(default=None, max_length=2000)
+
+
+class FeedState(SQLModel, table=True):
+    """When a calendar feed's content last changed: only ever moves forward.
+
+    One row per feed subject (``vp:<id>``, ``org:<id>``), raised on every insert, update
+    and deletion of what the feed shows (see :mod:`vppool.db.feed_changes`), so the feed's
+    Last-Modified never moves backwards, not even when the newest item is deleted.
+    """
+
+    __tablename__ = "feed_state"
+
+    key: str = Field(primary_key=True, max_length=40)
+    changed_at: datetime = Field(sa_type=UTCDateTime, nullable=False)

@@ -356,6 +356,27 @@ CASES: list[Case] = [
         body={},
     ),
     Case("DELETE", RUN, staff(200), url="/api/v1/matching-runs/{run_queued}"),
+    # ---------------------------------------------------------------- feeds
+    Case("GET", "/feeds/{name:str}", public(404), url="/feeds/not-a-token.ics"),
+    Case("GET", "/api/v1/feed-tokens", logged_in(200)),
+    Case(
+        "POST",
+        "/api/v1/feed-tokens",
+        (401, 201, 201, 404, 201),
+        body=lambda w: {"kind": "vp_availability", "trust_person_id": w["vp1"]},
+    ),
+    Case(
+        "POST",
+        "/api/v1/feed-tokens/{token_id:int}/rotate",
+        (401, 201, 201, 404, 201),
+        url="/api/v1/feed-tokens/{feed_vp1}/rotate",
+    ),
+    Case(
+        "DELETE",
+        "/api/v1/feed-tokens/{token_id:int}",
+        (401, 200, 200, 404, 200),
+        url="/api/v1/feed-tokens/{feed_vp1_spare}",
+    ),
     # ---------------------------------------------------------------- deletions
     Case(
         "DELETE",

@@ -33,7 +33,7 @@ from vppool.db.models import (
     Preference,
     WeeklyAvailability,
 )
-from vppool.services import access
+from vppool.services import access, feed_tokens
 from vppool.vocab import (
     AbsenceKind,
     AssignmentStatus,
@@ -43,6 +43,7 @@ from vppool.vocab import (
     NeedKind,
     NeedStatus,
     PreferenceParty,
+    Role,
 )
 
 PASSWORD = "correct horse battery"
@@ -66,6 +67,7 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)
     spare_tokens: dict[str, int] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
+    feed_secret: str = ""
 
     def __getitem__(self, name: str) -> int:
         return self.ids[name]
@@ -263,6 +265,18 @@ def seed_world(engine: Engine) -> World:
             _, world.tokens[role] = access.create_api_token(session, user_id=user.id, name="tests")
             spare, _ = access.create_api_token(session, user_id=user.id, name="to revoke")
             world.spare_tokens[role] = spare.id
+
+        planner_viewer = access.Viewer(
+            user_id=ids["user_planner"], role=Role.PLANNER, label="planner"
+        )
+        feed, world.feed_secret = feed_tokens.create_feed_token(
+            session, planner_viewer, kind="vp_schedule", trust_person_id=ids["vp1"]
+        )
+        ids["feed_vp1"] = feed.id
+        spare_feed, _ = feed_tokens.create_feed_token(
+            session, planner_viewer, kind="vp_availability", trust_person_id=ids["vp1"]
+        )
+        ids["feed_vp1_spare"] = spare_feed.id
 
         for name, status in (
             ("request1", NeedStatus.REQUESTED),

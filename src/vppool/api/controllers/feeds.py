@@ -1,0 +1,129 @@
+"""Calendar feeds behind secret tokens, and their management by owners and planners."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import JSONBody, Parameter, PathParameter
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from vppool.api.auth import logged_in
+from vppool.db.schemas import MAX_ID
+from vppool.services import feed_tokens, feeds
+from vppool.services.access import Viewer
+from vppool.settings import Settings
+from vppool.vocab import FeedKind
+
+__all__ = ["FeedController", "FeedTokenController"]
+
+
+class FeedController(Controller):
+    """``GET /feeds/<token>.ics``: public by design, the token is the key."""
+
+    path = "/feeds"
+    tags = ["feeds"]  # noqa: RUF012
+
+    @get("/{name:str}", exclude_from_auth=True, sync_to_thread=True, media_type="text/calendar")
+    def feed(
+        self,
+        name: Annotated[str, PathParameter(max_length=200)],
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> Response[bytes]:
+        """A calendar feed; 304 when the caller's ETag or date is current; 404 when revoked."""
+        secret = name.removesuffix(".ics")
+        answer = (
+            feeds.feed_for_token(db_session, settings, secret) if name.endswith(".ics") else None
+        )
+        if answer is None:
+            raise NotFoundException(detail="no calendar at this address (revoked or mistyped)")
+        headers = {**answer.headers(), "Cache-Control": "private, max-age=300"}
+        if answer.is_not_modified(
+            if_none_match=request.headers.get("if-none-match"),
+            if_modified_since=request.headers.get("if-modified-since"),
+        ):
+            return Response(b"", status_code=304, headers=headers)
+        return Response(answer.body, media_type=answer.content_type, headers=headers)
+
+
+class TokenInput(BaseModel):
+    """Which feed to make a token for."""
+
+    kind: FeedKind
+    trust_person_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    organisation_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+
+
+class FeedLink(BaseModel):
+    """A token with its links; the secret appears only when created or rotated."""
+
+    token: feed_tokens.FeedTokenPublic
+    https_url: str
+    webcal_url: str
+
+
+def _links(settings: Settings, token: feed_tokens.FeedTokenPublic, secret: str) -> FeedLink:
+    base = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+    https = f"{base}/feeds/{secret}.ics"
+    webcal = "webcal://" + https.split("://", 1)[1]
+    return FeedLink(token=token, https_url=https, webcal_url=webcal)
+
+
+class FeedTokenController(Controller):
+    """Create, list, rotate and revoke feed tokens (owners and planners)."""
+
+    path = "/api/v1/feed-tokens"
+    tags = ["feeds"]  # noqa: RUF012
+    guards = [logged_in]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def list_feed_tokens(
+        self, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
+    ) -> list[feed_tokens.FeedTokenPublic]:
+        """The feed tokens the caller may manage."""
+        return feed_tokens.list_feed_tokens(db_session, viewer)
+
+    @post("/", sync_to_thread=True)
+    def create_feed_token(
+        self,
+        data: JSONBody[TokenInput],
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> FeedLink:
+        """A new feed link (https and webcal); the secret is shown only now."""
+        token, secret = feed_tokens.create_feed_token(
+            db_session,
+            viewer,
+            kind=data.kind,
+            trust_person_id=data.trust_person_id,
+            organisation_id=data.organisation_id,
+        )
+        return _links(settings, token, secret)
+
+    @post("/{token_id:int}/rotate", sync_to_thread=True)
+    def rotate_feed_token(
+        self,
+        token_id: Annotated[int, Parameter(ge=1, le=MAX_ID)],
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> FeedLink:
+        """Revoke a link and issue a new one for the same feed."""
+        token, secret = feed_tokens.rotate_feed_token(db_session, viewer, token_id)
+        return _links(settings, token, secret)
+
+    @delete("/{token_id:int}", status_code=200, sync_to_thread=True)
+    def revoke_feed_token(
+        self,
+        token_id: Annotated[int, Parameter(ge=1, le=MAX_ID)],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> feed_tokens.FeedTokenPublic:
+        """Revoke a link: it answers 404 from now on."""
+        return feed_tokens.revoke_feed_token(db_session, viewer, token_id)

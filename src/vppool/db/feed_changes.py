@@ -1,0 +1,108 @@
+"""Keep each feed's "changed at" moving forward on every change the feed shows.
+
+A session listener looks at what a flush inserts, updates and deletes; for the rows that
+feeds show it raises ``feed_state.changed_at`` of the VP (``vp:<id>``) and, for
+assignments, of the organisation (``org:<id>``). Deletions count too, which a maximum over
+the remaining rows would miss. The raise happens in the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import UOWTransaction
+from sqlmodel import col, select
+
+from vppool.db.models import (
+    Absence,
+    Assignment,
+    BusyInterval,
+    CalendarSource,
+    Certification,
+    DateOverride,
+    FeedState,
+    IntervisionMember,
+    IntervisionSession,
+    Need,
+    TrustPerson,
+    WeeklyAvailability,
+)
+from vppool.db.types import utc_now
+
+__all__ = ["feed_keys", "install_feed_change_tracking"]
+
+_BY_PERSON = (Absence, Certification, DateOverride, WeeklyAvailability, CalendarSource,
+              IntervisionMember)  # fmt: skip
+
+
+def feed_keys(connection: sa.Connection, obj: Any) -> set[str]:
+    """The feed subjects a row belongs to."""
+    keys: set[str] = set()
+    if isinstance(obj, _BY_PERSON):
+        keys.add(f"vp:{obj.trust_person_id}")
+    elif isinstance(obj, TrustPerson) and obj.id is not None:
+        keys.add(f"vp:{obj.id}")
+    elif isinstance(obj, Assignment):
+        keys.add(f"vp:{obj.trust_person_id}")
+        organisation = connection.execute(
+            select(Need.organisation_id).where(col(Need.id) == obj.need_id)
+        ).scalar()
+        if organisation is not None:
+            keys.add(f"org:{organisation}")
+    elif isinstance(obj, BusyInterval):
+        person = connection.execute(
+            select(CalendarSource.trust_person_id).where(
+                col(CalendarSource.id) == obj.calendar_source_id
+            )
+        ).scalar()
+        if person is not None:
+            keys.add(f"vp:{person}")
+    elif isinstance(obj, IntervisionSession):
+        members = connection.execute(
+            select(IntervisionMember.trust_person_id).where(
+                col(IntervisionMember.group_id) == obj.group_id
+            )
+        ).scalars()
+        keys.update(f"vp:{member}" for member in members)
+    return keys
+
+
+def _raise(connection: sa.Connection, keys: set[str]) -> None:
+    now = utc_now()
+    table = FeedState.__table__  # type: ignore[attr-defined]
+    for key in sorted(keys):
+        if connection.dialect.name == "postgresql":
+            pg = postgresql.insert(table).values(key=key, changed_at=now)
+            later = sa.func.greatest(table.c.changed_at, pg.excluded.changed_at)
+            connection.execute(
+                pg.on_conflict_do_update(index_elements=["key"], set_={"changed_at": later})
+            )
+        else:
+            lite = sqlite.insert(table).values(key=key, changed_at=now)
+            later = sa.func.max(table.c.changed_at, lite.excluded.changed_at)
+            connection.execute(
+                lite.on_conflict_do_update(index_elements=["key"], set_={"changed_at": later})
+            )
+
+
+def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
+    changed = [*session.new, *session.dirty, *session.deleted]
+    if not changed:
+        return
+    connection = session.connection()
+    keys: set[str] = set()
+    for obj in changed:
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        keys |= feed_keys(connection, obj)
+    if keys:
+        _raise(connection, keys)
+
+
+def install_feed_change_tracking() -> None:
+    """Register the listener (once)."""
+    if not sa.event.contains(OrmSession, "after_flush", _after_flush):
+        sa.event.listen(OrmSession, "after_flush", _after_flush)

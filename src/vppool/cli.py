@@ -340,6 +340,92 @@ def run_matching(
     return summary
 
 
+# --------------------------------------------------------------------------- users and tokens
+
+
+@main.group()
+def users() -> None:
+    """Accounts of planners, client contacts and trust persons."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True, help="Name to show.")
+@click.option(
+    "--role", type=click.Choice(["admin", "planner", "client", "trust_person"]), required=True
+)
+@click.option("--organisation-id", type=int, help="For client contacts.")
+@click.option("--trust-person-id", type=int, help="For trust persons.")
+@click.password_option(help="At least 10 characters (asked for when not given).")
+@pass_context
+def users_create(
+    ctx: _Context,
+    *,
+    email: str,
+    display_name: str,
+    role: str,
+    organisation_id: int | None,
+    trust_person_id: int | None,
+    password: str,
+) -> None:
+    """Create a user who can log in."""
+    from vppool.db import create_engine_for, session_scope, upgrade
+    from vppool.services import access
+
+    engine = create_engine_for(ctx.settings)
+    upgrade(engine)
+    try:
+        with session_scope(engine) as session:
+            user = access.create_user(
+                session,
+                email=email,
+                display_name=display_name,
+                role=role,
+                password=password,
+                organisation_id=organisation_id,
+                trust_person_id=trust_person_id,
+            )
+    except VppoolError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+    console.print(f"created user {user.id} ({user.email}, {user.role.value})")
+
+
+@main.group()
+def tokens() -> None:
+    """API bearer tokens for scripts."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", required=True, help="What uses the token, e.g. 'nightly export'.")
+@click.option("--days", type=int, default=90, show_default=True, help="Lifetime in days.")
+@pass_context
+def tokens_create(ctx: _Context, *, email: str, name: str, days: int) -> None:
+    """Create an API token; the secret is printed once, on standard output."""
+    from sqlmodel import select
+
+    from vppool.db import create_engine_for, session_scope
+    from vppool.db.models import User
+    from vppool.errors import NotFound
+    from vppool.services import access
+
+    engine = create_engine_for(ctx.settings)
+    try:
+        with session_scope(engine) as session:
+            user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+            if user is None or user.id is None:
+                raise NotFound("user", email)
+            token, secret = access.create_api_token(session, user_id=user.id, name=name, days=days)
+    except VppoolError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+    console.print(f"token {token.id} for {email}, expires {token.expires_at}")
+    click.echo(secret)
+
+
 # --------------------------------------------------------------------------- jobs
 
 

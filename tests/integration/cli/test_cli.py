@@ -73,3 +73,35 @@ def test_reset_refuses_without_yes(runner: CliRunner) -> None:
     result = runner.invoke(main, ["db", "reset"])
     assert result.exit_code == 2
     assert "--yes" in result.output
+
+
+def test_users_and_tokens_can_be_created_from_the_command_line(runner: CliRunner) -> None:
+    created = runner.invoke(
+        main,
+        [
+            "users",
+            "create",
+            "--email",
+            "Pim@Provider.nl",
+            "--name",
+            "Pim",
+            "--role",
+            "planner",
+            "--password",
+            "correct horse battery",
+        ],
+    )
+    assert created.exit_code == 0, created.output
+    token = runner.invoke(
+        main, ["tokens", "create", "--email", "pim@provider.nl", "--name", "export", "--days", "7"]
+    )
+    assert token.exit_code == 0, token.output
+    assert len(token.output.strip().splitlines()[-1]) >= 43
+    short = runner.invoke(
+        main,
+        ["users", "create", "--email", "x@y.nl", "--name", "X", "--role", "client",
+         "--password", "short"],
+    )  # fmt: skip
+    assert short.exit_code == 2
+    assert "password" in short.output
+    assert "organisation_id" in short.output

@@ -133,6 +133,10 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         elif fill_found:
             cost_bound = cost_solver.best_objective_bound + parts.constant
     plan = _seat_plan(ctx, chosen)
+    if cost_status != cp_model.OPTIMAL:
+        # The search stopped early (on large instances it may not even improve on level 1's
+        # plan): make every single swap that lowers the cost, keeping every seat filled.
+        plan = _polish(ctx, candidates, plan, started + 0.97 * config.time_limit_s)
     terms = objective_terms(ctx, plan)
     level2 = sum(v for k, v in terms.items() if k not in ("unfilled_seats", "urgency"))
     if cost_bound is None or not math.isfinite(cost_bound):
@@ -217,6 +221,34 @@ def _seat_plan(ctx: Context, chosen: set[tuple[int, int]]) -> Plan:
         for vp_id in vp_ids:
             if vp_id not in placed:
                 assignments[SeatRef(need_id, free.pop(0))] = vp_id
+    return Plan(assignments)
+
+
+def _polish(ctx: Context, candidates: Candidates, plan: Plan, deadline: float) -> Plan:
+    """Swap VPs on non-kept seats while a swap lowers the total cost (first improvement)."""
+    assignments = dict(plan.assignments)
+    loads = plan_loads(ctx, plan)
+    improved = True
+    while improved and time.perf_counter() < deadline:
+        improved = False
+        for seat, vp_id in sorted(assignments.items()):
+            if seat in ctx.fixed or time.perf_counter() >= deadline:
+                continue
+            options = alternatives_for(
+                ctx, candidates=candidates, seat=seat, vp_id=vp_id, loads=loads, limit=1
+            )
+            if not options or options[0].cost_delta >= 0:
+                continue
+            other = options[0].trust_person_id
+            ctx.add_load(vp_id, seat.need_id, loads.hours, loads.clients, sign=-1)
+            ctx.add_load(other, seat.need_id, loads.hours, loads.clients)
+            total = ctx.loads[seat.need_id].total
+            loads.totals[vp_id] -= total
+            loads.totals[other] += total
+            loads.on_need[seat.need_id].discard(vp_id)
+            loads.on_need[seat.need_id].add(other)
+            assignments[seat] = other
+            improved = True
     return Plan(assignments)
 
 

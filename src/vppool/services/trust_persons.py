@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlmodel import Session, col, func, select
+from pydantic import BaseModel
+from sqlmodel import Session, SQLModel, col, func, select
 
 from vppool.db.models import (
     Absence,
@@ -450,12 +451,14 @@ def list_certifications(
         NotFound: there is no such trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    rows = session.exec(
-        select(Certification)
-        .where(Certification.trust_person_id == trust_person_id)
-        .order_by(col(Certification.expires_on).desc(), col(Certification.id))
-    ).all()
-    return [CertificationPublic.model_validate(row) for row in rows]
+    return _records_of(
+        session,
+        Certification,
+        CertificationPublic,
+        trust_person_id,
+        col(Certification.expires_on).desc(),
+        col(Certification.id),
+    )
 
 
 def update_certification(
@@ -565,12 +568,14 @@ def list_education_records(
         NotFound: there is no such trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    rows = session.exec(
-        select(EducationRecord)
-        .where(EducationRecord.trust_person_id == trust_person_id)
-        .order_by(col(EducationRecord.completed_on).desc(), col(EducationRecord.id))
-    ).all()
-    return [EducationRecordPublic.model_validate(row) for row in rows]
+    return _records_of(
+        session,
+        EducationRecord,
+        EducationRecordPublic,
+        trust_person_id,
+        col(EducationRecord.completed_on).desc(),
+        col(EducationRecord.id),
+    )
 
 
 def delete_education_record(
@@ -642,12 +647,9 @@ def list_absences(
         NotFound: there is no such trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    rows = session.exec(
-        select(Absence)
-        .where(Absence.trust_person_id == trust_person_id)
-        .order_by(col(Absence.starts_on), col(Absence.id))
-    ).all()
-    return [AbsencePublic.model_validate(row) for row in rows]
+    return _records_of(
+        session, Absence, AbsencePublic, trust_person_id, col(Absence.starts_on), col(Absence.id)
+    )
 
 
 def update_absence(
@@ -806,12 +808,14 @@ def list_weekly_availability(
         NotFound: there is no such trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    rows = session.exec(
-        select(WeeklyAvailability)
-        .where(WeeklyAvailability.trust_person_id == trust_person_id)
-        .order_by(col(WeeklyAvailability.weekday), col(WeeklyAvailability.start_time))
-    ).all()
-    return [WeeklyAvailabilityPublic.model_validate(row) for row in rows]
+    return _records_of(
+        session,
+        WeeklyAvailability,
+        WeeklyAvailabilityPublic,
+        trust_person_id,
+        col(WeeklyAvailability.weekday),
+        col(WeeklyAvailability.start_time),
+    )
 
 
 def add_date_override(
@@ -883,16 +887,15 @@ def list_date_overrides(
         NotFound: there is no such trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    rows = session.exec(
-        select(DateOverride)
-        .where(DateOverride.trust_person_id == trust_person_id)
-        .order_by(
-            col(DateOverride.on_date),
-            col(DateOverride.start_time),
-            col(DateOverride.id),
-        )
-    ).all()
-    return [DateOverridePublic.model_validate(row) for row in rows]
+    return _records_of(
+        session,
+        DateOverride,
+        DateOverridePublic,
+        trust_person_id,
+        col(DateOverride.on_date),
+        col(DateOverride.start_time),
+        col(DateOverride.id),
+    )
 
 
 def delete_date_override(
@@ -936,6 +939,23 @@ def _visible(session: Session, viewer: Viewer | None, trust_person_id: int) -> T
     require_role(viewer, Role.TRUST_PERSON, "see trust persons' records")
     ensure_own_trust_person(viewer, trust_person_id)
     return _person(session, trust_person_id)
+
+
+_PublicT = TypeVar("_PublicT", bound=BaseModel)
+
+
+def _records_of(
+    session: Session,
+    model: type[SQLModel],
+    public: type[_PublicT],
+    trust_person_id: int,
+    *order: Any,
+) -> list[_PublicT]:
+    """The rows of one of a VP's record tables, in ``order``, as their public shape."""
+    rows = session.exec(
+        select(model).where(model.trust_person_id == trust_person_id).order_by(*order)  # type: ignore[attr-defined]
+    ).all()
+    return [public.model_validate(row) for row in rows]
 
 
 _OwnT = TypeVar("_OwnT", Certification, EducationRecord, Absence, DateOverride)

@@ -127,7 +127,7 @@ def db_current(ctx: _Context) -> None:
 
 def _today(value: str | None, settings: Settings) -> date:
     if value is None:
-        return datetime.now(settings.zone).date()
+        return settings.today()
     try:
         return date.fromisoformat(value)
     except ValueError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -223,6 +224,10 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The default time zone as a :class:`~zoneinfo.ZoneInfo`."""
         return ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        """Today's date in the configured zone (the edge where time is read)."""
+        return datetime.now(self.zone).date()
 
     def rules(self) -> RuleDefaults:
         """Return the professional rule numbers as a plain value for the pure packages."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -67,7 +66,7 @@ def prepare_demo(
     engine = make_engine(f"sqlite:///{path}")
     try:
         upgrade(engine)
-        today = _today(settings)
+        today = settings.today()
         dataset = generate(size, seed, today=today, settings=settings, progress=progress)
         with session_scope(engine) as session:
             counts = import_dataset(session, dataset, progress=progress)
@@ -75,7 +74,3 @@ def prepare_demo(
     finally:
         engine.dispose()
     return DemoSummary(counts=counts, logins=logins)
-
-
-def _today(settings: Settings) -> date:
-    return datetime.now(settings.zone).date()

@@ -53,7 +53,7 @@ def feed_for_token(
     target = resolve_feed_token(session, secret)
     if target is None:
         return None
-    today = today or datetime.now(settings.zone).date()
+    today = today or settings.today()
     if target.kind is FeedKind.ORGANISATION_AVAILABILITY:
         return _team_feed(session, settings, target, today)
     person = session.get(TrustPerson, target.trust_person_id)

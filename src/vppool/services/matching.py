@@ -113,7 +113,7 @@ class InstanceBundle(BaseModel):
 
 
 def _today(settings: Settings, today: date | None) -> date:
-    return today or datetime.now(settings.zone).date()
+    return today or settings.today()
 
 
 def _add_months(day: date, months: int) -> date:

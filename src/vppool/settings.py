@@ -174,6 +174,33 @@ class Settings(BaseSettings):
         description="A VP absent for more than this share of a short-term need is excluded.",
     )
 
+    # --- calendar sources (the VPs' own calendars)
+    calendar_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        le=100 * 1024 * 1024,
+        description="Largest calendar file accepted, fetched or uploaded, in bytes.",
+    )
+    calendar_fetch_timeout_s: float = Field(
+        default=15.0, gt=0, le=120, description="Time limit of one calendar fetch in seconds."
+    )
+    calendar_fetch_allow: list[str] = Field(
+        default_factory=list,
+        description=(
+            'Hosts or networks a calendar URL may point to although private, as JSON: '
+            '["127.0.0.1"]. Empty: only public addresses are fetched.'
+        ),
+    )
+    calendar_days_back: int = Field(
+        default=30, ge=0, le=366, description="Imported busy time kept from this many days ago."
+    )
+    calendar_days_ahead: int = Field(
+        default=400, ge=30, le=1100, description="Imported busy time read this many days ahead."
+    )
+    calendar_import_budget_s: float = Field(
+        default=20.0, gt=0, le=300, description="Time limit of parsing one calendar in seconds."
+    )
+
     # --- notifications
     smtp_host: str | None = Field(
         default=None, description="SMTP server for notifications; empty: notifications are logged."

@@ -27,6 +27,7 @@ from vppool.api.background import RunExecutor
 from vppool.api.controllers.assignments import AssignmentController
 from vppool.api.controllers.audit import AuditController
 from vppool.api.controllers.auth import AuthController
+from vppool.api.controllers.calendar_sources import CalendarSourceController
 from vppool.api.controllers.feeds import FeedController, FeedTokenController
 from vppool.api.controllers.matching import MatchingController
 from vppool.api.controllers.me import MeController
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             FeedTokenController,
             TrustPersonController,
             TrustPersonRecordsController,
+            CalendarSourceController,
             OrganisationController,
             ConflictOfInterestController,
             PreferenceController,

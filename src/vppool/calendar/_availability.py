@@ -46,6 +46,7 @@ __all__ = [
     "TimeRange",
     "WeeklyHours",
     "availability",
+    "booked_days",
     "common_free_time",
     "dutch_public_holidays",
     "local_day",
@@ -54,6 +55,7 @@ __all__ = [
 #: An end of day given as 23:59 or later means midnight, as people write it in forms.
 _END_OF_DAY_FROM = time(23, 59)
 _ONE_DAY = timedelta(days=1)
+_TICK = timedelta(microseconds=1)
 
 
 def _is_end_of_day(moment: time) -> bool:
@@ -322,6 +324,43 @@ def availability(
         free=tuple(subtract(working_set, blocking)),
         away=tuple(clip(merge(away), window)),
     )
+
+
+def booked_days(state: Availability, timezone: str) -> tuple[DayRange, ...]:
+    """Local days on which the VP would work but has no free time left, as day ranges.
+
+    A day counts when it has working time and busy time covers all of it (e.g. a
+    whole-day "on leave" event in the VP's own calendar). Days of absence or public holiday
+    are not working days and so never count; consecutive days form one range.
+
+    Args:
+        state: The VP's availability (compute it with ``tentative_is_busy=False`` to let
+            only firm busy time book a day).
+        timezone: The VP's zone, which decides where a local day starts.
+
+    Returns:
+        The booked days in date order.
+    """
+    zone = ZoneInfo(timezone)
+
+    def days_of(intervals: Iterable[Interval]) -> set[date]:
+        days: set[date] = set()
+        for interval in intervals:
+            day = interval.start.astimezone(zone).date()
+            last = (interval.end - _TICK).astimezone(zone).date()
+            while day <= last:
+                days.add(day)
+                day += _ONE_DAY
+        return days
+
+    booked = sorted(days_of(state.working) - days_of(state.free))
+    ranges: list[DayRange] = []
+    for day in booked:
+        if ranges and ranges[-1].ends_on == day:
+            ranges[-1] = DayRange(ranges[-1].starts_on, day + _ONE_DAY)
+        else:
+            ranges.append(DayRange(day, day + _ONE_DAY))
+    return tuple(ranges)
 
 
 def _on_day(ranges: Iterable[TimeRange], day: date, zone: ZoneInfo) -> list[Interval]:

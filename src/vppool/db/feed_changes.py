@@ -32,10 +32,12 @@ from vppool.db.models import (
 )
 from vppool.db.types import utc_now
 
-__all__ = ["feed_keys", "install_feed_change_tracking"]
+__all__ = ["feed_keys", "install_feed_change_tracking", "mark_feeds_changed"]
 
-_BY_PERSON = (Absence, Certification, DateOverride, WeeklyAvailability, CalendarSource,
-              IntervisionMember)  # fmt: skip
+#: A calendar source's own row (its health) is not shown in any feed; the busy time it
+#: brings is, and :mod:`vppool.services.calendar_sources` marks the feed changed when that
+#: busy time changes (it writes the intervals in bulk, past this listener).
+_BY_PERSON = (Absence, Certification, DateOverride, WeeklyAvailability, IntervisionMember)
 
 
 def feed_keys(connection: sa.Connection, obj: Any) -> set[str]:
@@ -70,7 +72,8 @@ def feed_keys(connection: sa.Connection, obj: Any) -> set[str]:
     return keys
 
 
-def _raise(connection: sa.Connection, keys: set[str]) -> None:
+def mark_feeds_changed(connection: sa.Connection, keys: set[str]) -> None:
+    """Raise the changed time of the given feed subjects (``vp:<id>``, ``org:<id>``)."""
     now = utc_now()
     table = FeedState.__table__  # type: ignore[attr-defined]
     for key in sorted(keys):
@@ -99,7 +102,7 @@ def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
             continue
         keys |= feed_keys(connection, obj)
     if keys:
-        _raise(connection, keys)
+        mark_feeds_changed(connection, keys)
 
 
 def install_feed_change_tracking() -> None:

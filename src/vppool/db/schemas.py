@@ -17,9 +17,15 @@ silently ignored change.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Self, TypeVar
 
-from pydantic import BaseModel, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ValidationError,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig  # the config type SQLModel declares
@@ -390,6 +396,27 @@ class CalendarSourcePublic(CalendarSourceBase):
     event_count: int
     byte_count: int
     created_at: datetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def health(self) -> Literal["off", "pending", "ok", "warning", "error"]:
+        """The source's state in one word.
+
+        ``off``: switched off; ``pending``: never read yet; ``ok``: the last read worked;
+        ``warning``: it worked but only in part (see ``last_error``); ``error``: the last
+        attempt failed (see ``last_error``) and the busy time of the last good read stays.
+        """
+        if not self.enabled:
+            return "off"
+        if self.last_error_at is not None and (
+            self.last_success_at is None or self.last_error_at > self.last_success_at
+        ):
+            return "error"
+        if self.last_success_at is None:
+            return "pending"
+        if self.last_error_at == self.last_success_at:
+            return "warning"
+        return "ok"
 
 
 # --------------------------------------------------------------------------- organisations

@@ -65,6 +65,12 @@ JOBS: tuple[JobSpec, ...] = (
         "daily 00:05: end finished assignments, close finished needs",
     ),
     JobSpec(
+        "refresh_calendars",
+        "vppool.jobs.tasks:refresh_calendars",
+        {"type": "interval", "minutes": 1},
+        "every minute: read the VPs' linked calendars whose refresh interval has passed",
+    ),
+    JobSpec(
         "send_notifications",
         "vppool.jobs.tasks:send_notifications",
         {"type": "interval", "minutes": 1},

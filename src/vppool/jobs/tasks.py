@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from vppool.jobs.runtime import current
-from vppool.services import compliance, lifecycle, matching, notifications
+from vppool.services import calendar_sources, compliance, lifecycle, matching, notifications
 
 __all__ = [
     "certification_reminders",
     "compliance_sweep",
     "need_lifecycle",
+    "refresh_calendars",
     "send_notifications",
     "weekly_reoptimisation",
 ]
@@ -40,6 +41,14 @@ def need_lifecycle() -> None:
     with runtime.scope() as session:
         report = lifecycle.advance(session, runtime.today())
     log.info("life cycle: %s", report.model_dump())
+
+
+def refresh_calendars() -> None:
+    """Every minute: read each linked calendar whose refresh interval has passed."""
+    runtime = current()
+    report = calendar_sources.refresh_due(runtime.engine, runtime.settings, now=runtime.now())
+    if report.due:
+        log.info("calendar refresh: %s", report.model_dump())
 
 
 def send_notifications() -> None:

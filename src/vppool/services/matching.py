@@ -39,7 +39,7 @@ from vppool.db.models import (
 )
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
-from vppool.services import audit
+from vppool.services import audit, calendar_sources
 from vppool.services._common import SYSTEM, Actor
 from vppool.services.compliance import compliance_exclusions, current_certificates
 from vppool.settings import Settings
@@ -213,6 +213,9 @@ def build_instance(
         select(Absence).where(col(Absence.ends_on) > today, col(Absence.starts_on) < horizon_end)
     ).all():
         absences[absence.trust_person_id].append(m.Period(absence.starts_on, absence.ends_on))
+    # Days the VPs' own calendars fill completely count as absences too.
+    for vp_id, days in calendar_sources.booked_days(session, today, horizon_end).items():
+        absences[vp_id].extend(m.Period(d.starts_on, d.ends_on) for d in days)
     vps = [
         m.TrustPersonInput(
             id=vp.id,

@@ -76,6 +76,7 @@ class Case:
     expect: Expectation
     url: Url | None = None
     body: Body = None
+    files: dict[str, tuple[str, bytes, str]] | None = None
 
     def concrete_url(self, world: World, role: str) -> str:
         if callable(self.url):
@@ -87,6 +88,11 @@ class Case:
 
 
 TP = "/api/v1/trust-persons/{trust_person_id:int}"
+CALENDAR_FILE = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//matrix//EN\r\nBEGIN:VEVENT\r\n"
+    b"UID:m1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20270105T090000Z\r\n"
+    b"DTEND:20270105T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 ORG = "/api/v1/organisations/{organisation_id:int}"
 NEED = "/api/v1/needs/{need_id:int}"
 ASSIGNMENT = "/api/v1/assignments/{assignment_id:int}"
@@ -236,6 +242,46 @@ CASES: list[Case] = [
             "start_time": "10:00",
             "end_time": "12:00",
         },
+    ),
+    Case(
+        "GET",
+        TP + "/calendar-sources",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/calendar-sources",
+    ),
+    Case(
+        "POST",
+        TP + "/calendar-sources",
+        staff_and_trust_person(201),
+        url="/api/v1/trust-persons/{vp1}/calendar-sources",
+        body={"kind": "url", "url": "webcal://agenda.example.nl/anna.ics"},
+    ),
+    Case(
+        "POST",
+        TP + "/calendar-sources/upload",
+        staff_and_trust_person(201),
+        url="/api/v1/trust-persons/{vp1}/calendar-sources/upload",
+        body={"label": "Werk"},
+        files={"file": ("werk.ics", CALENDAR_FILE, "text/calendar")},
+    ),
+    Case(
+        "GET",
+        TP + "/calendar-sources/{source_id:int}",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/calendar-sources/{source1}",
+    ),
+    Case(
+        "PATCH",
+        TP + "/calendar-sources/{source_id:int}",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/calendar-sources/{source1}",
+        body={"label": "Privé"},
+    ),
+    Case(
+        "POST",
+        TP + "/calendar-sources/{source_id:int}/refresh",
+        staff_and_trust_person(200),
+        url="/api/v1/trust-persons/{vp1}/calendar-sources/{source1}/refresh",
     ),
     # ---------------------------------------------------------------- organisations
     Case("GET", "/api/v1/organisations", staff_and_client(200)),
@@ -404,6 +450,12 @@ CASES: list[Case] = [
     ),
     Case(
         "DELETE",
+        TP + "/calendar-sources/{source_id:int}",
+        staff_and_trust_person(204),
+        url="/api/v1/trust-persons/{vp1}/calendar-sources/{source1_spare}",
+    ),
+    Case(
+        "DELETE",
         "/api/v1/conflicts-of-interest/{conflict_of_interest_id:int}",
         staff(204),
         url="/api/v1/conflicts-of-interest/{conflict_spare}",
@@ -473,7 +525,12 @@ def test_each_route_answers_each_role_as_the_matrix_says(
     for case in CASES:
         url = case.concrete_url(world, role)
         response = client.request(
-            case.method, url, json=case.concrete_body(world), headers=world.auth(role)
+            case.method,
+            url,
+            json=None if case.files else case.concrete_body(world),
+            data=case.concrete_body(world) if case.files else None,
+            files=case.files,
+            headers=world.auth(role),
         )
         client.cookies.clear()  # a login must not change who the next request is
         if response.status_code != case.expect[position]:
@@ -523,6 +580,7 @@ def test_a_trust_person_gets_404_for_everything_of_another_trust_person(
 ) -> None:
     headers = world.auth("trust_person")
     other = world["vp2"]
+    own_id = world["vp1"]
     for url in (
         f"/api/v1/trust-persons/{other}",
         f"/api/v1/trust-persons/{other}/absences",
@@ -530,6 +588,9 @@ def test_a_trust_person_gets_404_for_everything_of_another_trust_person(
         f"/api/v1/trust-persons/{other}/education-records",
         f"/api/v1/trust-persons/{other}/weekly-availability",
         f"/api/v1/trust-persons/{other}/date-overrides",
+        f"/api/v1/trust-persons/{other}/calendar-sources",
+        f"/api/v1/trust-persons/{other}/calendar-sources/{world['source2']}",
+        f"/api/v1/trust-persons/{own_id}/calendar-sources/{world['source2']}",
         f"/api/v1/assignments/{world['assignment2']}",
     ):
         assert client.get(url, headers=headers).status_code == 404, url
@@ -543,6 +604,8 @@ def test_a_trust_person_gets_404_for_everything_of_another_trust_person(
         # another trust person's record under one's own id is not found either
         ("PATCH", f"/api/v1/trust-persons/{own}/absences/{world['absence2']}", {"note": "x"}),
         ("DELETE", f"/api/v1/trust-persons/{own}/absences/{world['absence2']}", None),
+        ("POST", f"/api/v1/trust-persons/{own}/calendar-sources/{world['source2']}/refresh", None),
+        ("DELETE", f"/api/v1/trust-persons/{other}/calendar-sources/{world['source2']}", None),
     ]
     for method, url, body in writes:
         response = client.request(method, url, json=body, headers=headers)

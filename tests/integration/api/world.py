@@ -26,6 +26,7 @@ from tests.factories import (
 )
 from vppool.db.models import (
     Absence,
+    CalendarSource,
     ConflictOfInterest,
     DateOverride,
     EducationRecord,
@@ -37,6 +38,7 @@ from vppool.services import access, feed_tokens
 from vppool.vocab import (
     AbsenceKind,
     AssignmentStatus,
+    CalendarSourceKind,
     ConflictReason,
     EducationCategory,
     MatchingRunStatus,
@@ -187,6 +189,20 @@ def seed_world(engine: Engine) -> World:
             )
         )
         ids["override1_spare"] = add(DateOverride(trust_person_id=vp1.id, on_date=in_days(21)))
+        for person, suffix in ((vp1, "1"), (vp2, "2")):
+            # A loopback address: refreshing it is refused at once, without the network.
+            ids[f"source{suffix}"] = add(
+                CalendarSource(
+                    trust_person_id=person.id,
+                    kind=CalendarSourceKind.URL,
+                    url=f"http://127.0.0.1:9/{suffix}.ics",
+                )
+            )
+        ids["source1_spare"] = add(
+            CalendarSource(
+                trust_person_id=vp1.id, kind=CalendarSourceKind.UPLOAD, filename="oud.ics"
+            )
+        )
 
         standing = make_need(
             session, organisation=one, kind=NeedKind.STANDING, seats=2, starts_on=start

@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from apscheduler.schedulers.background import BackgroundScheduler
+from pytest_httpserver import HTTPServer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -207,3 +208,41 @@ def test_compliance_sweep_notifies_a_vp_behind_once_and_planners_in_a_digest(
         ("education_status", "anna@vp.nl"),
     ]
     assert "32 h intervision" in next(n.body for n in rows if n.kind == "education_status")
+
+
+def test_calendar_refresh_job_reads_due_calendars_on_their_interval(
+    engine: Engine, settings: Settings, ids: dict[str, int], httpserver: HTTPServer
+) -> None:
+    from vppool.db.models import BusyInterval, CalendarSource
+    from vppool.vocab import CalendarSourceKind
+
+    body = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:a\r\n"
+        b"DTSTAMP:20261101T000000Z\r\nDTSTART:20261201T090000Z\r\nDTEND:20261201T100000Z\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    httpserver.expect_request("/a.ics").respond_with_data(body, content_type="text/calendar")
+    clock = [NOW]
+    local = settings.model_copy(update={"calendar_fetch_allow": ["127.0.0.1"]})
+    install(Runtime(engine=engine, settings=local, now=lambda: clock[0]))
+    with Session(engine) as session:
+        session.add(
+            CalendarSource(
+                trust_person_id=ids["anna"],
+                kind=CalendarSourceKind.URL,
+                url=httpserver.url_for("/a.ics"),
+                refresh_minutes=30,
+            )
+        )
+        session.commit()
+    tasks.refresh_calendars()
+    clock[0] = NOW + timedelta(minutes=10)
+    tasks.refresh_calendars()  # not due yet
+    assert len(httpserver.log) == 1
+    clock[0] = NOW + timedelta(minutes=30)
+    tasks.refresh_calendars()
+    assert len(httpserver.log) == 2
+    with Session(engine) as session:
+        assert len(session.exec(select(BusyInterval)).all()) == 1
+        source = session.exec(select(CalendarSource)).one()
+        assert source.last_success_at == NOW + timedelta(minutes=30)

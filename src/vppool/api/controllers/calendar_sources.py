@@ -1,0 +1,171 @@
+"""A trust person's own calendars: link an address, upload a file, see their sync health.
+
+The trust person manages their own; planners and admins every VP's. Uploaded files are read
+in a worker thread (never on the event loop) and completely before anything changes, so a
+refused file keeps the previous import in effect and the answer (422) says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from litestar import delete, get, patch, post
+from litestar.datastructures import State, UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from sqlmodel import Session
+
+from vppool.api.auth import trust_person_or_staff
+from vppool.api.controllers._shared import Id, JSONObject, Resource, body_of
+from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, CalendarSourceUpdate
+from vppool.services import calendar_sources
+from vppool.services.access import Viewer
+from vppool.settings import Settings
+
+__all__ = ["CalendarSourceController"]
+
+#: Room for the multipart envelope around a file of the largest accepted size.
+_ENVELOPE = 64 * 1024
+#: The route's body limit; the service then checks the configured calendar size limit.
+UPLOAD_BODY_LIMIT = 100 * 1024 * 1024 + _ENVELOPE
+
+
+@dataclass
+class CalendarUpload:
+    """An ICS file, optionally replacing an earlier upload (``source_id``)."""
+
+    file: UploadFile
+    label: str | None = None
+    source_id: int | None = None
+
+
+class CalendarSourceController(Resource):
+    """The calendars a trust person links or uploads so their busy time blocks planning."""
+
+    path = "/api/v1/trust-persons/{trust_person_id:int}/calendar-sources"
+    tags = ["trust persons"]  # noqa: RUF012
+    guards = [trust_person_or_staff]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def list_calendar_sources(
+        self,
+        *,
+        trust_person_id: Id,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> list[CalendarSourcePublic]:
+        """List a trust person's calendars with their health (last success, last error)."""
+        return calendar_sources.list_sources(
+            db_session, trust_person_id=trust_person_id, viewer=viewer
+        )
+
+    @post("/", sync_to_thread=True)
+    def link_calendar(
+        self,
+        trust_person_id: Id,
+        data: Annotated[JSONObject, body_of(CalendarSourceCreate)],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> CalendarSourcePublic:
+        """Link a calendar by its https, http or webcal address (kind ``url``).
+
+        It is read on the worker's next round (each minute), or at once with ``…/refresh``.
+        """
+        return calendar_sources.link_url(
+            db_session, trust_person_id=trust_person_id, data=data, viewer=viewer
+        )
+
+    @post(
+        "/upload",
+        sync_to_thread=True,
+        request_max_body_size=UPLOAD_BODY_LIMIT,
+    )
+    def upload_calendar(
+        self,
+        trust_person_id: Id,
+        data: Annotated[CalendarUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> CalendarSourcePublic:
+        """Upload an .ics file (multipart field ``file``), or replace an uploaded one."""
+        content = data.file.file.read(settings.calendar_max_bytes + 1)
+        return calendar_sources.upload_file(
+            db_session,
+            settings,
+            trust_person_id=trust_person_id,
+            content=content,
+            filename=data.file.filename,
+            content_type=data.file.content_type,
+            source_id=data.source_id,
+            label=data.label,
+            viewer=viewer,
+        )
+
+    @get("/{source_id:int}", sync_to_thread=True)
+    def get_calendar_source(
+        self,
+        trust_person_id: Id,
+        source_id: Id,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> CalendarSourcePublic:
+        """Show one calendar with its health."""
+        return calendar_sources.get_source(
+            db_session, trust_person_id=trust_person_id, source_id=source_id, viewer=viewer
+        )
+
+    @patch("/{source_id:int}", sync_to_thread=True)
+    def update_calendar_source(
+        self,
+        trust_person_id: Id,
+        source_id: Id,
+        data: Annotated[JSONObject, body_of(CalendarSourceUpdate)],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> CalendarSourcePublic:
+        """Change the label, address, refresh interval, or switch the calendar off or on."""
+        return calendar_sources.update_source(
+            db_session,
+            trust_person_id=trust_person_id,
+            source_id=source_id,
+            data=data,
+            viewer=viewer,
+        )
+
+    @delete("/{source_id:int}", sync_to_thread=True)
+    def delete_calendar_source(
+        self,
+        trust_person_id: Id,
+        source_id: Id,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> None:
+        """Remove a calendar and the busy time it brought."""
+        calendar_sources.delete_source(
+            db_session, trust_person_id=trust_person_id, source_id=source_id, viewer=viewer
+        )
+
+    @post("/{source_id:int}/refresh", status_code=200, sync_to_thread=True)
+    def refresh_calendar_source(
+        self,
+        trust_person_id: Id,
+        source_id: Id,
+        state: State,
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+    ) -> CalendarSourcePublic:
+        """Read a linked calendar now; the answer shows the new health.
+
+        A failed fetch or parse answers 200 with ``health: error`` and ``last_error`` (the
+        busy time of the last good read stays in effect).
+        """
+        return calendar_sources.refresh_source(
+            state.engine,
+            settings,
+            source_id,
+            trust_person_id=trust_person_id,
+            viewer=viewer,
+        )

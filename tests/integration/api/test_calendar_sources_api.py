@@ -1,0 +1,163 @@
+"""Calendar sources over HTTP: upload and link, refused files, health, and the busy time
+reaching the VP's availability feed and the client team's feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from icalendar import Calendar
+from litestar.testing import TestClient
+from pytest_httpserver import HTTPServer
+from sqlalchemy.engine import Engine
+
+from tests.integration.api.world import World, in_days, seed_world
+from vppool.api import create_app
+from vppool.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+
+def ics_with_block(day: datetime, hours: int = 2) -> bytes:
+    start = day.strftime("%Y%m%dT%H%M%SZ")
+    end = (day + timedelta(hours=hours)).strftime("%Y%m%dT%H%M%SZ")
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:b1\r\n"
+        f"DTSTAMP:20261101T000000Z\r\nDTSTART:{start}\r\nDTEND:{end}\r\nSUMMARY:Tandarts\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+#: A Monday morning 9 days ahead (VP 1 works Mondays 09:00-17:00 in the world).
+MONDAY = in_days(9 + (7 - in_days(9).weekday()) % 7)
+BLOCK_START = datetime(MONDAY.year, MONDAY.month, MONDAY.day, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(name="world")
+def fx_world(engine: Engine) -> World:
+    return seed_world(engine)
+
+
+@pytest.fixture(name="client")
+def fx_client(settings: Settings, engine: Engine, world: World) -> Iterator[TestClient]:
+    local = settings.model_copy(update={"calendar_fetch_allow": ["127.0.0.1"]})
+    with TestClient(create_app(local, engine=engine)) as client:
+        yield client
+
+
+def upload(
+    client: TestClient, world: World, content: bytes, kind: str = "text/calendar", **form: str
+) -> httpx.Response:
+    return client.post(
+        f"/api/v1/trust-persons/{world['vp1']}/calendar-sources/upload",
+        files={"file": ("agenda.ics", content, kind)},
+        data=form,
+        headers=world.auth("trust_person"),
+    )
+
+
+def busy_events(body: bytes) -> list[tuple[datetime, datetime, str]]:
+    return [
+        (e.decoded("DTSTART"), e.decoded("DTEND"), str(e.get("SUMMARY")))
+        for e in Calendar.from_ical(body).walk("VEVENT")
+    ]
+
+
+def test_an_uploaded_calendar_blocks_time_in_the_vp_and_team_feeds(
+    client: TestClient, world: World
+) -> None:
+    response = upload(client, world, ics_with_block(BLOCK_START), label="Privé")
+    assert response.status_code == 201, response.text
+    source = response.json()
+    assert (source["label"], source["kind"], source["health"]) == ("Privé", "upload", "ok")
+    assert source["event_count"] == 1
+
+    own = client.post(
+        "/api/v1/feed-tokens",
+        json={"kind": "vp_availability", "trust_person_id": world["vp1"]},
+        headers=world.auth("trust_person"),
+    ).json()
+    body = client.get("/" + own["https_url"].split("/", 3)[3]).content
+    busy = [(s, e) for s, e, summary in busy_events(body) if summary == "Bezet"]
+    assert (BLOCK_START, BLOCK_START + timedelta(hours=2)) in busy
+    assert b"Tandarts" not in body  # only busy/free, never what it is
+
+    team = client.post(
+        "/api/v1/feed-tokens",
+        json={"kind": "organisation_availability", "organisation_id": world["org1"]},
+        headers=world.auth("client"),
+    ).json()
+    team_body = client.get("/" + team["https_url"].split("/", 3)[3]).content
+    anna_busy = [(s, e) for s, e, summary in busy_events(team_body) if summary == "Anna: bezet"]
+    assert (BLOCK_START, BLOCK_START + timedelta(hours=2)) in anna_busy
+    assert b"Tandarts" not in team_body
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "message"),
+    [
+        (b"%PDF-1.7 not a calendar", "application/pdf", "application/pdf, not a calendar"),
+        (b"\x00\x01\x02\x03" * 1000, "text/calendar", "not a readable calendar"),
+        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20261", "text/calendar", "not a readable"),
+        (b"", "text/calendar", "empty"),
+    ],
+    ids=["pdf", "binary", "cut-off", "empty"],
+)
+def test_a_refused_upload_says_why_and_keeps_the_previous_one(
+    client: TestClient, world: World, content: bytes, kind: str, message: str
+) -> None:
+    first = upload(client, world, ics_with_block(BLOCK_START)).json()
+    response = upload(client, world, content, kind, source_id=str(first["id"]))
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["errors"][0]["field"] == "file"
+    assert message in problem["errors"][0]["message"]
+    kept = client.get(
+        f"/api/v1/trust-persons/{world['vp1']}/calendar-sources/{first['id']}",
+        headers=world.auth("trust_person"),
+    ).json()
+    assert kept["event_count"] == 1
+    assert kept["health"] == "ok"
+
+
+def test_a_file_over_the_limit_is_refused_with_the_limit_named(
+    client: TestClient, world: World
+) -> None:
+    content = b"BEGIN:VCALENDAR\r\n" + b"X" * (10 * 1024 * 1024) + b"\r\nEND:VCALENDAR\r\n"
+    response = upload(client, world, content)
+    assert response.status_code == 422, response.text
+    assert "the limit is 10 MB" in response.text
+
+
+def test_link_refresh_and_health_over_http(
+    client: TestClient, world: World, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/anna.ics").respond_with_data(
+        ics_with_block(BLOCK_START), content_type="text/calendar"
+    )
+    base = f"/api/v1/trust-persons/{world['vp1']}/calendar-sources"
+    headers = world.auth("trust_person")
+    refused = client.post(base, json={"kind": "url", "url": "file:///etc/passwd"}, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "url"
+    linked = client.post(
+        base,
+        json={"kind": "url", "url": httpserver.url_for("/anna.ics"), "label": "Outlook"},
+        headers=headers,
+    )
+    assert linked.status_code == 201, linked.text
+    assert linked.json()["health"] == "pending"
+    refreshed = client.post(f"{base}/{linked.json()['id']}/refresh", headers=headers).json()
+    assert refreshed["health"] == "ok"
+    assert refreshed["event_count"] == 1
+    assert refreshed["last_success_at"] is not None
+
+    httpserver.clear()
+    httpserver.expect_request("/anna.ics").respond_with_data("gone", status=410)
+    failed = client.post(f"{base}/{linked.json()['id']}/refresh", headers=headers).json()
+    assert failed["health"] == "error"
+    assert "410" in failed["last_error"]
+    listed = client.get(base, headers=headers).json()
+    assert {s["id"]: s["health"] for s in listed}[linked.json()["id"]] == "error"

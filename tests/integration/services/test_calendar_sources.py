@@ -1,0 +1,391 @@
+"""Calendar sources: link, upload, refresh against a real HTTP server, health, the matcher.
+
+The HTTP server runs on 127.0.0.1, so the settings put it on the fetch allow-list; one test
+checks that without the allow-list the loopback address is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from pytest_httpserver import HTTPServer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from werkzeug import Request, Response
+
+from tests.integration.seed import seed_small_pool
+from vppool.db.models import BusyInterval, CalendarSource, FeedState, Need
+from vppool.errors import NotFound, PermissionDenied, ValidationFailed
+from vppool.services import calendar_sources, matching
+from vppool.services.access import Viewer
+from vppool.settings import Settings
+from vppool.vocab import NeedKind, Role
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def ics(*events: tuple[str, str, str]) -> bytes:
+    """A calendar of (uid, DTSTART, DTEND) events, times in Europe/Amsterdam or dates."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+    for uid, start, end in events:
+        kind = ";VALUE=DATE" if len(start) == 8 else ";TZID=Europe/Amsterdam"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{uid}",
+            "DTSTAMP:20261101T000000Z",
+            f"DTSTART{kind}:{start}",
+            f"DTEND{kind}:{end}",
+            "SUMMARY:private",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+MEETING = ics(("m1", "20261201T100000", "20261201T113000"))
+TWO_MEETINGS = ics(
+    ("m1", "20261201T100000", "20261201T113000"), ("m2", "20261202T140000", "20261202T150000")
+)
+
+
+@pytest.fixture(name="local_settings")
+def fx_local_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"calendar_fetch_allow": ["127.0.0.1"]})
+
+
+@pytest.fixture(name="ids")
+def fx_ids(engine: Engine) -> dict[str, int]:
+    return seed_small_pool(engine)
+
+
+def vp_viewer(vp_id: int) -> Viewer:
+    return Viewer(user_id=900 + vp_id, role=Role.TRUST_PERSON, label="VP",
+                  trust_person_id=vp_id)  # fmt: skip
+
+
+def link(engine: Engine, vp_id: int, url: str, **extra: object) -> int:
+    with Session(engine) as session:
+        source = calendar_sources.link_url(
+            session, trust_person_id=vp_id, data={"kind": "url", "url": url, **extra}
+        )
+        session.commit()
+    return source.id
+
+
+def busy_of(engine: Engine, source_id: int) -> list[tuple[datetime, datetime]]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(BusyInterval)
+            .where(BusyInterval.calendar_source_id == source_id)
+            .order_by(BusyInterval.starts_at)  # type: ignore[arg-type]
+        ).all()
+        return [(r.starts_at, r.ends_at) for r in rows]
+
+
+def feed_changed(engine: Engine, vp_id: int) -> datetime | None:
+    with Session(engine) as session:
+        state = session.get(FeedState, f"vp:{vp_id}")
+        return state.changed_at if state else None
+
+
+# --------------------------------------------------------------------------- linking
+
+
+def test_a_link_needs_a_usable_address_and_the_right_kind(engine: Engine, ids: dict) -> None:
+    with Session(engine) as session:
+        for data, field in (
+            ({"kind": "url", "url": "ftp://cal.example.nl/a.ics"}, "url"),
+            ({"kind": "url", "url": "https:///a.ics"}, "url"),
+            ({"kind": "url"}, "url"),
+            ({"kind": "upload", "filename": "a.ics"}, "kind"),
+            ({"kind": "url", "url": "https://a.nl/x.ics", "refresh_minutes": 1}, "refresh_minutes"),
+        ):
+            with pytest.raises(ValidationFailed) as caught:
+                calendar_sources.link_url(session, trust_person_id=ids["anna"], data=data)
+            assert caught.value.errors[0].field == field, data
+        assert session.exec(select(CalendarSource)).all() == []
+
+
+def test_only_the_vp_and_staff_reach_a_vps_calendars(engine: Engine, ids: dict) -> None:
+    source_id = link(engine, ids["anna"], "webcal://cal.example.nl/anna.ics")
+    with Session(engine) as session:
+        own = calendar_sources.list_sources(
+            session, trust_person_id=ids["anna"], viewer=vp_viewer(ids["anna"])
+        )
+        assert [s.id for s in own] == [source_id]
+        assert own[0].health == "pending"
+        with pytest.raises(NotFound):
+            calendar_sources.get_source(
+                session, trust_person_id=ids["anna"], source_id=source_id,
+                viewer=vp_viewer(ids["bram"]),
+            )  # fmt: skip
+        with pytest.raises(NotFound):  # Bram's id with Anna's source
+            calendar_sources.get_source(session, trust_person_id=ids["bram"], source_id=source_id)
+        client = Viewer(user_id=1, role=Role.CLIENT, label="HR", organisation_id=ids["zorg"])
+        with pytest.raises(PermissionDenied):
+            calendar_sources.list_sources(session, trust_person_id=ids["anna"], viewer=client)
+
+
+def test_at_most_ten_calendars_per_vp(engine: Engine, ids: dict) -> None:
+    for n in range(calendar_sources.MAX_SOURCES_PER_PERSON):
+        link(engine, ids["anna"], f"https://cal.example.nl/{n}.ics")
+    with Session(engine) as session, pytest.raises(ValidationFailed, match="at most 10"):
+        calendar_sources.link_url(
+            session, trust_person_id=ids["anna"], data={"kind": "url", "url": "https://x.nl/a"}
+        )
+
+
+# --------------------------------------------------------------------------- refresh
+
+
+def test_refresh_imports_busy_time_and_a_304_changes_nothing(
+    engine: Engine, ids: dict, local_settings: Settings, httpserver: HTTPServer
+) -> None:
+    def handler(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(MEETING, content_type="text/calendar", headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/anna.ics").respond_with_handler(handler)
+    source_id = link(engine, ids["anna"], httpserver.url_for("/anna.ics"))
+    first = calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
+    assert first.health == "ok"
+    assert first.event_count == 1
+    assert first.byte_count == len(MEETING)
+    # 10:00-11:30 in Amsterdam (winter, UTC+1) is 09:00-10:30 UTC.
+    assert busy_of(engine, source_id) == [
+        (datetime(2026, 12, 1, 9, 0, tzinfo=UTC), datetime(2026, 12, 1, 10, 30, tzinfo=UTC))
+    ]
+    changed = feed_changed(engine, ids["anna"])
+    assert changed is not None
+
+    later = NOW + timedelta(hours=1)
+    second = calendar_sources.refresh_source(engine, local_settings, source_id, now=later)
+    assert second.last_success_at == later
+    assert httpserver.log[-1][0].headers.get("If-None-Match") == '"v1"'
+    assert httpserver.log[-1][1].status_code == 304
+    assert feed_changed(engine, ids["anna"]) == changed  # feeds keep their ETag
+    assert len(busy_of(engine, source_id)) == 1
+
+
+def test_same_content_again_leaves_the_feed_unchanged_new_content_replaces(
+    engine: Engine, ids: dict, local_settings: Settings, httpserver: HTTPServer
+) -> None:
+    bodies = [MEETING, MEETING, TWO_MEETINGS]
+    httpserver.expect_request("/a.ics").respond_with_handler(
+        lambda _request: Response(bodies.pop(0), content_type="text/calendar")
+    )
+    source_id = link(engine, ids["anna"], httpserver.url_for("/a.ics"))
+    calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
+    changed = feed_changed(engine, ids["anna"])
+    calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
+    assert feed_changed(engine, ids["anna"]) == changed
+    calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
+    assert len(busy_of(engine, source_id)) == 2
+    after = feed_changed(engine, ids["anna"])
+    assert after is not None
+    assert changed is not None
+    assert after >= changed
+
+
+@pytest.mark.parametrize(
+    ("response", "message"),
+    [
+        (Response("oops", status=500), "answered 500"),
+        (Response("<html>login</html>", content_type="text/html"), "web page"),
+        (Response(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", content_type="text/calendar"), ""),
+        (Response(b"\x00\x01\x02binary" * 100, content_type="text/calendar"), ""),
+    ],
+    ids=["server-error", "html", "cut-off", "binary"],
+)
+def test_a_failed_refresh_keeps_the_last_good_import(
+    engine: Engine,
+    ids: dict,
+    local_settings: Settings,
+    httpserver: HTTPServer,
+    *,
+    response: Response,
+    message: str,
+) -> None:
+    answers = [Response(MEETING, content_type="text/calendar"), response]
+    httpserver.expect_request("/a.ics").respond_with_handler(lambda _r: answers.pop(0))
+    source_id = link(engine, ids["anna"], httpserver.url_for("/a.ics"))
+    calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
+    good = busy_of(engine, source_id)
+    later = NOW + timedelta(hours=2)
+    failed = calendar_sources.refresh_source(engine, local_settings, source_id, now=later)
+    assert failed.health == "error"
+    assert failed.last_error
+    assert message in failed.last_error
+    assert failed.last_error_at == later
+    assert failed.last_success_at == NOW
+    assert busy_of(engine, source_id) == good
+
+
+def test_a_private_address_is_refused_without_the_allow_list(
+    engine: Engine, ids: dict, settings: Settings, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/a.ics").respond_with_data(MEETING, content_type="text/calendar")
+    source_id = link(engine, ids["anna"], httpserver.url_for("/a.ics"))
+    result = calendar_sources.refresh_source(engine, settings, source_id, now=NOW)
+    assert result.health == "error"
+    assert "private or local address" in (result.last_error or "")
+    assert httpserver.log == []
+
+
+def test_uploaded_and_switched_off_sources_are_not_fetched(
+    engine: Engine, ids: dict, local_settings: Settings
+) -> None:
+    with Session(engine) as session:
+        uploaded = calendar_sources.upload_file(
+            session, local_settings, trust_person_id=ids["anna"], content=MEETING, now=NOW
+        )
+        session.commit()
+    with pytest.raises(ValidationFailed, match="uploading the file again"):
+        calendar_sources.refresh_source(engine, local_settings, uploaded.id, now=NOW)
+    source_id = link(engine, ids["anna"], "https://cal.example.nl/a.ics", enabled=False)
+    with pytest.raises(ValidationFailed, match="switched off"):
+        calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
+    with pytest.raises(NotFound):
+        calendar_sources.refresh_source(
+            engine, local_settings, source_id, trust_person_id=ids["bram"], now=NOW
+        )
+
+
+def test_the_job_refreshes_what_is_due_and_one_failure_does_not_stop_the_rest(
+    engine: Engine, ids: dict, local_settings: Settings, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/good.ics").respond_with_data(MEETING, content_type="text/calendar")
+    httpserver.expect_request("/bad.ics").respond_with_data("no", status=404)
+    bad = link(engine, ids["anna"], httpserver.url_for("/bad.ics"))
+    good = link(engine, ids["bram"], httpserver.url_for("/good.ics"), refresh_minutes=60)
+    report = calendar_sources.refresh_due(engine, local_settings, now=NOW)
+    assert report.model_dump() == {"due": 2, "updated": 1, "unchanged": 0, "failed": 1}
+    assert len(busy_of(engine, good)) == 1
+    assert busy_of(engine, bad) == []
+    # Half an hour later nothing is due; an hour later both are again.
+    assert (
+        calendar_sources.refresh_due(engine, local_settings, now=NOW + timedelta(minutes=30)).due
+        == 0
+    )
+    again = calendar_sources.refresh_due(engine, local_settings, now=NOW + timedelta(minutes=60))
+    assert again.model_dump() == {"due": 2, "updated": 0, "unchanged": 1, "failed": 1}
+
+
+# --------------------------------------------------------------------------- upload
+
+
+def test_upload_reads_the_file_first_and_a_refused_file_keeps_the_previous(
+    engine: Engine, ids: dict, settings: Settings
+) -> None:
+    with Session(engine) as session:
+        first = calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=MEETING,
+            filename="Werk.ics", content_type="text/calendar", now=NOW,
+        )  # fmt: skip
+        session.commit()
+    assert first.label == "Werk"
+    assert first.health == "ok"
+    refusals = [
+        (b"", "text/calendar", "empty"),
+        (b"\x89PNG\r\n\x1a\n", "image/png", "image/png, not a calendar"),
+        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2026", "text/calendar", "not a readable"),
+        (b"x" * (settings.calendar_max_bytes + 1), "text/calendar", "the limit is"),
+    ]
+    for content, kind, message in refusals:
+        with Session(engine) as session:
+            with pytest.raises(ValidationFailed, match=message) as caught:
+                calendar_sources.upload_file(
+                    session, settings, trust_person_id=ids["anna"], content=content,
+                    content_type=kind, source_id=first.id, now=NOW,
+                )  # fmt: skip
+            assert caught.value.errors[0].field == "file"
+    assert len(busy_of(engine, first.id)) == 1
+    with Session(engine) as session:
+        replaced = calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=TWO_MEETINGS,
+            source_id=first.id, now=NOW,
+        )  # fmt: skip
+        session.commit()
+    assert replaced.id == first.id
+    assert replaced.event_count == 2
+    assert len(busy_of(engine, first.id)) == 2
+
+
+def test_deleting_or_switching_off_a_source_removes_its_busy_time(
+    engine: Engine, ids: dict, settings: Settings
+) -> None:
+    with Session(engine) as session:
+        source = calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=MEETING, now=NOW
+        )
+        session.commit()
+    before = feed_changed(engine, ids["anna"])
+    with Session(engine) as session:
+        off = calendar_sources.update_source(
+            session, trust_person_id=ids["anna"], source_id=source.id, data={"enabled": False}
+        )
+        session.commit()
+    assert off.health == "off"
+    assert busy_of(engine, source.id) == []
+    after = feed_changed(engine, ids["anna"])
+    assert before is not None
+    assert after is not None
+    assert after >= before
+    with Session(engine) as session:
+        calendar_sources.delete_source(session, trust_person_id=ids["anna"], source_id=source.id)
+        session.commit()
+        assert session.get(CalendarSource, source.id) is None
+
+
+# --------------------------------------------------------------------------- the matcher
+
+
+def test_days_the_vps_calendar_fills_count_as_absences_for_the_matcher(
+    engine: Engine, ids: dict, settings: Settings
+) -> None:
+    # A holiday from Mon 7 to Fri 11 December (all-day, DTEND exclusive) and one
+    # ordinary meeting, which books no day.
+    holiday = ics(
+        ("leave", "20261207", "20261212"), ("meeting", "20261214T100000", "20261214T110000")
+    )
+    with Session(engine) as session:
+        calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=holiday, now=NOW
+        )
+        session.commit()
+        booked = calendar_sources.booked_days(session, date(2026, 11, 23), date(2027, 1, 1))
+        assert {vp: [(d.starts_on, d.ends_on) for d in days] for vp, days in booked.items()} == {
+            ids["anna"]: [(date(2026, 12, 7), date(2026, 12, 12))]
+        }
+        bundle = matching.build_instance(session, settings, today=date(2026, 11, 23))
+    anna = next(vp for vp in bundle.instance.trust_persons if vp.id == ids["anna"])
+    assert [(p.starts_on, p.ends_on) for p in anna.absences] == [
+        (date(2026, 12, 7), date(2026, 12, 12))
+    ]
+
+
+def test_a_short_need_during_a_calendar_holiday_is_not_offered_to_that_vp(
+    engine: Engine, ids: dict, settings: Settings
+) -> None:
+    holiday = ics(("leave", "20261207", "20261219"))
+    with Session(engine) as session:
+        calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=holiday, now=NOW
+        )
+        need = session.exec(select(Need).where(Need.organisation_id == ids["zorg"])).one()
+        need.kind = NeedKind.ABSENCE_COVER
+        need.starts_on = date(2026, 12, 7)
+        need.ends_on = date(2026, 12, 19)
+        need.requires_gender_mix = False
+        need.seats = 1
+        session.add(need)
+        session.commit()
+        assert need.id is not None
+        ranking = matching.quick_match_need(session, settings, need.id, today=date(2026, 11, 23))
+    ranked = {c.trust_person_id for c in ranking.candidates}
+    assert ids["anna"] not in ranked
+    assert ranking.ineligible.get("absence_overlap", 0) >= 1

@@ -7,5 +7,6 @@ from vppool.settings import Settings
 print("| variable | default | meaning |")
 print("|---|---|---|")
 for name, field in Settings.model_fields.items():
-    default = "empty" if field.default is None else field.default
+    value = field.get_default(call_default_factory=True)
+    default = "empty" if value in (None, []) else value
     print(f"| `VPPOOL_{name.upper()}` | `{default}` | {field.description or ''} |")

@@ -63,5 +63,6 @@ def test_readme_documents_every_setting_with_its_default() -> None:
         variable = f"`VPPOOL_{name.upper()}`"
         assert variable in text, f"README does not document {variable}"
         line = next(line for line in text.splitlines() if line.startswith(f"| {variable}"))
-        default = "empty" if field.default is None else str(field.default)
+        value = field.get_default(call_default_factory=True)
+        default = "empty" if value in (None, []) else str(value)
         assert f"`{default}`" in line, f"README gives a wrong default for {variable}"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -60,6 +61,7 @@ __all__ = [
     "get_source",
     "link_url",
     "list_sources",
+    "redact_url",
     "refresh_due",
     "refresh_source",
     "update_source",
@@ -104,8 +106,24 @@ def _own_source(session: Session, trust_person_id: int, source_id: int) -> Calen
     )
 
 
-def _public(source: CalendarSource) -> CalendarSourcePublic:
-    return CalendarSourcePublic.model_validate(source)
+def _public(source: CalendarSource, viewer: Viewer | None) -> CalendarSourcePublic:
+    """The public shape; only the VP themselves sees the whole address.
+
+    A private calendar address (Google's "secret address", an Outlook ICS link) opens the
+    VP's whole agenda with every detail, so planners see only its scheme and host.
+    """
+    shown = CalendarSourcePublic.model_validate(source)
+    own = viewer is not None and viewer.trust_person_id == source.trust_person_id
+    if shown.url and not own:
+        return shown.model_copy(update={"url": redact_url(shown.url)})
+    return shown
+
+
+def redact_url(url: str) -> str:
+    """``https://calendar.google.com/…``: the scheme and host of an address, no secrets."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or "?"
+    return f"{parts.scheme or 'https'}://{host}/…"
 
 
 def _record(
@@ -167,7 +185,7 @@ def list_sources(
         .where(CalendarSource.trust_person_id == trust_person_id)
         .order_by(col(CalendarSource.id))
     ).all()
-    return [_public(row) for row in rows]
+    return [_public(row, viewer) for row in rows]
 
 
 def get_source(
@@ -180,7 +198,7 @@ def get_source(
         NotFound: no such source of this trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    return _public(_own_source(session, trust_person_id, source_id))
+    return _public(_own_source(session, trust_person_id, source_id), viewer)
 
 
 def link_url(
@@ -218,7 +236,7 @@ def link_url(
     session.add(source)
     flush(session)
     _record(session, actor, "created", source)
-    return _public(source)
+    return _public(source, viewer)
 
 
 def update_source(
@@ -254,7 +272,7 @@ def update_source(
     old_url = source.url
     changed = apply_changes(source, values)
     if not changed:
-        return _public(source)
+        return _public(source, viewer)
     if source.url != old_url or (not source.enabled):
         source.etag = None
         source.last_modified_header = None
@@ -262,7 +280,7 @@ def update_source(
         _replace_busy(session, source, ())
     flush(session)
     _record(session, actor, "updated", source, changed)
-    return _public(source)
+    return _public(source, viewer)
 
 
 def delete_source(
@@ -355,7 +373,7 @@ def upload_file(
     _store(session, source, result, len(content), now)
     flush(session)
     _record(session, actor, action, source)
-    return _public(source)
+    return _public(source, viewer)
 
 
 def _label_from(filename: str | None) -> str:
@@ -539,7 +557,7 @@ def refresh_source(
         if source.url == job.url and source.enabled:
             outcome(session, source)
             flush(session)
-        return _public(source)
+        return _public(source, viewer)
 
 
 def refresh_due(

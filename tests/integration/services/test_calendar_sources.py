@@ -110,13 +110,17 @@ def test_a_link_needs_a_usable_address_and_the_right_kind(engine: Engine, ids: d
 
 
 def test_only_the_vp_and_staff_reach_a_vps_calendars(engine: Engine, ids: dict) -> None:
-    source_id = link(engine, ids["anna"], "webcal://cal.example.nl/anna.ics")
+    source_id = link(engine, ids["anna"], "webcal://cal.example.nl/anna.ics?key=private")
     with Session(engine) as session:
         own = calendar_sources.list_sources(
             session, trust_person_id=ids["anna"], viewer=vp_viewer(ids["anna"])
         )
         assert [s.id for s in own] == [source_id]
         assert own[0].health == "pending"
+        assert own[0].url == "webcal://cal.example.nl/anna.ics?key=private"
+        planner = Viewer(user_id=5, role=Role.PLANNER, label="Pim")
+        seen = calendar_sources.list_sources(session, trust_person_id=ids["anna"], viewer=planner)
+        assert seen[0].url == "webcal://cal.example.nl/…"  # a secret address stays the VP's
         with pytest.raises(NotFound):
             calendar_sources.get_source(
                 session, trust_person_id=ids["anna"], source_id=source_id,

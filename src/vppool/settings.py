@@ -178,7 +178,7 @@ class Settings(BaseSettings):
     calendar_max_bytes: int = Field(
         default=10 * 1024 * 1024,
         ge=1024,
-        le=100 * 1024 * 1024,
+        le=20 * 1024 * 1024,
         description="Largest calendar file accepted, fetched or uploaded, in bytes.",
     )
     calendar_fetch_timeout_s: float = Field(
@@ -196,6 +196,9 @@ class Settings(BaseSettings):
     )
     calendar_days_ahead: int = Field(
         default=400, ge=30, le=1100, description="Imported busy time read this many days ahead."
+    )
+    calendar_refresh_cooldown_s: int = Field(
+        default=60, ge=0, le=3600, description="A person may ask to re-read a calendar this often."
     )
     calendar_import_budget_s: float = Field(
         default=20.0, gt=0, le=300, description="Time limit of parsing one calendar in seconds."

@@ -103,6 +103,13 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[
     return problem(request, exc.status_code, title, detail, extra=extra, headers=exc.headers)
 
 
+def _not_utf8(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[dict[str, Any]]:
+    # Litestar decodes form fields and JSON as UTF-8 before a handler runs; a client that
+    # sends another encoding gets told so instead of a 500.
+    detail = f"the request holds text that is not UTF-8 (byte {exc.start}); send UTF-8"
+    return problem(request, 400, "Bad request", detail)
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
@@ -116,5 +123,6 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dic
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     VppoolError: _domain,
     HTTPException: _http,
+    UnicodeDecodeError: _not_utf8,
     Exception: _unexpected,
 }

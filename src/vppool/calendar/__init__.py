@@ -30,6 +30,7 @@ from vppool.calendar._availability import (
 )
 from vppool.calendar._feeds import (
     PRODID,
+    UID_DOMAIN,
     DeadlineKind,
     FeedAssignment,
     FeedDeadline,
@@ -69,6 +70,7 @@ from vppool.calendar._scan import CalendarImportError
 
 __all__ = [
     "PRODID",
+    "UID_DOMAIN",
     "Availability",
     "AvailabilityProfile",
     "BusyBlock",

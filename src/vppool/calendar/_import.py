@@ -198,6 +198,8 @@ class _Import:
     capped: bool = False
     failed: int = 0
     first_failure: ImportProblem | None = None
+    skip_uid_suffix: str | None = None
+    skipped_own: int = 0
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -344,6 +346,9 @@ class _Import:
                 properties.setdefault(name, line)
         uid_line = properties.get("UID")
         uid = _value(uid_line) if uid_line else None
+        if uid is not None and self.skip_uid_suffix and uid.endswith(self.skip_uid_suffix):
+            self.skipped_own += 1
+            return None
         if block.problem:
             self.fail(block.problem, block.line, uid)
             return None
@@ -495,6 +500,11 @@ class _Import:
                 self.expand(group)
         except _Stop:
             pass
+        if self.skipped_own:
+            self.warn(
+                f"{self.skipped_own} events come from vppool's own feed and were left out "
+                "(vppool already knows them)"
+            )
         if self.first_failure and self.event_count == 0:  # nothing at all could be read
             msg = f"none of the {self.failed} events could be read; the first: "
             raise CalendarImportError(
@@ -582,6 +592,7 @@ def import_ics(
     timezone: str = "Europe/Amsterdam",
     limits: ImportLimits = ImportLimits(),
     clock: Callable[[], float] = _time.monotonic,
+    skip_uid_suffix: str | None = None,
 ) -> ImportResult:
     """Read the busy time of an iCalendar file within a window.
 
@@ -591,6 +602,9 @@ def import_ics(
         timezone: The VP's zone: all-day and floating times are local times there.
         limits: Size, occurrence, rule and time limits.
         clock: A monotonic clock in seconds (tests pass a fake one).
+        skip_uid_suffix: Events whose UID ends with this are left out (``"@vppool"``: a
+            VP who subscribed to their vppool feed in the calendar they link must not have
+            vppool's own items read back as busy time).
 
     Returns:
         The merged busy blocks, the number of events read, warnings and whether a limit
@@ -600,5 +614,11 @@ def import_ics(
         CalendarImportError: If the input is not a readable calendar at all (too large,
             binary, a web page, cut off, nested too deep, or none of its events readable).
     """
-    job = _Import(window=window, zone=ZoneInfo(timezone), limits=limits, clock=clock)
+    job = _Import(
+        window=window,
+        zone=ZoneInfo(timezone),
+        limits=limits,
+        clock=clock,
+        skip_uid_suffix=skip_uid_suffix,
+    )
     return job.run(data)

@@ -17,6 +17,8 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from math import ceil
+from time import monotonic
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -28,11 +30,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from vppool import calendar as cal
-from vppool.db import session_scope
+from vppool.db import serialise_writes, session_scope
 from vppool.db.feed_changes import mark_feeds_changed
 from vppool.db.models import BusyInterval, CalendarSource, CalendarSourceBase, TrustPerson
 from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, CalendarSourceUpdate
-from vppool.errors import NotFound, ValidationFailed
+from vppool.errors import NotFound, TooManyAttempts, ValidationFailed
 from vppool.services import audit
 from vppool.services._common import (
     SYSTEM,
@@ -44,6 +46,7 @@ from vppool.services._common import (
     get_or_404,
     get_owned_or_404,
     parse_input,
+    plain_text,
     require_role,
     validate_merged,
 )
@@ -84,6 +87,7 @@ class RefreshReport(BaseModel):
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    deferred: int = 0
 
 
 # --------------------------------------------------------------------------- scoping
@@ -266,18 +270,25 @@ def update_source(
     if changes.kind is not None and changes.kind is not source.kind:
         msg = "the kind of a calendar source cannot change; add a new source instead"
         raise ValidationFailed.single("kind", msg, subject="calendar source")
+    given = changes.model_fields_set
+    if source.kind is CalendarSourceKind.UPLOAD and "url" in given:
+        msg = "an uploaded calendar has no address; link the address as a new source"
+        raise ValidationFailed.single("url", msg, subject="calendar source")
+    if source.kind is CalendarSourceKind.URL and "filename" in given:
+        msg = "a linked calendar has no file name; change its label instead"
+        raise ValidationFailed.single("filename", msg, subject="calendar source")
     values = validate_merged(CalendarSourceBase, source, changes, subject="calendar source")
-    if source.kind is CalendarSourceKind.URL and "url" in changes.model_fields_set:
+    if "url" in given:
         _check_url(values.get("url"))
-    old_url = source.url
+    old_url, was_enabled = source.url, source.enabled
     changed = apply_changes(source, values)
     if not changed:
         return _public(source, viewer)
-    if source.url != old_url or (not source.enabled):
-        source.etag = None
-        source.last_modified_header = None
-    if not source.enabled or source.url != old_url:
+    if source.url != old_url or source.enabled != was_enabled:
+        # The busy time of the old address (or of a switched-off source) goes at once, and
+        # the source reads as never fetched, so the next round of the job reads it again.
         _replace_busy(session, source, ())
+        _forget_reads(source)
     flush(session)
     _record(session, actor, "updated", source, changed)
     return _public(source, viewer)
@@ -332,28 +343,27 @@ def upload_file(
         ValidationFailed: ``file`` says why the file is not a readable calendar (size, type,
             content with line numbers); ``source_id`` when that source is linked by URL.
     """
-    person = _visible(session, viewer, trust_person_id)
     actor = acting(viewer, actor)
-    source = None
-    if source_id is not None:
-        source = _own_source(session, trust_person_id, source_id)
-        if source.kind is not CalendarSourceKind.UPLOAD:
-            msg = "this calendar is linked by its address; upload the file as a new source"
-            raise ValidationFailed.single("source_id", msg, subject="calendar upload")
-    else:
-        _room_for_one_more(session, trust_person_id)
-    name = (filename or "").strip()[:255] or None
-    label = (label or "").strip() or None
+    name = _clean_filename(filename)
+    label = plain_text((label or "").strip(), field="label") or None
     if label is not None and len(label) > 80:
         raise ValidationFailed.single("label", "use at most 80 characters", subject="upload")
     _check_upload(content, content_type, settings)
+    # Scope and the VP's zone are read in a short transaction of their own, so none is open
+    # while the file is parsed (SQLite would refuse the later write if another writer
+    # committed in between; PostgreSQL would hold a pooled connection idle in transaction).
+    with Session(session.get_bind(), expire_on_commit=False) as probe:
+        person, _ = _upload_target(probe, viewer, trust_person_id, source_id)
+        timezone = person.timezone
     now = now or datetime.now(UTC)
     try:
-        result = _parse(content, person.timezone, settings, now)
+        result = _parse(content, timezone, settings, now)
     except cal.CalendarImportError as exc:
         raise ValidationFailed.single(
             "file", f"not a readable calendar: {exc}", subject="calendar upload"
         ) from exc
+    serialise_writes(session)
+    _, source = _upload_target(session, viewer, trust_person_id, source_id)
     if source is None:
         source = CalendarSource(
             kind=CalendarSourceKind.UPLOAD,
@@ -376,11 +386,31 @@ def upload_file(
     return _public(source, viewer)
 
 
+def _upload_target(
+    session: Session, viewer: Viewer | None, trust_person_id: int, source_id: int | None
+) -> tuple[TrustPerson, CalendarSource | None]:
+    """The VP, and the uploaded source to replace (None: there is room for a new one)."""
+    person = _visible(session, viewer, trust_person_id)
+    if source_id is None:
+        _room_for_one_more(session, trust_person_id)
+        return person, None
+    source = _own_source(session, trust_person_id, source_id)
+    if source.kind is not CalendarSourceKind.UPLOAD:
+        msg = "this calendar is linked by its address; upload the file as a new source"
+        raise ValidationFailed.single("source_id", msg, subject="calendar upload")
+    return person, source
+
+
+def _clean_filename(filename: str | None) -> str | None:
+    """The file's own name: no folders, no control characters, at most 255 characters."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable()).strip()[:255] or None
+
+
 def _label_from(filename: str | None) -> str:
     if not filename:
         return "Agenda"
-    stem = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    stem = stem[:-4] if stem.lower().endswith(".ics") else stem
+    stem = filename[:-4] if filename.lower().endswith(".ics") else filename
     return stem.strip()[:80] or "Agenda"
 
 
@@ -393,8 +423,8 @@ def _check_upload(content: bytes, content_type: str | None, settings: Settings) 
         raise ValidationFailed.single("file", "the file is empty", subject="calendar upload")
     if len(content) > settings.calendar_max_bytes:
         msg = (
-            f"the file is {len(content) / 1_000_000:.1f} MB; "
-            f"the limit is {settings.calendar_max_bytes / 1_000_000:.0f} MB"
+            "the file is larger than the limit of "
+            f"{settings.calendar_max_bytes / 1_000_000:.0f} MB; export a shorter period"
         )
         raise ValidationFailed.single("file", msg, subject="calendar upload")
 
@@ -402,10 +432,17 @@ def _check_upload(content: bytes, content_type: str | None, settings: Settings) 
 # --------------------------------------------------------------------------- import
 
 
-def _window(settings: Settings, now: datetime) -> cal.Interval:
+def _window(settings: Settings, now: datetime, timezone: str) -> cal.Interval:
+    """Whole local days around today.
+
+    The same file read twice on one day gives the same clipped busy time, so an unchanged
+    calendar leaves the feeds (and their ETags) alone.
+    """
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
     return cal.Interval(
-        now - timedelta(days=settings.calendar_days_back),
-        now + timedelta(days=settings.calendar_days_ahead),
+        cal.local_day(today - timedelta(days=settings.calendar_days_back), zone),
+        cal.local_day(today + timedelta(days=settings.calendar_days_ahead), zone),
     )
 
 
@@ -413,7 +450,13 @@ def _parse(content: bytes, timezone: str, settings: Settings, now: datetime) -> 
     limits = cal.ImportLimits(
         max_bytes=settings.calendar_max_bytes, time_budget_s=settings.calendar_import_budget_s
     )
-    return cal.import_ics(content, window=_window(settings, now), timezone=timezone, limits=limits)
+    return cal.import_ics(
+        content,
+        window=_window(settings, now, timezone),
+        timezone=timezone,
+        limits=limits,
+        skip_uid_suffix=f"@{cal.UID_DOMAIN}",
+    )
 
 
 def _replace_busy(
@@ -462,6 +505,18 @@ def _store(
     return changed
 
 
+def _forget_reads(source: CalendarSource) -> None:
+    """Back to "never read": validators, health and counts."""
+    source.etag = None
+    source.last_modified_header = None
+    source.last_fetched_at = None
+    source.last_success_at = None
+    source.last_error = None
+    source.last_error_at = None
+    source.event_count = 0
+    source.byte_count = 0
+
+
 def _fail(source: CalendarSource, message: str, now: datetime) -> None:
     source.last_fetched_at = now
     source.last_error = message[:2000]
@@ -493,10 +548,10 @@ def refresh_source(
 
     Args:
         engine: Opens the two short transactions (no transaction is open while fetching).
-        settings: Limits, the allow-list and the import window.
+        settings: Limits, the allow-list, the import window and the cool-down.
         source_id: The source.
         trust_person_id: The owner, as given in the address (checked against the viewer).
-        viewer: Who asks; ``None`` is the system (the refresh job).
+        viewer: Who asks; ``None`` is the system (the refresh job, which has no cool-down).
         now: The moment of the refresh (tests pass one).
         transport: An httpx transport (tests).
 
@@ -504,8 +559,34 @@ def refresh_source(
         PermissionDenied: the viewer is a client contact.
         NotFound: no such source (of this trust person) in the viewer's scope.
         ValidationFailed: the source is an uploaded file or switched off.
+        TooManyAttempts: a person asked again within the cool-down after the last read.
     """
-    now = now or datetime.now(UTC)
+    public, _ = _refresh(
+        engine,
+        settings,
+        source_id,
+        trust_person_id=trust_person_id,
+        viewer=viewer,
+        now=now or datetime.now(UTC),
+        transport=transport,
+    )
+    return public
+
+
+_Outcome = Callable[[Session, CalendarSource], bool]
+
+
+def _refresh(
+    engine: Engine,
+    settings: Settings,
+    source_id: int,
+    *,
+    trust_person_id: int | None,
+    viewer: Viewer | None,
+    now: datetime,
+    transport: httpx.BaseTransport | None,
+) -> tuple[CalendarSourcePublic, str]:
+    """Refresh one source; also says what happened: updated, unchanged, failed or skipped."""
     with session_scope(engine) as session:
         source = session.get(CalendarSource, source_id)
         if source is None or trust_person_id not in (None, source.trust_person_id):
@@ -517,9 +598,44 @@ def refresh_source(
         if not source.enabled:
             msg = "this calendar is switched off; switch it on first"
             raise ValidationFailed.single("enabled", msg, subject="calendar source")
+        _cool_down(source, settings, viewer, now)
         job = _Fetch(source.url, source.etag, source.last_modified_header, person.timezone)
 
-    outcome: Callable[[Session, CalendarSource], None]
+    outcome = _fetch_and_read(job, settings, now, transport)
+
+    with session_scope(engine) as session:
+        serialise_writes(session)
+        source = session.exec(
+            select(CalendarSource).where(CalendarSource.id == source_id).with_for_update()
+        ).first()
+        if source is None:
+            raise NotFound("calendar source", source_id)
+        if source.url != job.url or not source.enabled:
+            return _public(source, viewer), "skipped"  # changed while we were fetching
+        changed = outcome(session, source)
+        flush(session)
+        if source.last_error_at == now and source.last_success_at != now:
+            kind = "failed"
+        else:
+            kind = "updated" if changed else "unchanged"
+        return _public(source, viewer), kind
+
+
+def _cool_down(
+    source: CalendarSource, settings: Settings, viewer: Viewer | None, now: datetime
+) -> None:
+    if viewer is None or source.last_fetched_at is None:
+        return
+    wait = settings.calendar_refresh_cooldown_s - (now - source.last_fetched_at).total_seconds()
+    if wait > 0:
+        msg = f"this calendar was read moments ago; try again in {ceil(wait)} seconds"
+        raise TooManyAttempts(msg, retry_after_s=ceil(wait))
+
+
+def _fetch_and_read(
+    job: _Fetch, settings: Settings, now: datetime, transport: httpx.BaseTransport | None
+) -> _Outcome:
+    """Fetch and parse with no transaction open; what to store, as a function."""
     try:
         fetched = fetch_calendar(
             job.url,
@@ -530,34 +646,35 @@ def refresh_source(
             allow=tuple(settings.calendar_fetch_allow),
             transport=transport,
         )
-        if fetched.not_modified:
-
-            def outcome(session: Session, source: CalendarSource) -> None:
-                source.last_fetched_at = now
-                source.last_success_at = now
-
-        else:
-            result = _parse(fetched.body, job.timezone, settings, now)
-
-            def outcome(session: Session, source: CalendarSource) -> None:
-                _store(session, source, result, len(fetched.body), now)
-                source.etag = (fetched.etag or "")[:300] or None
-                source.last_modified_header = (fetched.last_modified or "")[:100] or None
-
+        result = None if fetched.not_modified else _parse(fetched.body, job.timezone, settings, now)
     except (FetchError, cal.CalendarImportError) as exc:
         message = str(exc)
+    except Exception:  # a bug must not leave the source "pending" and fetched every minute
+        log.exception("reading calendar %s failed unexpectedly", redact_url(job.url))
+        message = "vppool could not read this calendar because of an error on its side"
+    else:
 
-        def outcome(session: Session, source: CalendarSource) -> None:
-            _fail(source, message, now)
+        def stored(session: Session, source: CalendarSource) -> bool:
+            if result is None:  # 304: the last read stands, a partial one stays partial
+                if source.last_error_at is not None and (
+                    source.last_error_at == source.last_success_at
+                ):
+                    source.last_error_at = now
+                source.last_fetched_at = now
+                source.last_success_at = now
+                return False
+            changed = _store(session, source, result, len(fetched.body), now)
+            source.etag = (fetched.etag or "")[:300] or None
+            source.last_modified_header = (fetched.last_modified or "")[:100] or None
+            return changed
 
-    with session_scope(engine) as session:
-        source = session.get(CalendarSource, source_id)
-        if source is None:
-            raise NotFound("calendar source", source_id)
-        if source.url == job.url and source.enabled:
-            outcome(session, source)
-            flush(session)
-        return _public(source, viewer)
+        return stored
+
+    def failed(_session: Session, source: CalendarSource) -> bool:
+        _fail(source, message, now)
+        return False
+
+    return failed
 
 
 def refresh_due(
@@ -566,12 +683,17 @@ def refresh_due(
     *,
     now: datetime | None = None,
     transport: httpx.BaseTransport | None = None,
+    budget_s: float = 50.0,
+    clock: Callable[[], float] = monotonic,
 ) -> RefreshReport:
     """Refresh every linked, switched-on source whose interval has passed (the job).
 
-    Each source is refreshed on its own: one that fails is recorded and the rest go on.
+    Sources never read come first, then the longest unread. Each is refreshed on its own:
+    one that fails is recorded and the rest go on. No new fetch starts after ``budget_s``
+    (the job runs every minute; what is left is ``deferred`` to the next round).
     """
     now = now or datetime.now(UTC)
+    started = clock()
     with session_scope(engine) as session:
         rows = session.exec(
             select(
@@ -581,43 +703,43 @@ def refresh_due(
                 col(CalendarSource.enabled).is_(True),
             )
         ).all()
-    due = [
-        source_id
-        for source_id, fetched_at, minutes in rows
-        if source_id is not None
-        and (fetched_at is None or fetched_at + timedelta(minutes=minutes) <= now)
-    ]
+    never = datetime.min.replace(tzinfo=UTC)
+    due = sorted(
+        (
+            (fetched_at or never, source_id)
+            for source_id, fetched_at, minutes in rows
+            if source_id is not None
+            and (fetched_at is None or fetched_at + timedelta(minutes=minutes) <= now)
+        ),
+    )
     report = RefreshReport(due=len(due))
-    for source_id in sorted(due):
+    for _, source_id in due:
+        if clock() - started > budget_s:
+            report.deferred += 1
+            continue
         try:
-            before = _fingerprint(engine, source_id)
-            after = refresh_source(engine, settings, source_id, now=now, transport=transport)
+            _, kind = _refresh(
+                engine,
+                settings,
+                source_id,
+                trust_person_id=None,
+                viewer=None,
+                now=now,
+                transport=transport,
+            )
         except NotFound:
             continue  # removed in the meantime
         except Exception:  # one bad source must not stop the others
             log.exception("refreshing calendar source %s failed", source_id)
             report.failed += 1
             continue
-        if after.last_error_at == now and after.last_success_at != now:
-            report.failed += 1
-        elif _fingerprint(engine, source_id) != before:
+        if kind == "updated":
             report.updated += 1
-        else:
+        elif kind == "failed":
+            report.failed += 1
+        elif kind == "unchanged":
             report.unchanged += 1
     return report
-
-
-def _fingerprint(engine: Engine, source_id: int) -> tuple[Any, ...]:
-    with session_scope(engine) as session:
-        return tuple(
-            session.exec(
-                select(
-                    sa.func.count(),
-                    sa.func.min(BusyInterval.starts_at),
-                    sa.func.max(BusyInterval.ends_at),
-                ).where(BusyInterval.calendar_source_id == source_id)
-            ).one()
-        )
 
 
 # --------------------------------------------------------------------------- for the matcher

@@ -3,13 +3,22 @@
 Only ``https``, ``http`` and ``webcal`` (fetched as https) are followed. Every address a
 host name resolves to must be public, unless the host or network is on the allow-list
 (tests use that for a server on 127.0.0.1); redirects are followed by hand and each hop is
-checked again. The body is read in chunks and refused past the size limit.
+checked again. The connection goes to the very address that was checked (the host name is
+not looked up a second time, so a DNS answer that changes in between cannot point the
+request at an internal address); TLS still verifies the certificate for the host name. The
+body is read in chunks and refused past the size limit, and the whole fetch, redirects
+included, has one deadline (a server that drips a byte at a time cannot hold it up).
+
+httpx logs every request URL at INFO; a VP's calendar address is often secret (it opens
+their whole agenda), so its logger is set to WARNING here.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -20,6 +29,8 @@ __all__ = ["FetchError", "FetchResult", "fetch_calendar", "normalise_calendar_ur
 USER_AGENT = "vppool-calendar-sync/1.0 (+https://vppool.example)"
 MAX_REDIRECTS = 3
 CALENDAR_TYPES = ("text/calendar", "text/plain", "application/octet-stream", "application/ics")
+
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class FetchError(Exception):
@@ -38,18 +49,32 @@ class FetchResult:
 
 
 def normalise_calendar_url(url: str) -> str:
-    """``webcal://`` becomes ``https://``; anything but http(s) is refused."""
+    """``webcal://`` becomes ``https://``; anything but a valid http(s) address is refused."""
     text = url.strip()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+        host = parts.hostname
+    except ValueError as exc:  # an unclosed [ or a port out of range
+        msg = f"this is not a valid address ({exc})"
+        raise FetchError(msg) from exc
     scheme = parts.scheme.lower()
     if scheme in ("webcal", "webcals"):
         parts = parts._replace(scheme="https")
     elif scheme not in ("http", "https"):
         msg = "use an https://, http:// or webcal:// address of a calendar (.ics)"
         raise FetchError(msg)
-    if not parts.hostname:
+    if not host:
         msg = "the address has no host name"
         raise FetchError(msg)
+    if port == 0:
+        msg = "the address has port 0; leave the port out or give a real one"
+        raise FetchError(msg)
+    try:
+        host.encode("idna")
+    except UnicodeError as exc:
+        msg = f"the host name {host[:80]!r} is not valid"
+        raise FetchError(msg) from exc
     return urlunsplit(parts)
 
 
@@ -66,23 +91,39 @@ def _allowed(host: str, address: str, allow: tuple[str, ...]) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def _check_host(url: str, allow: tuple[str, ...]) -> None:
+def _check_host(url: str, allow: tuple[str, ...]) -> str:
+    """Resolve the host; every address must be allowed. Returns the one to connect to."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
+    except (socket.gaierror, UnicodeError) as exc:
         msg = f"the host {host!r} does not exist (DNS lookup failed)"
         raise FetchError(msg) from exc
-    for info in infos:
-        address = str(info[4][0])
+    addresses = [str(info[4][0]) for info in infos]
+    for address in addresses:
         if not _allowed(host, address, allow):
             msg = (
                 f"{host} points to a private or local address ({address}); "
                 "vppool only fetches public calendars"
             )
             raise FetchError(msg)
+    if not addresses:
+        msg = f"the host {host!r} has no address"
+        raise FetchError(msg)
+    return addresses[0]
+
+
+def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The URL with the checked address as its host, the Host header and the TLS name."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
+    header_host = host if parts.port is None else f"{host}:{parts.port}"
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), {"Host": header_host}, extensions
 
 
 def fetch_calendar(
@@ -95,7 +136,11 @@ def fetch_calendar(
     allow: tuple[str, ...] = (),
     transport: httpx.BaseTransport | None = None,
 ) -> FetchResult:
-    """GET a calendar with the guards above; ``FetchError`` says what went wrong."""
+    """GET a calendar with the guards above; ``FetchError`` says what went wrong.
+
+    ``timeout_s`` bounds the whole fetch, redirects and the body included.
+    """
+    deadline = time.monotonic() + timeout_s
     current = normalise_calendar_url(url)
     headers = {"User-Agent": USER_AGENT, "Accept": "text/calendar, text/plain;q=0.8, */*;q=0.1"}
     if etag:
@@ -106,28 +151,43 @@ def fetch_calendar(
         timeout=httpx.Timeout(timeout_s), follow_redirects=False, transport=transport
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            _check_host(current, allow)
+            address = _check_host(current, allow)
+            target, host_header, extensions = _pinned(current, address)
             try:
-                with client.stream("GET", current, headers=headers) as response:
+                with client.stream(
+                    "GET", target, headers=headers | host_header, extensions=extensions
+                ) as response:
                     if response.status_code == 304:
                         return FetchResult(True, b"", etag, last_modified, current)
                     if response.is_redirect:
                         location = response.headers.get("location", "")
-                        current = normalise_calendar_url(str(response.url.join(location)))
+                        current = normalise_calendar_url(str(httpx.URL(current).join(location)))
+                        _check_deadline(deadline, timeout_s)
                         continue
-                    return _read(response, max_bytes, current)
+                    return _read(response, max_bytes, current, deadline, timeout_s)
             except httpx.TimeoutException as exc:
                 msg = f"the calendar server did not answer within {timeout_s:g} seconds"
                 raise FetchError(msg) from exc
             except httpx.HTTPError as exc:
                 msg = f"could not reach the calendar server: {exc}"
                 raise FetchError(msg) from exc
+            except (ValueError, UnicodeError, httpx.InvalidURL) as exc:
+                msg = f"the calendar server sent an unusable answer: {exc}"
+                raise FetchError(msg) from exc
     msg = f"more than {MAX_REDIRECTS} redirects"
     raise FetchError(msg)
 
 
-def _read(response: httpx.Response, max_bytes: int, url: str) -> FetchResult:
-    """Check the answer and read its body up to ``max_bytes``."""
+def _check_deadline(deadline: float, timeout_s: float) -> None:
+    if time.monotonic() > deadline:
+        msg = f"the calendar server did not send the calendar within {timeout_s:g} seconds"
+        raise FetchError(msg)
+
+
+def _read(
+    response: httpx.Response, max_bytes: int, url: str, deadline: float, timeout_s: float
+) -> FetchResult:
+    """Check the answer and read its body up to ``max_bytes`` before the deadline."""
     limit_mb = max_bytes // 1_000_000
     if response.status_code >= 400:
         msg = f"the calendar server answered {response.status_code} {response.reason_phrase}"
@@ -151,6 +211,7 @@ def _read(response: httpx.Response, max_bytes: int, url: str) -> FetchResult:
             msg = f"the calendar is larger than {limit_mb} MB"
             raise FetchError(msg)
         chunks.append(chunk)
+        _check_deadline(deadline, timeout_s)
     return FetchResult(
         False,
         b"".join(chunks),

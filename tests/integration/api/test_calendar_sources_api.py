@@ -42,7 +42,9 @@ def fx_world(engine: Engine) -> World:
 
 @pytest.fixture(name="client")
 def fx_client(settings: Settings, engine: Engine, world: World) -> Iterator[TestClient]:
-    local = settings.model_copy(update={"calendar_fetch_allow": ["127.0.0.1"]})
+    local = settings.model_copy(
+        update={"calendar_fetch_allow": ["127.0.0.1"], "calendar_refresh_cooldown_s": 0}
+    )
     with TestClient(create_app(local, engine=engine)) as client:
         yield client
 
@@ -128,7 +130,7 @@ def test_a_file_over_the_limit_is_refused_with_the_limit_named(
     content = b"BEGIN:VCALENDAR\r\n" + b"X" * (10 * 1024 * 1024) + b"\r\nEND:VCALENDAR\r\n"
     response = upload(client, world, content)
     assert response.status_code == 422, response.text
-    assert "the limit is 10 MB" in response.text
+    assert "larger than the limit of 10 MB" in response.text
 
 
 def test_link_refresh_and_health_over_http(
@@ -161,3 +163,58 @@ def test_link_refresh_and_health_over_http(
     assert "410" in failed["last_error"]
     listed = client.get(base, headers=headers).json()
     assert {s["id"]: s["health"] for s in listed}[linked.json()["id"]] == "error"
+
+
+def test_asking_for_a_refresh_twice_within_a_minute_answers_429(
+    settings: Settings, engine: Engine, world: World, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/a.ics").respond_with_data(
+        ics_with_block(BLOCK_START), content_type="text/calendar"
+    )
+    local = settings.model_copy(update={"calendar_fetch_allow": ["127.0.0.1"]})
+    base = f"/api/v1/trust-persons/{world['vp1']}/calendar-sources"
+    headers = world.auth("trust_person")
+    with TestClient(create_app(local, engine=engine)) as client:
+        source = client.post(
+            base, json={"kind": "url", "url": httpserver.url_for("/a.ics")}, headers=headers
+        ).json()
+        assert client.post(f"{base}/{source['id']}/refresh", headers=headers).status_code == 200
+        again = client.post(f"{base}/{source['id']}/refresh", headers=headers)
+    assert again.status_code == 429
+    assert 0 < int(again.headers["Retry-After"]) <= 60
+    assert "try again in" in again.json()["detail"]
+    assert len(httpserver.log) == 1
+
+
+def test_odd_multipart_input_answers_4xx(client: TestClient, world: World) -> None:
+    url = f"/api/v1/trust-persons/{world['vp1']}/calendar-sources/upload"
+    headers = world.auth("trust_person")
+    good = ics_with_block(BLOCK_START)
+    boundary = "xyz"
+    latin1 = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="label"\r\n\r\n'.encode()
+        + "Privé".encode("latin-1")
+        + f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="a.ics"\r\nContent-Type: text/calendar\r\n\r\n'.encode()
+        + good
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    cases = {
+        "no file": client.post(url, data={"label": "x"}, headers=headers),
+        "source id not a number": client.post(
+            url, files={"file": ("a.ics", good, "text/calendar")}, data={"source_id": "x"},
+            headers=headers,
+        ),
+        "label with NUL": client.post(
+            url, files={"file": ("a.ics", good, "text/calendar")}, data={"label": "a\x00b"},
+            headers=headers,
+        ),
+        "label not UTF-8": client.post(
+            url,
+            content=latin1,
+            headers=headers | {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        ),
+    }  # fmt: skip
+    for name, response in cases.items():
+        assert 400 <= response.status_code < 500, (name, response.status_code, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json"), name

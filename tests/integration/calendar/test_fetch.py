@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -79,3 +80,57 @@ def test_error_status_and_timeouts_are_explained(httpserver: HTTPServer) -> None
     httpserver.expect_request("/slow.ics").respond_with_handler(slow)
     with pytest.raises(FetchError, match="did not answer within"):
         fetch_calendar(httpserver.url_for("/slow.ics"), allow=LOCAL, timeout_s=0.1)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://cal.example.nl:99999/a.ics", "not a valid address"),
+        ("https://[::1/a.ics", "not a valid address"),
+        ("https://" + "a" * 70 + ".nl/a.ics", "is not valid"),
+        ("https://cal.example.nl:0/a.ics", "port 0"),
+    ],
+)
+def test_addresses_that_cannot_be_fetched_are_refused_up_front(url: str, message: str) -> None:
+    with pytest.raises(FetchError, match=message):
+        normalise_calendar_url(url)
+
+
+def test_a_redirect_to_an_unusable_address_is_a_fetch_error(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/moved.ics").respond_with_data(
+        b"", status=302, headers={"Location": "https://cal.example.nl:0/x.ics"}
+    )
+    with pytest.raises(FetchError, match="port 0"):
+        fetch_calendar(httpserver.url_for("/moved.ics"), allow=LOCAL)
+
+
+def test_a_server_that_drips_the_body_is_cut_off_at_the_deadline(httpserver: HTTPServer) -> None:
+    def drip(_request: Request) -> Response:
+        def body() -> Iterator[bytes]:
+            yield b"BEGIN:VCALENDAR\r\n"
+            for _ in range(40):
+                time.sleep(0.1)
+                yield b"X-DRIP:1\r\n"
+
+        return Response(body(), content_type="text/calendar")
+
+    httpserver.expect_request("/drip.ics").respond_with_handler(drip)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="within 1 seconds"):
+        fetch_calendar(httpserver.url_for("/drip.ics"), allow=LOCAL, timeout_s=1)
+    assert time.monotonic() - started < 2.5  # a per-read timeout alone would take 4 s
+
+
+def test_the_connection_goes_to_the_checked_address_with_the_host_name_kept(
+    httpserver: HTTPServer,
+) -> None:
+    seen: list[str] = []
+
+    def record(request: Request) -> Response:
+        seen.append(request.headers.get("Host", ""))
+        return Response(ICS, content_type="text/calendar")
+
+    httpserver.expect_request("/cal.ics").respond_with_handler(record)
+    url = httpserver.url_for("/cal.ics").replace("127.0.0.1", "localhost")
+    fetch_calendar(url, allow=("localhost",))
+    assert seen == [f"localhost:{httpserver.port}"]

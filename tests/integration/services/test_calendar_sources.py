@@ -16,7 +16,7 @@ from werkzeug import Request, Response
 
 from tests.integration.seed import seed_small_pool
 from vppool.db.models import BusyInterval, CalendarSource, FeedState, Need
-from vppool.errors import NotFound, PermissionDenied, ValidationFailed
+from vppool.errors import NotFound, PermissionDenied, TooManyAttempts, ValidationFailed
 from vppool.services import calendar_sources, matching
 from vppool.services.access import Viewer
 from vppool.settings import Settings
@@ -178,21 +178,132 @@ def test_refresh_imports_busy_time_and_a_304_changes_nothing(
 def test_same_content_again_leaves_the_feed_unchanged_new_content_replaces(
     engine: Engine, ids: dict, local_settings: Settings, httpserver: HTTPServer
 ) -> None:
-    bodies = [MEETING, MEETING, TWO_MEETINGS]
+    # A 60-day leave that started before the import window: it crosses the window's
+    # start, which must not make every refresh of the same file look like a change.
+    long_leave = ics(
+        ("leave", "20261014", "20261213"), ("m1", "20261201T100000", "20261201T113000")
+    )
+    bodies = [long_leave, long_leave, TWO_MEETINGS]
     httpserver.expect_request("/a.ics").respond_with_handler(
         lambda _request: Response(bodies.pop(0), content_type="text/calendar")
     )
     source_id = link(engine, ids["anna"], httpserver.url_for("/a.ics"))
     calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
     changed = feed_changed(engine, ids["anna"])
-    calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
+    stored = busy_of(engine, source_id)
+    again = calendar_sources.refresh_source(
+        engine, local_settings, source_id, now=NOW + timedelta(hours=3)
+    )
+    assert again.health == "ok"
+    assert busy_of(engine, source_id) == stored
     assert feed_changed(engine, ids["anna"]) == changed
-    calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
+    calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW + timedelta(hours=4))
     assert len(busy_of(engine, source_id)) == 2
     after = feed_changed(engine, ids["anna"])
     assert after is not None
     assert changed is not None
-    assert after >= changed
+    assert after > changed
+
+
+def test_a_source_changed_while_it_was_fetched_keeps_the_newer_state(
+    engine: Engine, ids: dict, local_settings: Settings, httpserver: HTTPServer
+) -> None:
+    source_id = 0
+
+    def answer_and_move(_request: Request) -> Response:
+        with Session(engine) as session:  # the VP changes the address meanwhile
+            calendar_sources.update_source(
+                session,
+                trust_person_id=ids["anna"],
+                source_id=source_id,
+                data={"url": "https://cal.example.nl/new.ics"},
+            )
+            session.commit()
+        return Response(MEETING, content_type="text/calendar")
+
+    httpserver.expect_request("/a.ics").respond_with_handler(answer_and_move)
+    source_id = link(engine, ids["anna"], httpserver.url_for("/a.ics"))
+    result = calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
+    assert result.url == "https://cal.example.nl/…"  # redacted: the system asked
+    assert result.health == "pending"  # the new address is still to be read
+    assert busy_of(engine, source_id) == []
+
+
+def test_a_person_may_not_ask_for_a_refresh_again_within_the_cool_down(
+    engine: Engine, ids: dict, local_settings: Settings, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/a.ics").respond_with_data(MEETING, content_type="text/calendar")
+    source_id = link(engine, ids["anna"], httpserver.url_for("/a.ics"))
+    anna = vp_viewer(ids["anna"])
+    calendar_sources.refresh_source(engine, local_settings, source_id, viewer=anna, now=NOW)
+    with pytest.raises(TooManyAttempts, match="try again in 30 seconds") as caught:
+        calendar_sources.refresh_source(
+            engine, local_settings, source_id, viewer=anna, now=NOW + timedelta(seconds=30)
+        )
+    assert caught.value.retry_after_s == 30
+    # The job has no cool-down; after it, a person may ask again.
+    calendar_sources.refresh_source(engine, local_settings, source_id, now=NOW)
+    calendar_sources.refresh_source(
+        engine, local_settings, source_id, viewer=anna, now=NOW + timedelta(seconds=61)
+    )
+    assert len(httpserver.log) == 3
+
+
+def test_an_unexpected_error_is_recorded_and_not_retried_every_minute(
+    engine: Engine,
+    ids: dict,
+    local_settings: Settings,
+    httpserver: HTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    httpserver.expect_request("/a.ics").respond_with_data(MEETING, content_type="text/calendar")
+    source_id = link(engine, ids["anna"], httpserver.url_for("/a.ics"))
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(calendar_sources, "_parse", broken)
+    report = calendar_sources.refresh_due(engine, local_settings, now=NOW)
+    assert report.failed == 1
+    with Session(engine) as session:
+        source = session.get(CalendarSource, source_id)
+        assert source is not None
+        assert source.last_fetched_at == NOW
+        assert "error on its side" in (source.last_error or "")
+    assert calendar_sources.refresh_due(engine, local_settings, now=NOW).due == 0
+
+
+def test_the_job_stops_starting_fetches_when_its_round_is_over(
+    engine: Engine, ids: dict, local_settings: Settings, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/a.ics").respond_with_data(MEETING, content_type="text/calendar")
+    for vp in ("anna", "bram", "cees"):
+        link(engine, ids[vp], httpserver.url_for("/a.ics"))
+    ticks = iter([0.0, 10.0, 60.0, 70.0, 80.0])  # start, then before each source
+    report = calendar_sources.refresh_due(
+        engine, local_settings, now=NOW, budget_s=50, clock=lambda: next(ticks)
+    )
+    assert report.model_dump() == {
+        "due": 3, "updated": 1, "unchanged": 0, "failed": 0, "deferred": 2,
+    }  # fmt: skip
+    assert calendar_sources.refresh_due(engine, local_settings, now=NOW).due == 2
+
+
+def test_vppools_own_feed_events_are_not_read_back(
+    engine: Engine, ids: dict, settings: Settings
+) -> None:
+    both = ics(
+        ("assignment-7@vppool", "20261201T090000", "20261201T170000"),
+        ("m1", "20261201T100000", "20261201T113000"),
+    )
+    with Session(engine) as session:
+        source = calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=both, now=NOW
+        )
+        session.commit()
+    assert busy_of(engine, source.id) == [
+        (datetime(2026, 12, 1, 9, 0, tzinfo=UTC), datetime(2026, 12, 1, 10, 30, tzinfo=UTC))
+    ]
 
 
 @pytest.mark.parametrize(
@@ -267,7 +378,9 @@ def test_the_job_refreshes_what_is_due_and_one_failure_does_not_stop_the_rest(
     bad = link(engine, ids["anna"], httpserver.url_for("/bad.ics"))
     good = link(engine, ids["bram"], httpserver.url_for("/good.ics"), refresh_minutes=60)
     report = calendar_sources.refresh_due(engine, local_settings, now=NOW)
-    assert report.model_dump() == {"due": 2, "updated": 1, "unchanged": 0, "failed": 1}
+    assert report.model_dump() == {
+        "due": 2, "updated": 1, "unchanged": 0, "failed": 1, "deferred": 0,
+    }  # fmt: skip
     assert len(busy_of(engine, good)) == 1
     assert busy_of(engine, bad) == []
     # Half an hour later nothing is due; an hour later both are again.
@@ -276,7 +389,9 @@ def test_the_job_refreshes_what_is_due_and_one_failure_does_not_stop_the_rest(
         == 0
     )
     again = calendar_sources.refresh_due(engine, local_settings, now=NOW + timedelta(minutes=60))
-    assert again.model_dump() == {"due": 2, "updated": 0, "unchanged": 1, "failed": 1}
+    assert again.model_dump() == {
+        "due": 2, "updated": 0, "unchanged": 1, "failed": 1, "deferred": 0,
+    }  # fmt: skip
 
 
 # --------------------------------------------------------------------------- upload
@@ -297,7 +412,7 @@ def test_upload_reads_the_file_first_and_a_refused_file_keeps_the_previous(
         (b"", "text/calendar", "empty"),
         (b"\x89PNG\r\n\x1a\n", "image/png", "image/png, not a calendar"),
         (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2026", "text/calendar", "not a readable"),
-        (b"x" * (settings.calendar_max_bytes + 1), "text/calendar", "the limit is"),
+        (b"x" * (settings.calendar_max_bytes + 1), "text/calendar", "larger than the limit of 10 MB"),
     ]
     for content, kind, message in refusals:
         with Session(engine) as session:
@@ -338,11 +453,81 @@ def test_deleting_or_switching_off_a_source_removes_its_busy_time(
     after = feed_changed(engine, ids["anna"])
     assert before is not None
     assert after is not None
-    assert after >= before
+    assert after > before
     with Session(engine) as session:
         calendar_sources.delete_source(session, trust_person_id=ids["anna"], source_id=source.id)
         session.commit()
         assert session.get(CalendarSource, source.id) is None
+    assert feed_changed(engine, ids["anna"]) == after  # nothing left to show had changed
+
+    with Session(engine) as session:
+        second = calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=MEETING, now=NOW
+        )
+        session.commit()
+    marked = feed_changed(engine, ids["anna"])
+    with Session(engine) as session:
+        calendar_sources.delete_source(session, trust_person_id=ids["anna"], source_id=second.id)
+        session.commit()
+    deleted = feed_changed(engine, ids["anna"])
+    assert marked is not None
+    assert deleted is not None
+    assert deleted > marked
+
+
+def test_a_new_address_reads_as_never_fetched_and_is_due_at_once(
+    engine: Engine, ids: dict, local_settings: Settings, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/a.ics").respond_with_data(MEETING, content_type="text/calendar")
+    httpserver.expect_request("/b.ics").respond_with_data(
+        TWO_MEETINGS, content_type="text/calendar"
+    )
+    source_id = link(engine, ids["anna"], httpserver.url_for("/a.ics"), refresh_minutes=10080)
+    calendar_sources.refresh_due(engine, local_settings, now=NOW)
+    with Session(engine) as session:
+        moved = calendar_sources.update_source(
+            session,
+            trust_person_id=ids["anna"],
+            source_id=source_id,
+            data={"url": httpserver.url_for("/b.ics")},
+        )
+        session.commit()
+    assert (moved.health, moved.event_count, moved.last_success_at) == ("pending", 0, None)
+    assert busy_of(engine, source_id) == []
+    report = calendar_sources.refresh_due(engine, local_settings, now=NOW + timedelta(minutes=5))
+    assert report.updated == 1
+    assert len(busy_of(engine, source_id)) == 2
+
+
+def test_fields_that_do_not_fit_the_kind_and_unsafe_names_are_refused(
+    engine: Engine, ids: dict, settings: Settings
+) -> None:
+    with Session(engine) as session:
+        uploaded = calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=MEETING,
+            filename="C:\\Users\\anna\\Werk\x07.ics", now=NOW,
+        )  # fmt: skip
+        session.commit()
+    assert uploaded.filename == "Werk.ics"
+    linked = link(engine, ids["anna"], "https://cal.example.nl/a.ics")
+    with Session(engine) as session:
+        for source_id, data, field in (
+            (uploaded.id, {"url": "http://169.254.169.254/x"}, "url"),
+            (linked, {"filename": "x.ics"}, "filename"),
+            (linked, {"url": "https://cal.example.nl:99999/a.ics"}, "url"),
+        ):
+            with pytest.raises(ValidationFailed) as caught:
+                calendar_sources.update_source(
+                    session, trust_person_id=ids["anna"], source_id=source_id, data=data
+                )
+            assert caught.value.errors[0].field == field
+        with pytest.raises(ValidationFailed) as caught:
+            calendar_sources.upload_file(
+                session, settings, trust_person_id=ids["anna"], content=MEETING,
+                label="a\x00b", now=NOW,
+            )  # fmt: skip
+        assert caught.value.errors[0].field == "label"
+    assert len(busy_of(engine, uploaded.id)) == 1
 
 
 # --------------------------------------------------------------------------- the matcher

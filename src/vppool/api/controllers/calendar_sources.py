@@ -28,8 +28,9 @@ __all__ = ["CalendarSourceController"]
 
 #: Room for the multipart envelope around a file of the largest accepted size.
 _ENVELOPE = 64 * 1024
-#: The route's body limit; the service then checks the configured calendar size limit.
-UPLOAD_BODY_LIMIT = 100 * 1024 * 1024 + _ENVELOPE
+#: The route's body limit: the largest calendar size the settings allow, plus the envelope;
+#: the service then checks the configured limit (``VPPOOL_CALENDAR_MAX_BYTES``).
+UPLOAD_BODY_LIMIT = 20 * 1024 * 1024 + _ENVELOPE
 
 
 @dataclass

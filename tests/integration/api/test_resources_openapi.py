@@ -44,8 +44,14 @@ def test_every_resource_operation_has_a_camel_case_id_and_a_summary(tmp_path: Pa
 
 
 def test_bodies_are_documented_with_their_fields(tmp_path: Path) -> None:
+    components = create_app(Settings(data_dir=tmp_path)).openapi_schema.to_schema()["components"]
+
+    def resolved(schema: dict[str, Any]) -> dict[str, Any]:
+        ref = schema.get("$ref", "")
+        return components["schemas"][ref.rsplit("/", 1)[-1]] if ref else schema
+
     bodies = {
-        (method, path): operation["requestBody"]["content"]["application/json"]["schema"]
+        (method, path): resolved(next(iter(operation["requestBody"]["content"].values()))["schema"])
         for method, path, operation in _operations(tmp_path)
         if "requestBody" in operation
     }
@@ -55,5 +61,7 @@ def test_bodies_are_documented_with_their_fields(tmp_path: Path) -> None:
     schedule = bodies[("PUT", "/api/v1/trust-persons/{trust_person_id}/weekly-availability")]
     assert schedule["type"] == "array"
     assert schedule["items"]["required"] == ["weekday", "start_time", "end_time"]
+    upload = bodies[("POST", "/api/v1/trust-persons/{trust_person_id}/calendar-sources/upload")]
+    assert "file" in upload["properties"]
     for key, body in bodies.items():
         assert body.get("properties") or body.get("items"), key

@@ -118,6 +118,7 @@ def bench_feed(repeats: int) -> dict[str, Any]:
                 _feeds._assignment_event,
                 _feeds._deadline_event,
                 _feeds._vtimezone,
+                _feeds._tzid,
             ):
                 cached.cache_clear()
         wall, cpu = time.perf_counter(), time.process_time()

@@ -340,6 +340,128 @@ def run_matching(
     return summary
 
 
+# --------------------------------------------------------------------------- intervision
+
+
+@main.group()
+def intervision() -> None:
+    """Intervision groups of a year and their sessions."""
+
+
+@intervision.command("form")
+@click.option("--year", type=int, required=True, help="The year the groups meet in.")
+@click.option(
+    "--time-limit", type=float, help="Seconds (default: VPPOOL_INTERVISION_TIME_LIMIT_S)."
+)
+@click.option("--workers", type=int, help="Default: VPPOOL_INTERVISION_WORKERS.")
+@click.option("--today", help="Day certificates are checked on (default: today).")
+@click.option("--show", type=int, default=10, show_default=True, help="Groups to list.")
+@pass_context
+def intervision_form(
+    ctx: _Context,
+    *,
+    year: int,
+    time_limit: float | None,
+    workers: int | None,
+    today: str | None,
+    show: int,
+) -> None:
+    """Form (or re-form) a year's groups with progress, and print the explanation."""
+    from vppool.db import create_engine_for, session_scope
+    from vppool.services import intervision as service
+
+    limit = time_limit or ctx.settings.intervision_time_limit_s
+    engine = create_engine_for(ctx.settings)
+    try:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
+        ) as bar:
+            task = bar.add_task("intervision: loading the pool", total=limit)
+
+            def report(event: Any) -> None:
+                objective = "-" if event.objective is None else f"{event.objective:,.0f}"
+                bound = "-" if event.bound is None else f"{event.bound:,.0f}"
+                bar.update(
+                    task,
+                    completed=min(event.elapsed_s, limit),
+                    description=f"intervision ({event.phase}): objective {objective}, "
+                    f"bound {bound}",
+                )
+
+            with session_scope(engine) as session:
+                formed = service.form_groups_for_year(
+                    session,
+                    ctx.settings,
+                    year=year,
+                    today=_today(today, ctx.settings),
+                    time_limit_s=time_limit,
+                    workers=workers,
+                    progress=report,
+                )
+            bar.update(task, completed=limit)
+    except VppoolError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+    table = Table("figure", "value", title=f"intervision groups {year}")
+    table.add_row("status", formed.status)
+    table.add_row("groups", f"{len(formed.groups)} ({formed.members} VPs)")
+    table.add_row("objective", f"{formed.objective:,.0f}")
+    table.add_row("proven bound", f"{formed.best_bound:,.0f}")
+    table.add_row("gap", f"{100 * formed.gap:.1f} %")
+    table.add_row("solver time", f"{formed.wall_s:.1f} s")
+    table.add_row("groups replaced", str(formed.replaced_groups))
+    table.add_row("left out", str(len(formed.left_out)))
+    console.print(table)
+    groups = Table("group", "members", "mean km", "max km", "seasoned", "new", "genders", "again")
+    for item in formed.groups[:show]:
+        groups.add_row(
+            item.group.name,
+            str(len(item.group.members)),
+            f"{item.mean_travel_km:.1f}",
+            f"{item.max_travel_km:.1f}",
+            str(item.seasoned_members),
+            str(item.new_members),
+            ", ".join(item.genders) or "-",
+            str(item.repeated_pairs),
+        )
+    console.print(groups)
+    for left in formed.left_out[:show]:
+        console.print(f"[yellow]left out[/] {left.name}: {left.reason}")
+
+
+@intervision.command("schedule")
+@click.option("--year", type=int, required=True, help="The year whose groups meet.")
+@click.option("--show", type=int, default=10, show_default=True, help="Windows to explain.")
+@pass_context
+def intervision_schedule(ctx: _Context, year: int, show: int) -> None:
+    """Plan every group's sessions of a year when all members are free; say why not."""
+    from vppool.db import create_engine_for, session_scope
+    from vppool.services import intervision as service
+
+    engine = create_engine_for(ctx.settings)
+    try:
+        with _progress() as report, session_scope(engine) as session:
+            planned = service.schedule_sessions(session, ctx.settings, year=year, progress=report)
+    except VppoolError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+    table = Table("figure", "value", title=f"intervision sessions {year}")
+    table.add_row("groups", str(len(planned.groups)))
+    table.add_row("sessions planned", str(planned.planned))
+    table.add_row("sessions kept (took place)", str(planned.kept))
+    table.add_row("windows without a session", str(planned.without_time))
+    console.print(table)
+    missing = [(g.name, w) for g in planned.groups for w in g.windows if w.reason]
+    for name, window in missing[:show]:
+        console.print(
+            f"[red]no session[/] {name}, {window.starts_on} to {window.ends_on}: {window.reason}"
+        )
+    if len(missing) > show:
+        console.print(f"... and {len(missing) - show} more windows without a session")
+
+
 # --------------------------------------------------------------------------- users and tokens
 
 
@@ -501,12 +623,23 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         # Worker processes build their own app from the environment.
         os.environ["VPPOOL_DATABASE_URL"] = settings.resolved_database_url
         uvicorn.run(
-            "vppool.api.app:create_app", factory=True, host=host, port=port, workers=workers
+            "vppool.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=settings.access_log,
         )
         return
     from vppool.api import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=settings.access_log,
+    )
 
 
 @main.command()
@@ -563,12 +696,13 @@ def demo(
     print_run(run)
     host = host or settings.host
     port = port or settings.port
-    logins = Table("role", "e-mail", "password", title="demo logins")
+    logins = Table("role", "e-mail", "password", title="demo logins (web: log in at /app/login)")
+    logins.columns[1].no_wrap = True
     for login in summary.logins:
         logins.add_row(login.role, login.email, DEMO_PASSWORD)
     console.print(logins)
     console.print(f"database: {path}")
-    console.print(f"web:      http://{host}:{port}/")
+    console.print(f"web:      http://{host}:{port}/app/")
     console.print(f"API docs: http://{host}:{port}/schema")
     if not no_serve:
         _serve(settings, host, port, 1)

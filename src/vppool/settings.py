@@ -97,6 +97,18 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(
         default=False, description="Send the session cookie over HTTPS only (set in production)."
     )
+    access_log: bool = Field(
+        default=True,
+        description="Log every request (uvicorn's access log); errors are logged either way.",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        min_length=32,
+        description=(
+            "Signs the web forms' CSRF tokens; give every host the same one. "
+            "Empty: a random key kept in the data folder."
+        ),
+    )
 
     # --- certification (LVV register)
     certification_years: int = Field(
@@ -136,6 +148,19 @@ class Settings(BaseSettings):
     # --- intervision
     intervision_group_min: int = Field(default=4, ge=2, description="Smallest intervision group.")
     intervision_group_max: int = Field(default=6, ge=2, description="Largest intervision group.")
+    intervision_sessions_per_year: int = Field(
+        default=4, ge=1, le=52, description="Sessions each intervision group holds per year."
+    )
+    intervision_session_hours: float = Field(
+        default=2.0, gt=0, le=8, description="Length of one intervision session in hours."
+    )
+    intervision_time_limit_s: float = Field(
+        default=60.0, gt=0, le=3600, description="Time limit of forming a year's groups, seconds."
+    )
+    intervision_workers: int = Field(
+        default=2, ge=1, le=64, description="CP-SAT worker threads when forming groups."
+    )
+    intervision_seed: int = Field(default=1, description="Random seed of group formation.")
 
     # --- matching defaults
     two_vp_headcount_threshold: int = Field(
@@ -187,7 +212,7 @@ class Settings(BaseSettings):
     calendar_fetch_allow: list[str] = Field(
         default_factory=list,
         description=(
-            'Hosts or networks a calendar URL may point to although private, as JSON: '
+            "Hosts or networks a calendar URL may point to although private, as JSON: "
             '["127.0.0.1"]. Empty: only public addresses are fetched.'
         ),
     )

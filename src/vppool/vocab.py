@@ -20,6 +20,7 @@ __all__ = [
     "EducationCategory",
     "FeedKind",
     "Gender",
+    "IntervisionRunKind",
     "MatchingRunStatus",
     "NeedKind",
     "NeedStatus",
@@ -135,6 +136,13 @@ class MatchingRunStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class IntervisionRunKind(StrEnum):
+    """What an intervision run does in the background."""
+
+    FORMATION = "formation"  # form the year's groups (a CP-SAT solve)
+    SCHEDULE = "schedule"  # plan the year's sessions of every group
 
 
 class SessionStatus(StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import secrets
 import time
@@ -9,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, MediaType, get
+from litestar import Litestar, get
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import NamedDependency, Provide
 from litestar.enums import ScopeType
@@ -17,6 +18,8 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_303_SEE_OTHER
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -29,6 +32,7 @@ from vppool.api.controllers.audit import AuditController
 from vppool.api.controllers.auth import AuthController
 from vppool.api.controllers.calendar_sources import CalendarSourceController
 from vppool.api.controllers.feeds import FeedController, FeedTokenController
+from vppool.api.controllers.intervision import IntervisionController
 from vppool.api.controllers.matching import MatchingController
 from vppool.api.controllers.me import MeController
 from vppool.api.controllers.needs import NeedController
@@ -42,11 +46,14 @@ from vppool.api.controllers.trust_persons import (
     TrustPersonRecordsController,
 )
 from vppool.api.deps import provide_session, provide_settings, provide_viewer
+from vppool.api.openapi import LocalTimeSchema, document_operations
 from vppool.api.problems import EXCEPTION_HANDLERS
+from vppool.api.strict import record_documented_input, refuse_undocumented_input
 from vppool.db import create_engine_for, current_revision
 from vppool.services.access import LoginThrottle
 from vppool.services.overview import Overview, pool_overview
 from vppool.settings import Settings, get_settings
+from vppool.web import WEB_PATH, create_web_app
 
 __all__ = ["create_app"]
 
@@ -71,24 +78,10 @@ def overview(db_session: NamedDependency[Session]) -> Overview:
     return pool_overview(db_session)
 
 
-@get(
-    "/",
-    media_type=MediaType.HTML,
-    include_in_schema=False,
-    sync_to_thread=False,
-    exclude_from_auth=True,
-)
-def home() -> str:
-    """A plain start page until the web application lands (no data: anyone may see it)."""
-    return (
-        "<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<title>vppool</title></head><body style='font-family:system-ui;max-width:40rem;"
-        "margin:2rem auto;line-height:1.5'><h1>vppool</h1>"
-        "<p>Planning van externe vertrouwenspersonen.</p>"
-        "<p><a href='/schema'>API-documentatie</a> · "
-        "<a href='/api/v1/health'>status</a></p></body></html>"
-    )
+@get("/", include_in_schema=False, sync_to_thread=False, exclude_from_auth=True)
+def home() -> Redirect:
+    """The web application (its login page for visitors)."""
+    return Redirect(WEB_PATH + "/", status_code=HTTP_303_SEE_OTHER)
 
 
 class RequestIdMiddleware:
@@ -135,6 +128,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         own = engine is None
         app.state.engine = engine or create_engine_for(settings)
         app.state.runs = RunExecutor(app.state.engine, settings)
+        # What is loaded now lives as long as the process: keep the collector from walking
+        # it again and again (its full passes showed as the slowest 1 % of feed answers).
+        gc.freeze()
         try:
             yield
         finally:
@@ -147,9 +143,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         "settings": Provide(provide_settings, sync_to_thread=False),
         "viewer": Provide(provide_viewer, sync_to_thread=False),
     }
-    return Litestar(
+    state = State({"settings": settings, "login_throttle": LoginThrottle()})
+    app = Litestar(
         route_handlers=[
             home,
+            create_web_app(state),
             health,
             overview,
             AuthController,
@@ -166,14 +164,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             AssignmentController,
             AuditController,
             MeController,
+            IntervisionController,
         ],
         dependencies=dependencies,
         lifespan=[database],
         middleware=[
             RequestIdMiddleware,
-            DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"]),
+            DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", f"^{WEB_PATH}"]),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[LocalTimeSchema()],
+        before_request=refuse_undocumented_input,
         openapi_config=OpenAPIConfig(
             title="vppool",
             version=__version__,
@@ -190,5 +191,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             ),
             security=[{"bearer": []}],
         ),
-        state=State({"settings": settings, "login_throttle": LoginThrottle()}),
+        state=state,
     )
+    document_operations(app)
+    record_documented_input(app)
+    return app

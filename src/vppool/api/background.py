@@ -1,4 +1,7 @@
-"""Matching runs in the background of the API process: bounded, one at a time, never in a request.
+"""Solver runs in the background of the API process: bounded, one at a time, never in a request.
+
+Matching runs and intervision runs (forming groups, planning a year's sessions) share one
+worker thread: both are CPU-bound, and two at once would only slow each other down.
 
 A POST answers 202 at once; the run executes in a worker thread with its configured time
 limit and writes its progress to the database, where GET reads it (also from other server
@@ -13,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from vppool.services import matching
+from vppool.services import intervision_runs, matching
 from vppool.settings import Settings
 from vppool.vocab import MatchingRunStatus
 
@@ -30,6 +33,7 @@ class RunExecutor:
         self.settings = settings
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="matching")
         self._running: dict[int, Future[object]] = {}
+        self._intervision: dict[int, Future[object]] = {}
 
     def submit(self, run_id: int) -> None:
         """Queue a run for execution."""
@@ -44,6 +48,19 @@ class RunExecutor:
         finally:
             self._running.pop(run_id, None)
 
+    def submit_intervision(self, run_id: int) -> None:
+        """Queue an intervision run for execution."""
+        self._intervision[run_id] = self._pool.submit(self._execute_intervision, run_id)
+
+    def _execute_intervision(self, run_id: int) -> object:
+        try:
+            return intervision_runs.execute_run(self.engine, self.settings, run_id)
+        except Exception:  # execute_run stores what it can; this is the last resort
+            log.exception("intervision run %s could not be executed", run_id)
+            return None
+        finally:
+            self._intervision.pop(run_id, None)
+
     def shutdown(self) -> None:
         """Cancel what is still queued or running and stop the thread."""
         pending = list(self._running)
@@ -56,4 +73,11 @@ class RunExecutor:
                         session.commit()
                 except Exception:  # shutting down: log and go on
                     log.exception("could not cancel matching run %s on shutdown", run_id)
+        if self._intervision:
+            try:
+                intervision_runs.fail_unfinished(
+                    self.engine, list(self._intervision), "the server stopped before it ended"
+                )
+            except Exception:  # shutting down: log and go on
+                log.exception("could not close intervision runs on shutdown")
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from litestar import Request
@@ -10,21 +11,58 @@ from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 from sqlmodel import Session
 
+from vppool.db import serialised
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 
-__all__ = ["DEPENDENCIES", "provide_session", "provide_settings", "provide_viewer"]
+__all__ = [
+    "DEPENDENCIES",
+    "provide_session",
+    "provide_settings",
+    "provide_viewer",
+    "read_only_session",
+]
 
 
-def provide_session(state: State) -> Iterator[Session]:
-    """One session per request: committed when the handler succeeds, rolled back otherwise."""
-    with Session(state.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+#: Methods that only read: their transactions never need SQLite's write lock.
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def provide_session(state: State, request: Request[Any, Any, Any]) -> AsyncIterator[Session]:
+    """One session per request: committed when the handler succeeds, rolled back otherwise.
+
+    An async generator on purpose. Litestar ends a sync generator dependency in its worker
+    threads, the same threads that run the handlers: under load every thread could wait for
+    a pooled connection that only those waiting endings would give back, and the server
+    stalled until the pool's timeout (then answered 500). Ending the session on the event
+    loop needs no thread: the commit of a request's short transaction is quick, and the
+    session takes its connection lazily, in the handler's thread, on its first query.
+
+    A request that may write takes SQLite's write lock with its first statement (see
+    :func:`vppool.db.serialised`), so writing requests queue behind each other instead of
+    failing when another connection committed between their first read and first write.
+    """
+    engine = state.engine if request.method in _SAFE else serialised(state.engine)
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+@contextmanager
+def read_only_session(state: State) -> Iterator[Session]:
+    """A session for a handler that only reads, opened and closed in the handler's thread.
+
+    For the hottest read path (calendar feeds, polled by every subscriber): no dependency
+    to resolve and no commit, one worker-thread hop per request. Nothing it changes is kept.
+    """
+    with Session(state.engine) as session:
+        yield session
 
 
 def provide_settings(state: State) -> Settings:

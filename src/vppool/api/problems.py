@@ -13,6 +13,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import OperationalError
 
 from vppool.errors import (
     Conflict,
@@ -110,6 +111,17 @@ def _not_utf8(request: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Respo
     return problem(request, 400, "Bad request", detail)
 
 
+def _database_error(
+    request: Request[Any, Any, Any], exc: OperationalError
+) -> Response[dict[str, Any]]:
+    # SQLite allows one writer; a request that waited longer than the busy timeout (a long
+    # background job writing) is told to try again instead of getting a bare 500.
+    if "database is locked" in str(exc.orig):
+        detail = "the database is busy with another change; try again in a moment"
+        return problem(request, 503, "Busy", detail, headers={"Retry-After": "2"})
+    return _unexpected(request, exc)
+
+
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
@@ -124,5 +136,6 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     VppoolError: _domain,
     HTTPException: _http,
     UnicodeDecodeError: _not_utf8,
+    OperationalError: _database_error,
     Exception: _unexpected,
 }

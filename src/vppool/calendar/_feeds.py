@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Component, Event, Timezone, vDuration
 from icalendar.enums import CLASS, STATUS, TRANSP
+from icalendar.timezone import tzid_from_tzinfo
 
 from vppool.calendar._intervals import BusyBlock, Interval
 from vppool.vocab import AssignmentStatus, NeedKind, SessionStatus
@@ -330,6 +331,95 @@ def _assemble(head: bytes, timezones: Iterable[bytes], events: Iterable[bytes]) 
     return b"".join((head, *timezones, *events, _END))
 
 
+# --------------------------------------------------------------------------- event writer
+#
+# Building an ``icalendar.Event`` and serialising it costs about 0.3 ms per event, so a cold
+# feed of a year (500+ events) took 150 ms. The events of a feed have a fixed, small shape,
+# so they are written directly, in the form icalendar writes them: the same property order
+# (SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then the rest alphabetically), TEXT
+# escaping and line folding. A unit test compares both writers on many inputs, zones
+# included; a start in a zone that icalendar writes as UTC goes through icalendar itself.
+
+_FOLD_LIMIT = 75
+
+
+def _escaped(text: str) -> str:
+    """A TEXT value escaped as RFC 5545 section 3.3.11 (and icalendar) does it."""
+    return (
+        text.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _folded(line: str) -> str:
+    """``line`` folded into parts under 75 octets, never splitting an escape from its mark."""
+    if len(line.encode()) < _FOLD_LIMIT:
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        width = len(char.encode())
+        if current and size + width >= _FOLD_LIMIT:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                parts.append("".join(current))
+                current, size = [carried], len(carried.encode())
+            else:
+                parts.append("".join(current))
+                current, size = [], 0
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+def _date_value(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _utc_value(moment: datetime) -> str:
+    moment = moment.astimezone(UTC)
+    return (
+        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+        f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
+    )
+
+
+def _local_value(moment: datetime) -> str:
+    return (
+        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+        f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
+    )
+
+
+@lru_cache(maxsize=64)
+def _tzid(zone: ZoneInfo) -> str | None:
+    """The TZID icalendar writes for ``zone``, or ``None`` where it writes UTC (``...Z``).
+
+    icalendar writes the zones that are UTC all year that way: ``Etc/UTC``, ``GMT``,
+    ``Africa/Abidjan`` and the like.
+    """
+    tzid = tzid_from_tzinfo(zone)
+    return None if tzid is None or tzid == "UTC" else tzid
+
+
+def _event(properties: Iterable[tuple[str, str | None]]) -> bytes:
+    """A VEVENT of ``(name, value)`` pairs, in the order given; ``None`` values are left out.
+
+    Names may carry parameters (``DTSTART;VALUE=DATE``); values are written as they are.
+    """
+    lines = ["BEGIN:VEVENT"]
+    lines += [_folded(f"{name}:{value}") for name, value in properties if value is not None]
+    lines.append("END:VEVENT\r\n")
+    return "\r\n".join(lines).encode()
+
+
 # --------------------------------------------------------------------------- VP schedule
 
 
@@ -352,22 +442,24 @@ def _assignment_event(item: FeedAssignment, end_on: date, language: Language) ->
     )
     if status is STATUS.TENTATIVE:
         summary = _text("proposal", language, summary=summary)
-    changed = _changed(item.updated_at, item.cancelled_at)
-    event = Event.new(
-        uid=_uid(f"assignment-{item.id}"),
-        summary=summary,
-        description=_text("open_ended", language) if item.ends_on is None else None,
-        start=item.starts_on,
-        end=end_on,
-        stamp=changed,
-        last_modified=changed,
-        sequence=item.revision,
-        status=status,
-        transparency=TRANSP.TRANSPARENT,  # a period, not time the VP is busy
-        classification=CLASS.PRIVATE,
+    changed = _utc_value(_changed(item.updated_at, item.cancelled_at))
+    description = _text("open_ended", language) if item.ends_on is None else None
+    return _event(
+        (
+            ("SUMMARY", _escaped(summary)),
+            ("DTSTART;VALUE=DATE", _date_value(item.starts_on)),
+            ("DTEND;VALUE=DATE", _date_value(end_on)),
+            ("DTSTAMP", changed),
+            ("UID", _escaped(_uid(f"assignment-{item.id}"))),
+            ("SEQUENCE", str(item.revision)),
+            ("CLASS", CLASS.PRIVATE.value),
+            ("DESCRIPTION", None if description is None else _escaped(description)),
+            ("LAST-MODIFIED", changed),
+            ("STATUS", status.value),
+            ("TRANSP", TRANSP.TRANSPARENT.value),  # a period, not time the VP is busy
+            ("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE"),
+        )
     )
-    event.add("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE")
-    return bytes(event.to_ical())
 
 
 def _timed_event(
@@ -382,20 +474,40 @@ def _timed_event(
     cancelled: bool,
     location: str | None,
 ) -> bytes:
-    event = Event.new(
-        uid=_uid(uid),
-        summary=summary,
-        start=starts_at.astimezone(zone),
-        end=ends_at.astimezone(zone),
-        stamp=changed,
-        last_modified=changed,
-        sequence=revision,
-        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
-        transparency=TRANSP.TRANSPARENT if cancelled else TRANSP.OPAQUE,
-        classification=CLASS.PRIVATE,
-        location=location,
+    status = STATUS.CANCELLED if cancelled else STATUS.CONFIRMED
+    transparency = TRANSP.TRANSPARENT if cancelled else TRANSP.OPAQUE
+    tzid = _tzid(zone)
+    if tzid is None:
+        event = Event.new(
+            uid=_uid(uid),
+            summary=summary,
+            start=starts_at.astimezone(zone),
+            end=ends_at.astimezone(zone),
+            stamp=changed,
+            last_modified=changed,
+            sequence=revision,
+            status=status,
+            transparency=transparency,
+            classification=CLASS.PRIVATE,
+            location=location,
+        )
+        return bytes(event.to_ical())
+    stamp = _utc_value(changed)
+    return _event(
+        (
+            ("SUMMARY", _escaped(summary)),
+            (f"DTSTART;TZID={tzid}", _local_value(starts_at.astimezone(zone))),
+            (f"DTEND;TZID={tzid}", _local_value(ends_at.astimezone(zone))),
+            ("DTSTAMP", stamp),
+            ("UID", _escaped(_uid(uid))),
+            ("SEQUENCE", str(revision)),
+            ("CLASS", CLASS.PRIVATE.value),
+            ("LAST-MODIFIED", stamp),
+            ("LOCATION", None if location is None else _escaped(location)),
+            ("STATUS", status.value),
+            ("TRANSP", transparency.value),
+        )
     )
-    return bytes(event.to_ical())
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -437,21 +549,23 @@ _DEADLINE_UID = {
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _deadline_event(item: FeedDeadline, language: Language) -> bytes:
-    changed = _changed(item.updated_at, None)
-    event = Event.new(
-        uid=_uid(f"certification-{item.certification_id}-{_DEADLINE_UID[item.kind]}"),
-        summary=_text(item.kind, language, number=item.certificate_number),
-        start=item.on,
-        end=item.on + timedelta(days=1),
-        stamp=changed,
-        last_modified=changed,
-        sequence=item.revision,
-        status=STATUS.CONFIRMED,
-        transparency=TRANSP.TRANSPARENT,
-        classification=CLASS.PRIVATE,
+    changed = _utc_value(_changed(item.updated_at, None))
+    uid = _uid(f"certification-{item.certification_id}-{_DEADLINE_UID[item.kind]}")
+    return _event(
+        (
+            ("SUMMARY", _escaped(_text(item.kind, language, number=item.certificate_number))),
+            ("DTSTART;VALUE=DATE", _date_value(item.on)),
+            ("DTEND;VALUE=DATE", _date_value(item.on + timedelta(days=1))),
+            ("DTSTAMP", changed),
+            ("UID", _escaped(uid)),
+            ("SEQUENCE", str(item.revision)),
+            ("CLASS", CLASS.PRIVATE.value),
+            ("LAST-MODIFIED", changed),
+            ("STATUS", STATUS.CONFIRMED.value),
+            ("TRANSP", TRANSP.TRANSPARENT.value),
+            ("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE"),
+        )
     )
-    event.add("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE")
-    return bytes(event.to_ical())
 
 
 def render_vp_feed(
@@ -548,22 +662,25 @@ def _block_event(
     digest = hashlib.sha256(
         f"{uid_seed}|{kind}|{start.isoformat()}|{end.isoformat()}".encode()
     ).hexdigest()[:24]
-    free = kind == "free"
-    event = Event.new(
-        uid=_uid(f"availability-{digest}"),
-        summary=summary,
-        start=start,
-        end=end,
-        stamp=changed,
-        last_modified=changed,
-        sequence=0,
-        status=STATUS.TENTATIVE if kind == "tentative" else STATUS.CONFIRMED,
-        transparency=TRANSP.TRANSPARENT if free else TRANSP.OPAQUE,
-        classification=CLASS.PUBLIC,  # the block says nothing that needs hiding
+    stamp = _utc_value(changed)
+    return _event(
+        (
+            ("SUMMARY", _escaped(summary)),
+            ("DTSTART", _utc_value(start)),
+            ("DTEND", _utc_value(end)),
+            ("DTSTAMP", stamp),
+            ("UID", _escaped(_uid(f"availability-{digest}"))),
+            ("SEQUENCE", "0"),
+            ("CLASS", CLASS.PUBLIC.value),  # the block says nothing that needs hiding
+            ("LAST-MODIFIED", stamp),
+            ("STATUS", (STATUS.TENTATIVE if kind == "tentative" else STATUS.CONFIRMED).value),
+            ("TRANSP", (TRANSP.TRANSPARENT if kind == "free" else TRANSP.OPAQUE).value),
+            ("X-MICROSOFT-CDO-BUSYSTATUS", _BUSY_STATUS[kind]),
+        )
     )
-    busy_status = {"busy": "BUSY", "tentative": "TENTATIVE", "free": "FREE"}[kind]
-    event.add("X-MICROSOFT-CDO-BUSYSTATUS", busy_status)
-    return bytes(event.to_ical())
+
+
+_BUSY_STATUS = {"busy": "BUSY", "tentative": "TENTATIVE", "free": "FREE"}
 
 
 def _blocks(

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from vppool.db.audit_guard import install_append_only_guard
-from vppool.db.engine import create_engine_for, make_engine, serialise_writes, session_scope
+from vppool.db.engine import (
+    create_engine_for,
+    make_engine,
+    serialise_writes,
+    serialised,
+    session_scope,
+)
 from vppool.db.feed_changes import install_feed_change_tracking
 from vppool.db.migrate import current_revision, upgrade
 
@@ -14,6 +20,7 @@ __all__ = [
     "install_feed_change_tracking",
     "make_engine",
     "serialise_writes",
+    "serialised",
     "session_scope",
     "upgrade",
 ]

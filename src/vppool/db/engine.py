@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from vppool.settings import Settings
 
-__all__ = ["create_engine_for", "make_engine", "serialise_writes", "session_scope"]
+__all__ = ["create_engine_for", "make_engine", "serialise_writes", "serialised", "session_scope"]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -45,6 +45,19 @@ def serialise_writes(session: Session) -> None:
     """
     if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
         session.connection(execution_options={_IMMEDIATE: True})
+
+
+def serialised(engine: Engine) -> Engine:
+    """The engine whose transactions take SQLite's write lock at BEGIN (others: as is).
+
+    For transactions that read and then write: on SQLite in WAL mode, a transaction that
+    has read cannot start writing once another connection committed in between ("database
+    is locked" at once, the busy timeout does not help); taking the lock first makes
+    writers queue instead. The lock is taken lazily, on the session's first statement.
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{_IMMEDIATE: True})
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -4,6 +4,10 @@ A session listener looks at what a flush inserts, updates and deletes; for the r
 feeds show it raises ``feed_state.changed_at`` of the VP (``vp:<id>``) and, for
 assignments, of the organisation (``org:<id>``). Deletions count too, which a maximum over
 the remaining rows would miss. The raise happens in the same transaction as the change.
+Names that feeds show from other rows count as well: an organisation's name (in its VPs'
+schedules and its team feed), a need's kind and an intervision group's name. The feeds
+serve rendered bodies from a cache keyed by this time, so a change it misses would stay
+invisible until the next one.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ from vppool.db.models import (
     Certification,
     DateOverride,
     FeedState,
+    IntervisionGroup,
     IntervisionMember,
     IntervisionSession,
     Need,
+    Organisation,
     TrustPerson,
     WeeklyAvailability,
 )
@@ -40,8 +46,8 @@ __all__ = ["feed_keys", "install_feed_change_tracking", "mark_feeds_changed"]
 _BY_PERSON = (Absence, Certification, DateOverride, WeeklyAvailability, IntervisionMember)
 
 
-def feed_keys(connection: sa.Connection, obj: Any) -> set[str]:
-    """The feed subjects a row belongs to."""
+def feed_keys(connection: sa.Connection, obj: Any, *, new: bool = False) -> set[str]:
+    """The feed subjects a row belongs to (``new``: the row is being inserted)."""
     keys: set[str] = set()
     if isinstance(obj, _BY_PERSON):
         keys.add(f"vp:{obj.trust_person_id}")
@@ -62,13 +68,32 @@ def feed_keys(connection: sa.Connection, obj: Any) -> set[str]:
         ).scalar()
         if person is not None:
             keys.add(f"vp:{person}")
-    elif isinstance(obj, IntervisionSession):
+    elif isinstance(obj, IntervisionSession | IntervisionGroup):
+        group_id = obj.group_id if isinstance(obj, IntervisionSession) else obj.id
         members = connection.execute(
             select(IntervisionMember.trust_person_id).where(
-                col(IntervisionMember.group_id) == obj.group_id
+                col(IntervisionMember.group_id) == group_id
             )
         ).scalars()
         keys.update(f"vp:{member}" for member in members)
+    elif isinstance(obj, Need) and obj.id is not None:
+        keys.add(f"org:{obj.organisation_id}")
+        if new:  # nobody is assigned to it yet (assignments raise their own VPs)
+            return keys
+        people = connection.execute(
+            select(Assignment.trust_person_id).where(col(Assignment.need_id) == obj.id)
+        ).scalars()
+        keys.update(f"vp:{person}" for person in people)
+    elif isinstance(obj, Organisation) and obj.id is not None:
+        keys.add(f"org:{obj.id}")
+        if new:
+            return keys
+        people = connection.execute(
+            select(Assignment.trust_person_id)
+            .join(Need, col(Need.id) == Assignment.need_id)
+            .where(col(Need.organisation_id) == obj.id)
+        ).scalars()
+        keys.update(f"vp:{person}" for person in set(people))
     return keys
 
 
@@ -100,7 +125,7 @@ def _after_flush(session: OrmSession, _context: UOWTransaction) -> None:
     for obj in changed:
         if obj in session.dirty and not session.is_modified(obj):
             continue
-        keys |= feed_keys(connection, obj)
+        keys |= feed_keys(connection, obj, new=obj in session.new)
     if keys:
         mark_feeds_changed(connection, keys)
 

@@ -30,6 +30,7 @@ from vppool.vocab import (
     EducationCategory,
     FeedKind,
     Gender,
+    IntervisionRunKind,
     MatchingRunStatus,
     NeedKind,
     NeedStatus,
@@ -66,6 +67,7 @@ __all__ = [
     "IntervisionAttendance",
     "IntervisionGroup",
     "IntervisionMember",
+    "IntervisionRun",
     "IntervisionSession",
     "MatchingRun",
     "Need",
@@ -142,11 +144,15 @@ def _known_languages(codes: list[str]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+_SCOPES = frozenset(s.value for s in Scope)
+
+
 def _known_scopes(scopes: list[str]) -> list[str]:
-    known = {s.value for s in Scope}
-    unknown = [s for s in scopes if s not in known]
+    unknown = [s for s in scopes if s not in _SCOPES]
     if unknown:
-        msg = f"unknown scope(s) {', '.join(map(repr, unknown))}; use {' or '.join(sorted(known))}"
+        msg = (
+            f"unknown scope(s) {', '.join(map(repr, unknown))}; use {' or '.join(sorted(_SCOPES))}"
+        )
         raise ValueError(msg)
     return list(dict.fromkeys(scopes))
 
@@ -772,6 +778,30 @@ class IntervisionAttendance(SQLModel, table=True):
     session_id: int = _fk("intervision_session.id")
     trust_person_id: int = _fk("trust_person.id")
     attended: bool = True
+
+
+class IntervisionRun(SQLModel, table=True):
+    """Forming a year's groups or planning its sessions, run in the background (202 + id)."""
+
+    __tablename__ = "intervision_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: IntervisionRunKind = Field(sa_type=enum_type(IntervisionRunKind, "intervision_run_kind"))
+    year: int = Field(ge=2000, le=2200)
+    status: MatchingRunStatus = Field(
+        default=MatchingRunStatus.QUEUED,
+        sa_type=enum_type(MatchingRunStatus, "intervision_run_status"),
+        index=True,
+    )
+    time_limit_s: float | None = Field(default=None, gt=0)
+    created_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    created_by_label: str | None = Field(default=None, max_length=200)
+    report: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    error: str | None = Field(default=None, max_length=4000)
+    error_status: int | None = None
+    created_at: datetime = _created_at()
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # --------------------------------------------------------------------------- access and audit

@@ -8,6 +8,7 @@ sources are loaded for many VPs at once (one query per kind of row), and
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -18,11 +19,14 @@ from vppool.db.models import (
     BusyInterval,
     CalendarSource,
     DateOverride,
+    IntervisionMember,
+    IntervisionSession,
     TrustPerson,
     WeeklyAvailability,
 )
+from vppool.vocab import SessionStatus
 
-__all__ = ["availability_of"]
+__all__ = ["availability_of", "commitments_of"]
 
 
 def availability_of(
@@ -68,6 +72,7 @@ def availability_of(
         busy[source.trust_person_id].append(
             cal.BusyBlock(block.starts_at, block.ends_at, block.tentative)
         )
+    commitments = commitments_of(session, ids, window)
     result = {}
     for person in people:
         if person.id is None:
@@ -79,7 +84,34 @@ def availability_of(
             absences=tuple(away[person.id]),
         )
         result[person.id] = cal.availability(
-            profile, window, busy=busy[person.id], tentative_is_busy=tentative_is_busy
+            profile,
+            window,
+            busy=busy[person.id],
+            commitments=commitments[person.id],
+            tentative_is_busy=tentative_is_busy,
+        )
+    return result
+
+
+def commitments_of(
+    session: Session, ids: Sequence[int], window: cal.Interval
+) -> dict[int, list[cal.Commitment]]:
+    """The VPs' commitments in vppool per VP in ``window``: their groups' intervision sessions."""
+    result: dict[int, list[cal.Commitment]] = defaultdict(list)
+    if not ids:
+        return result
+    for meeting, person_id in session.exec(
+        select(IntervisionSession, IntervisionMember.trust_person_id)
+        .join(IntervisionMember, col(IntervisionMember.group_id) == IntervisionSession.group_id)
+        .where(
+            col(IntervisionMember.trust_person_id).in_(ids),
+            IntervisionSession.status != SessionStatus.CANCELLED,
+            col(IntervisionSession.ends_at) > window.start,
+            col(IntervisionSession.starts_at) < window.end,
+        )
+    ).all():
+        result[person_id].append(
+            cal.Commitment(meeting.starts_at, meeting.ends_at, cal.CommitmentKind.INTERVISION)
         )
     return result
 

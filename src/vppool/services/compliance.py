@@ -30,6 +30,7 @@ __all__ = [
     "certification_reminders",
     "compliance_exclusions",
     "compliance_report",
+    "compliance_reports",
     "compliance_rules",
     "current_certificates",
     "sweep",
@@ -168,6 +169,14 @@ def _reports(
             )
         )
     return reports
+
+
+def compliance_reports(session: Session, settings: Settings, today: date) -> list[ComplianceReport]:
+    """Every active VP's standing (certification and education), in id order.
+
+    For planners' overviews; reads the pool in three queries.
+    """
+    return _reports(session, settings, today)
 
 
 def compliance_report(

@@ -8,12 +8,12 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from vppool.db import make_engine, session_scope, upgrade
-from vppool.db.models import User
+from vppool.db.models import Assignment, Need, User
 from vppool.security import hash_password
 from vppool.services.dataset import ProgressCallback, import_dataset
 from vppool.settings import Settings
 from vppool.synthetic import generate
-from vppool.vocab import Role
+from vppool.vocab import AssignmentStatus, Role
 
 __all__ = ["DemoLogin", "DemoSummary", "prepare_demo"]
 
@@ -35,13 +35,28 @@ class DemoSummary:
 
 
 def _demo_logins(session: Session, password: str) -> list[DemoLogin]:
-    """Give the first user of each role the demo password."""
+    """Give one user of each role the demo password.
+
+    The client contact is one whose organisation has a confirmed trust person and the trust
+    person one with a confirmed assignment, so their pages show something from the start.
+    """
     logins = []
     hashed = hash_password(password)
+    confirmed = select(Assignment).where(Assignment.status == AssignmentStatus.CONFIRMED)
+    served = confirmed.join(Need, col(Need.id) == Assignment.need_id).with_only_columns(
+        col(Need.organisation_id)
+    )
+    serving = confirmed.with_only_columns(col(Assignment.trust_person_id))
+    preferred = {
+        Role.CLIENT: col(User.organisation_id).in_(served),
+        Role.TRUST_PERSON: col(User.trust_person_id).in_(serving),
+    }
     for role in Role:
-        user = session.exec(
-            select(User).where(User.role == role, col(User.active)).order_by(col(User.id))
-        ).first()
+        query = select(User).where(User.role == role, col(User.active))
+        user = None
+        if role in preferred:
+            user = session.exec(query.where(preferred[role]).order_by(col(User.id))).first()
+        user = user or session.exec(query.order_by(col(User.id))).first()
         if user is None:
             continue
         user.password_hash = hashed

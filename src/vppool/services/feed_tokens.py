@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
@@ -171,11 +172,21 @@ def rotate_feed_token(
     )
 
 
+#: Every feed request runs this, so it reads the columns it needs (no ORM objects).
+_BY_HASH = sa.select(
+    col(FeedToken.id),
+    col(FeedToken.kind),
+    col(FeedToken.trust_person_id),
+    col(FeedToken.organisation_id),
+    col(FeedToken.revoked_at),
+).where(col(FeedToken.token_hash) == sa.bindparam("token_hash"))
+
+
 def resolve_feed_token(session: Session, secret: str) -> FeedTarget | None:
     """The feed a secret opens, or ``None`` (unknown or revoked: the caller answers 404)."""
     if not secret or len(secret) > 100:
         return None
-    row = session.exec(select(FeedToken).where(FeedToken.token_hash == hash_token(secret))).first()
+    row = session.connection().execute(_BY_HASH, {"token_hash": hash_token(secret)}).first()
     if row is None or row.revoked_at is not None or row.id is None:
         return None
-    return FeedTarget(row.id, row.kind, row.trust_person_id, row.organisation_id)
+    return FeedTarget(row.id, FeedKind(row.kind), row.trust_person_id, row.organisation_id)

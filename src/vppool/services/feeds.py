@@ -4,23 +4,33 @@ Three feeds: a VP's own schedule (assignments, intervision sessions, certificate
 VP's availability (busy and free blocks only) and a client team's availability (per VP,
 first name only). Each answer carries a strong ETag and a Last-Modified from the stored,
 monotonic ``feed_state`` of its subject, so clients can revalidate cheaply.
+
+Feeds are polled far more often than they change, so each process keeps the rendered
+answers of recent feeds, keyed by what the body depends on: the feed and its subject, the
+date it is rendered for, and the stored "changed at" of every subject it shows (which
+:mod:`vppool.db.feed_changes` raises on every change a feed shows, in the same
+transaction). A poll of an unchanged feed is then the token lookup, one read of
+``feed_state`` and a dictionary lookup; several processes each keep their own. On top,
+an address polled again within a second gets the same answer without a query
+(:class:`RecentAnswers`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from vppool import calendar as cal
 from vppool.db.models import (
-    Absence,
     Assignment,
-    BusyInterval,
-    CalendarSource,
-    DateOverride,
     FeedState,
     IntervisionGroup,
     IntervisionMember,
@@ -28,22 +38,138 @@ from vppool.db.models import (
     Need,
     Organisation,
     TrustPerson,
-    WeeklyAvailability,
 )
+from vppool.services.availability import availability_of
 from vppool.services.compliance import current_certificates
 from vppool.services.feed_tokens import FeedTarget, resolve_feed_token
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, FeedKind
 
-__all__ = ["feed_for_token"]
+__all__ = [
+    "RECENT",
+    "RENDERED",
+    "RecentAnswers",
+    "RenderedFeeds",
+    "feed_for_token",
+    "read_feed",
+    "recent_answer",
+]
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _SHOWN = (AssignmentStatus.CONFIRMED, AssignmentStatus.ENDED, AssignmentStatus.CANCELLED)
 
 
 def _changed_at(session: Session, key: str) -> datetime:
-    state = session.get(FeedState, key)
-    return state.changed_at if state is not None else EPOCH
+    return _changed_of(session, [key])[key]
+
+
+#: Read on every feed request, so as plain columns (no ORM objects).
+_STATES = sa.select(col(FeedState.key), col(FeedState.changed_at)).where(
+    col(FeedState.key).in_(sa.bindparam("keys", expanding=True))
+)
+
+
+def _changed_of(session: Session, keys: list[str]) -> dict[str, datetime]:
+    """The stored "changed at" of each feed subject (a fixed early time if never changed)."""
+    rows = session.connection().execute(_STATES, {"keys": keys}).all()
+    found: dict[str, datetime] = {row.key: row.changed_at for row in rows}
+    return {key: found.get(key, EPOCH) for key in keys}
+
+
+class RenderedFeeds:
+    """The most recently served feeds of this process, by what their bodies depend on."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._answers: OrderedDict[Hashable, cal.FeedResponse] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, key: Hashable, render: Callable[[], cal.FeedResponse | None]
+    ) -> cal.FeedResponse | None:
+        """The answer stored for ``key``, or ``render()``'s (stored unless ``None``)."""
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+                return answer
+        answer = render()
+        if answer is not None:
+            with self._lock:
+                self._answers[key] = answer
+                while len(self._answers) > self._size:
+                    self._answers.popitem(last=False)
+        return answer
+
+    def clear(self) -> None:
+        """Forget every stored answer."""
+        with self._lock:
+            self._answers.clear()
+
+
+RENDERED = RenderedFeeds()
+
+
+class RecentAnswers:
+    """The answer each feed address got within the last second, served without a query.
+
+    Feed readers poll the same addresses over and over; this spares them the token lookup
+    and the ``feed_state`` read for ``ttl_s``. What that costs: another process serving
+    the same database may answer from data (or a token) up to ``ttl_s`` old. This process
+    forgets every recent answer as soon as one of its sessions writes anything (a revoked
+    token, a confirmed assignment), so its own changes show at once.
+    """
+
+    def __init__(self, ttl_s: float = 1.0, size: int = 4096) -> None:
+        self.ttl_s = ttl_s
+        self._size = size
+        self._answers: dict[str, tuple[float, cal.FeedResponse]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, secret: str) -> cal.FeedResponse | None:
+        """The answer for ``secret`` if it is younger than ``ttl_s``."""
+        found = self._answers.get(secret)
+        if found is None or time.monotonic() - found[0] > self.ttl_s:
+            return None
+        return found[1]
+
+    def put(self, secret: str, answer: cal.FeedResponse) -> None:
+        """Remember ``answer`` for ``secret`` from now on."""
+        with self._lock:
+            if len(self._answers) >= self._size:
+                self._answers.clear()
+            self._answers[secret] = (time.monotonic(), answer)
+
+    def clear(self) -> None:
+        """Forget every answer."""
+        with self._lock:
+            self._answers.clear()
+
+
+RECENT = RecentAnswers()
+_STALE = "vppool_recent_feeds_stale"
+
+
+def _forget_on_write(session: OrmSession, _context: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[_STALE] = True
+        RECENT.clear()
+
+
+def _forget_on_commit(session: OrmSession) -> None:
+    # Again after the commit: a poll between the flush and the commit read the old rows.
+    if session.info.pop(_STALE, False):
+        RECENT.clear()
+
+
+if not sa.event.contains(OrmSession, "after_flush", _forget_on_write):
+    sa.event.listen(OrmSession, "after_flush", _forget_on_write)
+    sa.event.listen(OrmSession, "after_commit", _forget_on_commit)
+
+
+def recent_answer(secret: str) -> cal.FeedResponse | None:
+    """The answer ``secret`` got within the last second in this process, if any."""
+    return RECENT.get(secret)
 
 
 def feed_for_token(
@@ -54,14 +180,45 @@ def feed_for_token(
     if target is None:
         return None
     today = today or settings.today()
+    # Ids and "changed at" times are only unique within one database; a process may serve
+    # (or, in tests, see) several.
+    database = str(session.get_bind().engine.url)
     if target.kind is FeedKind.ORGANISATION_AVAILABILITY:
-        return _team_feed(session, settings, target, today)
-    person = session.get(TrustPerson, target.trust_person_id)
-    if person is None:
-        return None
-    if target.kind is FeedKind.VP_SCHEDULE:
-        return _schedule_feed(session, person, today)
-    return _availability_feed(session, person, today)
+        organisation_id = target.organisation_id
+        team = _team_of(session, organisation_id)
+        keys = [f"org:{organisation_id}", *(f"vp:{vp_id}" for vp_id in team)]
+        changed = _changed_of(session, keys)
+        team_key = (
+            database,
+            target.kind,
+            organisation_id,
+            today,
+            settings.timezone,
+            *changed.items(),
+        )
+        return RENDERED.get(team_key, lambda: _team_feed(session, settings, target, team, today))
+    vp_id = target.trust_person_id
+    key = (database, target.kind, vp_id, today, _changed_at(session, f"vp:{vp_id}"))
+
+    def render() -> cal.FeedResponse | None:
+        person = session.get(TrustPerson, vp_id)
+        if person is None:
+            return None
+        if target.kind is FeedKind.VP_SCHEDULE:
+            return _schedule_feed(session, person, today)
+        return _availability_feed(session, person, today)
+
+    return RENDERED.get(key, render)
+
+
+def read_feed(
+    session: Session, settings: Settings, secret: str, *, today: date | None = None
+) -> cal.FeedResponse | None:
+    """:func:`feed_for_token`, remembered as this address's recent answer."""
+    answer = feed_for_token(session, settings, secret, today=today)
+    if answer is not None:
+        RECENT.put(secret, answer)
+    return answer
 
 
 def _schedule_feed(session: Session, person: TrustPerson, today: date) -> cal.FeedResponse:
@@ -134,69 +291,11 @@ def _schedule_feed(session: Session, person: TrustPerson, today: date) -> cal.Fe
     return cal.feed_response(body, changed_at=changed, today=today, timezone=person.timezone)
 
 
-def _availability_of(
-    session: Session, people: list[TrustPerson], window: cal.Interval
-) -> dict[int, cal.Availability]:
-    ids = [p.id for p in people if p.id is not None]
-    weekly: dict[int, list[cal.WeeklyHours]] = defaultdict(list)
-    for row in session.exec(
-        select(WeeklyAvailability).where(col(WeeklyAvailability.trust_person_id).in_(ids))
-    ).all():
-        weekly[row.trust_person_id].append(
-            cal.WeeklyHours(row.weekday, row.start_time, row.end_time)
-        )
-    overrides: dict[int, list[cal.DateOverride]] = defaultdict(list)
-    for override in session.exec(
-        select(DateOverride).where(col(DateOverride.trust_person_id).in_(ids))
-    ).all():
-        ranges = (
-            (cal.TimeRange(override.start_time, override.end_time),)
-            if override.start_time is not None and override.end_time is not None
-            else ()
-        )
-        overrides[override.trust_person_id].append(cal.DateOverride(override.on_date, ranges))
-    away: dict[int, list[cal.DayRange]] = defaultdict(list)
-    for absence in session.exec(select(Absence).where(col(Absence.trust_person_id).in_(ids))).all():
-        away[absence.trust_person_id].append(cal.DayRange(absence.starts_on, absence.ends_on))
-    busy: dict[int, list[cal.BusyBlock]] = defaultdict(list)
-    for block, source in session.exec(
-        select(BusyInterval, CalendarSource)
-        .join(CalendarSource, col(CalendarSource.id) == BusyInterval.calendar_source_id)
-        .where(
-            col(CalendarSource.trust_person_id).in_(ids),
-            col(BusyInterval.ends_at) > window.start,
-            col(BusyInterval.starts_at) < window.end,
-        )
-    ).all():
-        busy[source.trust_person_id].append(
-            cal.BusyBlock(block.starts_at, block.ends_at, block.tentative)
-        )
-    result = {}
-    for person in people:
-        if person.id is None:
-            continue
-        profile = cal.AvailabilityProfile(
-            timezone=person.timezone,
-            weekly=tuple(weekly[person.id]),
-            overrides=tuple(_one_per_day(overrides[person.id])),
-            absences=tuple(away[person.id]),
-        )
-        result[person.id] = cal.availability(profile, window, busy=busy[person.id])
-    return result
-
-
-def _one_per_day(overrides: list[cal.DateOverride]) -> list[cal.DateOverride]:
-    by_day: dict[date, list[cal.TimeRange]] = defaultdict(list)
-    for override in overrides:
-        by_day[override.on].extend(override.ranges)
-    return [cal.DateOverride(day, tuple(ranges)) for day, ranges in sorted(by_day.items())]
-
-
 def _availability_feed(session: Session, person: TrustPerson, today: date) -> cal.FeedResponse:
     assert person.id is not None  # noqa: S101  (read from the database)
     options = cal.FeedOptions()
     window = options.window.interval(today, ZoneInfo(person.timezone))
-    state = _availability_of(session, [person], window)[person.id]
+    state = availability_of(session, [person], window)[person.id]
     changed = _changed_at(session, f"vp:{person.id}")
     body = cal.render_availability_feed(
         trust_person_id=person.id,
@@ -211,22 +310,28 @@ def _availability_feed(session: Session, person: TrustPerson, today: date) -> ca
     return cal.feed_response(body, changed_at=changed, today=today, timezone=person.timezone)
 
 
+def _team_of(session: Session, organisation_id: int | None) -> list[int]:
+    """The VPs with a confirmed assignment at the organisation, by id."""
+    return sorted(
+        set(
+            session.exec(
+                select(Assignment.trust_person_id)
+                .join(Need, col(Need.id) == Assignment.need_id)
+                .where(
+                    Need.organisation_id == organisation_id,
+                    Assignment.status == AssignmentStatus.CONFIRMED,
+                )
+            ).all()
+        )
+    )
+
+
 def _team_feed(
-    session: Session, settings: Settings, target: FeedTarget, today: date
+    session: Session, settings: Settings, target: FeedTarget, team: list[int], today: date
 ) -> cal.FeedResponse | None:
     organisation = session.get(Organisation, target.organisation_id)
     if organisation is None or organisation.id is None:
         return None
-    team = set(
-        session.exec(
-            select(Assignment.trust_person_id)
-            .join(Need, col(Need.id) == Assignment.need_id)
-            .where(
-                Need.organisation_id == organisation.id,
-                Assignment.status == AssignmentStatus.CONFIRMED,
-            )
-        ).all()
-    )
     people = list(
         session.exec(
             select(TrustPerson).where(col(TrustPerson.id).in_(team)).order_by(col(TrustPerson.id))
@@ -234,7 +339,7 @@ def _team_feed(
     )
     options = cal.FeedOptions()
     window = options.window.interval(today, settings.zone)
-    states = _availability_of(session, people, window)
+    states = availability_of(session, people, window)
     members = [
         cal.TeamMember(
             trust_person_id=p.id,
@@ -247,8 +352,7 @@ def _team_feed(
         if p.id is not None
     ]
     changed = max(
-        [_changed_at(session, f"org:{organisation.id}")]
-        + [_changed_at(session, f"vp:{p.id}") for p in people]
+        _changed_of(session, [f"org:{organisation.id}", *(f"vp:{p.id}" for p in people)]).values()
     )
     body = cal.render_team_feed(
         organisation_id=organisation.id,

@@ -16,6 +16,7 @@ Another trust person's id answers :class:`~vppool.errors.NotFound`, like an unkn
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -79,6 +80,7 @@ from vppool.services._common import (
     validate_merged,
 )
 from vppool.services.access import Viewer
+from vppool.settings import get_settings
 from vppool.vocab import Role, Scope, unknown_languages
 
 __all__ = [
@@ -111,6 +113,8 @@ __all__ = [
 _EMAIL = UniqueField(TrustPerson, "email", "trust person")
 _CERTIFICATE_NUMBER = UniqueField(Certification, "number", "certificate")
 _ENTITY = "trust person"
+#: No one studies more hours in a day than it has.
+_HOURS_IN_A_DAY = 24
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 #: The self-declared attributes an AVG/GDPR erasure removes, with their empty values.
@@ -538,17 +542,23 @@ def add_education_record(
     data: EducationRecordCreate | Mapping[str, Any],
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
+    today: date | None = None,
 ) -> EducationRecordPublic:
     """Record hours of permanent education (the person themselves or a planner).
+
+    A record is for a completed activity on one day: not after ``today``, and the VP's
+    records of that day (this one included) add up to at most 24 hours.
 
     Raises:
         PermissionDenied: the viewer is a client contact.
         NotFound: there is no such trust person in the viewer's scope.
-        ValidationFailed: a field is invalid (such as hours of 0 or less).
+        ValidationFailed: a field is invalid (such as hours of 0 or less, more than 24 hours
+            on one day, or a date after today); nothing is stored.
     """
     _visible(session, viewer, trust_person_id)
     actor = acting(viewer, actor)
     given = parse_input(EducationRecordCreate, data, subject="education record")
+    _check_education_day(session, trust_person_id, given, today or get_settings().today())
     record = EducationRecord.model_validate(given, update={"trust_person_id": trust_person_id})
     session.add(record)
     flush(session)
@@ -556,6 +566,43 @@ def add_education_record(
         session, actor, "created", "education_record", record.id, trust_person_id=trust_person_id
     )
     return EducationRecordPublic.model_validate(record)
+
+
+def _check_education_day(
+    session: Session, trust_person_id: int, given: EducationRecordCreate, today: date
+) -> None:
+    """Refuse a completion date after ``today`` and more than 24 hours on one day.
+
+    Raises:
+        ValidationFailed: naming ``completed_on`` and/or ``hours``.
+    """
+    errors = []
+    if given.completed_on > today:
+        errors.append(
+            FieldError(
+                "completed_on",
+                f"{given.completed_on.isoformat()} is after today ({today.isoformat()}); "
+                "record an activity once it is completed",
+            )
+        )
+    already = session.exec(
+        select(func.coalesce(func.sum(EducationRecord.hours), 0.0)).where(
+            EducationRecord.trust_person_id == trust_person_id,
+            EducationRecord.completed_on == given.completed_on,
+        )
+    ).one()
+    total = float(already) + given.hours
+    if total > _HOURS_IN_A_DAY:
+        errors.append(
+            FieldError(
+                "hours",
+                f"{given.hours:g} h on {given.completed_on.isoformat()} would make "
+                f"{total:g} h that day ({float(already):g} h already recorded); a day has "
+                f"{_HOURS_IN_A_DAY} hours, so record a course of several days per day",
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors, subject="education record")
 
 
 def list_education_records(

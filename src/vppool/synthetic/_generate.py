@@ -43,6 +43,7 @@ EMPTY_TABLES = frozenset(
         "busy_interval",
         "calendar_source",
         "feed_token",
+        "intervision_run",
         "matching_run",
         "notification",
     }

@@ -97,6 +97,8 @@ ORG = "/api/v1/organisations/{organisation_id:int}"
 NEED = "/api/v1/needs/{need_id:int}"
 ASSIGNMENT = "/api/v1/assignments/{assignment_id:int}"
 RUN = "/api/v1/matching-runs/{run_id:int}"
+IG = "/api/v1/intervision-groups/{group_id:int}"
+SESSION = "/api/v1/intervision-sessions/{session_id:int}"
 
 
 def _own_spare_token(world: World, role: str) -> str:
@@ -422,6 +424,44 @@ CASES: list[Case] = [
         "/api/v1/feed-tokens/{token_id:int}",
         (401, 200, 200, 404, 200),
         url="/api/v1/feed-tokens/{feed_vp1_spare}",
+    ),
+    # ---------------------------------------------------------------- intervision
+    Case("GET", "/api/v1/intervision-groups", staff_and_trust_person(200)),
+    Case("GET", IG, staff_and_trust_person(200), url="/api/v1/intervision-groups/{ig1}"),
+    Case("GET", "/api/v1/intervision-sessions", staff_and_trust_person(200)),
+    Case(
+        "GET",
+        SESSION + "/attendance",
+        staff_and_trust_person(200),
+        url="/api/v1/intervision-sessions/{ig1_session}/attendance",
+    ),
+    Case(
+        "PUT",
+        SESSION + "/attendance/{trust_person_id:int}",
+        staff_and_trust_person(200),
+        url="/api/v1/intervision-sessions/{ig1_session}/attendance/{vp1}",
+        body={"attended": True},
+    ),
+    Case("POST", IG + "/schedule", staff(200), url="/api/v1/intervision-groups/{ig1}/schedule"),
+    Case(
+        "POST",
+        "/api/v1/intervision-sessions/schedule",
+        staff(202),
+        body=lambda _: {"year": today().year},
+    ),
+    Case(
+        "GET",
+        "/api/v1/intervision-runs/{run_id:int}",
+        staff(200),
+        url="/api/v1/intervision-runs/{irun_done}",
+    ),
+    # Starts a background run (the world's two certified VPs are too few for groups of 4-6,
+    # which the run reports; the next year, so that it does not wait for the schedule run).
+    Case(
+        "POST",
+        "/api/v1/intervision-groups/formations",
+        staff(202),
+        body=lambda _: {"year": today().year + 1, "time_limit_s": 5},
     ),
     # ---------------------------------------------------------------- deletions
     Case(

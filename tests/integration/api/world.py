@@ -9,7 +9,7 @@ to today in the Netherlands, since requests may not start in the past.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,10 @@ from vppool.db.models import (
     ConflictOfInterest,
     DateOverride,
     EducationRecord,
+    IntervisionGroup,
+    IntervisionMember,
+    IntervisionRun,
+    IntervisionSession,
     MatchingRun,
     Preference,
     WeeklyAvailability,
@@ -41,6 +45,7 @@ from vppool.vocab import (
     CalendarSourceKind,
     ConflictReason,
     EducationCategory,
+    IntervisionRunKind,
     MatchingRunStatus,
     NeedKind,
     NeedStatus,
@@ -256,6 +261,29 @@ def seed_world(engine: Engine) -> World:
                 organisation_id=one.id,
                 party=PreferenceParty.CLIENT,
                 strength=2,
+            )
+        )
+
+        # Intervision: VP 1 and 2 meet in group 1 (one session a week ago); VP 2 and 3 in
+        # group 2, which VP 1 does not see.
+        meets = datetime.combine(in_days(-7), time(13), tzinfo=ZoneInfo("Europe/Amsterdam"))
+        for name, people in (("ig1", (vp1, vp2)), ("ig2", (vp2, vp3))):
+            ids[name] = add(IntervisionGroup(name=f"Intervisiegroep {name}", year=today().year))
+            for person in people:
+                add(IntervisionMember(group_id=ids[name], trust_person_id=person.id))
+            ids[f"{name}_session"] = add(
+                IntervisionSession(
+                    group_id=ids[name],
+                    starts_at=meets.astimezone(UTC),
+                    ends_at=(meets + timedelta(hours=2)).astimezone(UTC),
+                    location="Utrecht",
+                )
+            )
+        ids["irun_done"] = add(
+            IntervisionRun(
+                kind=IntervisionRunKind.SCHEDULE,
+                year=today().year,
+                status=MatchingRunStatus.SUCCEEDED,
             )
         )
 

@@ -35,7 +35,7 @@ def test_db_upgrade_creates_the_sqlite_file_and_reports_the_revision(
     assert result.exit_code == 0, result.output
     assert (tmp_path / "data" / "vppool.sqlite3").exists()
     current = runner.invoke(main, ["db", "current"])
-    assert current.output.strip() == "0003"
+    assert current.output.strip() == "0004"
 
 
 def test_export_of_an_empty_database_is_a_valid_dataset(runner: CliRunner, tmp_path: Path) -> None:

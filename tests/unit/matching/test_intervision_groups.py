@@ -85,3 +85,30 @@ def test_any_feasible_pool_gets_a_valid_grouping(n: int, seed: int) -> None:
     result = form_groups(pool, IntervisionConfig(time_limit_s=3, workers=1))
     if result.status in {"OPTIMAL", "FEASIBLE"}:
         assert result.violations == ()
+
+
+def test_a_large_clustered_pool_is_grouped_within_the_rules_and_polish_only_lowers_cost() -> None:
+    # 300 VPs in three towns, many serving shared organisations: the start grouping along
+    # the Hilbert curve must already keep every hard rule, so a short limit suffices.
+    rng = random.Random(7)
+    towns = [Location(52.09, 5.12), Location(53.22, 6.57), Location(51.44, 5.48)]
+    pool = [
+        IntervisionMemberInput(
+            id=i,
+            name=f"VP {i}",
+            home=Location(
+                towns[i % 3].latitude + rng.uniform(-0.02, 0.02),
+                towns[i % 3].longitude + rng.uniform(-0.02, 0.02),
+            ),
+            years_certified=rng.choice([0.5, 3.0, 8.0]),
+            gender=rng.choice(["female", "male"]),
+            organisations=frozenset(rng.sample(range(120), 3)),
+        )
+        for i in range(1, 301)
+    ]
+    result = form_groups(pool, IntervisionConfig(time_limit_s=4, workers=1))
+    assert result.status in {"OPTIMAL", "FEASIBLE"}
+    assert result.violations == ()
+    assert result.stats["start_members"] == 300
+    assert result.objective <= result.stats["solver_objective"]
+    assert result.best_bound <= result.objective

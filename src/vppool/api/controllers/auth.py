@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from vppool.api.auth import SESSION_COOKIE, logged_in
+from vppool.api.openapi import problem_responses
 from vppool.db.schemas import MAX_ID
 from vppool.services import access
 
@@ -65,7 +66,7 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]  # noqa: RUF012  (Litestar reads a class attribute)
 
-    @post("/login", sync_to_thread=True)
+    @post("/login", sync_to_thread=True, responses=problem_responses(401, 429))
     def login(
         self, data: JSONBody[LoginInput], state: State, db_session: NamedDependency[Session]
     ) -> Response[Me]:

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from vppool.api.auth import trust_person_or_staff
 from vppool.api.controllers._shared import Id, JSONObject, Resource, body_of
+from vppool.api.openapi import problem_responses
 from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, CalendarSourceUpdate
 from vppool.services import calendar_sources
 from vppool.services.access import Viewer
@@ -149,7 +150,12 @@ class CalendarSourceController(Resource):
             db_session, trust_person_id=trust_person_id, source_id=source_id, viewer=viewer
         )
 
-    @post("/{source_id:int}/refresh", status_code=200, sync_to_thread=True)
+    @post(
+        "/{source_id:int}/refresh",
+        status_code=200,
+        sync_to_thread=True,
+        responses=problem_responses(429),
+    )
     def refresh_calendar_source(
         self,
         trust_person_id: Id,
@@ -161,7 +167,8 @@ class CalendarSourceController(Resource):
         """Read a linked calendar now; the answer shows the new health.
 
         A failed fetch or parse answers 200 with ``health: error`` and ``last_error`` (the
-        busy time of the last good read stays in effect).
+        busy time of the last good read stays in effect); asking again within a minute of
+        the last read answers 429 with ``Retry-After``.
         """
         return calendar_sources.refresh_source(
             state.engine,

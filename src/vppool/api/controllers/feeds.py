@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio
 from litestar import Controller, Request, Response, delete, get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody, Parameter, PathParameter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from vppool.api.auth import logged_in
+from vppool.api.deps import read_only_session
+from vppool.calendar import FeedResponse
 from vppool.db.schemas import MAX_ID
 from vppool.services import feed_tokens, feeds
 from vppool.services.access import Viewer
@@ -27,19 +32,28 @@ class FeedController(Controller):
     path = "/feeds"
     tags = ["feeds"]  # noqa: RUF012
 
-    @get("/{name:str}", exclude_from_auth=True, sync_to_thread=True, media_type="text/calendar")
-    def feed(
+    @get(
+        "/{name:str}",
+        exclude_from_auth=True,
+        media_type="text/calendar",
+        responses={304: ResponseSpec(None, description="The caller's copy is current")},
+    )
+    async def feed(
         self,
         name: Annotated[str, PathParameter(max_length=200)],
         request: Request[Any, Any, Any],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
     ) -> Response[bytes]:
-        """A calendar feed; 304 when the caller's ETag or date is current; 404 when revoked."""
+        """A calendar feed; 304 when the caller's ETag or date is current; 404 when revoked.
+
+        An address read within the last second is answered from memory, on the event loop
+        (feed readers poll a lot); otherwise the database is read in a worker thread.
+        """
         secret = name.removesuffix(".ics")
-        answer = (
-            feeds.feed_for_token(db_session, settings, secret) if name.endswith(".ics") else None
-        )
+        answer = None
+        if name.endswith(".ics"):
+            answer = feeds.recent_answer(secret)
+            if answer is None:
+                answer = await anyio.to_thread.run_sync(_read_feed, request.app.state, secret)
         if answer is None:
             raise NotFoundException(detail="no calendar at this address (revoked or mistyped)")
         headers = {**answer.headers(), "Cache-Control": "private, max-age=300"}
@@ -49,6 +63,11 @@ class FeedController(Controller):
         ):
             return Response(b"", status_code=304, headers=headers)
         return Response(answer.body, media_type=answer.content_type, headers=headers)
+
+
+def _read_feed(state: State, secret: str) -> FeedResponse | None:
+    with read_only_session(state) as session:
+        return feeds.read_feed(session, state.settings, secret)
 
 
 class TokenInput(BaseModel):

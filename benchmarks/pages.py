@@ -1,0 +1,178 @@
+"""Server time of every main web page on a synthetic dataset (the M preset by default).
+
+    python benchmarks/pages.py --size M --seed 1 --repeat 7 --json benchmarks/results/pages-M.json
+
+Prepares the demo database (dataset, migrations, a login per role), runs one short matching
+run so the run's review page has a proposal, then requests each page in-process through
+Litestar's test client: one warm-up request, then ``--repeat`` timed requests. The time is
+from the request entering the application to the last byte of the answer (no network, no
+browser), so it is the server's time. Target: under 200 ms for each page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+TARGET_MS = 200.0
+
+
+def _pages(ids: dict[str, int]) -> dict[str, list[str]]:
+    return {
+        "planner": [
+            "/dashboard",
+            "/dashboard/coverage",
+            "/needs",
+            "/needs?status=open",
+            "/needs/new",
+            f"/needs/{ids['need']}/quick-match",
+            "/matching",
+            f"/matching/runs/{ids['run']}",
+            "/pool",
+            f"/pool/{ids['vp']}",
+            "/organisations",
+            f"/organisations/{ids['organisation']}",
+            "/intervision",
+            "/audit",
+        ],
+        "client": ["/team", "/requests", "/feeds"],
+        "trust_person": [
+            "/me",
+            "/me/availability",
+            "/me/education",
+            "/me/calendars",
+            "/intervision",
+            "/feeds",
+        ],
+    }
+
+
+def run(size: str, seed: int, repeat: int) -> dict[str, Any]:
+    """Measure every page for ``size``."""
+    from litestar.testing import TestClient
+    from sqlmodel import Session, col, select
+
+    from vppool.api import create_app
+    from vppool.db import make_engine
+    from vppool.db.models import Need, User
+    from vppool.services import matching
+    from vppool.services.demo import prepare_demo
+    from vppool.settings import Settings
+    from vppool.vocab import NeedKind, NeedStatus
+
+    password = "benchmark-password"  # noqa: S105  (a throw-away database)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pages.sqlite3"
+        settings = Settings(data_dir=Path(folder), database_url=f"sqlite:///{path}")
+        started = time.perf_counter()
+        summary = prepare_demo(settings, path, size=size, seed=seed, password=password)
+        engine = make_engine(settings.resolved_database_url)
+        with Session(engine) as session:
+            run_id = matching.start_run(
+                session, settings, overrides={"time_limit_s": 10.0, "workers": 2}
+            ).id
+            session.commit()
+        matching.execute_run(engine, settings, run_id)
+        prepared_s = time.perf_counter() - started
+        with Session(engine) as session:
+            urgent = session.exec(
+                select(Need)
+                .where(Need.status == NeedStatus.OPEN, Need.kind != NeedKind.STANDING)
+                .order_by(col(Need.id))
+            ).first()
+            client = session.exec(select(User).where(User.email == _login(summary, "client"))).one()
+            if urgent is None or urgent.id is None or client.organisation_id is None:
+                msg = "the dataset has no open short-term need or no client organisation"
+                raise RuntimeError(msg)
+            person = session.exec(
+                select(User).where(User.email == _login(summary, "trust_person"))
+            ).one()
+            assert person.trust_person_id is not None  # noqa: S101
+            ids = {
+                "need": urgent.id,
+                "run": run_id,
+                "vp": person.trust_person_id,
+                "organisation": client.organisation_id,
+            }
+        results: list[dict[str, Any]] = []
+        with TestClient(create_app(settings, engine=engine)) as http:
+            for role, paths in _pages(ids).items():
+                http.cookies.clear()
+                form = http.get("/app/login").text
+                token = re.search(r'name="_csrf_token" value="([^"]+)"', form)
+                assert token is not None  # noqa: S101
+                http.post(
+                    "/app/login",
+                    data={
+                        "email": _login(summary, role),
+                        "password": password,
+                        "_csrf_token": token.group(1),
+                    },
+                )
+                for path in paths:
+                    warm = http.get("/app" + path)
+                    if warm.status_code != 200:
+                        msg = f"{role} {path}: {warm.status_code} {warm.text[:300]}"
+                        raise RuntimeError(msg)
+                    times = []
+                    for _ in range(repeat):
+                        tick = time.perf_counter()
+                        answer = http.get("/app" + path)
+                        times.append((time.perf_counter() - tick) * 1000)
+                        assert answer.status_code == 200  # noqa: S101
+                    results.append(
+                        {
+                            "role": role,
+                            "page": path,
+                            "median_ms": round(statistics.median(times), 1),
+                            "max_ms": round(max(times), 1),
+                            "bytes": len(warm.content),
+                        }
+                    )
+                    print(
+                        f"{role:13} {path:40} median {statistics.median(times):6.1f} ms"
+                        f"  max {max(times):6.1f} ms  {len(warm.content) // 1024:4d} KiB",
+                        flush=True,
+                    )
+        engine.dispose()
+    return {
+        "size": size,
+        "seed": seed,
+        "repeat": repeat,
+        "prepared_s": round(prepared_s, 1),
+        "target_ms": TARGET_MS,
+        "pages": results,
+        "over_target": [r["page"] for r in results if r["median_ms"] > TARGET_MS],
+    }
+
+
+def _login(summary: Any, role: str) -> str:
+    return str(next(login.email for login in summary.logins if login.role == role))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="M", choices=["S", "M", "L"])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--json", type=Path, help="Write the figures to this JSON file.")
+    args = parser.parse_args()
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    figures = run(args.size, args.seed, args.repeat)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2))
+    if figures["over_target"]:
+        print("over the target:", ", ".join(figures["over_target"]), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""Intervision groups, their sessions and attendance.
+
+Planners and admins form a year's groups, plan the sessions and see everything; a trust
+person sees the groups they belong to and those groups' sessions, and records their own
+attendance (another group's id answers 404). Client contacts have no access. The rules
+(who is eligible, who is kept apart, when everyone is free, what attendance gives) are the
+service's (:mod:`vppool.services.intervision`).
+
+Forming a year's groups (a CP-SAT solve, bounded by ``VPPOOL_INTERVISION_TIME_LIMIT_S``) and
+planning all of a year's sessions run in the background: the POST answers 202 with a run to
+poll at ``/api/v1/intervision-runs/{id}``. Planning one group's sessions is quick and answers
+directly.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import get, post, put
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import Parameter
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session
+
+from vppool.api.auth import staff_only, trust_person_or_staff
+from vppool.api.controllers._shared import (
+    DEFAULT_LIMIT,
+    Id,
+    IdFilter,
+    JSONObject,
+    Limit,
+    Offset,
+    Resource,
+    body_of,
+    parsed,
+)
+from vppool.db.schemas import Page
+from vppool.services import intervision, intervision_runs
+from vppool.services.access import Viewer
+from vppool.settings import Settings
+from vppool.vocab import IntervisionRunKind
+
+__all__ = ["IntervisionController"]
+
+#: A year to filter by.
+YearFilter = Annotated[int | None, Parameter(ge=2000, le=2200, description="Only this year")]
+
+
+class FormGroups(BaseModel):
+    """The year to form intervision groups for, and optionally a shorter solver limit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(ge=2000, le=2200)
+    time_limit_s: float | None = Field(default=None, gt=0, le=600)
+
+
+class ScheduleYear(BaseModel):
+    """The year whose groups get their sessions planned."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(ge=2000, le=2200)
+
+
+class Attendance(BaseModel):
+    """Whether the member attended the session."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attended: bool = True
+
+
+class IntervisionController(Resource):
+    """Intervision groups, sessions and attendance."""
+
+    path = "/api/v1"
+    tags = ["intervision"]  # noqa: RUF012  (Litestar reads class attributes)
+    guards = [trust_person_or_staff]  # noqa: RUF012
+
+    @post(
+        "/intervision-groups/formations",
+        guards=[staff_only],
+        status_code=202,
+        sync_to_thread=True,
+    )
+    def form_intervision_groups(
+        self,
+        data: Annotated[JSONObject, body_of(FormGroups)],
+        state: State,
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> intervision_runs.IntervisionRunPublic:
+        """Start forming the intervision groups of a year (202 + a run to poll).
+
+        The solve runs in the background with the configured time limit; poll
+        ``GET /api/v1/intervision-runs/{id}``. When it succeeded, ``report`` holds the groups
+        with their explanation (travel, experience and gender mix, repeated pairs), the
+        solver's status, objective, proven bound and gap, and the VPs left out with the
+        reason; groups that have not met yet are replaced. When it failed, ``error`` and
+        ``error_status`` say why (409: the year's groups already met; 422: the pool cannot
+        be grouped within the size and separation rules).
+        """
+        given = parsed(FormGroups, data, subject="intervision groups")
+        run = intervision_runs.start_run(
+            db_session,
+            settings,
+            kind=IntervisionRunKind.FORMATION,
+            year=given.year,
+            time_limit_s=given.time_limit_s,
+            viewer=viewer,
+        )
+        db_session.commit()  # the background thread must see the queued run
+        state.runs.submit_intervision(run.id)
+        return run
+
+    @get("/intervision-runs/{run_id:int}", guards=[staff_only], sync_to_thread=True)
+    def get_intervision_run(
+        self,
+        run_id: Id,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> intervision_runs.IntervisionRunPublic:
+        """Show a background intervision run: status, then its report or its error."""
+        return intervision_runs.get_run(db_session, run_id, viewer=viewer)
+
+    @get("/intervision-groups", sync_to_thread=True)
+    def list_intervision_groups(
+        self,
+        *,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        year: YearFilter = None,
+        offset: Offset = 0,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> Page[intervision.IntervisionGroupPublic]:
+        """List intervision groups with their members, the latest year first."""
+        return intervision.list_groups(
+            db_session, year=year, viewer=viewer, offset=offset, limit=limit
+        )
+
+    @get("/intervision-groups/{group_id:int}", sync_to_thread=True)
+    def get_intervision_group(
+        self,
+        group_id: Id,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> intervision.IntervisionGroupPublic:
+        """Get an intervision group with its members."""
+        return intervision.get_group(db_session, group_id, viewer=viewer)
+
+    @post(
+        "/intervision-groups/{group_id:int}/schedule",
+        guards=[staff_only],
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def schedule_intervision_group(
+        self,
+        group_id: Id,
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> intervision.ScheduleReport:
+        """Plan one group's sessions of its year when every member is free.
+
+        Sessions that took place are kept; the others are planned anew. Each window of the
+        year either gets a session or says why no common free time exists in it.
+        """
+        return intervision.schedule_sessions(db_session, settings, group_id=group_id, viewer=viewer)
+
+    @post(
+        "/intervision-sessions/schedule",
+        guards=[staff_only],
+        status_code=202,
+        sync_to_thread=True,
+    )
+    def schedule_intervision_sessions(
+        self,
+        data: Annotated[JSONObject, body_of(ScheduleYear)],
+        state: State,
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> intervision_runs.IntervisionRunPublic:
+        """Start planning the sessions of every group of a year (202 + a run to poll).
+
+        Each window of the year gets a session when all members are free, or says why no
+        common free time exists; the run's ``report`` holds the outcome per group.
+        """
+        given = parsed(ScheduleYear, data, subject="intervision schedule")
+        run = intervision_runs.start_run(
+            db_session, settings, kind=IntervisionRunKind.SCHEDULE, year=given.year, viewer=viewer
+        )
+        db_session.commit()  # the background thread must see the queued run
+        state.runs.submit_intervision(run.id)
+        return run
+
+    @get("/intervision-sessions", sync_to_thread=True)
+    def list_intervision_sessions(
+        self,
+        *,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        year: YearFilter = None,
+        group_id: IdFilter = None,
+        offset: Offset = 0,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> Page[intervision.IntervisionSessionPublic]:
+        """List intervision sessions in time order (filters: year, group_id)."""
+        return intervision.list_sessions(
+            db_session, year=year, group_id=group_id, viewer=viewer, offset=offset, limit=limit
+        )
+
+    @get("/intervision-sessions/{session_id:int}/attendance", sync_to_thread=True)
+    def list_intervision_attendance(
+        self,
+        session_id: Id,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> list[intervision.AttendancePublic]:
+        """List the attendance recorded for a session."""
+        return intervision.list_attendance(db_session, session_id=session_id, viewer=viewer)
+
+    @put(
+        "/intervision-sessions/{session_id:int}/attendance/{trust_person_id:int}",
+        sync_to_thread=True,
+    )
+    def record_intervision_attendance(
+        self,
+        session_id: Id,
+        trust_person_id: Id,
+        data: Annotated[JSONObject, body_of(Attendance)],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> intervision.AttendancePublic:
+        """Record whether a member attended; attending gives intervision hours.
+
+        A trust person records their own attendance only. A VP outside the session's group,
+        a cancelled session or one that has not begun answers 422 and nothing is stored.
+        """
+        given = parsed(Attendance, data, subject="attendance")
+        return intervision.record_attendance(
+            db_session,
+            session_id=session_id,
+            trust_person_id=trust_person_id,
+            attended=given.attended,
+            viewer=viewer,
+        )

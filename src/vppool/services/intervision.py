@@ -1,0 +1,1129 @@
+"""Intervision: form a year's groups, plan their sessions when all members are free, attendance.
+
+**Forming** (staff): the active VPs whose certificate is valid on the first day of the year
+(or on today, later in the year) are partitioned by :func:`vppool.matching.form_groups`.
+VPs who serve the same client organisation that year (confirmed or ended assignments that
+overlap it) go in different groups; last year's groups steer towards new pairs; homes give
+the meeting places. :func:`vppool.matching.validate_groups` re-checks the grouping before
+anything is stored. A year's groups are *replaced* as a whole, inside the caller's
+transaction, as long as none of their sessions has taken place (held, attended or begun);
+once one has, the membership is history that attendance and education hours refer to, so a
+new grouping is refused with :class:`~vppool.errors.Conflict`.
+
+**Scheduling** (staff): each group gets ``VPPOOL_INTERVISION_SESSIONS_PER_YEAR`` sessions of
+``VPPOOL_INTERVISION_SESSION_HOURS``, one in each of as many equal windows of the year, at
+the free moment nearest the window's middle when every member is free: weekly hours, date
+overrides, absences, Dutch public holidays, imported busy time and the members' other
+intervision sessions, all as :mod:`vppool.services.availability` loads them.
+Scheduling again re-plans sessions that have not begun and keeps those that took place; a
+window without common time is reported with the reason, never filled at a bad time.
+
+**Attendance** (staff, or a trust person for themselves) is recorded per member of the
+session's group; attending creates or updates the member's intervision education record
+(hours = the session's length), not attending removes it, and the session counts as held.
+
+Scoping: planners and admins see every group; a trust person sees the groups they belong to
+and their sessions (another group's id is :class:`~vppool.errors.NotFound`); client
+contacts get :class:`~vppool.errors.PermissionDenied`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlmodel import Session, col, func, select
+
+from vppool import calendar as cal
+from vppool import matching as m
+from vppool.db import serialise_writes
+from vppool.db.models import (
+    Assignment,
+    Certification,
+    EducationRecord,
+    IntervisionAttendance,
+    IntervisionGroup,
+    IntervisionMember,
+    IntervisionSession,
+    Need,
+    TrustPerson,
+)
+from vppool.db.schemas import Page
+from vppool.db.types import utc_now
+from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
+from vppool.services import audit
+from vppool.services._common import (
+    DEFAULT_LIMIT,
+    SYSTEM,
+    Actor,
+    acting,
+    fetch_page,
+    flush,
+    require_role,
+    require_staff,
+    sees_everything,
+)
+from vppool.services.access import Viewer
+from vppool.services.availability import availability_of
+from vppool.services.compliance import current_certificates
+from vppool.settings import Settings
+from vppool.vocab import AssignmentStatus, EducationCategory, Role, SessionStatus
+
+__all__ = [
+    "AttendancePublic",
+    "FormationReport",
+    "GroupExplanation",
+    "GroupSchedule",
+    "IntervisionGroupPublic",
+    "IntervisionSessionPublic",
+    "LeftOut",
+    "MemberPublic",
+    "ScheduleReport",
+    "WindowOutcome",
+    "form_groups_for_year",
+    "get_group",
+    "list_attendance",
+    "list_groups",
+    "list_sessions",
+    "record_attendance",
+    "schedule_sessions",
+]
+
+_GROUP = "intervision group"
+_SESSION = "intervision session"
+_FIRST_YEAR, _LAST_YEAR = 2000, 2200
+#: Sessions start on a whole or half hour.
+_GRID = timedelta(minutes=30)
+#: Assignments that tie a VP to an organisation in a year.
+_SERVING = (AssignmentStatus.CONFIRMED, AssignmentStatus.ENDED)
+
+#: ``progress(step, done, total)`` while scheduling.
+ScheduleProgress = Callable[[str, int, int], None]
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+class MemberPublic(BaseModel):
+    """A member of a group, as the other members and planners see them."""
+
+    trust_person_id: int
+    first_name: str
+    last_name: str
+
+
+class IntervisionGroupPublic(BaseModel):
+    """A group with its members."""
+
+    id: int
+    name: str
+    year: int
+    meeting_place: str | None
+    meeting_latitude: float | None
+    meeting_longitude: float | None
+    created_at: datetime
+    members: list[MemberPublic]
+
+
+class GroupExplanation(BaseModel):
+    """How a formed group scores on the soft goals."""
+
+    group: IntervisionGroupPublic
+    mean_travel_km: float
+    max_travel_km: float
+    new_members: int
+    seasoned_members: int
+    genders: list[str]
+    repeated_pairs: int
+
+
+class LeftOut(BaseModel):
+    """A VP not placed in any group, and why."""
+
+    trust_person_id: int
+    name: str
+    reason: str
+
+
+class FormationReport(BaseModel):
+    """The groups of a year as formed, with the solver's status, bound and gap."""
+
+    year: int
+    status: str
+    objective: float
+    best_bound: float
+    gap: float
+    wall_s: float
+    members: int
+    replaced_groups: int
+    groups: list[GroupExplanation]
+    left_out: list[LeftOut]
+
+
+class IntervisionSessionPublic(BaseModel):
+    """One meeting of a group."""
+
+    id: int
+    group_id: int
+    group_name: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None
+    status: SessionStatus
+    revision: int
+
+
+class WindowOutcome(BaseModel):
+    """One window of the year ``[starts_on, ends_on)``: its session, or why there is none."""
+
+    starts_on: date
+    ends_on: date
+    session: IntervisionSessionPublic | None
+    kept: bool
+    reason: str | None
+
+
+class GroupSchedule(BaseModel):
+    """A group's windows of the year."""
+
+    group_id: int
+    name: str
+    windows: list[WindowOutcome]
+
+
+class ScheduleReport(BaseModel):
+    """What scheduling planned, kept and could not place."""
+
+    year: int
+    session_hours: float
+    planned: int
+    kept: int
+    without_time: int
+    groups: list[GroupSchedule]
+
+
+class AttendancePublic(BaseModel):
+    """Whether a member attended a session, and the education record it gave."""
+
+    session_id: int
+    trust_person_id: int
+    attended: bool
+    education_record_id: int | None
+    hours: float
+
+
+# --------------------------------------------------------------------------- forming
+
+
+def _check_year(year: int) -> None:
+    if not _FIRST_YEAR <= year <= _LAST_YEAR:
+        msg = f"year {year} must be between {_FIRST_YEAR} and {_LAST_YEAR}"
+        raise ValidationFailed.single("year", msg, subject="intervision year")
+
+
+def _name(person: TrustPerson) -> str:
+    return f"{person.first_name} {person.last_name}"
+
+
+def _serving(session: Session, year: int) -> dict[int, frozenset[int]]:
+    """Per VP, the organisations they serve in ``year`` (assignments overlapping it)."""
+    first, after = date(year, 1, 1), date(year + 1, 1, 1)
+    rows = session.exec(
+        select(Assignment.trust_person_id, Need.organisation_id)
+        .join(Need, col(Need.id) == Assignment.need_id)
+        .where(
+            col(Assignment.status).in_(_SERVING),
+            col(Assignment.starts_on) < after,
+            sa.or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) > first),
+        )
+    ).all()
+    served: dict[int, set[int]] = defaultdict(set)
+    for vp_id, organisation_id in rows:
+        served[vp_id].add(organisation_id)
+    return {vp_id: frozenset(orgs) for vp_id, orgs in served.items()}
+
+
+def _first_certified(session: Session) -> dict[int, date]:
+    rows = session.exec(
+        select(Certification.trust_person_id, func.min(Certification.issued_on)).group_by(
+            col(Certification.trust_person_id)
+        )
+    ).all()
+    return dict(rows)
+
+
+def _members_by_group(session: Session, group_ids: Sequence[int]) -> dict[int, list[TrustPerson]]:
+    members: dict[int, list[TrustPerson]] = defaultdict(list)
+    if not group_ids:
+        return members
+    for group_id, person in session.exec(
+        select(IntervisionMember.group_id, TrustPerson)
+        .join(TrustPerson, col(TrustPerson.id) == IntervisionMember.trust_person_id)
+        .where(col(IntervisionMember.group_id).in_(list(group_ids)))
+        .order_by(col(TrustPerson.last_name), col(TrustPerson.first_name), col(TrustPerson.id))
+    ).all():
+        members[group_id].append(person)
+    return members
+
+
+def _groups_of_year(session: Session, year: int) -> list[IntervisionGroup]:
+    return list(
+        session.exec(
+            select(IntervisionGroup)
+            .where(IntervisionGroup.year == year)
+            .order_by(col(IntervisionGroup.name), col(IntervisionGroup.id))
+        ).all()
+    )
+
+
+def _took_place(session: Session, group_ids: Sequence[int], now: datetime) -> datetime | None:
+    """The start of the first session of these groups that took place, if any."""
+    if not group_ids:
+        return None
+    attended = select(IntervisionAttendance.session_id).where(
+        IntervisionAttendance.session_id == IntervisionSession.id
+    )
+    first: datetime | None = session.exec(
+        select(func.min(IntervisionSession.starts_at)).where(
+            col(IntervisionSession.group_id).in_(list(group_ids)),
+            sa.or_(
+                col(IntervisionSession.status) == SessionStatus.HELD,
+                sa.exists(attended),
+                sa.and_(
+                    col(IntervisionSession.status) != SessionStatus.CANCELLED,
+                    col(IntervisionSession.starts_at) <= now,
+                ),
+            ),
+        )
+    ).one()
+    return first
+
+
+def _pool(
+    session: Session, year: int, reference: date
+) -> tuple[list[m.IntervisionMemberInput], dict[int, TrustPerson], list[LeftOut]]:
+    """The VPs to place, their rows, and the active VPs left out with the reason."""
+    certificates = current_certificates(session, reference)
+    first_certified = _first_certified(session)
+    served = _serving(session, year)
+    inputs: list[m.IntervisionMemberInput] = []
+    people: dict[int, TrustPerson] = {}
+    left_out: list[LeftOut] = []
+    for person in session.exec(
+        select(TrustPerson).where(col(TrustPerson.active)).order_by(col(TrustPerson.id))
+    ).all():
+        assert person.id is not None  # noqa: S101  (read from the database)
+        cert = certificates.get(person.id)
+        if cert is None or cert.expires_on <= reference:
+            reason = (
+                "no LVV certificate"
+                if cert is None
+                else f"certificate {cert.number} expired on {cert.expires_on.isoformat()}"
+            )
+            left_out.append(LeftOut(trust_person_id=person.id, name=_name(person), reason=reason))
+            continue
+        since = first_certified.get(person.id, cert.issued_on)
+        inputs.append(
+            m.IntervisionMemberInput(
+                id=person.id,
+                name=_name(person),
+                home=m.Location(person.home_latitude, person.home_longitude),
+                years_certified=max(0.0, (reference - since).days / 365.25),
+                gender=person.gender.value if person.gender is not None else None,
+                organisations=served.get(person.id, frozenset()),
+            )
+        )
+        people[person.id] = person
+    return inputs, people, left_out
+
+
+def _remove_groups(session: Session, groups: Sequence[IntervisionGroup]) -> None:
+    """Delete groups with their members and (untaken) sessions, row by row.
+
+    Row by row, so the feed-change listener sees every deletion and raises the members'
+    feeds.
+    """
+    ids = [g.id for g in groups if g.id is not None]
+    if not ids:
+        return
+    for table in (IntervisionSession, IntervisionMember):
+        for row in session.exec(select(table).where(col(table.group_id).in_(ids))).all():
+            session.delete(row)
+    flush(session)
+    for group in groups:
+        session.delete(group)
+    flush(session)
+
+
+def _meeting_place(centre: m.Location, members: Sequence[TrustPerson]) -> str:
+    """The home municipality of the member nearest the centre (never an address)."""
+    scale = math.cos(math.radians(centre.latitude))
+
+    def distance(person: TrustPerson) -> float:
+        return (person.home_latitude - centre.latitude) ** 2 + (
+            (person.home_longitude - centre.longitude) * scale
+        ) ** 2
+
+    return min(members, key=lambda p: (distance(p), p.id or 0)).home_municipality
+
+
+def form_groups_for_year(
+    session: Session,
+    settings: Settings,
+    *,
+    year: int,
+    today: date | None = None,
+    now: datetime | None = None,
+    time_limit_s: float | None = None,
+    workers: int | None = None,
+    progress: Callable[[m.ProgressEvent], None] | None = None,
+    viewer: Viewer | None = None,
+    actor: Actor = SYSTEM,
+) -> FormationReport:
+    """Form (or re-form) the intervision groups of ``year`` and store them.
+
+    Args:
+        session: the session whose transaction receives the groups; the caller commits.
+        settings: group sizes, solver limits and seed.
+        year: the year the groups meet in (this year or a later one).
+        today: the day certificates are checked on before the year starts (default: today).
+        now: the moment sessions count as begun (default: the clock).
+        time_limit_s: overrides ``VPPOOL_INTERVISION_TIME_LIMIT_S``.
+        workers: overrides ``VPPOOL_INTERVISION_WORKERS``.
+        progress: called with each improving grouping the solver finds.
+        viewer: who asks (planners and admins only).
+        actor: who the change is audited as, when there is no viewer.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        ValidationFailed: the year is out of range or over.
+        Conflict: a session of the year's current groups already took place.
+        RuleViolation: the pool cannot be grouped within the size and separation rules
+            (nothing is stored).
+    """
+    require_staff(viewer, "form intervision groups")
+    actor = acting(viewer, actor)
+    _check_year(year)
+    today = today or settings.today()
+    now = now or utc_now()
+    if year < today.year:
+        msg = f"{year} is over; form groups for {today.year} or a later year"
+        raise ValidationFailed.single("year", msg, subject="intervision year")
+    existing = _groups_of_year(session, year)
+    taken = _took_place(session, [g.id for g in existing if g.id is not None], now)
+    if taken is not None:
+        msg = (
+            f"the {year} intervision groups already met (first on {taken.date().isoformat()}); "
+            "their membership stays as it is, since attendance and education hours refer to it"
+        )
+        raise Conflict(msg)
+    reference = max(today, date(year, 1, 1))
+    inputs, people, left_out = _pool(session, year, reference)
+    previous = _members_by_group(
+        session, [g.id for g in _groups_of_year(session, year - 1) if g.id is not None]
+    )
+    config = m.IntervisionConfig(
+        min_size=settings.intervision_group_min,
+        max_size=settings.intervision_group_max,
+        time_limit_s=time_limit_s or settings.intervision_time_limit_s,
+        workers=workers or settings.intervision_workers,
+        seed=settings.intervision_seed,
+        progress=progress,
+    )
+    previous_groups = [[p.id for p in ms if p.id is not None] for ms in previous.values()]
+    # The solve may take a minute: end the reading transaction first (nothing is written
+    # yet), so that on SQLite the writes below cannot clash with what others commit
+    # meanwhile; they take the write lock and check the year's groups again.
+    session.commit()
+    result = m.form_groups(inputs, config, previous_groups=previous_groups)
+    if not result.groups or result.violations:
+        msg = f"no intervision groups for {year}: " + "; ".join(result.violations)
+        raise RuleViolation(
+            msg, [{"rule": "intervision_groups", "message": v} for v in result.violations]
+        )
+    # The solver's answer is checked independently before it is stored.
+    problems = m.validate_groups(inputs, [g.members for g in result.groups], config)
+    if problems:
+        msg = f"the grouping for {year} breaks hard rules; nothing was stored"
+        raise RuleViolation(msg, [{"rule": "intervision_groups", "message": p} for p in problems])
+
+    serialise_writes(session)
+    existing = _groups_of_year(session, year)
+    taken = _took_place(session, [g.id for g in existing if g.id is not None], utc_now())
+    if taken is not None:
+        msg = f"a {year} intervision group met while the groups were being formed; nothing changed"
+        raise Conflict(msg)
+    _remove_groups(session, existing)
+    rows: list[tuple[IntervisionGroup, m.GroupOutcome]] = []
+    for number, outcome in enumerate(result.groups, start=1):
+        members = [people[vp_id] for vp_id in outcome.members]
+        place = _meeting_place(outcome.meeting_place, members)
+        group = IntervisionGroup(
+            name=f"Intervisiegroep {year} {number:02d} {place}"[:120],
+            year=year,
+            meeting_place=place,
+            meeting_latitude=outcome.meeting_place.latitude,
+            meeting_longitude=outcome.meeting_place.longitude,
+        )
+        session.add(group)
+        rows.append((group, outcome))
+    flush(session)
+    for group, outcome in rows:
+        assert group.id is not None  # noqa: S101  (flushed)
+        for vp_id in outcome.members:
+            session.add(IntervisionMember(group_id=group.id, trust_person_id=vp_id))
+    flush(session)
+    report = FormationReport(
+        year=year,
+        status=result.status,
+        objective=result.objective,
+        best_bound=result.best_bound,
+        gap=result.gap,
+        wall_s=result.wall_s,
+        members=len(inputs),
+        replaced_groups=len(existing),
+        groups=[
+            GroupExplanation(
+                group=_group_public(group, [people[v] for v in outcome.members]),
+                mean_travel_km=outcome.mean_travel_km,
+                max_travel_km=outcome.max_travel_km,
+                new_members=outcome.new_members,
+                seasoned_members=outcome.seasoned_members,
+                genders=list(outcome.genders),
+                repeated_pairs=outcome.repeated_pairs,
+            )
+            for group, outcome in rows
+        ],
+        left_out=left_out,
+    )
+    audit.record_change(
+        session,
+        actor,
+        action="intervision_groups_formed",
+        entity_type="intervision_group",
+        entity_id=None,
+        details={
+            "year": year,
+            "groups": len(rows),
+            "members": len(inputs),
+            "replaced_groups": len(existing),
+            "status": result.status,
+            "objective": result.objective,
+            "best_bound": result.best_bound,
+            "gap": round(result.gap, 6),
+        },
+    )
+    return report
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _group_public(
+    group: IntervisionGroup, members: Sequence[TrustPerson]
+) -> IntervisionGroupPublic:
+    assert group.id is not None  # noqa: S101  (read from or flushed to the database)
+    return IntervisionGroupPublic(
+        id=group.id,
+        name=group.name,
+        year=group.year,
+        meeting_place=group.meeting_place,
+        meeting_latitude=group.meeting_latitude,
+        meeting_longitude=group.meeting_longitude,
+        created_at=group.created_at,
+        members=[
+            MemberPublic(trust_person_id=p.id, first_name=p.first_name, last_name=p.last_name)
+            for p in members
+            if p.id is not None
+        ],
+    )
+
+
+def _own_group_ids(viewer: Viewer | None) -> Any:
+    """The groups a trust person belongs to, as a subquery (``None``: no restriction)."""
+    if sees_everything(viewer):
+        return None
+    assert viewer is not None  # noqa: S101  (sees_everything covers None)
+    return select(IntervisionMember.group_id).where(
+        IntervisionMember.trust_person_id == viewer.trust_person_id
+    )
+
+
+def _visible_group(session: Session, viewer: Viewer | None, group_id: int) -> IntervisionGroup:
+    require_role(viewer, Role.TRUST_PERSON, "see intervision groups")
+    group = session.get(IntervisionGroup, group_id)
+    own = _own_group_ids(viewer)
+    if group is None or (own is not None and group_id not in set(session.exec(own).all())):
+        raise NotFound(_GROUP, group_id)
+    return group
+
+
+def get_group(
+    session: Session, group_id: int, *, viewer: Viewer | None = None
+) -> IntervisionGroupPublic:
+    """One group with its members.
+
+    Raises:
+        PermissionDenied: the viewer is a client contact.
+        NotFound: no such group in the viewer's scope.
+    """
+    group = _visible_group(session, viewer, group_id)
+    return _group_public(group, _members_by_group(session, [group_id])[group_id])
+
+
+def list_groups(
+    session: Session,
+    *,
+    year: int | None = None,
+    viewer: Viewer | None = None,
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[IntervisionGroupPublic]:
+    """Groups (of one year), the latest year first, then by name, with their members.
+
+    Raises:
+        PermissionDenied: the viewer is a client contact.
+        ValidationFailed: the page is out of range.
+    """
+    require_role(viewer, Role.TRUST_PERSON, "see intervision groups")
+    statement = select(IntervisionGroup)
+    if year is not None:
+        statement = statement.where(IntervisionGroup.year == year)
+    own = _own_group_ids(viewer)
+    if own is not None:
+        statement = statement.where(col(IntervisionGroup.id).in_(own))
+
+    def convert(rows: Sequence[IntervisionGroup]) -> list[IntervisionGroupPublic]:
+        members = _members_by_group(session, [g.id for g in rows if g.id is not None])
+        return [_group_public(g, members[g.id or 0]) for g in rows]
+
+    return fetch_page(
+        session,
+        statement,
+        public=IntervisionGroupPublic,
+        ordering=[
+            col(IntervisionGroup.year).desc(),
+            col(IntervisionGroup.name).asc(),
+            col(IntervisionGroup.id).asc(),
+        ],
+        offset=offset,
+        limit=limit,
+        convert=convert,
+    )
+
+
+def _session_public(row: IntervisionSession, group: IntervisionGroup) -> IntervisionSessionPublic:
+    assert row.id is not None  # noqa: S101  (read from or flushed to the database)
+    return IntervisionSessionPublic(
+        id=row.id,
+        group_id=row.group_id,
+        group_name=group.name,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        location=row.location,
+        status=row.status,
+        revision=row.revision,
+    )
+
+
+def list_sessions(
+    session: Session,
+    *,
+    year: int | None = None,
+    group_id: int | None = None,
+    viewer: Viewer | None = None,
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[IntervisionSessionPublic]:
+    """Sessions (of a year, of a group), in time order.
+
+    Raises:
+        PermissionDenied: the viewer is a client contact.
+        NotFound: ``group_id`` is not a group in the viewer's scope.
+        ValidationFailed: the page is out of range.
+    """
+    require_role(viewer, Role.TRUST_PERSON, "see intervision sessions")
+    if group_id is not None:
+        _visible_group(session, viewer, group_id)
+    statement = select(IntervisionSession).join(
+        IntervisionGroup, col(IntervisionGroup.id) == IntervisionSession.group_id
+    )
+    if year is not None:
+        statement = statement.where(IntervisionGroup.year == year)
+    if group_id is not None:
+        statement = statement.where(IntervisionSession.group_id == group_id)
+    own = _own_group_ids(viewer)
+    if own is not None:
+        statement = statement.where(col(IntervisionSession.group_id).in_(own))
+
+    def convert(rows: Sequence[IntervisionSession]) -> list[IntervisionSessionPublic]:
+        groups = {
+            g.id: g
+            for g in session.exec(
+                select(IntervisionGroup).where(
+                    col(IntervisionGroup.id).in_({r.group_id for r in rows})
+                )
+            ).all()
+        }
+        return [_session_public(r, groups[r.group_id]) for r in rows]
+
+    return fetch_page(
+        session,
+        statement,
+        public=IntervisionSessionPublic,
+        ordering=[col(IntervisionSession.starts_at).asc(), col(IntervisionSession.id).asc()],
+        offset=offset,
+        limit=limit,
+        convert=convert,
+    )
+
+
+# --------------------------------------------------------------------------- scheduling
+
+
+def _windows(year: int, count: int) -> list[tuple[date, date]]:
+    """``count`` consecutive windows of whole days that cover the year."""
+    first = date(year, 1, 1)
+    days = (date(year + 1, 1, 1) - first).days
+    bounds = [first + timedelta(days=round(k * days / count)) for k in range(count + 1)]
+    return list(itertools.pairwise(bounds))
+
+
+def _on_grid(moment: datetime, earliest: datetime, latest: datetime) -> datetime:
+    """``moment`` moved to a whole or half hour within ``[earliest, latest]`` if one is near."""
+    step = _GRID.total_seconds()
+    stamp = moment.timestamp()
+    up = datetime.fromtimestamp(math.ceil(stamp / step) * step, UTC)
+    if up <= latest:
+        return max(up, earliest)
+    down = datetime.fromtimestamp(math.floor(stamp / step) * step, UTC)
+    return down if down >= earliest else earliest
+
+
+def _slot(common: Sequence[cal.Interval], target: datetime, length: timedelta) -> datetime:
+    """The start nearest ``target`` at which a session of ``length`` fits in common time."""
+    best: datetime | None = None
+    for interval in common:
+        latest = interval.end - length
+        start = _on_grid(min(max(target, interval.start), latest), interval.start, latest)
+        if best is None or abs(start - target) < abs(best - target):
+            best = start
+    assert best is not None  # noqa: S101  (callers pass non-empty common time)
+    return best
+
+
+def _why_no_time(
+    members: Sequence[TrustPerson],
+    free: dict[int, list[cal.Interval]],
+    length: timedelta,
+) -> str:
+    """Why the members have no common free time of ``length`` in a window, in words."""
+    hours = f"{length.total_seconds() / 3600:g} h"
+    alone = [_name(p) for p in members if not any(i.duration >= length for i in free[p.id or 0])]
+    if alone:
+        verb = "has" if len(alone) == 1 else "have"
+        return (
+            f"{', '.join(alone)} {verb} no free {hours} at all in this window "
+            "(weekly hours, absences, public holidays, own calendar or other sessions)"
+        )
+    blocking = [
+        _name(p)
+        for p in members
+        if cal.common_free_time(
+            [free[o.id or 0] for o in members if o.id != p.id], min_duration=length
+        )
+    ]
+    if blocking:
+        return (
+            f"every member is free at some time, but never all together for {hours}; "
+            f"without {' or '.join(blocking)} the others would have common time"
+        )
+    return (
+        f"every member is free at some time, but no {hours} in which all "
+        f"{len(members)} members are free together"
+    )
+
+
+def _within(
+    intervals: list[cal.Interval], ends: list[datetime], window: cal.Interval
+) -> list[cal.Interval]:
+    """A merged, sorted set cut to ``window``, found by bisection (``ends``: their ends)."""
+    first = bisect.bisect_right(ends, window.start)
+    result = []
+    for interval in intervals[first:]:
+        if interval.start >= window.end:
+            break
+        if interval.start >= window.start and interval.end <= window.end:
+            result.append(interval)
+        else:
+            result.append(
+                cal.Interval(max(interval.start, window.start), min(interval.end, window.end))
+            )
+    return result
+
+
+def _to_date(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def schedule_sessions(
+    session: Session,
+    settings: Settings,
+    *,
+    year: int | None = None,
+    group_id: int | None = None,
+    now: datetime | None = None,
+    progress: ScheduleProgress | None = None,
+    viewer: Viewer | None = None,
+    actor: Actor = SYSTEM,
+) -> ScheduleReport:
+    """Plan the sessions of every group of ``year``, or of one group, when all are free.
+
+    Sessions that took place (held, attended or begun) are kept and fill their window;
+    planned sessions that have not begun are planned anew. Windows that ended before
+    ``now`` get no new session.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        ValidationFailed: neither or both of ``year`` and ``group_id`` given, or a bad year.
+        NotFound: there is no such group.
+    """
+    require_staff(viewer, "plan intervision sessions")
+    actor = acting(viewer, actor)
+    if (year is None) == (group_id is None):
+        msg = "give either a year (all its groups) or one group"
+        raise ValidationFailed.single("year", msg, subject="intervision schedule")
+    if group_id is not None:
+        one = session.get(IntervisionGroup, group_id)
+        if one is None:
+            raise NotFound(_GROUP, group_id)
+        groups, year = [one], one.year
+    else:
+        assert year is not None  # noqa: S101  (checked above)
+        _check_year(year)
+        groups = _groups_of_year(session, year)
+    now = now or utc_now()
+    zone = settings.zone
+    length = timedelta(hours=settings.intervision_session_hours)
+    windows = _windows(year, settings.intervision_sessions_per_year)
+    year_span = cal.Interval(
+        cal.local_day(date(year, 1, 1), zone), cal.local_day(date(year + 1, 1, 1), zone)
+    )
+    group_ids = [g.id for g in groups if g.id is not None]
+    members = _members_by_group(session, group_ids)
+    attended = set(
+        session.exec(
+            select(IntervisionAttendance.session_id)
+            .join(
+                IntervisionSession, col(IntervisionSession.id) == IntervisionAttendance.session_id
+            )
+            .where(col(IntervisionSession.group_id).in_(group_ids))
+        ).all()
+    )
+    kept: dict[int, list[IntervisionSession]] = defaultdict(list)
+    replaced: list[IntervisionSession] = []
+    for row in session.exec(
+        select(IntervisionSession).where(
+            col(IntervisionSession.group_id).in_(group_ids),
+            col(IntervisionSession.starts_at) >= year_span.start,
+            col(IntervisionSession.starts_at) < year_span.end,
+        )
+    ).all():
+        took_place = (
+            row.status is SessionStatus.HELD
+            or row.id in attended
+            or (row.status is not SessionStatus.CANCELLED and row.starts_at <= now)
+        )
+        if took_place:
+            kept[row.group_id].append(row)
+        elif row.starts_at > now:
+            replaced.append(row)
+    for row in replaced:
+        session.delete(row)
+    flush(session)
+
+    everyone = list({p.id: p for ps in members.values() for p in ps}.values())
+    free: dict[int, list[cal.Interval]] = {}
+    if now < year_span.end and everyone:
+        span = cal.Interval(max(year_span.start, now), year_span.end)
+        # Free time net of every other intervision session the members have (the loader
+        # counts them as commitments; this group's unbegun sessions were deleted above).
+        free = {
+            vp_id: list(state.free)
+            for vp_id, state in availability_of(session, everyone, span).items()
+        }
+    ends = {vp_id: [i.end for i in intervals] for vp_id, intervals in free.items()}
+    # Sessions planned in this run, per VP (subtracted per window, not from the whole year).
+    booked: dict[int, list[cal.Interval]] = defaultdict(list)
+
+    def free_in(vp_id: int, search: cal.Interval) -> list[cal.Interval]:
+        within = _within(free.get(vp_id, []), ends.get(vp_id, []), search)
+        return cal.subtract(within, booked[vp_id]) if booked[vp_id] else within
+
+    # Per group and window: the session (kept or new) or the reason there is none.
+    chosen: list[list[tuple[date, date, IntervisionSession | None, bool, str | None]]] = []
+    planned = kept_count = without = 0
+    for done, group in enumerate(groups, start=1):
+        assert group.id is not None  # noqa: S101  (read from the database)
+        people = members[group.id]
+        rows: list[tuple[date, date, IntervisionSession | None, bool, str | None]] = []
+        for first, after in windows:
+            start, end = cal.local_day(first, zone), cal.local_day(after, zone)
+            held = [
+                s
+                for s in kept[group.id]
+                if start <= s.starts_at < end and s.status is not SessionStatus.CANCELLED
+            ]
+            if held:
+                kept_count += 1
+                rows.append((first, after, held[0], True, None))
+                continue
+            reason: str | None = None
+            created: IntervisionSession | None = None
+            if end <= now:
+                reason = f"this window ended before planning ({_to_date(now, zone).isoformat()})"
+            elif not people:
+                reason = "the group has no members"
+            else:
+                search = cal.Interval(max(start, now), end)
+                clipped = {p.id or 0: free_in(p.id or 0, search) for p in people}
+                common = cal.common_free_time(clipped.values(), min_duration=length)
+                if common:
+                    middle = search.start + (search.end - search.start) / 2
+                    starts_at = _slot(common, middle, length)
+                    created = IntervisionSession(
+                        group_id=group.id,
+                        starts_at=starts_at,
+                        ends_at=starts_at + length,
+                        location=group.meeting_place,
+                    )
+                    session.add(created)
+                    for p in people:
+                        booked[p.id or 0].append(cal.Interval(starts_at, starts_at + length))
+                else:
+                    reason = _why_no_time(people, clipped, length)
+            if created is not None:
+                planned += 1
+            else:
+                without += 1
+            rows.append((first, after, created, False, reason))
+        chosen.append(rows)
+        if progress is not None:
+            progress("planning sessions", done, len(groups))
+    flush(session)  # once: the new sessions get their ids
+    outcomes = [
+        GroupSchedule(
+            group_id=group.id or 0,
+            name=group.name,
+            windows=[
+                WindowOutcome(
+                    starts_on=first,
+                    ends_on=after,
+                    session=_session_public(row, group) if row is not None else None,
+                    kept=was_kept,
+                    reason=reason,
+                )
+                for first, after, row, was_kept, reason in rows
+            ],
+        )
+        for group, rows in zip(groups, chosen, strict=True)
+    ]
+    audit.record_change(
+        session,
+        actor,
+        action="intervision_sessions_planned",
+        entity_type="intervision_group",
+        entity_id=group_id,
+        details={
+            "year": year,
+            "groups": len(groups),
+            "planned": planned,
+            "kept": kept_count,
+            "without_time": without,
+            "replaced": len(replaced),
+        },
+    )
+    return ScheduleReport(
+        year=year,
+        session_hours=settings.intervision_session_hours,
+        planned=planned,
+        kept=kept_count,
+        without_time=without,
+        groups=outcomes,
+    )
+
+
+# --------------------------------------------------------------------------- attendance
+
+
+def _visible_session(
+    session: Session, viewer: Viewer | None, session_id: int
+) -> tuple[IntervisionSession, IntervisionGroup]:
+    require_role(viewer, Role.TRUST_PERSON, "see intervision sessions")
+    row = session.get(IntervisionSession, session_id)
+    if row is None:
+        raise NotFound(_SESSION, session_id)
+    own = _own_group_ids(viewer)
+    if own is not None and row.group_id not in set(session.exec(own).all()):
+        raise NotFound(_SESSION, session_id)
+    group = session.get(IntervisionGroup, row.group_id)
+    assert group is not None  # noqa: S101  (a foreign key)
+    return row, group
+
+
+def _attendance_public(
+    row: IntervisionAttendance, record: EducationRecord | None
+) -> AttendancePublic:
+    return AttendancePublic(
+        session_id=row.session_id,
+        trust_person_id=row.trust_person_id,
+        attended=row.attended,
+        education_record_id=record.id if record is not None else None,
+        hours=record.hours if record is not None else 0.0,
+    )
+
+
+def _records_of_session(session: Session, session_id: int) -> dict[int, EducationRecord]:
+    return {
+        r.trust_person_id: r
+        for r in session.exec(
+            select(EducationRecord).where(EducationRecord.intervision_session_id == session_id)
+        ).all()
+    }
+
+
+def list_attendance(
+    session: Session, *, session_id: int, viewer: Viewer | None = None
+) -> list[AttendancePublic]:
+    """The attendance recorded for a session, by member.
+
+    Raises:
+        PermissionDenied: the viewer is a client contact.
+        NotFound: no such session in the viewer's scope.
+    """
+    _visible_session(session, viewer, session_id)
+    records = _records_of_session(session, session_id)
+    rows = session.exec(
+        select(IntervisionAttendance)
+        .where(IntervisionAttendance.session_id == session_id)
+        .order_by(col(IntervisionAttendance.trust_person_id))
+    ).all()
+    return [_attendance_public(r, records.get(r.trust_person_id)) for r in rows]
+
+
+def record_attendance(
+    session: Session,
+    *,
+    session_id: int,
+    trust_person_id: int,
+    attended: bool = True,
+    now: datetime | None = None,
+    viewer: Viewer | None = None,
+    actor: Actor = SYSTEM,
+) -> AttendancePublic:
+    """Record whether a member attended; attending gives intervision hours automatically.
+
+    The member's intervision education record for the session is created or updated
+    (hours = the session's length, dated the session's local day); recording an absence
+    removes it. A planned session counts as held from then on.
+
+    Raises:
+        PermissionDenied: the viewer is a client contact.
+        NotFound: no such session in the viewer's scope, or a trust person records for
+            someone else.
+        ValidationFailed: the VP is not a member of the session's group, the session was
+            cancelled or has not begun yet (nothing is stored).
+    """
+    row, group = _visible_session(session, viewer, session_id)
+    if not sees_everything(viewer):
+        assert viewer is not None  # noqa: S101  (sees_everything covers None)
+        if viewer.trust_person_id != trust_person_id:
+            raise NotFound("trust person", trust_person_id)
+    actor = acting(viewer, actor)
+    now = now or utc_now()
+    person = session.get(TrustPerson, trust_person_id)
+    member = session.exec(
+        select(IntervisionMember.id).where(
+            IntervisionMember.group_id == group.id,
+            IntervisionMember.trust_person_id == trust_person_id,
+        )
+    ).first()
+    errors: list[FieldError] = []
+    if person is None or member is None:
+        who = _name(person) if person is not None else f"trust person {trust_person_id}"
+        errors.append(
+            FieldError(
+                "trust_person_id",
+                f"{who} is not a member of {group.name!r}; attendance is recorded for the "
+                "group's own members only",
+            )
+        )
+    if row.status is SessionStatus.CANCELLED:
+        errors.append(FieldError("session_id", f"session {session_id} was cancelled"))
+    elif row.starts_at > now:
+        errors.append(
+            FieldError(
+                "session_id",
+                f"session {session_id} starts at {row.starts_at.isoformat()}; record "
+                "attendance once it has taken place",
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors, subject="attendance")
+    assert person is not None  # noqa: S101  (checked above)
+
+    attendance = session.exec(
+        select(IntervisionAttendance).where(
+            IntervisionAttendance.session_id == session_id,
+            IntervisionAttendance.trust_person_id == trust_person_id,
+        )
+    ).first()
+    if attendance is None:
+        attendance = IntervisionAttendance(
+            session_id=session_id, trust_person_id=trust_person_id, attended=attended
+        )
+    attendance.attended = attended
+    session.add(attendance)
+    record = _records_of_session(session, session_id).get(trust_person_id)
+    hours = round((row.ends_at - row.starts_at).total_seconds() / 3600, 2)
+    on = _to_date(row.starts_at, ZoneInfo(person.timezone))
+    if attended:
+        if record is None:
+            record = EducationRecord(
+                trust_person_id=trust_person_id,
+                intervision_session_id=session_id,
+                category=EducationCategory.INTERVISION,
+                title="",
+                hours=hours,
+                completed_on=on,
+            )
+        record.title = f"Intervisie {group.name} {on.isoformat()}"[:200]
+        record.hours = hours
+        record.completed_on = on
+        session.add(record)
+    elif record is not None:
+        session.delete(record)
+        record = None
+    if row.status is SessionStatus.PLANNED:
+        row.status = SessionStatus.HELD
+        row.revision += 1
+        row.updated_at = utc_now()
+        session.add(row)
+    flush(session)
+    audit.record_change(
+        session,
+        actor,
+        action="intervision_attendance_recorded",
+        entity_type="intervision_session",
+        entity_id=session_id,
+        details={"trust_person_id": trust_person_id, "attended": attended},
+    )
+    return _attendance_public(attendance, record)

@@ -1,0 +1,196 @@
+"""Intervision work that takes long, run in the background.
+
+Forming a year's groups (a CP-SAT solve) and planning the sessions of all its groups. A
+planner starts a run (the API answers 202 with its id); the API process executes it in
+its background thread with the configured time limit and stores the outcome: the report of
+:func:`~vppool.services.intervision.form_groups_for_year` or
+:func:`~vppool.services.intervision.schedule_sessions`, or the error a direct call would
+have raised (with the HTTP status it maps to). Any server process can read it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from vppool.db import serialised, session_scope
+from vppool.db.models import IntervisionRun
+from vppool.db.types import utc_now
+from vppool.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    ValidationFailed,
+    VppoolError,
+)
+from vppool.services import intervision
+from vppool.services._common import Actor, require_staff
+from vppool.services.access import Viewer
+from vppool.settings import Settings
+from vppool.vocab import IntervisionRunKind, MatchingRunStatus
+
+__all__ = ["IntervisionRunPublic", "execute_run", "fail_unfinished", "get_run", "start_run"]
+
+log = logging.getLogger("vppool.intervision")
+
+_ACTIVE = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
+#: The HTTP status a direct call would have answered with, per domain error.
+_STATUS: tuple[tuple[type[VppoolError], int], ...] = (
+    (ValidationFailed, 422),
+    (RuleViolation, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (PermissionDenied, 403),
+)
+
+
+class IntervisionRunPublic(BaseModel):
+    """A background intervision run: its state and, once done, its report or error."""
+
+    id: int
+    kind: IntervisionRunKind
+    year: int
+    status: MatchingRunStatus
+    time_limit_s: float | None
+    report: dict[str, Any]
+    error: str | None
+    error_status: int | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+def _public(run: IntervisionRun) -> IntervisionRunPublic:
+    return IntervisionRunPublic.model_validate(run, from_attributes=True)
+
+
+def start_run(
+    session: Session,
+    settings: Settings,
+    *,
+    kind: IntervisionRunKind,
+    year: int,
+    time_limit_s: float | None = None,
+    viewer: Viewer | None = None,
+) -> IntervisionRunPublic:
+    """Queue forming the groups, or planning the sessions, of ``year``.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        ValidationFailed: a year outside 2000-2200 or a time limit outside (0, 600] s.
+        Conflict: a run for this year is already queued or running.
+    """
+    action = "form intervision groups" if kind is IntervisionRunKind.FORMATION else "plan sessions"
+    require_staff(viewer, action)
+    if not 2000 <= year <= 2200:
+        raise ValidationFailed.single("year", "give a year between 2000 and 2200")
+    if time_limit_s is not None and not 0 < time_limit_s <= 600:
+        msg = "give a time limit above 0 and at most 600 seconds"
+        raise ValidationFailed.single("time_limit_s", msg)
+    busy = session.exec(
+        select(IntervisionRun.id).where(
+            IntervisionRun.year == year, col(IntervisionRun.status).in_(_ACTIVE)
+        )
+    ).first()
+    if busy is not None:
+        msg = f"intervision run {busy} for {year} is still going; wait for it to finish"
+        raise Conflict(msg)
+    run = IntervisionRun(
+        kind=kind,
+        year=year,
+        time_limit_s=time_limit_s if kind is IntervisionRunKind.FORMATION else None,
+        created_by_user_id=viewer.user_id if viewer else None,
+        created_by_label=viewer.label if viewer else None,
+    )
+    session.add(run)
+    session.flush()
+    return _public(run)
+
+
+def get_run(session: Session, run_id: int, *, viewer: Viewer | None = None) -> IntervisionRunPublic:
+    """One run.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such run.
+    """
+    require_staff(viewer, "see intervision runs")
+    run = session.get(IntervisionRun, run_id)
+    if run is None:
+        raise NotFound("intervision run", run_id)
+    return _public(run)
+
+
+def execute_run(engine: Engine, settings: Settings, run_id: int) -> IntervisionRunPublic:
+    """Run a queued run to its end and store the outcome (never raises for its work)."""
+    with session_scope(engine) as session:
+        run = session.get(IntervisionRun, run_id)
+        if run is None:
+            raise NotFound("intervision run", run_id)
+        if run.status is not MatchingRunStatus.QUEUED:
+            return _public(run)
+        run.status = MatchingRunStatus.RUNNING
+        run.started_at = utc_now()
+        kind, year, limit = run.kind, run.year, run.time_limit_s
+        actor = Actor(run.created_by_user_id, run.created_by_label or "system")
+
+    values: dict[str, Any]
+    try:
+        # Forming ends its reading transaction before the solve and takes the write lock
+        # only to store; planning sessions is quicker and holds SQLite's write lock from
+        # the start, so what it reads cannot change before it writes.
+        bind = engine if kind is IntervisionRunKind.FORMATION else serialised(engine)
+        with session_scope(bind) as session:
+            if kind is IntervisionRunKind.FORMATION:
+                report: BaseModel = intervision.form_groups_for_year(
+                    session, settings, year=year, time_limit_s=limit, actor=actor
+                )
+            else:
+                report = intervision.schedule_sessions(session, settings, year=year, actor=actor)
+        values = {"status": MatchingRunStatus.SUCCEEDED, "report": report.model_dump(mode="json")}
+    except VppoolError as exc:
+        status = next((code for cls, code in _STATUS if isinstance(exc, cls)), 400)
+        details: dict[str, Any] = {}
+        if isinstance(exc, ValidationFailed):
+            details["errors"] = exc.as_dicts()
+        if isinstance(exc, RuleViolation):
+            details["violations"] = exc.violations
+        values = {
+            "status": MatchingRunStatus.FAILED,
+            "error": exc.message[:4000],
+            "error_status": status,
+            "report": details,
+        }
+    except Exception:  # stored and logged: the run must not stay "running" for ever
+        log.exception("intervision run %s failed", run_id)
+        values = {
+            "status": MatchingRunStatus.FAILED,
+            "error": "the run stopped because of an error on vppool's side; it was logged",
+            "error_status": 500,
+        }
+    with session_scope(engine) as session:
+        run = session.get(IntervisionRun, run_id)
+        if run is None:
+            raise NotFound("intervision run", run_id)
+        for name, value in values.items():
+            setattr(run, name, value)
+        run.finished_at = utc_now()
+        session.flush()
+        return _public(run)
+
+
+def fail_unfinished(engine: Engine, run_ids: list[int], reason: str) -> None:
+    """Mark runs that were queued or running as failed (the server stops)."""
+    with session_scope(engine) as session:
+        for run_id in run_ids:
+            run = session.get(IntervisionRun, run_id)
+            if run is not None and run.status in _ACTIVE:
+                run.status = MatchingRunStatus.FAILED
+                run.error = reason
+                run.finished_at = utc_now()

@@ -1,0 +1,125 @@
+"""The web application: server-rendered pages on the same services as the API.
+
+It is its own small Litestar application, mounted under :data:`WEB_PATH` by the composition
+root and sharing its state (engine, settings, login throttle, matching runs). Only the web
+application checks CSRF tokens, so the JSON API with bearer tokens is unaffected.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, asgi
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.handlers import ASGIRouteHandler
+from litestar.middleware import DefineMiddleware
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from litestar.types import Receive, Scope, Send
+
+from vppool.web._auth import AuthPages
+from vppool.web._client import ClientPages
+from vppool.web._common import WEB_PATH, IdempotencyKeys, web_exception_handlers
+from vppool.web._feeds import FeedPages
+from vppool.web._filters import register_filters
+from vppool.web._intervision import IntervisionPages
+from vppool.web._planner import PlannerPages
+from vppool.web._pool import PoolPages
+from vppool.web._trust_person import TrustPersonPages
+
+__all__ = ["create_web_app"]
+
+_HERE = Path(__file__).parent
+
+
+def _csrf_secret(folder: Path) -> str:
+    """The key that signs CSRF tokens, shared by every server process using ``folder``.
+
+    Made once (256 random bits, readable by the owner only) so that a form served by one
+    worker process can be posted to another.
+    """
+    path = folder / "web-csrf.key"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(path)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
+def _read_key(path: Path) -> str:
+    """The key another process made; it may still be writing it (a few milliseconds)."""
+    for _ in range(50):
+        if key := path.read_text().strip():
+            return key
+        time.sleep(0.01)
+    msg = f"{path} is empty; delete it and start again"
+    raise RuntimeError(msg)
+
+
+def create_web_app(state: State) -> ASGIRouteHandler:
+    """The web application as a route handler to mount, sharing the API's ``state``."""
+    # The composition root in vppool.api imports this module: its parts come in here.
+    from vppool.api.auth import TokenAuthMiddleware  # noqa: PLC0415
+    from vppool.api.deps import (  # noqa: PLC0415
+        provide_session,
+        provide_settings,
+        provide_viewer,
+    )
+
+    state.web_submissions = IdempotencyKeys()
+    dependencies: dict[str, Any] = {
+        "db_session": Provide(provide_session),
+        "settings": Provide(provide_settings, sync_to_thread=False),
+        "viewer": Provide(provide_viewer, sync_to_thread=False),
+    }
+    settings = state.settings
+    web = Litestar(
+        route_handlers=[
+            AuthPages,
+            PlannerPages,
+            PoolPages,
+            ClientPages,
+            TrustPersonPages,
+            FeedPages,
+            IntervisionPages,
+            create_static_files_router(
+                path="/static",
+                directories=[_HERE / "static"],
+                include_in_schema=False,
+                opt={"exclude_from_auth": True},
+            ),
+        ],
+        dependencies=dependencies,
+        middleware=[DefineMiddleware(TokenAuthMiddleware, exclude=["^/static"])],
+        exception_handlers=web_exception_handlers(),
+        template_config=TemplateConfig(
+            directory=_HERE / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=register_filters,
+        ),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key or _csrf_secret(settings.data_dir),
+            cookie_name="vppool_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+        ),
+        openapi_config=None,
+        state=state,
+    )
+
+    @asgi(WEB_PATH, is_mount=True, copy_scope=True, include_in_schema=False)
+    async def web_application(scope: Scope, receive: Receive, send: Send) -> None:
+        """The pages, under ``WEB_PATH``."""
+        await web(scope, receive, send)
+
+    return web_application

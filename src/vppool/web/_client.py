@@ -1,0 +1,199 @@
+"""A client contact's pages: their team with its availability, and their requests."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from sqlmodel import Session
+
+from vppool.db.schemas import REQUESTABLE_KINDS
+from vppool.errors import ValidationFailed
+from vppool.services import assignments, needs, organisations
+from vppool.services.access import Viewer
+from vppool.settings import Settings
+from vppool.vocab import AssignmentStatus, Scope, Urgency
+from vppool.web._common import (
+    FormData,
+    IdempotencyKeys,
+    client_only,
+    field_errors,
+    form_list,
+    form_text,
+    page,
+    redirect,
+)
+from vppool.web._views import all_pages, team_availability
+
+__all__ = ["ClientPages"]
+
+_REQUEST_FIELDS = {
+    "kind",
+    "title",
+    "description",
+    "scopes",
+    "languages",
+    "starts_on",
+    "ends_on",
+    "expected_hours_per_month",
+    "seats",
+    "urgency",
+}
+_DAYS = 14
+
+
+def request_input(form: dict[str, Any]) -> dict[str, Any]:
+    """A request form as the service's input (blank fields left out, so it names them)."""
+    data: dict[str, Any] = {
+        "kind": form_text(form, "kind"),
+        "title": form_text(form, "title"),
+        "scopes": form_list(form, "scopes"),
+        "languages": [
+            code.strip().lower()
+            for code in form_text(form, "languages").replace(";", ",").split(",")
+            if code.strip()
+        ],
+    }
+    for key in (
+        "description",
+        "starts_on",
+        "ends_on",
+        "expected_hours_per_month",
+        "seats",
+        "urgency",
+    ):
+        if value := form_text(form, key):
+            data[key] = value
+    return data
+
+
+class ClientPages(Controller):
+    """Only a client contact's own organisation: every call passes the viewer to the services."""
+
+    path = "/"
+    guards = [client_only]  # noqa: RUF012  (Litestar reads class attributes)
+    include_in_schema = False
+
+    @get("/team", sync_to_thread=True)
+    def team(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> Template:
+        """The trust persons serving the organisation and when they are free (two weeks)."""
+        assert viewer.organisation_id is not None  # noqa: S101  (client users are bound)
+        team = assignments.own_team(db_session, viewer=viewer)
+        today = settings.today()
+        return page(
+            request,
+            "client_team.html",
+            section="team",
+            organisation=organisations.get_organisation(
+                db_session, organisation_id=viewer.organisation_id, viewer=viewer
+            ),
+            team=team,
+            days=[today + timedelta(days=i) for i in range(_DAYS)],
+            availability=team_availability(db_session, team, today, _DAYS, settings.timezone),
+        )
+
+    @get("/requests", sync_to_thread=True)
+    def requests(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        done: FromQuery[str] = "",
+    ) -> Template:
+        """Earlier requests with their status, and the form for a new one."""
+        return self._page(request, db_session, viewer, values={"seats": "1"}, errors={}, done=done)
+
+    def _page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: Session,
+        viewer: Viewer,
+        *,
+        values: dict[str, Any],
+        errors: dict[str, list[str]],
+        done: FromQuery[str] = "",
+        status_code: int = 200,
+    ) -> Template:
+        earlier = needs.list_needs(db_session, sort="-created_at", limit=50, viewer=viewer)
+        team = assignments.own_team(db_session, viewer=viewer)
+        names = {
+            m.trust_person.id: f"{m.trust_person.first_name} {m.trust_person.last_name}"
+            for m in team
+        }
+        held = all_pages(
+            lambda offset, limit: assignments.list_assignments(
+                db_session,
+                status=AssignmentStatus.CONFIRMED,
+                offset=offset,
+                limit=limit,
+                viewer=viewer,
+            )
+        )
+        assigned: dict[int, list[str]] = {}
+        for assignment in held:
+            name = names.get(assignment.trust_person_id)
+            if name:
+                assigned.setdefault(assignment.need_id, []).append(name)
+        return page(
+            request,
+            "client_requests.html",
+            section="requests",
+            status_code=status_code,
+            earlier=earlier,
+            assigned=assigned,
+            values=values,
+            errors=errors,
+            kinds=list(REQUESTABLE_KINDS),
+            scopes=list(Scope),
+            urgencies=list(Urgency),
+            form_key=secrets.token_urlsafe(16),
+            done=done,
+        )
+
+    @post("/requests", sync_to_thread=True, status_code=303)
+    def file_request(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        data: FormData,
+        state: State,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template | Redirect:
+        """File a request; problems are shown next to their fields, typed values kept."""
+        keys: IdempotencyKeys = state.web_submissions
+        key = form_text(data, "form_key")
+        if key and (earlier := keys.seen(key)):
+            return redirect(earlier)
+        try:
+            need, _ = needs.submit_need(db_session, data=request_input(data), viewer=viewer)
+        except ValidationFailed as exc:
+            db_session.rollback()
+            values = dict(data)
+            values["scopes"] = form_list(data, "scopes")
+            return self._page(
+                request,
+                db_session,
+                viewer,
+                values=values,
+                errors=field_errors(exc, _REQUEST_FIELDS),
+                status_code=422,
+            )
+        outcome = f"/requests?done=filed#need-{need.id}"
+        if key:
+            keys.remember(key, outcome)
+        return redirect(outcome)

@@ -1,0 +1,347 @@
+"""What every page shares: the viewer, the language, navigation, rendering, forms and errors."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from vppool.errors import FieldError, NotFound, PermissionDenied, ValidationFailed, VppoolError
+from vppool.services.access import Viewer
+from vppool.vocab import Role
+from vppool.web._i18n import DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES, translator
+
+__all__ = [
+    "WEB_PATH",
+    "FieldErrors",
+    "FormData",
+    "IdempotencyKeys",
+    "NavItem",
+    "client_only",
+    "client_or_staff_page",
+    "client_or_trust_person_page",
+    "field_errors",
+    "form_list",
+    "form_text",
+    "language_of",
+    "page",
+    "redirect",
+    "staff_or_trust_person_page",
+    "staff_page",
+    "trust_person_only",
+    "viewer_of",
+    "web_exception_handlers",
+    "web_logged_in",
+]
+
+log = logging.getLogger("vppool.web")
+
+#: Where the web application is mounted in the composition root.
+WEB_PATH = "/app"
+
+#: A submitted HTML form: each field's value, or a list when the field was repeated.
+FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+#: Field name -> the messages to show next to it.
+FieldErrors = dict[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """One entry of the main navigation."""
+
+    href: str
+    label: str
+    section: str
+
+
+_NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
+    Role.PLANNER: (
+        NavItem("/dashboard", "Dashboard", "dashboard"),
+        NavItem("/needs", "Needs", "needs"),
+        NavItem("/matching", "Matching", "matching"),
+        NavItem("/pool", "Pool", "pool"),
+        NavItem("/organisations", "Organisations", "organisations"),
+        NavItem("/intervision", "Intervision", "intervision"),
+        NavItem("/audit", "Audit log", "audit"),
+    ),
+    Role.CLIENT: (
+        NavItem("/team", "Our trust persons", "team"),
+        NavItem("/requests", "Requests", "requests"),
+        NavItem("/feeds", "Calendar feed", "feeds"),
+    ),
+    Role.TRUST_PERSON: (
+        NavItem("/me", "My assignments", "me"),
+        NavItem("/me/availability", "Availability", "availability"),
+        NavItem("/me/education", "Education", "education"),
+        NavItem("/intervision", "Intervision", "intervision"),
+        NavItem("/me/calendars", "My calendars", "calendars"),
+        NavItem("/feeds", "Calendar feeds", "feeds"),
+    ),
+}
+_NAVIGATION[Role.ADMIN] = _NAVIGATION[Role.PLANNER]
+
+
+def viewer_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer | None:
+    """The logged-in user, if any."""
+    viewer = connection.scope.get("user")
+    return viewer if isinstance(viewer, Viewer) else None
+
+
+def language_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The language chosen with the switch (a cookie), Dutch by default."""
+    chosen = connection.cookies.get(LANGUAGE_COOKIE, DEFAULT_LANGUAGE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _required(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
+    viewer = viewer_of(connection)
+    if viewer is None:
+        raise NotAuthorizedException
+    return viewer
+
+
+def web_logged_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Any logged-in user; others go to the login page."""
+    _required(connection)
+
+
+def staff_page(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Planners and admins; a page of theirs does not exist for anyone else (404)."""
+    if not _required(connection).is_staff:
+        raise NotFoundException
+
+
+def client_or_staff_page(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Client contacts (the services scope them to their organisation) and staff."""
+    viewer = _required(connection)
+    if not (viewer.is_staff or viewer.role is Role.CLIENT):
+        raise NotFoundException
+
+
+def client_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Client contacts' own pages."""
+    if _required(connection).role is not Role.CLIENT:
+        raise NotFoundException
+
+
+def staff_or_trust_person_page(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Trust persons (the services scope them to their own records) and staff."""
+    viewer = _required(connection)
+    if not (viewer.is_staff or viewer.role is Role.TRUST_PERSON):
+        raise NotFoundException
+
+
+def client_or_trust_person_page(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Client contacts' and trust persons' own pages (staff use the full lists instead)."""
+    if _required(connection).role not in (Role.CLIENT, Role.TRUST_PERSON):
+        raise NotFoundException
+
+
+def trust_person_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Trust persons' own pages."""
+    if _required(connection).role is not Role.TRUST_PERSON:
+        raise NotFoundException
+
+
+def page(
+    request: Request[Any, Any, Any],
+    template: str,
+    *,
+    section: str = "",
+    status_code: int = 200,
+    **context: Any,
+) -> Template:
+    """Render ``template`` with what every page needs: viewer, language, navigation."""
+    viewer = viewer_of(request)
+    lang = language_of(request)
+    return Template(
+        template_name=template,
+        status_code=status_code,
+        context={
+            "viewer": viewer,
+            "lang": lang,
+            "t": translator(lang),
+            "root": WEB_PATH,
+            "nav": _NAVIGATION.get(viewer.role, ()) if viewer else (),
+            "section": section,
+            "here": _here(request),
+            **context,
+        },
+    )
+
+
+def _here(request: Request[Any, Any, Any]) -> str:
+    """The current page's address inside the web application, for links back to it."""
+    path = request.scope.get("path", "/").rstrip("/") or "/"
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return path + (f"?{query}" if query else "")
+
+
+def redirect(path: str) -> Redirect:
+    """A 303 to a page of the web application (``path`` inside it, such as ``/needs``)."""
+    return Redirect(WEB_PATH + path, status_code=HTTP_303_SEE_OTHER)
+
+
+def safe_next(target: str | None) -> str:
+    """A return address inside the web application; anything else becomes the home page."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+def form_text(form: Mapping[str, Any], key: str) -> str:
+    """One text field of a form, stripped; '' when absent (a repeated field: the last)."""
+    value = form.get(key, "")
+    if isinstance(value, list):
+        value = value[-1] if value else ""
+    return str(value).strip()
+
+
+def form_list(form: Mapping[str, Any], key: str) -> list[str]:
+    """Every value of a repeated field (checkboxes), without blanks."""
+    value = form.get(key, [])
+    values = value if isinstance(value, list) else [value]
+    return [str(v).strip() for v in values if str(v).strip()]
+
+
+def field_errors(exc: ValidationFailed, known: set[str] | None = None) -> FieldErrors:
+    """The errors of ``exc`` by form field; fields the form does not show go under ``''``."""
+    result: FieldErrors = {}
+    for error in exc.errors:
+        name = _field_name(error)
+        if known is not None and name not in known:
+            name = ""
+        result.setdefault(name, []).append(error.message)
+    return result
+
+
+def _field_name(error: FieldError) -> str:
+    """``body.starts_on`` and ``starts_on`` name the same form field."""
+    name = error.field.rsplit(".", 1)[-1]
+    return name.split("[", 1)[0]
+
+
+class IdempotencyKeys:
+    """Form submissions already handled, by the one-time key their form carried.
+
+    A double click sends the same key twice; the second answer points to what the first
+    created instead of creating it again. Kept per process for ``ttl_s`` seconds; the
+    services' own replay check (an identical need within a minute) covers several processes.
+    """
+
+    def __init__(self, ttl_s: float = 3600.0, size: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.size = size
+        self._seen: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def seen(self, key: str) -> str | None:
+        """Where the first submission with ``key`` led, if it was handled recently."""
+        now = time.monotonic()
+        with self._lock:
+            found = self._seen.get(key)
+            if found is None or now - found[0] > self.ttl_s:
+                return None
+            return found[1]
+
+    def remember(self, key: str, outcome: str) -> None:
+        """Record that ``key`` was handled and led to ``outcome`` (a page address)."""
+        with self._lock:
+            self._seen[key] = (time.monotonic(), outcome)
+            self._seen.move_to_end(key)
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+
+
+def iso(day: date | None) -> str:
+    """A date as the value of a date input."""
+    return day.isoformat() if day else ""
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+    if request.headers.get("hx-request"):
+        lang = language_of(request)
+        text = translator(lang)(message)
+        return Response(
+            f'<p class="alert alert-error" role="alert">{_escape(text)}</p>',
+            status_code=status,
+            media_type="text/html",
+        )
+    return page(request, "error.html", status_code=status, status=status, message=message)
+
+
+def _escape(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _not_logged_in(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    if request.headers.get("hx-request"):
+        return Response("", status_code=401, headers={"HX-Redirect": WEB_PATH + "/login"})
+    target = quote(_here(request), safe="/")
+    return Redirect(f"{WEB_PATH}/login?next_page={target}", status_code=HTTP_303_SEE_OTHER)
+
+
+def _domain(request: Request[Any, Any, Any], exc: VppoolError) -> Response[Any]:
+    if isinstance(exc, NotFound | PermissionDenied):
+        # Outside the viewer's scope looks the same as absent: no existence leaks.
+        return _error_page(request, 404, "This page does not exist or is not yours to see.")
+    if isinstance(exc, ValidationFailed):
+        return _error_page(request, 422, exc.message)
+    return _error_page(request, 409, exc.message)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if exc.status_code == 403 and "CSRF" in exc.detail:
+        return _error_page(request, 403, "This form has expired. Reload the page and try again.")
+    if exc.status_code in (403, 404):
+        return _error_page(request, 404, "This page does not exist or is not yours to see.")
+    if exc.status_code == 401:
+        return _not_logged_in(request, exc)
+    if exc.status_code >= 500:
+        return _error_page(request, exc.status_code, "Something went wrong on our side.")
+    return _error_page(request, exc.status_code, "This request could not be handled.")
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _error_page(request, 500, "Something went wrong on our side.")
+
+
+def web_exception_handlers() -> dict[int | type[Exception], Any]:
+    """HTML answers for errors: the login page, a not-found page, or the problem in words."""
+    return {
+        NotAuthorizedException: _not_logged_in,
+        VppoolError: _domain,
+        HTTPException: _http,
+        Exception: _unexpected,
+    }

@@ -1,0 +1,128 @@
+"""Jinja filters for dates, numbers and the words of the domain, in the page's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from litestar.plugins.jinja import JinjaTemplateEngine
+
+from vppool.vocab import LANGUAGES as LANGUAGE_NAMES
+from vppool.web._i18n import translator
+
+__all__ = ["label", "register_filters"]
+
+_ZONE = ZoneInfo("Europe/Amsterdam")
+_MONTHS = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+_WEEKDAYS = {
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+def label(value: Any, lang: str = "nl") -> str:
+    """A word of the domain (an enum value such as ``absence_cover``) in ``lang``."""
+    text = value.value if isinstance(value, Enum) else str(value)
+    return translator(lang)(text.replace("_", " ").capitalize())
+
+
+#: Why a VP is not eligible, by the name of the hard rule that excludes them.
+WHY_NOT = {
+    "active": "not active",
+    "compliance_policy": "behind on education",
+    "certification_valid": "certificate not valid through the period",
+    "scope_qualification": "not qualified for the scope",
+    "language": "does not speak the language",
+    "conflict_of_interest": "conflict of interest",
+    "travel_distance": "too far away",
+    "absence_overlap": "absent during the period",
+    "capacity_hours": "no hours left",
+    "capacity_standing_clients": "at the maximum of standing clients",
+    "distinct_trust_persons": "already on this need",
+    "gender_mix": "would break the gender mix",
+}
+
+
+def why_not(rule: str, lang: str = "nl") -> str:
+    """Why the VPs a hard rule excludes are not eligible, in ``lang``."""
+    reason = WHY_NOT.get(rule)
+    return translator(lang)(reason) if reason else label(rule, lang)
+
+
+def day(value: date | datetime | None, lang: str = "nl") -> str:
+    """``12 mrt 2026`` / ``12 Mar 2026``."""
+    if value is None:
+        return "\u2013"  # an en dash
+    if isinstance(value, datetime):
+        value = value.astimezone(_ZONE).date()
+    return f"{value.day} {_MONTHS[lang][value.month - 1]} {value.year}"
+
+
+def period(starts_on: date | None, ends_on: date | None, lang: str = "nl") -> str:
+    """``1 mrt 2026`` to ``1 jun 2026`` with an en dash, or ``from 1 mrt 2026`` without an end."""
+    if ends_on is None:
+        return f"{translator(lang)('from')} {day(starts_on, lang)}"
+    if starts_on is None:
+        return f"{translator(lang)('until')} {day(ends_on, lang)}"
+    return f"{day(starts_on, lang)} \u2013 {day(ends_on, lang)}"
+
+
+def short_day(value: date, lang: str = "nl") -> str:
+    """``ma 12 mrt``."""
+    return f"{_WEEKDAYS[lang][value.weekday()]} {value.day} {_MONTHS[lang][value.month - 1]}"
+
+
+def month(value: date, lang: str = "nl") -> str:
+    """``mrt 2026``."""
+    return f"{_MONTHS[lang][value.month - 1]} {value.year}"
+
+
+def moment(value: datetime | None, lang: str = "nl") -> str:
+    """A date and time in the Netherlands' zone."""
+    if value is None:
+        return "\u2013"  # an en dash
+    local = value.astimezone(_ZONE)
+    return f"{day(local.date(), lang)} {local:%H:%M}"
+
+
+def clock(value: time) -> str:
+    """``09:00``; midnight as the end of a day reads ``24:00``."""
+    return "24:00" if value == time(0) else value.strftime("%H:%M")
+
+
+def number(value: float | int | None, lang: str = "nl", digits: int = 1) -> str:
+    """A number with a decimal comma in Dutch."""
+    if value is None:
+        return "\u2013"  # an en dash
+    text = f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}"
+    if lang == "nl":
+        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text
+
+
+def language_name(code: str) -> str:
+    """An ISO 639 code with its name."""
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def register_filters(engine: JinjaTemplateEngine) -> None:
+    """Add the filters to the template engine."""
+    engine.engine.filters.update(
+        {
+            "label": label,
+            "why_not": why_not,
+            "day": day,
+            "short_day": short_day,
+            "period": period,
+            "month": month,
+            "moment": moment,
+            "clock": clock,
+            "number": number,
+            "language_name": language_name,
+        }
+    )

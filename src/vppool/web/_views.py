@@ -1,0 +1,236 @@
+"""View models the pages need, built only from service calls (scoping stays in the services).
+
+The services answer one page of at most 200 items; :func:`all_pages` reads a whole list
+through them. Pure calculations for display (a month's load, a day's free hours) live here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from vppool import calendar as cal
+from vppool.compliance import CertificationStatus, certification_state
+from vppool.db.models import TrustPerson
+from vppool.db.schemas import (
+    OrganisationPublic,
+    Page,
+    TeamMember,
+    TrustPersonPublic,
+)
+from vppool.services import compliance, organisations
+from vppool.services._common import MAX_LIMIT
+from vppool.services.access import Viewer
+from vppool.services.availability import availability_of
+from vppool.services.overview import MonthlyLoad
+from vppool.settings import Settings
+
+__all__ = [
+    "DayAvailability",
+    "HeatRow",
+    "all_pages",
+    "certificates_expiring",
+    "day_availability",
+    "heat_map",
+    "month_starts",
+    "organisation_names",
+]
+
+ItemT = TypeVar("ItemT")
+
+
+def all_pages(fetch: Callable[[int, int], Page[ItemT]]) -> list[ItemT]:
+    """Every item of a paged service list: ``fetch(offset, limit)`` page after page."""
+    items: list[ItemT] = []
+    while True:
+        page = fetch(len(items), MAX_LIMIT)
+        items.extend(page.items)
+        if not page.items or len(items) >= page.total:
+            return items
+
+
+def organisation_names(
+    session: Session, viewer: Viewer, ids: Iterable[int]
+) -> dict[int, OrganisationPublic]:
+    """The organisations with these ids that the viewer may see."""
+    found = {}
+    for organisation_id in sorted(set(ids)):
+        found[organisation_id] = organisations.get_organisation(
+            session, organisation_id=organisation_id, viewer=viewer
+        )
+    return found
+
+
+# --------------------------------------------------------------------------- months and load
+
+
+def month_starts(today: date, count: int) -> list[date]:
+    """The first days of this month and the ``count - 1`` months after it."""
+    first = today.replace(day=1)
+    months = []
+    for _ in range(count):
+        months.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    return months
+
+
+@dataclass(frozen=True, slots=True)
+class HeatCell:
+    """One VP's load in one month."""
+
+    hours: float
+    percent: int
+
+    @property
+    def level(self) -> int:
+        """0 (free) to 4 (full) and 5 (over capacity), for the colour of the cell."""
+        for level, upto in enumerate((0, 50, 75, 90, 100)):
+            if self.percent <= upto:
+                return level
+        return 5
+
+
+@dataclass(frozen=True, slots=True)
+class HeatRow:
+    """One VP's row of the utilisation heat map."""
+
+    trust_person_id: int
+    name: str
+    capacity: float
+    cells: list[HeatCell]
+
+
+def heat_map(loads: list[MonthlyLoad]) -> list[HeatRow]:
+    """Confirmed hours per VP per month against their monthly capacity, busiest first."""
+    rows = []
+    for load in loads:
+        capacity = load.capacity_hours_per_month
+        cells = [HeatCell(h, round(100 * h / capacity) if capacity > 0 else 0) for h in load.hours]
+        rows.append(HeatRow(load.trust_person_id, load.name, capacity, cells))
+    rows.sort(key=lambda r: (-max((c.percent for c in r.cells), default=0), r.name))
+    return rows
+
+
+# --------------------------------------------------------------------------- dashboard panels
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiringCertificate:
+    """A VP whose certificate has expired or expires soon."""
+
+    trust_person_id: int
+    name: str
+    expires_on: date | None
+    days_left: int | None
+    status: CertificationStatus
+
+
+def certificates_expiring(
+    session: Session, settings: Settings, people: list[TrustPersonPublic], today: date
+) -> tuple[list[ExpiringCertificate], dict[int, date]]:
+    """VPs whose certificate is missing, expired or in its renewal window, soonest first.
+
+    Also returns each VP's certificate expiry date, for the other panels.
+    """
+    current = compliance.current_certificates(session, today)
+    rules = compliance.compliance_rules(settings)
+    expiring = []
+    until = {vp_id: cert.expires_on for vp_id, cert in current.items()}
+    for person in people:
+        if not person.active:
+            continue
+        state = certification_state(until.get(person.id), today, rules)
+        if state.status is CertificationStatus.VALID:
+            continue
+        expiring.append(
+            ExpiringCertificate(
+                person.id,
+                f"{person.first_name} {person.last_name}",
+                state.expires_on,
+                state.days_left,
+                state.status,
+            )
+        )
+    expiring.sort(key=lambda e: (e.days_left if e.days_left is not None else -10_000, e.name))
+    return expiring, until
+
+
+# --------------------------------------------------------------------------- availability
+
+
+@dataclass(frozen=True, slots=True)
+class DayAvailability:
+    """One local day of a VP: free time ranges, or away (absence or public holiday)."""
+
+    day: date
+    free: list[tuple[time, time]] = field(default_factory=list)
+    away: bool = False
+
+    @property
+    def free_hours(self) -> float:
+        """Free hours that day."""
+        total = 0.0
+        for start, end in self.free:
+            end_minutes = 24 * 60 if end == time(0) else end.hour * 60 + end.minute
+            total += (end_minutes - start.hour * 60 - start.minute) / 60
+        return round(total, 1)
+
+
+def day_availability(
+    session: Session, trust_person_id: int, timezone: str, first: date, days: int
+) -> list[DayAvailability]:
+    """A VP's free hours per day.
+
+    From weekly hours, overrides, absences, public holidays, the busy time of their own
+    calendars and their intervision sessions. Call it only for a VP the viewer may see (the
+    caller has checked the scope with a scoped service call first): the records are read on
+    the system's behalf.
+    """
+    return _days_of(session, [trust_person_id], timezone, first, days).get(trust_person_id, [])
+
+
+def _days_of(
+    session: Session, ids: list[int], timezone: str, first: date, days: int
+) -> dict[int, list[DayAvailability]]:
+    zone = ZoneInfo(timezone)
+    window = cal.Interval(
+        datetime.combine(first, time(0), tzinfo=zone),
+        datetime.combine(first + timedelta(days=days), time(0), tzinfo=zone),
+    )
+    people = [p for i in ids if (p := session.get(TrustPerson, i)) is not None]
+    states = availability_of(session, people, window)
+    result: dict[int, list[DayAvailability]] = {}
+    for person_id, state in states.items():
+        by_day: dict[date, list[tuple[time, time]]] = defaultdict(list)
+        for interval in state.free:
+            start = interval.start.astimezone(zone)
+            end = interval.end.astimezone(zone)
+            by_day[start.date()].append((start.time(), end.time()))
+        away_days = set()
+        for interval in state.away:
+            day = interval.start.astimezone(zone).date()
+            while datetime.combine(day, time(0), tzinfo=zone) < interval.end:
+                away_days.add(day)
+                day += timedelta(days=1)
+        result[person_id] = [
+            DayAvailability(
+                first + timedelta(days=offset),
+                by_day.get(first + timedelta(days=offset), []),
+                (first + timedelta(days=offset)) in away_days,
+            )
+            for offset in range(days)
+        ]
+    return result
+
+
+def team_availability(
+    session: Session, team: list[TeamMember], first: date, days: int, timezone: str
+) -> dict[int, list[DayAvailability]]:
+    """The free hours of each member of a client's team (the team came from a scoped call)."""
+    return _days_of(session, [member.trust_person.id for member in team], timezone, first, days)

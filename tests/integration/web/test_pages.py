@@ -1,0 +1,77 @@
+"""Every page renders for the roles that may see it, in Dutch and in English."""
+
+from __future__ import annotations
+
+import pytest
+from litestar.testing import TestClient
+
+from tests.integration.api.world import World
+from tests.integration.web.conftest import WEB, csrf_of, login
+
+pytestmark = pytest.mark.integration
+
+PLANNER_PAGES = [
+    "/dashboard",
+    "/dashboard/coverage",
+    "/needs",
+    "/needs?status=open",
+    "/needs/new",
+    "/matching",
+    "/pool",
+    "/pool?search=a",
+    "/organisations",
+    "/audit",
+]
+
+
+def test_a_visitor_is_sent_to_the_login_page(app_client: TestClient) -> None:
+    page = app_client.get(f"{WEB}/dashboard")
+    assert page.url.path == f"{WEB}/login"
+    assert '<html lang="nl">' in page.text
+    assert "Inloggen" in page.text
+
+
+@pytest.mark.parametrize("path", PLANNER_PAGES)
+def test_planner_pages_render(app_client: TestClient, world: World, path: str) -> None:
+    login(app_client, world, "planner")
+    page = app_client.get(WEB + path)
+    assert page.status_code == 200, page.text[:500]
+    assert "<main" in page.text
+
+
+def test_planner_sees_vp_and_organisation_pages(app_client: TestClient, world: World) -> None:
+    login(app_client, world, "planner")
+    vp = app_client.get(f"{WEB}/pool/{world['vp1']}")
+    assert vp.status_code == 200, vp.text[:500]
+    org = app_client.get(f"{WEB}/organisations/{world['org2']}")
+    assert org.status_code == 200, org.text[:500]
+    quick = app_client.get(f"{WEB}/needs/{world['need2_free']}/quick-match")
+    assert quick.status_code == 200, quick.text[:500]
+
+
+@pytest.mark.parametrize(
+    ("role", "paths"),
+    [
+        ("client", ["/team", "/requests", "/feeds"]),
+        ("trust_person", ["/me", "/me/availability", "/me/education", "/me/calendars", "/feeds"]),
+    ],
+)
+def test_own_pages_render(
+    app_client: TestClient, world: World, role: str, paths: list[str]
+) -> None:
+    login(app_client, world, role)
+    for path in paths:
+        page = app_client.get(WEB + path)
+        assert page.status_code == 200, (path, page.text[:500])
+
+
+def test_the_language_switch_shows_english(app_client: TestClient, world: World) -> None:
+    login(app_client, world, "planner")
+    page = app_client.get(f"{WEB}/dashboard")
+    assert '<html lang="nl">' in page.text
+    switched = app_client.post(
+        f"{WEB}/language",
+        data={"lang": "en", "next_page": "/dashboard", "_csrf_token": csrf_of(page.text)},
+    )
+    assert '<html lang="en">' in switched.text
+    assert "Dashboard" in switched.text

@@ -1,0 +1,96 @@
+"""Every text the web application shows has a Dutch translation."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from vppool.web._catalogue import DUTCH
+from vppool.web._common import _NAVIGATION
+from vppool.web._filters import WHY_NOT
+from vppool.web._i18n import translator
+
+pytestmark = pytest.mark.unit
+
+WEB = Path(__file__).parents[3] / "src" / "vppool" / "web"
+
+#: ``t("...")`` and the text arguments of the notice and field macros in the templates.
+_TEMPLATE_TEXTS = (
+    re.compile(r"""\bt\(\s*"((?:[^"\\]|\\.)+)\""""),
+    re.compile(r"""\bt\(\s*'((?:[^'\\]|\\.)+)'"""),
+    re.compile(r"""ui\.notice\("([^"]+)"\)"""),
+    re.compile(r"""ui\.text_field\("\w+", "([^"]+)\""""),
+    re.compile(r"""hint="([^"]+)\""""),
+    re.compile(r""":\s*"([A-Za-z][^"]*)"(?=[,}])"""),  # values of dicts written in a template
+)
+
+
+def _template_texts() -> set[str]:
+    found: set[str] = set()
+    for template in (WEB / "templates").glob("*.html"):
+        text = template.read_text()
+        for pattern in _TEMPLATE_TEXTS:
+            found.update(pattern.findall(text))
+    return found
+
+
+def _handler_texts() -> set[str]:
+    """Messages the handlers hand to templates (sentences, and the dashboard's reasons)."""
+    found: set[str] = set()
+    for module in WEB.glob("_*.py"):
+        if module.name == "_catalogue.py":
+            continue
+        tree = ast.parse(module.read_text())
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            if id(node) in docstrings:
+                continue
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                value = node.value
+                sentence = value[:1].isupper() and value.endswith((".", "!"))
+                if (sentence and "\n" not in value) or value.startswith(
+                    ("no VP on", "certificate of")
+                ):
+                    found.add(value)
+    return found
+
+
+def test_every_template_text_has_a_dutch_translation() -> None:
+    missing = sorted(text for text in _template_texts() if text not in DUTCH)
+    assert not missing, f"add these to vppool/web/_catalogue.py: {missing}"
+
+
+def test_every_handler_message_has_a_dutch_translation() -> None:
+    missing = sorted(text for text in _handler_texts() if text not in DUTCH)
+    assert not missing, f"add these to vppool/web/_catalogue.py: {missing}"
+
+
+def test_every_navigation_label_has_a_dutch_translation() -> None:
+    labels = {item.label for items in _NAVIGATION.values() for item in items}
+    assert labels <= set(DUTCH)
+
+
+def test_every_reason_of_ineligibility_has_a_dutch_translation() -> None:
+    assert set(WHY_NOT.values()) <= set(DUTCH)
+
+
+def test_placeholders_survive_translation() -> None:
+    for english, dutch in DUTCH.items():
+        assert set(re.findall(r"\{(\w+)\}", english)) == set(re.findall(r"\{(\w+)\}", dutch)), (
+            english
+        )
+
+
+def test_english_is_the_message_id_and_dutch_the_default_translation() -> None:
+    assert translator("en")("Log in") == "Log in"
+    assert translator("nl")("Log in") == "Inloggen"
+    assert translator("nl")("and {count} more", count=3) == "en nog 3"

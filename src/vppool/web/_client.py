@@ -27,7 +27,6 @@ from vppool.web._common import (
     form_list,
     form_text,
     page,
-    redirect,
 )
 from vppool.web._views import all_pages, team_availability
 
@@ -176,11 +175,13 @@ class ClientPages(Controller):
     ) -> Template | Redirect:
         """File a request; problems are shown next to their fields, typed values kept."""
         keys: IdempotencyKeys = state.web_submissions
-        key = form_text(data, "form_key")
-        if key and (earlier := keys.seen(key)):
-            return redirect(earlier)
-        try:
+
+        def submit() -> str:
             need, _ = needs.submit_need(db_session, data=request_input(data), viewer=viewer)
+            return f"/requests?done=filed#need-{need.id}"
+
+        try:
+            return keys.once(data, submit)
         except ValidationFailed as exc:
             db_session.rollback()
             values = dict(data)
@@ -193,7 +194,3 @@ class ClientPages(Controller):
                 errors=field_errors(exc, _REQUEST_FIELDS),
                 status_code=422,
             )
-        outcome = f"/requests?done=filed#need-{need.id}"
-        if key:
-            keys.remember(key, outcome)
-        return redirect(outcome)

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -276,6 +276,20 @@ class IdempotencyKeys:
             self._seen.move_to_end(key)
             while len(self._seen) > self.size:
                 self._seen.popitem(last=False)
+
+    def once(self, form: Mapping[str, Any], submit: Callable[[], str]) -> Redirect:
+        """Run ``submit`` (which returns the page to go to) once per form key.
+
+        A repeated key goes to where the first submission led, without running ``submit``;
+        errors ``submit`` raises pass through and the key stays unused.
+        """
+        key = form_text(form, "form_key")
+        if key and (earlier := self.seen(key)):
+            return redirect(earlier)
+        outcome = submit()
+        if key:
+            self.remember(key, outcome)
+        return redirect(outcome)
 
 
 def iso(day: date | None) -> str:

@@ -329,11 +329,13 @@ class PlannerPages(Controller):
     ) -> Template | Redirect:
         """Create an open need; errors are shown next to their fields."""
         keys: IdempotencyKeys = state.web_submissions
-        key = form_text(data, "form_key")
-        if key and (earlier := keys.seen(key)):
-            return redirect(earlier)
-        try:
+
+        def submit() -> str:
             need, _ = needs.submit_need(db_session, data=need_input(data), viewer=viewer)
+            return f"/needs?status=open&done=created&offset=0#need-{need.id}"
+
+        try:
+            return keys.once(data, submit)
         except ValidationFailed as exc:
             db_session.rollback()
             values = dict(data)
@@ -346,10 +348,6 @@ class PlannerPages(Controller):
                 errors=field_errors(exc, _NEED_FIELDS),
                 status_code=422,
             )
-        outcome = f"/needs?status=open&done=created&offset=0#need-{need.id}"
-        if key:
-            keys.remember(key, outcome)
-        return redirect(outcome)
 
     @get("/needs/{need_id:int}/quick-match", sync_to_thread=True)
     def quick_match(

@@ -49,6 +49,10 @@ PASSWORD = "load-benchmark-password"  # noqa: S105  (a throwaway database)
 WRK_REPORT = r"""
 local etag = os.getenv("LOAD_ETAG")
 if etag and etag ~= "" then wrk.headers["If-None-Match"] = etag end
+local pause = tonumber(os.getenv("LOAD_DELAY_MS") or "0")
+if pause > 0 then
+  delay = function() return pause end
+end
 local statuses = {}
 response = function(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
@@ -166,11 +170,26 @@ def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
     sys.exit(f"vppool serve did not answer {url} within 60 s")
 
 
-def wrk(url: str, *, connections: int, seconds: float, etag: str | None = None) -> dict[str, Any]:
-    """Run wrk against ``url`` and return its figures."""
+def wrk(
+    url: str,
+    *,
+    connections: int,
+    seconds: float,
+    etag: str | None = None,
+    rate: float | None = None,
+) -> dict[str, Any]:
+    """Run wrk against ``url`` and return its figures.
+
+    Without ``rate`` every connection sends its next request as soon as the answer is in
+    (the most the server can do, where latency is mostly queueing); with ``rate`` each
+    connection waits ``connections / rate`` seconds between requests, about ``rate``
+    requests/s in all (latency is then the server's answer time at that load).
+    """
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_REPORT)
-    env = {**os.environ, "LOAD_ETAG": etag or ""}
+    # Less the millisecond an answer takes, so the pace reaches the rate.
+    delay_ms = max(1, int(1000 * connections / rate) - 1) if rate else 0
+    env = {**os.environ, "LOAD_ETAG": etag or "", "LOAD_DELAY_MS": str(delay_ms)}
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "-s"]
     command += [script.name, url]
     try:
@@ -182,6 +201,7 @@ def wrk(url: str, *, connections: int, seconds: float, etag: str | None = None) 
     figures["requests_per_s"] = round(figures["requests"] / figures["duration_s"], 1)
     figures["bytes_per_request"] = round(figures["bytes"] / max(1, figures["requests"]))
     figures["connections"] = connections
+    figures["paced_rate_per_s"] = rate
     return figures
 
 
@@ -299,6 +319,17 @@ def main() -> None:
                 seconds=args.seconds,
                 etag=first.headers["etag"],
             )
+            # The targets' rates at 50 connections: the answer time the subscribers see.
+            paced_full = wrk(
+                feed_url, connections=args.connections, seconds=args.seconds, rate=1000
+            )
+            paced_not_modified = wrk(
+                feed_url,
+                connections=args.connections,
+                seconds=args.seconds,
+                etag=first.headers["etag"],
+                rate=3000,
+            )
             check = httpx.get(feed_url, headers={"If-None-Match": first.headers["etag"]})
             bearer = {"Authorization": f"Bearer {prepared['bearer']}"}
             paths = [
@@ -331,6 +362,8 @@ def main() -> None:
         },
         "feed_200": full,
         "feed_304": {**not_modified, "checked_status": check.status_code},
+        "feed_200_paced": paced_full,
+        "feed_304_paced": paced_not_modified,
         "lists": lists,
         "targets": {
             "feed_200_per_s": 1000,
@@ -348,6 +381,11 @@ def main() -> None:
         f"feed 304: {not_modified['requests_per_s']:,} req/s, "
         f"p50 {not_modified['latency_ms']['p50']} ms, p99 {not_modified['latency_ms']['p99']} ms,"
         f" errors {not_modified['errors']}, status {check.status_code} (target >= 3,000 req/s)\n"
+        f"feed 200 paced at 1,000 req/s: {paced_full['requests_per_s']:,} req/s, "
+        f"p50 {paced_full['latency_ms']['p50']} ms, p99 {paced_full['latency_ms']['p99']} ms\n"
+        f"feed 304 paced at 3,000 req/s: {paced_not_modified['requests_per_s']:,} req/s, "
+        f"p50 {paced_not_modified['latency_ms']['p50']} ms, "
+        f"p99 {paced_not_modified['latency_ms']['p99']} ms (target p99 < 50 ms)\n"
         f"lists at {lists['rate_per_s']:.0f} req/s: p50 {lists['all']['p50_ms']} ms, "
         f"p95 {lists['all']['p95_ms']} ms, p99 {lists['all']['p99_ms']} ms, "
         f"statuses {lists['statuses']} (target p95 < 30 ms)"

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, or_, select
 
 from vppool import matching as m
+from vppool.db import serialised
 from vppool.db.engine import serialise_writes
 from vppool.db.models import (
     Absence,
@@ -393,7 +394,7 @@ def cancel_run(session: Session, run_id: int, *, actor: Actor = SYSTEM) -> RunSu
 
 def _set(engine: Engine, run_id: int, **values: Any) -> MatchingRunStatus:
     """Update a run in its own short transaction; returns its status (cancellation check)."""
-    with Session(engine) as session:
+    with Session(serialised(engine)) as session:  # reads, then writes: lock first on SQLite
         run = _run(session, run_id)
         if run.status is MatchingRunStatus.CANCELLED:
             return run.status
@@ -491,7 +492,7 @@ def _finished(engine: Engine, run_id: int) -> RunSummary:
 def _store(engine: Engine, run_id: int, bundle: InstanceBundle, result: m.MatchingResult) -> None:
     """Validate, then store the proposals and the explanation in one transaction."""
     explanation = explanation_of(bundle.instance, result)
-    with Session(engine) as session:
+    with Session(serialised(engine)) as session:  # reads, then writes: lock first on SQLite
         run = _run(session, run_id)
         run.finished_at = utc_now()
         run.solver_status = result.status

@@ -249,7 +249,10 @@ async def _open_loop(
 
     def summary(values: list[float]) -> dict[str, float]:
         ordered = sorted(values)
-        pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+
+        def pick(q: float) -> float:
+            return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
         return {
             "requests": len(ordered),
             "p50_ms": round(statistics.median(ordered), 2),

@@ -172,9 +172,19 @@ HARD_RULES: tuple[Rule, ...] = (
         "standing clients per month within the VP's maximum",
         "by standing-client maximum",
     ),
-    Rule("distinct_trust_persons", "hard", "different VPs on the seats of one need"),
+    Rule(
+        "distinct_trust_persons",
+        "hard",
+        "different VPs on the seats of one need",
+        "already on another seat of this need",
+    ),
     Rule("gender_mix", "hard", "at least two genders where a need requires a mix", "by gender mix"),
-    Rule("fixed_assignments_kept", "hard", "pinned and confirmed assignments stay"),
+    Rule(
+        "fixed_assignments_kept",
+        "hard",
+        "pinned and confirmed assignments stay",
+        "held by a confirmed assignment",
+    ),
 )
 
 SOFT_RULES: tuple[Rule, ...] = (

@@ -27,3 +27,9 @@ def test_rule_names_are_unique_and_pair_rules_are_hard() -> None:
     hard = {rule.name for rule in HARD_RULES}
     assert {name for name, _ in PAIR_RULES} <= hard
     assert all(rule.kind == "soft" for rule in SOFT_RULES)
+
+
+def test_every_hard_rule_says_how_it_excluded_a_vp() -> None:
+    # Explanations of empty seats read "3 by language, 1 already on another seat ...":
+    # a rule without words would leave a bare count in the planner's sentence.
+    assert [rule.name for rule in HARD_RULES if not rule.excluded_as.strip()] == []

@@ -49,7 +49,7 @@ from vppool.api.deps import provide_session, provide_settings, provide_viewer
 from vppool.api.openapi import LocalTimeSchema, document_operations
 from vppool.api.problems import EXCEPTION_HANDLERS
 from vppool.api.strict import record_documented_input, refuse_undocumented_input
-from vppool.db import create_engine_for, current_revision
+from vppool.db import create_engine_for, current_revision, serialised
 from vppool.services.access import LoginThrottle
 from vppool.services.overview import Overview, pool_overview
 from vppool.settings import Settings, get_settings
@@ -127,6 +127,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def database(app: Litestar) -> AsyncIterator[None]:
         own = engine is None
         app.state.engine = engine or create_engine_for(settings)
+        app.state.write_engine = serialised(app.state.engine)
         app.state.runs = RunExecutor(app.state.engine, settings)
         # What is loaded now lives as long as the process: keep the collector from walking
         # it again and again (its full passes showed as the slowest 1 % of feed answers).

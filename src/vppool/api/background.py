@@ -11,8 +11,10 @@ processes). On shutdown, runs still going are cancelled so they end in a stored 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -25,6 +27,18 @@ __all__ = ["RunExecutor"]
 log = logging.getLogger("vppool.api")
 
 
+def _when_committed(session: Session | None, action: Callable[[], None]) -> None:
+    """Run ``action`` now, or when ``session`` commits.
+
+    The run the request queued is then visible to the background thread, and a request
+    that rolls back queues nothing; controllers never commit themselves.
+    """
+    if session is None:
+        action()
+        return
+    sa.event.listen(session, "after_commit", lambda _session: action(), once=True)
+
+
 class RunExecutor:
     """Executes queued matching runs in a single background thread."""
 
@@ -35,8 +49,11 @@ class RunExecutor:
         self._running: dict[int, Future[object]] = {}
         self._intervision: dict[int, Future[object]] = {}
 
-    def submit(self, run_id: int) -> None:
-        """Queue a run for execution."""
+    def submit(self, run_id: int, *, after: Session | None = None) -> None:
+        """Queue a matching run; with ``after``, once that session's transaction commits."""
+        _when_committed(after, lambda: self._submit(run_id))
+
+    def _submit(self, run_id: int) -> None:
         self._running[run_id] = self._pool.submit(self._execute, run_id)
 
     def _execute(self, run_id: int) -> object:
@@ -48,8 +65,11 @@ class RunExecutor:
         finally:
             self._running.pop(run_id, None)
 
-    def submit_intervision(self, run_id: int) -> None:
-        """Queue an intervision run for execution."""
+    def submit_intervision(self, run_id: int, *, after: Session | None = None) -> None:
+        """Queue an intervision run; with ``after``, once that session's transaction commits."""
+        _when_committed(after, lambda: self._submit_intervision(run_id))
+
+    def _submit_intervision(self, run_id: int) -> None:
         self._intervision[run_id] = self._pool.submit(self._execute_intervision, run_id)
 
     def _execute_intervision(self, run_id: int) -> object:

@@ -11,7 +11,6 @@ from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 from sqlmodel import Session
 
-from vppool.db import serialised
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 
@@ -38,11 +37,12 @@ async def provide_session(state: State, request: Request[Any, Any, Any]) -> Asyn
     loop needs no thread: the commit of a request's short transaction is quick, and the
     session takes its connection lazily, in the handler's thread, on its first query.
 
-    A request that may write takes SQLite's write lock with its first statement (see
-    :func:`vppool.db.serialised`), so writing requests queue behind each other instead of
-    failing when another connection committed between their first read and first write.
+    A request that may write takes SQLite's write lock with its first statement (the
+    start-up's ``state.write_engine``, see :func:`vppool.db.serialised`), so writing
+    requests queue behind each other instead of failing when another connection committed
+    between their first read and first write.
     """
-    engine = state.engine if request.method in _SAFE else serialised(state.engine)
+    engine = state.engine if request.method in _SAFE else state.write_engine
     session = Session(engine, expire_on_commit=False)
     try:
         yield session

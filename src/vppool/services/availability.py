@@ -26,7 +26,7 @@ from vppool.db.models import (
 )
 from vppool.vocab import SessionStatus
 
-__all__ = ["availability_of", "commitments_of"]
+__all__ = ["availability_by_id", "availability_of", "commitments_of"]
 
 
 def availability_of(
@@ -91,6 +91,14 @@ def availability_of(
             tentative_is_busy=tentative_is_busy,
         )
     return result
+
+
+def availability_by_id(
+    session: Session, ids: Sequence[int], window: cal.Interval
+) -> dict[int, cal.Availability]:
+    """:func:`availability_of` for VPs given by id (unknown ids are left out)."""
+    people = session.exec(select(TrustPerson).where(col(TrustPerson.id).in_(ids))).all()
+    return availability_of(session, list(people), window)
 
 
 def commitments_of(

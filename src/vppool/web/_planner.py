@@ -146,7 +146,7 @@ class PlannerPages(Controller):
                 db_session, offset=offset, limit=limit, viewer=viewer
             )
         )
-        expiring, _ = certificates_expiring(db_session, settings, people, today)
+        expiring = certificates_expiring(db_session, settings, people, today)
         requested = needs.list_needs(
             db_session, status=NeedStatus.REQUESTED, sort="urgency", limit=10, viewer=viewer
         )
@@ -491,8 +491,7 @@ class PlannerPages(Controller):
                     "time_limit_s", "give the time limit in seconds"
                 ) from None
         run = matching.start_run(db_session, settings, actor=viewer.actor, overrides=overrides)
-        db_session.commit()
-        state.runs.submit(run.id)
+        state.runs.submit(run.id, after=db_session)
         return redirect(f"/matching/runs/{run.id}")
 
     @get("/matching/runs/{run_id:int}", sync_to_thread=True)

@@ -17,7 +17,6 @@ from sqlmodel import Session
 
 from vppool import calendar as cal
 from vppool.compliance import CertificationStatus, certification_state
-from vppool.db.models import TrustPerson
 from vppool.db.schemas import (
     OrganisationPublic,
     Page,
@@ -27,7 +26,7 @@ from vppool.db.schemas import (
 from vppool.services import compliance, organisations
 from vppool.services._common import MAX_LIMIT
 from vppool.services.access import Viewer
-from vppool.services.availability import availability_of
+from vppool.services.availability import availability_by_id
 from vppool.services.overview import MonthlyLoad
 from vppool.settings import Settings
 
@@ -133,11 +132,8 @@ class ExpiringCertificate:
 
 def certificates_expiring(
     session: Session, settings: Settings, people: list[TrustPersonPublic], today: date
-) -> tuple[list[ExpiringCertificate], dict[int, date]]:
-    """VPs whose certificate is missing, expired or in its renewal window, soonest first.
-
-    Also returns each VP's certificate expiry date, for the other panels.
-    """
+) -> list[ExpiringCertificate]:
+    """VPs whose certificate is missing, expired or in its renewal window, soonest first."""
     current = compliance.current_certificates(session, today)
     rules = compliance.compliance_rules(settings)
     expiring = []
@@ -158,7 +154,7 @@ def certificates_expiring(
             )
         )
     expiring.sort(key=lambda e: (e.days_left if e.days_left is not None else -10_000, e.name))
-    return expiring, until
+    return expiring
 
 
 # --------------------------------------------------------------------------- availability
@@ -203,8 +199,7 @@ def _days_of(
         datetime.combine(first, time(0), tzinfo=zone),
         datetime.combine(first + timedelta(days=days), time(0), tzinfo=zone),
     )
-    people = [p for i in ids if (p := session.get(TrustPerson, i)) is not None]
-    states = availability_of(session, people, window)
+    states = availability_by_id(session, ids, window)
     result: dict[int, list[DayAvailability]] = {}
     for person_id, state in states.items():
         by_day: dict[date, list[tuple[time, time]]] = defaultdict(list)

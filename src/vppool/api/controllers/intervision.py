@@ -112,8 +112,7 @@ class IntervisionController(Resource):
             time_limit_s=given.time_limit_s,
             viewer=viewer,
         )
-        db_session.commit()  # the background thread must see the queued run
-        state.runs.submit_intervision(run.id)
+        state.runs.submit_intervision(run.id, after=db_session)
         return run
 
     @get("/intervision-runs/{run_id:int}", guards=[staff_only], sync_to_thread=True)
@@ -194,8 +193,7 @@ class IntervisionController(Resource):
         run = intervision_runs.start_run(
             db_session, settings, kind=IntervisionRunKind.SCHEDULE, year=given.year, viewer=viewer
         )
-        db_session.commit()  # the background thread must see the queued run
-        state.runs.submit_intervision(run.id)
+        state.runs.submit_intervision(run.id, after=db_session)
         return run
 
     @get("/intervision-sessions", sync_to_thread=True)

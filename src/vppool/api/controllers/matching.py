@@ -87,8 +87,7 @@ class MatchingController(Controller):
         """Queue a run (202); it executes in the background with its time limit."""
         overrides = data.model_dump(exclude_none=True)
         run = matching.start_run(db_session, settings, actor=viewer.actor, overrides=overrides)
-        db_session.commit()
-        state.runs.submit(run.id)
+        state.runs.submit(run.id, after=db_session)
         return run
 
     @get("/matching-runs", sync_to_thread=True)

@@ -629,6 +629,8 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
             port=port,
             workers=workers,
             access_log=settings.access_log,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
         )
         return
     from vppool.api import create_app
@@ -639,6 +641,8 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         port=port,
         log_level="info",
         access_log=settings.access_log,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

@@ -92,10 +92,21 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `vppool serve` uses.")
     public_url: str | None = Field(
         default=None,
-        description="Address users reach vppool at (for feed links); default http://HOST:PORT.",
+        description=(
+            "Address users reach vppool at (for feed links). Empty: the address each "
+            "request came to (the scheme from X-Forwarded-Proto behind a trusted proxy)."
+        ),
     )
     secure_cookies: bool = Field(
-        default=False, description="Send the session cookie over HTTPS only (set in production)."
+        default=False,
+        description=("Send cookies over HTTPS only; on by itself when VPPOOL_PUBLIC_URL is https."),
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description=(
+            "Proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated "
+            "addresses, or *): the client address and https behind a reverse proxy."
+        ),
     )
     access_log: bool = Field(
         default=True,
@@ -274,6 +285,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'vppool.sqlite3').resolve()}"
+
+    @property
+    def https_only_cookies(self) -> bool:
+        """Whether cookies carry ``Secure``: asked for, or implied by an https public URL."""
+        return self.secure_cookies or (self.public_url or "").lower().startswith("https://")
 
     @property
     def zone(self) -> ZoneInfo:

@@ -24,6 +24,7 @@ clients, assignments or the VP's own appointments can appear, because the input 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from icalendar import Calendar, Component, Event, Timezone, vDuration
 from icalendar.enums import CLASS, STATUS, TRANSP
 from icalendar.timezone import tzid_from_tzinfo
 
-from vppool.calendar._intervals import BusyBlock, Interval
+from vppool.calendar._intervals import BusyBlock, Interval, intersect, merge
 from vppool.vocab import AssignmentStatus, NeedKind, SessionStatus
 
 __all__ = [
@@ -84,7 +85,8 @@ class FeedAssignment:
     """An assignment as its VP's feed shows it: whole days ``[starts_on, ends_on)``.
 
     ``ends_on`` is exclusive like everywhere in vppool; ``None`` is a standing assignment
-    without an agreed end, shown up to the end of the feed window.
+    without an agreed end, shown up to a horizon that moves once a year (see
+    :func:`_open_end_horizon`), so the event does not change from day to day.
     """
 
     id: int
@@ -175,13 +177,19 @@ class FeedDeadline:
 
 @dataclass(frozen=True, slots=True)
 class TeamMember:
-    """A VP serving an organisation, with the VP's busy and free time (UTC blocks)."""
+    """A VP serving an organisation, with the VP's busy and free time (UTC blocks).
+
+    ``serving`` are the periods the VP serves this organisation; the team feed shows the
+    VP's time only within them (a cover VP's other months are none of the client's
+    business). ``None`` shows the whole window.
+    """
 
     trust_person_id: int
     first_name: str
     last_name: str
     busy: tuple[BusyBlock, ...] = ()
     free: tuple[Interval, ...] = ()
+    serving: tuple[Interval, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +291,32 @@ def _uid(name: str) -> str:
 def _changed(updated_at: datetime, cancelled_at: datetime | None) -> datetime:
     moment = updated_at if cancelled_at is None else max(updated_at, cancelled_at)
     return moment.replace(microsecond=0)
+
+
+#: The year from which an open-ended event's horizon moves count into its SEQUENCE.
+_HORIZON_EPOCH_YEAR = 2026
+
+
+def _open_end_horizon(today: date) -> date:
+    """Where an assignment without an end date is shown to end: 1 January, two years on.
+
+    Always beyond the feed window (``today`` + 365 days), and the same all year, so the
+    event's bytes only change on 1 January (when its SEQUENCE goes up, see
+    :func:`_assignment_sequence`).
+    """
+    return date(today.year + 2, 1, 1)
+
+
+def _assignment_sequence(item: FeedAssignment, today: date) -> int:
+    """SEQUENCE of an assignment: its revision plus the yearly moves of an open end.
+
+    An open-ended assignment adds one for each 1 January since 2026 up to ``today``; one
+    with an end adds them up to its last change. An edit raises the revision and happens
+    after the last date it was shown on, so the number never goes down, not even when an
+    end date is set or removed.
+    """
+    year = today.year if item.ends_on is None else item.updated_at.year
+    return item.revision + max(0, year - _HORIZON_EPOCH_YEAR)
 
 
 def _cancelled_long_ago(cancelled_at: datetime | None, today: date, keep_days: int) -> bool:
@@ -432,7 +466,9 @@ def _assignment_status(status: AssignmentStatus, cancelled: bool) -> STATUS:
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def _assignment_event(item: FeedAssignment, end_on: date, language: Language) -> bytes:
+def _assignment_event(
+    item: FeedAssignment, end_on: date, sequence: int, stamp: datetime, language: Language
+) -> bytes:
     status = _assignment_status(item.status, item.cancelled_at is not None)
     summary = _text(
         "assignment",
@@ -442,7 +478,7 @@ def _assignment_event(item: FeedAssignment, end_on: date, language: Language) ->
     )
     if status is STATUS.TENTATIVE:
         summary = _text("proposal", language, summary=summary)
-    changed = _utc_value(_changed(item.updated_at, item.cancelled_at))
+    changed = _utc_value(stamp)
     description = _text("open_ended", language) if item.ends_on is None else None
     return _event(
         (
@@ -451,7 +487,7 @@ def _assignment_event(item: FeedAssignment, end_on: date, language: Language) ->
             ("DTEND;VALUE=DATE", _date_value(end_on)),
             ("DTSTAMP", changed),
             ("UID", _escaped(_uid(f"assignment-{item.id}"))),
-            ("SEQUENCE", str(item.revision)),
+            ("SEQUENCE", str(sequence)),
             ("CLASS", CLASS.PRIVATE.value),
             ("DESCRIPTION", None if description is None else _escaped(description)),
             ("LAST-MODIFIED", changed),
@@ -611,12 +647,17 @@ def render_vp_feed(
             continue
         if a.starts_on >= end or (a.ends_on is not None and a.ends_on <= first):
             continue
-        end_on = a.ends_on if a.ends_on is not None else end
+        stamp = _changed(a.updated_at, a.cancelled_at)
+        end_on = a.ends_on
+        if end_on is None:  # the horizon last moved at the start of this year
+            end_on = _open_end_horizon(today)
+            stamp = max(stamp, _midnight(date(today.year, 1, 1), zone).astimezone(UTC))
+        sequence = _assignment_sequence(a, today)
         dated.append(
             (
                 _midnight(a.starts_on, zone),
                 f"assignment-{a.id}",
-                _assignment_event(a, end_on, language),
+                _assignment_event(a, end_on, sequence, stamp, language),
             )
         )
     timed = False
@@ -812,7 +853,8 @@ def render_team_feed(
         timezone: The zone whose local dates define the window (the organisation's).
         today: The date the window is centred on.
         changed_at: The stored "feed changed at" time; DTSTAMP/LAST-MODIFIED of the blocks.
-        members: The VPs with confirmed assignments at the organisation and their time.
+        members: The VPs with confirmed assignments at the organisation, their time and
+            the periods they serve it (nothing outside those is shown).
         include_free: Whether free time is shown as transparent "Anna: beschikbaar" blocks.
         options: Window, refresh and language.
 
@@ -826,16 +868,18 @@ def render_team_feed(
     dated: list[tuple[datetime, str, bytes]] = []
     for member in members:
         name = labels[member.trust_person_id]
-        dated += _blocks(
-            uid_seed=f"organisation-{organisation_id}-trust-person-{member.trust_person_id}",
-            busy=member.busy,
-            free=member.free if include_free else (),
-            window=window,
-            changed=changed,
-            busy_text=_text("member_busy", language, name=name),
-            tentative_text=_text("member_tentative", language, name=name),
-            free_text=_text("member_free", language, name=name),
-        )
+        shown = [window] if member.serving is None else intersect([window], merge(member.serving))
+        for part in shown:
+            dated += _blocks(
+                uid_seed=f"organisation-{organisation_id}-trust-person-{member.trust_person_id}",
+                busy=member.busy,
+                free=member.free if include_free else (),
+                window=part,
+                changed=changed,
+                busy_text=_text("member_busy", language, name=name),
+                tentative_text=_text("member_tentative", language, name=name),
+                free_text=_text("member_free", language, name=name),
+            )
     dated.sort(key=lambda entry: (entry[0], entry[1]))
     head = _calendar_head(
         _text("team", language, org=organisation_name),
@@ -857,32 +901,51 @@ class FeedResponse:
         etag: A strong ETag: a hash of the body, quoted.
         last_modified: When the body last changed or may have changed (UTC, whole seconds).
         content_type: The media type with charset.
+        gzipped: The body compressed with gzip (made once, with the feed).
     """
 
     body: bytes
     etag: str
     last_modified: datetime
     content_type: str = CONTENT_TYPE
+    gzipped: bytes = b""
 
-    def headers(self) -> dict[str, str]:
-        """The validator and type headers for a 200 or 304 answer."""
-        return {
-            "ETag": self.etag,
+    @property
+    def gzip_etag(self) -> str:
+        """The ETag of the gzip-encoded variant (a strong ETag differs per encoding)."""
+        return self.etag[:-1] + '-gzip"'
+
+    def variant(self, accept_encoding: str | None) -> tuple[bytes, dict[str, str]]:
+        """The body to send and its headers: gzip when the client accepts it.
+
+        Args:
+            accept_encoding: The request's ``Accept-Encoding`` header.
+        """
+        headers = {
             "Last-Modified": format_datetime(self.last_modified, usegmt=True),
             "Content-Type": self.content_type,
+            "Vary": "Accept-Encoding",
         }
+        if self.gzipped and _accepts_gzip(accept_encoding):
+            return self.gzipped, headers | {"ETag": self.gzip_etag, "Content-Encoding": "gzip"}
+        return self.body, headers | {"ETag": self.etag}
+
+    def headers(self) -> dict[str, str]:
+        """The validator and type headers of the identity (uncompressed) variant."""
+        return self.variant(None)[1]
 
     def is_not_modified(
         self, *, if_none_match: str | None = None, if_modified_since: str | None = None
     ) -> bool:
         """Whether a conditional GET may be answered 304 (RFC 9110 section 13.2.2).
 
-        ``If-None-Match`` wins when present (weak comparison, ``*`` matches); otherwise a
-        valid ``If-Modified-Since`` not older than :attr:`last_modified` matches.
+        ``If-None-Match`` wins when present (weak comparison, ``*`` matches, either
+        encoding's ETag); otherwise a valid ``If-Modified-Since`` not older than
+        :attr:`last_modified` matches.
         """
         if if_none_match is not None:
             tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-            return "*" in tags or self.etag in tags
+            return bool({"*", self.etag, self.gzip_etag} & tags)
         if if_modified_since is None:
             return False
         try:
@@ -892,6 +955,19 @@ class FeedResponse:
         if since.tzinfo is None:
             return False
         return self.last_modified <= since
+
+
+def _accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether ``Accept-Encoding`` admits gzip (a ``q=0`` refuses it)."""
+    for part in (accept_encoding or "").lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "x-gzip", "*"):
+            quality = params.strip().removeprefix("q=").strip() if "q=" in params else "1"
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return False
+    return False
 
 
 def feed_response(
@@ -918,4 +994,9 @@ def feed_response(
     day_start = _midnight(today, ZoneInfo(timezone))
     last_modified = max(_aware(changed_at, "changed_at"), day_start.astimezone(UTC))
     etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
-    return FeedResponse(body=body, etag=etag, last_modified=last_modified.replace(microsecond=0))
+    return FeedResponse(
+        body=body,
+        etag=etag,
+        last_modified=last_modified.replace(microsecond=0),
+        gzipped=gzip.compress(body, compresslevel=6, mtime=0),
+    )

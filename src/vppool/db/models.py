@@ -847,6 +847,22 @@ class ApiToken(SQLModel, table=True):
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class LoginAttempt(SQLModel, table=True):
+    """One login try, for the throttle every server process shares (kept for a day)."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        sa.Index("ix_login_attempt_email_at", "email", "at"),
+        sa.Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    address: str = Field(max_length=64)
+    succeeded: bool = False
+    at: datetime = _created_at()
+
+
 class FeedToken(SQLModel, table=True):
     """A secret token in a feed URL, bound to one feed; only its hash is stored."""
 

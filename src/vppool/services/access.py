@@ -7,16 +7,14 @@ short expiry, so both kinds are revocable the same way and work across server pr
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from vppool.db.models import ApiToken, Organisation, TrustPerson, User
+from vppool.db.models import ApiToken, LoginAttempt, Organisation, TrustPerson, User
 from vppool.db.types import utc_now
 from vppool.errors import (
     Conflict,
@@ -198,61 +196,140 @@ def set_role(session: Session, user_id: int, role: Role, *, actor: Actor) -> Use
     return _public(user)
 
 
+@dataclass(frozen=True, slots=True)
 class LoginThrottle:
-    """At most ``limit`` failed logins per key in ``window_s`` seconds (per process)."""
+    """Limits on failed logins, counted in the database so every server process shares them.
 
-    def __init__(self, limit: int = 5, window_s: float = 300.0) -> None:
-        self.limit = limit
-        self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    Three counts over the last ``window_s`` seconds:
 
-    def check(self, key: str) -> None:
-        """Raise :class:`TooManyAttempts` when ``key`` failed too often recently."""
-        now = time.monotonic()
-        with self._lock:
-            failures = self._failures.get(key)
-            if not failures:
-                return
-            while failures and now - failures[0] > self.window_s:
-                failures.popleft()
-            if len(failures) >= self.limit:
-                retry = int(self.window_s - (now - failures[0])) + 1
-                msg = f"too many failed logins; try again in {retry} seconds"
-                raise TooManyAttempts(msg, retry)
+    * one account from one client address (someone guessing one password): at
+      ``max_failures`` that address must wait, even with the right password;
+    * one client address over all accounts (spraying one guess over many e-mails): at
+      ``max_failures_per_address`` that address must wait;
+    * one account from all addresses (a distributed attack on one account): at
+      ``max_failures_per_account`` only addresses the account logged in from before (in
+      the last ``known_address_days`` days) may still try, so the right password from the
+      usual place keeps working while the attack goes on.
 
-    def failed(self, key: str) -> None:
-        """Count a failure."""
-        with self._lock:
-            self._failures.setdefault(key, deque()).append(time.monotonic())
+    A refused try is not counted (it would only extend the wait).
+    """
 
-    def succeeded(self, key: str) -> None:
-        """Forget the failures of ``key``."""
-        with self._lock:
-            self._failures.pop(key, None)
+    max_failures: int = 5
+    max_failures_per_address: int = 20
+    max_failures_per_account: int = 20
+    window_s: int = 900
+    known_address_days: int = 90
+
+
+#: A try without a known client address (a test client, a socket) counts under this one.
+UNKNOWN_ADDRESS = "unknown"
+
+
+def _failures(
+    session: Session, since: datetime, *, email: str | None, address: str | None
+) -> tuple[int, datetime | None]:
+    """How many failed tries match, and the oldest of them."""
+    query = select(sa.func.count(), sa.func.min(LoginAttempt.at)).where(
+        col(LoginAttempt.at) >= since, col(LoginAttempt.succeeded).is_(False)
+    )
+    if email is not None:
+        query = query.where(LoginAttempt.email == email)
+    if address is not None:
+        query = query.where(LoginAttempt.address == address)
+    count, oldest = session.exec(query).one()
+    return int(count), oldest
+
+
+def _check_throttle(
+    session: Session, throttle: LoginThrottle, email: str, address: str, now: datetime
+) -> None:
+    since = now - timedelta(seconds=throttle.window_s)
+
+    def refuse(oldest: datetime | None) -> None:
+        wait = throttle.window_s
+        if oldest is not None:
+            wait = max(1, int(throttle.window_s - (now - oldest).total_seconds()) + 1)
+        msg = f"too many failed logins; try again in {wait} seconds"
+        raise TooManyAttempts(msg, wait)
+
+    count, oldest = _failures(session, since, email=email, address=address)
+    if count >= throttle.max_failures:
+        refuse(oldest)
+    count, oldest = _failures(session, since, email=None, address=address)
+    if count >= throttle.max_failures_per_address:
+        refuse(oldest)
+    count, oldest = _failures(session, since, email=email, address=None)
+    if count >= throttle.max_failures_per_account:
+        known_since = now - timedelta(days=throttle.known_address_days)
+        known = session.exec(
+            select(LoginAttempt.id).where(
+                LoginAttempt.email == email,
+                LoginAttempt.address == address,
+                col(LoginAttempt.succeeded).is_(True),
+                col(LoginAttempt.at) >= known_since,
+            )
+        ).first()
+        if known is None:
+            refuse(oldest)
+
+
+def _record_attempt(
+    bind: sa.Engine | sa.Connection, email: str, address: str, *, succeeded: bool, now: datetime
+) -> None:
+    """Store a try in its own transaction (the request's may roll back: a failure still counts)."""
+    with Session(bind) as own:
+        own.add(LoginAttempt(email=email, address=address, succeeded=succeeded, at=now))
+        if succeeded:  # the table holds a day of tries; successes are a natural moment to prune
+            own.exec(sa.delete(LoginAttempt).where(col(LoginAttempt.at) < now - timedelta(days=1)))
+        own.commit()
+
+
+def _check_email(email: str) -> str:
+    key = email.strip().lower()
+    if any(not ch.isprintable() for ch in key):
+        msg = "the e-mail address holds a control character; type it again"
+        raise ValidationFailed.single("email", msg, subject="login")
+    return key[:254]
 
 
 def authenticate_password(
-    session: Session, email: str, password: str, *, throttle: LoginThrottle | None = None
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    throttle: LoginThrottle | None = None,
+    address: str | None = None,
 ) -> Viewer:
-    """The viewer whose e-mail and password these are."""
-    key = email.strip().lower()
-    if throttle is not None:
-        throttle.check(key)
-    user = session.exec(select(User).where(User.email == key)).first()
+    """The viewer whose e-mail and password these are.
+
+    Every try is counted in the database in its own short transaction, before and apart from
+    the caller's (whose rollback on a wrong password must not forget the try); the password
+    hash is checked with no transaction open.
+
+    Raises:
+        ValidationFailed: the e-mail address holds a control character (a NUL, a newline).
+        TooManyAttempts: the throttle refuses this try (see :class:`LoginThrottle`).
+        Unauthenticated: the e-mail address or the password is wrong.
+    """
+    key = _check_email(email)
+    where = (address or UNKNOWN_ADDRESS)[:64]
+    bind = session.get_bind()
+    now = utc_now()
+    with Session(bind, expire_on_commit=False) as own:
+        if throttle is not None:
+            _check_throttle(own, throttle, key, where, now)
+        user = own.exec(select(User).where(User.email == key)).first()
     valid = (
         user is not None
         and user.active
         and user.password_hash is not None
         and verify_password(user.password_hash, password)
     )
+    if throttle is not None:
+        _record_attempt(bind, key, where, succeeded=valid, now=now)
     if not valid or user is None:
-        if throttle is not None:
-            throttle.failed(key)
         msg = "e-mail address or password is wrong"
         raise Unauthenticated(msg)
-    if throttle is not None:
-        throttle.succeeded(key)
     return _viewer(user)
 
 

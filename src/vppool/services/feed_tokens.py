@@ -26,6 +26,7 @@ __all__ = [
     "FeedTarget",
     "FeedTokenPublic",
     "create_feed_token",
+    "feed_links",
     "list_feed_tokens",
     "resolve_feed_token",
     "revoke_feed_token",
@@ -52,6 +53,17 @@ class FeedTarget:
     kind: FeedKind
     trust_person_id: int | None
     organisation_id: int | None
+
+
+def feed_links(public_url: str | None, request_base: str, secret: str) -> dict[str, str]:
+    """The https and webcal addresses of a feed secret.
+
+    Under ``public_url`` (``VPPOOL_PUBLIC_URL``) when set; otherwise under the address the
+    request came to (``request_base``, scheme and host: https behind a trusted proxy).
+    """
+    base = (public_url or request_base).rstrip("/")
+    https = f"{base}/feeds/{secret}.ics"
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
 def _public(row: FeedToken) -> FeedTokenPublic:

@@ -10,22 +10,19 @@ answers of recent feeds, keyed by what the body depends on: the feed and its sub
 date it is rendered for, and the stored "changed at" of every subject it shows (which
 :mod:`vppool.db.feed_changes` raises on every change a feed shows, in the same
 transaction). A poll of an unchanged feed is then the token lookup, one read of
-``feed_state`` and a dictionary lookup; several processes each keep their own. On top,
-an address polled again within a second gets the same answer without a query
-(:class:`RecentAnswers`).
+``feed_state`` and a dictionary lookup; several processes each keep their own. The token
+is looked up on every request, so a revoked link answers 404 at once in every process.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from vppool import calendar as cal
@@ -45,15 +42,7 @@ from vppool.services.feed_tokens import FeedTarget, resolve_feed_token
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, FeedKind
 
-__all__ = [
-    "RECENT",
-    "RENDERED",
-    "RecentAnswers",
-    "RenderedFeeds",
-    "feed_for_token",
-    "read_feed",
-    "recent_answer",
-]
+__all__ = ["RENDERED", "RenderedFeeds", "feed_for_token"]
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _SHOWN = (AssignmentStatus.CONFIRMED, AssignmentStatus.ENDED, AssignmentStatus.CANCELLED)
@@ -110,68 +99,6 @@ class RenderedFeeds:
 RENDERED = RenderedFeeds()
 
 
-class RecentAnswers:
-    """The answer each feed address got within the last second, served without a query.
-
-    Feed readers poll the same addresses over and over; this spares them the token lookup
-    and the ``feed_state`` read for ``ttl_s``. What that costs: another process serving
-    the same database may answer from data (or a token) up to ``ttl_s`` old. This process
-    forgets every recent answer as soon as one of its sessions writes anything (a revoked
-    token, a confirmed assignment), so its own changes show at once.
-    """
-
-    def __init__(self, ttl_s: float = 1.0, size: int = 4096) -> None:
-        self.ttl_s = ttl_s
-        self._size = size
-        self._answers: dict[str, tuple[float, cal.FeedResponse]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, secret: str) -> cal.FeedResponse | None:
-        """The answer for ``secret`` if it is younger than ``ttl_s``."""
-        found = self._answers.get(secret)
-        if found is None or time.monotonic() - found[0] > self.ttl_s:
-            return None
-        return found[1]
-
-    def put(self, secret: str, answer: cal.FeedResponse) -> None:
-        """Remember ``answer`` for ``secret`` from now on."""
-        with self._lock:
-            if len(self._answers) >= self._size:
-                self._answers.clear()
-            self._answers[secret] = (time.monotonic(), answer)
-
-    def clear(self) -> None:
-        """Forget every answer."""
-        with self._lock:
-            self._answers.clear()
-
-
-RECENT = RecentAnswers()
-_STALE = "vppool_recent_feeds_stale"
-
-
-def _forget_on_write(session: OrmSession, _context: object) -> None:
-    if session.new or session.dirty or session.deleted:
-        session.info[_STALE] = True
-        RECENT.clear()
-
-
-def _forget_on_commit(session: OrmSession) -> None:
-    # Again after the commit: a poll between the flush and the commit read the old rows.
-    if session.info.pop(_STALE, False):
-        RECENT.clear()
-
-
-if not sa.event.contains(OrmSession, "after_flush", _forget_on_write):
-    sa.event.listen(OrmSession, "after_flush", _forget_on_write)
-    sa.event.listen(OrmSession, "after_commit", _forget_on_commit)
-
-
-def recent_answer(secret: str) -> cal.FeedResponse | None:
-    """The answer ``secret`` got within the last second in this process, if any."""
-    return RECENT.get(secret)
-
-
 def feed_for_token(
     session: Session, settings: Settings, secret: str, *, today: date | None = None
 ) -> cal.FeedResponse | None:
@@ -209,16 +136,6 @@ def feed_for_token(
         return _availability_feed(session, person, today)
 
     return RENDERED.get(key, render)
-
-
-def read_feed(
-    session: Session, settings: Settings, secret: str, *, today: date | None = None
-) -> cal.FeedResponse | None:
-    """:func:`feed_for_token`, remembered as this address's recent answer."""
-    answer = feed_for_token(session, settings, secret, today=today)
-    if answer is not None:
-        RECENT.put(secret, answer)
-    return answer
 
 
 def _schedule_feed(session: Session, person: TrustPerson, today: date) -> cal.FeedResponse:
@@ -310,31 +227,52 @@ def _availability_feed(session: Session, person: TrustPerson, today: date) -> ca
     return cal.feed_response(body, changed_at=changed, today=today, timezone=person.timezone)
 
 
-def _team_of(session: Session, organisation_id: int | None) -> list[int]:
-    """The VPs with a confirmed assignment at the organisation, by id."""
-    return sorted(
-        set(
-            session.exec(
-                select(Assignment.trust_person_id)
-                .join(Need, col(Need.id) == Assignment.need_id)
-                .where(
-                    Need.organisation_id == organisation_id,
-                    Assignment.status == AssignmentStatus.CONFIRMED,
-                )
-            ).all()
+def _team_of(
+    session: Session, organisation_id: int | None
+) -> dict[int, list[tuple[date, date | None]]]:
+    """The VPs with a confirmed assignment at the organisation: their periods there, by id."""
+    team: dict[int, list[tuple[date, date | None]]] = {}
+    for vp_id, starts_on, ends_on in session.exec(
+        select(col(Assignment.trust_person_id), col(Assignment.starts_on), col(Assignment.ends_on))
+        .join(Need, col(Need.id) == Assignment.need_id)
+        .where(
+            Need.organisation_id == organisation_id,
+            Assignment.status == AssignmentStatus.CONFIRMED,
         )
-    )
+        .order_by(col(Assignment.trust_person_id), col(Assignment.starts_on))
+    ).all():
+        team.setdefault(vp_id, []).append((starts_on, ends_on))
+    return team
+
+
+def _serving(
+    periods: list[tuple[date, date | None]], window: cal.Interval, zone: ZoneInfo
+) -> tuple[cal.Interval, ...]:
+    """A member's periods at the organisation as instants (open ends run to the window's)."""
+    spans = []
+    for starts_on, ends_on in periods:
+        start = cal.local_day(starts_on, zone)
+        end = window.end if ends_on is None else min(cal.local_day(ends_on, zone), window.end)
+        if start < end:
+            spans.append(cal.Interval(start, end))
+    return tuple(spans)
 
 
 def _team_feed(
-    session: Session, settings: Settings, target: FeedTarget, team: list[int], today: date
+    session: Session,
+    settings: Settings,
+    target: FeedTarget,
+    team: dict[int, list[tuple[date, date | None]]],
+    today: date,
 ) -> cal.FeedResponse | None:
     organisation = session.get(Organisation, target.organisation_id)
     if organisation is None or organisation.id is None:
         return None
     people = list(
         session.exec(
-            select(TrustPerson).where(col(TrustPerson.id).in_(team)).order_by(col(TrustPerson.id))
+            select(TrustPerson)
+            .where(col(TrustPerson.id).in_(list(team)))
+            .order_by(col(TrustPerson.id))
         ).all()
     )
     options = cal.FeedOptions()
@@ -347,6 +285,7 @@ def _team_feed(
             last_name=p.last_name,
             busy=states[p.id].busy,
             free=states[p.id].free,
+            serving=_serving(team[p.id], window, settings.zone),
         )
         for p in people
         if p.id is not None

@@ -2,14 +2,18 @@
 
 It is its own small Litestar application, mounted under :data:`WEB_PATH` by the composition
 root and sharing its state (engine, settings, login throttle, matching runs). Only the web
-application checks CSRF tokens, so the JSON API with bearer tokens is unaffected.
+application checks CSRF tokens, so the JSON API with bearer tokens is unaffected; a token is
+bound to the login session it was made for (:class:`SessionBoundCSRF`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import time
+from dataclasses import replace
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +21,14 @@ from litestar import Litestar, asgi
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.enums import ScopeType
 from litestar.handlers import ASGIRouteHandler
 from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_hash
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from litestar.types import Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from vppool.web._auth import AuthPages
 from vppool.web._client import ClientPages
@@ -66,10 +72,73 @@ def _read_key(path: Path) -> str:
     raise RuntimeError(msg)
 
 
+_CSRF_COOKIE = "vppool_csrf"
+
+
+class SessionBoundCSRF:
+    """Litestar's double-submit CSRF check, with a signing key per login session.
+
+    The key is the configured secret plus a hash of the session cookie, so a CSRF token
+    (and the CSRF cookie) made for one session, or before logging in, is refused under any
+    other session: a token planted by someone who can set cookies for the site, or kept
+    from before a login, does not pass. A page served with a token of another session gets
+    a fresh one (and cookie) at once.
+    """
+
+    def __init__(self, app: ASGIApp, config: CSRFConfig, session_cookie: str) -> None:
+        self.app = app
+        self.config = config
+        self.session_cookie = session_cookie
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check (or issue) the token with this session's key."""
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        session = cookies.get(self.session_cookie, "")
+        digest = hashlib.sha256(session.encode()).hexdigest()
+        config = replace(self.config, secret=f"{self.config.secret}:{digest}")
+        token = cookies.get(config.cookie_name)
+        safe = scope.get("method") in config.safe_methods
+        if token is not None and safe and not _signed_with(token, config.secret):
+            _drop_cookie(scope, config.cookie_name)
+        await CSRFMiddleware(self.app, config)(scope, receive, send)
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    header = b"; ".join(value for name, value in scope["headers"] if name == b"cookie")
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(header.decode("latin-1"))
+    except Exception:  # a malformed cookie header counts as no cookies
+        return {}
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+def _signed_with(token: str, secret: str) -> bool:
+    """Whether ``token`` (random hex plus its HMAC) was signed with ``secret``."""
+    length = 64
+    expected = generate_csrf_hash(token=token[:length], secret=secret)
+    return len(token) > length and secrets.compare_digest(token[length:], expected)
+
+
+def _drop_cookie(scope: Scope, name: str) -> None:
+    """Remove one cookie from the request, so a fresh one is issued."""
+    headers = []
+    for key, value in scope["headers"]:
+        kept = value
+        if key == b"cookie":
+            parts = [p for p in value.split(b";") if p.strip().split(b"=", 1)[0] != name.encode()]
+            kept = b";".join(parts)
+        headers.append((key, kept))
+    scope["headers"] = headers
+
+
 def create_web_app(state: State) -> ASGIRouteHandler:
     """The web application as a route handler to mount, sharing the API's ``state``."""
     # The composition root in vppool.api imports this module: its parts come in here.
-    from vppool.api.auth import TokenAuthMiddleware  # noqa: PLC0415
+    from vppool.api.auth import SESSION_COOKIE, TokenAuthMiddleware  # noqa: PLC0415
     from vppool.api.deps import (  # noqa: PLC0415
         provide_session,
         provide_settings,
@@ -100,18 +169,25 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             ),
         ],
         dependencies=dependencies,
-        middleware=[DefineMiddleware(TokenAuthMiddleware, exclude=["^/static"])],
+        middleware=[
+            DefineMiddleware(
+                SessionBoundCSRF,
+                config=CSRFConfig(
+                    secret=settings.secret_key or _csrf_secret(settings.data_dir),
+                    cookie_name=_CSRF_COOKIE,
+                    cookie_secure=settings.https_only_cookies,
+                    cookie_samesite="lax",
+                    exclude=["^/static"],
+                ),
+                session_cookie=SESSION_COOKIE,
+            ),
+            DefineMiddleware(TokenAuthMiddleware, exclude=["^/static"]),
+        ],
         exception_handlers=web_exception_handlers(),
         template_config=TemplateConfig(
             directory=_HERE / "templates",
             engine=JinjaTemplateEngine,
             engine_callback=register_filters,
-        ),
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key or _csrf_secret(settings.data_dir),
-            cookie_name="vppool_csrf",
-            cookie_secure=settings.secure_cookies,
-            cookie_samesite="lax",
         ),
         openapi_config=None,
         state=state,

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 from sqlmodel import Session
 
-from vppool.errors import TooManyAttempts, Unauthenticated
+from vppool.errors import TooManyAttempts, Unauthenticated, ValidationFailed
 from vppool.services import access
 from vppool.vocab import Role
 from vppool.web._common import (
@@ -78,9 +78,13 @@ class AuthPages(Controller):
         next_page = safe_next(form_text(data, "next_page"))
         try:
             viewer = access.authenticate_password(
-                db_session, email, form_text(data, "password"), throttle=state.login_throttle
+                db_session,
+                email,
+                form_text(data, "password"),
+                throttle=state.login_throttle,
+                address=request.client.host if request.client else None,
             )
-        except (Unauthenticated, TooManyAttempts) as exc:
+        except (Unauthenticated, TooManyAttempts, ValidationFailed) as exc:
             error = (
                 "Too many failed attempts. Wait a few minutes and try again."
                 if isinstance(exc, TooManyAttempts)
@@ -89,7 +93,7 @@ class AuthPages(Controller):
             return page(
                 request,
                 "login.html",
-                status_code=401 if isinstance(exc, Unauthenticated) else 429,
+                status_code=429 if isinstance(exc, TooManyAttempts) else 401,
                 email=email,
                 error=error,
                 next_page=next_page,
@@ -105,7 +109,7 @@ class AuthPages(Controller):
                     value=secret,
                     httponly=True,
                     samesite="lax",
-                    secure=state.settings.secure_cookies,
+                    secure=state.settings.https_only_cookies,
                     max_age=access.SESSION_HOURS * 3600,
                     path="/",
                 )

@@ -25,9 +25,8 @@ __all__ = ["FeedPages", "feed_links"]
 
 def feed_links(request: Request[Any, Any, Any], settings: Settings, secret: str) -> dict[str, str]:
     """The https and webcal addresses of a feed secret."""
-    base = settings.public_url or f"{request.url.scheme}://{request.url.netloc}"
-    https = f"{base.rstrip('/')}/feeds/{secret}.ics"
-    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+    request_base = f"{request.url.scheme}://{request.url.netloc}"
+    return feed_tokens.feed_links(settings.public_url, request_base, secret)
 
 
 def _kinds(viewer: Viewer) -> list[FeedKind]:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.dbutil import POSTGRES_ENV, postgres_url
+from tests.factories import make_trust_person
 from vppool.services import access
 
 pytestmark = pytest.mark.integration
@@ -150,6 +151,34 @@ def test_two_workers_serve_one_postgresql_database_and_stop_cleanly(
     assert not _alive(pid)
     assert not [worker for worker in workers if _alive(worker)]
     assert "Finished server process" in (tmp_path / "serve.log").read_text()
+
+
+@pytest.mark.parametrize("backend", [ON_POSTGRES], indirect=True)
+def test_behind_a_trusted_proxy_links_are_https_and_revocation_holds_in_every_worker(
+    server: tuple[str, str, int], engine: Engine
+) -> None:
+    base, bearer, _ = server
+    with Session(engine) as session:
+        person = make_trust_person(session, first_name="Proxy")
+        session.commit()
+        person_id = person.id
+    # The proxy (on 127.0.0.1, trusted by default) says the visitor came over https.
+    headers = {"Authorization": f"Bearer {bearer}", "X-Forwarded-Proto": "https"}
+    with httpx.Client(base_url=base, headers=headers, timeout=10) as client:
+        link = client.post(
+            "/api/v1/feed-tokens", json={"kind": "vp_schedule", "trust_person_id": person_id}
+        )
+        assert link.status_code == 201, link.text
+        assert link.json()["https_url"].startswith("https://127.0.0.1:")
+        path = "/feeds/" + link.json()["https_url"].rsplit("/feeds/", 1)[1]
+        for _ in range(6):  # both workers have read (and rendered) the feed
+            with httpx.Client(base_url=base, timeout=10) as fresh:
+                assert fresh.get(path).status_code == 200
+        token_id = link.json()["token"]["id"]
+        assert client.delete(f"/api/v1/feed-tokens/{token_id}").status_code == 200
+        for _ in range(10):  # new connections: the kernel spreads them over both workers
+            with httpx.Client(base_url=base, timeout=10) as fresh:
+                assert fresh.get(path).status_code == 404
 
 
 def test_sqlite_refuses_several_workers_with_a_clear_message(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.unit
 
 Key = tuple[str, object, object]
 WINDOW_END = datetime(2027, 11, 22, 23, tzinfo=UTC)  # 23 Nov 2027 00:00 in Amsterdam
-WINDOW_END_DATE = date(2027, 11, 23)
+OPEN_END_DATE = date(2028, 1, 1)  # open-ended assignments end on 1 January two years on
 
 
 def vp_feed() -> tuple[bytes, set[Key]]:
@@ -42,7 +42,7 @@ def vp_feed() -> tuple[bytes, set[Key]]:
     )
     expected: set[Key] = set()
     for a in data["assignments"]:
-        expected.add((f"assignment-{a.id}@vppool", a.starts_on, a.ends_on or WINDOW_END_DATE))
+        expected.add((f"assignment-{a.id}@vppool", a.starts_on, a.ends_on or OPEN_END_DATE))
     for s in data["sessions"]:
         if s.starts_at < WINDOW_END:
             expected.add((f"intervision-session-{s.id}@vppool", s.starts_at, s.ends_at))

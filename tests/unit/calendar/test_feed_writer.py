@@ -83,14 +83,14 @@ def test_assignment_events_match_icalendar(
         ends_on=None if open_ended else ends_on,
         status=status,
     )
-    written = _feeds._assignment_event.__wrapped__(item, ends_on, language)
+    changed = updated_at.replace(microsecond=0)
+    written = _feeds._assignment_event.__wrapped__(item, ends_on, revision, changed, language)
     state = _feeds._assignment_status(item.status, False)
     summary = _feeds._text(
         "assignment", language, org=organisation, kind=_feeds._NEED_KIND[kind][language]
     )
     if state is STATUS.TENTATIVE:
         summary = _feeds._text("proposal", language, summary=summary)
-    changed = updated_at.replace(microsecond=0)
     assert written == _reference(
         uid="assignment-7@vppool",
         summary=summary,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from vppool.calendar import (
     FeedOptions,
     FeedWindow,
     Interval,
+    TeamMember,
     _feeds,
     feed_response,
     render_availability_feed,
@@ -27,12 +29,12 @@ from vppool.vocab import AssignmentStatus, SessionStatus
 pytestmark = pytest.mark.unit
 
 
-def vp_feed(**items: object) -> bytes:
+def vp_feed(today: date = TODAY, **items: object) -> bytes:
     return render_vp_feed(
         trust_person_id=7,
         display_name="Anna Bakker",
         timezone="Europe/Amsterdam",
-        today=TODAY,
+        today=today,
         **items,  # type: ignore[arg-type]
     )
 
@@ -96,11 +98,48 @@ def test_proposed_assignment_is_tentative_and_says_so() -> None:
     assert str(event["SUMMARY"]).startswith("Voorstel: ")
 
 
-def test_open_ended_assignment_runs_to_the_end_of_the_window() -> None:
+def test_open_ended_assignment_runs_past_the_window_to_a_yearly_horizon() -> None:
     item = assignment(42, starts_on=date(2026, 1, 1), ends_on=None)
     event = events(vp_feed(assignments=[item]))["assignment-42@vppool"]
-    assert event["DTEND"].dt == TODAY + timedelta(days=365)
+    assert event["DTEND"].dt == date(2028, 1, 1)
+    assert event["DTEND"].dt > TODAY + timedelta(days=365)
     assert "zonder einddatum" in str(event["DESCRIPTION"])
+
+
+def _event_block(body: bytes, uid: str) -> bytes:
+    return next(b for b in body.split(b"BEGIN:VEVENT") if uid.encode() in b)
+
+
+def test_open_ended_event_is_the_same_every_day_and_moves_with_a_new_sequence_yearly() -> None:
+    """Regression: the end moved with today, so the event changed daily under one SEQUENCE."""
+    item = assignment(42, starts_on=date(2026, 1, 1), ends_on=None)
+
+    def rendered(today: date) -> bytes:
+        return _event_block(vp_feed(assignments=[item], today=today), "assignment-42@vppool")
+
+    assert (
+        rendered(date(2026, 11, 23)) == rendered(date(2026, 11, 24)) == rendered(date(2026, 12, 31))
+    )
+    this_year = events(vp_feed(assignments=[item], today=date(2026, 12, 31)))
+    next_year = events(vp_feed(assignments=[item], today=date(2027, 1, 1)))
+    before, after = this_year["assignment-42@vppool"], next_year["assignment-42@vppool"]
+    assert after["DTEND"].dt == date(2029, 1, 1)
+    assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
+    assert after["DTSTAMP"].dt > before["DTSTAMP"].dt
+
+
+def test_setting_an_end_on_an_open_assignment_never_lowers_its_sequence() -> None:
+    opened = assignment(42, starts_on=date(2026, 1, 1), ends_on=None, revision=1)
+    shown = events(vp_feed(assignments=[opened], today=date(2027, 3, 1)))["assignment-42@vppool"]
+    closed = assignment(
+        42,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2027, 6, 1),
+        revision=2,
+        updated_at=datetime(2027, 3, 2, 9, tzinfo=UTC),
+    )
+    later = events(vp_feed(assignments=[closed], today=date(2027, 3, 2)))["assignment-42@vppool"]
+    assert int(later["SEQUENCE"]) > int(shown["SEQUENCE"])
 
 
 def test_cancelled_items_stay_as_cancelled_for_the_retention_period_then_go() -> None:
@@ -284,6 +323,32 @@ def test_team_feed_can_leave_out_free_time() -> None:
     assert b"beschikbaar" not in body
 
 
+def test_team_feed_shows_a_vp_only_in_the_period_they_serve_the_client() -> None:
+    """Regression: a cover VP's busy time showed for the whole window around a short cover."""
+    cover = TeamMember(
+        trust_person_id=21,
+        first_name="Sanne",
+        last_name="Jansen",
+        busy=(
+            BusyBlock(utc(2026, 11, 24, 8), utc(2026, 11, 24, 9)),  # before the cover
+            BusyBlock(utc(2026, 12, 31, 22), utc(2027, 1, 2, 10)),  # across its start
+            BusyBlock(utc(2027, 2, 10, 8), utc(2027, 2, 10, 9)),  # during it
+            BusyBlock(utc(2027, 6, 1, 8), utc(2027, 6, 1, 9)),  # after it
+        ),
+        serving=(Interval(utc(2026, 12, 31, 23), utc(2027, 3, 31, 22)),),
+    )
+    body = render_team_feed(
+        organisation_id=3,
+        organisation_name="Gemeente Zwolle",
+        timezone="Europe/Amsterdam",
+        today=TODAY,
+        changed_at=CHANGED,
+        members=[cover],
+    )
+    starts = sorted(e["DTSTART"].dt for e in Calendar.from_ical(body).events)
+    assert starts == [utc(2026, 12, 31, 23), utc(2027, 2, 10, 8)]
+
+
 def test_team_labels_disambiguate_step_by_step() -> None:
     members = team()
     assert team_labels(members) == {11: "Anna B.", 12: "Anna d.", 13: "Mohammed"}
@@ -308,7 +373,23 @@ def test_feed_response_has_a_strong_etag_and_a_last_modified_that_moves_with_the
         "ETag": response.etag,
         "Last-Modified": "Sun, 22 Nov 2026 23:00:00 GMT",
         "Content-Type": "text/calendar; charset=utf-8",
+        "Vary": "Accept-Encoding",
     }
+
+
+def test_feed_response_offers_a_gzip_variant_with_its_own_etag() -> None:
+    body = b"BEGIN:VCALENDAR\r\n" + b"X-FILL:0123456789\r\n" * 500 + b"END:VCALENDAR\r\n"
+    response = feed_response(body, changed_at=CHANGED, today=TODAY)
+    sent, headers = response.variant("br, gzip;q=0.8")
+    assert gzip.decompress(sent) == body
+    assert len(sent) < len(body) / 10
+    assert headers["Content-Encoding"] == "gzip"
+    assert headers["ETag"] == response.gzip_etag != response.etag
+    assert response.variant("gzip;q=0")[0] == body
+    assert response.variant(None)[1]["ETag"] == response.etag
+    # A client revalidates with whichever ETag it got.
+    assert response.is_not_modified(if_none_match=response.gzip_etag)
+    assert response.is_not_modified(if_none_match=response.etag)
 
 
 def test_last_modified_never_moves_backwards_as_days_pass_or_data_changes() -> None:

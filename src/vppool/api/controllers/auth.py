@@ -66,13 +66,21 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]  # noqa: RUF012  (Litestar reads a class attribute)
 
-    @post("/login", sync_to_thread=True, responses=problem_responses(401, 429))
+    @post("/login", sync_to_thread=True, responses=problem_responses(401, 422, 429))
     def login(
-        self, data: JSONBody[LoginInput], state: State, db_session: NamedDependency[Session]
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[LoginInput],
+        state: State,
+        db_session: NamedDependency[Session],
     ) -> Response[Me]:
         """Log in with e-mail and password; sets the session cookie (12 hours)."""
         viewer = access.authenticate_password(
-            db_session, data.email, data.password, throttle=state.login_throttle
+            db_session,
+            data.email,
+            data.password,
+            throttle=state.login_throttle,
+            address=request.client.host if request.client else None,
         )
         secret = access.start_session(db_session, viewer)
         cookie = Cookie(
@@ -80,7 +88,7 @@ class AuthController(Controller):
             value=secret,
             httponly=True,
             samesite="lax",
-            secure=state.settings.secure_cookies,
+            secure=state.settings.https_only_cookies,
             max_age=access.SESSION_HOURS * 3600,
             path="/",
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import anyio
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, head, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
@@ -45,29 +45,46 @@ class FeedController(Controller):
     ) -> Response[bytes]:
         """A calendar feed; 304 when the caller's ETag or date is current; 404 when revoked.
 
-        An address read within the last second is answered from memory, on the event loop
-        (feed readers poll a lot); otherwise the database is read in a worker thread.
+        Gzip-compressed when the client accepts it. The token is checked on every request,
+        so a revoked link answers 404 at once, in every server process.
         """
-        secret = name.removesuffix(".ics")
-        answer = None
-        if name.endswith(".ics"):
-            answer = feeds.recent_answer(secret)
-            if answer is None:
-                answer = await anyio.to_thread.run_sync(_read_feed, request.app.state, secret)
-        if answer is None:
-            raise NotFoundException(detail="no calendar at this address (revoked or mistyped)")
-        headers = {**answer.headers(), "Cache-Control": "private, max-age=300"}
-        if answer.is_not_modified(
-            if_none_match=request.headers.get("if-none-match"),
-            if_modified_since=request.headers.get("if-modified-since"),
-        ):
-            return Response(b"", status_code=304, headers=headers)
-        return Response(answer.body, media_type=answer.content_type, headers=headers)
+        status, body, headers = await _answer(request, name)
+        return Response(body, status_code=status, headers=headers)
+
+    @head("/{name:str}", exclude_from_auth=True, media_type="text/calendar")
+    async def feed_head(
+        self,
+        name: Annotated[str, PathParameter(max_length=200)],
+        request: Request[Any, Any, Any],
+    ) -> Response[None]:
+        """The headers ``GET`` would answer with (calendar apps check a link with it)."""
+        status, body, headers = await _answer(request, name)
+        if status == 200:
+            headers["Content-Length"] = str(len(body))
+        return Response(None, status_code=status, headers=headers)
+
+
+async def _answer(request: Request[Any, Any, Any], name: str) -> tuple[int, bytes, dict[str, str]]:
+    """Status, body and headers of a feed request (the body of a 200 only)."""
+    secret = name.removesuffix(".ics")
+    answer = None
+    if name.endswith(".ics"):
+        answer = await anyio.to_thread.run_sync(_read_feed, request.app.state, secret)
+    if answer is None:
+        raise NotFoundException(detail="no calendar at this address (revoked or mistyped)")
+    body, headers = answer.variant(request.headers.get("accept-encoding"))
+    headers["Cache-Control"] = "private, max-age=300"
+    if answer.is_not_modified(
+        if_none_match=request.headers.get("if-none-match"),
+        if_modified_since=request.headers.get("if-modified-since"),
+    ):
+        return 304, b"", headers
+    return 200, body, headers
 
 
 def _read_feed(state: State, secret: str) -> FeedResponse | None:
     with read_only_session(state) as session:
-        return feeds.read_feed(session, state.settings, secret)
+        return feeds.feed_for_token(session, state.settings, secret)
 
 
 class TokenInput(BaseModel):
@@ -86,11 +103,21 @@ class FeedLink(BaseModel):
     webcal_url: str
 
 
-def _links(settings: Settings, token: feed_tokens.FeedTokenPublic, secret: str) -> FeedLink:
-    base = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
-    https = f"{base}/feeds/{secret}.ics"
-    webcal = "webcal://" + https.split("://", 1)[1]
-    return FeedLink(token=token, https_url=https, webcal_url=webcal)
+def _links(
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    token: feed_tokens.FeedTokenPublic,
+    secret: str,
+) -> FeedLink:
+    """The feed's addresses: under ``VPPOOL_PUBLIC_URL``, else where this request came to.
+
+    Behind a reverse proxy the request's scheme and client are the proxy's own unless the
+    proxy is trusted (``VPPOOL_FORWARDED_ALLOW_IPS``, read by ``vppool serve``); then an
+    https site gives https links.
+    """
+    request_base = f"{request.url.scheme}://{request.url.netloc}"
+    links = feed_tokens.feed_links(settings.public_url, request_base, secret)
+    return FeedLink(token=token, https_url=links["https"], webcal_url=links["webcal"])
 
 
 class FeedTokenController(Controller):
@@ -110,6 +137,7 @@ class FeedTokenController(Controller):
     @post("/", sync_to_thread=True)
     def create_feed_token(
         self,
+        request: Request[Any, Any, Any],
         data: JSONBody[TokenInput],
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
@@ -123,11 +151,12 @@ class FeedTokenController(Controller):
             trust_person_id=data.trust_person_id,
             organisation_id=data.organisation_id,
         )
-        return _links(settings, token, secret)
+        return _links(request, settings, token, secret)
 
     @post("/{token_id:int}/rotate", sync_to_thread=True)
     def rotate_feed_token(
         self,
+        request: Request[Any, Any, Any],
         token_id: Annotated[int, Parameter(ge=1, le=MAX_ID)],
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
@@ -135,7 +164,7 @@ class FeedTokenController(Controller):
     ) -> FeedLink:
         """Revoke a link and issue a new one for the same feed."""
         token, secret = feed_tokens.rotate_feed_token(db_session, viewer, token_id)
-        return _links(settings, token, secret)
+        return _links(request, settings, token, secret)
 
     @delete("/{token_id:int}", status_code=200, sync_to_thread=True)
     def revoke_feed_token(

@@ -39,8 +39,9 @@ MAX_REPORTED_ERRORS = 50
 #: Every table's model, in an order where each table comes after the tables it refers to.
 TABLE_MODELS: dict[str, type[SQLModel]] = {}
 
-#: Tables that hold state derived from the others; a dataset leaves them out.
-DERIVED_TABLES = frozenset({"feed_state"})
+#: Tables that hold state derived from the others, or passing operational state (login
+#: tries); a dataset leaves them out.
+DERIVED_TABLES = frozenset({"feed_state", "login_attempt"})
 
 
 def _register_tables() -> None:

@@ -406,6 +406,7 @@ CASES: list[Case] = [
     Case("DELETE", RUN, staff(200), url="/api/v1/matching-runs/{run_queued}"),
     # ---------------------------------------------------------------- feeds
     Case("GET", "/feeds/{name:str}", public(404), url="/feeds/not-a-token.ics"),
+    Case("HEAD", "/feeds/{name:str}", public(404), url="/feeds/not-a-token.ics"),
     Case("GET", "/api/v1/feed-tokens", logged_in(200)),
     Case(
         "POST",

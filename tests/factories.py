@@ -8,9 +8,11 @@ are unique where the database needs them to be (e-mail addresses, names, numbers
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, SQLModel
 
 from tests.conftest import REFERENCE_DATE
@@ -23,6 +25,8 @@ from vppool.db.models import (
     TrustPerson,
     User,
 )
+from vppool.errors import FieldError, ValidationFailed
+from vppool.inputs import field_errors_from
 from vppool.vocab import AssignmentStatus, NeedKind, Role, Scope
 
 #: Utrecht, in the middle of the country.
@@ -161,3 +165,36 @@ def make_user(session: Session, **overrides: Any) -> User:
 def day(offset: int) -> date:
     """The reference date plus ``offset`` days."""
     return REFERENCE_DATE + timedelta(days=offset)
+
+
+InputT = TypeVar("InputT", bound=BaseModel)
+
+
+def typed(model: type[InputT], data: InputT | Mapping[str, Any]) -> InputT:
+    """``data`` as the typed input a service takes, refused as the API would refuse it.
+
+    Tests write inputs as dictionaries; a bad one raises the same ``ValidationFailed`` (with
+    the same field names) that a request body or a form with those values gets.
+    """
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(dict(data))  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors_from(exc), subject="input") from exc
+
+
+def typed_list(model: type[InputT], items: list[Any]) -> list[InputT]:
+    """Each item typed (see :func:`typed`), errors named ``ranges[i].<field>``."""
+    result, errors = [], []
+    for index, item in enumerate(items):
+        try:
+            result.append(typed(model, item))
+        except ValidationFailed as exc:
+            errors.extend(
+                FieldError(f"ranges[{index}].{error.field}", error.template, error.params)
+                for error in exc.errors
+            )
+    if errors:
+        raise ValidationFailed(errors, subject="input")
+    return result

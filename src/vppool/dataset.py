@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 
 from vppool.db import models
 from vppool.errors import FieldError, ValidationFailed
+from vppool.inputs import field_errors_from
 
 __all__ = [
     "DATASET_FORMAT",
@@ -27,7 +28,6 @@ __all__ = [
     "TABLE_MODELS",
     "Dataset",
     "DatasetMeta",
-    "field_errors_from",
     "parse_dataset",
     "validate_dataset",
 ]
@@ -89,21 +89,6 @@ class Dataset(BaseModel):
     def to_json(self) -> str:
         """Serialise compactly (one line per table row would be larger; datasets are big)."""
         return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
-
-
-def field_errors_from(exc: ValidationError, prefix: str = "") -> list[FieldError]:
-    """Turn a pydantic error into field errors that name the field and what to fix."""
-    result = []
-    for error in exc.errors():
-        location = ".".join(str(part) for part in error["loc"])
-        cause = (error.get("ctx") or {}).get("error")
-        blamed = getattr(cause, "field", None)
-        if blamed:
-            location = f"{location}.{blamed}" if location else blamed
-        message = str(cause) if cause is not None else error["msg"]
-        path = f"{prefix}.{location}" if prefix and location else (prefix or location or "input")
-        result.append(FieldError(path, message))
-    return result
 
 
 def parse_dataset(text: str | bytes) -> Dataset:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
     "Conflict",
     "FieldError",
+    "InvalidValue",
     "NotFound",
     "PermissionDenied",
     "RuleViolation",
@@ -20,13 +23,37 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
-    """One problem with one input field: where it is and what to fix."""
+    """One problem with one input field: where it is and what to fix.
+
+    ``template`` is the English text with ``{name}`` placeholders filled from ``params``; it is
+    also the message id under which the web application finds the text in another language,
+    so a page can say it in the reader's words with the values formatted for them.
+    """
 
     field: str
-    message: str
+    template: str
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        """The English text with its values filled in."""
+        return self.template.format(**self.params) if self.params else self.template
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
+
+
+class InvalidValue(ValueError):
+    """A validator's refusal with its message id and values (pydantic passes it on as is).
+
+    ``field`` names the field to blame when a check across fields raises it.
+    """
+
+    def __init__(self, template: str, *, field: str | None = None, **params: Any) -> None:
+        super().__init__(template.format(**params) if params else template)
+        self.template = template
+        self.params = params
+        self.field = field
 
 
 class VppoolError(Exception):
@@ -79,9 +106,11 @@ class ValidationFailed(VppoolError):
         self.subject = subject
 
     @classmethod
-    def single(cls, field_name: str, message: str, *, subject: str = "input") -> ValidationFailed:
-        """Build the error for one field."""
-        return cls([FieldError(field_name, message)], subject=subject)
+    def single(
+        cls, field_name: str, message: str, *, subject: str = "input", **params: Any
+    ) -> ValidationFailed:
+        """Build the error for one field (``message`` may hold ``{name}`` placeholders)."""
+        return cls([FieldError(field_name, message, params)], subject=subject)
 
     def as_dicts(self) -> list[dict[str, Any]]:
         """The field errors as JSON-ready dictionaries."""

@@ -31,7 +31,7 @@ def _file_cover_request(page: Page, live_app: LiveApp, title: str) -> None:
     page.get_by_label("Korte titel").fill(title)
     page.get_by_label("Ongewenst gedrag").check()
     page.locator("#starts_on").fill(_in_days(10))
-    page.locator("#ends_on").fill(_in_days(70))
+    page.locator("#last_day").fill(_in_days(69))
     page.get_by_label("Uren per maand").fill("4")
     page.get_by_role("button", name="Aanvraag versturen").click()
     expect(page.get_by_role("status")).to_contain_text("Uw aanvraag is verstuurd")

@@ -27,6 +27,7 @@ from sqlmodel import Session
 from vppool import __version__
 from vppool.api.auth import TokenAuthMiddleware, staff_only
 from vppool.api.background import RunExecutor
+from vppool.api.bodies import StrictJSONBodies
 from vppool.api.controllers.assignments import AssignmentController
 from vppool.api.controllers.audit import AuditController
 from vppool.api.controllers.auth import AuthController
@@ -46,7 +47,12 @@ from vppool.api.controllers.trust_persons import (
     TrustPersonRecordsController,
 )
 from vppool.api.deps import provide_session, provide_settings, provide_viewer
-from vppool.api.openapi import LocalTimeSchema, document_operations
+from vppool.api.openapi import (
+    ClosedBodySchema,
+    ListBodySchema,
+    LocalTimeSchema,
+    document_operations,
+)
 from vppool.api.problems import EXCEPTION_HANDLERS
 from vppool.api.strict import record_documented_input, refuse_undocumented_input
 from vppool.db import create_engine_for, current_revision, serialised
@@ -174,7 +180,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", f"^{WEB_PATH}"]),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
-        plugins=[LocalTimeSchema()],
+        plugins=[StrictJSONBodies(), LocalTimeSchema(), ListBodySchema(), ClosedBodySchema()],
         before_request=refuse_undocumented_input,
         openapi_config=OpenAPIConfig(
             title="vppool",

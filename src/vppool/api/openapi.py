@@ -20,13 +20,16 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.plugins import OpenAPISchemaPluginProtocol
+from litestar.plugins.pydantic import PydanticSchemaPlugin
 from litestar.routes import HTTPRoute
 from litestar.types import Scope
 from litestar.typing import FieldDefinition
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 __all__ = [
+    "ClosedBodySchema",
     "FieldProblem",
+    "ListBodySchema",
     "LocalTimeSchema",
     "Problem",
     "document_operations",
@@ -95,6 +98,56 @@ class LocalTimeSchema(OpenAPISchemaPluginProtocol):
             description="Local wall-clock time, HH:MM or HH:MM:SS",
             examples=["09:00", "17:30:00"],
         )
+
+
+class ListBodySchema(OpenAPISchemaPluginProtocol):
+    """Document a pydantic ``RootModel`` of a list as the JSON array it is.
+
+    Litestar would describe it as an object with a ``root`` property, which no caller sends.
+    """
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        """Whether ``value`` is a root model."""
+        return isinstance(value, type) and issubclass(value, RootModel)
+
+    def to_openapi_schema(
+        self, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
+        """The schema of the root's type (an array of its items), with the model's words."""
+        model = field_definition.annotation
+        root = FieldDefinition.from_annotation(model.model_fields["root"].annotation)
+        schema = schema_creator.for_field_definition(root)
+        if isinstance(schema, Schema):
+            schema.description = (model.__doc__ or "").strip().split("\n\n")[0] or None
+            return schema
+        return Schema(all_of=[schema])
+
+
+class ClosedBodySchema(OpenAPISchemaPluginProtocol):
+    """Document a model that refuses unknown fields with ``additionalProperties: false``.
+
+    Litestar's pydantic schemas leave it out, so a client would not learn that a misspelt
+    field is refused (422) instead of ignored.
+    """
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        """Whether ``value`` is a pydantic model that forbids unknown fields."""
+        return (
+            isinstance(value, type)
+            and issubclass(value, BaseModel)
+            and not issubclass(value, RootModel)
+            and value.model_config.get("extra") == "forbid"
+        )
+
+    def to_openapi_schema(
+        self, field_definition: FieldDefinition, schema_creator: SchemaCreator
+    ) -> Schema:
+        """Litestar's schema of the model, closed to other properties."""
+        schema = PydanticSchemaPlugin.for_pydantic_model(field_definition, schema_creator)
+        schema.additional_properties = False
+        return schema
 
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:

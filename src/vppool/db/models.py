@@ -9,7 +9,7 @@ No table holds anything about a reporter (melder) or a case: vppool never stores
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,11 +18,10 @@ from pydantic import field_validator, model_validator
 from sqlmodel import JSON, Field, SQLModel
 
 from vppool.db.types import UTCDateTime, enum_type, utc_now
+from vppool.errors import InvalidValue
 from vppool.vocab import (
-    LANGUAGES,
     NL_LATITUDE_RANGE,
     NL_LONGITUDE_RANGE,
-    SECTORS,
     AbsenceKind,
     AssignmentStatus,
     CalendarSourceKind,
@@ -63,7 +62,6 @@ __all__ = [
     "EducationRecordBase",
     "FeedState",
     "FeedToken",
-    "FieldValueError",
     "IntervisionAttendance",
     "IntervisionGroup",
     "IntervisionMember",
@@ -113,34 +111,27 @@ def _strings() -> Any:
     return Field(default_factory=list, sa_type=JSON, nullable=False)
 
 
-class FieldValueError(ValueError):
-    """A model-level check that still knows which field to blame."""
+def _check_period(start: date | None, end: date | None) -> None:
+    """A half-open period ``[start, end)`` must hold at least one day.
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _check_period(
-    start: date | datetime | None,
-    end: date | datetime | None,
-    names: tuple[str, str] = ("starts_on", "ends_on"),
-) -> None:
+    The message speaks of the last day (``end`` minus one), as people count periods.
+    """
     if start is not None and end is not None and end <= start:
-        msg = (
-            f"{names[1]} ({end.isoformat()}) must be after {names[0]} ({start.isoformat()}); "
-            "periods are half-open [start, end)"
+        raise InvalidValue(
+            "The last day ({last_day}) is before the first day ({first_day}).",
+            field="ends_on",
+            last_day=end - timedelta(days=1),
+            first_day=start,
         )
-        raise FieldValueError(names[1], msg)
 
 
 def _known_languages(codes: list[str]) -> list[str]:
     unknown = unknown_languages(codes)
     if unknown:
-        msg = f"unknown language code(s) {', '.join(map(repr, unknown))}; use ISO 639 codes " + (
-            "such as " + ", ".join(sorted(LANGUAGES)[:8]) + ", ..."
+        raise InvalidValue(
+            "Unknown language code(s) {codes}; use ISO 639 codes such as nl, en, tr or ar.",
+            codes=", ".join(unknown),
         )
-        raise ValueError(msg)
     return list(dict.fromkeys(codes))
 
 
@@ -150,26 +141,31 @@ _SCOPES = frozenset(s.value for s in Scope)
 def _known_scopes(scopes: list[str]) -> list[str]:
     unknown = [s for s in scopes if s not in _SCOPES]
     if unknown:
-        msg = (
-            f"unknown scope(s) {', '.join(map(repr, unknown))}; use {' or '.join(sorted(_SCOPES))}"
+        raise InvalidValue(
+            "Unknown scope(s) {scopes}; use unwanted_behaviour or integrity.",
+            scopes=", ".join(unknown),
         )
-        raise ValueError(msg)
     return list(dict.fromkeys(scopes))
 
 
 def _known_sectors(sectors: list[str]) -> list[str]:
     unknown = unknown_sectors(sectors)
     if unknown:
-        msg = f"unknown sector(s) {', '.join(map(repr, unknown))}; use one of {', '.join(SECTORS)}"
-        raise ValueError(msg)
+        raise InvalidValue(
+            "Unknown sector(s) {sectors}; choose one of the list.", sectors=", ".join(unknown)
+        )
     return list(dict.fromkeys(sectors))
 
 
 def _in_netherlands(value: float, axis: str) -> float:
     low, high = NL_LATITUDE_RANGE if axis == "latitude" else NL_LONGITUDE_RANGE
     if not low <= value <= high:
-        msg = f"{axis} {value} is outside the Netherlands (expected {low} to {high})"
-        raise ValueError(msg)
+        template = (
+            "This latitude lies outside the Netherlands (between {low} and {high})."
+            if axis == "latitude"
+            else "This longitude lies outside the Netherlands (between {low} and {high})."
+        )
+        raise InvalidValue(template, low=low, high=high)
     return value
 
 
@@ -179,8 +175,7 @@ def _valid_email(value: str | None) -> str | None:
     value = value.strip()
     local, _, domain = value.partition("@")
     if not local or "." not in domain or " " in value:
-        msg = f"{value!r} is not an e-mail address like name@example.nl"
-        raise ValueError(msg)
+        raise InvalidValue("Enter an e-mail address such as name@example.nl.")
     return value.lower()
 
 
@@ -188,8 +183,9 @@ def _valid_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        msg = f"unknown IANA time zone {value!r}; use a name such as 'Europe/Amsterdam'"
-        raise ValueError(msg) from exc
+        raise InvalidValue(
+            "Unknown time zone {zone}; use a name such as Europe/Amsterdam.", zone=value
+        ) from exc
     return value
 
 
@@ -268,7 +264,13 @@ class CertificationBase(SQLModel):
 
     @model_validator(mode="after")
     def _period(self) -> CertificationBase:
-        _check_period(self.issued_on, self.expires_on, ("issued_on", "expires_on"))
+        if self.expires_on <= self.issued_on:
+            raise InvalidValue(
+                "The expiry date ({expires_on}) must be after the issue date ({issued_on}).",
+                field="expires_on",
+                expires_on=self.expires_on,
+                issued_on=self.issued_on,
+            )
         return self
 
 
@@ -348,8 +350,12 @@ class WeeklyAvailabilityBase(SQLModel):
     @model_validator(mode="after")
     def _range(self) -> WeeklyAvailabilityBase:
         if self.end_time <= self.start_time:
-            msg = f"end_time {self.end_time} must be after start_time {self.start_time}"
-            raise FieldValueError("end_time", msg)
+            raise InvalidValue(
+                "The end ({end}) must be after the start ({start}).",
+                field="end_time",
+                end=self.end_time,
+                start=self.start_time,
+            )
         return self
 
 
@@ -376,15 +382,20 @@ class DateOverrideBase(SQLModel):
     @model_validator(mode="after")
     def _range(self) -> DateOverrideBase:
         if (self.start_time is None) != (self.end_time is None):
-            msg = "give both start_time and end_time, or neither for a day off"
-            raise FieldValueError("end_time", msg)
+            raise InvalidValue(
+                "Give both a start and an end time, or neither for a day off.", field="end_time"
+            )
         if (
             self.start_time is not None
             and self.end_time is not None
             and self.end_time <= self.start_time
         ):
-            msg = f"end_time {self.end_time} must be after start_time {self.start_time}"
-            raise FieldValueError("end_time", msg)
+            raise InvalidValue(
+                "The end ({end}) must be after the start ({start}).",
+                field="end_time",
+                end=self.end_time,
+                start=self.start_time,
+            )
         return self
 
 
@@ -415,8 +426,7 @@ class CalendarSourceBase(SQLModel):
     @model_validator(mode="after")
     def _origin(self) -> CalendarSourceBase:
         if self.kind is CalendarSourceKind.URL and not self.url:
-            msg = "a calendar source of kind 'url' needs a url"
-            raise FieldValueError("url", msg)
+            raise InvalidValue("Give the calendar's address.", field="url")
         return self
 
 
@@ -609,8 +619,7 @@ class NeedBase(SQLModel):
     @classmethod
     def _scopes(cls, value: list[str]) -> list[str]:
         if not value:
-            msg = "a need requires at least one scope (unwanted_behaviour and/or integrity)"
-            raise ValueError(msg)
+            raise InvalidValue("Choose at least one scope (unwanted behaviour and/or integrity).")
         return _known_scopes(value)
 
     @model_validator(mode="after")

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Generic, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
+    RootModel,
     ValidationError,
     computed_field,
     field_validator,
@@ -45,6 +46,7 @@ from vppool.db.models import (
     TrustPersonBase,
     WeeklyAvailabilityBase,
 )
+from vppool.errors import InvalidValue
 from vppool.vocab import (
     AbsenceKind,
     AssignmentStatus,
@@ -113,11 +115,14 @@ __all__ = [
     "TrustPersonUpdate",
     "WeeklyAvailabilityCreate",
     "WeeklyAvailabilityPublic",
+    "WeeklySchedule",
     "WorksCouncilConsent",
     "client_view",
 ]
 
-_FORBID_EXTRA = SQLModelConfig(extra="forbid")
+#: Input shapes refuse unknown fields and trim surrounding white space from text (a name of
+#: only spaces is then empty, and refused as such).
+_FORBID_EXTRA = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
 
 ItemT = TypeVar("ItemT")
 
@@ -193,7 +198,7 @@ def _detail(error: Any) -> InitErrorDetails:
     if error["input"] is None and error["type"].endswith("_type"):
         refusal = PydanticCustomError(
             "null_not_allowed",
-            "may not be empty (null); leave the field out to keep its current value",
+            "May not be empty (null); leave the field out to keep its current value.",
         )
         return InitErrorDetails(type=refusal, loc=error["loc"], input=None)
     return InitErrorDetails(
@@ -343,6 +348,13 @@ class WeeklyAvailabilityCreate(WeeklyAvailabilityBase):
     """One weekly range; a trust person's schedule is replaced as a whole list of these."""
 
     model_config = _FORBID_EXTRA
+
+
+class WeeklySchedule(RootModel[list[WeeklyAvailabilityCreate]]):
+    """A trust person's whole weekly schedule: the list of ranges replaces the stored one."""
+
+    #: Errors name the list's items ``ranges[i]``.
+    error_prefix: ClassVar[str] = "ranges"
 
 
 class WeeklyAvailabilityPublic(WeeklyAvailabilityBase):
@@ -554,9 +566,10 @@ class NeedRequest(NeedSubmit):
     @classmethod
     def _requestable(cls, value: NeedKind) -> NeedKind:
         if value not in REQUESTABLE_KINDS:
-            kinds = ", ".join(kind.value for kind in REQUESTABLE_KINDS)
-            msg = f"a {value.value} need is agreed with your planner; request one of {kinds}"
-            raise ValueError(msg)
+            raise InvalidValue(
+                "This kind of help is agreed with your planner; request cover, support during "
+                "a reorganisation or aftercare."
+            )
         return value
 
 
@@ -571,8 +584,7 @@ class NeedDecline(SQLModel):
     @classmethod
     def _said_something(cls, value: str) -> str:
         if not value.strip():
-            msg = "give the reason the client contact will read"
-            raise ValueError(msg)
+            raise InvalidValue("Give the reason the client contact will read.")
         return value.strip()
 
 
@@ -626,8 +638,9 @@ class AssignmentCreate(AssignmentBase):
     @classmethod
     def _confirmed_only(cls, value: AssignmentStatus) -> AssignmentStatus:
         if value is not AssignmentStatus.CONFIRMED:
-            msg = "a manual placement is created confirmed; proposals come from the matcher"
-            raise ValueError(msg)
+            raise InvalidValue(
+                "A placement by hand is created confirmed; proposals come from the matcher."
+            )
         return value
 
 

@@ -20,7 +20,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from vppool.dataset import field_errors_from
 from vppool.db.schemas import MAX_ID, Page
 from vppool.db.types import utc_now
 from vppool.errors import (
@@ -31,6 +30,7 @@ from vppool.errors import (
     ValidationFailed,
     VppoolError,
 )
+from vppool.inputs import field_errors_from
 from vppool.vocab import Role
 
 if TYPE_CHECKING:  # access imports this module, so the viewer type is for annotations only
@@ -57,7 +57,6 @@ __all__ = [
     "json_list_contains",
     "order_by",
     "outside_period",
-    "parse_input",
     "plain_text",
     "refuse_delete_if_used",
     "require_role",
@@ -178,58 +177,6 @@ def ensure_own_organisation(
 # --------------------------------------------------------------------------- input
 
 
-def parse_input(
-    model: type[ModelT],
-    data: ModelT | BaseModel | Mapping[str, Any],
-    *,
-    subject: str,
-    prefix: str = "",
-) -> ModelT:
-    """Validate ``data`` into ``model``.
-
-    Args:
-        model: the create or update shape.
-        data: an instance of ``model`` (taken as it is), another model or a plain mapping.
-        subject: what the input describes, for the error summary ("trust person").
-        prefix: put before each field name in errors (``ranges[2]``), for lists of inputs.
-
-    Raises:
-        ValidationFailed: naming each wrong field and what to fix.
-    """
-    if isinstance(data, model):
-        return data
-    raw = data.model_dump(exclude_unset=True) if isinstance(data, BaseModel) else dict(data)
-    control = [
-        FieldError(path, "may not contain NUL characters (\\u0000)")
-        for path in _paths_with_nul(raw, prefix)
-    ]
-    if control:
-        raise ValidationFailed(control, subject=subject)
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        raise ValidationFailed(field_errors_from(exc, prefix), subject=subject) from exc
-
-
-def _paths_with_nul(value: Any, path: str) -> list[str]:
-    """Where in ``value`` a string holds a NUL character, which no text column can store."""
-    if isinstance(value, str):
-        return [path or "input"] if "\x00" in value else []
-    if isinstance(value, Mapping):
-        return [
-            found
-            for key, item in value.items()
-            for found in _paths_with_nul(item, f"{path}.{key}" if path else str(key))
-        ]
-    if isinstance(value, list | tuple):
-        return [
-            found
-            for index, item in enumerate(value)
-            for found in _paths_with_nul(item, f"{path}[{index}]")
-        ]
-    return []
-
-
 def plain_text(value: str | None, *, field: str) -> str | None:
     """A free-text filter as given, refused if it holds a NUL character.
 
@@ -237,7 +184,7 @@ def plain_text(value: str | None, *, field: str) -> str | None:
         ValidationFailed: on ``field`` for a NUL character (no text column can hold one).
     """
     if value is not None and "\x00" in value:
-        raise ValidationFailed.single(field, "may not contain NUL characters (\\u0000)")
+        raise ValidationFailed.single(field, "May not contain NUL characters (\\u0000).")
     return value
 
 
@@ -483,11 +430,15 @@ def json_list_contains(session: Session, column: Any, value: str) -> sa.ColumnEl
 
 @dataclass(frozen=True, slots=True)
 class UniqueField:
-    """A column whose values are unique, with the field error a duplicate gets."""
+    """A column whose values are unique, with the field error a duplicate gets.
+
+    ``message`` says it in the user's words; it is also its message id for translation.
+    """
 
     table: type[SQLModel]
     field: str
     entity: str
+    message: str = "This value is already used by another record."
 
     @property
     def key(self) -> UniqueKey:
@@ -496,8 +447,7 @@ class UniqueField:
 
     def error(self, value: object) -> ValidationFailed:
         """The error for a value that another row already has."""
-        message = f"{value!r} is already used by another {self.entity}"
-        return ValidationFailed.single(self.field, message, subject=self.entity)
+        return ValidationFailed.single(self.field, self.message, subject=self.entity, value=value)
 
     def ensure_unused(self, session: Session, value: object, *, exclude_id: int | None) -> None:
         """Refuse ``value`` if a row other than ``exclude_id`` has it.

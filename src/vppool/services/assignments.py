@@ -50,7 +50,6 @@ from vppool.services._common import (
     get_or_404,
     order_by,
     outside_period,
-    parse_input,
     require_role,
     require_staff,
     sees_everything,
@@ -83,7 +82,7 @@ _PINNABLE = (AssignmentStatus.PROPOSED, AssignmentStatus.CONFIRMED)
 def create_assignment(
     session: Session,
     *,
-    data: AssignmentCreate | Mapping[str, Any],
+    data: AssignmentCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> AssignmentPublic:
@@ -102,7 +101,7 @@ def create_assignment(
     """
     require_staff(viewer, "place trust persons")
     actor = acting(viewer, actor)
-    given = parse_input(AssignmentCreate, data, subject=_ENTITY)
+    given = data
     need = get_or_404(session, Need, given.need_id, "need")
     person = get_or_404(session, TrustPerson, given.trust_person_id, "trust person")
     ends_on = given.ends_on if given.ends_on is not None else need.ends_on

@@ -14,12 +14,11 @@ the matcher (see :func:`booked_days`) and intervision scheduling read it from th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from math import ceil
 from time import monotonic
-from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -45,7 +44,6 @@ from vppool.services._common import (
     flush,
     get_or_404,
     get_owned_or_404,
-    parse_input,
     plain_text,
     require_role,
     validate_merged,
@@ -209,7 +207,7 @@ def link_url(
     session: Session,
     *,
     trust_person_id: int,
-    data: CalendarSourceCreate | Mapping[str, Any],
+    data: CalendarSourceCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> CalendarSourcePublic:
@@ -226,7 +224,7 @@ def link_url(
     """
     _visible(session, viewer, trust_person_id)
     actor = acting(viewer, actor)
-    values = parse_input(CalendarSourceCreate, data, subject="calendar source")
+    values = data
     if values.kind is not CalendarSourceKind.URL:
         msg = "link an address with kind 'url'; upload a file to …/calendar-sources/upload"
         raise ValidationFailed.single("kind", msg, subject="calendar source")
@@ -248,7 +246,7 @@ def update_source(
     *,
     trust_person_id: int,
     source_id: int,
-    data: CalendarSourceUpdate | Mapping[str, Any],
+    data: CalendarSourceUpdate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> CalendarSourcePublic:
@@ -265,7 +263,7 @@ def update_source(
     """
     _visible(session, viewer, trust_person_id)
     actor = acting(viewer, actor)
-    changes = parse_input(CalendarSourceUpdate, data, subject="calendar source")
+    changes = data
     source = _own_source(session, trust_person_id, source_id)
     if changes.kind is not None and changes.kind is not source.kind:
         msg = "the kind of a calendar source cannot change; add a new source instead"

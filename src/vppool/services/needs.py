@@ -17,13 +17,11 @@ that need instead of a new one (see :data:`REPLAY_WINDOW`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from vppool.db.engine import serialise_writes
@@ -39,6 +37,7 @@ from vppool.db.schemas import (
 )
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from vppool.inputs import field_errors_from
 from vppool.services import audit, notifications
 from vppool.services._common import (
     DEFAULT_LIMIT,
@@ -53,7 +52,6 @@ from vppool.services._common import (
     get_or_404,
     order_by,
     outside_period,
-    parse_input,
     require_role,
     require_staff,
     sees_everything,
@@ -88,7 +86,7 @@ def create_need(
     session: Session,
     *,
     organisation_id: int,
-    data: NeedCreate | Mapping[str, Any],
+    data: NeedCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> NeedPublic:
@@ -101,11 +99,10 @@ def create_need(
             before the start) or the site is not one of the organisation's.
     """
     require_staff(viewer, "create open needs")
-    given = parse_input(NeedCreate, data, subject=_ENTITY)
     need, _ = _insert(
         session,
         organisation_id=organisation_id,
-        given=given,
+        given=data,
         status=NeedStatus.OPEN,
         actor=acting(viewer, actor),
     )
@@ -116,7 +113,7 @@ def request_need(
     session: Session,
     *,
     organisation_id: int,
-    data: NeedRequest | Mapping[str, Any],
+    data: NeedRequest,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
     today: date | None = None,
@@ -156,7 +153,7 @@ def request_need(
 def submit_need(
     session: Session,
     *,
-    data: NeedSubmit | Mapping[str, Any],
+    data: NeedSubmit,
     viewer: Viewer | None = None,
     actor: Actor = SYSTEM,
     today: date | None = None,
@@ -184,12 +181,11 @@ def submit_need(
     """
     serialise_writes(session)
     if sees_everything(viewer):
-        submitted = parse_input(NeedSubmit, data, subject=_ENTITY)
-        if submitted.organisation_id is None:
-            msg = "name the organisation the need is for"
+        if data.organisation_id is None:
+            msg = "Choose the organisation the need is for."
             raise ValidationFailed.single("organisation_id", msg, subject=_ENTITY)
-        organisation_id: int = submitted.organisation_id
-        given: NeedCreate = submitted
+        organisation_id: int = data.organisation_id
+        given: NeedCreate = data
         status = NeedStatus.OPEN
     elif viewer is not None and viewer.role is Role.CLIENT:
         assert viewer.organisation_id is not None  # noqa: S101  (client users are bound)
@@ -211,15 +207,21 @@ def submit_need(
     )
 
 
-def _parse_request(data: BaseModel | Mapping[str, Any], today: date | None) -> NeedRequest:
-    given = parse_input(NeedRequest, data, subject="request")
+def _parse_request(data: NeedSubmit, today: date | None) -> NeedRequest:
+    """A submission as a request, whose rules are stricter (an end, hours, a kind of help)."""
+    if isinstance(data, NeedRequest):
+        given = data
+    else:
+        try:
+            given = NeedRequest.model_validate(data.model_dump(exclude_unset=True))
+        except ValidationError as exc:
+            raise ValidationFailed(field_errors_from(exc), subject="request") from exc
     first_day = today or datetime.now(_CLIENT_ZONE).date()
     if given.starts_on < first_day:
-        msg = (
-            f"{given.starts_on.isoformat()} is in the past; a request starts today "
-            f"({first_day.isoformat()}) or later"
+        msg = "{starts_on} is in the past; a request starts today ({today}) or later."
+        raise ValidationFailed.single(
+            "starts_on", msg, subject="request", starts_on=given.starts_on, today=first_day
         )
-        raise ValidationFailed.single("starts_on", msg, subject="request")
     return given
 
 
@@ -317,7 +319,7 @@ def decline_request(
     session: Session,
     *,
     need_id: int,
-    data: NeedDecline | Mapping[str, Any],
+    data: NeedDecline,
     viewer: Viewer | None = None,
     actor: Actor = SYSTEM,
 ) -> NeedPublic:
@@ -333,9 +335,8 @@ def decline_request(
         Conflict: the need is not ``requested`` (already accepted, declined or a planner's).
     """
     require_staff(viewer, "decline requests")
-    given = parse_input(NeedDecline, data, subject="decision")
     need = _requested(session, need_id, "declined")
-    apply_changes(need, {"status": NeedStatus.DECLINED, "decision_reason": given.reason})
+    apply_changes(need, {"status": NeedStatus.DECLINED, "decision_reason": data.reason})
     flush(session)
     _record_decision(session, acting(viewer, actor), need, "declined")
     return NeedPublic.model_validate(need)
@@ -395,7 +396,7 @@ def update_need(
     session: Session,
     *,
     need_id: int,
-    data: NeedUpdate | Mapping[str, Any],
+    data: NeedUpdate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> NeedPublic:
@@ -409,7 +410,7 @@ def update_need(
     """
     require_staff(viewer, "change needs")
     actor = acting(viewer, actor)
-    changes = parse_input(NeedUpdate, data, subject=_ENTITY)
+    changes = data
     need = get_or_404(session, Need, need_id, _ENTITY)
     values = validate_merged(NeedBase, need, changes, subject=_ENTITY)
     if "site_id" in changes.model_fields_set:

@@ -11,8 +11,7 @@ the client list. Conflicts of interest and preferences are planners' information
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -55,16 +54,13 @@ from vppool.services._common import (
     fetch_page,
     flush,
     get_or_404,
-    get_owned_or_404,
     order_by,
-    parse_input,
     plain_text,
-    refuse_delete_if_used,
     require_role,
     require_staff,
     sees_everything,
-    validate_merged,
 )
+from vppool.services._records import Records
 from vppool.services.access import Viewer
 from vppool.vocab import SECTORS, Role, unknown_sectors
 
@@ -85,8 +81,34 @@ __all__ = [
     "update_site",
 ]
 
-_NAME = UniqueField(Organisation, "name", "organisation")
+_NAME = UniqueField(
+    Organisation, "name", "organisation", "This name is already used by another organisation."
+)
 _ENTITY = "organisation"
+ORGANISATIONS = Records(
+    Organisation,
+    OrganisationPublic,
+    entity=_ENTITY,
+    record="organisation",
+    base=OrganisationBase,
+    unique=(_NAME,),
+)
+SITES = Records(
+    Site,
+    SitePublic,
+    entity="site",
+    record="site",
+    base=SiteBase,
+    owner="organisation_id",
+    context=("organisation_id",),
+)
+CONFLICTS = Records(
+    ConflictOfInterest,
+    ConflictOfInterestPublic,
+    entity="conflict of interest",
+    record="conflict_of_interest",
+    context=("trust_person_id", "organisation_id"),
+)
 _PREFERENCE_KEY = ("preference", ("trust_person_id", "organisation_id", "party"))
 
 
@@ -96,7 +118,7 @@ _PREFERENCE_KEY = ("preference", ("trust_person_id", "organisation_id", "party")
 def create_organisation(
     session: Session,
     *,
-    data: OrganisationCreate | Mapping[str, Any],
+    data: OrganisationCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> OrganisationPublic:
@@ -104,23 +126,10 @@ def create_organisation(
 
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
-        ValidationFailed: a field is invalid, or the name is already used.
+        ValidationFailed: the name is already used.
     """
     require_staff(viewer, "add organisations")
-    actor = acting(viewer, actor)
-    given = parse_input(OrganisationCreate, data, subject=_ENTITY)
-    _NAME.ensure_unused(session, given.name, exclude_id=None)
-    organisation = Organisation.model_validate(given)
-    session.add(organisation)
-    flush(session, {_NAME.key: _NAME.error(given.name)})
-    audit.record_change(
-        session,
-        actor,
-        action="organisation_created",
-        entity_type="organisation",
-        entity_id=organisation.id,
-    )
-    return OrganisationPublic.model_validate(organisation)
+    return ORGANISATIONS.show(ORGANISATIONS.create(session, acting(viewer, actor), data))
 
 
 def get_organisation(
@@ -139,7 +148,7 @@ def update_organisation(
     session: Session,
     *,
     organisation_id: int,
-    data: OrganisationUpdate | Mapping[str, Any],
+    data: OrganisationUpdate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> OrganisationPublic:
@@ -151,24 +160,9 @@ def update_organisation(
         ValidationFailed: a field is invalid, or the name is used by another organisation.
     """
     require_staff(viewer, "change organisations")
-    actor = acting(viewer, actor)
-    changes = parse_input(OrganisationUpdate, data, subject=_ENTITY)
-    organisation = _organisation(session, organisation_id)
-    values = validate_merged(OrganisationBase, organisation, changes, subject=_ENTITY)
-    if "name" in values:
-        _NAME.ensure_unused(session, values["name"], exclude_id=organisation_id)
-    changed = apply_changes(organisation, values)
-    if changed:
-        flush(session, {_NAME.key: _NAME.error(values.get("name"))})
-        audit.record_change(
-            session,
-            actor,
-            action="organisation_updated",
-            entity_type="organisation",
-            entity_id=organisation_id,
-            fields=changed,
-        )
-    return OrganisationPublic.model_validate(organisation)
+    organisation = ORGANISATIONS.find(session, organisation_id)
+    ORGANISATIONS.update(session, acting(viewer, actor), organisation, data)
+    return ORGANISATIONS.show(organisation)
 
 
 def list_organisations(
@@ -250,22 +244,11 @@ def delete_organisation(
         Conflict: the organisation has needs or client user accounts; deactivate it instead.
     """
     require_staff(viewer, "delete organisations")
-    actor = acting(viewer, actor)
-    organisation = _organisation(session, organisation_id)
-    refuse_delete_if_used(
+    ORGANISATIONS.delete(
         session,
-        {"needs": Need.organisation_id, "client user accounts": User.organisation_id},
-        organisation_id,
-        entity=_ENTITY,
-    )
-    session.delete(organisation)
-    flush(session)
-    audit.record_change(
-        session,
-        actor,
-        action="organisation_deleted",
-        entity_type="organisation",
-        entity_id=organisation_id,
+        acting(viewer, actor),
+        ORGANISATIONS.find(session, organisation_id),
+        used_by={"needs": Need.organisation_id, "client user accounts": User.organisation_id},
     )
 
 
@@ -276,7 +259,7 @@ def add_site(
     session: Session,
     *,
     organisation_id: int,
-    data: SiteCreate | Mapping[str, Any],
+    data: SiteCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> SitePublic:
@@ -285,19 +268,13 @@ def add_site(
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such organisation.
-        ValidationFailed: a field is invalid (such as coordinates outside the Netherlands).
     """
     require_staff(viewer, "add sites")
-    actor = acting(viewer, actor)
-    given = parse_input(SiteCreate, data, subject="site")
-    _organisation(session, organisation_id)
-    site = Site.model_validate(given, update={"organisation_id": organisation_id})
-    if site.is_main:
+    ORGANISATIONS.find(session, organisation_id)
+    if data.is_main:
         _demote_main_sites(session, organisation_id)
-    session.add(site)
-    flush(session)
-    _record_site(session, actor, "created", site, ())
-    return SitePublic.model_validate(site)
+    site = SITES.create(session, acting(viewer, actor), data, organisation_id=organisation_id)
+    return SITES.show(site)
 
 
 def list_sites(
@@ -310,12 +287,9 @@ def list_sites(
         NotFound: there is no such organisation in the viewer's scope.
     """
     _visible(session, viewer, organisation_id)
-    rows = session.exec(
-        select(Site)
-        .where(Site.organisation_id == organisation_id)
-        .order_by(col(Site.is_main).desc(), col(Site.name), col(Site.id))
-    ).all()
-    return [SitePublic.model_validate(row) for row in rows]
+    return SITES.of_owner(
+        session, organisation_id, col(Site.is_main).desc(), col(Site.name), col(Site.id)
+    )
 
 
 def update_site(
@@ -323,7 +297,7 @@ def update_site(
     *,
     organisation_id: int,
     site_id: int,
-    data: SiteUpdate | Mapping[str, Any],
+    data: SiteUpdate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> SitePublic:
@@ -335,17 +309,12 @@ def update_site(
         ValidationFailed: a field is invalid.
     """
     require_staff(viewer, "change sites")
-    actor = acting(viewer, actor)
-    changes = parse_input(SiteUpdate, data, subject="site")
     site = _site(session, organisation_id, site_id)
-    values = validate_merged(SiteBase, site, changes, subject="site")
+    values = SITES.merged(site, data)
     if values.get("is_main") and not site.is_main:
         _demote_main_sites(session, organisation_id)
-    changed = apply_changes(site, values)
-    if changed:
-        flush(session)
-        _record_site(session, actor, "updated", site, changed)
-    return SitePublic.model_validate(site)
+    SITES.update(session, acting(viewer, actor), site, values)
+    return SITES.show(site)
 
 
 def delete_site(
@@ -363,18 +332,7 @@ def delete_site(
         NotFound: there is no such site of this organisation.
     """
     require_staff(viewer, "delete sites")
-    actor = acting(viewer, actor)
-    site = _site(session, organisation_id, site_id)
-    session.delete(site)
-    flush(session)
-    audit.record_change(
-        session,
-        actor,
-        action="site_deleted",
-        entity_type="site",
-        entity_id=site_id,
-        details={"organisation_id": organisation_id},
-    )
+    SITES.delete(session, acting(viewer, actor), _site(session, organisation_id, site_id))
 
 
 def _demote_main_sites(session: Session, organisation_id: int) -> None:
@@ -384,27 +342,13 @@ def _demote_main_sites(session: Session, organisation_id: int) -> None:
         other.is_main = False
 
 
-def _record_site(
-    session: Session, actor: Actor, action: str, site: Site, fields: tuple[str, ...] | list[str]
-) -> None:
-    audit.record_change(
-        session,
-        actor,
-        action=f"site_{action}",
-        entity_type="site",
-        entity_id=site.id,
-        details={"organisation_id": site.organisation_id},
-        fields=fields,
-    )
-
-
 # --------------------------------------------------------------------------- conflicts
 
 
 def add_conflict_of_interest(
     session: Session,
     *,
-    data: ConflictOfInterestCreate | Mapping[str, Any],
+    data: ConflictOfInterestCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> ConflictOfInterestPublic:
@@ -413,20 +357,13 @@ def add_conflict_of_interest(
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
         NotFound: the trust person or the organisation does not exist.
-        ValidationFailed: a field is invalid (such as an end before the start).
     """
     require_staff(viewer, "record conflicts of interest")
     actor = acting(viewer, actor)
-    given = parse_input(ConflictOfInterestCreate, data, subject="conflict of interest")
-    get_or_404(session, TrustPerson, given.trust_person_id, "trust person")
-    _organisation(session, given.organisation_id)
-    conflict = ConflictOfInterest.model_validate(
-        given, update={"recorded_by_user_id": actor.user_id}
-    )
-    session.add(conflict)
-    flush(session)
-    _record_conflict(session, actor, "created", conflict)
-    return ConflictOfInterestPublic.model_validate(conflict)
+    get_or_404(session, TrustPerson, data.trust_person_id, "trust person")
+    ORGANISATIONS.find(session, data.organisation_id)
+    conflict = CONFLICTS.create(session, actor, data, recorded_by_user_id=actor.user_id)
+    return CONFLICTS.show(conflict)
 
 
 def list_conflicts_of_interest(
@@ -468,29 +405,8 @@ def delete_conflict_of_interest(
         NotFound: there is no such conflict of interest.
     """
     require_staff(viewer, "delete conflicts of interest")
-    actor = acting(viewer, actor)
-    conflict = get_or_404(
-        session, ConflictOfInterest, conflict_of_interest_id, "conflict of interest"
-    )
-    session.delete(conflict)
-    flush(session)
-    _record_conflict(session, actor, "deleted", conflict)
-
-
-def _record_conflict(
-    session: Session, actor: Actor, action: str, conflict: ConflictOfInterest
-) -> None:
-    audit.record_change(
-        session,
-        actor,
-        action=f"conflict_of_interest_{action}",
-        entity_type="conflict_of_interest",
-        entity_id=conflict.id,
-        details={
-            "trust_person_id": conflict.trust_person_id,
-            "organisation_id": conflict.organisation_id,
-        },
-    )
+    conflict = CONFLICTS.find(session, conflict_of_interest_id)
+    CONFLICTS.delete(session, acting(viewer, actor), conflict)
 
 
 # --------------------------------------------------------------------------- preferences
@@ -499,7 +415,7 @@ def _record_conflict(
 def set_preference(
     session: Session,
     *,
-    data: PreferenceCreate | Mapping[str, Any],
+    data: PreferenceCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> PreferencePublic:
@@ -514,7 +430,7 @@ def set_preference(
     """
     require_staff(viewer, "set preferences")
     actor = acting(viewer, actor)
-    given = parse_input(PreferenceCreate, data, subject="preference")
+    given = data
     get_or_404(session, TrustPerson, given.trust_person_id, "trust person")
     _organisation(session, given.organisation_id)
     preference = session.exec(
@@ -576,7 +492,7 @@ def list_preferences(
 
 
 def _organisation(session: Session, organisation_id: int) -> Organisation:
-    return get_or_404(session, Organisation, organisation_id, _ENTITY)
+    return ORGANISATIONS.find(session, organisation_id)
 
 
 def _visible(session: Session, viewer: Viewer | None, organisation_id: int) -> Organisation:
@@ -612,6 +528,4 @@ def _between(
 
 def _site(session: Session, organisation_id: int, site_id: int) -> Site:
     _organisation(session, organisation_id)
-    return get_owned_or_404(
-        session, Site, site_id, "site", owner="organisation_id", owner_id=organisation_id
-    )
+    return SITES.find_owned(session, site_id, organisation_id)

@@ -15,12 +15,11 @@ Another trust person's id answers :class:`~vppool.errors.NotFound`, like an unkn
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
-from sqlmodel import Session, SQLModel, col, func, select
+from sqlmodel import Session, col, func, select
 
 from vppool.db.models import (
     Absence,
@@ -67,18 +66,14 @@ from vppool.services._common import (
     ensure_own_trust_person,
     fetch_page,
     flush,
-    get_or_404,
-    get_owned_or_404,
     json_list_contains,
     order_by,
-    parse_input,
     plain_text,
-    refuse_delete_if_used,
     require_role,
     require_staff,
     sees_everything,
-    validate_merged,
 )
+from vppool.services._records import Records
 from vppool.services.access import Viewer
 from vppool.settings import get_settings
 from vppool.vocab import Role, Scope, unknown_languages
@@ -104,15 +99,67 @@ __all__ = [
     "list_education_records",
     "list_trust_persons",
     "list_weekly_availability",
+    "reactivate_trust_person",
     "replace_weekly_availability",
     "update_absence",
     "update_certification",
     "update_trust_person",
 ]
 
-_EMAIL = UniqueField(TrustPerson, "email", "trust person")
-_CERTIFICATE_NUMBER = UniqueField(Certification, "number", "certificate")
+_EMAIL = UniqueField(
+    TrustPerson, "email", "trust person", "This e-mail address is already used by another VP."
+)
+_CERTIFICATE_NUMBER = UniqueField(
+    Certification,
+    "number",
+    "certificate",
+    "This certificate number is already used by another certificate.",
+)
 _ENTITY = "trust person"
+
+PEOPLE = Records(
+    TrustPerson,
+    TrustPersonPublic,
+    entity=_ENTITY,
+    record="trust_person",
+    base=TrustPersonBase,
+    unique=(_EMAIL,),
+)
+CERTIFICATES = Records(
+    Certification,
+    CertificationPublic,
+    entity="certificate",
+    record="certification",
+    base=CertificationBase,
+    unique=(_CERTIFICATE_NUMBER,),
+    owner="trust_person_id",
+    context=("trust_person_id",),
+)
+EDUCATION = Records(
+    EducationRecord,
+    EducationRecordPublic,
+    entity="education record",
+    record="education_record",
+    owner="trust_person_id",
+    context=("trust_person_id",),
+)
+ABSENCES = Records(
+    Absence,
+    AbsencePublic,
+    entity="absence",
+    record="absence",
+    base=AbsenceBase,
+    owner="trust_person_id",
+    context=("trust_person_id",),
+)
+OVERRIDES = Records(
+    DateOverride,
+    DateOverridePublic,
+    entity="date override",
+    record="date_override",
+    owner="trust_person_id",
+    context=("trust_person_id",),
+)
 #: No one studies more hours in a day than it has.
 _HOURS_IN_A_DAY = 24
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -148,7 +195,7 @@ SELF_EDITABLE_FIELDS = frozenset(
 def create_trust_person(
     session: Session,
     *,
-    data: TrustPersonCreate | Mapping[str, Any],
+    data: TrustPersonCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
@@ -156,23 +203,10 @@ def create_trust_person(
 
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
-        ValidationFailed: a field is invalid, or the e-mail address is already used.
+        ValidationFailed: the e-mail address is already used.
     """
     require_staff(viewer, "add trust persons")
-    actor = acting(viewer, actor)
-    given = parse_input(TrustPersonCreate, data, subject=_ENTITY)
-    _EMAIL.ensure_unused(session, given.email, exclude_id=None)
-    person = TrustPerson.model_validate(given)
-    session.add(person)
-    flush(session, {_EMAIL.key: _EMAIL.error(given.email)})
-    audit.record_change(
-        session,
-        actor,
-        action="trust_person_created",
-        entity_type="trust_person",
-        entity_id=person.id,
-    )
-    return TrustPersonPublic.model_validate(person)
+    return PEOPLE.show(PEOPLE.create(session, acting(viewer, actor), data))
 
 
 def get_trust_person(
@@ -191,7 +225,7 @@ def update_trust_person(
     session: Session,
     *,
     trust_person_id: int,
-    data: TrustPersonUpdate | Mapping[str, Any],
+    data: TrustPersonUpdate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
@@ -206,9 +240,7 @@ def update_trust_person(
         ValidationFailed: a field is invalid, or the e-mail address is already used.
     """
     person = _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
-    changes = parse_input(TrustPersonUpdate, data, subject=_ENTITY)
-    values = validate_merged(TrustPersonBase, person, changes, subject=_ENTITY)
+    values = PEOPLE.merged(person, data)
     if not sees_everything(viewer):
         # A full profile form sends every field: only changes to kept fields are refused.
         kept = sorted(
@@ -222,20 +254,8 @@ def update_trust_person(
                 f"{', '.join(sorted(SELF_EDITABLE_FIELDS))}"
             )
             raise PermissionDenied(msg)
-    if "email" in values:
-        _EMAIL.ensure_unused(session, values["email"], exclude_id=trust_person_id)
-    changed = apply_changes(person, values)
-    if changed:
-        flush(session, {_EMAIL.key: _EMAIL.error(values.get("email"))})
-        audit.record_change(
-            session,
-            actor,
-            action="trust_person_updated",
-            entity_type="trust_person",
-            entity_id=trust_person_id,
-            fields=changed,
-        )
-    return TrustPersonPublic.model_validate(person)
+    PEOPLE.update(session, acting(viewer, actor), person, values)
+    return PEOPLE.show(person)
 
 
 def list_trust_persons(
@@ -324,7 +344,7 @@ def deactivate_trust_person(
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
-    """Take a trust person out of planning, keeping their history (planners).
+    """Take a trust person out of planning (archive), keeping their history (planners).
 
     Assignments are left as they are: ending them is a planner's decision per client.
 
@@ -332,19 +352,34 @@ def deactivate_trust_person(
         PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such trust person.
     """
-    require_staff(viewer, "deactivate trust persons")
-    actor = acting(viewer, actor)
-    person = _person(session, trust_person_id)
-    if apply_changes(person, {"active": False}):
+    return _set_active(session, trust_person_id, False, acting(viewer, actor), viewer)
+
+
+def reactivate_trust_person(
+    session: Session,
+    *,
+    trust_person_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
+) -> TrustPersonPublic:
+    """Take an archived trust person back into planning (planners).
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such trust person.
+    """
+    return _set_active(session, trust_person_id, True, acting(viewer, actor), viewer)
+
+
+def _set_active(
+    session: Session, trust_person_id: int, active: bool, actor: Actor, viewer: Viewer | None
+) -> TrustPersonPublic:
+    require_staff(viewer, "archive trust persons" if not active else "reactivate trust persons")
+    person = PEOPLE.find(session, trust_person_id)
+    if apply_changes(person, {"active": active}):
         flush(session)
-        audit.record_change(
-            session,
-            actor,
-            action="trust_person_deactivated",
-            entity_type="trust_person",
-            entity_id=trust_person_id,
-        )
-    return TrustPersonPublic.model_validate(person)
+        PEOPLE.audit(session, actor, "deactivated" if not active else "reactivated", person)
+    return PEOPLE.show(person)
 
 
 def delete_trust_person(
@@ -362,22 +397,11 @@ def delete_trust_person(
         Conflict: the trust person has assignments or a user account; deactivate instead.
     """
     require_staff(viewer, "delete trust persons")
-    actor = acting(viewer, actor)
-    person = _person(session, trust_person_id)
-    refuse_delete_if_used(
+    PEOPLE.delete(
         session,
-        {"assignments": Assignment.trust_person_id, "a user account": User.trust_person_id},
-        trust_person_id,
-        entity=_ENTITY,
-    )
-    session.delete(person)
-    flush(session)
-    audit.record_change(
-        session,
-        actor,
-        action="trust_person_deleted",
-        entity_type="trust_person",
-        entity_id=trust_person_id,
+        acting(viewer, actor),
+        PEOPLE.find(session, trust_person_id),
+        used_by={"assignments": Assignment.trust_person_id, "a user account": User.trust_person_id},
     )
 
 
@@ -398,19 +422,13 @@ def erase_sensitive_attributes(
         NotFound: there is no such trust person in the viewer's scope.
     """
     person = _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
     changed = apply_changes(person, _SENSITIVE_EMPTY)
     if changed:
         flush(session)
-    audit.record_change(
-        session,
-        actor,
-        action="trust_person_sensitive_attributes_erased",
-        entity_type="trust_person",
-        entity_id=trust_person_id,
-        fields=changed,
+    PEOPLE.audit(
+        session, acting(viewer, actor), "sensitive_attributes_erased", person, fields=changed
     )
-    return TrustPersonPublic.model_validate(person)
+    return PEOPLE.show(person)
 
 
 # --------------------------------------------------------------------------- certificates
@@ -420,7 +438,7 @@ def add_certification(
     session: Session,
     *,
     trust_person_id: int,
-    data: CertificationCreate | Mapping[str, Any],
+    data: CertificationCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> CertificationPublic:
@@ -429,20 +447,14 @@ def add_certification(
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such trust person.
-        ValidationFailed: a field is invalid (expiry before issue), or the number is used.
+        ValidationFailed: the number is already recorded.
     """
     require_staff(viewer, "record certificates")
-    actor = acting(viewer, actor)
-    given = parse_input(CertificationCreate, data, subject="certificate")
     _person(session, trust_person_id)
-    _CERTIFICATE_NUMBER.ensure_unused(session, given.number, exclude_id=None)
-    certificate = Certification.model_validate(given, update={"trust_person_id": trust_person_id})
-    session.add(certificate)
-    flush(session, {_CERTIFICATE_NUMBER.key: _CERTIFICATE_NUMBER.error(given.number)})
-    _record_own(
-        session, actor, "created", "certification", certificate.id, trust_person_id=trust_person_id
+    certificate = CERTIFICATES.create(
+        session, acting(viewer, actor), data, trust_person_id=trust_person_id
     )
-    return CertificationPublic.model_validate(certificate)
+    return CERTIFICATES.show(certificate)
 
 
 def list_certifications(
@@ -455,13 +467,8 @@ def list_certifications(
         NotFound: there is no such trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    return _records_of(
-        session,
-        Certification,
-        CertificationPublic,
-        trust_person_id,
-        col(Certification.expires_on).desc(),
-        col(Certification.id),
+    return CERTIFICATES.of_owner(
+        session, trust_person_id, col(Certification.expires_on).desc(), col(Certification.id)
     )
 
 
@@ -470,7 +477,7 @@ def update_certification(
     *,
     trust_person_id: int,
     certification_id: int,
-    data: CertificationUpdate | Mapping[str, Any],
+    data: CertificationUpdate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> CertificationPublic:
@@ -482,25 +489,9 @@ def update_certification(
         ValidationFailed: a field is invalid, or the number is used by another certificate.
     """
     require_staff(viewer, "change certificates")
-    actor = acting(viewer, actor)
-    changes = parse_input(CertificationUpdate, data, subject="certificate")
-    certificate = _own(session, Certification, certification_id, "certificate", trust_person_id)
-    values = validate_merged(CertificationBase, certificate, changes, subject="certificate")
-    if "number" in values:
-        _CERTIFICATE_NUMBER.ensure_unused(session, values["number"], exclude_id=certification_id)
-    changed = apply_changes(certificate, values)
-    if changed:
-        flush(session, {_CERTIFICATE_NUMBER.key: _CERTIFICATE_NUMBER.error(values.get("number"))})
-        _record_own(
-            session,
-            actor,
-            "updated",
-            "certification",
-            certification_id,
-            trust_person_id=trust_person_id,
-            fields=changed,
-        )
-    return CertificationPublic.model_validate(certificate)
+    certificate = _own(session, CERTIFICATES, certification_id, trust_person_id)
+    CERTIFICATES.update(session, acting(viewer, actor), certificate, data)
+    return CERTIFICATES.show(certificate)
 
 
 def delete_certification(
@@ -518,18 +509,8 @@ def delete_certification(
         NotFound: there is no such certificate of this trust person.
     """
     require_staff(viewer, "delete certificates")
-    actor = acting(viewer, actor)
-    certificate = _own(session, Certification, certification_id, "certificate", trust_person_id)
-    session.delete(certificate)
-    flush(session)
-    _record_own(
-        session,
-        actor,
-        "deleted",
-        "certification",
-        certification_id,
-        trust_person_id=trust_person_id,
-    )
+    certificate = _own(session, CERTIFICATES, certification_id, trust_person_id)
+    CERTIFICATES.delete(session, acting(viewer, actor), certificate)
 
 
 # --------------------------------------------------------------------------- education
@@ -539,7 +520,7 @@ def add_education_record(
     session: Session,
     *,
     trust_person_id: int,
-    data: EducationRecordCreate | Mapping[str, Any],
+    data: EducationRecordCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
     today: date | None = None,
@@ -556,16 +537,9 @@ def add_education_record(
             on one day, or a date after today); nothing is stored.
     """
     _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
-    given = parse_input(EducationRecordCreate, data, subject="education record")
-    _check_education_day(session, trust_person_id, given, today or get_settings().today())
-    record = EducationRecord.model_validate(given, update={"trust_person_id": trust_person_id})
-    session.add(record)
-    flush(session)
-    _record_own(
-        session, actor, "created", "education_record", record.id, trust_person_id=trust_person_id
-    )
-    return EducationRecordPublic.model_validate(record)
+    _check_education_day(session, trust_person_id, data, today or get_settings().today())
+    record = EDUCATION.create(session, acting(viewer, actor), data, trust_person_id=trust_person_id)
+    return EDUCATION.show(record)
 
 
 def _check_education_day(
@@ -615,13 +589,8 @@ def list_education_records(
         NotFound: there is no such trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    return _records_of(
-        session,
-        EducationRecord,
-        EducationRecordPublic,
-        trust_person_id,
-        col(EducationRecord.completed_on).desc(),
-        col(EducationRecord.id),
+    return EDUCATION.of_owner(
+        session, trust_person_id, col(EducationRecord.completed_on).desc(), col(EducationRecord.id)
     )
 
 
@@ -640,20 +609,8 @@ def delete_education_record(
         NotFound: there is no such record of this trust person.
     """
     require_staff(viewer, "delete education records")
-    actor = acting(viewer, actor)
-    record = _own(
-        session, EducationRecord, education_record_id, "education record", trust_person_id
-    )
-    session.delete(record)
-    flush(session)
-    _record_own(
-        session,
-        actor,
-        "deleted",
-        "education_record",
-        education_record_id,
-        trust_person_id=trust_person_id,
-    )
+    record = _own(session, EDUCATION, education_record_id, trust_person_id)
+    EDUCATION.delete(session, acting(viewer, actor), record)
 
 
 # --------------------------------------------------------------------------- absences
@@ -663,7 +620,7 @@ def add_absence(
     session: Session,
     *,
     trust_person_id: int,
-    data: AbsenceCreate | Mapping[str, Any],
+    data: AbsenceCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> AbsencePublic:
@@ -675,13 +632,8 @@ def add_absence(
         ValidationFailed: a field is invalid (such as an end before the start).
     """
     _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
-    given = parse_input(AbsenceCreate, data, subject="absence")
-    absence = Absence.model_validate(given, update={"trust_person_id": trust_person_id})
-    session.add(absence)
-    flush(session)
-    _record_own(session, actor, "created", "absence", absence.id, trust_person_id=trust_person_id)
-    return AbsencePublic.model_validate(absence)
+    absence = ABSENCES.create(session, acting(viewer, actor), data, trust_person_id=trust_person_id)
+    return ABSENCES.show(absence)
 
 
 def list_absences(
@@ -694,9 +646,7 @@ def list_absences(
         NotFound: there is no such trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    return _records_of(
-        session, Absence, AbsencePublic, trust_person_id, col(Absence.starts_on), col(Absence.id)
-    )
+    return ABSENCES.of_owner(session, trust_person_id, col(Absence.starts_on), col(Absence.id))
 
 
 def update_absence(
@@ -704,7 +654,7 @@ def update_absence(
     *,
     trust_person_id: int,
     absence_id: int,
-    data: AbsenceUpdate | Mapping[str, Any],
+    data: AbsenceUpdate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> AbsencePublic:
@@ -716,23 +666,9 @@ def update_absence(
         ValidationFailed: a field is invalid, or the changed period ends before it starts.
     """
     _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
-    changes = parse_input(AbsenceUpdate, data, subject="absence")
-    absence = _own(session, Absence, absence_id, "absence", trust_person_id)
-    values = validate_merged(AbsenceBase, absence, changes, subject="absence")
-    changed = apply_changes(absence, values)
-    if changed:
-        flush(session)
-        _record_own(
-            session,
-            actor,
-            "updated",
-            "absence",
-            absence_id,
-            trust_person_id=trust_person_id,
-            fields=changed,
-        )
-    return AbsencePublic.model_validate(absence)
+    absence = _own(session, ABSENCES, absence_id, trust_person_id)
+    ABSENCES.update(session, acting(viewer, actor), absence, data)
+    return ABSENCES.show(absence)
 
 
 def delete_absence(
@@ -750,11 +686,8 @@ def delete_absence(
         NotFound: there is no such absence of this trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
-    absence = _own(session, Absence, absence_id, "absence", trust_person_id)
-    session.delete(absence)
-    flush(session)
-    _record_own(session, actor, "deleted", "absence", absence_id, trust_person_id=trust_person_id)
+    absence = _own(session, ABSENCES, absence_id, trust_person_id)
+    ABSENCES.delete(session, acting(viewer, actor), absence)
 
 
 # --------------------------------------------------------------------------- availability
@@ -764,7 +697,7 @@ def replace_weekly_availability(
     session: Session,
     *,
     trust_person_id: int,
-    ranges: Sequence[WeeklyAvailabilityCreate | Mapping[str, Any]],
+    ranges: Sequence[WeeklyAvailabilityCreate],
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> list[WeeklyAvailabilityPublic]:
@@ -781,22 +714,8 @@ def replace_weekly_availability(
     """
     _visible(session, viewer, trust_person_id)
     actor = acting(viewer, actor)
-    parsed: list[WeeklyAvailabilityCreate] = []
-    errors: list[FieldError] = []
-    for index, item in enumerate(ranges):
-        try:
-            parsed.append(
-                parse_input(
-                    WeeklyAvailabilityCreate,
-                    item,
-                    subject="weekly availability",
-                    prefix=f"ranges[{index}]",
-                )
-            )
-        except ValidationFailed as exc:
-            errors.extend(exc.errors)
-    if not errors:
-        errors = _overlapping_ranges(parsed)
+    parsed = list(ranges)
+    errors = _overlapping_ranges(parsed)
     if errors:
         raise ValidationFailed(errors, subject="weekly availability")
     for old in session.exec(
@@ -809,14 +728,13 @@ def replace_weekly_availability(
     ]
     session.add_all(rows)
     flush(session)
-    _record_own(
+    audit.record_change(
         session,
         actor,
-        "replaced",
-        "weekly_availability",
-        None,
-        trust_person_id=trust_person_id,
-        details={"ranges": len(rows)},
+        action="weekly_availability_replaced",
+        entity_type="weekly_availability",
+        entity_id=None,
+        details={"trust_person_id": trust_person_id, "ranges": len(rows)},
     )
     return list_weekly_availability(session, trust_person_id=trust_person_id, viewer=viewer)
 
@@ -855,21 +773,19 @@ def list_weekly_availability(
         NotFound: there is no such trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    return _records_of(
-        session,
-        WeeklyAvailability,
-        WeeklyAvailabilityPublic,
-        trust_person_id,
-        col(WeeklyAvailability.weekday),
-        col(WeeklyAvailability.start_time),
-    )
+    rows = session.exec(
+        select(WeeklyAvailability)
+        .where(WeeklyAvailability.trust_person_id == trust_person_id)
+        .order_by(col(WeeklyAvailability.weekday), col(WeeklyAvailability.start_time))
+    ).all()
+    return [WeeklyAvailabilityPublic.model_validate(row) for row in rows]
 
 
 def add_date_override(
     session: Session,
     *,
     trust_person_id: int,
-    data: DateOverrideCreate | Mapping[str, Any],
+    data: DateOverrideCreate,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> DateOverridePublic:
@@ -884,8 +800,7 @@ def add_date_override(
             of the same date.
     """
     _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
-    given = parse_input(DateOverrideCreate, data, subject="date override")
+    given = data
     same_day = session.exec(
         select(DateOverride).where(
             DateOverride.trust_person_id == trust_person_id,
@@ -896,13 +811,10 @@ def add_date_override(
         clash = _override_clash(given, other)
         if clash is not None:
             raise ValidationFailed([clash], subject="date override")
-    override = DateOverride.model_validate(given, update={"trust_person_id": trust_person_id})
-    session.add(override)
-    flush(session)
-    _record_own(
-        session, actor, "created", "date_override", override.id, trust_person_id=trust_person_id
+    override = OVERRIDES.create(
+        session, acting(viewer, actor), given, trust_person_id=trust_person_id
     )
-    return DateOverridePublic.model_validate(override)
+    return OVERRIDES.show(override)
 
 
 def _override_clash(new: DateOverrideCreate, old: DateOverride) -> FieldError | None:
@@ -934,10 +846,8 @@ def list_date_overrides(
         NotFound: there is no such trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    return _records_of(
+    return OVERRIDES.of_owner(
         session,
-        DateOverride,
-        DateOverridePublic,
         trust_person_id,
         col(DateOverride.on_date),
         col(DateOverride.start_time),
@@ -960,25 +870,15 @@ def delete_date_override(
         NotFound: there is no such override of this trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
-    override = _own(session, DateOverride, date_override_id, "date override", trust_person_id)
-    session.delete(override)
-    flush(session)
-    _record_own(
-        session,
-        actor,
-        "deleted",
-        "date_override",
-        date_override_id,
-        trust_person_id=trust_person_id,
-    )
+    override = _own(session, OVERRIDES, date_override_id, trust_person_id)
+    OVERRIDES.delete(session, acting(viewer, actor), override)
 
 
 # --------------------------------------------------------------------------- helpers
 
 
 def _person(session: Session, trust_person_id: int) -> TrustPerson:
-    return get_or_404(session, TrustPerson, trust_person_id, _ENTITY)
+    return PEOPLE.find(session, trust_person_id)
 
 
 def _visible(session: Session, viewer: Viewer | None, trust_person_id: int) -> TrustPerson:
@@ -988,55 +888,13 @@ def _visible(session: Session, viewer: Viewer | None, trust_person_id: int) -> T
     return _person(session, trust_person_id)
 
 
-_PublicT = TypeVar("_PublicT", bound=BaseModel)
-
-
-def _records_of(
-    session: Session,
-    model: type[SQLModel],
-    public: type[_PublicT],
-    trust_person_id: int,
-    *order: Any,
-) -> list[_PublicT]:
-    """The rows of one of a VP's record tables, in ``order``, as their public shape."""
-    rows = session.exec(
-        select(model).where(model.trust_person_id == trust_person_id).order_by(*order)  # type: ignore[attr-defined]
-    ).all()
-    return [public.model_validate(row) for row in rows]
-
-
 _OwnT = TypeVar("_OwnT", Certification, EducationRecord, Absence, DateOverride)
 
 
-def _own(
-    session: Session, table: type[_OwnT], key: int, entity: str, trust_person_id: int
-) -> _OwnT:
+def _own(session: Session, records: Records[_OwnT, Any], key: int, trust_person_id: int) -> _OwnT:
+    """A record of a trust person who exists; another person's record looks absent."""
     _person(session, trust_person_id)
-    return get_owned_or_404(
-        session, table, key, entity, owner="trust_person_id", owner_id=trust_person_id
-    )
-
-
-def _record_own(
-    session: Session,
-    actor: Actor,
-    action: str,
-    entity_type: str,
-    entity_id: int | None,
-    *,
-    trust_person_id: int,
-    fields: Sequence[str] = (),
-    details: Mapping[str, Any] | None = None,
-) -> None:
-    audit.record_change(
-        session,
-        actor,
-        action=f"{entity_type}_{action}",
-        entity_type=entity_type,
-        entity_id=entity_id,
-        details={"trust_person_id": trust_person_id, **(details or {})},
-        fields=fields,
-    )
+    return records.find_owned(session, key, trust_person_id)
 
 
 def _known_language(code: str) -> str:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from vppool.web._catalogue_errors import DUTCH_ERRORS
+
 __all__ = ["DUTCH"]
 
 DUTCH: dict[str, str] = {
@@ -424,7 +426,7 @@ DUTCH: dict[str, str] = {
     "seat": "plaats",
     "seats": "plaatsen",
     "switched off": "uitgezet",
-    "until": "tot",
+    "until": "t/m",
     "vppool holds no reporter identity and no case content.": "vppool bewaart geen gegevens van melders en geen inhoud van zaken.",
     "yes": "ja",
     "{count} events": "{count} afspraken",
@@ -433,4 +435,8 @@ DUTCH: dict[str, str] = {
     "{count} trust persons": "{count} vertrouwenspersonen",
     "{first}–{last} of {total}": "{first}–{last} van {total}",
     "{hours} h short": "{hours} u tekort",
+    "Leave empty for a standing need without an agreed end": "Leeg laten voor vaste inzet zonder afgesproken einde",
 }
+
+#: Field errors live in their own list; every page finds them here too.
+DUTCH.update(DUTCH_ERRORS)

@@ -14,7 +14,6 @@ from litestar.response import Redirect, Template
 from sqlmodel import Session
 
 from vppool.db.schemas import REQUESTABLE_KINDS
-from vppool.errors import ValidationFailed
 from vppool.services import assignments, needs, organisations
 from vppool.services.access import Viewer
 from vppool.settings import Settings
@@ -23,53 +22,16 @@ from vppool.web._common import (
     FormData,
     IdempotencyKeys,
     client_only,
-    field_errors,
-    form_list,
-    form_text,
+    language_of,
     page,
 )
+from vppool.web._forms import handle
+from vppool.web._record_forms import RequestForm
 from vppool.web._views import all_pages, team_availability
 
 __all__ = ["ClientPages"]
 
-_REQUEST_FIELDS = {
-    "kind",
-    "title",
-    "description",
-    "scopes",
-    "languages",
-    "starts_on",
-    "ends_on",
-    "expected_hours_per_month",
-    "seats",
-    "urgency",
-}
 _DAYS = 14
-
-
-def request_input(form: dict[str, Any]) -> dict[str, Any]:
-    """A request form as the service's input (blank fields left out, so it names them)."""
-    data: dict[str, Any] = {
-        "kind": form_text(form, "kind"),
-        "title": form_text(form, "title"),
-        "scopes": form_list(form, "scopes"),
-        "languages": [
-            code.strip().lower()
-            for code in form_text(form, "languages").replace(";", ",").split(",")
-            if code.strip()
-        ],
-    }
-    for key in (
-        "description",
-        "starts_on",
-        "ends_on",
-        "expected_hours_per_month",
-        "seats",
-        "urgency",
-    ):
-        if value := form_text(form, key):
-            data[key] = value
-    return data
 
 
 class ClientPages(Controller):
@@ -176,21 +138,20 @@ class ClientPages(Controller):
         """File a request; problems are shown next to their fields, typed values kept."""
         keys: IdempotencyKeys = state.web_submissions
 
-        def submit() -> str:
-            need, _ = needs.submit_need(db_session, data=request_input(data), viewer=viewer)
-            return f"/requests?done=filed#need-{need.id}"
+        def file(form: RequestForm) -> str:
+            def submit() -> str:
+                need, _ = needs.submit_need(db_session, data=form.to_input(), viewer=viewer)
+                return f"/requests?done=filed#need-{need.id}"
 
-        try:
             return keys.once(data, submit)
-        except ValidationFailed as exc:
-            db_session.rollback()
-            values = dict(data)
-            values["scopes"] = form_list(data, "scopes")
-            return self._page(
-                request,
-                db_session,
-                viewer,
-                values=values,
-                errors=field_errors(exc, _REQUEST_FIELDS),
-                status_code=422,
-            )
+
+        return handle(
+            RequestForm,
+            data,
+            language_of(request),
+            act=file,
+            again=lambda values, errors: self._page(
+                request, db_session, viewer, values=values, errors=errors, status_code=422
+            ),
+            rollback=db_session.rollback,
+        )

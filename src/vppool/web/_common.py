@@ -21,7 +21,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
-from vppool.errors import FieldError, NotFound, PermissionDenied, ValidationFailed, VppoolError
+from vppool.errors import NotFound, PermissionDenied, ValidationFailed, VppoolError
 from vppool.services.access import Viewer
 from vppool.vocab import Role
 from vppool.web._i18n import DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES, translator
@@ -35,7 +35,6 @@ __all__ = [
     "client_only",
     "client_or_staff_page",
     "client_or_trust_person_page",
-    "field_errors",
     "form_list",
     "form_text",
     "language_of",
@@ -229,23 +228,6 @@ def form_list(form: Mapping[str, Any], key: str) -> list[str]:
     return [str(v).strip() for v in values if str(v).strip()]
 
 
-def field_errors(exc: ValidationFailed, known: set[str] | None = None) -> FieldErrors:
-    """The errors of ``exc`` by form field; fields the form does not show go under ``''``."""
-    result: FieldErrors = {}
-    for error in exc.errors:
-        name = _field_name(error)
-        if known is not None and name not in known:
-            name = ""
-        result.setdefault(name, []).append(error.message)
-    return result
-
-
-def _field_name(error: FieldError) -> str:
-    """``body.starts_on`` and ``starts_on`` name the same form field."""
-    name = error.field.rsplit(".", 1)[-1]
-    return name.split("[", 1)[0]
-
-
 class IdempotencyKeys:
     """Form submissions already handled, by the one-time key their form carried.
 
@@ -277,19 +259,22 @@ class IdempotencyKeys:
             while len(self._seen) > self.size:
                 self._seen.popitem(last=False)
 
-    def once(self, form: Mapping[str, Any], submit: Callable[[], str]) -> Redirect:
+    def once(self, form: Mapping[str, Any], submit: Callable[[], str]) -> str:
         """Run ``submit`` (which returns the page to go to) once per form key.
 
         A repeated key goes to where the first submission led, without running ``submit``;
         errors ``submit`` raises pass through and the key stays unused.
+
+        Returns:
+            The page to go to.
         """
         key = form_text(form, "form_key")
         if key and (earlier := self.seen(key)):
-            return redirect(earlier)
+            return earlier
         outcome = submit()
         if key:
             self.remember(key, outcome)
-        return redirect(outcome)
+        return outcome
 
 
 def iso(day: date | None) -> str:

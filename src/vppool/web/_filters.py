@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,12 +64,19 @@ def day(value: date | datetime | None, lang: str = "nl") -> str:
 
 
 def period(starts_on: date | None, ends_on: date | None, lang: str = "nl") -> str:
-    """``1 mrt 2026`` to ``1 jun 2026`` with an en dash, or ``from 1 mrt 2026`` without an end."""
+    """A half-open period ``[starts_on, ends_on)`` as people read it: first to *last* day.
+
+    ``1 mrt 2026 - 31 mei 2026`` (the stored end is 1 June), ``from 1 mrt 2026`` without an
+    end, and one date for a period of one day.
+    """
     if ends_on is None:
         return f"{translator(lang)('from')} {day(starts_on, lang)}"
+    last = ends_on - timedelta(days=1)
     if starts_on is None:
-        return f"{translator(lang)('until')} {day(ends_on, lang)}"
-    return f"{day(starts_on, lang)} \u2013 {day(ends_on, lang)}"
+        return f"{translator(lang)('until')} {day(last, lang)}"
+    if last <= starts_on:
+        return day(starts_on, lang)
+    return f"{day(starts_on, lang)} \u2013 {day(last, lang)}"
 
 
 def short_day(value: date, lang: str = "nl") -> str:

@@ -46,13 +46,15 @@ from vppool.vocab import (
 from vppool.web._common import (
     FormData,
     IdempotencyKeys,
-    field_errors,
     form_list,
     form_text,
+    language_of,
     page,
     redirect,
     staff_page,
 )
+from vppool.web._forms import handle
+from vppool.web._record_forms import DeclineForm, NeedForm
 from vppool.web._views import (
     all_pages,
     certificates_expiring,
@@ -65,43 +67,6 @@ __all__ = ["PlannerPages"]
 
 _PAGE = 50
 _DASHBOARD_ROWS = 12
-_NEED_FIELDS = {
-    "organisation_id",
-    "kind",
-    "title",
-    "description",
-    "scopes",
-    "languages",
-    "starts_on",
-    "ends_on",
-    "expected_hours_per_month",
-    "seats",
-    "urgency",
-    "requires_gender_mix",
-}
-
-
-def need_input(form: dict[str, Any]) -> dict[str, Any]:
-    """A need form as the service's input (blank fields left out, so it names them)."""
-    data: dict[str, Any] = {
-        "kind": form_text(form, "kind"),
-        "title": form_text(form, "title"),
-        "scopes": form_list(form, "scopes"),
-        "languages": [
-            code.strip().lower()
-            for code in form_text(form, "languages").replace(";", ",").split(",")
-            if code.strip()
-        ],
-        "requires_gender_mix": form_text(form, "requires_gender_mix") == "on",
-    }
-    for key in ("description", "starts_on", "ends_on", "expected_hours_per_month", "seats"):
-        if value := form_text(form, key):
-            data[key] = value
-    if urgency := form_text(form, "urgency"):
-        data["urgency"] = urgency
-    if organisation_id := form_text(form, "organisation_id"):
-        data["organisation_id"] = organisation_id
-    return data
 
 
 def _organisation_choices(session: Session, viewer: Viewer) -> list[OrganisationPublic]:
@@ -271,7 +236,7 @@ class PlannerPages(Controller):
     ) -> Redirect:
         """Decline a request with the reason the client contact reads."""
         needs.decline_request(
-            db_session, need_id=need_id, data={"reason": form_text(data, "reason")}, viewer=viewer
+            db_session, need_id=need_id, data=DeclineForm.parse(data).to_input(), viewer=viewer
         )
         return redirect("/needs?done=declined")
 
@@ -330,24 +295,23 @@ class PlannerPages(Controller):
         """Create an open need; errors are shown next to their fields."""
         keys: IdempotencyKeys = state.web_submissions
 
-        def submit() -> str:
-            need, _ = needs.submit_need(db_session, data=need_input(data), viewer=viewer)
-            return f"/needs?status=open&done=created&offset=0#need-{need.id}"
+        def create(form: NeedForm) -> str:
+            def submit() -> str:
+                need, _ = needs.submit_need(db_session, data=form.to_input(), viewer=viewer)
+                return f"/needs?status=open&done=created&offset=0#need-{need.id}"
 
-        try:
             return keys.once(data, submit)
-        except ValidationFailed as exc:
-            db_session.rollback()
-            values = dict(data)
-            values["scopes"] = form_list(data, "scopes")
-            return self._need_form(
-                request,
-                db_session,
-                viewer,
-                values=values,
-                errors=field_errors(exc, _NEED_FIELDS),
-                status_code=422,
-            )
+
+        return handle(
+            NeedForm,
+            data,
+            language_of(request),
+            act=create,
+            again=lambda values, errors: self._need_form(
+                request, db_session, viewer, values=values, errors=errors, status_code=422
+            ),
+            rollback=db_session.rollback,
+        )
 
     @get("/needs/{need_id:int}/quick-match", sync_to_thread=True)
     def quick_match(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -14,6 +14,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
+from vppool.db.schemas import CalendarSourceUpdate
 from vppool.errors import ValidationFailed
 from vppool.services import assignments, calendar_sources, compliance, trust_persons
 from vppool.services.access import Viewer
@@ -22,41 +23,37 @@ from vppool.vocab import AbsenceKind, EducationCategory
 from vppool.web._common import (
     FieldErrors,
     FormData,
-    field_errors,
     form_text,
+    language_of,
     page,
     redirect,
     trust_person_only,
 )
+from vppool.web._forms import errors_by_field, handle
+from vppool.web._record_forms import (
+    AbsenceForm,
+    CalendarLinkForm,
+    EducationForm,
+    on_rows,
+    weekly_ranges,
+)
 from vppool.web._views import day_availability
 
-__all__ = ["TrustPersonPages", "weekly_ranges"]
+__all__ = ["TrustPersonPages"]
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: Time ranges per weekday the editor offers.
 RANGES_PER_DAY = 2
 
 
+def _weekly_rows(exc: ValidationFailed) -> set[str]:
+    """The editor's rows (``<weekday>_<row>``) an error can be shown next to."""
+    return {error.field for error in exc.errors if error.field[:1].isdigit()}
+
+
 def _own(viewer: Viewer) -> int:
     assert viewer.trust_person_id is not None  # noqa: S101  (trust-person users are bound)
     return viewer.trust_person_id
-
-
-def weekly_ranges(form: dict[str, Any]) -> tuple[list[dict[str, Any]], FieldErrors]:
-    """The editor's rows as the service's ranges; a row with one time only is an error."""
-    ranges: list[dict[str, Any]] = []
-    errors: FieldErrors = {}
-    for weekday in range(7):
-        for index in range(RANGES_PER_DAY):
-            start = form_text(form, f"start_{weekday}_{index}")
-            end = form_text(form, f"end_{weekday}_{index}")
-            if start and end:
-                ranges.append({"weekday": weekday, "start_time": start, "end_time": end})
-            elif start or end:
-                errors.setdefault(f"{weekday}_{index}", []).append(
-                    "Give both a start and an end time, or neither."
-                )
-    return ranges, errors
 
 
 class TrustPersonPages(Controller):
@@ -158,16 +155,17 @@ class TrustPersonPages(Controller):
         db_session: NamedDependency[Session],
     ) -> Template | Redirect:
         """Replace the weekly hours with the editor's rows."""
-        ranges, errors = weekly_ranges(data)
-        if not errors:
-            try:
-                trust_persons.replace_weekly_availability(
-                    db_session, trust_person_id=_own(viewer), ranges=ranges, viewer=viewer
-                )
-            except ValidationFailed as exc:
-                db_session.rollback()
-                errors = field_errors(exc)
-        if errors:
+        ranges, rows, problems = weekly_ranges(data, RANGES_PER_DAY)
+        try:
+            if problems:
+                raise ValidationFailed(problems, subject="weekly hours")
+            trust_persons.replace_weekly_availability(
+                db_session, trust_person_id=_own(viewer), ranges=ranges, viewer=viewer
+            )
+        except ValidationFailed as refusal:
+            db_session.rollback()
+            exc = on_rows(refusal, rows)
+            errors = errors_by_field(exc, language_of(request), _weekly_rows(exc))
             return self._availability_page(
                 request, db_session, viewer, values=dict(data), errors=errors, status_code=422
             )
@@ -182,38 +180,31 @@ class TrustPersonPages(Controller):
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> Template | Redirect:
-        """Record an absence; the last day is inclusive in the form, exclusive in the data."""
-        given: dict[str, Any] = {"kind": form_text(data, "kind")}
-        if starts := form_text(data, "starts_on"):
-            given["starts_on"] = starts
-        last_day = form_text(data, "last_day")
-        if last_day:
-            try:
-                given["ends_on"] = (_parse_day(last_day) + timedelta(days=1)).isoformat()
-            except ValueError:
-                given["ends_on"] = last_day
-        if note := form_text(data, "note"):
-            given["note"] = note
-        try:
-            trust_persons.add_absence(
-                db_session, trust_person_id=_own(viewer), data=given, viewer=viewer
-            )
-        except ValidationFailed as exc:
-            db_session.rollback()
-            errors = field_errors(exc, {"kind", "starts_on", "ends_on", "note"})
-            if "ends_on" in errors:
-                errors["last_day"] = errors.pop("ends_on")
-            return self._availability_page(
+        """Record an absence from its first to its last day."""
+        return handle(
+            AbsenceForm,
+            data,
+            language_of(request),
+            act=lambda form: self._add_absence(db_session, viewer, form),
+            again=lambda values, errors: self._availability_page(
                 request,
                 db_session,
                 viewer,
                 values={},
                 errors={},
-                absence_values=dict(data),
+                absence_values=values,
                 absence_errors=errors,
                 status_code=422,
-            )
-        return redirect("/me/availability?done=absence")
+            ),
+            rollback=db_session.rollback,
+        )
+
+    @staticmethod
+    def _add_absence(db_session: Session, viewer: Viewer, form: AbsenceForm) -> str:
+        trust_persons.add_absence(
+            db_session, trust_person_id=_own(viewer), data=form.to_input(), viewer=viewer
+        )
+        return "/me/availability?done=absence"
 
     @post("/absences/{absence_id:int}/delete", sync_to_thread=True, status_code=303)
     def delete_absence(
@@ -286,32 +277,23 @@ class TrustPersonPages(Controller):
         db_session: NamedDependency[Session],
     ) -> Template | Redirect:
         """Record a course or other activity with its hours."""
-        given: dict[str, Any] = {
-            "category": form_text(data, "category"),
-            "title": form_text(data, "title"),
-            "accredited": form_text(data, "category") == EducationCategory.ACCREDITED_COURSE,
-        }
-        for key in ("hours", "completed_on", "evidence_ref"):
-            if value := form_text(data, key):
-                given[key] = value
-        try:
+
+        def record(form: EducationForm) -> str:
             trust_persons.add_education_record(
-                db_session, trust_person_id=_own(viewer), data=given, viewer=viewer
+                db_session, trust_person_id=_own(viewer), data=form.to_input(), viewer=viewer
             )
-        except ValidationFailed as exc:
-            db_session.rollback()
-            return self._education_page(
-                request,
-                db_session,
-                settings,
-                viewer,
-                values=dict(data),
-                errors=field_errors(
-                    exc, {"category", "title", "hours", "completed_on", "evidence_ref"}
-                ),
-                status_code=422,
-            )
-        return redirect("/me/education?done=recorded")
+            return "/me/education?done=recorded"
+
+        return handle(
+            EducationForm,
+            data,
+            language_of(request),
+            act=record,
+            again=lambda values, errors: self._education_page(
+                request, db_session, settings, viewer, values=values, errors=errors, status_code=422
+            ),
+            rollback=db_session.rollback,
+        )
 
     # ------------------------------------------------------------------ calendars
 
@@ -362,24 +344,23 @@ class TrustPersonPages(Controller):
         db_session: NamedDependency[Session],
     ) -> Template | Redirect:
         """Link a calendar by its address; it is read on the next round of the worker."""
-        given: dict[str, Any] = {"kind": "url", "url": form_text(data, "url")}
-        if label := form_text(data, "label"):
-            given["label"] = label
-        try:
+
+        def link(form: CalendarLinkForm) -> str:
             calendar_sources.link_url(
-                db_session, trust_person_id=_own(viewer), data=given, viewer=viewer
+                db_session, trust_person_id=_own(viewer), data=form.to_input(), viewer=viewer
             )
-        except ValidationFailed as exc:
-            db_session.rollback()
-            return self._calendars_page(
-                request,
-                db_session,
-                viewer,
-                values=dict(data),
-                errors=field_errors(exc, {"url", "label"}),
-                status_code=422,
-            )
-        return redirect("/me/calendars?done=linked")
+            return "/me/calendars?done=linked"
+
+        return handle(
+            CalendarLinkForm,
+            data,
+            language_of(request),
+            act=link,
+            again=lambda values, errors: self._calendars_page(
+                request, db_session, viewer, values=values, errors=errors, status_code=422
+            ),
+            rollback=db_session.rollback,
+        )
 
     @post("/calendars/upload", sync_to_thread=True, status_code=303)
     def upload_calendar(
@@ -406,7 +387,7 @@ class TrustPersonPages(Controller):
             )
         except ValidationFailed as exc:
             db_session.rollback()
-            errors = field_errors(exc, {"file", "label"})
+            errors = errors_by_field(exc, language_of(request), {"file", "label"})
             if "" in errors:
                 errors.setdefault("file", []).extend(errors.pop(""))
             return self._calendars_page(
@@ -448,7 +429,7 @@ class TrustPersonPages(Controller):
             db_session,
             trust_person_id=_own(viewer),
             source_id=source_id,
-            data={"enabled": form_text(data, "enabled") == "1"},
+            data=CalendarSourceUpdate(enabled=form_text(data, "enabled") == "1"),
             viewer=viewer,
         )
         return redirect("/me/calendars?done=switched")

@@ -81,7 +81,7 @@ def test_a_weekly_schedule_item_of_the_wrong_type_is_named_with_its_index(
         headers=world.auth("planner"),
     )
     assert answer.status_code == 422
-    assert [error["field"] for error in answer.json()["errors"]] == ["[1].weekday"]
+    assert [error["field"] for error in answer.json()["errors"]] == ["ranges[1].weekday"]
 
 
 def test_text_forms_of_numbers_still_reach_the_services_from_the_web_forms(

@@ -84,9 +84,9 @@ def test_bearer_token_works_until_revoked(client: TestClient) -> None:
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
 
 
-def test_malformed_login_body_is_a_400_problem_naming_the_field(client: TestClient) -> None:
+def test_malformed_login_body_is_a_422_problem_naming_the_field(client: TestClient) -> None:
     response = client.post("/api/v1/auth/login", json={"email": "planner@example.nl"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert any(
         "password" in e["field"] or "password" in e["message"] for e in response.json()["errors"]

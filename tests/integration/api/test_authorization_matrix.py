@@ -638,7 +638,11 @@ def test_a_trust_person_gets_404_for_everything_of_another_trust_person(
     own = world["vp1"]
     writes = [
         ("PATCH", f"/api/v1/trust-persons/{other}", {"phone": "06-1"}),
-        ("POST", f"/api/v1/trust-persons/{other}/absences", {"kind": "sick"}),
+        (
+            "POST",
+            f"/api/v1/trust-persons/{other}/absences",
+            {"kind": "sick", "starts_on": "2027-01-04", "ends_on": "2027-01-06"},
+        ),
         ("PUT", f"/api/v1/trust-persons/{other}/weekly-availability", []),
         ("DELETE", f"/api/v1/trust-persons/{other}/date-overrides/{world['override2']}", None),
         ("DELETE", f"/api/v1/trust-persons/{other}/sensitive-attributes", None),

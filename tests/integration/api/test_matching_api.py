@@ -117,9 +117,9 @@ def test_clients_and_anonymous_callers_cannot_run_the_matcher(client: TestClient
     assert client.get("/api/v1/matching-runs").status_code == 403
 
 
-def test_cancel_of_an_unknown_run_is_404_and_bad_settings_are_400(client: TestClient) -> None:
+def test_cancel_of_an_unknown_run_is_404_and_bad_settings_are_422(client: TestClient) -> None:
     _login(client, "planner@example.nl")
     assert client.delete("/api/v1/matching-runs/999").status_code == 404
     bad = client.post("/api/v1/matching-runs", json={"time_limit_s": -5})
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert bad.json()["errors"]

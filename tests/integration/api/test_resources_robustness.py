@@ -161,5 +161,5 @@ def test_a_nul_character_is_a_field_error_not_a_database_error(
     )
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "phone", "message": "may not contain NUL characters (\\u0000)"}
+        {"field": "phone", "message": "May not contain NUL characters (\\u0000)."}
     ]

@@ -68,9 +68,13 @@ def test_an_empty_request_names_everything_that_is_missing(
         "title",
         "scopes",
         "starts_on",
-        "ends_on",
         "expected_hours_per_month",
     }
+    # What a need has, given: a request also needs its end.
+    body = {key: value for key, value in request_body().items() if key != "ends_on"}
+    response = client.post("/api/v1/needs", json=body, headers=world.auth("client"))
+    assert response.status_code == 422
+    assert _fields(response) == {"ends_on"}
 
 
 @pytest.mark.parametrize(

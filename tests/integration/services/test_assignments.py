@@ -16,8 +16,10 @@ from tests.factories import (
     make_organisation,
     make_trust_person,
     make_user,
+    typed,
 )
 from vppool.db.models import AuditEntry, Need, TrustPerson, User
+from vppool.db.schemas import AssignmentCreate
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import Actor
 from vppool.services import assignments as service
@@ -47,7 +49,9 @@ def _placement(need: Need, person: TrustPerson, **overrides: Any) -> dict[str, A
 def test_create_assignment_is_confirmed_and_ends_with_the_need(session: Session) -> None:
     need = make_need(session, starts_on=day(30), ends_on=day(120))
     person = make_trust_person(session)
-    created = service.create_assignment(session, data=_placement(need, person, seat=1))
+    created = service.create_assignment(
+        session, data=typed(AssignmentCreate, _placement(need, person, seat=1))
+    )
     assert created.status is AssignmentStatus.CONFIRMED
     assert (created.starts_on, created.ends_on, created.revision) == (day(30), day(120), 0)
     assert service.get_assignment(session, assignment_id=created.id) == created
@@ -57,7 +61,10 @@ def test_create_assignment_refuses_a_proposed_status(session: Session) -> None:
     need = make_need(session)
     with pytest.raises(ValidationFailed) as caught:
         service.create_assignment(
-            session, data=_placement(need, make_trust_person(session), status="proposed")
+            session,
+            data=typed(
+                AssignmentCreate, _placement(need, make_trust_person(session), status="proposed")
+            ),
         )
     assert _fields(caught.value) == {"status"}
 
@@ -66,7 +73,8 @@ def test_create_assignment_refuses_a_seat_beyond_the_needs_seats(session: Sessio
     need = make_need(session, seats=2)
     with pytest.raises(ValidationFailed) as caught:
         service.create_assignment(
-            session, data=_placement(need, make_trust_person(session), seat=3)
+            session,
+            data=typed(AssignmentCreate, _placement(need, make_trust_person(session), seat=3)),
         )
     assert _fields(caught.value) == {"seat"}
 
@@ -76,7 +84,10 @@ def test_create_assignment_refuses_a_period_outside_the_needs(session: Session) 
     with pytest.raises(ValidationFailed) as caught:
         service.create_assignment(
             session,
-            data=_placement(need, make_trust_person(session), starts_on=day(20), ends_on=day(150)),
+            data=typed(
+                AssignmentCreate,
+                _placement(need, make_trust_person(session), starts_on=day(20), ends_on=day(150)),
+            ),
         )
     assert _fields(caught.value) == {"starts_on", "ends_on"}
 
@@ -86,7 +97,10 @@ def test_create_assignment_refuses_end_before_start(session: Session) -> None:
     with pytest.raises(ValidationFailed) as caught:
         service.create_assignment(
             session,
-            data=_placement(need, make_trust_person(session), starts_on=day(40), ends_on=day(35)),
+            data=typed(
+                AssignmentCreate,
+                _placement(need, make_trust_person(session), starts_on=day(40), ends_on=day(35)),
+            ),
         )
     assert _fields(caught.value) == {"ends_on"}
 
@@ -95,7 +109,11 @@ def test_create_assignment_with_unknown_trust_person_is_not_found(session: Sessi
     need = make_need(session)
     with pytest.raises(NotFound) as caught:
         service.create_assignment(
-            session, data={**_placement(need, make_trust_person(session)), "trust_person_id": 999}
+            session,
+            data=typed(
+                AssignmentCreate,
+                {**_placement(need, make_trust_person(session)), "trust_person_id": 999},
+            ),
         )
     assert caught.value.entity == "trust person"
 
@@ -105,7 +123,10 @@ def test_create_assignment_with_unknown_need_is_not_found(session: Session) -> N
     with pytest.raises(NotFound) as caught:
         service.create_assignment(
             session,
-            data={"need_id": 999, "trust_person_id": person.id, "seat": 1, "starts_on": day(1)},
+            data=typed(
+                AssignmentCreate,
+                {"need_id": 999, "trust_person_id": person.id, "seat": 1, "starts_on": day(1)},
+            ),
         )
     assert caught.value.entity == "need"
 
@@ -113,7 +134,9 @@ def test_create_assignment_with_unknown_need_is_not_found(session: Session) -> N
 def test_create_assignment_refuses_a_need_that_is_not_open(session: Session) -> None:
     need = make_need(session, status="requested")
     with pytest.raises(ValidationFailed) as caught:
-        service.create_assignment(session, data=_placement(need, make_trust_person(session)))
+        service.create_assignment(
+            session, data=typed(AssignmentCreate, _placement(need, make_trust_person(session)))
+        )
     assert _fields(caught.value) == {"need_id"}
 
 
@@ -121,7 +144,10 @@ def test_create_assignment_refuses_an_inactive_trust_person(session: Session) ->
     need = make_need(session)
     with pytest.raises(ValidationFailed) as caught:
         service.create_assignment(
-            session, data=_placement(need, make_trust_person(session, active=False))
+            session,
+            data=typed(
+                AssignmentCreate, _placement(need, make_trust_person(session, active=False))
+            ),
         )
     assert _fields(caught.value) == {"trust_person_id"}
 
@@ -130,7 +156,9 @@ def test_create_assignment_refuses_a_seat_that_is_taken(session: Session) -> Non
     need = make_need(session, seats=2)
     make_assignment(session, need=need, trust_person=make_trust_person(session), seat=1)
     with pytest.raises(Conflict, match=r"seat 1 .* already has a confirmed trust person"):
-        service.create_assignment(session, data=_placement(need, make_trust_person(session)))
+        service.create_assignment(
+            session, data=typed(AssignmentCreate, _placement(need, make_trust_person(session)))
+        )
 
 
 def test_create_assignment_refuses_the_same_person_twice_on_a_need(session: Session) -> None:
@@ -138,7 +166,9 @@ def test_create_assignment_refuses_the_same_person_twice_on_a_need(session: Sess
     person = make_trust_person(session)
     make_assignment(session, need=need, trust_person=person, seat=1)
     with pytest.raises(Conflict, match="already holds a confirmed seat"):
-        service.create_assignment(session, data=_placement(need, person, seat=2))
+        service.create_assignment(
+            session, data=typed(AssignmentCreate, _placement(need, person, seat=2))
+        )
 
 
 def _race_past_the_up_front_check(
@@ -154,7 +184,8 @@ def _race_past_the_up_front_check(
     monkeypatch.setattr(service, "_refuse_taken", lambda *_args: None)
     with pytest.raises(Conflict) as caught:
         service.create_assignment(
-            session, data=_placement(need, other, seat=2 if same_person else 1)
+            session,
+            data=typed(AssignmentCreate, _placement(need, other, seat=2 if same_person else 1)),
         )
     session.rollback()
     assert table_counts(engine) == before
@@ -182,10 +213,16 @@ def test_a_successor_may_take_an_ended_seat_after_its_end(session: Session) -> N
     service.end_assignment(session, assignment_id=first.id, on=day(60))
     with pytest.raises(Conflict, match="may not overlap"):
         service.create_assignment(
-            session, data=_placement(need, make_trust_person(session), starts_on=day(59))
+            session,
+            data=typed(
+                AssignmentCreate, _placement(need, make_trust_person(session), starts_on=day(59))
+            ),
         )
     successor = service.create_assignment(
-        session, data=_placement(need, make_trust_person(session), starts_on=day(60))
+        session,
+        data=typed(
+            AssignmentCreate, _placement(need, make_trust_person(session), starts_on=day(60))
+        ),
     )
     assert successor.seat == 1
 
@@ -195,7 +232,9 @@ def test_assignment_creation_is_audited(session: Session) -> None:
     need = make_need(session)
     person = make_trust_person(session)
     created = service.create_assignment(
-        session, data=_placement(need, person), actor=Actor(user_id=user.id, label="Planner")
+        session,
+        data=typed(AssignmentCreate, _placement(need, person)),
+        actor=Actor(user_id=user.id, label="Planner"),
     )
     entry = session.exec(select(AuditEntry)).one()
     assert (entry.action, entry.entity_type, entry.entity_id, entry.actor_user_id) == (

@@ -14,8 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from werkzeug import Request, Response
 
+from tests.factories import typed
 from tests.integration.seed import seed_small_pool
 from vppool.db.models import BusyInterval, CalendarSource, FeedState, Need
+from vppool.db.schemas import CalendarSourceCreate, CalendarSourceUpdate
 from vppool.errors import NotFound, PermissionDenied, TooManyAttempts, ValidationFailed
 from vppool.services import calendar_sources, matching
 from vppool.services.access import Viewer
@@ -69,7 +71,9 @@ def vp_viewer(vp_id: int) -> Viewer:
 def link(engine: Engine, vp_id: int, url: str, **extra: object) -> int:
     with Session(engine) as session:
         source = calendar_sources.link_url(
-            session, trust_person_id=vp_id, data={"kind": "url", "url": url, **extra}
+            session,
+            trust_person_id=vp_id,
+            data=typed(CalendarSourceCreate, {"kind": "url", "url": url, **extra}),
         )
         session.commit()
     return source.id
@@ -104,7 +108,9 @@ def test_a_link_needs_a_usable_address_and_the_right_kind(engine: Engine, ids: d
             ({"kind": "url", "url": "https://a.nl/x.ics", "refresh_minutes": 1}, "refresh_minutes"),
         ):
             with pytest.raises(ValidationFailed) as caught:
-                calendar_sources.link_url(session, trust_person_id=ids["anna"], data=data)
+                calendar_sources.link_url(
+                    session, trust_person_id=ids["anna"], data=typed(CalendarSourceCreate, data)
+                )
             assert caught.value.errors[0].field == field, data
         assert session.exec(select(CalendarSource)).all() == []
 
@@ -138,7 +144,9 @@ def test_at_most_ten_calendars_per_vp(engine: Engine, ids: dict) -> None:
         link(engine, ids["anna"], f"https://cal.example.nl/{n}.ics")
     with Session(engine) as session, pytest.raises(ValidationFailed, match="at most 10"):
         calendar_sources.link_url(
-            session, trust_person_id=ids["anna"], data={"kind": "url", "url": "https://x.nl/a"}
+            session,
+            trust_person_id=ids["anna"],
+            data=typed(CalendarSourceCreate, {"kind": "url", "url": "https://x.nl/a"}),
         )
 
 
@@ -216,7 +224,7 @@ def test_a_source_changed_while_it_was_fetched_keeps_the_newer_state(
                 session,
                 trust_person_id=ids["anna"],
                 source_id=source_id,
-                data={"url": "https://cal.example.nl/new.ics"},
+                data=typed(CalendarSourceUpdate, {"url": "https://cal.example.nl/new.ics"}),
             )
             session.commit()
         return Response(MEETING, content_type="text/calendar")
@@ -445,7 +453,10 @@ def test_deleting_or_switching_off_a_source_removes_its_busy_time(
     before = feed_changed(engine, ids["anna"])
     with Session(engine) as session:
         off = calendar_sources.update_source(
-            session, trust_person_id=ids["anna"], source_id=source.id, data={"enabled": False}
+            session,
+            trust_person_id=ids["anna"],
+            source_id=source.id,
+            data=typed(CalendarSourceUpdate, {"enabled": False}),
         )
         session.commit()
     assert off.health == "off"
@@ -489,7 +500,7 @@ def test_a_new_address_reads_as_never_fetched_and_is_due_at_once(
             session,
             trust_person_id=ids["anna"],
             source_id=source_id,
-            data={"url": httpserver.url_for("/b.ics")},
+            data=typed(CalendarSourceUpdate, {"url": httpserver.url_for("/b.ics")}),
         )
         session.commit()
     assert (moved.health, moved.event_count, moved.last_success_at) == ("pending", 0, None)
@@ -518,7 +529,10 @@ def test_fields_that_do_not_fit_the_kind_and_unsafe_names_are_refused(
         ):
             with pytest.raises(ValidationFailed) as caught:
                 calendar_sources.update_source(
-                    session, trust_person_id=ids["anna"], source_id=source_id, data=data
+                    session,
+                    trust_person_id=ids["anna"],
+                    source_id=source_id,
+                    data=typed(CalendarSourceUpdate, data),
                 )
             assert caught.value.errors[0].field == field
         with pytest.raises(ValidationFailed) as caught:

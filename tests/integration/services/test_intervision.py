@@ -19,6 +19,7 @@ from tests.factories import (
     make_need,
     make_trust_person,
     make_user,
+    typed,
 )
 from vppool.calendar import dutch_public_holidays
 from vppool.db.models import (
@@ -35,6 +36,7 @@ from vppool.db.models import (
     TrustPerson,
     WeeklyAvailability,
 )
+from vppool.db.schemas import EducationRecordCreate
 from vppool.errors import Conflict, NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from vppool.services import intervision, trust_persons
 from vppool.services.access import Viewer
@@ -559,7 +561,10 @@ def test_education_hours_of_zero_or_less_are_refused(session: Session, hours: fl
     vp = make_trust_person(session)
     with pytest.raises(ValidationFailed) as caught:
         trust_persons.add_education_record(
-            session, trust_person_id=vp.id or 0, data=_education(hours, TODAY), today=TODAY
+            session,
+            trust_person_id=vp.id or 0,
+            data=typed(EducationRecordCreate, _education(hours, TODAY)),
+            today=TODAY,
         )
     assert [e.field for e in caught.value.errors] == ["hours"]
     assert session.exec(select(EducationRecord)).all() == []
@@ -570,26 +575,35 @@ def test_more_than_24_education_hours_on_one_day_are_refused(engine: Engine) -> 
         vp = make_trust_person(session)
         vp_id = vp.id or 0
         trust_persons.add_education_record(
-            session, trust_person_id=vp_id, data=_education(16, TODAY), today=TODAY
+            session,
+            trust_person_id=vp_id,
+            data=typed(EducationRecordCreate, _education(16, TODAY)),
+            today=TODAY,
         )
         trust_persons.add_education_record(  # another day does not count
             session,
             trust_person_id=vp_id,
-            data=_education(20, TODAY - timedelta(days=1)),
+            data=typed(EducationRecordCreate, _education(20, TODAY - timedelta(days=1))),
             today=TODAY,
         )
         session.commit()
     before = table_counts(engine)
     with Session(engine) as session, pytest.raises(ValidationFailed) as caught:
         trust_persons.add_education_record(
-            session, trust_person_id=vp_id, data=_education(8.5, TODAY), today=TODAY
+            session,
+            trust_person_id=vp_id,
+            data=typed(EducationRecordCreate, _education(8.5, TODAY)),
+            today=TODAY,
         )
     assert [e.field for e in caught.value.errors] == ["hours"]
     assert "24.5 h that day (16 h already recorded)" in caught.value.message
     assert table_counts(engine) == before
     with Session(engine) as session:  # exactly 24 hours is a (long) day
         trust_persons.add_education_record(
-            session, trust_person_id=vp_id, data=_education(8, TODAY), today=TODAY
+            session,
+            trust_person_id=vp_id,
+            data=typed(EducationRecordCreate, _education(8, TODAY)),
+            today=TODAY,
         )
 
 
@@ -597,7 +611,10 @@ def test_a_single_record_of_more_than_24_hours_is_refused(session: Session) -> N
     vp = make_trust_person(session)
     with pytest.raises(ValidationFailed, match="a day has 24 hours"):
         trust_persons.add_education_record(
-            session, trust_person_id=vp.id or 0, data=_education(30, TODAY), today=TODAY
+            session,
+            trust_person_id=vp.id or 0,
+            data=typed(EducationRecordCreate, _education(30, TODAY)),
+            today=TODAY,
         )
 
 
@@ -607,13 +624,16 @@ def test_education_completed_after_today_is_refused_naming_the_date(session: Ses
         trust_persons.add_education_record(
             session,
             trust_person_id=vp.id or 0,
-            data=_education(4, TODAY + timedelta(days=1)),
+            data=typed(EducationRecordCreate, _education(4, TODAY + timedelta(days=1))),
             today=TODAY,
         )
     assert [e.field for e in caught.value.errors] == ["completed_on"]
     assert "2026-11-24 is after today (2026-11-23)" in caught.value.message
     assert session.exec(select(EducationRecord)).all() == []
     record = trust_persons.add_education_record(
-        session, trust_person_id=vp.id or 0, data=_education(4, TODAY), today=TODAY
+        session,
+        trust_person_id=vp.id or 0,
+        data=typed(EducationRecordCreate, _education(4, TODAY)),
+        today=TODAY,
     )
     assert record.completed_on == TODAY

@@ -20,8 +20,10 @@ from tests.factories import (
     make_trust_person,
     make_user,
     need_data,
+    typed,
 )
 from vppool.db.models import AuditEntry, Need, Notification, User
+from vppool.db.schemas import NeedCreate, NeedDecline, NeedRequest, NeedSubmit, NeedUpdate
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import Actor
 from vppool.services import needs as service
@@ -42,7 +44,9 @@ def test_create_need_is_open_at_its_organisations_site(session: Session) -> None
     organisation = make_organisation(session)
     site = make_site(session, organisation=organisation)
     need = service.create_need(
-        session, organisation_id=organisation.id, data=need_data(site_id=site.id, seats=2)
+        session,
+        organisation_id=organisation.id,
+        data=typed(NeedCreate, need_data(site_id=site.id, seats=2)),
     )
     assert (need.status, need.organisation_id, need.site_id, need.seats) == (
         NeedStatus.OPEN,
@@ -60,7 +64,7 @@ def test_need_filed_by_a_client_is_requested_by_that_user(session: Session) -> N
     need = service.request_need(
         session,
         organisation_id=organisation.id,
-        data=need_data(kind="aftercare", ends_on=day(90)),
+        data=typed(NeedRequest, need_data(kind="aftercare", ends_on=day(90))),
         actor=Actor(user_id=client.id, label="HR"),
         today=day(0),
     )
@@ -72,14 +76,16 @@ def test_create_need_refuses_a_site_of_another_organisation(session: Session) ->
     foreign_site = make_site(session, organisation=make_organisation(session))
     with pytest.raises(ValidationFailed) as caught:
         service.create_need(
-            session, organisation_id=organisation.id, data=need_data(site_id=foreign_site.id)
+            session,
+            organisation_id=organisation.id,
+            data=typed(NeedCreate, need_data(site_id=foreign_site.id)),
         )
     assert _fields(caught.value) == {"site_id"}
 
 
 def test_create_need_for_unknown_organisation_is_not_found(session: Session) -> None:
     with pytest.raises(NotFound):
-        service.create_need(session, organisation_id=31337, data=need_data())
+        service.create_need(session, organisation_id=31337, data=typed(NeedCreate, need_data()))
 
 
 @pytest.mark.parametrize(
@@ -99,7 +105,9 @@ def test_create_need_refuses_bad_field(
 ) -> None:
     organisation = make_organisation(session)
     with pytest.raises(ValidationFailed) as caught:
-        service.create_need(session, organisation_id=organisation.id, data=need_data(**overrides))
+        service.create_need(
+            session, organisation_id=organisation.id, data=typed(NeedCreate, need_data(**overrides))
+        )
     assert _fields(caught.value) == {field}
 
 
@@ -108,7 +116,9 @@ def test_failed_need_create_leaves_every_table_unchanged(session: Session, engin
     session.commit()
     before = table_counts(engine)
     with pytest.raises(ValidationFailed):
-        service.create_need(session, organisation_id=organisation.id, data=need_data(seats=0))
+        service.create_need(
+            session, organisation_id=organisation.id, data=typed(NeedCreate, need_data(seats=0))
+        )
     session.rollback()
     assert table_counts(engine) == before
 
@@ -120,7 +130,9 @@ def test_update_need_changes_given_fields_and_bumps_updated_at(session: Session)
     need = make_need(session)
     before = service.get_need(session, need_id=need.id)
     after = service.update_need(
-        session, need_id=need.id, data={"urgency": "critical", "ends_on": day(400)}
+        session,
+        need_id=need.id,
+        data=typed(NeedUpdate, {"urgency": "critical", "ends_on": day(400)}),
     )
     assert (after.urgency, after.ends_on, after.title) == ("critical", day(400), before.title)
     assert after.updated_at > before.updated_at
@@ -129,7 +141,7 @@ def test_update_need_changes_given_fields_and_bumps_updated_at(session: Session)
 def test_update_need_checks_the_period_against_the_stored_start(session: Session) -> None:
     need = make_need(session, starts_on=day(30))
     with pytest.raises(ValidationFailed) as caught:
-        service.update_need(session, need_id=need.id, data={"ends_on": day(10)})
+        service.update_need(session, need_id=need.id, data=typed(NeedUpdate, {"ends_on": day(10)}))
     assert _fields(caught.value) == {"ends_on"}
 
 
@@ -137,7 +149,9 @@ def test_update_need_refuses_a_site_of_another_organisation(session: Session) ->
     need = make_need(session)
     foreign_site = make_site(session, organisation=make_organisation(session))
     with pytest.raises(ValidationFailed) as caught:
-        service.update_need(session, need_id=need.id, data={"site_id": foreign_site.id})
+        service.update_need(
+            session, need_id=need.id, data=typed(NeedUpdate, {"site_id": foreign_site.id})
+        )
     assert _fields(caught.value) == {"site_id"}
 
 
@@ -145,14 +159,19 @@ def test_update_need_can_clear_the_site(session: Session) -> None:
     organisation = make_organisation(session)
     site = make_site(session, organisation=organisation)
     need = make_need(session, organisation=organisation, site_id=site.id)
-    assert service.update_need(session, need_id=need.id, data={"site_id": None}).site_id is None
+    assert (
+        service.update_need(
+            session, need_id=need.id, data=typed(NeedUpdate, {"site_id": None})
+        ).site_id
+        is None
+    )
 
 
 def test_update_need_refuses_fewer_seats_than_confirmed_ones(session: Session) -> None:
     need = make_need(session, seats=2)
     make_assignment(session, need=need, trust_person=make_trust_person(session), seat=2)
     with pytest.raises(ValidationFailed) as caught:
-        service.update_need(session, need_id=need.id, data={"seats": 1})
+        service.update_need(session, need_id=need.id, data=typed(NeedUpdate, {"seats": 1}))
     assert _fields(caught.value) == {"seats"}
     assert "seat 2" in caught.value.errors[0].message
 
@@ -163,21 +182,25 @@ def test_update_need_refuses_a_period_that_leaves_out_a_confirmed_assignment(
     need = make_need(session, starts_on=day(30), ends_on=day(200))
     make_assignment(session, need=need, trust_person=make_trust_person(session))
     with pytest.raises(ValidationFailed) as caught:
-        service.update_need(session, need_id=need.id, data={"ends_on": day(100)})
+        service.update_need(session, need_id=need.id, data=typed(NeedUpdate, {"ends_on": day(100)}))
     assert _fields(caught.value) == {"ends_on"}
 
 
 def test_update_need_refuses_status_change_through_update(session: Session) -> None:
     need = make_need(session)
     with pytest.raises(ValidationFailed) as caught:
-        service.update_need(session, need_id=need.id, data={"status": "closed"})
+        service.update_need(session, need_id=need.id, data=typed(NeedUpdate, {"status": "closed"}))
     assert _fields(caught.value) == {"status"}
 
 
 def test_need_changes_are_audited(session: Session) -> None:
     organisation = make_organisation(session)
-    need = service.create_need(session, organisation_id=organisation.id, data=need_data())
-    service.update_need(session, need_id=need.id, data={"seats": 2, "title": "Twee VP's"})
+    need = service.create_need(
+        session, organisation_id=organisation.id, data=typed(NeedCreate, need_data())
+    )
+    service.update_need(
+        session, need_id=need.id, data=typed(NeedUpdate, {"seats": 2, "title": "Twee VP's"})
+    )
     entries = session.exec(
         select(AuditEntry).where(AuditEntry.entity_type == "need").order_by(col(AuditEntry.id))
     ).all()
@@ -305,10 +328,15 @@ def test_only_staff_create_open_needs_and_change_needs(session: Session) -> None
     client = _viewer(make_user(session, role="client", organisation_id=organisation.id))
     with pytest.raises(PermissionDenied):
         service.create_need(
-            session, organisation_id=organisation.id, data=need_data(), viewer=client
+            session,
+            organisation_id=organisation.id,
+            data=typed(NeedCreate, need_data()),
+            viewer=client,
         )
     with pytest.raises(PermissionDenied):
-        service.update_need(session, need_id=need.id, data={"seats": 2}, viewer=client)
+        service.update_need(
+            session, need_id=need.id, data=typed(NeedUpdate, {"seats": 2}), viewer=client
+        )
 
 
 # --------------------------------------------------------------------------- requests
@@ -318,7 +346,7 @@ def test_submit_files_a_clients_request_for_their_own_organisation(session: Sess
     organisation = make_organisation(session)
     user = make_user(session, role="client", organisation_id=organisation.id)
     need, created = service.submit_need(
-        session, data=_request(), viewer=_viewer(user), today=day(0)
+        session, data=typed(NeedSubmit, _request()), viewer=_viewer(user), today=day(0)
     )
     assert created
     assert (need.status, need.organisation_id, need.requested_by_user_id) == (
@@ -335,7 +363,10 @@ def test_submit_of_a_client_for_another_organisation_is_not_found(session: Sessi
     client = _viewer(make_user(session, role="client", organisation_id=own.id))
     with pytest.raises(NotFound):
         service.submit_need(
-            session, data=_request(organisation_id=other.id), viewer=client, today=day(0)
+            session,
+            data=typed(NeedSubmit, _request(organisation_id=other.id)),
+            viewer=client,
+            today=day(0),
         )
 
 
@@ -343,11 +374,11 @@ def test_submit_by_a_planner_is_open_for_the_named_organisation(session: Session
     organisation = make_organisation(session)
     planner = _viewer(make_user(session))
     need, _ = service.submit_need(
-        session, data=need_data(organisation_id=organisation.id), viewer=planner
+        session, data=typed(NeedSubmit, need_data(organisation_id=organisation.id)), viewer=planner
     )
     assert (need.status, need.requested_by_user_id) == (NeedStatus.OPEN, None)
     with pytest.raises(ValidationFailed) as caught:
-        service.submit_need(session, data=need_data(), viewer=planner)
+        service.submit_need(session, data=typed(NeedSubmit, need_data()), viewer=planner)
     assert _fields(caught.value) == {"organisation_id"}
 
 
@@ -357,7 +388,7 @@ def test_a_request_may_not_start_in_the_past(session: Session) -> None:
         service.request_need(
             session,
             organisation_id=organisation.id,
-            data=_request(starts_on=day(-1)),
+            data=typed(NeedRequest, _request(starts_on=day(-1))),
             today=day(0),
         )
     assert _fields(caught.value) == {"starts_on"}
@@ -370,7 +401,7 @@ def test_a_request_asks_for_temporary_help_with_an_end_and_hours(session: Sessio
         service.request_need(
             session,
             organisation_id=organisation.id,
-            data=need_data(kind="standing", expected_hours_per_month=0),
+            data=typed(NeedRequest, need_data(kind="standing", expected_hours_per_month=0)),
             today=day(0),
         )
     assert _fields(caught.value) == {"kind", "ends_on", "expected_hours_per_month"}
@@ -379,13 +410,15 @@ def test_a_request_asks_for_temporary_help_with_an_end_and_hours(session: Sessio
 def test_the_same_submission_within_a_minute_answers_the_first_need(session: Session) -> None:
     organisation = make_organisation(session)
     client = _viewer(make_user(session, role="client", organisation_id=organisation.id))
-    first, created = service.submit_need(session, data=_request(), viewer=client, today=day(0))
+    first, created = service.submit_need(
+        session, data=typed(NeedSubmit, _request()), viewer=client, today=day(0)
+    )
     again, created_again = service.submit_need(
-        session, data=_request(description="twice"), viewer=client, today=day(0)
+        session, data=typed(NeedSubmit, _request(description="twice")), viewer=client, today=day(0)
     )
     assert (created, created_again, again.id) == (True, False, first.id)
     later, created_later = service.submit_need(
-        session, data=_request(ends_on=day(91)), viewer=client, today=day(0)
+        session, data=typed(NeedSubmit, _request(ends_on=day(91))), viewer=client, today=day(0)
     )
     assert created_later
     assert later.id != first.id
@@ -394,12 +427,16 @@ def test_the_same_submission_within_a_minute_answers_the_first_need(session: Ses
 def test_the_same_submission_after_a_minute_is_a_new_need(session: Session) -> None:
     organisation = make_organisation(session)
     client = _viewer(make_user(session, role="client", organisation_id=organisation.id))
-    first, _ = service.submit_need(session, data=_request(), viewer=client, today=day(0))
+    first, _ = service.submit_need(
+        session, data=typed(NeedSubmit, _request()), viewer=client, today=day(0)
+    )
     row = session.get(Need, first.id)
     assert row is not None
     row.created_at = row.created_at - service.REPLAY_WINDOW
     session.flush()
-    second, created = service.submit_need(session, data=_request(), viewer=client, today=day(0))
+    second, created = service.submit_need(
+        session, data=typed(NeedSubmit, _request()), viewer=client, today=day(0)
+    )
     assert created
     assert second.id != first.id
 
@@ -421,7 +458,7 @@ def test_two_simultaneous_identical_submissions_file_one_need(engine: Engine, at
             with Session(engine) as session:
                 barrier.wait()
                 need, created = service.submit_need(
-                    session, data=_request(), viewer=client, today=day(0)
+                    session, data=typed(NeedSubmit, _request()), viewer=client, today=day(0)
                 )
                 session.commit()
             with lock:
@@ -471,7 +508,10 @@ def test_accepting_a_request_opens_it_and_tells_the_client(session: Session) -> 
 def test_declining_a_request_keeps_the_reason_for_the_client(session: Session) -> None:
     need, client, planner = _requested(session)
     declined = service.decline_request(
-        session, need_id=need.id, data={"reason": "  Geen capaciteit  "}, viewer=planner
+        session,
+        need_id=need.id,
+        data=typed(NeedDecline, {"reason": "  Geen capaciteit  "}),
+        viewer=planner,
     )
     assert (declined.status, declined.decision_reason) == (NeedStatus.DECLINED, "Geen capaciteit")
     entry = session.exec(select(AuditEntry)).one()
@@ -492,7 +532,9 @@ def test_a_decision_needs_a_requested_need(session: Session) -> None:
     with pytest.raises(Conflict, match="only a requested need can be accepted"):
         service.accept_request(session, need_id=need.id, viewer=planner)
     with pytest.raises(Conflict, match="only a requested need can be declined"):
-        service.decline_request(session, need_id=need.id, data={"reason": "x"}, viewer=planner)
+        service.decline_request(
+            session, need_id=need.id, data=typed(NeedDecline, {"reason": "x"}), viewer=planner
+        )
     with pytest.raises(NotFound):
         service.accept_request(session, need_id=need.id + 1000, viewer=planner)
 
@@ -501,7 +543,9 @@ def test_declining_needs_a_reason(session: Session) -> None:
     need, _, planner = _requested(session)
     for data in ({}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 1001}):
         with pytest.raises(ValidationFailed) as caught:
-            service.decline_request(session, need_id=need.id, data=data, viewer=planner)
+            service.decline_request(
+                session, need_id=need.id, data=typed(NeedDecline, data), viewer=planner
+            )
         assert _fields(caught.value) == {"reason"}
 
 

@@ -16,8 +16,17 @@ from tests.factories import (
     make_user,
     organisation_data,
     site_data,
+    typed,
 )
 from vppool.db.models import AuditEntry, User
+from vppool.db.schemas import (
+    ConflictOfInterestCreate,
+    OrganisationCreate,
+    OrganisationUpdate,
+    PreferenceCreate,
+    SiteCreate,
+    SiteUpdate,
+)
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import Actor
 from vppool.services import organisations as service
@@ -39,12 +48,18 @@ def _actions(session: Session) -> list[str]:
 
 def test_create_get_and_update_organisation(session: Session) -> None:
     created = service.create_organisation(
-        session, data=organisation_data(name="Zorggroep Noord", contact_email="HR@Noord.nl")
+        session,
+        data=typed(
+            OrganisationCreate,
+            organisation_data(name="Zorggroep Noord", contact_email="HR@Noord.nl"),
+        ),
     )
     assert created.contact_email == "hr@noord.nl"
     assert service.get_organisation(session, organisation_id=created.id) == created
     updated = service.update_organisation(
-        session, organisation_id=created.id, data={"headcount": 900, "languages": ["nl", "pl"]}
+        session,
+        organisation_id=created.id,
+        data=typed(OrganisationUpdate, {"headcount": 900, "languages": ["nl", "pl"]}),
     )
     assert (updated.headcount, updated.languages) == (900, ["nl", "pl"])
     assert updated.updated_at > created.updated_at
@@ -64,14 +79,18 @@ def test_create_organisation_refuses_bad_field(
     session: Session, overrides: dict[str, object], field: str
 ) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        service.create_organisation(session, data=organisation_data(**overrides))
+        service.create_organisation(
+            session, data=typed(OrganisationCreate, organisation_data(**overrides))
+        )
     assert _fields(caught.value) == {field}
 
 
 def test_create_organisation_refuses_name_already_used(session: Session) -> None:
     make_organisation(session, name="Gemeente Utrecht")
     with pytest.raises(ValidationFailed) as caught:
-        service.create_organisation(session, data=organisation_data(name="Gemeente Utrecht"))
+        service.create_organisation(
+            session, data=typed(OrganisationCreate, organisation_data(name="Gemeente Utrecht"))
+        )
     assert _fields(caught.value) == {"name"}
     assert "already used" in caught.value.errors[0].message
 
@@ -81,7 +100,9 @@ def test_update_organisation_refuses_name_of_another(session: Session) -> None:
     other = make_organisation(session)
     with pytest.raises(ValidationFailed) as caught:
         service.update_organisation(
-            session, organisation_id=other.id, data={"name": "Gemeente Utrecht"}
+            session,
+            organisation_id=other.id,
+            data=typed(OrganisationUpdate, {"name": "Gemeente Utrecht"}),
         )
     assert _fields(caught.value) == {"name"}
 
@@ -90,7 +111,9 @@ def test_unknown_organisation_is_not_found(session: Session) -> None:
     with pytest.raises(NotFound):
         service.get_organisation(session, organisation_id=77)
     with pytest.raises(NotFound):
-        service.update_organisation(session, organisation_id=77, data={"headcount": 5})
+        service.update_organisation(
+            session, organisation_id=77, data=typed(OrganisationUpdate, {"headcount": 5})
+        )
 
 
 def test_list_organisations_filters_on_sector_active_and_text(session: Session) -> None:
@@ -142,11 +165,18 @@ def test_delete_organisation_without_needs(session: Session) -> None:
 def test_organisation_changes_are_audited_with_the_actor(session: Session) -> None:
     user = make_user(session)
     actor = Actor(user_id=user.id, label="Planner")
-    created = service.create_organisation(session, data=organisation_data(), actor=actor)
-    service.update_organisation(
-        session, organisation_id=created.id, data={"wishes": "twee VP's"}, actor=actor
+    created = service.create_organisation(
+        session, data=typed(OrganisationCreate, organisation_data()), actor=actor
     )
-    service.update_organisation(session, organisation_id=created.id, data={"wishes": "twee VP's"})
+    service.update_organisation(
+        session,
+        organisation_id=created.id,
+        data=typed(OrganisationUpdate, {"wishes": "twee VP's"}),
+        actor=actor,
+    )
+    service.update_organisation(
+        session, organisation_id=created.id, data=typed(OrganisationUpdate, {"wishes": "twee VP's"})
+    )
     service.delete_organisation(session, organisation_id=created.id, actor=actor)
     entries = session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()
     assert [e.action for e in entries] == [
@@ -169,7 +199,9 @@ def test_failed_organisation_update_leaves_the_database_unchanged(
     counts = table_counts(engine)
     with pytest.raises(ValidationFailed):
         service.update_organisation(
-            session, organisation_id=organisation.id, data={"headcount": 10, "sector": "?"}
+            session,
+            organisation_id=organisation.id,
+            data=typed(OrganisationUpdate, {"headcount": 10, "sector": "?"}),
         )
     session.rollback()
     assert table_counts(engine) == counts
@@ -182,11 +214,16 @@ def test_failed_organisation_update_leaves_the_database_unchanged(
 def test_add_list_update_and_delete_sites(session: Session) -> None:
     organisation = make_organisation(session)
     office = service.add_site(
-        session, organisation_id=organisation.id, data=site_data(name="Kantoor")
+        session, organisation_id=organisation.id, data=typed(SiteCreate, site_data(name="Kantoor"))
     )
-    depot = service.add_site(session, organisation_id=organisation.id, data=site_data(name="Depot"))
+    depot = service.add_site(
+        session, organisation_id=organisation.id, data=typed(SiteCreate, site_data(name="Depot"))
+    )
     renamed = service.update_site(
-        session, organisation_id=organisation.id, site_id=depot.id, data={"name": "Magazijn"}
+        session,
+        organisation_id=organisation.id,
+        site_id=depot.id,
+        data=typed(SiteUpdate, {"name": "Magazijn"}),
     )
     assert renamed.name == "Magazijn"
     assert [s.id for s in service.list_sites(session, organisation_id=organisation.id)] == [
@@ -205,24 +242,31 @@ def test_add_site_refuses_coordinates_outside_the_netherlands(session: Session) 
         service.add_site(
             session,
             organisation_id=organisation.id,
-            data=site_data(longitude=2.35),
+            data=typed(SiteCreate, site_data(longitude=2.35)),
         )
     assert _fields(caught.value) == {"longitude"}
 
 
 def test_add_site_to_unknown_organisation_is_not_found(session: Session) -> None:
     with pytest.raises(NotFound):
-        service.add_site(session, organisation_id=404, data=site_data())
+        service.add_site(session, organisation_id=404, data=typed(SiteCreate, site_data()))
 
 
 def test_a_new_main_site_takes_over_from_the_old_one(session: Session) -> None:
     organisation = make_organisation(session)
-    old = service.add_site(session, organisation_id=organisation.id, data=site_data(is_main=True))
-    new = service.add_site(session, organisation_id=organisation.id, data=site_data(is_main=True))
+    old = service.add_site(
+        session, organisation_id=organisation.id, data=typed(SiteCreate, site_data(is_main=True))
+    )
+    new = service.add_site(
+        session, organisation_id=organisation.id, data=typed(SiteCreate, site_data(is_main=True))
+    )
     sites = {s.id: s.is_main for s in service.list_sites(session, organisation_id=organisation.id)}
     assert sites == {old.id: False, new.id: True}
     service.update_site(
-        session, organisation_id=organisation.id, site_id=old.id, data={"is_main": True}
+        session,
+        organisation_id=organisation.id,
+        site_id=old.id,
+        data=typed(SiteUpdate, {"is_main": True}),
     )
     sites = {s.id: s.is_main for s in service.list_sites(session, organisation_id=organisation.id)}
     assert sites == {old.id: True, new.id: False}
@@ -232,7 +276,12 @@ def test_site_of_another_organisation_is_not_found(session: Session) -> None:
     site = make_site(session, organisation=make_organisation(session))
     other = make_organisation(session)
     with pytest.raises(NotFound):
-        service.update_site(session, organisation_id=other.id, site_id=site.id, data={"name": "x"})
+        service.update_site(
+            session,
+            organisation_id=other.id,
+            site_id=site.id,
+            data=typed(SiteUpdate, {"name": "x"}),
+        )
 
 
 # --------------------------------------------------------------------------- conflicts
@@ -243,12 +292,15 @@ def test_add_list_and_delete_conflict_of_interest(session: Session) -> None:
     organisation = make_organisation(session)
     conflict = service.add_conflict_of_interest(
         session,
-        data={
-            "trust_person_id": person.id,
-            "organisation_id": organisation.id,
-            "reason": "employment",
-            "ends_on": day(365),
-        },
+        data=typed(
+            ConflictOfInterestCreate,
+            {
+                "trust_person_id": person.id,
+                "organisation_id": organisation.id,
+                "reason": "employment",
+                "ends_on": day(365),
+            },
+        ),
     )
     assert service.list_conflicts_of_interest(session, trust_person_id=person.id) == [conflict]
     assert service.list_conflicts_of_interest(session, organisation_id=organisation.id) == [
@@ -266,7 +318,10 @@ def test_add_conflict_of_interest_with_unknown_trust_person_is_not_found(
     with pytest.raises(NotFound) as caught:
         service.add_conflict_of_interest(
             session,
-            data={"trust_person_id": 999, "organisation_id": organisation.id, "reason": "hr_role"},
+            data=typed(
+                ConflictOfInterestCreate,
+                {"trust_person_id": 999, "organisation_id": organisation.id, "reason": "hr_role"},
+            ),
         )
     assert caught.value.entity == "trust person"
 
@@ -278,7 +333,10 @@ def test_add_conflict_of_interest_with_unknown_organisation_is_not_found(
     with pytest.raises(NotFound) as caught:
         service.add_conflict_of_interest(
             session,
-            data={"trust_person_id": person.id, "organisation_id": 999, "reason": "hr_role"},
+            data=typed(
+                ConflictOfInterestCreate,
+                {"trust_person_id": person.id, "organisation_id": 999, "reason": "hr_role"},
+            ),
         )
     assert caught.value.entity == "organisation"
 
@@ -287,13 +345,16 @@ def test_add_conflict_of_interest_refuses_end_before_start(session: Session) -> 
     with pytest.raises(ValidationFailed) as caught:
         service.add_conflict_of_interest(
             session,
-            data={
-                "trust_person_id": make_trust_person(session).id,
-                "organisation_id": make_organisation(session).id,
-                "reason": "personal_tie",
-                "starts_on": day(10),
-                "ends_on": day(10),
-            },
+            data=typed(
+                ConflictOfInterestCreate,
+                {
+                    "trust_person_id": make_trust_person(session).id,
+                    "organisation_id": make_organisation(session).id,
+                    "reason": "personal_tie",
+                    "starts_on": day(10),
+                    "ends_on": day(10),
+                },
+            ),
         )
     assert _fields(caught.value) == {"ends_on"}
 
@@ -302,11 +363,14 @@ def test_conflict_of_interest_records_who_recorded_it(session: Session) -> None:
     user = make_user(session)
     conflict = service.add_conflict_of_interest(
         session,
-        data={
-            "trust_person_id": make_trust_person(session).id,
-            "organisation_id": make_organisation(session).id,
-            "reason": "works_council",
-        },
+        data=typed(
+            ConflictOfInterestCreate,
+            {
+                "trust_person_id": make_trust_person(session).id,
+                "organisation_id": make_organisation(session).id,
+                "reason": "works_council",
+            },
+        ),
         actor=Actor(user_id=user.id, label="Planner"),
     )
     assert conflict.recorded_by_user_id == user.id
@@ -324,9 +388,15 @@ def test_set_preference_replaces_the_same_partys_earlier_one(session: Session) -
     person = make_trust_person(session)
     organisation = make_organisation(session)
     pair = {"trust_person_id": person.id, "organisation_id": organisation.id}
-    first = service.set_preference(session, data={**pair, "party": "client", "strength": 2})
-    again = service.set_preference(session, data={**pair, "party": "client", "strength": -1})
-    own = service.set_preference(session, data={**pair, "party": "trust_person", "strength": 1})
+    first = service.set_preference(
+        session, data=typed(PreferenceCreate, {**pair, "party": "client", "strength": 2})
+    )
+    again = service.set_preference(
+        session, data=typed(PreferenceCreate, {**pair, "party": "client", "strength": -1})
+    )
+    own = service.set_preference(
+        session, data=typed(PreferenceCreate, {**pair, "party": "trust_person", "strength": 1})
+    )
     assert again.id == first.id
     listed = service.list_preferences(session, organisation_id=organisation.id)
     assert {(p.party, p.strength) for p in listed} == {("client", -1), ("trust_person", 1)}
@@ -337,12 +407,15 @@ def test_set_preference_refuses_strength_outside_the_scale(session: Session) -> 
     with pytest.raises(ValidationFailed) as caught:
         service.set_preference(
             session,
-            data={
-                "trust_person_id": make_trust_person(session).id,
-                "organisation_id": make_organisation(session).id,
-                "party": "client",
-                "strength": 3,
-            },
+            data=typed(
+                PreferenceCreate,
+                {
+                    "trust_person_id": make_trust_person(session).id,
+                    "organisation_id": make_organisation(session).id,
+                    "party": "client",
+                    "strength": 3,
+                },
+            ),
         )
     assert _fields(caught.value) == {"strength"}
 
@@ -384,19 +457,27 @@ def test_a_client_changes_nothing_on_the_client_list(session: Session) -> None:
     client = _viewer(make_user(session, role="client", organisation_id=own.id))
     for call in (
         lambda: service.update_organisation(
-            session, organisation_id=own.id, data={"wishes": "x"}, viewer=client
+            session,
+            organisation_id=own.id,
+            data=typed(OrganisationUpdate, {"wishes": "x"}),
+            viewer=client,
         ),
-        lambda: service.add_site(session, organisation_id=own.id, data=site_data(), viewer=client),
+        lambda: service.add_site(
+            session, organisation_id=own.id, data=typed(SiteCreate, site_data()), viewer=client
+        ),
         lambda: service.list_conflicts_of_interest(session, organisation_id=own.id, viewer=client),
         lambda: service.list_preferences(session, organisation_id=own.id, viewer=client),
         lambda: service.set_preference(
             session,
-            data={
-                "trust_person_id": person.id,
-                "organisation_id": own.id,
-                "party": "client",
-                "strength": 2,
-            },
+            data=typed(
+                PreferenceCreate,
+                {
+                    "trust_person_id": person.id,
+                    "organisation_id": own.id,
+                    "party": "client",
+                    "strength": 2,
+                },
+            ),
             viewer=client,
         ),
     ):
@@ -418,5 +499,5 @@ def test_trust_persons_do_not_use_the_client_list(session: Session) -> None:
 def test_a_caller_given_id_beyond_32_bits_is_a_field_error(session: Session, key: str) -> None:
     data = {"trust_person_id": 1, "organisation_id": 1, "reason": "other", key: 2**31}
     with pytest.raises(ValidationFailed) as caught:
-        service.add_conflict_of_interest(session, data=data)
+        service.add_conflict_of_interest(session, data=typed(ConflictOfInterestCreate, data))
     assert _fields(caught.value) == {key}

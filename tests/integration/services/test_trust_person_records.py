@@ -9,8 +9,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.dbutil import table_counts
-from tests.factories import day, make_certification, make_trust_person, make_user
+from tests.factories import day, make_certification, make_trust_person, make_user, typed, typed_list
 from vppool.db.models import User
+from vppool.db.schemas import (
+    AbsenceCreate,
+    AbsenceUpdate,
+    CertificationCreate,
+    CertificationUpdate,
+    DateOverrideCreate,
+    EducationRecordCreate,
+    WeeklyAvailabilityCreate,
+)
 from vppool.errors import NotFound, PermissionDenied, ValidationFailed
 from vppool.services import trust_persons as service
 from vppool.services.access import Viewer
@@ -30,12 +39,18 @@ def test_add_certification_and_list_latest_expiry_first(session: Session) -> Non
     older = service.add_certification(
         session,
         trust_person_id=person.id,
-        data={"number": "LVV-1", "issued_on": day(-3000), "expires_on": day(-1540)},
+        data=typed(
+            CertificationCreate,
+            {"number": "LVV-1", "issued_on": day(-3000), "expires_on": day(-1540)},
+        ),
     )
     newer = service.add_certification(
         session,
         trust_person_id=person.id,
-        data={"number": "LVV-2", "issued_on": day(-100), "expires_on": day(1360)},
+        data=typed(
+            CertificationCreate,
+            {"number": "LVV-2", "issued_on": day(-100), "expires_on": day(1360)},
+        ),
     )
     listed = service.list_certifications(session, trust_person_id=person.id)
     assert [c.id for c in listed] == [newer.id, older.id]
@@ -48,7 +63,9 @@ def test_add_certification_refuses_expiry_before_issue(session: Session) -> None
         service.add_certification(
             session,
             trust_person_id=person.id,
-            data={"number": "LVV-1", "issued_on": day(0), "expires_on": day(-1)},
+            data=typed(
+                CertificationCreate, {"number": "LVV-1", "issued_on": day(0), "expires_on": day(-1)}
+            ),
         )
     assert _fields(caught.value) == {"expires_on"}
 
@@ -60,7 +77,10 @@ def test_add_certification_refuses_number_already_used(session: Session) -> None
         service.add_certification(
             session,
             trust_person_id=person.id,
-            data={"number": "LVV-7", "issued_on": day(0), "expires_on": day(1461)},
+            data=typed(
+                CertificationCreate,
+                {"number": "LVV-7", "issued_on": day(0), "expires_on": day(1461)},
+            ),
         )
     assert _fields(caught.value) == {"number"}
     assert "already used" in caught.value.errors[0].message
@@ -71,7 +91,10 @@ def test_add_certification_for_unknown_trust_person_is_not_found(session: Sessio
         service.add_certification(
             session,
             trust_person_id=404,
-            data={"number": "LVV-1", "issued_on": day(0), "expires_on": day(1461)},
+            data=typed(
+                CertificationCreate,
+                {"number": "LVV-1", "issued_on": day(0), "expires_on": day(1461)},
+            ),
         )
 
 
@@ -83,7 +106,7 @@ def test_update_certification_bumps_revision_and_updated_at(session: Session) ->
         session,
         trust_person_id=person.id,
         certification_id=certificate.id,
-        data={"expires_on": day(2000)},
+        data=typed(CertificationUpdate, {"expires_on": day(2000)}),
     )
     assert updated.expires_on == day(2000)
     assert updated.revision == 1
@@ -99,7 +122,7 @@ def test_update_certification_checks_the_merged_period(session: Session) -> None
             session,
             trust_person_id=person.id,
             certification_id=certificate.id,
-            data={"expires_on": day(-10)},
+            data=typed(CertificationUpdate, {"expires_on": day(-10)}),
         )
     assert _fields(caught.value) == {"expires_on"}
 
@@ -131,13 +154,16 @@ def test_add_and_delete_education_record(session: Session) -> None:
     record = service.add_education_record(
         session,
         trust_person_id=person.id,
-        data={
-            "category": "accredited_course",
-            "title": "Omgaan met klokkenluiders",
-            "hours": 6,
-            "completed_on": day(-10),
-            "accredited": True,
-        },
+        data=typed(
+            EducationRecordCreate,
+            {
+                "category": "accredited_course",
+                "title": "Omgaan met klokkenluiders",
+                "hours": 6,
+                "completed_on": day(-10),
+                "accredited": True,
+            },
+        ),
     )
     assert [r.id for r in service.list_education_records(session, trust_person_id=person.id)] == [
         record.id
@@ -157,7 +183,10 @@ def test_add_education_record_refuses_hours_that_are_not_positive(
         service.add_education_record(
             session,
             trust_person_id=person.id,
-            data={"category": "other", "title": "Lezing", "hours": hours, "completed_on": day(0)},
+            data=typed(
+                EducationRecordCreate,
+                {"category": "other", "title": "Lezing", "hours": hours, "completed_on": day(0)},
+            ),
         )
     assert _fields(caught.value) == {"hours"}
 
@@ -171,10 +200,10 @@ def test_add_absence_refuses_end_before_start(session: Session) -> None:
         service.add_absence(
             session,
             trust_person_id=person.id,
-            data={"kind": "leave", "starts_on": day(10), "ends_on": day(3)},
+            data=typed(AbsenceCreate, {"kind": "leave", "starts_on": day(10), "ends_on": day(3)}),
         )
     assert _fields(caught.value) == {"ends_on"}
-    assert "must be after" in caught.value.errors[0].message
+    assert "before the first day" in caught.value.errors[0].message
 
 
 def test_add_absence_refuses_unknown_kind(session: Session) -> None:
@@ -183,7 +212,7 @@ def test_add_absence_refuses_unknown_kind(session: Session) -> None:
         service.add_absence(
             session,
             trust_person_id=person.id,
-            data={"kind": "holiday", "starts_on": day(1), "ends_on": day(3)},
+            data=typed(AbsenceCreate, {"kind": "holiday", "starts_on": day(1), "ends_on": day(3)}),
         )
     assert _fields(caught.value) == {"kind"}
 
@@ -193,16 +222,22 @@ def test_update_absence_bumps_revision_and_checks_the_merged_period(session: Ses
     absence = service.add_absence(
         session,
         trust_person_id=person.id,
-        data={"kind": "sick", "starts_on": day(1), "ends_on": day(5)},
+        data=typed(AbsenceCreate, {"kind": "sick", "starts_on": day(1), "ends_on": day(5)}),
     )
     longer = service.update_absence(
-        session, trust_person_id=person.id, absence_id=absence.id, data={"ends_on": day(9)}
+        session,
+        trust_person_id=person.id,
+        absence_id=absence.id,
+        data=typed(AbsenceUpdate, {"ends_on": day(9)}),
     )
     assert (longer.ends_on, longer.revision) == (day(9), 1)
     assert longer.updated_at > absence.updated_at
     with pytest.raises(ValidationFailed) as caught:
         service.update_absence(
-            session, trust_person_id=person.id, absence_id=absence.id, data={"starts_on": day(9)}
+            session,
+            trust_person_id=person.id,
+            absence_id=absence.id,
+            data=typed(AbsenceUpdate, {"starts_on": day(9)}),
         )
     assert _fields(caught.value) == {"ends_on"}
 
@@ -212,12 +247,12 @@ def test_list_and_delete_absences(session: Session) -> None:
     later = service.add_absence(
         session,
         trust_person_id=person.id,
-        data={"kind": "leave", "starts_on": day(20), "ends_on": day(30)},
+        data=typed(AbsenceCreate, {"kind": "leave", "starts_on": day(20), "ends_on": day(30)}),
     )
     earlier = service.add_absence(
         session,
         trust_person_id=person.id,
-        data={"kind": "training", "starts_on": day(2), "ends_on": day(3)},
+        data=typed(AbsenceCreate, {"kind": "training", "starts_on": day(2), "ends_on": day(3)}),
     )
     listed = service.list_absences(session, trust_person_id=person.id)
     assert [a.id for a in listed] == [earlier.id, later.id]
@@ -235,16 +270,21 @@ def _range(weekday: int, start: str, end: str) -> dict[str, object]:
 def test_replace_weekly_availability_replaces_the_whole_schedule(session: Session) -> None:
     person = make_trust_person(session)
     service.replace_weekly_availability(
-        session, trust_person_id=person.id, ranges=[_range(0, "09:00", "17:00")]
+        session,
+        trust_person_id=person.id,
+        ranges=typed_list(WeeklyAvailabilityCreate, [_range(0, "09:00", "17:00")]),
     )
     schedule = service.replace_weekly_availability(
         session,
         trust_person_id=person.id,
-        ranges=[
-            _range(2, "13:00", "17:00"),
-            _range(2, "09:00", "12:00"),
-            _range(1, "09:00", "12:00"),
-        ],
+        ranges=typed_list(
+            WeeklyAvailabilityCreate,
+            [
+                _range(2, "13:00", "17:00"),
+                _range(2, "09:00", "12:00"),
+                _range(1, "09:00", "12:00"),
+            ],
+        ),
     )
     assert [(r.weekday, r.start_time) for r in schedule] == [
         (1, time(9)),
@@ -259,7 +299,9 @@ def test_replace_weekly_availability_allows_touching_ranges(session: Session) ->
     schedule = service.replace_weekly_availability(
         session,
         trust_person_id=person.id,
-        ranges=[_range(0, "09:00", "12:00"), _range(0, "12:00", "17:00")],
+        ranges=typed_list(
+            WeeklyAvailabilityCreate, [_range(0, "09:00", "12:00"), _range(0, "12:00", "17:00")]
+        ),
     )
     assert len(schedule) == 2
 
@@ -269,7 +311,9 @@ def test_replace_weekly_availability_refuses_overlap_on_the_same_weekday(
 ) -> None:
     person = make_trust_person(session)
     service.replace_weekly_availability(
-        session, trust_person_id=person.id, ranges=[_range(4, "09:00", "12:00")]
+        session,
+        trust_person_id=person.id,
+        ranges=typed_list(WeeklyAvailabilityCreate, [_range(4, "09:00", "12:00")]),
     )
     session.commit()
     before = table_counts(engine)
@@ -277,12 +321,15 @@ def test_replace_weekly_availability_refuses_overlap_on_the_same_weekday(
         service.replace_weekly_availability(
             session,
             trust_person_id=person.id,
-            ranges=[
-                _range(0, "09:00", "17:00"),
-                _range(1, "10:00", "11:00"),
-                _range(0, "10:00", "11:00"),
-                _range(0, "16:00", "18:00"),
-            ],
+            ranges=typed_list(
+                WeeklyAvailabilityCreate,
+                [
+                    _range(0, "09:00", "17:00"),
+                    _range(1, "10:00", "11:00"),
+                    _range(0, "10:00", "11:00"),
+                    _range(0, "16:00", "18:00"),
+                ],
+            ),
         )
     assert _fields(caught.value) == {"ranges[2].start_time", "ranges[3].start_time"}
     assert "ranges[0]" in caught.value.errors[0].message
@@ -298,7 +345,9 @@ def test_replace_weekly_availability_names_the_bad_range(session: Session) -> No
         service.replace_weekly_availability(
             session,
             trust_person_id=person.id,
-            ranges=[_range(0, "09:00", "12:00"), _range(7, "12:00", "11:00")],
+            ranges=typed_list(
+                WeeklyAvailabilityCreate, [_range(0, "09:00", "12:00"), _range(7, "12:00", "11:00")]
+            ),
         )
     assert _fields(caught.value) == {"ranges[1].weekday"}
 
@@ -306,9 +355,16 @@ def test_replace_weekly_availability_names_the_bad_range(session: Session) -> No
 def test_replace_weekly_availability_with_an_empty_list_clears_it(session: Session) -> None:
     person = make_trust_person(session)
     service.replace_weekly_availability(
-        session, trust_person_id=person.id, ranges=[_range(0, "09:00", "12:00")]
+        session,
+        trust_person_id=person.id,
+        ranges=typed_list(WeeklyAvailabilityCreate, [_range(0, "09:00", "12:00")]),
     )
-    assert service.replace_weekly_availability(session, trust_person_id=person.id, ranges=[]) == []
+    assert (
+        service.replace_weekly_availability(
+            session, trust_person_id=person.id, ranges=typed_list(WeeklyAvailabilityCreate, [])
+        )
+        == []
+    )
 
 
 # --------------------------------------------------------------------------- date overrides
@@ -317,17 +373,21 @@ def test_replace_weekly_availability_with_an_empty_list_clears_it(session: Sessi
 def test_add_list_and_delete_date_overrides(session: Session) -> None:
     person = make_trust_person(session)
     day_off = service.add_date_override(
-        session, trust_person_id=person.id, data={"on_date": day(3)}
+        session, trust_person_id=person.id, data=typed(DateOverrideCreate, {"on_date": day(3)})
     )
     morning = service.add_date_override(
         session,
         trust_person_id=person.id,
-        data={"on_date": day(1), "start_time": "09:00", "end_time": "12:00"},
+        data=typed(
+            DateOverrideCreate, {"on_date": day(1), "start_time": "09:00", "end_time": "12:00"}
+        ),
     )
     afternoon = service.add_date_override(
         session,
         trust_person_id=person.id,
-        data={"on_date": day(1), "start_time": "13:00", "end_time": "15:00"},
+        data=typed(
+            DateOverrideCreate, {"on_date": day(1), "start_time": "13:00", "end_time": "15:00"}
+        ),
     )
     listed = service.list_date_overrides(session, trust_person_id=person.id)
     assert [o.id for o in listed] == [morning.id, afternoon.id, day_off.id]
@@ -340,25 +400,33 @@ def test_add_date_override_refuses_overlap_on_the_same_date(session: Session) ->
     service.add_date_override(
         session,
         trust_person_id=person.id,
-        data={"on_date": day(1), "start_time": "09:00", "end_time": "12:00"},
+        data=typed(
+            DateOverrideCreate, {"on_date": day(1), "start_time": "09:00", "end_time": "12:00"}
+        ),
     )
     with pytest.raises(ValidationFailed) as caught:
         service.add_date_override(
             session,
             trust_person_id=person.id,
-            data={"on_date": day(1), "start_time": "11:00", "end_time": "14:00"},
+            data=typed(
+                DateOverrideCreate, {"on_date": day(1), "start_time": "11:00", "end_time": "14:00"}
+            ),
         )
     assert _fields(caught.value) == {"start_time"}
 
 
 def test_add_date_override_refuses_hours_on_a_day_off(session: Session) -> None:
     person = make_trust_person(session)
-    service.add_date_override(session, trust_person_id=person.id, data={"on_date": day(1)})
+    service.add_date_override(
+        session, trust_person_id=person.id, data=typed(DateOverrideCreate, {"on_date": day(1)})
+    )
     with pytest.raises(ValidationFailed) as caught:
         service.add_date_override(
             session,
             trust_person_id=person.id,
-            data={"on_date": day(1), "start_time": "09:00", "end_time": "12:00"},
+            data=typed(
+                DateOverrideCreate, {"on_date": day(1), "start_time": "09:00", "end_time": "12:00"}
+            ),
         )
     assert _fields(caught.value) == {"on_date"}
 
@@ -367,7 +435,9 @@ def test_add_date_override_refuses_only_one_time(session: Session) -> None:
     person = make_trust_person(session)
     with pytest.raises(ValidationFailed) as caught:
         service.add_date_override(
-            session, trust_person_id=person.id, data={"on_date": day(1), "start_time": "09:00"}
+            session,
+            trust_person_id=person.id,
+            data=typed(DateOverrideCreate, {"on_date": day(1), "start_time": "09:00"}),
         )
     assert _fields(caught.value) == {"end_time"}
 
@@ -392,25 +462,37 @@ def test_a_trust_person_keeps_their_own_absences_hours_and_overrides(session: Se
     absence = service.add_absence(
         session,
         trust_person_id=person.id,
-        data={"kind": "leave", "starts_on": day(1), "ends_on": day(3)},
+        data=typed(AbsenceCreate, {"kind": "leave", "starts_on": day(1), "ends_on": day(3)}),
         viewer=viewer,
     )
     service.update_absence(
-        session, trust_person_id=person.id, absence_id=absence.id, data={"note": "x"}, viewer=viewer
+        session,
+        trust_person_id=person.id,
+        absence_id=absence.id,
+        data=typed(AbsenceUpdate, {"note": "x"}),
+        viewer=viewer,
     )
     service.replace_weekly_availability(
         session,
         trust_person_id=person.id,
-        ranges=[{"weekday": 0, "start_time": time(9), "end_time": time(12)}],
+        ranges=typed_list(
+            WeeklyAvailabilityCreate, [{"weekday": 0, "start_time": time(9), "end_time": time(12)}]
+        ),
         viewer=viewer,
     )
     override = service.add_date_override(
-        session, trust_person_id=person.id, data={"on_date": day(4)}, viewer=viewer
+        session,
+        trust_person_id=person.id,
+        data=typed(DateOverrideCreate, {"on_date": day(4)}),
+        viewer=viewer,
     )
     service.add_education_record(
         session,
         trust_person_id=person.id,
-        data={"category": "other", "title": "Boek", "hours": 1, "completed_on": day(-3)},
+        data=typed(
+            EducationRecordCreate,
+            {"category": "other", "title": "Boek", "hours": 1, "completed_on": day(-3)},
+        ),
         viewer=viewer,
     )
     service.delete_date_override(
@@ -434,7 +516,9 @@ def test_certificates_and_deleting_education_are_for_planners(session: Session) 
         service.add_certification(
             session,
             trust_person_id=person.id,
-            data={"number": "X-1", "issued_on": day(0), "expires_on": day(9)},
+            data=typed(
+                CertificationCreate, {"number": "X-1", "issued_on": day(0), "expires_on": day(9)}
+            ),
             viewer=viewer,
         )
     with pytest.raises(PermissionDenied):
@@ -442,7 +526,7 @@ def test_certificates_and_deleting_education_are_for_planners(session: Session) 
             session,
             trust_person_id=person.id,
             certification_id=certificate.id,
-            data={"number": "X-2"},
+            data=typed(CertificationUpdate, {"number": "X-2"}),
             viewer=viewer,
         )
 
@@ -453,7 +537,7 @@ def test_another_trust_persons_records_are_not_found(session: Session) -> None:
     other_absence = service.add_absence(
         session,
         trust_person_id=other.id,
-        data={"kind": "leave", "starts_on": day(1), "ends_on": day(3)},
+        data=typed(AbsenceCreate, {"kind": "leave", "starts_on": day(1), "ends_on": day(3)}),
     )
     for call in (
         lambda: service.list_absences(session, trust_person_id=other.id, viewer=viewer),
@@ -462,7 +546,7 @@ def test_another_trust_persons_records_are_not_found(session: Session) -> None:
         lambda: service.add_absence(
             session,
             trust_person_id=other.id,
-            data={"kind": "leave", "starts_on": day(1), "ends_on": day(3)},
+            data=typed(AbsenceCreate, {"kind": "leave", "starts_on": day(1), "ends_on": day(3)}),
             viewer=viewer,
         ),
         lambda: service.delete_absence(

@@ -16,9 +16,10 @@ from tests.factories import (
     make_trust_person,
     make_user,
     trust_person_data,
+    typed,
 )
 from vppool.db.models import AuditEntry, User
-from vppool.db.schemas import TrustPersonUpdate, client_view
+from vppool.db.schemas import TrustPersonCreate, TrustPersonUpdate, client_view
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import Actor
 from vppool.services import trust_persons as service
@@ -37,7 +38,11 @@ def _fields(error: ValidationFailed) -> set[str]:
 
 def test_create_returns_public_shape_with_id_and_timestamps(session: Session) -> None:
     created = service.create_trust_person(
-        session, data=trust_person_data(email="Anna.Jansen@Example.nl", languages=["nl", "en"])
+        session,
+        data=typed(
+            TrustPersonCreate,
+            trust_person_data(email="Anna.Jansen@Example.nl", languages=["nl", "en"]),
+        ),
     )
     assert created.id is not None
     assert created.email == "anna.jansen@example.nl"
@@ -47,15 +52,20 @@ def test_create_returns_public_shape_with_id_and_timestamps(session: Session) ->
 
 def test_create_refuses_unknown_language_code_on_languages(session: Session) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        service.create_trust_person(session, data=trust_person_data(languages=["nl", "xx"]))
+        service.create_trust_person(
+            session, data=typed(TrustPersonCreate, trust_person_data(languages=["nl", "xx"]))
+        )
     assert _fields(caught.value) == {"languages"}
-    assert "'xx'" in caught.value.errors[0].message
+    assert "xx" in caught.value.errors[0].message
 
 
 def test_create_refuses_coordinates_outside_the_netherlands(session: Session) -> None:
     with pytest.raises(ValidationFailed) as caught:
         service.create_trust_person(
-            session, data=trust_person_data(home_latitude=48.85, home_longitude=2.35)
+            session,
+            data=typed(
+                TrustPersonCreate, trust_person_data(home_latitude=48.85, home_longitude=2.35)
+            ),
         )
     assert _fields(caught.value) == {"home_latitude", "home_longitude"}
     assert "outside the Netherlands" in caught.value.errors[0].message
@@ -63,20 +73,26 @@ def test_create_refuses_coordinates_outside_the_netherlands(session: Session) ->
 
 def test_create_refuses_negative_capacity_hours(session: Session) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        service.create_trust_person(session, data=trust_person_data(capacity_hours_per_month=-4))
+        service.create_trust_person(
+            session, data=typed(TrustPersonCreate, trust_person_data(capacity_hours_per_month=-4))
+        )
     assert _fields(caught.value) == {"capacity_hours_per_month"}
 
 
 def test_create_refuses_unknown_field_instead_of_ignoring_it(session: Session) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        service.create_trust_person(session, data=trust_person_data(frist_name="Anna"))
+        service.create_trust_person(
+            session, data=typed(TrustPersonCreate, trust_person_data(frist_name="Anna"))
+        )
     assert _fields(caught.value) == {"frist_name"}
 
 
 def test_create_refuses_duplicate_email_as_already_used(session: Session) -> None:
     make_trust_person(session, email="anna@example.nl")
     with pytest.raises(ValidationFailed) as caught:
-        service.create_trust_person(session, data=trust_person_data(email="ANNA@example.nl"))
+        service.create_trust_person(
+            session, data=typed(TrustPersonCreate, trust_person_data(email="ANNA@example.nl"))
+        )
     assert _fields(caught.value) == {"email"}
     assert "already used" in caught.value.errors[0].message
 
@@ -86,7 +102,9 @@ def test_failed_create_leaves_every_table_unchanged(session: Session, engine: En
     session.commit()
     before = table_counts(engine)
     with pytest.raises(ValidationFailed):
-        service.create_trust_person(session, data=trust_person_data(email="anna@example.nl"))
+        service.create_trust_person(
+            session, data=typed(TrustPersonCreate, trust_person_data(email="anna@example.nl"))
+        )
     session.rollback()
     assert table_counts(engine) == before
 
@@ -98,7 +116,9 @@ def test_create_failing_after_its_first_write_leaves_nothing_after_rollback(
     before = table_counts(engine)
     with pytest.raises(Conflict):
         service.create_trust_person(
-            session, data=trust_person_data(), actor=Actor(user_id=999, label="ghost")
+            session,
+            data=typed(TrustPersonCreate, trust_person_data()),
+            actor=Actor(user_id=999, label="ghost"),
         )
     session.rollback()
     assert table_counts(engine) == before
@@ -116,7 +136,9 @@ def test_update_changes_given_fields_only_and_bumps_updated_at(session: Session)
     person = make_trust_person(session, phone="030-1234567", languages=["nl"])
     before = service.get_trust_person(session, trust_person_id=person.id)
     after = service.update_trust_person(
-        session, trust_person_id=person.id, data={"languages": ["nl", "tr"], "phone": None}
+        session,
+        trust_person_id=person.id,
+        data=typed(TrustPersonUpdate, {"languages": ["nl", "tr"], "phone": None}),
     )
     assert after.languages == ["nl", "tr"]
     assert after.phone is None
@@ -128,7 +150,9 @@ def test_update_with_no_real_change_keeps_updated_at(session: Session) -> None:
     person = make_trust_person(session)
     before = service.get_trust_person(session, trust_person_id=person.id)
     after = service.update_trust_person(
-        session, trust_person_id=person.id, data={"first_name": before.first_name}
+        session,
+        trust_person_id=person.id,
+        data=typed(TrustPersonUpdate, {"first_name": before.first_name}),
     )
     assert after.updated_at == before.updated_at
 
@@ -139,20 +163,25 @@ def test_update_validates_given_fields_with_the_base_rules(session: Session) -> 
         service.update_trust_person(
             session,
             trust_person_id=person.id,
-            data={"languages": ["klingon"], "home_longitude": 12.5, "max_travel_km": -1},
+            data=typed(
+                TrustPersonUpdate,
+                {"languages": ["klingon"], "home_longitude": 12.5, "max_travel_km": -1},
+            ),
         )
     assert _fields(caught.value) == {"languages", "home_longitude", "max_travel_km"}
 
 
 def test_update_shape_refuses_bad_values_before_any_service_runs() -> None:
-    with pytest.raises(ValueError, match="unknown language"):
+    with pytest.raises(ValueError, match="Unknown language"):
         TrustPersonUpdate.model_validate({"languages": ["xx"]})
 
 
 def test_update_refuses_null_for_a_required_field(session: Session) -> None:
     person = make_trust_person(session)
     with pytest.raises(ValidationFailed) as caught:
-        service.update_trust_person(session, trust_person_id=person.id, data={"last_name": None})
+        service.update_trust_person(
+            session, trust_person_id=person.id, data=typed(TrustPersonUpdate, {"last_name": None})
+        )
     assert _fields(caught.value) == {"last_name"}
     assert "leave the field out" in caught.value.errors[0].message
 
@@ -162,7 +191,9 @@ def test_update_refuses_email_of_another_trust_person(session: Session) -> None:
     person = make_trust_person(session)
     with pytest.raises(ValidationFailed) as caught:
         service.update_trust_person(
-            session, trust_person_id=person.id, data={"email": "taken@example.nl"}
+            session,
+            trust_person_id=person.id,
+            data=typed(TrustPersonUpdate, {"email": "taken@example.nl"}),
         )
     assert _fields(caught.value) == {"email"}
     assert "already used" in caught.value.errors[0].message
@@ -171,14 +202,18 @@ def test_update_refuses_email_of_another_trust_person(session: Session) -> None:
 def test_update_keeping_own_email_is_allowed(session: Session) -> None:
     person = make_trust_person(session, email="own@example.nl")
     updated = service.update_trust_person(
-        session, trust_person_id=person.id, data={"email": "own@example.nl", "phone": "06-1"}
+        session,
+        trust_person_id=person.id,
+        data=typed(TrustPersonUpdate, {"email": "own@example.nl", "phone": "06-1"}),
     )
     assert updated.phone == "06-1"
 
 
 def test_update_of_unknown_trust_person_is_not_found(session: Session) -> None:
     with pytest.raises(NotFound):
-        service.update_trust_person(session, trust_person_id=999, data={"phone": "06-1"})
+        service.update_trust_person(
+            session, trust_person_id=999, data=typed(TrustPersonUpdate, {"phone": "06-1"})
+        )
 
 
 def test_failed_update_leaves_the_row_unchanged(session: Session, engine: Engine) -> None:
@@ -190,7 +225,7 @@ def test_failed_update_leaves_the_row_unchanged(session: Session, engine: Engine
         service.update_trust_person(
             session,
             trust_person_id=person.id,
-            data={"first_name": "Changed", "home_latitude": 40.0},
+            data=typed(TrustPersonUpdate, {"first_name": "Changed", "home_latitude": 40.0}),
         )
     session.rollback()
     assert service.get_trust_person(session, trust_person_id=person.id) == before
@@ -377,7 +412,7 @@ def test_update_audit_names_fields_without_personal_values(session: Session) -> 
     service.update_trust_person(
         session,
         trust_person_id=person.id,
-        data={"email": "new.address@example.nl"},
+        data=typed(TrustPersonUpdate, {"email": "new.address@example.nl"}),
         actor=Actor(user_id=user.id, label="planner"),
     )
     entry = session.exec(
@@ -448,7 +483,10 @@ def test_a_trust_person_changes_only_self_editable_fields_of_their_own(
     changed = service.update_trust_person(
         session,
         trust_person_id=own_id,
-        data={"phone": "06-1", "capacity_standing_clients": 3, "gender": "non_binary"},
+        data=typed(
+            TrustPersonUpdate,
+            {"phone": "06-1", "capacity_standing_clients": 3, "gender": "non_binary"},
+        ),
         viewer=viewer,
     )
     assert (changed.phone, changed.capacity_standing_clients) == ("06-1", 3)
@@ -458,12 +496,15 @@ def test_a_trust_person_changes_only_self_editable_fields_of_their_own(
         service.update_trust_person(
             session,
             trust_person_id=own_id,
-            data={"languages": ["en"], "last_name": "X"},
+            data=typed(TrustPersonUpdate, {"languages": ["en"], "last_name": "X"}),
             viewer=viewer,
         )
     with pytest.raises(NotFound):
         service.update_trust_person(
-            session, trust_person_id=other.id, data={"phone": "1"}, viewer=viewer
+            session,
+            trust_person_id=other.id,
+            data=typed(TrustPersonUpdate, {"phone": "1"}),
+            viewer=viewer,
         )
 
 
@@ -480,7 +521,9 @@ def test_clients_use_no_trust_person_records(session: Session) -> None:
 def test_planner_only_use_cases_refuse_a_trust_person(session: Session) -> None:
     own_id, viewer = _own_viewer(session)
     with pytest.raises(PermissionDenied):
-        service.create_trust_person(session, data=trust_person_data(), viewer=viewer)
+        service.create_trust_person(
+            session, data=typed(TrustPersonCreate, trust_person_data()), viewer=viewer
+        )
     with pytest.raises(PermissionDenied):
         service.deactivate_trust_person(session, trust_person_id=own_id, viewer=viewer)
     with pytest.raises(PermissionDenied):

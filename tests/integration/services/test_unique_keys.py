@@ -21,6 +21,14 @@ from tests.factories import (
     make_trust_person,
     organisation_data,
     trust_person_data,
+    typed,
+)
+from vppool.db.schemas import (
+    CertificationCreate,
+    OrganisationCreate,
+    OrganisationUpdate,
+    TrustPersonCreate,
+    TrustPersonUpdate,
 )
 from vppool.errors import ValidationFailed
 from vppool.services import _common as common
@@ -35,7 +43,7 @@ def _create_person_with_taken_email(session: Session) -> Any:
     make_trust_person(session, email="taken@example.nl")
     session.commit()
     return lambda s: trust_persons.create_trust_person(
-        s, data=trust_person_data(email="taken@example.nl")
+        s, data=typed(TrustPersonCreate, trust_person_data(email="taken@example.nl"))
     )
 
 
@@ -44,7 +52,7 @@ def _update_person_to_taken_email(session: Session) -> Any:
     person = make_trust_person(session)
     session.commit()
     return lambda s: trust_persons.update_trust_person(
-        s, trust_person_id=person.id, data={"email": "taken@example.nl"}
+        s, trust_person_id=person.id, data=typed(TrustPersonUpdate, {"email": "taken@example.nl"})
     )
 
 
@@ -55,7 +63,9 @@ def _add_certificate_with_taken_number(session: Session) -> Any:
     return lambda s: trust_persons.add_certification(
         s,
         trust_person_id=person.id,
-        data={"number": "LVV-1", "issued_on": day(0), "expires_on": day(1461)},
+        data=typed(
+            CertificationCreate, {"number": "LVV-1", "issued_on": day(0), "expires_on": day(1461)}
+        ),
     )
 
 
@@ -63,7 +73,7 @@ def _create_organisation_with_taken_name(session: Session) -> Any:
     make_organisation(session, name="Gemeente Utrecht")
     session.commit()
     return lambda s: organisations.create_organisation(
-        s, data=organisation_data(name="Gemeente Utrecht")
+        s, data=typed(OrganisationCreate, organisation_data(name="Gemeente Utrecht"))
     )
 
 
@@ -72,7 +82,7 @@ def _rename_organisation_to_taken_name(session: Session) -> Any:
     other = make_organisation(session)
     session.commit()
     return lambda s: organisations.update_organisation(
-        s, organisation_id=other.id, data={"name": "Gemeente Utrecht"}
+        s, organisation_id=other.id, data=typed(OrganisationUpdate, {"name": "Gemeente Utrecht"})
     )
 
 

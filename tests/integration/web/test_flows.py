@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from httpx import Response
@@ -32,7 +33,7 @@ def _request_form(**overrides: object) -> dict[str, object]:
         "scopes": body["scopes"],
         "languages": "nl",
         "starts_on": body["starts_on"],
-        "ends_on": body["ends_on"],
+        "last_day": (date.fromisoformat(body["ends_on"]) - timedelta(days=1)).isoformat(),
         "expected_hours_per_month": "6",
         "seats": "1",
         "urgency": "high",
@@ -209,7 +210,7 @@ def test_a_planner_creates_a_need_and_errors_keep_the_form(
         "kind": "reorganisation",
         "title": "Reorganisatie 2027",
         "starts_on": in_days(10).isoformat(),
-        "ends_on": in_days(100).isoformat(),
+        "last_day": in_days(99).isoformat(),
         "expected_hours_per_month": "8",
         "seats": "1",
         "urgency": "normal",

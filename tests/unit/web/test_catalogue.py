@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from vppool.inputs import PYDANTIC_TEMPLATES
 from vppool.web._catalogue import DUTCH
 from vppool.web._common import _NAVIGATION
 from vppool.web._filters import WHY_NOT
@@ -41,7 +42,7 @@ def _handler_texts() -> set[str]:
     """Messages the handlers hand to templates (sentences, and the dashboard's reasons)."""
     found: set[str] = set()
     for module in WEB.glob("_*.py"):
-        if module.name == "_catalogue.py":
+        if module.name.startswith("_catalogue"):
             continue
         tree = ast.parse(module.read_text())
         docstrings = {
@@ -81,6 +82,43 @@ def test_every_navigation_label_has_a_dutch_translation() -> None:
 
 def test_every_reason_of_ineligibility_has_a_dutch_translation() -> None:
     assert set(WHY_NOT.values()) <= set(DUTCH)
+
+
+SOURCES = Path(__file__).parents[3] / "src" / "vppool"
+
+#: Calls whose text argument is a field error's template: (name, index of the argument).
+_ERROR_CALLS = {"InvalidValue": 0, "FieldError": 1, "single": 1, "UniqueField": 3}
+
+
+def _error_templates() -> set[str]:
+    """Field-error templates written as text in the code (pydantic's, and ours)."""
+    found = set(PYDANTIC_TEMPLATES.values())
+    for module in SOURCES.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            index = _ERROR_CALLS.get(str(name))
+            if index is None or len(node.args) <= index:
+                continue
+            found.update(_texts(node.args[index]))
+    return found
+
+
+def _texts(node: ast.expr) -> list[str]:
+    """The text constants an argument can be (both sides of a conditional expression)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _texts(node.body) + _texts(node.orelse)
+    return []
+
+
+def test_every_field_error_template_has_a_dutch_translation() -> None:
+    templates = _error_templates()
+    assert "The last day ({last_day}) is before the first day ({first_day})." in templates
+    missing = sorted(text for text in templates if text not in DUTCH)
+    assert not missing, f"add these to vppool/web/_catalogue_errors.py: {missing}"
 
 
 def test_placeholders_survive_translation() -> None:

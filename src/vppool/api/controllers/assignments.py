@@ -8,11 +8,9 @@ checks the hard rules.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import FromQuery, JSONBody
 from sqlmodel import Session
 
 from vppool.api.auth import logged_in, staff_only
@@ -20,13 +18,10 @@ from vppool.api.controllers._shared import (
     DEFAULT_LIMIT,
     Id,
     IdFilter,
-    JSONObject,
     Limit,
     Offset,
     Resource,
     SortKey,
-    body_of,
-    parsed,
 )
 from vppool.db.schemas import AssignmentEnd, AssignmentPublic, Page, WorksCouncilConsent
 from vppool.services import assignments
@@ -120,12 +115,12 @@ class AssignmentController(Resource):
     def record_works_council_consent(
         self,
         assignment_id: Id,
-        data: Annotated[JSONObject, body_of(WorksCouncilConsent)],
+        data: JSONBody[WorksCouncilConsent],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> AssignmentPublic:
         """Record the works council's consent to a confirmed standing assignment."""
-        consent = parsed(WorksCouncilConsent, data, subject="works-council consent")
+        consent = data
         return assignments.record_works_council_consent(
             db_session, assignment_id=assignment_id, consent_on=consent.consent_on, viewer=viewer
         )
@@ -134,12 +129,12 @@ class AssignmentController(Resource):
     def end_assignment(
         self,
         assignment_id: Id,
-        data: Annotated[JSONObject, body_of(AssignmentEnd)],
+        data: JSONBody[AssignmentEnd],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> AssignmentPublic:
         """End a confirmed assignment on a date (exclusive: the day before is its last)."""
-        end = parsed(AssignmentEnd, data, subject="end of assignment")
+        end = data
         return assignments.end_assignment(
             db_session, assignment_id=assignment_id, on=end.on, viewer=viewer
         )

@@ -14,11 +14,11 @@ from litestar import delete, get, patch, post
 from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, JSONBody
 from sqlmodel import Session
 
 from vppool.api.auth import trust_person_or_staff
-from vppool.api.controllers._shared import Id, JSONObject, Resource, body_of
+from vppool.api.controllers._shared import Id, Resource
 from vppool.api.openapi import problem_responses
 from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, CalendarSourceUpdate
 from vppool.services import calendar_sources
@@ -67,7 +67,7 @@ class CalendarSourceController(Resource):
     def link_calendar(
         self,
         trust_person_id: Id,
-        data: Annotated[JSONObject, body_of(CalendarSourceCreate)],
+        data: JSONBody[CalendarSourceCreate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> CalendarSourcePublic:
@@ -124,7 +124,7 @@ class CalendarSourceController(Resource):
         self,
         trust_person_id: Id,
         source_id: Id,
-        data: Annotated[JSONObject, body_of(CalendarSourceUpdate)],
+        data: JSONBody[CalendarSourceUpdate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> CalendarSourcePublic:

@@ -19,7 +19,7 @@ from typing import Annotated
 from litestar import get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -28,12 +28,9 @@ from vppool.api.controllers._shared import (
     DEFAULT_LIMIT,
     Id,
     IdFilter,
-    JSONObject,
     Limit,
     Offset,
     Resource,
-    body_of,
-    parsed,
 )
 from vppool.db.schemas import Page
 from vppool.services import intervision, intervision_runs
@@ -87,7 +84,7 @@ class IntervisionController(Resource):
     )
     def form_intervision_groups(
         self,
-        data: Annotated[JSONObject, body_of(FormGroups)],
+        data: JSONBody[FormGroups],
         state: State,
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
@@ -103,7 +100,7 @@ class IntervisionController(Resource):
         ``error_status`` say why (409: the year's groups already met; 422: the pool cannot
         be grouped within the size and separation rules).
         """
-        given = parsed(FormGroups, data, subject="intervision groups")
+        given = data
         run = intervision_runs.start_run(
             db_session,
             settings,
@@ -178,7 +175,7 @@ class IntervisionController(Resource):
     )
     def schedule_intervision_sessions(
         self,
-        data: Annotated[JSONObject, body_of(ScheduleYear)],
+        data: JSONBody[ScheduleYear],
         state: State,
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
@@ -189,7 +186,7 @@ class IntervisionController(Resource):
         Each window of the year gets a session when all members are free, or says why no
         common free time exists; the run's ``report`` holds the outcome per group.
         """
-        given = parsed(ScheduleYear, data, subject="intervision schedule")
+        given = data
         run = intervision_runs.start_run(
             db_session, settings, kind=IntervisionRunKind.SCHEDULE, year=given.year, viewer=viewer
         )
@@ -230,7 +227,7 @@ class IntervisionController(Resource):
         self,
         session_id: Id,
         trust_person_id: Id,
-        data: Annotated[JSONObject, body_of(Attendance)],
+        data: JSONBody[Attendance],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> intervision.AttendancePublic:
@@ -239,7 +236,7 @@ class IntervisionController(Resource):
         A trust person records their own attendance only. A VP outside the session's group,
         a cancelled session or one that has not begun answers 422 and nothing is stored.
         """
-        given = parsed(Attendance, data, subject="attendance")
+        given = data
         return intervision.record_attendance(
             db_session,
             session_id=session_id,

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from litestar import Response, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import Body, FromQuery, JSONBody
 from sqlmodel import Session
 
 from vppool.api.auth import client_or_staff, staff_only
@@ -19,12 +19,10 @@ from vppool.api.controllers._shared import (
     DEFAULT_LIMIT,
     Id,
     IdFilter,
-    JSONObject,
     Limit,
     Offset,
     Resource,
     SortKey,
-    body_of,
 )
 from vppool.db.schemas import NeedDecline, NeedPublic, NeedSubmit, NeedUpdate, Page
 from vppool.services import needs
@@ -79,9 +77,8 @@ class NeedController(Resource):
     def submit_need(
         self,
         data: Annotated[
-            JSONObject,
-            body_of(
-                NeedSubmit,
+            NeedSubmit,
+            Body(
                 description=(
                     "A planner names organisation_id and creates an open need. A client "
                     "contact requests absence_cover, reorganisation or aftercare for their "
@@ -111,7 +108,7 @@ class NeedController(Resource):
     def update_need(
         self,
         need_id: Id,
-        data: Annotated[JSONObject, body_of(NeedUpdate)],
+        data: JSONBody[NeedUpdate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> NeedPublic:
@@ -129,7 +126,7 @@ class NeedController(Resource):
     def decline_request(
         self,
         need_id: Id,
-        data: Annotated[JSONObject, body_of(NeedDecline)],
+        data: JSONBody[NeedDecline],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> NeedPublic:

@@ -7,11 +7,9 @@ preferences are planners' information only.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import FromQuery, JSONBody
 from sqlmodel import Session
 
 from vppool.api.auth import client_or_staff, staff_only
@@ -19,13 +17,11 @@ from vppool.api.controllers._shared import (
     DEFAULT_LIMIT,
     Id,
     IdFilter,
-    JSONObject,
     Limit,
     Offset,
     Resource,
     SortKey,
     TextFilter,
-    body_of,
 )
 from vppool.db.schemas import (
     ConflictOfInterestCreate,
@@ -89,7 +85,7 @@ class OrganisationController(Resource):
     @post("/", guards=[staff_only], sync_to_thread=True)
     def create_organisation(
         self,
-        data: Annotated[JSONObject, body_of(OrganisationCreate)],
+        data: JSONBody[OrganisationCreate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> OrganisationPublic:
@@ -112,7 +108,7 @@ class OrganisationController(Resource):
     def update_organisation(
         self,
         organisation_id: Id,
-        data: Annotated[JSONObject, body_of(OrganisationUpdate)],
+        data: JSONBody[OrganisationUpdate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> OrganisationPublic:
@@ -162,7 +158,7 @@ class OrganisationController(Resource):
     def add_site(
         self,
         organisation_id: Id,
-        data: Annotated[JSONObject, body_of(SiteCreate)],
+        data: JSONBody[SiteCreate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> SitePublic:
@@ -176,7 +172,7 @@ class OrganisationController(Resource):
         self,
         organisation_id: Id,
         site_id: Id,
-        data: Annotated[JSONObject, body_of(SiteUpdate)],
+        data: JSONBody[SiteUpdate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> SitePublic:
@@ -229,7 +225,7 @@ class ConflictOfInterestController(Resource):
     @post("/", sync_to_thread=True)
     def add_conflict_of_interest(
         self,
-        data: Annotated[JSONObject, body_of(ConflictOfInterestCreate)],
+        data: JSONBody[ConflictOfInterestCreate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> ConflictOfInterestPublic:
@@ -279,7 +275,7 @@ class PreferenceController(Resource):
     @put("/", sync_to_thread=True)
     def set_preference(
         self,
-        data: Annotated[JSONObject, body_of(PreferenceCreate)],
+        data: JSONBody[PreferenceCreate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> PreferencePublic:

@@ -12,20 +12,18 @@ from typing import Annotated
 
 from litestar import delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import Body, FromQuery, JSONBody, QueryParameter
 from sqlmodel import Session
 
 from vppool.api.auth import staff_only, trust_person_or_staff
 from vppool.api.controllers._shared import (
     DEFAULT_LIMIT,
     Id,
-    JSONObject,
     Limit,
     Offset,
     Resource,
     SortKey,
     TextFilter,
-    body_of,
 )
 from vppool.db.schemas import (
     AbsenceCreate,
@@ -42,8 +40,8 @@ from vppool.db.schemas import (
     TrustPersonCreate,
     TrustPersonPublic,
     TrustPersonUpdate,
-    WeeklyAvailabilityCreate,
     WeeklyAvailabilityPublic,
+    WeeklySchedule,
 )
 from vppool.services import trust_persons
 from vppool.services.access import Viewer
@@ -100,7 +98,7 @@ class TrustPersonController(Resource):
     @post("/", guards=[staff_only], sync_to_thread=True)
     def create_trust_person(
         self,
-        data: Annotated[JSONObject, body_of(TrustPersonCreate)],
+        data: JSONBody[TrustPersonCreate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> TrustPersonPublic:
@@ -123,7 +121,7 @@ class TrustPersonController(Resource):
     def update_trust_person(
         self,
         trust_person_id: Id,
-        data: Annotated[JSONObject, body_of(TrustPersonUpdate)],
+        data: JSONBody[TrustPersonUpdate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> TrustPersonPublic:
@@ -199,7 +197,7 @@ class TrustPersonRecordsController(Resource):
     def add_certification(
         self,
         trust_person_id: Id,
-        data: Annotated[JSONObject, body_of(CertificationCreate)],
+        data: JSONBody[CertificationCreate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> CertificationPublic:
@@ -213,7 +211,7 @@ class TrustPersonRecordsController(Resource):
         self,
         trust_person_id: Id,
         certification_id: Id,
-        data: Annotated[JSONObject, body_of(CertificationUpdate)],
+        data: JSONBody[CertificationUpdate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> CertificationPublic:
@@ -261,7 +259,7 @@ class TrustPersonRecordsController(Resource):
     def add_education_record(
         self,
         trust_person_id: Id,
-        data: Annotated[JSONObject, body_of(EducationRecordCreate)],
+        data: JSONBody[EducationRecordCreate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> EducationRecordPublic:
@@ -307,7 +305,7 @@ class TrustPersonRecordsController(Resource):
     def add_absence(
         self,
         trust_person_id: Id,
-        data: Annotated[JSONObject, body_of(AbsenceCreate)],
+        data: JSONBody[AbsenceCreate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> AbsencePublic:
@@ -321,7 +319,7 @@ class TrustPersonRecordsController(Resource):
         self,
         trust_person_id: Id,
         absence_id: Id,
-        data: Annotated[JSONObject, body_of(AbsenceUpdate)],
+        data: JSONBody[AbsenceUpdate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> AbsencePublic:
@@ -367,10 +365,8 @@ class TrustPersonRecordsController(Resource):
         self,
         trust_person_id: Id,
         data: Annotated[
-            list[JSONObject],
-            body_of(
-                WeeklyAvailabilityCreate,
-                many=True,
+            WeeklySchedule,
+            Body(
                 description=(
                     "The whole weekly schedule: an array of ranges (weekday 0 = Monday); "
                     "ranges on one weekday may touch but not overlap; [] clears it"
@@ -382,7 +378,7 @@ class TrustPersonRecordsController(Resource):
     ) -> list[WeeklyAvailabilityPublic]:
         """Replace a trust person's whole weekly schedule."""
         return trust_persons.replace_weekly_availability(
-            db_session, trust_person_id=trust_person_id, ranges=data, viewer=viewer
+            db_session, trust_person_id=trust_person_id, ranges=data.root, viewer=viewer
         )
 
     @get("/date-overrides", sync_to_thread=True)
@@ -402,7 +398,7 @@ class TrustPersonRecordsController(Resource):
     def add_date_override(
         self,
         trust_person_id: Id,
-        data: Annotated[JSONObject, body_of(DateOverrideCreate)],
+        data: JSONBody[DateOverrideCreate],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
     ) -> DateOverridePublic:

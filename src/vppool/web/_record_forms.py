@@ -1,0 +1,244 @@
+"""The form models of needs, requests and a trust person's own records.
+
+Each asks for what a person knows (the last day of a period, languages as a list of codes)
+and builds the service's typed input from it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any, ClassVar
+
+from vppool.db.schemas import (
+    REQUESTABLE_KINDS,
+    AbsenceCreate,
+    CalendarSourceCreate,
+    EducationRecordCreate,
+    NeedDecline,
+    NeedRequest,
+    NeedSubmit,
+    WeeklyAvailabilityCreate,
+)
+from vppool.errors import FieldError, ValidationFailed
+from vppool.vocab import (
+    AbsenceKind,
+    CalendarSourceKind,
+    EducationCategory,
+    NeedKind,
+    Scope,
+    Urgency,
+)
+from vppool.web._forms import Choice, Form, day_after, form_field
+
+__all__ = [
+    "AbsenceForm",
+    "CalendarLinkForm",
+    "DeclineForm",
+    "EducationForm",
+    "NeedForm",
+    "RequestForm",
+    "codes",
+    "on_rows",
+    "weekly_ranges",
+]
+
+
+def codes(text: str | None) -> list[str]:
+    """Language codes typed as ``nl, en; tr``: lower case, without blanks."""
+    if not text:
+        return []
+    return [code.strip().lower() for code in text.replace(";", ",").split(",") if code.strip()]
+
+
+_PERIOD = {"ends_on": "last_day"}
+
+
+class AbsenceForm(Form):
+    """An absence, from its first to its last day."""
+
+    renamed: ClassVar[dict[str, str]] = _PERIOD
+
+    kind: AbsenceKind = form_field("Kind")
+    starts_on: date = form_field("First day")
+    last_day: date = form_field("Last day")
+    note: str | None = form_field("Note", default=None, max_length=300)
+
+    def to_input(self) -> AbsenceCreate:
+        """The absence as the service stores it (the end is the day after the last day)."""
+        return self.build(
+            AbsenceCreate,
+            kind=self.kind,
+            starts_on=self.starts_on,
+            ends_on=day_after(self.last_day),
+            note=self.note,
+        )
+
+
+def _education_choices() -> list[Choice]:
+    return [
+        Choice(category.value, category.value.replace("_", " ").capitalize())
+        for category in (EducationCategory.ACCREDITED_COURSE, EducationCategory.OTHER)
+    ]
+
+
+class EducationForm(Form):
+    """A course or another activity a trust person completed, with its hours."""
+
+    category: EducationCategory = form_field("Kind", choices=_education_choices)
+    title: str = form_field("Title", min_length=1, max_length=200)
+    hours: float = form_field("Hours", gt=0, le=24 * 14)
+    completed_on: date = form_field("Completed on")
+    evidence_ref: str | None = form_field("Certificate or reference", default=None, max_length=300)
+
+    def to_input(self) -> EducationRecordCreate:
+        """The record; a course in the accredited category counts as accredited."""
+        return self.build(
+            EducationRecordCreate,
+            category=self.category,
+            title=self.title,
+            hours=self.hours,
+            completed_on=self.completed_on,
+            accredited=self.category is EducationCategory.ACCREDITED_COURSE,
+            evidence_ref=self.evidence_ref,
+        )
+
+
+class CalendarLinkForm(Form):
+    """A calendar linked by its address."""
+
+    url: str = form_field("Calendar address", min_length=1, max_length=2000)
+    label: str | None = form_field("Name", default=None, max_length=80)
+
+    def to_input(self) -> CalendarSourceCreate:
+        """The calendar source of kind ``url``."""
+        return self.build(
+            CalendarSourceCreate, kind=CalendarSourceKind.URL, url=self.url, label=self.label
+        )
+
+
+class DeclineForm(Form):
+    """Why a planner declines a request."""
+
+    reason: str = form_field("Reason", min_length=1, max_length=1000)
+
+    def to_input(self) -> NeedDecline:
+        """The decision's reason."""
+        return self.build(NeedDecline, reason=self.reason)
+
+
+class _NeedFields(Form):
+    """What a need and a request ask alike."""
+
+    renamed: ClassVar[dict[str, str]] = _PERIOD
+
+    kind: NeedKind = form_field("Kind")
+    title: str = form_field("Title", min_length=1, max_length=200)
+    description: str | None = form_field("Description", default=None, max_length=2000)
+    scopes: list[Scope] = form_field("Scopes", default_factory=list)
+    languages: str | None = form_field("Languages", default=None, max_length=200)
+    starts_on: date = form_field("Starts on")
+    expected_hours_per_month: float = form_field("Hours per month per seat", ge=0, le=400)
+    seats: int = form_field("Seats", default=1, ge=1, le=10)
+    urgency: Urgency = form_field("Urgency", default=Urgency.NORMAL)
+
+    def _common(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "description": self.description,
+            "scopes": [scope.value for scope in self.scopes],
+            "languages": codes(self.languages),
+            "starts_on": self.starts_on,
+            "expected_hours_per_month": self.expected_hours_per_month,
+            "seats": self.seats,
+            "urgency": self.urgency,
+        }
+
+
+class NeedForm(_NeedFields):
+    """A planner's new need of an organisation."""
+
+    organisation_id: int = form_field("Organisation", ge=1, kind="picker")
+    last_day: date | None = form_field("Last day", default=None)
+    requires_gender_mix: bool = form_field("Requires more than one gender", default=False)
+
+    def to_input(self) -> NeedSubmit:
+        """The need as the service files it."""
+        return self.build(
+            NeedSubmit,
+            **self._common(),
+            organisation_id=self.organisation_id,
+            ends_on=day_after(self.last_day),
+            requires_gender_mix=self.requires_gender_mix,
+        )
+
+
+class RequestForm(_NeedFields):
+    """A client contact's request for temporary help."""
+
+    last_day: date = form_field("Last day")
+
+    def to_input(self) -> NeedRequest:
+        """The request as the service files it."""
+        if self.kind not in REQUESTABLE_KINDS:
+            raise ValidationFailed(
+                [FieldError("kind", "Choose cover, a reorganisation or aftercare.")]
+            )
+        return self.build(NeedRequest, **self._common(), ends_on=day_after(self.last_day))
+
+
+def weekly_ranges(
+    form: dict[str, Any], ranges_per_day: int
+) -> tuple[list[WeeklyAvailabilityCreate], list[str], list[FieldError]]:
+    """The weekly-hours editor's rows as ranges; a row with one time only is an error.
+
+    Rows are named ``start_<weekday>_<row>`` and ``end_<weekday>_<row>``; an error names
+    the row as ``<weekday>_<row>``.
+
+    Returns:
+        The ranges, the row each range came from, and the errors.
+    """
+    ranges: list[WeeklyAvailabilityCreate] = []
+    rows: list[str] = []
+    errors: list[FieldError] = []
+    for weekday in range(7):
+        for index in range(ranges_per_day):
+            row = f"{weekday}_{index}"
+            start, end = _text(form, f"start_{row}"), _text(form, f"end_{row}")
+            if not start and not end:
+                continue
+            if not (start and end):
+                errors.append(FieldError(row, "Give both a start and an end time, or neither."))
+                continue
+            try:
+                ranges.append(
+                    Form.build(
+                        WeeklyAvailabilityCreate,
+                        weekday=weekday,
+                        start_time=time.fromisoformat(start),
+                        end_time=time.fromisoformat(end),
+                    )
+                )
+                rows.append(row)
+            except ValueError:
+                errors.append(FieldError(row, "Enter a time (hours:minutes)."))
+            except ValidationFailed as exc:
+                errors.extend(FieldError(row, e.template, e.params) for e in exc.errors)
+    return ranges, rows, errors
+
+
+def on_rows(exc: ValidationFailed, rows: list[str]) -> ValidationFailed:
+    """The service's errors about ``ranges[i]`` as errors about the editor's rows."""
+    errors = []
+    for error in exc.errors:
+        index = error.field.removeprefix("ranges[").split("]", 1)[0]
+        row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else error.field
+        errors.append(FieldError(row, error.template, error.params))
+    return ValidationFailed(errors, subject=exc.subject)
+
+
+def _text(form: dict[str, Any], key: str) -> str:
+    value = form.get(key, "")
+    if isinstance(value, list):
+        value = value[-1] if value else ""
+    return str(value).strip()

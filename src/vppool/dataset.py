@@ -24,6 +24,7 @@ from vppool.inputs import field_errors_from
 __all__ = [
     "DATASET_FORMAT",
     "DATASET_VERSION",
+    "DERIVED_COLUMNS",
     "DERIVED_TABLES",
     "TABLE_MODELS",
     "Dataset",
@@ -37,6 +38,9 @@ DATASET_VERSION = 1
 MAX_REPORTED_ERRORS = 50
 
 #: Every table's model, in an order where each table comes after the tables it refers to.
+#: Columns a dataset leaves out because they follow from others (the import computes them).
+DERIVED_COLUMNS: dict[str, frozenset[str]] = {"trust_person": frozenset({"sort_name"})}
+
 TABLE_MODELS: dict[str, type[SQLModel]] = {}
 
 #: Tables that hold state derived from the others, or passing operational state (login

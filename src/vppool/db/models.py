@@ -19,6 +19,7 @@ from sqlmodel import JSON, Field, SQLModel
 
 from vppool.db.types import UTCDateTime, enum_type, utc_now
 from vppool.errors import InvalidValue
+from vppool.names import person_sort_key
 from vppool.vocab import (
     NL_LATITUDE_RANGE,
     NL_LONGITUDE_RANGE,
@@ -251,8 +252,17 @@ class TrustPerson(TrustPersonBase, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    #: The family name without its particle, then the first name, folded: "de Jonge" sorts
+    #: under J. Kept by the listeners below (and by the dataset import); never typed.
+    sort_name: str = Field(default="", max_length=400, index=True)
     created_at: datetime = _created_at()
     updated_at: datetime = _created_at()
+
+
+@sa.event.listens_for(TrustPerson, "before_insert")
+@sa.event.listens_for(TrustPerson, "before_update")
+def _keep_sort_name(_mapper: Any, _connection: Any, person: TrustPerson) -> None:
+    person.sort_name = person_sort_key(person.first_name, person.last_name)
 
 
 class CertificationBase(SQLModel):

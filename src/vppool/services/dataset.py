@@ -12,8 +12,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from vppool.dataset import TABLE_MODELS, Dataset, DatasetMeta, validate_dataset
+from vppool.dataset import (
+    DERIVED_COLUMNS,
+    TABLE_MODELS,
+    Dataset,
+    DatasetMeta,
+    validate_dataset,
+)
 from vppool.errors import Conflict
+from vppool.names import person_sort_key
 
 __all__ = ["ProgressCallback", "export_dataset", "import_dataset", "is_empty"]
 
@@ -70,6 +77,9 @@ def import_dataset(
         for start in range(0, len(rows), _BATCH):
             chunk = rows[start : start + _BATCH]
             values = [{column: getattr(obj, column) for column in columns} for obj in chunk]
+            if name == "trust_person":  # the core insert passes by the ORM's listeners
+                for row in values:
+                    row["sort_name"] = person_sort_key(row["first_name"], row["last_name"])
             session.execute(sa.insert(table), values)
             done += len(chunk)
             report(name, done, total)
@@ -110,4 +120,5 @@ def export_dataset(
 
 
 def _json_row(model: type[SQLModel], row: Any) -> dict[str, Any]:
-    return model.model_validate(dict(row)).model_dump(mode="json")
+    derived = DERIVED_COLUMNS.get(str(getattr(model, "__tablename__", "")), frozenset())
+    return model.model_validate(dict(row)).model_dump(mode="json", exclude=set(derived))

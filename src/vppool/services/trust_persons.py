@@ -280,7 +280,8 @@ def list_trust_persons(
         language: only those who speak this language (ISO 639 code).
         municipality: only those living in this municipality (any letter case).
         search: words that must each occur in the first or last name or e-mail address.
-        sort: ``last_name`` (then first name, ignoring letter case), ``created_at`` or
+        sort: ``last_name`` (the family name without its particle, "de Jonge" under J,
+            then the first name, ignoring letter case and accents), ``created_at`` or
             ``capacity`` (hours per month); prefix ``-`` to reverse.
         offset: how many trust persons to skip.
         limit: page size, at most 200.
@@ -318,10 +319,7 @@ def list_trust_persons(
     ordering = order_by(
         sort,
         {
-            "last_name": [
-                func.lower(TrustPerson.last_name).asc(),
-                func.lower(TrustPerson.first_name).asc(),
-            ],
+            "last_name": [col(TrustPerson.sort_name).asc()],
             "created_at": [col(TrustPerson.created_at).asc()],
             "capacity": [col(TrustPerson.capacity_hours_per_month).asc()],
         },

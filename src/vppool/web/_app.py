@@ -36,6 +36,8 @@ from vppool.web._common import WEB_PATH, IdempotencyKeys, web_exception_handlers
 from vppool.web._feeds import FeedPages
 from vppool.web._filters import register_filters
 from vppool.web._intervision import IntervisionPages
+from vppool.web._organisations import OrganisationPages
+from vppool.web._pickers import PickerSearches
 from vppool.web._planner import PlannerPages
 from vppool.web._pool import PoolPages
 from vppool.web._trust_person import TrustPersonPages
@@ -157,6 +159,8 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             AuthPages,
             PlannerPages,
             PoolPages,
+            OrganisationPages,
+            PickerSearches,
             ClientPages,
             TrustPersonPages,
             FeedPages,

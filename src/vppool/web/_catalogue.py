@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from vppool.web._catalogue_errors import DUTCH_ERRORS
+import importlib
+from pathlib import Path
 
 __all__ = ["DUTCH"]
 
@@ -436,7 +437,20 @@ DUTCH: dict[str, str] = {
     "{first}–{last} of {total}": "{first}–{last} van {total}",
     "{hours} h short": "{hours} u tekort",
     "Leave empty for a standing need without an agreed end": "Leeg laten voor vaste inzet zonder afgesproken einde",
+    "Type to search": "Typ om te zoeken",
 }
 
-#: Field errors live in their own list; every page finds them here too.
-DUTCH.update(DUTCH_ERRORS)
+
+def _area_catalogues() -> None:
+    """Merge the texts of every area's own module (``_catalogue_<area>.py``, ``DUTCH``).
+
+    Field errors live in ``_catalogue_errors.py``; each area of pages keeps its texts in its
+    own module, so that work on one area never touches another's list.
+    """
+    package = Path(__file__).parent
+    for path in sorted(package.glob("_catalogue_*.py")):
+        module = importlib.import_module(f"vppool.web.{path.stem}")
+        DUTCH.update(getattr(module, "DUTCH", {}))
+
+
+_area_catalogues()

@@ -8,9 +8,9 @@ test checks that each has its Dutch text here, with the same placeholders.
 
 from __future__ import annotations
 
-__all__ = ["DUTCH_ERRORS"]
+__all__ = ["DUTCH"]
 
-DUTCH_ERRORS: dict[str, str] = {
+DUTCH: dict[str, str] = {
     # pydantic's checks
     "This field is required.": "Vul dit veld in.",
     "Use at least {min_length} character(s).": "Gebruik minstens {min_length} teken(s).",
@@ -58,7 +58,6 @@ DUTCH_ERRORS: dict[str, str] = {
     "This kind of help is agreed with your planner; request cover, support during a reorganisation or aftercare.": "Deze vorm van inzet spreekt u af met uw planner; vraag vervanging, ondersteuning bij een reorganisatie of nazorg aan.",
     "Give the reason the client contact will read.": "Geef de reden die de contactpersoon van de opdrachtgever leest.",
     "A placement by hand is created confirmed; proposals come from the matcher.": "Een koppeling met de hand is meteen bevestigd; voorstellen komen van de matcher.",
-    "Choose cover, a reorganisation or aftercare.": "Kies vervanging, een reorganisatie of nazorg.",
     # unique values
     "This e-mail address is already used by another VP.": "Dit e-mailadres hoort al bij een andere vertrouwenspersoon.",
     "This name is already used by another organisation.": "Deze naam hoort al bij een andere organisatie.",

@@ -32,6 +32,7 @@ __all__ = [
     "FormData",
     "IdempotencyKeys",
     "NavItem",
+    "admin_page",
     "client_only",
     "client_or_staff_page",
     "client_or_trust_person_page",
@@ -123,6 +124,12 @@ def web_logged_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHa
 def staff_page(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Planners and admins; a page of theirs does not exist for anyone else (404)."""
     if not _required(connection).is_staff:
+        raise NotFoundException
+
+
+def admin_page(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Administrators only; a page of theirs does not exist for anyone else (404)."""
+    if _required(connection).role is not Role.ADMIN:
         raise NotFoundException
 
 

@@ -11,6 +11,7 @@ macro ``fields`` draws the whole form from :func:`fields_of`, with the values as
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -20,7 +21,14 @@ from enum import Enum
 from typing import Any, ClassVar, Self, TypeVar
 
 from litestar.response import Redirect, Template
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 from pydantic.fields import FieldInfo
 
 from vppool.errors import FieldError, ValidationFailed
@@ -141,8 +149,26 @@ class Form(BaseModel):
             raise ValidationFailed(field_errors_from(exc), subject="form") from exc
 
     def to_input(self) -> BaseModel:
-        """The service's typed input (subclasses build it with :meth:`build`)."""
+        """The service's typed input (subclasses build it with :meth:`build`).
+
+        It must also work on a draft (:meth:`draft`), where fields may be ``None``.
+        """
         raise NotImplementedError
+
+    @classmethod
+    def draft(cls, data: Mapping[str, Any], leave_out: set[str]) -> Self | None:
+        """The form with the fields in ``leave_out`` empty and every field optional.
+
+        Used when some fields could not be read: the draft's :meth:`to_input` still finds
+        what the service's input refuses in the other fields, so one answer names every
+        field to fix. ``None`` when even the draft cannot be read.
+        """
+        kept = {name: value for name, value in data.items() if name not in leave_out}
+        try:
+            draft = _draft_of(cls).model_validate(kept)
+        except ValidationError:
+            return None
+        return draft if isinstance(draft, cls) else None
 
     @classmethod
     def build(cls, model: type[InputT], **values: Any) -> InputT:
@@ -183,6 +209,22 @@ def errors_by_field(
         name = (renamed or {}).get(name, name)
         result.setdefault(name if name in known else "", []).append(localise(error, lang))
     return result
+
+
+@functools.cache
+def _draft_of(form: type[Form]) -> type[Form]:
+    """``form`` with every required field optional (empty when not given)."""
+    optional: dict[str, Any] = {
+        name: (_nullable(info.annotation), None)
+        for name, info in form.model_fields.items()
+        if info.is_required()
+    }
+    draft: type[Form] = create_model(f"{form.__name__}Draft", __base__=form, **optional)
+    return draft
+
+
+def _nullable(annotation: Any) -> Any:
+    return annotation | None
 
 
 def _field_name(error: FieldError) -> str:
@@ -233,6 +275,9 @@ def _describe(name: str, info: FieldInfo) -> FormField:
         choices = tuple(Choice(member.value, _enum_label(member)) for member in item)
     limits = _limits(info)
     kind = str(extra.get("kind") or _kind(info, annotation, choices, limits))
+    if kind == "picker" and not extra.get("picker"):
+        msg = f"the picker field {name} names no search address (picker=...)"
+        raise TypeError(msg)
     return FormField(
         name=name,
         label=str(extra.get("label") or name),
@@ -327,8 +372,33 @@ def handle(
         rollback: undoes what ``act`` may have written before it was refused.
     """
     try:
-        target = act(form.parse(data))
+        parsed = form.parse(data)
+    except ValidationFailed as unreadable:
+        return again(
+            submitted(data, form), form.errors(_with_input_errors(form, data, unreadable), lang)
+        )
+    try:
+        target = act(parsed)
     except ValidationFailed as exc:
         rollback()
         return again(submitted(data, form), form.errors(exc, lang))
     return redirect(target)
+
+
+def _with_input_errors(
+    form: type[Form], data: Mapping[str, Any], unreadable: ValidationFailed
+) -> ValidationFailed:
+    """The form's own refusals, and what the service's input refuses in the other fields."""
+    errors = list(unreadable.errors)
+    named = {form.renamed.get(_field_name(e), _field_name(e)) for e in errors}
+    draft = form.draft(data, named)
+    if draft is not None:
+        try:
+            draft.to_input()
+        except ValidationFailed as refusal:
+            errors += [
+                error
+                for error in refusal.errors
+                if form.renamed.get(_field_name(error), _field_name(error)) not in named
+            ]
+    return ValidationFailed(errors, subject=unreadable.subject)

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from vppool.compliance import EducationStatus
 from vppool.db.schemas import (
+    MAX_ID,
     REQUESTABLE_KINDS,
     AssignmentPublic,
     NeedPublic,
@@ -53,7 +54,7 @@ from vppool.web._common import (
     redirect,
     staff_page,
 )
-from vppool.web._forms import handle
+from vppool.web._forms import fields_of, handle
 from vppool.web._record_forms import DeclineForm, NeedForm
 from vppool.web._views import (
     all_pages,
@@ -67,14 +68,6 @@ __all__ = ["PlannerPages"]
 
 _PAGE = 50
 _DASHBOARD_ROWS = 12
-
-
-def _organisation_choices(session: Session, viewer: Viewer) -> list[OrganisationPublic]:
-    return all_pages(
-        lambda offset, limit: organisations.list_organisations(
-            session, active=True, offset=offset, limit=limit, viewer=viewer
-        )
-    )
 
 
 def _vp_names(session: Session, viewer: Viewer) -> dict[int, str]:
@@ -268,6 +261,10 @@ class PlannerPages(Controller):
         errors: dict[str, list[str]],
         status_code: int = 200,
     ) -> Template:
+        chosen = str(values.get("organisation_id", ""))
+        if chosen.isdigit() and 0 < int(chosen) <= MAX_ID:
+            found = organisations.organisation_names(db_session, [int(chosen)], viewer=viewer)
+            values = {**values, "organisation_id_label": found.get(int(chosen), "")}
         return page(
             request,
             "need_form.html",
@@ -275,7 +272,7 @@ class PlannerPages(Controller):
             status_code=status_code,
             values=values,
             errors=errors,
-            organisations=_organisation_choices(db_session, viewer),
+            organisation_field=fields_of(NeedForm, ["organisation_id"]),
             kinds=list(NeedKind),
             urgencies=list(Urgency),
             scopes=list(Scope),

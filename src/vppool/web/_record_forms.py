@@ -10,7 +10,6 @@ from datetime import date, time
 from typing import Any, ClassVar
 
 from vppool.db.schemas import (
-    REQUESTABLE_KINDS,
     AbsenceCreate,
     CalendarSourceCreate,
     EducationRecordCreate,
@@ -158,7 +157,9 @@ class _NeedFields(Form):
 class NeedForm(_NeedFields):
     """A planner's new need of an organisation."""
 
-    organisation_id: int = form_field("Organisation", ge=1, kind="picker")
+    organisation_id: int = form_field(
+        "Organisation", ge=1, kind="picker", picker="/pick/organisations"
+    )
     last_day: date | None = form_field("Last day", default=None)
     requires_gender_mix: bool = form_field("Requires more than one gender", default=False)
 
@@ -179,11 +180,7 @@ class RequestForm(_NeedFields):
     last_day: date = form_field("Last day")
 
     def to_input(self) -> NeedRequest:
-        """The request as the service files it."""
-        if self.kind not in REQUESTABLE_KINDS:
-            raise ValidationFailed(
-                [FieldError("kind", "Choose cover, a reorganisation or aftercare.")]
-            )
+        """The request as the service files it (which refuses kinds a client cannot ask)."""
         return self.build(NeedRequest, **self._common(), ends_on=day_after(self.last_day))
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "handle",
     "last_day_of",
     "submitted",
+    "values_of",
 ]
 
 InputT = TypeVar("InputT", bound=BaseModel)
@@ -335,6 +336,47 @@ def day_after(last_day: date | None) -> date | None:
 def last_day_of(ends_on: date | None) -> date | None:
     """The last day of a period that ends (exclusively) on ``ends_on``."""
     return ends_on - timedelta(days=1) if ends_on is not None else None
+
+
+#: Form fields that hold the last day of a period whose record keeps the exclusive end.
+_LAST_DAYS = {"last_day": "ends_on"}
+
+
+def values_of(form: type[Form], record: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+    """A record's current values as an edit form shows them: text, ticked lists, last days.
+
+    A form field named in ``form.renamed`` takes the record's field of the other name; a
+    ``last_day`` field shows the day before the record's exclusive ``ends_on``.
+    """
+    source = record.model_dump() if isinstance(record, BaseModel) else dict(record)
+    origin = {shown: kept for kept, shown in form.renamed.items()}
+    values: dict[str, Any] = {}
+    for name in form.model_fields:
+        key = origin.get(name, name)
+        if key not in source:
+            continue
+        value = source[key]
+        if _LAST_DAYS.get(name) == key:
+            value = last_day_of(value)
+        values[name] = _as_text(value)
+    return values
+
+
+def _as_text(value: Any) -> Any:
+    """A value as a form field holds it (a list stays a list of texts)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_as_text(item) for item in value]
+    if isinstance(value, date | time):
+        return value.isoformat(timespec="minutes") if isinstance(value, time) else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def submitted(data: Mapping[str, Any], form: type[Form]) -> dict[str, Any]:

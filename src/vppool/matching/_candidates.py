@@ -50,10 +50,10 @@ def room_for(
 
     Returns ``"capacity_hours:<month>"`` or ``"capacity_standing_clients:<month>"``.
     """
-    capacity = ctx.capacity_tenths(vp)
+    capacity = ctx.capacity_minutes(vp)
     used = hours[vp.id]
-    for index, tenths in ctx.loads[need.id].per_month.items():
-        if used[index] + tenths > capacity:
+    for index, minutes in ctx.loads[need.id].per_month.items():
+        if used[index] + minutes > capacity:
             return f"capacity_hours:{month_label(ctx.months[index])}"
     taken = clients[vp.id]
     for index in ctx.standing_months[need.id]:

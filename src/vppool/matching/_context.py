@@ -1,7 +1,7 @@
 """Precomputed facts about an instance, shared by the model, validator, quick match and greedy.
 
 Everything the rules need is computed here once: the month grid of the horizon, each need's
-load per month in tenths of an hour, fixed (kept) assignments and the load they already
+load per month in whole minutes, fixed (kept) assignments and the load they already
 take, conflicts and preferences by pair, distances. The model and the validator read the
 same numbers, so the validator's objective equals the model's for the same plan.
 """
@@ -20,11 +20,12 @@ from vppool.matching._types import (
     ConflictInput,
     MatchingInstance,
     NeedInput,
+    Period,
     SeatRef,
     TrustPersonInput,
 )
 
-__all__ = ["Context", "MatchingInputError", "month_label"]
+__all__ = ["Context", "MatchingInputError", "minutes_down", "minutes_up", "month_label"]
 
 
 class MatchingInputError(ValueError):
@@ -60,7 +61,7 @@ def month_label(year_month: tuple[int, int]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Load:
-    """A need's load: tenths of an hour per month index, and its total."""
+    """A need's load: minutes per month index, and its total."""
 
     per_month: dict[int, int]
     total: int
@@ -117,7 +118,7 @@ class Context:
     def _load(self, need: NeedInput) -> _Load:
         start = max(need.period.starts_on, self.month_start)
         end = need.period.end_within(self.instance.horizon_end)
-        tenths = round(need.hours_per_month * 10)
+        minutes = minutes_up(need.hours_per_month)
         per_month: dict[int, int] = {}
         for index, (year, month) in enumerate(self.months):
             days_in_month = calendar.monthrange(year, month)[1]
@@ -125,7 +126,8 @@ class Context:
             hi = min(end, _next_month(year, month))
             covered = (hi - lo).days
             if covered > 0:
-                per_month[index] = (tenths * covered + days_in_month - 1) // days_in_month
+                # A part month counts pro rata, rounded up: loads never shrink by rounding.
+                per_month[index] = -(-minutes * covered // days_in_month)
         return _Load(per_month=per_month, total=sum(per_month.values()))
 
     def add_load(
@@ -137,14 +139,14 @@ class Context:
         sign: int = 1,
     ) -> None:
         """Add (or with ``sign=-1`` remove) a need's monthly load to a VP's running totals."""
-        for index, tenths in self.loads[need_id].per_month.items():
-            hours[vp_id][index] += sign * tenths
+        for index, minutes in self.loads[need_id].per_month.items():
+            hours[vp_id][index] += sign * minutes
         for index in self.standing_months[need_id]:
             clients[vp_id][index] += sign
 
-    def capacity_tenths(self, vp: TrustPersonInput) -> int:
-        """Hours per month in tenths."""
-        return round(vp.capacity_hours_per_month * 10)
+    def capacity_minutes(self, vp: TrustPersonInput) -> int:
+        """Hours per month in whole minutes, rounded down (capacity never grows by rounding)."""
+        return minutes_down(vp.capacity_hours_per_month)
 
     def open_seats(self, need: NeedInput) -> list[int]:
         """Seat numbers of a need that are not fixed."""
@@ -152,6 +154,13 @@ class Context:
         return [seat for seat in range(1, need.seats + 1) if seat not in fixed]
 
     # ----------------------------------------------------------------- pairs
+
+    def remaining(self, need: NeedInput) -> Period:
+        """The part of the need still to be served: from the planning date on (open ends stay)."""
+        today = self.instance.today
+        if need.period.starts_on >= today:
+            return need.period
+        return Period(today, need.period.ends_on)
 
     def distance_km(self, need: NeedInput, vp: TrustPersonInput) -> float:
         """Distance from the VP's home to the need's nearest site, with the road factor."""
@@ -184,7 +193,7 @@ class Context:
 
     def fairness_cost(self, vp: TrustPersonInput, total_load: int) -> int:
         """Convex cost of a VP's utilisation over the horizon (same integers as the model)."""
-        capacity = self.capacity_tenths(vp) * len(self.months)
+        capacity = self.capacity_minutes(vp) * len(self.months)
         if capacity <= 0:
             return 0
         cost = 0
@@ -196,6 +205,20 @@ class Context:
     def unfilled_weight(self, need: NeedInput) -> int:
         """Level-1 weight of one empty seat of this need."""
         return self.instance.weights.unfilled_by_urgency[need.urgency_rank]
+
+
+#: Float noise tolerated when hours are turned into minutes (1.1 h * 60 is 66.00000000000001).
+_NOISE = 1e-6
+
+
+def minutes_up(hours: float) -> int:
+    """Hours as whole minutes, rounded up: a load is never counted smaller than it is."""
+    return math.ceil(hours * 60 - _NOISE)
+
+
+def minutes_down(hours: float) -> int:
+    """Hours as whole minutes, rounded down: a capacity is never counted larger than it is."""
+    return math.floor(hours * 60 + _NOISE)
 
 
 def _next_month(year: int, month: int) -> date:

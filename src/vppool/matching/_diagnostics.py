@@ -28,7 +28,7 @@ class _Tally:
 
 def _spare(ctx: Context, vp: TrustPersonInput) -> tuple[int, float]:
     """Spare standing-client slots (at least 1 for short-term work) and hours per month."""
-    used_hours = max(ctx.fixed_hours[vp.id], default=0) / 10
+    used_hours = max(ctx.fixed_hours[vp.id], default=0) / 60
     used_clients = max(ctx.fixed_clients[vp.id], default=0)
     hours = max(0.0, vp.capacity_hours_per_month - used_hours)
     slots = max(0, vp.capacity_standing_clients - used_clients)

@@ -171,7 +171,7 @@ def utilisation(instance: MatchingInstance | Context, plan: Plan) -> dict[int, f
     months = len(ctx.months)
     result = {}
     for vp in ctx.instance.trust_persons:
-        capacity = ctx.capacity_tenths(vp) * months
+        capacity = ctx.capacity_minutes(vp) * months
         if capacity > 0:
             result[vp.id] = round(100 * loads.totals.get(vp.id, 0) / capacity, 1)
     return result

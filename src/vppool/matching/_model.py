@@ -102,12 +102,12 @@ def capacity_hours(ctx: Context, candidates: Candidates, parts: ModelParts) -> N
     """capacity_hours: per VP and calendar month, hours within capacity (after kept ones)."""
     for vp_id, need_ids in _by_vp(candidates).items():
         vp = ctx.vps[vp_id]
-        room = [ctx.capacity_tenths(vp) - used for used in ctx.fixed_hours[vp_id]]
+        room = [ctx.capacity_minutes(vp) - used for used in ctx.fixed_hours[vp_id]]
         per_month: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
         for need_id in need_ids:
             var = parts.serve[(need_id, vp_id)]
-            for index, tenths in ctx.loads[need_id].per_month.items():
-                per_month[index].append((var, tenths))
+            for index, minutes in ctx.loads[need_id].per_month.items():
+                per_month[index].append((var, minutes))
         for index, terms in per_month.items():
             if sum(t for _, t in terms) <= room[index]:
                 continue  # cannot bind: leave it out of the model
@@ -191,7 +191,7 @@ def _fair_workload(ctx: Context, candidates: Candidates, parts: ModelParts) -> N
         if not need_ids:
             parts.constants["fair_workload"] += ctx.fairness_cost(vp, fixed_total)
             continue
-        capacity = ctx.capacity_tenths(vp) * months
+        capacity = ctx.capacity_minutes(vp) * months
         if capacity <= 0:
             continue
         variables = [parts.serve[(n, vp.id)] for n in need_ids]

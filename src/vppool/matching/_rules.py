@@ -55,13 +55,13 @@ def compliance_policy(_ctx: Context, _need: NeedInput, vp: TrustPersonInput) -> 
 
 
 def certification_valid(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str | None:
-    """The certificate must be valid through the whole period (open ends: the horizon)."""
+    """The certificate must be valid through the rest of the period (open ends: the horizon)."""
     expires = vp.certification_expires_on
     if expires is None:
         return "no LVV certificate"
-    last_needed = need.period.end_within(ctx.instance.horizon_end)
-    start = max(need.period.starts_on, ctx.instance.today)
-    if expires <= start:
+    remaining = ctx.remaining(need)
+    last_needed = remaining.end_within(ctx.instance.horizon_end)
+    if expires <= remaining.starts_on:
         return f"certificate expired on {expires.isoformat()}"
     if expires < last_needed:
         return f"certificate expires {expires.isoformat()}, before the need ends"
@@ -81,9 +81,13 @@ def language(_ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str | None
 
 
 def conflict_of_interest(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str | None:
-    """No recorded conflict of interest with the organisation during the period."""
+    """No recorded conflict of interest with the organisation during the rest of the period.
+
+    A conflict that ended before the planning date (look-back included) no longer excludes.
+    """
+    remaining = ctx.remaining(need)
     for conflict in ctx.conflicts.get((vp.id, need.organisation_id), ()):
-        if conflict.period is None or conflict.period.overlaps(need.period):
+        if conflict.period is None or conflict.period.overlaps(remaining):
             return f"conflict of interest ({conflict.reason})"
     return None
 
@@ -100,11 +104,15 @@ def travel_distance(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str 
 
 
 def absence_overlap(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str | None:
-    """Absent for more than the allowed share of a short-term need's period."""
+    """Absent for more than the allowed share of the rest of a short-term need's period.
+
+    Days already past (before the planning date) do not count, absent or not.
+    """
     if need.kind not in SHORT_TERM_KINDS or not vp.absences:
         return None
-    start = need.period.starts_on
-    end = need.period.end_within(ctx.instance.horizon_end)
+    remaining = ctx.remaining(need)
+    start = remaining.starts_on
+    end = remaining.end_within(ctx.instance.horizon_end)
     length = (end - start).days
     if length <= 0:
         return None

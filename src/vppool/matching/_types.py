@@ -1,6 +1,7 @@
 """Input and output types of the matcher: frozen values, independent of the database.
 
-Units: hours are floats at the edges and integer tenths of an hour inside the model;
+Units: hours are floats at the edges and whole minutes inside the model (loads rounded up,
+capacities down, so a plan never exceeds a capacity by rounding);
 distances are kilometres as the crow flies (haversine) times ``Weights.road_factor``;
 periods are half-open date ranges ``[starts_on, ends_on)`` and ``ends_on = None`` means open
 (the matcher then looks as far as ``MatchingInstance.horizon_end``).

@@ -93,14 +93,14 @@ def _check_capacity(ctx: Context, plan: Plan) -> list[Violation]:
     violations = []
     for vp_id, per_month in sorted(hours.items()):
         vp = ctx.vps[vp_id]
-        capacity = ctx.capacity_tenths(vp)
+        capacity = ctx.capacity_minutes(vp)
         for index, used in enumerate(per_month):
             if used > capacity:
                 violations.append(
                     Violation(
                         "capacity_hours",
-                        f"{used / 10:g} h in {month_label(ctx.months[index])}, "
-                        f"capacity {capacity / 10:g} h",
+                        f"{used / 60:.4g} h in {month_label(ctx.months[index])}, "
+                        f"capacity {capacity / 60:.4g} h",
                         None,
                         vp_id,
                     )

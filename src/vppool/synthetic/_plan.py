@@ -8,6 +8,7 @@ short-term needs) and leaves many seats open, so the matcher has work to do.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,13 +40,19 @@ def horizon_end(today: date, months: int) -> date:
     return date(today.year + index // 12, index % 12 + 1, 1)
 
 
-def _tenths(hours: float) -> int:
-    """Hours in tenths, rounded per need as the matcher does before adding them up."""
-    return round(hours * 10)
+def _minutes_up(hours: float) -> int:
+    """A load in whole minutes, rounded up (as the matcher counts it)."""
+    return math.ceil(hours * 60 - 1e-6)
+
+
+def _minutes_down(hours: float) -> int:
+    """A capacity in whole minutes, rounded down (as the matcher counts it)."""
+    return math.floor(hours * 60 + 1e-6)
 
 
 def _absent_share(person: TrustPerson, need: Need, rules: PlanRules) -> float:
-    start = need.starts_on
+    """Absent days over the days of the need still to serve (from the planning date)."""
+    start = max(need.starts_on, rules.today)
     end = rules.horizon_end if need.ends_on is None else min(need.ends_on, rules.horizon_end)
     length = (end - start).days
     if length <= 0:
@@ -118,7 +125,8 @@ class _Planner:
         return (
             self.qualified(person, need)
             and person.certificate_expires >= last_day_needed
-            and person.tenths_used + _tenths(need.hours) <= _tenths(person.capacity_hours)
+            and person.minutes_used + _minutes_up(need.hours)
+            <= _minutes_down(person.capacity_hours)
             and (not standing or person.clients_used < person.capacity_clients)
             and (
                 standing or _absent_share(person, need, self.rules) <= self.rules.max_absence_share
@@ -183,14 +191,14 @@ class _Planner:
                 starts = max(need.starts_on, person.certified_since)
                 self._predecessor(need, seat, person, starts)
             self.assign(need, seat, person, (starts, need.ends_on), "confirmed")
-            person.tenths_used += _tenths(need.hours)
+            person.minutes_used += _minutes_up(need.hours)
             if need.kind == "standing":
                 person.clients_used += 1
             person.organisation_ids.add(need.organisation.id)
             need.organisation.served_by.add(person.id)
-            if person.clients_used >= person.capacity_clients or _tenths(
+            if person.clients_used >= person.capacity_clients or _minutes_down(
                 person.capacity_hours
-            ) - person.tenths_used < _tenths(self.rules.min_hours):
+            ) - person.minutes_used < _minutes_up(self.rules.min_hours):
                 self.grid.remove(person)
 
     def _predecessor(self, need: Need, seat: int, successor: TrustPerson, starts: date) -> None:

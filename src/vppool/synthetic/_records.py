@@ -70,9 +70,9 @@ class TrustPerson:
     #: Share of the education minimums this VP keeps up with (1 = exactly on pace).
     education_pace: float = 1.0
     absences: list[tuple[date, date]] = field(default_factory=list)
-    #: Monthly hours taken by the plan, in tenths of an hour (each need rounded, as the
-    #: matcher counts them).
-    tenths_used: int = 0
+    #: Monthly hours taken by the plan, in whole minutes (each need rounded up, capacity
+    #: down, as the matcher counts them: the plan never exceeds a capacity).
+    minutes_used: int = 0
     clients_used: int = 0
     organisation_ids: set[int] = field(default_factory=set)
 

@@ -60,3 +60,27 @@ def test_capacity_is_counted_per_calendar_month() -> None:
     result = solve(problem, FAST)
     assert len(result.plan.assignments) == 2
     assert result.unfilled[0].seat == SeatRef(3, 1)
+
+
+def test_quarter_hours_are_counted_exactly_never_over_capacity() -> None:
+    # 1.25 h used to count as 1.2 h (tenths, half to even): two such needs "fitted" 2.4 h.
+    problem = instance(
+        [vp(1, capacity_hours_per_month=2.4)],
+        [need(1, hours_per_month=1.25), need(2, hours_per_month=1.25)],
+    )
+    result = solve(problem, FAST)
+    assert len(result.plan.assignments) == 1
+    assert result.unfilled[0].reasons == {"capacity_hours": 1}
+    both = Plan({SeatRef(1, 1): 1, SeatRef(2, 1): 1})
+    assert {v.rule for v in validate(problem, both)} == {"capacity_hours"}
+
+
+def test_many_small_loads_add_up_to_exactly_the_capacity() -> None:
+    # 24 h of capacity; 19 needs of 1.25 h = 23.75 h fit, the 20th (25 h) does not.
+    problem = instance(
+        [vp(1, capacity_hours_per_month=24, capacity_standing_clients=30)],
+        [need(n, hours_per_month=1.25) for n in range(1, 21)],
+    )
+    result = solve(problem, FAST)
+    assert len(result.plan.assignments) == 19
+    assert not result.violations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -122,17 +123,15 @@ def test_each_need_has_distinct_vps_on_distinct_seats_within_its_seats(plan: _Pl
 
 
 def test_capacity_in_hours_and_standing_clients_is_not_exceeded(plan: _Plan) -> None:
-    hours: Counter[int] = Counter()
-    tenths: Counter[int] = Counter()  # the matcher adds up hours in tenths, rounded per need
+    # Exact arithmetic: the hours as the decimals they are written as, never rounded.
+    hours: dict[int, Fraction] = defaultdict(Fraction)
     clients: Counter[int] = Counter()
     for a in plan.confirmed:
         need = plan.needs[a["need_id"]]
-        hours[a["trust_person_id"]] += need["expected_hours_per_month"]
-        tenths[a["trust_person_id"]] += round(need["expected_hours_per_month"] * 10)
+        hours[a["trust_person_id"]] += Fraction(str(need["expected_hours_per_month"]))
         clients[a["trust_person_id"]] += need["kind"] == "standing"
     for vp, used in hours.items():
-        assert used <= plan.people[vp]["capacity_hours_per_month"]
-        assert tenths[vp] <= round(plan.people[vp]["capacity_hours_per_month"] * 10)
+        assert used <= Fraction(str(plan.people[vp]["capacity_hours_per_month"]))
         assert clients[vp] <= plan.people[vp]["capacity_standing_clients"]
     assert any(
         clients[vp] == plan.people[vp]["capacity_standing_clients"] for vp in clients
@@ -170,7 +169,9 @@ def test_short_term_vps_are_not_away_for_too_much_of_the_need(
         need = plan.needs[a["need_id"]]
         if need["kind"] == "standing":
             continue
-        start, end = _day(need["starts_on"]), min(_day(need["ends_on"]), horizon)
+        # Over the days still to serve, from the planning date.
+        start = max(_day(need["starts_on"]), today)
+        end = min(_day(need["ends_on"]), horizon)
         away = {
             day
             for lo, hi in absences[a["trust_person_id"]]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlmodel import Session
 
+from vppool.db.schemas import Page, TrustPersonPublic
 from vppool.services import (
     assignments,
     calendar_sources,
@@ -21,13 +23,89 @@ from vppool.services import (
 )
 from vppool.services.access import Viewer
 from vppool.settings import Settings
-from vppool.vocab import Scope
+from vppool.vocab import LANGUAGES, Scope
 from vppool.web._common import page, staff_page
+from vppool.web._forms import Choice
+from vppool.web._lists import Column, Fetch, ListFilter, ListPage
 from vppool.web._views import day_availability, organisation_names
 
 __all__ = ["PoolPages"]
 
-_PAGE = 50
+
+def _scope_choices() -> list[Choice]:
+    return [Choice(scope.value, scope.value.replace("_", " ").capitalize()) for scope in Scope]
+
+
+def _language_choices() -> list[Choice]:
+    by_name = sorted(LANGUAGES.items(), key=lambda item: item[1])
+    return [Choice(code, f"{name} ({code})") for code, name in by_name]
+
+
+def _status_choices() -> list[Choice]:
+    return [Choice("yes", "Active"), Choice("no", "Archived")]
+
+
+def _sort_choices() -> list[Choice]:
+    return [
+        Choice("last_name", "Surname (A-Z)"),
+        Choice("-last_name", "Surname (Z-A)"),
+        Choice("-capacity", "Most hours per month"),
+        Choice("-created_at", "Newest first"),
+    ]
+
+
+POOL = ListPage[TrustPersonPublic](
+    path="/pool",
+    filters=(
+        ListFilter("search", "Name or e-mail"),
+        ListFilter("scope", "Scope", kind="select", choices=_scope_choices),
+        ListFilter("language", "Language", kind="select", choices=_language_choices),
+        ListFilter("active", "Status", kind="select", choices=_status_choices, default="yes"),
+        ListFilter(
+            "sort",
+            "Sort by",
+            kind="select",
+            choices=_sort_choices,
+            default="last_name",
+            everything=None,
+        ),
+    ),
+    columns=(
+        Column("Surname", lambda p: p.last_name),
+        Column("First name", lambda p: p.first_name),
+        Column("E-mail", lambda p: p.email),
+        Column("Phone", lambda p: p.phone),
+        Column("Municipality", lambda p: p.home_municipality),
+        Column("Postcode", lambda p: p.home_postcode),
+        Column("Scopes", lambda p: p.scopes),
+        Column("Languages", lambda p: p.languages),
+        Column("Sectors", lambda p: p.sectors),
+        Column("Hours per month", lambda p: p.capacity_hours_per_month),
+        Column("Standing clients at most", lambda p: p.capacity_standing_clients),
+        Column("Travels up to (km)", lambda p: p.max_travel_km),
+        Column("Active", lambda p: p.active),
+    ),
+    filename="pool",
+)
+
+
+def _pool_fetch(session: Session, viewer: Viewer) -> Fetch[TrustPersonPublic]:
+    """The pool's page for the filters' values."""
+
+    def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[TrustPersonPublic]:
+        return trust_persons.list_trust_persons(
+            session,
+            search=values["search"] or None,
+            scope=values["scope"] or None,
+            language=values["language"] or None,
+            active={"yes": True, "no": False}.get(values["active"]),
+            sort=values["sort"],
+            offset=offset,
+            limit=limit,
+            viewer=viewer,
+        )
+
+    return fetch
 
 
 class PoolPages(Controller):
@@ -43,37 +121,20 @@ class PoolPages(Controller):
         request: Request[Any, Any, Any],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
-        search: FromQuery[str] = "",
-        qualified_for: Annotated[str, QueryParameter(name="scope")] = "",
-        language: FromQuery[str] = "",
-        active: FromQuery[str] = "yes",
-        offset: FromQuery[int] = 0,
     ) -> Template:
-        """The trust persons, searchable by name, e-mail, scope and language."""
-        result = trust_persons.list_trust_persons(
-            db_session,
-            search=search.strip() or None,
-            scope=qualified_for or None,
-            language=language.strip().lower() or None,
-            active={"yes": True, "no": False}.get(active),
-            offset=max(offset, 0),
-            limit=_PAGE,
-            viewer=viewer,
-        )
-        return page(
-            request,
-            "pool.html",
-            section="pool",
-            result=result,
-            filters={
-                "search": search,
-                "scope": qualified_for,
-                "language": language,
-                "active": active,
-            },
-            scopes=list(Scope),
-            page_size=_PAGE,
-        )
+        """The trust persons: filtered by name, scope, language and status, sorted, paged."""
+        return POOL.show(request, "pool.html", _pool_fetch(db_session, viewer), section="pool")
+
+    @get("/pool.csv", guards=[staff_page], sync_to_thread=True)
+    def pool_csv(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Response[bytes]:
+        """Every trust person the filters match, as a CSV file."""
+        return POOL.csv(request, _pool_fetch(db_session, viewer))
 
     @get("/pool/{trust_person_id:int}", guards=[staff_page], sync_to_thread=True)
     def trust_person(

@@ -10,10 +10,10 @@ Typical use::
 
 from __future__ import annotations
 
-from vppool.matching._context import MatchingInputError
 from vppool.matching._diagnostics import diagnose
 from vppool.matching._explain import utilisation
 from vppool.matching._greedy import greedy_plan
+from vppool.matching._input import MatchingInputError
 from vppool.matching._intervision import (
     GroupOutcome,
     IntervisionConfig,
@@ -22,6 +22,7 @@ from vppool.matching._intervision import (
     form_groups,
     validate_groups,
 )
+from vppool.matching._objective import objective_terms
 from vppool.matching._quick import QuickMatch, QuickMatcher, RankedCandidate, quick_match
 from vppool.matching._rules import HARD_RULES, PAIR_RULES, RULES, SOFT_RULES, Rule, rule_named
 from vppool.matching._solve import cost_model, solve
@@ -48,7 +49,7 @@ from vppool.matching._types import (
     Violation,
     Weights,
 )
-from vppool.matching._validate import new_violations, objective_terms, validate
+from vppool.matching._validate import new_violations, validate
 
 __all__ = [
     "HARD_RULES",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from vppool.matching._geo import haversine_km
+from vppool.matching._input import MatchingInputError, check_input
 from vppool.matching._rules import PAIR_RULES
 from vppool.matching._types import (
     ConflictInput,
@@ -26,16 +27,6 @@ from vppool.matching._types import (
 )
 
 __all__ = ["Context", "MatchingInputError", "minutes_down", "minutes_up", "month_label"]
-
-
-class MatchingInputError(ValueError):
-    """The instance is inconsistent; ``item`` and ``field`` say where."""
-
-    def __init__(self, item: str, field: str, message: str) -> None:
-        super().__init__(f"{item}: {field}: {message}")
-        self.item = item
-        self.field = field
-        self.message = message
 
 
 MONTH_NAMES = (
@@ -72,7 +63,7 @@ class Context:
 
     def __init__(self, instance: MatchingInstance) -> None:
         self.instance = instance
-        _check_input(instance)
+        check_input(instance)
         self.vps: dict[int, TrustPersonInput] = {vp.id: vp for vp in instance.trust_persons}
         self.needs: dict[int, NeedInput] = {need.id: need for need in instance.needs}
         first = date(instance.today.year, instance.today.month, 1)
@@ -232,60 +223,3 @@ def _months(first: date, horizon_end: date) -> list[tuple[int, int]]:
         months.append((current.year, current.month))
         current = _next_month(current.year, current.month)
     return months or [(first.year, first.month)]
-
-
-def _check_input(instance: MatchingInstance) -> None:
-    """Refuse inconsistent instances with an error that names the item."""
-    if instance.horizon_end <= instance.today:
-        raise MatchingInputError("instance", "horizon_end", "must be after today")
-    vp_ids: set[int] = set()
-    for vp in instance.trust_persons:
-        item = f"trust person {vp.id}"
-        if vp.id in vp_ids:
-            raise MatchingInputError(item, "id", "appears twice")
-        vp_ids.add(vp.id)
-        if vp.capacity_hours_per_month < 0:
-            raise MatchingInputError(item, "capacity_hours_per_month", "must not be negative")
-        if vp.capacity_standing_clients < 0:
-            raise MatchingInputError(item, "capacity_standing_clients", "must not be negative")
-        if vp.max_travel_km < 0:
-            raise MatchingInputError(item, "max_travel_km", "must not be negative")
-        for absence in vp.absences:
-            if absence.ends_on is not None and absence.ends_on <= absence.starts_on:
-                raise MatchingInputError(item, "absences", "an absence ends before it starts")
-    need_seats: dict[int, int] = {}
-    for need in instance.needs:
-        item = f"need {need.id}"
-        if need.id in need_seats:
-            raise MatchingInputError(item, "id", "appears twice")
-        need_seats[need.id] = need.seats
-        if need.seats < 1:
-            raise MatchingInputError(item, "seats", "must be at least 1")
-        if need.hours_per_month < 0:
-            raise MatchingInputError(item, "hours_per_month", "must not be negative")
-        if need.period.ends_on is not None and need.period.ends_on <= need.period.starts_on:
-            raise MatchingInputError(item, "period", "ends before it starts")
-    for assignment in instance.assignments:
-        item = f"assignment of need {assignment.need_id} seat {assignment.seat}"
-        if assignment.need_id not in need_seats:
-            raise MatchingInputError(item, "need_id", f"unknown need {assignment.need_id}")
-        if assignment.trust_person_id not in vp_ids:
-            raise MatchingInputError(
-                item, "trust_person_id", f"unknown trust person {assignment.trust_person_id}"
-            )
-        if not 1 <= assignment.seat <= need_seats[assignment.need_id]:
-            raise MatchingInputError(item, "seat", "outside the need's seats")
-    for conflict in instance.conflicts:
-        if conflict.trust_person_id not in vp_ids:
-            raise MatchingInputError(
-                f"conflict {conflict.trust_person_id}x{conflict.organisation_id}",
-                "trust_person_id",
-                f"unknown trust person {conflict.trust_person_id}",
-            )
-    for preference in instance.preferences:
-        if preference.trust_person_id not in vp_ids:
-            raise MatchingInputError(
-                f"preference {preference.trust_person_id}x{preference.organisation_id}",
-                "trust_person_id",
-                f"unknown trust person {preference.trust_person_id}",
-            )

@@ -14,6 +14,7 @@ from vppool.matching._context import Context
 from vppool.matching._diagnostics import diagnose
 from vppool.matching._explain import alternatives_for, explain_unfilled, plan_loads
 from vppool.matching._model import ModelParts, build_model
+from vppool.matching._objective import objective_terms
 from vppool.matching._types import (
     MatchingConfig,
     MatchingInstance,
@@ -23,7 +24,7 @@ from vppool.matching._types import (
     SeatOutcome,
     SeatRef,
 )
-from vppool.matching._validate import new_violations, objective_terms
+from vppool.matching._validate import new_violations
 
 __all__ = ["cost_model", "solve"]
 
@@ -181,7 +182,7 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         fill_bound=float(fill_bound),
         first_feasible_s=first,
         wall_s=time.perf_counter() - started,
-        violations=tuple(new_violations(ctx, plan)),
+        violations=tuple(new_violations(instance, plan)),
         shortages=tuple(shortages),
         stats=stats,
     )

@@ -1,49 +1,90 @@
-"""The validator: the executable specification of the hard rules, independent of CP-SAT.
+"""The validator: the hard rules as docs/domain.md states them, re-checked on any plan.
 
-``validate`` re-checks any plan, whatever produced it (the solver, the greedy baseline, a
-planner's manual override, an imported schedule), and returns the violations as data.
-``objective_terms`` scores any plan with the same integers the model uses, so a plan from
-another source can be compared with the solver's on equal terms.
+``validate`` checks a plan, whatever produced it (the solver, the greedy baseline, a planner's
+manual override, an imported schedule, a confirmation), and returns the violations as data.
+
+It is written apart from the model on purpose and shares nothing with it but the input and
+output types: its own calendar arithmetic, its own distance, **exact fractions** for hours
+(the hours as the decimals they were entered as; no minutes, no rounding) and its own reading
+of each rule's dates. A mistake in the model's reading of a rule is therefore not repeated
+here, and ``tests/unit/matching/test_validator_independence.py`` keeps it that way (it fails
+if this module imports any other part of the matcher than the types and the input check).
+
+The rules, as stated (a need's *rest* is the part still to be served: from the planning date,
+or the need's start if later, to its end; an open end is read up to the planning horizon
+where a date is needed):
+
+- active: only active VPs; compliance_policy: no VP the compliance policy excludes;
+- certification_valid: a certificate, valid on every day of the need's rest (up to the
+  horizon); it is no longer valid on its expiry date;
+- scope_qualification, language: every scope and language of the need;
+- conflict_of_interest: no recorded conflict whose period (``None``: always) shares a day with
+  the need's rest;
+- travel_distance: the need's nearest site within the VP's and the need's limit (great-circle
+  kilometres times the road factor);
+- absence_overlap: on a short-term need, absent on at most the allowed share of the days of
+  its rest (up to the horizon);
+- capacity_hours: in every calendar month from the planning date's month to the horizon, the
+  hours of the VP's needs — a need's monthly hours times the share of the month's days it
+  runs — at most the VP's monthly capacity;
+- capacity_standing_clients: in every such month, at most the VP's maximum of standing needs
+  that run on at least one day of it;
+- distinct_trust_persons, gender_mix (two or more VPs on a need that requires a mix include
+  two known genders), fixed_assignments_kept (pinned ones, and confirmed ones unless a
+  re-optimisation lets them go, stay on their seat).
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from datetime import date, timedelta
+from fractions import Fraction
 
-from vppool.matching._context import Context, month_label
-from vppool.matching._types import MatchingInstance, Plan, SeatRef, Violation
+from vppool.matching._input import check_input
+from vppool.matching._types import (
+    SHORT_TERM_KINDS,
+    ConflictInput,
+    MatchingInstance,
+    NeedInput,
+    Plan,
+    SeatRef,
+    TrustPersonInput,
+    Violation,
+)
 
-__all__ = ["new_violations", "objective_terms", "validate"]
+__all__ = ["new_violations", "validate"]
+
+#: The mean radius of the Earth in kilometres (the great-circle distance's definition).
+_EARTH_KM = 6371.0
+#: Distances from two formulas differ in the last bits; this much is no violation.
+_KM_SLACK = 1e-6
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
-def validate(instance: MatchingInstance | Context, plan: Plan) -> list[Violation]:
+def validate(instance: MatchingInstance, plan: Plan) -> list[Violation]:
     """Every hard-rule violation in ``plan``."""
-    ctx = instance if isinstance(instance, Context) else Context(instance)
-    violations: list[Violation] = []
-    by_need: dict[int, list[tuple[SeatRef, int]]] = defaultdict(list)
-    for seat, vp_id in sorted(plan.assignments.items()):
-        need = ctx.needs.get(seat.need_id)
-        vp = ctx.vps.get(vp_id)
-        if need is None or vp is None or not 1 <= seat.seat <= (need.seats if need else 0):
-            what = "unknown need or seat" if vp is not None else f"unknown trust person {vp_id}"
-            violations.append(Violation("fixed_assignments_kept", what, seat, vp_id))
-            continue
-        by_need[seat.need_id].append((seat, vp_id))
-        rejection = ctx.rejection(need, vp)
-        if rejection is not None:
-            violations.append(Violation(rejection[0], rejection[1], seat, vp_id))
-    violations.extend(_check_fixed_kept(ctx, plan))
-    violations.extend(_check_distinct(by_need))
-    violations.extend(_check_capacity(ctx, plan))
-    violations.extend(_check_gender_mix(ctx, by_need))
-    return violations
+    return _Checker(instance).check(plan)
 
 
-def new_violations(instance: MatchingInstance | Context, plan: Plan) -> list[Violation]:
+def new_violations(instance: MatchingInstance, plan: Plan) -> list[Violation]:
     """Violations of ``plan`` that the kept (fixed) assignments alone do not already have."""
-    ctx = instance if isinstance(instance, Context) else Context(instance)
-    existing = {_key(v) for v in validate(ctx, Plan(dict(ctx.fixed)))}
-    return [v for v in validate(ctx, plan) if _key(v) not in existing]
+    checker = _Checker(instance)
+    existing = {_key(v) for v in checker.check(Plan(checker.kept))}
+    return [v for v in checker.check(plan) if _key(v) not in existing]
 
 
 def _key(violation: Violation) -> tuple[str, SeatRef | None, int | None, str]:
@@ -51,24 +92,191 @@ def _key(violation: Violation) -> tuple[str, SeatRef | None, int | None, str]:
     return (violation.rule, violation.seat, violation.trust_person_id, detail)
 
 
-def _check_fixed_kept(ctx: Context, plan: Plan) -> list[Violation]:
-    return [
-        Violation(
-            "fixed_assignments_kept",
-            f"the kept assignment of trust person {vp_id} is missing or changed",
-            seat,
-            vp_id,
+# ------------------------------------------------------------------- dates and numbers
+
+
+def _exact(value: float) -> Fraction:
+    """A float as the decimal it was written as (1.1 is 11/10, not 1.100000000000000088...)."""
+    return Fraction(repr(value))
+
+
+def _first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _first_of_next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _hours(value: Fraction) -> str:
+    return f"{float(value):.2f}".rstrip("0").rstrip(".") + " h"
+
+
+def _great_circle_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
+    """Great-circle distance from the chord between the two points on the unit sphere."""
+
+    def unit(lat: float, lon: float) -> tuple[float, float, float]:
+        phi, lam = math.radians(lat), math.radians(lon)
+        return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
+    chord = math.dist(unit(a_lat, a_lon), unit(b_lat, b_lon))
+    return _EARTH_KM * 2 * math.asin(min(1.0, chord / 2))
+
+
+class _Checker:
+    """One instance's facts, read from the input types only."""
+
+    def __init__(self, instance: MatchingInstance) -> None:
+        check_input(instance)
+        self.instance = instance
+        self.today = instance.today
+        self.horizon = instance.horizon_end
+        self.vps = {vp.id: vp for vp in instance.trust_persons}
+        self.needs = {need.id: need for need in instance.needs}
+        self.conflicts_of: dict[tuple[int, int], list[ConflictInput]] = defaultdict(list)
+        for conflict in instance.conflicts:
+            self.conflicts_of[(conflict.trust_person_id, conflict.organisation_id)].append(conflict)
+        keep_confirmed = instance.rules.keep_confirmed
+        self.kept: dict[SeatRef, int] = {
+            SeatRef(a.need_id, a.seat): a.trust_person_id
+            for a in instance.assignments
+            if a.pinned or (keep_confirmed and a.status == "confirmed")
+        }
+        self.months: list[date] = []
+        month = _first_of_month(self.today)
+        while month < self.horizon or not self.months:
+            self.months.append(month)
+            month = _first_of_next_month(month)
+
+    # --------------------------------------------------------------------- the plan
+
+    def check(self, plan: Plan) -> list[Violation]:
+        violations: list[Violation] = []
+        teams: dict[int, list[tuple[SeatRef, int]]] = defaultdict(list)
+        for seat, vp_id in sorted(plan.assignments.items()):
+            need = self.needs.get(seat.need_id)
+            vp = self.vps.get(vp_id)
+            if vp is None:
+                violations.append(
+                    Violation(
+                        "fixed_assignments_kept", f"unknown trust person {vp_id}", seat, vp_id
+                    )
+                )
+                continue
+            if need is None or not 1 <= seat.seat <= need.seats:
+                violations.append(
+                    Violation("fixed_assignments_kept", "unknown need or seat", seat, vp_id)
+                )
+                continue
+            teams[need.id].append((seat, vp_id))
+            violations.extend(
+                Violation(rule, detail, seat, vp_id) for rule, detail in self.pair(need, vp)
+            )
+        violations.extend(
+            Violation(
+                "fixed_assignments_kept",
+                f"the kept assignment of trust person {vp_id} is missing or changed",
+                seat,
+                vp_id,
+            )
+            for seat, vp_id in sorted(self.kept.items())
+            if plan.assignments.get(seat) != vp_id
         )
-        for seat, vp_id in ctx.fixed.items()
-        if plan.assignments.get(seat) != vp_id
-    ]
+        for need_id, team in sorted(teams.items()):
+            violations.extend(self.team(self.needs[need_id], team))
+        violations.extend(self.capacity(teams))
+        return violations
 
+    # -------------------------------------------------------------- one VP, one need
 
-def _check_distinct(by_need: dict[int, list[tuple[SeatRef, int]]]) -> list[Violation]:
-    violations = []
-    for seats in by_need.values():
+    def rest(self, need: NeedInput) -> tuple[date, date | None]:
+        """The need's days still to serve: ``[first, end)``, ``end`` ``None`` if open."""
+        return max(need.period.starts_on, self.today), need.period.ends_on
+
+    def rest_within_horizon(self, need: NeedInput) -> tuple[date, date]:
+        first, end = self.rest(need)
+        return first, self.horizon if end is None else min(end, self.horizon)
+
+    def pair(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, str]]:
+        """Every pair rule this VP breaks on this need, with the numbers that break it."""
+        broken: list[tuple[str, str]] = []
+        if not vp.active:
+            broken.append(("active", "inactive"))
+        if vp.excluded_reason is not None:
+            broken.append(("compliance_policy", vp.excluded_reason))
+        first, last_exclusive = self.rest_within_horizon(need)
+        expires = vp.certification_expires_on
+        if expires is None:
+            broken.append(("certification_valid", "no LVV certificate"))
+        elif first < last_exclusive and expires < last_exclusive:
+            needed = (last_exclusive - timedelta(days=1)).isoformat()
+            state = "expired on" if expires <= first else "expires"
+            broken.append(
+                (
+                    "certification_valid",
+                    f"certificate {state} {expires.isoformat()}, before the need ends "
+                    f"(needed through {needed})",
+                )
+            )
+        if missing := sorted(need.scopes - vp.scopes):
+            broken.append(("scope_qualification", f"not qualified for {', '.join(missing)}"))
+        if missing := sorted(need.languages - vp.languages):
+            broken.append(("language", f"does not speak {', '.join(missing)}"))
+        broken.extend(self.conflicts(need, vp))
+        broken.extend(self.distance(need, vp))
+        broken.extend(self.absence(need, vp))
+        return broken
+
+    def conflicts(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, str]]:
+        first, end = self.rest(need)
+        for conflict in self.conflicts_of.get((vp.id, need.organisation_id), ()):
+            period = conflict.period
+            if period is None or (
+                (period.ends_on is None or period.ends_on > first)
+                and (end is None or period.starts_on < end)
+            ):
+                return [("conflict_of_interest", f"conflict of interest ({conflict.reason})")]
+        return []
+
+    def distance(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, str]]:
+        if not need.sites:
+            return []
+        crow = min(
+            _great_circle_km(vp.home.latitude, vp.home.longitude, site.latitude, site.longitude)
+            for site in need.sites
+        )
+        km = crow * self.instance.weights.road_factor
+        limit = vp.max_travel_km
+        if need.max_travel_km is not None:
+            limit = min(limit, need.max_travel_km)
+        if km > limit + _KM_SLACK:
+            return [("travel_distance", f"{km:.0f} km away (limit {limit:.0f} km)")]
+        return []
+
+    def absence(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, str]]:
+        if need.kind not in SHORT_TERM_KINDS:
+            return []
+        first, end = self.rest_within_horizon(need)
+        days = (end - first).days
+        if days <= 0:
+            return []
+        away: set[date] = set()
+        for absence in vp.absences:
+            day = max(absence.starts_on, first)
+            stop = end if absence.ends_on is None else min(absence.ends_on, end)
+            while day < stop:
+                away.add(day)
+                day += timedelta(days=1)
+        if Fraction(len(away), days) > _exact(self.instance.rules.max_absence_share):
+            return [("absence_overlap", f"absent {len(away)} of {days} days")]
+        return []
+
+    # ------------------------------------------------------------------ one need
+
+    def team(self, need: NeedInput, team: list[tuple[SeatRef, int]]) -> list[Violation]:
+        violations = []
         seen: dict[int, SeatRef] = {}
-        for seat, vp_id in seats:
+        for seat, vp_id in team:
             if vp_id in seen:
                 violations.append(
                     Violation(
@@ -80,103 +288,65 @@ def _check_distinct(by_need: dict[int, list[tuple[SeatRef, int]]]) -> list[Viola
                 )
             else:
                 seen[vp_id] = seat
-    return violations
-
-
-def _check_capacity(ctx: Context, plan: Plan) -> list[Violation]:
-    months = len(ctx.months)
-    hours: dict[int, list[int]] = defaultdict(lambda: [0] * months)
-    clients: dict[int, list[int]] = defaultdict(lambda: [0] * months)
-    for seat, vp_id in plan.assignments.items():
-        if seat.need_id in ctx.needs and vp_id in ctx.vps:
-            ctx.add_load(vp_id, seat.need_id, hours, clients)
-    violations = []
-    for vp_id, per_month in sorted(hours.items()):
-        vp = ctx.vps[vp_id]
-        capacity = ctx.capacity_minutes(vp)
-        for index, used in enumerate(per_month):
-            if used > capacity:
+        if need.requires_gender_mix and len(team) >= 2:
+            genders = {self.vps[vp_id].gender for _, vp_id in team} - {None}
+            if len(genders) < 2:
                 violations.append(
                     Violation(
-                        "capacity_hours",
-                        f"{used / 60:.4g} h in {month_label(ctx.months[index])}, "
-                        f"capacity {capacity / 60:.4g} h",
+                        "gender_mix",
+                        f"{len(team)} VPs but {len(genders)} known gender(s); a mix is required",
+                        min(seat for seat, _ in team),
                         None,
-                        vp_id,
                     )
                 )
-    for vp_id, per_month in sorted(clients.items()):
-        vp = ctx.vps[vp_id]
-        for index, count in enumerate(per_month):
-            if count > vp.capacity_standing_clients:
-                violations.append(
-                    Violation(
-                        "capacity_standing_clients",
-                        f"{count} standing clients in {month_label(ctx.months[index])}, "
-                        f"maximum {vp.capacity_standing_clients}",
-                        None,
-                        vp_id,
+        return violations
+
+    # ------------------------------------------------------------------ one VP
+
+    def runs_in(self, need: NeedInput, month: date) -> Fraction:
+        """The share of ``month``'s days on which the need runs (up to the horizon)."""
+        next_month = _first_of_next_month(month)
+        end = self.horizon if need.period.ends_on is None else need.period.ends_on
+        lo = max(need.period.starts_on, month)
+        hi = min(end, self.horizon, next_month)
+        days = (hi - lo).days
+        return Fraction(max(0, days), (next_month - month).days)
+
+    def capacity(self, teams: dict[int, list[tuple[SeatRef, int]]]) -> list[Violation]:
+        needs_of: dict[int, set[int]] = defaultdict(set)
+        for need_id, team in teams.items():
+            for _, vp_id in team:
+                needs_of[vp_id].add(need_id)
+        violations = []
+        for vp_id, need_ids in sorted(needs_of.items()):
+            vp = self.vps[vp_id]
+            capacity = _exact(vp.capacity_hours_per_month)
+            for month in self.months:
+                hours = Fraction(0)
+                standing = 0
+                for need_id in need_ids:
+                    need = self.needs[need_id]
+                    share = self.runs_in(need, month)
+                    hours += _exact(need.hours_per_month) * share
+                    standing += bool(share) and need.is_standing
+                label = f"{_MONTHS[month.month - 1]} {month.year}"
+                if hours > capacity:
+                    violations.append(
+                        Violation(
+                            "capacity_hours",
+                            f"{_hours(hours)} in {label}, capacity {_hours(capacity)}",
+                            None,
+                            vp_id,
+                        )
                     )
-                )
-    return violations
-
-
-def _check_gender_mix(
-    ctx: Context, by_need: dict[int, list[tuple[SeatRef, int]]]
-) -> list[Violation]:
-    violations = []
-    for need_id, seats in sorted(by_need.items()):
-        need = ctx.needs[need_id]
-        if not need.requires_gender_mix or len(seats) < 2:
-            continue
-        genders = {ctx.vps[vp_id].gender for _, vp_id in seats} - {None}
-        if len(genders) < 2:
-            violations.append(
-                Violation(
-                    "gender_mix",
-                    f"{len(seats)} VPs but {len(genders)} known gender(s); a mix is required",
-                    SeatRef(need_id, min(seat.seat for seat, _ in seats)),
-                    None,
-                )
-            )
-    return violations
-
-
-def objective_terms(instance: MatchingInstance | Context, plan: Plan) -> dict[str, int]:
-    """The value of every soft rule for ``plan`` (level 1 and level 2), as the model counts."""
-    ctx = instance if isinstance(instance, Context) else Context(instance)
-    weights = ctx.instance.weights
-    terms = dict.fromkeys(
-        (
-            "unfilled_seats",
-            "urgency",
-            "travel",
-            "continuity",
-            "fair_workload",
-            "sector_experience",
-            "preferences",
-        ),
-        0,
-    )
-    chosen: dict[int, set[int]] = defaultdict(set)
-    filled: dict[int, int] = defaultdict(int)
-    totals: dict[int, int] = defaultdict(int)
-    for seat, vp_id in plan.assignments.items():
-        need = ctx.needs.get(seat.need_id)
-        vp = ctx.vps.get(vp_id)
-        if need is None or vp is None:
-            continue
-        chosen[need.id].add(vp_id)
-        filled[need.id] += 1
-        totals[vp_id] += ctx.loads[need.id].total
-        for name, value in ctx.pair_costs(need, vp).items():
-            terms[name] += value
-    for need in ctx.instance.needs:
-        empty = max(0, need.seats - filled[need.id])
-        terms["unfilled_seats"] += empty
-        terms["urgency"] += empty * (ctx.unfilled_weight(need) - 1)
-        previous = ctx.previous.get(need.id, set())
-        terms["continuity"] += weights.continuity * len(previous - chosen[need.id])
-    for vp in ctx.instance.trust_persons:
-        terms["fair_workload"] += ctx.fairness_cost(vp, totals.get(vp.id, 0))
-    return terms
+                if standing > vp.capacity_standing_clients:
+                    violations.append(
+                        Violation(
+                            "capacity_standing_clients",
+                            f"{standing} standing clients in {label}, "
+                            f"maximum {vp.capacity_standing_clients}",
+                            None,
+                            vp_id,
+                        )
+                    )
+        return violations

@@ -57,18 +57,26 @@ class InvalidValue(ValueError):
 
 
 class VppoolError(Exception):
-    """Base of every error vppool raises on purpose."""
+    """Base of every error vppool raises on purpose.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    ``message`` is the English text, a template with ``{name}`` placeholders filled from
+    ``params``; like a :class:`FieldError`'s, the template is the message id under which the
+    web application finds the words in the reader's language.
+    """
+
+    def __init__(self, message: str, **params: Any) -> None:
+        text = message.format(**params) if params else message
+        super().__init__(text)
+        self.message = text
+        self.template = message
+        self.params: Mapping[str, Any] = params
 
 
 class NotFound(VppoolError):
     """The item does not exist, or is outside the caller's scope (no existence leaks)."""
 
     def __init__(self, entity: str, key: object) -> None:
-        super().__init__(f"{entity} {key} was not found")
+        super().__init__("{entity} {key} was not found", entity=entity, key=key)
         self.entity = entity
         self.key = key
 
@@ -84,8 +92,8 @@ class Unauthenticated(VppoolError):
 class TooManyAttempts(VppoolError):
     """Too many failed attempts; ``retry_after_s`` says when to try again."""
 
-    def __init__(self, message: str, retry_after_s: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, retry_after_s: int, **params: Any) -> None:
+        super().__init__(message, **params)
         self.retry_after_s = retry_after_s
 
 
@@ -120,6 +128,6 @@ class ValidationFailed(VppoolError):
 class RuleViolation(VppoolError):
     """A plan or a manual change breaks hard professional rules (``violations`` as data)."""
 
-    def __init__(self, message: str, violations: list[dict[str, Any]]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, violations: list[dict[str, Any]], **params: Any) -> None:
+        super().__init__(message, **params)
         self.violations = violations

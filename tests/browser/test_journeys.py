@@ -110,7 +110,12 @@ def test_a_planner_accepts_a_request_runs_matching_and_confirms(
     why.locator("summary").click()  # loads why the other VPs are not eligible (htmx)
     expect(why.locator(".ineligible")).to_be_visible()
 
-    page.get_by_role("button", name="Alle voorstellen bevestigen").click()
+    page.get_by_role("link", name="Alle voorstellen bevestigen…").click()
+    # One look at what will be confirmed, one button.
+    expect(
+        page.get_by_role("heading", name=re.compile(r"\d+ voorstellen worden koppelingen"))
+    ).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"Deze \d+ voorstellen bevestigen")).click()
     expect(page.get_by_role("status")).to_contain_text("bevestigd")
     expect(page.get_by_text("Niets meer te bevestigen in deze run.")).to_be_visible()
     expect(proposed.first.locator(".badge-confirmed")).to_have_text("Bevestigd")

@@ -40,7 +40,7 @@ from vppool.db.models import (
 )
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
-from vppool.services import audit, calendar_sources
+from vppool.services import audit, calendar_sources, run_review
 from vppool.services._common import SYSTEM, Actor
 from vppool.services.compliance import compliance_exclusions, current_certificates
 from vppool.settings import Settings
@@ -618,8 +618,12 @@ def confirm_run(
     serialise_writes(session)
     run = _run(session, run_id)
     if run.status is not MatchingRunStatus.SUCCEEDED:
-        msg = f"matching run {run_id} is {run.status.value}; only a succeeded run can be confirmed"
-        raise Conflict(msg)
+        raise Conflict(
+            "Matching run {run} is {status}; only a finished run can be confirmed.",
+            run=run_id,
+            status=run.status,
+        )
+    run_review.refuse_out_of_date(session, run_id)
     proposals = session.exec(
         select(Assignment)
         .where(
@@ -652,16 +656,21 @@ def confirm_run(
     for proposal in chosen:
         seat = m.SeatRef(proposal.need_id, proposal.seat)
         if seat in plan or proposal.need_id not in bundle.need_periods:
-            changed.append(f"need {proposal.need_id} seat {proposal.seat} is no longer open")
+            changed.append(f"#{proposal.need_id}/{proposal.seat}")
             continue
         plan[seat] = proposal.trust_person_id
     if changed:
-        raise Conflict("the plan is out of date: " + "; ".join(changed))
+        raise Conflict(
+            "The plan is out of date: these seats (need/seat) are no longer open: {seats}. "
+            "Start a new matching run.",
+            seats=", ".join(changed),
+        )
     violations = m.new_violations(instance, m.Plan(plan))
     if violations:
-        details = "; ".join(f"{v.rule}: {v.detail}" for v in violations[:10])
-        msg = f"confirming now would break hard rules ({details}); start a new matching run"
-        raise Conflict(msg)
+        raise Conflict(
+            "Confirming now would break hard rules ({details}). Start a new matching run.",
+            details="; ".join(f"{v.rule}: {v.detail}" for v in violations[:10]),
+        )
     now = utc_now()
     for proposal in chosen:
         proposal.status = AssignmentStatus.CONFIRMED
@@ -671,7 +680,7 @@ def confirm_run(
     try:
         session.flush()
     except IntegrityError as exc:
-        msg = "another confirmation took one of these seats or VPs at the same moment; reload"
+        msg = "Another confirmation took one of these seats or VPs at the same moment; reload."
         raise Conflict(msg) from exc
     ids = [p.id for p in chosen if p.id is not None]
     audit.record_change(

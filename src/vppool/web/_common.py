@@ -25,6 +25,7 @@ from vppool.errors import NotFound, PermissionDenied, ValidationFailed, VppoolEr
 from vppool.services.access import Viewer
 from vppool.vocab import Role
 from vppool.web._i18n import DEFAULT_LANGUAGE, LANGUAGE_COOKIE, LANGUAGES, translator
+from vppool.web._messages import localise_error
 
 __all__ = [
     "WEB_PATH",
@@ -321,9 +322,8 @@ def _domain(request: Request[Any, Any, Any], exc: VppoolError) -> Response[Any]:
     if isinstance(exc, NotFound | PermissionDenied):
         # Outside the viewer's scope looks the same as absent: no existence leaks.
         return _error_page(request, 404, "This page does not exist or is not yours to see.")
-    if isinstance(exc, ValidationFailed):
-        return _error_page(request, 422, exc.message)
-    return _error_page(request, 409, exc.message)
+    words = localise_error(exc, language_of(request))
+    return _error_page(request, 422 if isinstance(exc, ValidationFailed) else 409, words)
 
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

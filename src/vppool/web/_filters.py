@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import Any
@@ -45,6 +46,8 @@ WHY_NOT = {
     "capacity_standing_clients": "at the maximum of standing clients",
     "distinct_trust_persons": "already on this need",
     "gender_mix": "would break the gender mix",
+    "unused": "eligible but left free (the solver stopped before using them)",
+    "pruned": "not considered (beyond the candidate limit)",
 }
 
 
@@ -52,6 +55,19 @@ def why_not(rule: str, lang: str = "nl") -> str:
     """Why the VPs a hard rule excludes are not eligible, in ``lang``."""
     reason = WHY_NOT.get(rule)
     return translator(lang)(reason) if reason else label(rule, lang)
+
+
+def gap_reasons(unfilled: Mapping[str, Any], lang: str = "nl") -> str:
+    """Why a seat stays open: how many VPs each reason rules out, most first, in ``lang``."""
+    reasons: Mapping[str, int] = unfilled.get("reasons") or {}
+    t = translator(lang)
+    if not reasons:
+        return t("no trust person could be considered for this seat")
+    ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    return t(
+        "ruled out: {reasons}",
+        reasons=", ".join(f"{count} {why_not(rule, lang)}" for rule, count in ranked),
+    )
 
 
 def day(value: date | datetime | None, lang: str = "nl") -> str:
@@ -112,6 +128,27 @@ def number(value: float | int | None, lang: str = "nl", digits: int = 1) -> str:
     return text
 
 
+def gap_words(run: Any, lang: str = "nl") -> str:
+    """How far a run's plan can be from the best possible one, in words a planner reads.
+
+    ``run`` has ``solver_status``, ``objective`` and ``best_bound`` (costs in points). A plan
+    the solver proved optimal says so; otherwise the distance between its cost and the proven
+    bound is the most it can lose, in points and as a share of its cost.
+    """
+    t = translator(lang)
+    if run.solver_status == "OPTIMAL":
+        return t("proven optimal")
+    if run.objective is None or run.best_bound is None:
+        return t("no bound known: the solver stopped before it could prove one")
+    points = max(run.objective - run.best_bound, 0.0)
+    share = 100 * points / run.objective if run.objective > 0 else 0.0
+    return t(
+        "at most {points} points ({share} %) from the best possible plan",
+        points=number(round(points), lang),
+        share=number(share, lang),
+    )
+
+
 def language_name(code: str) -> str:
     """An ISO 639 code with its name."""
     return LANGUAGE_NAMES.get(code, code)
@@ -131,5 +168,7 @@ def register_filters(engine: JinjaTemplateEngine) -> None:
             "clock": clock,
             "number": number,
             "language_name": language_name,
+            "gap_words": gap_words,
+            "gap_reasons": gap_reasons,
         }
     )

@@ -30,6 +30,7 @@ from vppool.services import (
     needs,
     organisations,
     overview,
+    run_review,
     trust_persons,
 )
 from vppool.services.access import Viewer
@@ -55,6 +56,7 @@ from vppool.web._common import (
     staff_page,
 )
 from vppool.web._forms import fields_of, handle
+from vppool.web._messages import localise_error
 from vppool.web._record_forms import DeclineForm, NeedForm
 from vppool.web._views import (
     all_pages,
@@ -487,11 +489,14 @@ class PlannerPages(Controller):
             names = organisation_names(
                 db_session, viewer, (n.organisation_id for n in need_by_id.values())
             )
+        stale = run_review.out_of_date(db_session, run_id) if finished else None
         return page(
             request,
             "run.html",
             section="matching",
             run=summary,
+            stale=stale,
+            stale_words=localise_error(stale.error(), language_of(request)) if stale else "",
             seats=seats,
             proposals=proposals,
             need_by_id=need_by_id,
@@ -515,6 +520,26 @@ class PlannerPages(Controller):
         if summary.status not in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING):
             return Response("", headers={"HX-Refresh": "true"}, media_type="text/html")
         return page(request, "_run_progress.html", run=summary)
+
+    @get("/matching/runs/{run_id:int}/confirm", sync_to_thread=True)
+    def review_confirmation(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        run_id: FromPath[int],
+        db_session: NamedDependency[Session],
+    ) -> Template:
+        """The "confirm all" review: what would be confirmed, asked once (or why not)."""
+        summary = matching.get_run(db_session, run_id)
+        stale = run_review.out_of_date(db_session, run_id)
+        return page(
+            request,
+            "run_confirm.html",
+            section="matching",
+            run=summary,
+            lines=run_review.open_proposals(db_session, run_id),
+            stale_words=localise_error(stale.error(), language_of(request)) if stale else "",
+        )
 
     @post("/matching/runs/{run_id:int}/confirm", sync_to_thread=True, status_code=303)
     def confirm(

@@ -13,8 +13,15 @@ from sqlmodel import Session, col, select
 
 from tests.integration.api.world import World, in_days, request_body
 from tests.integration.web.conftest import WEB, csrf_of, login
-from vppool.db.models import Absence, Assignment, EducationRecord, Need, WeeklyAvailability
-from vppool.vocab import NeedStatus
+from vppool.db.models import (
+    Absence,
+    Assignment,
+    EducationRecord,
+    MatchingRun,
+    Need,
+    WeeklyAvailability,
+)
+from vppool.vocab import MatchingRunStatus, NeedStatus
 
 pytestmark = pytest.mark.integration
 
@@ -363,3 +370,36 @@ def test_the_progress_panel_polls_while_a_run_is_queued_and_reloads_when_it_ends
         f"{WEB}/matching/runs/{world['run_done']}/progress", headers={"HX-Request": "true"}
     )
     assert done.headers["HX-Refresh"] == "true"
+
+
+def test_confirm_all_shows_what_it_confirms_and_an_older_run_says_it_is_out_of_date(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    login(app_client, world, "planner")
+    review = app_client.get(f"{WEB}/matching/runs/{world['run_done']}/confirm")
+    assert review.status_code == 200
+    assert "Deze 1 voorstellen bevestigen" in review.text
+    assert "verouderd" not in review.text
+    with Session(engine) as session:
+        newer = MatchingRun(status=MatchingRunStatus.SUCCEEDED)
+        session.add(newer)
+        session.commit()
+        newer_id = newer.id
+    run_page = app_client.get(f"{WEB}/matching/runs/{world['run_done']}")
+    assert f"Deze run is verouderd: run #{newer_id} is nieuwer" in run_page.text
+    assert 'name="seat"' not in run_page.text  # no boxes to tick on an out-of-date run
+    review = app_client.get(f"{WEB}/matching/runs/{world['run_done']}/confirm")
+    assert f"run #{newer_id} is nieuwer" in review.text
+    assert "bevestigen</button>" not in review.text
+    refused = _post(
+        app_client,
+        f"/matching/runs/{newer_id}",
+        f"/matching/runs/{world['run_done']}/confirm",
+        {"all": "1"},
+    )
+    assert refused.status_code == 409
+    assert f"run #{newer_id} is nieuwer" in refused.text
+    with Session(engine) as session:
+        proposal = session.get(Assignment, world["assignment1_proposed"])
+        assert proposal is not None
+        assert proposal.status.value == "proposed"

@@ -10,7 +10,7 @@ previous plan's VPs are always kept, so continuity stays possible.
 from __future__ import annotations
 
 import bisect
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from vppool.matching._context import Context, month_label
@@ -32,6 +32,14 @@ class Candidates:
     pruned: dict[int, list[int]] = field(default_factory=dict)
     #: Detail of the capacity exclusions per need ("capacity in March 2027": count).
     capacity_detail: dict[int, Counter[str]] = field(default_factory=dict)
+
+    def needs_of(self) -> dict[int, list[int]]:
+        """The candidate needs per VP."""
+        needs: dict[int, list[int]] = defaultdict(list)
+        for need_id, vp_ids in self.by_need.items():
+            for vp_id in vp_ids:
+                needs[vp_id].append(need_id)
+        return needs
 
     @property
     def pair_count(self) -> int:

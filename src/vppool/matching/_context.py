@@ -16,7 +16,7 @@ from datetime import date
 
 from vppool.matching._geo import haversine_km
 from vppool.matching._input import MatchingInputError, check_input
-from vppool.matching._rules import PAIR_RULES
+from vppool.matching._rules import PAIR_COSTS, PAIR_RULES
 from vppool.matching._types import (
     ConflictInput,
     MatchingInstance,
@@ -173,14 +173,7 @@ class Context:
 
     def pair_costs(self, need: NeedInput, vp: TrustPersonInput) -> dict[str, int]:
         """Level-2 cost terms of putting this VP on this need (continuity and fairness aside)."""
-        weights = self.instance.weights
-        sector = weights.sector_mismatch if need.sector and need.sector not in vp.sectors else 0
-        strength = self.preference.get((vp.id, need.organisation_id), 0)
-        return {
-            "travel": round(self.distance_km(need, vp) * weights.travel_per_km),
-            "sector_experience": sector,
-            "preferences": -weights.preference_per_step * strength,
-        }
+        return {name: cost(self, need, vp) for name, cost in PAIR_COSTS}
 
     def fairness_cost(self, vp: TrustPersonInput, total_load: int) -> int:
         """Convex cost of a VP's utilisation over the horizon (same integers as the model)."""

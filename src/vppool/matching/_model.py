@@ -6,18 +6,18 @@ and makes "distinct VPs per need" hold by construction. Seat numbers are given a
 
 Level 1 maximises the urgency-weighted number of filled seats; level 2, with level 1 held at
 its optimum, minimises travel, continuity, fair workload, sector and preference costs. Each
-plan rule is added by a function named after it.
+plan rule's constraint is registered with the rule (``_rules.HARD_RULES``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
 from vppool.matching._candidates import Candidates
 from vppool.matching._context import Context
+from vppool.matching._rules import HARD_RULES
 
 __all__ = ["ModelParts", "build_model"]
 
@@ -68,96 +68,16 @@ def build_model(ctx: Context, candidates: Candidates) -> ModelParts:
     for need_id, vp_ids in candidates.by_need.items():
         for vp_id in vp_ids:
             parts.serve[(need_id, vp_id)] = model.new_bool_var(f"serve_n{need_id}_v{vp_id}")
-    distinct_trust_persons(ctx, candidates, parts)
-    capacity_hours(ctx, candidates, parts)
-    capacity_standing_clients(ctx, candidates, parts)
-    gender_mix(ctx, candidates, parts)
+    for need_id, vp_ids in candidates.by_need.items():
+        weight = ctx.unfilled_weight(ctx.needs[need_id])
+        parts.fill_terms.extend((parts.serve[(need_id, vp_id)], weight) for vp_id in vp_ids)
+    for rule in HARD_RULES:
+        if rule.constrain is not None:
+            rule.constrain(ctx, candidates, parts)
     _pair_costs(ctx, candidates, parts)
     _continuity(ctx, parts)
     _fair_workload(ctx, candidates, parts)
     return parts
-
-
-def distinct_trust_persons(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
-    """distinct_trust_persons: at most the open seats per need, one variable per VP (once)."""
-    for need_id, vp_ids in candidates.by_need.items():
-        need = ctx.needs[need_id]
-        open_count = len(ctx.open_seats(need))
-        chosen = [parts.serve[(need_id, vp_id)] for vp_id in vp_ids]
-        if chosen:
-            parts.model.add(sum(chosen) <= open_count)
-        weight = ctx.unfilled_weight(need)
-        parts.fill_terms.extend((var, weight) for var in chosen)
-
-
-def _by_vp(candidates: Candidates) -> dict[int, list[int]]:
-    needs_of: dict[int, list[int]] = defaultdict(list)
-    for need_id, vp_ids in candidates.by_need.items():
-        for vp_id in vp_ids:
-            needs_of[vp_id].append(need_id)
-    return needs_of
-
-
-def capacity_hours(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
-    """capacity_hours: per VP and calendar month, hours within capacity (after kept ones)."""
-    for vp_id, need_ids in _by_vp(candidates).items():
-        vp = ctx.vps[vp_id]
-        room = [ctx.capacity_minutes(vp) - used for used in ctx.fixed_hours[vp_id]]
-        per_month: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
-        for need_id in need_ids:
-            var = parts.serve[(need_id, vp_id)]
-            for index, minutes in ctx.loads[need_id].per_month.items():
-                per_month[index].append((var, minutes))
-        for index, terms in per_month.items():
-            if sum(t for _, t in terms) <= room[index]:
-                continue  # cannot bind: leave it out of the model
-            parts.model.add(
-                cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [t for _, t in terms])
-                <= max(0, room[index])
-            )
-
-
-def capacity_standing_clients(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
-    """capacity_standing_clients: standing needs per VP and month within the maximum."""
-    for vp_id, need_ids in _by_vp(candidates).items():
-        vp = ctx.vps[vp_id]
-        room = [vp.capacity_standing_clients - used for used in ctx.fixed_clients[vp_id]]
-        per_month: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for need_id in need_ids:
-            for index in ctx.standing_months[need_id]:
-                per_month[index].append(parts.serve[(need_id, vp_id)])
-        for index, variables in per_month.items():
-            if len(variables) <= room[index]:
-                continue
-            parts.model.add(sum(variables) <= max(0, room[index]))
-
-
-def gender_mix(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
-    """gender_mix: where required, two or more VPs on a need include two known genders."""
-    model = parts.model
-    for need_id, vp_ids in candidates.by_need.items():
-        need = ctx.needs[need_id]
-        if not need.requires_gender_mix or need.seats < 2:
-            continue
-        fixed = list(ctx.fixed_by_need.get(need_id, {}).values())
-        fixed_genders = {ctx.vps[v].gender for v in fixed} - {None}
-        if len(fixed) >= 2 and len(fixed_genders) < 2:
-            continue  # already broken by kept assignments: the validator reports it
-        chosen = [parts.serve[(need_id, vp_id)] for vp_id in vp_ids]
-        present: list[cp_model.LinearExprT] = []
-        genders = {ctx.vps[v].gender for v in vp_ids} | fixed_genders
-        for gender in sorted(g for g in genders if g is not None):
-            if gender in fixed_genders:
-                present.append(1)
-                continue
-            has = model.new_bool_var(f"gender_n{need_id}_{gender}")
-            members = [parts.serve[(need_id, v)] for v in vp_ids if ctx.vps[v].gender == gender]
-            model.add(has <= sum(members))
-            present.append(has)
-        several = model.new_bool_var(f"several_n{need_id}")
-        total = len(fixed) + sum(chosen)
-        model.add(total <= 1 + need.seats * several)
-        model.add(sum(present) >= 2 * several)
 
 
 def _pair_costs(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
@@ -183,7 +103,7 @@ def _continuity(ctx: Context, parts: ModelParts) -> None:
 
 def _fair_workload(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
     model = parts.model
-    needs_of = _by_vp(candidates)
+    needs_of = candidates.needs_of()
     months = len(ctx.months)
     for vp in ctx.instance.trust_persons:
         fixed_total = ctx.fixed_total.get(vp.id, 0)

@@ -1,37 +1,52 @@
-"""The rules of the matcher, one named unit each, registered as hard or soft.
+"""The rules of the matcher: one registry, one object per rule.
 
-Pair rules decide whether one VP may take one need at all; they run before the model is
-built (and again in the validator). Plan rules (capacity, distinct VPs, gender mix, kept
-assignments) constrain combinations and live in the model and the validator under the same
-names. Soft rules are cost terms; level 1 (filling seats, by urgency) comes strictly before
-level 2 (everything else).
+Each hard rule carries its words (what it means to a planner, how an exclusion by it reads in
+an explanation) and its code: a *pair check* for rules that decide whether one VP may take one
+need at all (run before the model is built, they keep the pair out of it), or a *model
+constraint* for plan rules that bind combinations (capacity, distinct VPs, gender mix). Kept
+assignments hold by construction (their seats are not open). Each soft rule carries its words,
+its level (1: filling seats, by urgency, strictly before 2: everything else) and, for terms
+of one VP on one need, its pair cost. The independent validator (``_validate``) does not use
+this code: it reads the rules as docs/domain.md states them.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
+from ortools.sat.python import cp_model
+
 from vppool.matching._types import SHORT_TERM_KINDS, NeedInput, Period, TrustPersonInput
 
 if TYPE_CHECKING:
+    from vppool.matching._candidates import Candidates
     from vppool.matching._context import Context
+    from vppool.matching._model import ModelParts
 
 __all__ = [
     "HARD_RULES",
+    "PAIR_COSTS",
     "PAIR_RULES",
     "RULES",
     "SOFT_RULES",
+    "PairCheck",
+    "PairCost",
     "Rule",
     "rule_named",
 ]
 
+PairCheck = Callable[["Context", NeedInput, TrustPersonInput], "str | None"]
+PairCost = Callable[["Context", NeedInput, TrustPersonInput], int]
+ModelConstraint = Callable[["Context", "Candidates", "ModelParts"], None]
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A registered rule: its stable name, hard or soft, and what it means to a planner."""
+    """A registered rule: its stable name, hard or soft, its words and its code."""
 
     name: str
     kind: Literal["hard", "soft"]
@@ -39,9 +54,12 @@ class Rule:
     #: How an exclusion by this rule reads in an explanation ("3 excluded by language").
     excluded_as: str = ""
     level: int = 0
-
-
-PairCheck = Callable[["Context", NeedInput, TrustPersonInput], "str | None"]
+    #: Hard pair rules: why this VP may not take this need, or ``None``.
+    check: PairCheck | None = None
+    #: Hard plan rules: add the rule's constraints to the model.
+    constrain: ModelConstraint | None = None
+    #: Soft pair terms: the cost of this VP on this need.
+    pair_cost: PairCost | None = None
 
 
 def active(_ctx: Context, _need: NeedInput, vp: TrustPersonInput) -> str | None:
@@ -132,61 +150,175 @@ def _overlap_days(periods: tuple[Period, ...], start: date, end: date) -> int:
     return len(days)
 
 
-#: Pair rules in the order an explanation blames them (the first failing one counts).
-PAIR_RULES: tuple[tuple[str, PairCheck], ...] = (
-    ("active", active),
-    ("compliance_policy", compliance_policy),
-    ("travel_distance", travel_distance),
-    ("scope_qualification", scope_qualification),
-    ("language", language),
-    ("certification_valid", certification_valid),
-    ("conflict_of_interest", conflict_of_interest),
-    ("absence_overlap", absence_overlap),
-)
+# ------------------------------------------------------------ plan rules (model)
 
+
+def distinct_trust_persons_model(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
+    """At most the open seats per need; one variable per VP and need makes VPs distinct."""
+    for need_id, vp_ids in candidates.by_need.items():
+        chosen = [parts.serve[(need_id, vp_id)] for vp_id in vp_ids]
+        if chosen:
+            parts.model.add(sum(chosen) <= len(ctx.open_seats(ctx.needs[need_id])))
+
+
+def capacity_hours_model(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
+    """Per VP and calendar month, hours within capacity (after kept ones)."""
+    for vp_id, need_ids in candidates.needs_of().items():
+        vp = ctx.vps[vp_id]
+        room = [ctx.capacity_minutes(vp) - used for used in ctx.fixed_hours[vp_id]]
+        per_month: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        for need_id in need_ids:
+            var = parts.serve[(need_id, vp_id)]
+            for index, minutes in ctx.loads[need_id].per_month.items():
+                per_month[index].append((var, minutes))
+        for index, terms in per_month.items():
+            if sum(t for _, t in terms) <= room[index]:
+                continue  # cannot bind: leave it out of the model
+            parts.model.add(
+                cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [t for _, t in terms])
+                <= max(0, room[index])
+            )
+
+
+def capacity_standing_clients_model(
+    ctx: Context, candidates: Candidates, parts: ModelParts
+) -> None:
+    """Standing needs per VP and month within the maximum."""
+    for vp_id, need_ids in candidates.needs_of().items():
+        vp = ctx.vps[vp_id]
+        room = [vp.capacity_standing_clients - used for used in ctx.fixed_clients[vp_id]]
+        per_month: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for need_id in need_ids:
+            for index in ctx.standing_months[need_id]:
+                per_month[index].append(parts.serve[(need_id, vp_id)])
+        for index, variables in per_month.items():
+            if len(variables) <= room[index]:
+                continue
+            parts.model.add(sum(variables) <= max(0, room[index]))
+
+
+def gender_mix_model(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
+    """Where required, two or more VPs on a need include two known genders."""
+    model = parts.model
+    for need_id, vp_ids in candidates.by_need.items():
+        need = ctx.needs[need_id]
+        if not need.requires_gender_mix or need.seats < 2:
+            continue
+        fixed = list(ctx.fixed_by_need.get(need_id, {}).values())
+        fixed_genders = {ctx.vps[v].gender for v in fixed} - {None}
+        if len(fixed) >= 2 and len(fixed_genders) < 2:
+            continue  # already broken by kept assignments: the validator reports it
+        chosen = [parts.serve[(need_id, vp_id)] for vp_id in vp_ids]
+        present: list[cp_model.LinearExprT] = []
+        genders = {ctx.vps[v].gender for v in vp_ids} | fixed_genders
+        for gender in sorted(g for g in genders if g is not None):
+            if gender in fixed_genders:
+                present.append(1)
+                continue
+            has = model.new_bool_var(f"gender_n{need_id}_{gender}")
+            members = [parts.serve[(need_id, v)] for v in vp_ids if ctx.vps[v].gender == gender]
+            model.add(has <= sum(members))
+            present.append(has)
+        several = model.new_bool_var(f"several_n{need_id}")
+        total = len(fixed) + sum(chosen)
+        model.add(total <= 1 + need.seats * several)
+        model.add(sum(present) >= 2 * several)
+
+
+# ------------------------------------------------------------ soft pair terms
+
+
+def travel(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> int:
+    """About one cost unit per kilometre to the nearest site."""
+    return round(ctx.distance_km(need, vp) * ctx.instance.weights.travel_per_km)
+
+
+def sector_experience(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> int:
+    """A fixed cost when the VP has no experience in the organisation's sector."""
+    missing = need.sector is not None and need.sector not in vp.sectors
+    return ctx.instance.weights.sector_mismatch if missing else 0
+
+
+def preferences(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> int:
+    """Wishes lower the cost (negative), objections raise it, per step of strength."""
+    strength = ctx.preference.get((vp.id, need.organisation_id), 0)
+    return -ctx.instance.weights.preference_per_step * strength
+
+
+#: Hard rules, pair rules in the order an explanation blames them (the first failing counts).
 HARD_RULES: tuple[Rule, ...] = (
-    Rule("active", "hard", "only active VPs are placed", "inactive"),
-    Rule("compliance_policy", "hard", "the compliance policy may exclude a VP", "by policy"),
+    Rule("active", "hard", "only active VPs are placed", "inactive", check=active),
     Rule(
-        "certification_valid",
+        "compliance_policy",
         "hard",
-        "an LVV certificate valid through the whole period",
-        "by certification",
+        "the compliance policy may exclude a VP",
+        "by policy",
+        check=compliance_policy,
     ),
-    Rule("scope_qualification", "hard", "qualified for every required scope", "by scope"),
-    Rule("language", "hard", "speaks every required language", "by language"),
-    Rule("conflict_of_interest", "hard", "no conflict of interest", "by conflict of interest"),
     Rule(
         "travel_distance",
         "hard",
         "the organisation's nearest site within the VP's and the need's travel limit",
         "by distance",
+        check=travel_distance,
+    ),
+    Rule(
+        "scope_qualification",
+        "hard",
+        "qualified for every required scope",
+        "by scope",
+        check=scope_qualification,
+    ),
+    Rule("language", "hard", "speaks every required language", "by language", check=language),
+    Rule(
+        "certification_valid",
+        "hard",
+        "an LVV certificate valid through the whole period",
+        "by certification",
+        check=certification_valid,
+    ),
+    Rule(
+        "conflict_of_interest",
+        "hard",
+        "no conflict of interest",
+        "by conflict of interest",
+        check=conflict_of_interest,
     ),
     Rule(
         "absence_overlap",
         "hard",
         "not absent for more than the allowed share of a short-term need",
         "by absence",
+        check=absence_overlap,
     ),
     Rule(
         "capacity_hours",
         "hard",
         "hours per calendar month within the VP's capacity",
         "by capacity",
+        constrain=capacity_hours_model,
     ),
     Rule(
         "capacity_standing_clients",
         "hard",
         "standing clients per month within the VP's maximum",
         "by standing-client maximum",
+        constrain=capacity_standing_clients_model,
     ),
     Rule(
         "distinct_trust_persons",
         "hard",
         "different VPs on the seats of one need",
         "already on another seat of this need",
+        constrain=distinct_trust_persons_model,
     ),
-    Rule("gender_mix", "hard", "at least two genders where a need requires a mix", "by gender mix"),
+    Rule(
+        "gender_mix",
+        "hard",
+        "at least two genders where a need requires a mix",
+        "by gender mix",
+        constrain=gender_mix_model,
+    ),
     Rule(
         "fixed_assignments_kept",
         "hard",
@@ -195,14 +327,36 @@ HARD_RULES: tuple[Rule, ...] = (
     ),
 )
 
+#: Pair rules in the order an explanation blames them (the first failing one counts).
+PAIR_RULES: tuple[tuple[str, PairCheck], ...] = tuple(
+    (rule.name, rule.check) for rule in HARD_RULES if rule.check is not None
+)
+
 SOFT_RULES: tuple[Rule, ...] = (
     Rule("unfilled_seats", "soft", "every seat left empty (level 1)", level=1),
     Rule("urgency", "soft", "extra weight of urgent seats left empty (level 1)", level=1),
-    Rule("travel", "soft", "kilometres between home and site", level=2),
+    Rule("travel", "soft", "kilometres between home and site", level=2, pair_cost=travel),
     Rule("continuity", "soft", "changing a current or previous assignment", level=2),
     Rule("fair_workload", "soft", "utilisation above 50/75/90 % (convex)", level=2),
-    Rule("sector_experience", "soft", "no experience in the organisation's sector", level=2),
-    Rule("preferences", "soft", "client and VP preferences (negative = wished)", level=2),
+    Rule(
+        "sector_experience",
+        "soft",
+        "no experience in the organisation's sector",
+        level=2,
+        pair_cost=sector_experience,
+    ),
+    Rule(
+        "preferences",
+        "soft",
+        "client and VP preferences (negative = wished)",
+        level=2,
+        pair_cost=preferences,
+    ),
+)
+
+#: Soft terms of one VP on one need, by name.
+PAIR_COSTS: tuple[tuple[str, PairCost], ...] = tuple(
+    (rule.name, rule.pair_cost) for rule in SOFT_RULES if rule.pair_cost is not None
 )
 
 RULES: tuple[Rule, ...] = HARD_RULES + SOFT_RULES

@@ -33,3 +33,21 @@ def test_every_hard_rule_says_how_it_excluded_a_vp() -> None:
     # Explanations of empty seats read "3 by language, 1 already on another seat ...":
     # a rule without words would leave a bare count in the planner's sentence.
     assert [rule.name for rule in HARD_RULES if not rule.excluded_as.strip()] == []
+
+
+def test_every_hard_rule_carries_its_code_once() -> None:
+    # A pair check or a model constraint, never both; kept assignments hold by construction.
+    for rule in HARD_RULES:
+        code = [c for c in (rule.check, rule.constrain) if c is not None]
+        expected = 0 if rule.name == "fixed_assignments_kept" else 1
+        assert len(code) == expected, rule.name
+    assert [name for name, _ in PAIR_RULES] == [r.name for r in HARD_RULES if r.check]
+
+
+def test_soft_pair_terms_come_from_the_registry() -> None:
+    from tests.unit.matching.builders import instance, need, vp
+    from vppool.matching._context import Context
+
+    ctx = Context(instance([vp(1)], [need(1)]))
+    terms = ctx.pair_costs(ctx.needs[1], ctx.vps[1])
+    assert set(terms) == {rule.name for rule in SOFT_RULES if rule.pair_cost is not None}

@@ -12,13 +12,16 @@ the client list. Conflicts of interest and preferences are planners' information
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import TypeVar
 
+from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from vppool.db.models import (
     ConflictOfInterest,
+    ConflictOfInterestBase,
     Need,
     Organisation,
     OrganisationBase,
@@ -41,7 +44,7 @@ from vppool.db.schemas import (
     SitePublic,
     SiteUpdate,
 )
-from vppool.errors import Conflict, ValidationFailed
+from vppool.errors import Conflict, NotFound, ValidationFailed
 from vppool.services import audit
 from vppool.services._common import (
     DEFAULT_LIMIT,
@@ -60,6 +63,7 @@ from vppool.services._common import (
     require_role,
     require_staff,
     sees_everything,
+    validate_merged,
 )
 from vppool.services._records import Records
 from vppool.services.access import Viewer
@@ -72,7 +76,10 @@ __all__ = [
     "delete_conflict_of_interest",
     "delete_organisation",
     "delete_site",
+    "end_conflict_of_interest",
+    "get_conflict_of_interest",
     "get_organisation",
+    "get_site",
     "list_conflicts_of_interest",
     "list_organisations",
     "list_preferences",
@@ -311,6 +318,19 @@ def list_sites(
     )
 
 
+def get_site(
+    session: Session, *, organisation_id: int, site_id: int, viewer: Viewer | None = None
+) -> SitePublic:
+    """One site of an organisation.
+
+    Raises:
+        PermissionDenied: the viewer is a trust person.
+        NotFound: there is no such site of this organisation in the viewer's scope.
+    """
+    _visible(session, viewer, organisation_id)
+    return SITES.show(SITES.find_owned(session, site_id, organisation_id))
+
+
 def update_site(
     session: Session,
     *,
@@ -410,6 +430,32 @@ def list_conflicts_of_interest(
     return [ConflictOfInterestPublic.model_validate(row) for row in rows]
 
 
+def get_conflict_of_interest(
+    session: Session,
+    *,
+    conflict_of_interest_id: int,
+    organisation_id: int | None = None,
+    viewer: Viewer | None = None,
+) -> ConflictOfInterestPublic:
+    """One conflict of interest (of ``organisation_id``, if given).
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such conflict of interest (of that organisation).
+    """
+    require_staff(viewer, "see conflicts of interest")
+    return CONFLICTS.show(_conflict(session, conflict_of_interest_id, organisation_id))
+
+
+def _conflict(
+    session: Session, conflict_of_interest_id: int, organisation_id: int | None
+) -> ConflictOfInterest:
+    conflict = CONFLICTS.find(session, conflict_of_interest_id)
+    if organisation_id is not None and conflict.organisation_id != organisation_id:
+        raise NotFound(CONFLICTS.entity, conflict_of_interest_id)
+    return conflict
+
+
 def delete_conflict_of_interest(
     session: Session,
     *,
@@ -426,6 +472,39 @@ def delete_conflict_of_interest(
     require_staff(viewer, "delete conflicts of interest")
     conflict = CONFLICTS.find(session, conflict_of_interest_id)
     CONFLICTS.delete(session, acting(viewer, actor), conflict)
+
+
+class _ConflictEnd(BaseModel):
+    ends_on: date
+
+
+def end_conflict_of_interest(
+    session: Session,
+    *,
+    conflict_of_interest_id: int,
+    ends_on: date,
+    organisation_id: int | None = None,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
+) -> ConflictOfInterestPublic:
+    """End a conflict of interest: it holds until ``ends_on`` (exclusive) (planners).
+
+    The record stays, so the history shows when the VP could not serve the organisation.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such conflict of interest (of ``organisation_id``, if given).
+        ValidationFailed: the end is not after the conflict's first day.
+    """
+    require_staff(viewer, "end conflicts of interest")
+    conflict = _conflict(session, conflict_of_interest_id, organisation_id)
+    values = validate_merged(
+        ConflictOfInterestBase, conflict, _ConflictEnd(ends_on=ends_on), subject=CONFLICTS.entity
+    )
+    if apply_changes(conflict, values):
+        flush(session)
+        CONFLICTS.audit(session, acting(viewer, actor), "ended", conflict, details=values)
+    return CONFLICTS.show(conflict)
 
 
 # --------------------------------------------------------------------------- preferences

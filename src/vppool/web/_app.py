@@ -36,7 +36,7 @@ from vppool.web._common import WEB_PATH, IdempotencyKeys, web_exception_handlers
 from vppool.web._feeds import FeedPages
 from vppool.web._filters import register_filters
 from vppool.web._intervision import IntervisionPages
-from vppool.web._organisations import OrganisationPages
+from vppool.web._organisations import organisation_pages
 from vppool.web._pickers import PickerSearches
 from vppool.web._planner import PlannerPages
 from vppool.web._pool import PoolPages
@@ -159,7 +159,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             AuthPages,
             PlannerPages,
             PoolPages,
-            OrganisationPages,
+            organisation_pages,
             PickerSearches,
             ClientPages,
             TrustPersonPages,

@@ -1,0 +1,250 @@
+"""Maintenance pages declared, not written out: a form page or a confirmation and its routes.
+
+A :class:`FormRoute` is one :class:`~vppool.web._form_page.FormPage` at an address with what
+to fill it with (``load``) and what saving does (``save``); :func:`routes` makes its two route
+handlers (show the form, take the submission). A :class:`ConfirmRoute` asks once before a
+change such as a cancellation, saying what will happen, and makes the change on "yes"::
+
+    EDIT_SITE = FormRoute(
+        "/organisations/{organisation_id:int}/sites/{site_id:int}/edit",
+        SiteForm,
+        title="Change site",
+        back="/organisations/{organisation_id}",
+        load=lambda at: Loaded(values_of(SiteForm, site_of(at)), subject=...),
+        save=save_site,  # (at, form) -> "/organisations/1?done=site-saved"
+    )
+    handlers = routes(EDIT_SITE)
+
+Handlers read the path's values from the request (:attr:`At.path`), so one pair of handlers
+serves every page. Guards default to planners and admins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
+from litestar.response import Redirect, Template
+from litestar.types import Guard
+from sqlmodel import Session
+
+from vppool.services.access import Viewer
+from vppool.web._common import FieldErrors, FormData, language_of, page, redirect, staff_page
+from vppool.web._form_page import FormPage
+from vppool.web._forms import FormT, handle
+
+__all__ = ["At", "ConfirmRoute", "Confirmation", "FormRoute", "Loaded", "routes"]
+
+#: A message id with its values, or a message id alone.
+Words = str | tuple[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class At:
+    """Where a request is: the session, who asks and the values of the address's path."""
+
+    request: Request[Any, Any, Any]
+    session: Session
+    viewer: Viewer
+    path: Mapping[str, Any]
+
+    def __getitem__(self, name: str) -> int:
+        """A whole-number value of the path (``at["organisation_id"]``)."""
+        return int(self.path[name])
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a form page shows before anything is typed: values and what it is about."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class FormRoute(Generic[FormT]):
+    """One form page at ``path`` (a Litestar path with typed placeholders); it posts to itself.
+
+    Attributes:
+        path: the page's address inside the web application.
+        form: the form model.
+        title: the page's heading (a message id).
+        back: where "Cancel" leads, with ``{name}`` placeholders from the path.
+        load: the values to start from and the subject; raises ``NotFound`` for a record
+            outside the viewer's scope.
+        save: calls the service with the typed form; returns the page to go to next.
+        section: the navigation entry to mark.
+        submit_label: the button's words.
+        intro: a sentence under the heading, if any.
+        once: the form carries a one-time key (a double click submits once).
+        relabel: adds what the values alone cannot show again (a picker's chosen name) when
+            the form comes back with errors.
+        guards: who may use the page.
+    """
+
+    path: str
+    form: type[FormT]
+    title: str
+    back: str
+    load: Callable[[At], Loaded]
+    save: Callable[[At, FormT], str]
+    section: str = ""
+    submit_label: str = "Save"
+    intro: str | None = None
+    once: bool = False
+    relabel: Callable[[At, dict[str, Any]], dict[str, Any]] | None = None
+    guards: Sequence[Guard] = (staff_page,)
+
+    @property
+    def form_page(self) -> FormPage[FormT]:
+        """The form page this route shows."""
+        return FormPage(
+            self.form,
+            title=self.title,
+            action=re.sub(r"\{(\w+):\w+\}", r"{\1}", self.path),
+            back=self.back,
+            section=self.section,
+            submit_label=self.submit_label,
+            intro=self.intro,
+            once=self.once,
+        )
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation page asks and says will happen."""
+
+    question: Words
+    consequences: Sequence[Words] = ()
+    subject: str | None = None
+
+
+@dataclass(frozen=True)
+class ConfirmRoute:
+    """A change asked once before it is made, at ``path``.
+
+    Attributes:
+        path: the page's address inside the web application (the form posts to it).
+        title: the heading and the button's words (message ids).
+        back: where "Back" leads, with ``{name}`` placeholders from the path.
+        ask: what to ask and what will happen; raises ``NotFound`` outside the scope.
+        act: makes the change; returns the page to go to next.
+        section: the navigation entry to mark.
+        guards: who may use the page.
+    """
+
+    path: str
+    title: str
+    submit_label: str
+    back: str
+    ask: Callable[[At], Confirmation]
+    act: Callable[[At], str]
+    section: str = ""
+    guards: Sequence[Guard] = (staff_page,)
+
+
+def routes(*declared: FormRoute[Any] | ConfirmRoute) -> list[HTTPRouteHandler]:
+    """The route handlers of the declared pages (two each: show and submit)."""
+    handlers: list[HTTPRouteHandler] = []
+    for route in declared:
+        if isinstance(route, ConfirmRoute):
+            handlers += _confirm_handlers(route)
+        else:
+            handlers += _form_handlers(route)
+    return handlers
+
+
+def _options(guards: Sequence[Guard]) -> dict[str, Any]:
+    return {"guards": list(guards), "sync_to_thread": True, "include_in_schema": False}
+
+
+def _at(request: Request[Any, Any, Any], session: Session, viewer: Viewer) -> At:
+    return At(request, session, viewer, dict(request.path_params))
+
+
+def _form_handlers(route: FormRoute[Any]) -> list[HTTPRouteHandler]:
+    form_page = route.form_page
+
+    @get(route.path, **_options(route.guards))
+    def show(
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template:
+        at = _at(request, db_session, viewer)
+        loaded = route.load(at)
+        return form_page.show(request, values=loaded.values, subject=loaded.subject, **at.path)
+
+    @post(route.path, status_code=303, **_options(route.guards))
+    def submit(
+        request: Request[Any, Any, Any],
+        data: FormData,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template | Redirect:
+        at = _at(request, db_session, viewer)
+        subject = route.load(at).subject
+
+        def again(values: dict[str, Any], errors: FieldErrors) -> Template:
+            shown = route.relabel(at, values) if route.relabel else values
+            return form_page.show(
+                request, values=shown, errors=errors, status_code=422, subject=subject, **at.path
+            )
+
+        return handle(
+            form_page.form,
+            data,
+            language_of(request),
+            act=lambda form: route.save(at, form),
+            again=again,
+            rollback=db_session.rollback,
+        )
+
+    return [show, submit]
+
+
+def _confirm_handlers(route: ConfirmRoute) -> list[HTTPRouteHandler]:
+    @get(route.path, **_options(route.guards))
+    def ask(
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template:
+        at = _at(request, db_session, viewer)
+        asked = route.ask(at)
+        return page(
+            request,
+            "org_confirm.html",
+            section=route.section,
+            title=route.title,
+            subject=asked.subject,
+            question=_words(asked.question),
+            consequences=[_words(c) for c in asked.consequences],
+            action=_address(route.path, at.path),
+            back=route.back.format(**at.path),
+            submit_label=route.submit_label,
+        )
+
+    @post(route.path, status_code=303, **_options(route.guards))
+    def confirm(
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Redirect:
+        return redirect(route.act(_at(request, db_session, viewer)))
+
+    return [ask, confirm]
+
+
+def _address(path: str, values: Mapping[str, Any]) -> str:
+    """``path`` with its placeholders (``{name:int}``) filled in."""
+    return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values[m.group(1)]), path)
+
+
+def _words(words: Words) -> tuple[str, Mapping[str, Any]]:
+    return (words, {}) if isinstance(words, str) else words

@@ -1,0 +1,300 @@
+"""Keeping clients in the web application: organisations, sites, conflicts of interest, needs
+and assignments, each with a wrong-input case (the message in the page's language next to its
+field, the values as typed)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from httpx import Response
+from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tests.integration.api.world import World, in_days
+from tests.integration.web.conftest import WEB, csrf_of, login
+from vppool.db.models import AuditEntry, ConflictOfInterest, Organisation, Site
+
+pytestmark = pytest.mark.integration
+
+
+def _post(client: TestClient, page: str, action: str, data: dict[str, Any]) -> Response:
+    """Open ``page`` and post ``data`` to ``action`` with the page's CSRF token."""
+    token = csrf_of(client.get(WEB + page).text)
+    return client.post(WEB + action, data={**data, "_csrf_token": token})
+
+
+def _submit(client: TestClient, path: str, data: dict[str, Any]) -> Response:
+    """Post ``data`` to the form page ``path`` (the form posts to itself)."""
+    return _post(client, path, path, data)
+
+
+def _field_error(html: str, field: str) -> str:
+    """The message shown next to ``field``."""
+    found = re.search(rf'id="{field}-error">(.*?)</div>', html, re.S)
+    assert found, f"no message next to {field}"
+    return re.sub(r"<[^>]+>", " ", found.group(1)).strip()
+
+
+def _english(client: TestClient) -> None:
+    client.cookies.set("vppool_lang", "en")
+
+
+def _audited(engine: Engine, action: str) -> int:
+    with Session(engine) as session:
+        return len(session.exec(select(AuditEntry).where(AuditEntry.action == action)).all())
+
+
+@pytest.fixture(name="planner")
+def fx_planner(app_client: TestClient, world: World) -> TestClient:
+    login(app_client, world, "planner")
+    return app_client
+
+
+_ORGANISATION = {
+    "name": "Stichting Nieuw",
+    "sector": "onderwijs",
+    "headcount": "120",
+    "languages": "nl, en",
+    "contact_name": "Els de Vries",
+    "contact_email": "els@nieuw.nl",
+    "wishes": "Liefst iemand met ervaring in het onderwijs",
+    "active": "on",
+    "form_key": "org-1",
+}
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+def test_a_planner_adds_an_organisation(planner: TestClient, engine: Engine) -> None:
+    response = _submit(planner, "/organisations/new", _ORGANISATION)
+    assert response.status_code == 200
+    assert "De organisatie is toegevoegd." in response.text
+    assert "Liefst iemand met ervaring in het onderwijs" in response.text
+    with Session(engine) as session:
+        created = session.exec(
+            select(Organisation).where(Organisation.name == "Stichting Nieuw")
+        ).one()
+        assert created.languages == ["nl", "en"]
+        assert created.contact_email == "els@nieuw.nl"
+        assert created.active
+    assert _audited(engine, "organisation_created") == 1
+
+
+def test_a_new_organisation_with_wrong_input_says_so_next_to_each_field(
+    planner: TestClient, engine: Engine
+) -> None:
+    response = _submit(
+        planner,
+        "/organisations/new",
+        {**_ORGANISATION, "name": "Zorggroep Een", "headcount": "nul", "languages": "xx"},
+    )
+    assert response.status_code == 422
+    assert _field_error(response.text, "headcount") == "Vul een heel getal in."
+    assert "Onbekende taalcode" in _field_error(response.text, "languages")
+    assert 'value="nul"' in response.text  # the values as typed
+    assert 'value="xx"' in response.text
+    response = _submit(planner, "/organisations/new", {**_ORGANISATION, "name": "Zorggroep Een"})
+    assert response.status_code == 422
+    assert _field_error(response.text, "name") == "Deze naam hoort al bij een andere organisatie."
+    with Session(engine) as session:
+        assert session.exec(select(Organisation).where(Organisation.sector == "onderwijs")).all()
+        assert not session.exec(
+            select(Organisation).where(Organisation.name == "Stichting Nieuw")
+        ).all()
+
+
+def test_an_empty_organisation_form_speaks_english_when_asked(planner: TestClient) -> None:
+    _english(planner)
+    response = _submit(planner, "/organisations/new", {"form_key": "org-2"})
+    assert response.status_code == 422
+    assert _field_error(response.text, "name") == "This field is required."
+    assert "Vul dit veld in." not in response.text
+
+
+def test_a_planner_changes_an_organisation_and_clears_its_contact(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    path = f"/organisations/{world['org1']}/edit"
+    form = planner.get(WEB + path).text
+    assert 'value="Zorggroep Een"' in form
+    response = _submit(
+        planner,
+        path,
+        {**_ORGANISATION, "name": "Zorggroep Eén", "contact_name": "", "contact_email": ""},
+    )
+    assert response.status_code == 200
+    assert "De wijzigingen zijn opgeslagen." in response.text
+    with Session(engine) as session:
+        changed = session.get(Organisation, world["org1"])
+        assert changed is not None
+        assert changed.name == "Zorggroep Eén"
+        assert changed.contact_name is None
+    assert _audited(engine, "organisation_updated") == 1
+
+
+def test_a_changed_organisation_with_wrong_input_keeps_the_values(
+    planner: TestClient, world: World
+) -> None:
+    path = f"/organisations/{world['org1']}/edit"
+    response = _submit(planner, path, {**_ORGANISATION, "headcount": "0", "name": "Andere naam"})
+    assert response.status_code == 422
+    assert _field_error(response.text, "headcount") == "Moet minstens 1 zijn."
+    assert 'value="Andere naam"' in response.text
+
+
+def test_client_contacts_cannot_keep_organisations(app_client: TestClient, world: World) -> None:
+    login(app_client, world, "client")
+    assert app_client.get(f"{WEB}/organisations/{world['org1']}/edit").status_code == 404
+    assert app_client.get(f"{WEB}/organisations/new").status_code == 404
+
+
+# --------------------------------------------------------------------------- sites
+
+_SITE = {
+    "name": "Locatie Noord",
+    "address": "Kerkstraat 1",
+    "postcode": "3511 AB",
+    "municipality": "Utrecht",
+    "latitude": "52.09",
+    "longitude": "5.12",
+    "form_key": "site-1",
+}
+
+
+def test_a_planner_adds_changes_and_removes_a_site(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    base = f"/organisations/{world['org1']}"
+    response = _submit(planner, base + "/sites/new", _SITE)
+    assert "De vestiging is toegevoegd." in response.text
+    assert "Kerkstraat 1" in response.text
+    with Session(engine) as session:
+        site = session.exec(select(Site).where(Site.name == "Locatie Noord")).one()
+        site_id = site.id
+    response = _submit(
+        planner, f"{base}/sites/{site_id}/edit", {**_SITE, "address": "Kerkstraat 2"}
+    )
+    assert "De vestiging is gewijzigd." in response.text
+    assert "Kerkstraat 2" in response.text
+    confirm = planner.get(f"{WEB}{base}/sites/{site_id}/remove")
+    assert "De vestiging Locatie Noord verwijderen?" in confirm.text
+    response = _post(
+        planner, f"{base}/sites/{site_id}/remove", f"{base}/sites/{site_id}/remove", {}
+    )
+    assert "De vestiging is verwijderd." in response.text
+    with Session(engine) as session:
+        assert session.get(Site, site_id) is None
+    for action in ("site_created", "site_updated", "site_deleted"):
+        assert _audited(engine, action) == 1
+
+
+def test_a_site_with_wrong_input_says_so_next_to_each_field(
+    planner: TestClient, world: World
+) -> None:
+    response = _submit(
+        planner,
+        f"/organisations/{world['org1']}/sites/new",
+        {**_SITE, "municipality": "", "latitude": "52,1"},
+    )
+    assert response.status_code == 422
+    assert _field_error(response.text, "municipality") == "Vul dit veld in."
+    assert _field_error(response.text, "latitude") == "Vul een getal in."
+    assert 'value="52,1"' in response.text
+    assert 'value="Kerkstraat 1"' in response.text
+
+
+def test_another_organisations_site_does_not_exist_here(planner: TestClient, world: World) -> None:
+    page = planner.get(f"{WEB}/organisations/{world['org2']}/sites/{world['site1']}/edit")
+    assert page.status_code == 404
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def test_a_planner_records_and_ends_a_conflict_of_interest(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    base = f"/organisations/{world['org1']}"
+    form = planner.get(WEB + base + "/conflicts/new").text
+    assert 'data-picker="/app/pick/trust-persons"' in form
+    response = _submit(
+        planner,
+        base + "/conflicts/new",
+        {"trust_person_id": str(world["vp2"]), "reason": "works_council", "note": "Was OR-lid"},
+    )
+    assert "Het belangenconflict is vastgelegd." in response.text
+    assert "Bram Bakker" in response.text
+    with Session(engine) as session:
+        conflict = session.exec(
+            select(ConflictOfInterest).where(ConflictOfInterest.trust_person_id == world["vp2"])
+        ).one()
+        conflict_id = conflict.id
+    last_day = in_days(30)
+    response = _submit(
+        planner, f"{base}/conflicts/{conflict_id}/end", {"last_day": last_day.isoformat()}
+    )
+    assert "Het belangenconflict is beëindigd." in response.text
+    with Session(engine) as session:
+        ended = session.get(ConflictOfInterest, conflict_id)
+        assert ended is not None
+        assert ended.ends_on == in_days(31)  # the day after the last day
+    assert _audited(engine, "conflict_of_interest_created") == 1
+    assert _audited(engine, "conflict_of_interest_ended") == 1
+
+
+def test_a_conflict_with_wrong_input_keeps_the_chosen_vp(planner: TestClient, world: World) -> None:
+    base = f"/organisations/{world['org1']}"
+    response = _submit(
+        planner,
+        base + "/conflicts/new",
+        {
+            "trust_person_id": str(world["vp2"]),
+            "reason": "",
+            "starts_on": in_days(10).isoformat(),
+            "last_day": in_days(5).isoformat(),
+        },
+    )
+    assert response.status_code == 422
+    assert _field_error(response.text, "reason") == "Vul dit veld in."
+    assert 'value="Bram Bakker"' in response.text  # the picker still shows the VP chosen
+    response = _submit(
+        planner,
+        base + "/conflicts/new",
+        {
+            "trust_person_id": str(world["vp2"]),
+            "reason": "management",
+            "starts_on": in_days(10).isoformat(),
+            "last_day": in_days(5).isoformat(),
+        },
+    )
+    assert response.status_code == 422
+    assert "ligt vóór de eerste dag" in _field_error(response.text, "last_day")
+    assert 'value="Bram Bakker"' in response.text
+
+
+def test_ending_a_conflict_before_it_began_is_refused_in_english_too(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        conflict = session.get(ConflictOfInterest, world["conflict_spare"])
+        assert conflict is not None
+        conflict.starts_on = in_days(10)
+        session.add(conflict)
+        session.commit()
+    _english(planner)
+    path = f"/organisations/{world['org1']}/conflicts/{world['conflict_spare']}/end"
+    response = _submit(planner, path, {"last_day": in_days(5).isoformat()})
+    assert response.status_code == 422
+    assert "is before the first day" in _field_error(response.text, "last_day")
+    assert f'value="{in_days(5).isoformat()}"' in response.text
+
+
+def test_another_organisations_conflict_cannot_be_ended_here(
+    planner: TestClient, world: World
+) -> None:
+    path = f"{WEB}/organisations/{world['org1']}/conflicts/{world['conflict']}/end"
+    assert planner.get(path).status_code == 404

@@ -70,21 +70,19 @@ def explain_unfilled(
         reasons: Counter[str] = Counter(candidates.excluded.get(need.id, Counter()))
         months: Counter[str] = Counter(candidates.capacity_detail.get(need.id, Counter()))
         chosen = loads.on_need[need.id]
-        for vp_id in candidates.by_need.get(need.id, []):
+        # Every VP counts once: those on another seat of this need (kept ones are already in
+        # the candidates' exclusions), those without room or mix, and the unused ones.
+        pruned = set(candidates.pruned.get(need.id, []))
+        for vp_id in candidates.by_need.get(need.id, []) + sorted(pruned):
             if vp_id in chosen:
+                reasons["distinct_trust_persons"] += 1
                 continue
             why = _why_not(ctx, need, vp_id, loads)
-            rule = why.split(":", 1)[0]
-            reasons[rule] += 1
+            if why == "unused" and vp_id in pruned:
+                why = "pruned"
+            reasons[why.split(":", 1)[0]] += 1
             if ":" in why:
                 months[why] += 1
-        pruned_with_room = [
-            vp_id
-            for vp_id in candidates.pruned.get(need.id, [])
-            if _why_not(ctx, need, vp_id, loads) == "unused"
-        ]
-        if pruned_with_room:
-            reasons["pruned"] += len(pruned_with_room)
         message = _sentence(ctx, need, len(empty), reasons, months)
         for seat in empty:
             result.append(UnfilledSeat(SeatRef(need.id, seat), dict(reasons), message))

@@ -24,7 +24,8 @@ def test_same_gender_pair_breaks_the_mix_and_one_seat_stays_empty() -> None:
     problem = instance([vp(1), vp(2)], [need(1, seats=2, requires_gender_mix=True)])
     result = solve(problem, FAST)
     assert len(result.plan.assignments) == 1
-    assert result.unfilled[0].reasons == {"gender_mix": 1}
+    # Every VP counted once: one on the other seat, one excluded by the mix.
+    assert result.unfilled[0].reasons == {"gender_mix": 1, "distinct_trust_persons": 1}
     same = Plan({SeatRef(1, 1): 1, SeatRef(1, 2): 2})
     assert [v.rule for v in validate(problem, same)] == ["gender_mix"]
 

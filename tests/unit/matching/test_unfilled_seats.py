@@ -20,3 +20,14 @@ def test_each_empty_seat_counts_one() -> None:
     problem = instance([vp(1)], [need(1, seats=3)])
     assert objective_terms(problem, Plan({}))["unfilled_seats"] == 3
     assert solve(problem, FAST).objective_terms["unfilled_seats"] == 2
+
+
+def test_the_explanation_counts_every_vp_once() -> None:
+    # Two VPs take two of three seats, a third lives too far: "of 3 VPs" must add up to 3,
+    # the VPs on the other seats of this need included.
+    problem = instance([vp(1), vp(2), vp(3, home=GRONINGEN)], [need(1, seats=3)])
+    result = solve(problem, FAST)
+    (empty,) = result.unfilled
+    assert empty.reasons == {"distinct_trust_persons": 2, "travel_distance": 1}
+    assert sum(empty.reasons.values()) == len(problem.trust_persons)
+    assert "of 3 VPs, 2 already on another seat of this need, 1 by distance" in empty.message

@@ -40,6 +40,7 @@ from vppool.web._organisations import organisation_pages
 from vppool.web._pickers import PickerSearches
 from vppool.web._planner import PlannerPages
 from vppool.web._pool import PoolPages
+from vppool.web._pool_records import PoolRecordPages
 from vppool.web._trust_person import TrustPersonPages
 
 __all__ = ["create_web_app"]
@@ -159,6 +160,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             AuthPages,
             PlannerPages,
             PoolPages,
+            PoolRecordPages,
             organisation_pages,
             PickerSearches,
             ClientPages,

@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlmodel import Session
 
@@ -145,6 +145,7 @@ class PoolPages(Controller):
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
         db_session: NamedDependency[Session],
+        done: FromQuery[str] = "",
     ) -> Template:
         """A VP: profile, assignments, this week's availability, compliance, calendars."""
         person = trust_persons.get_trust_person(
@@ -184,4 +185,5 @@ class PoolPages(Controller):
                 db_session, trust_person_id=trust_person_id, viewer=viewer
             ),
             today=today,
+            done=done,
         )

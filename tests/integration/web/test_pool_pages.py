@@ -8,13 +8,15 @@ import io
 import re
 
 import pytest
+from httpx import Response
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.factories import make_trust_person
 from tests.integration.api.world import World
-from tests.integration.web.conftest import WEB, login
+from tests.integration.web.conftest import WEB, csrf_of, login
+from vppool.db.models import AuditEntry, TrustPerson
 from vppool.web import _pool
 
 pytestmark = pytest.mark.integration
@@ -137,3 +139,178 @@ def test_only_planners_see_the_pool_and_its_export(app_client: TestClient, world
         login(app_client, world, role)
         assert app_client.get(f"{WEB}/pool").status_code == 404
         assert app_client.get(f"{WEB}/pool.csv").status_code == 404
+
+
+# --------------------------------------------------------------------------- a VP's profile
+
+
+def _profile(**changes: object) -> dict[str, object]:
+    """A new VP's profile as the form sends it."""
+    values: dict[str, object] = {
+        "first_name": "Fatima",
+        "last_name": "el Amrani",
+        "email": "fatima@vp.example",
+        "phone": "",
+        "scopes": ["unwanted_behaviour", "integrity"],
+        "languages": ["nl", "ar"],
+        "sectors": ["zorg"],
+        "capacity_hours_per_month": "20",
+        "capacity_standing_clients": "5",
+        "home_postcode": "3511 AB",
+        "home_municipality": "Utrecht",
+        "home_latitude": "52.09",
+        "home_longitude": "5.12",
+        "max_travel_km": "45",
+        "gender": "female",
+        "birth_year": "1980",
+        "background_tags": "Bicultureel, marokkaans",
+    }
+    values.update(changes)
+    return values
+
+
+def _post(client: TestClient, path: str, data: dict[str, object]) -> Response:
+    form = client.get(WEB + path)
+    assert form.status_code == 200, form.text[:500]
+    return client.post(WEB + path, data={**data, "_csrf_token": csrf_of(form.text)})
+
+
+def test_a_planner_adds_a_trust_person(planner: TestClient, engine: Engine) -> None:
+    added = _post(planner, "/pool/new", _profile())
+    assert added.status_code == 200, added.text[:800]
+    assert "De vertrouwenspersoon is aan de pool toegevoegd." in added.text
+    assert "Fatima el Amrani" in added.text
+    with Session(engine) as session:
+        person = session.exec(
+            select(TrustPerson).where(TrustPerson.email == "fatima@vp.example")
+        ).one()
+        assert person.languages == ["nl", "ar"]
+        assert person.background_tags == ["bicultureel", "marokkaans"]
+        assert person.capacity_hours_per_month == 20
+        assert person.phone is None
+        entry = session.exec(
+            select(AuditEntry).where(AuditEntry.action == "trust_person_created")
+        ).one()
+        assert entry.entity_id == person.id
+
+
+def test_a_wrong_profile_is_shown_again_with_dutch_messages_and_the_values_kept(
+    planner: TestClient,
+) -> None:
+    answer = _post(
+        planner,
+        "/pool/new",
+        _profile(
+            first_name="", email="fatima@vp", home_latitude="48.1", capacity_hours_per_month="veel"
+        ),
+    )
+    assert answer.status_code == 422
+    text = answer.text
+    assert "Verbeter de gemarkeerde velden hieronder." in text
+    assert re.search(r'id="first_name-error"[^>]*><p>Vul dit veld in\.', text)
+    assert 'id="capacity_hours_per_month-error"><p>Vul een getal in.' in text
+    assert 'id="home_latitude-error"' in text
+    assert 'id="email-error"' in text
+    # What was typed stays.
+    assert 'value="veel"' in text
+    assert 'value="el Amrani"' in text
+    assert 'value="ar" checked' in text
+    assert 'value="Bicultureel, marokkaans"' in text
+    assert "Field required" not in text
+
+
+def test_the_same_profile_form_in_english(planner: TestClient) -> None:
+    _english(planner)
+    answer = _post(planner, "/pool/new", _profile(last_name=""))
+    assert answer.status_code == 422
+    assert 'id="last_name-error"><p>This field is required.' in answer.text
+    assert "New trust person" in answer.text
+
+
+def test_an_e_mail_address_in_use_is_refused_next_to_its_field(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        taken = session.get(TrustPerson, world["vp2"])
+        assert taken is not None
+        email = taken.email
+    answer = _post(planner, "/pool/new", _profile(email=email))
+    assert answer.status_code == 422
+    assert 'id="email-error"><p>Dit e-mailadres hoort al bij een andere' in answer.text
+
+
+def test_a_planner_edits_a_profile_and_clears_optional_fields(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    vp1 = world["vp1"]
+    form = planner.get(f"{WEB}/pool/{vp1}/edit")
+    assert 'value="Aalders"' in form.text
+    assert 'value="030-1234567"' in form.text
+    assert 'value="bicultureel"' in form.text
+    saved = _post(
+        planner,
+        f"/pool/{vp1}/edit",
+        _profile(
+            first_name="Anna",
+            last_name="Aalders-de Wit",
+            email="anna@vp.example",
+            phone="",
+            gender="",
+            birth_year="",
+            background_tags="",
+        ),
+    )
+    assert saved.status_code == 200, saved.text[:800]
+    assert "Het profiel is opgeslagen." in saved.text
+    with Session(engine) as session:
+        person = session.get(TrustPerson, vp1)
+        assert person is not None
+        assert (person.last_name, person.phone, person.gender, person.birth_year) == (
+            "Aalders-de Wit",
+            None,
+            None,
+            None,
+        )
+        assert person.background_tags == []
+        assert session.exec(
+            select(AuditEntry).where(
+                AuditEntry.action == "trust_person_updated", AuditEntry.entity_id == vp1
+            )
+        ).first()
+
+
+def test_a_wrong_edit_keeps_the_typed_values(planner: TestClient, world: World) -> None:
+    answer = _post(
+        planner, f"/pool/{world['vp1']}/edit", _profile(max_travel_km="900", birth_year="1800")
+    )
+    assert answer.status_code == 422
+    assert 'id="max_travel_km-error"><p>Mag hoogstens 400 zijn.' in answer.text
+    assert 'id="birth_year-error"><p>Moet minstens 1.930 zijn.' in answer.text
+    assert 'value="900"' in answer.text
+    assert "Anna Aalders" in answer.text  # the subject above the heading
+
+
+def test_a_planner_archives_and_reactivates_a_trust_person(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    vp2 = world["vp2"]
+    page = planner.get(f"{WEB}/pool/{vp2}")
+    archived = planner.post(f"{WEB}/pool/{vp2}/archive", data={"_csrf_token": csrf_of(page.text)})
+    assert "De vertrouwenspersoon is gearchiveerd" in archived.text
+    assert "Weer actief maken" in archived.text
+    assert "Bakker, Bram" not in _names(planner.get(f"{WEB}/pool").text)
+    back = planner.post(
+        f"{WEB}/pool/{vp2}/reactivate", data={"_csrf_token": csrf_of(archived.text)}
+    )
+    assert "De vertrouwenspersoon doet weer mee in de planning." in back.text
+    with Session(engine) as session:
+        actions = session.exec(
+            select(AuditEntry.action).where(AuditEntry.entity_id == vp2).order_by(AuditEntry.id)
+        ).all()
+        assert actions[-2:] == ["trust_person_deactivated", "trust_person_reactivated"]
+
+
+def test_only_planners_keep_the_pool(app_client: TestClient, world: World) -> None:
+    login(app_client, world, "trust_person")
+    assert app_client.get(f"{WEB}/pool/new").status_code == 404
+    assert app_client.get(f"{WEB}/pool/{world['vp1']}/edit").status_code == 404

@@ -35,6 +35,7 @@ DUTCH: dict[str, str] = {
     "The plan is out of date: these seats (need/seat) are no longer open: {seats}. Start a new matching run.": "Het plan is verouderd: deze plaatsen (inzet/plaats) zijn niet meer open: {seats}. Start een nieuwe matchingrun.",
     "Confirming now would break hard rules ({details}). Start a new matching run.": "Nu bevestigen zou harde regels breken ({details}). Start een nieuwe matchingrun.",
     "Another confirmation took one of these seats or VPs at the same moment; reload.": "Een andere bevestiging nam op hetzelfde moment een van deze plaatsen of vertrouwenspersonen; laad de pagina opnieuw.",
+    "The {count} busiest of {total} trust persons.": "De {count} drukste van {total} vertrouwenspersonen.",
     "Certification": "Certificaat",
     "Absence": "Afwezigheid",
     "Date override": "Afwijking op een datum",

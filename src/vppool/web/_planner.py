@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -13,10 +12,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
-from vppool.compliance import EducationStatus
 from vppool.db.schemas import (
     MAX_ID,
-    REQUESTABLE_KINDS,
     AssignmentPublic,
     NeedPublic,
     OrganisationPublic,
@@ -26,15 +23,14 @@ from vppool.errors import Conflict, RuleViolation, ValidationFailed
 from vppool.services import (
     assignments,
     audit,
+    dashboard,
     matching,
     needs,
     organisations,
-    overview,
     run_review,
     trust_persons,
 )
 from vppool.services.access import Viewer
-from vppool.services.compliance import compliance_reports
 from vppool.services.overview import pool_overview
 from vppool.settings import Settings
 from vppool.vocab import (
@@ -58,13 +54,7 @@ from vppool.web._common import (
 from vppool.web._forms import fields_of, handle
 from vppool.web._messages import localise_error
 from vppool.web._record_forms import DeclineForm, NeedForm
-from vppool.web._views import (
-    all_pages,
-    certificates_expiring,
-    heat_map,
-    month_starts,
-    organisation_names,
-)
+from vppool.web._views import all_pages, organisation_names
 
 __all__ = ["PlannerPages"]
 
@@ -99,72 +89,29 @@ class PlannerPages(Controller):
         settings: NamedDependency[Settings],
         db_session: NamedDependency[Session],
     ) -> Template:
-        """What needs the planner's attention now, and the pool-wide panels."""
-        today = settings.today()
-        people = all_pages(
-            lambda offset, limit: trust_persons.list_trust_persons(
-                db_session, offset=offset, limit=limit, viewer=viewer
-            )
-        )
-        expiring = certificates_expiring(db_session, settings, people, today)
-        requested = needs.list_needs(
-            db_session, status=NeedStatus.REQUESTED, sort="urgency", limit=10, viewer=viewer
-        )
-        urgent: list[NeedPublic] = []
-        urgent_total = 0
-        for kind in REQUESTABLE_KINDS:
-            found = needs.list_needs(
-                db_session,
-                status=NeedStatus.OPEN,
-                kind=kind,
-                sort="urgency",
-                limit=_DASHBOARD_ROWS,
-                viewer=viewer,
-            )
-            urgent.extend(found.items)
-            urgent_total += found.total
-        urgent.sort(key=lambda n: (-n.urgency.rank, n.starts_on))
-        urgent = urgent[:_DASHBOARD_ROWS]
-        education = [
-            report
-            for report in compliance_reports(db_session, settings, today)
-            if report.education_status not in (None, EducationStatus.COMPLIANT)
-        ]
-        education.sort(key=lambda r: -r.total_shortfall)
-        return page(
-            request,
-            "dashboard.html",
-            section="dashboard",
-            overview=pool_overview(db_session),
-            requested=requested,
-            urgent=urgent,
-            urgent_total=urgent_total,
-            expiring=expiring,
-            education=education,
-            last_run=matching.latest_run(db_session),
-            **_coverage(db_session, today),
-            org_by_id=organisation_names(
-                db_session,
-                viewer,
-                [n.organisation_id for n in (*requested.items, *urgent)],
-            ),
-        )
+        """What needs the planner's attention now; the coverage panels load after it."""
+        board = dashboard.planner_dashboard(db_session, settings, viewer, settings.today())
+        return page(request, "dashboard.html", section="dashboard", board=board)
 
     @get("/dashboard/coverage", sync_to_thread=True)
     def coverage(
         self,
         *,
         request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
         db_session: NamedDependency[Session],
+        offset: FromQuery[int] = 0,
     ) -> Template:
-        """The pool-wide panels: organisations without a standing VP and the load heat map."""
+        """The pool-wide panels: organisations without a standing VP and the load heat map.
+
+        Loaded into the dashboard after it (htmx), or on its own page with a pager.
+        """
+        found = dashboard.coverage(db_session, settings.today(), offset=offset)
         return page(
             request,
             "_coverage.html" if request.headers.get("hx-request") else "coverage.html",
             section="dashboard",
-            **_coverage(db_session, settings.today()),
+            coverage=found,
         )
 
     # ------------------------------------------------------------------ needs
@@ -660,15 +607,3 @@ def _run_assignments(session: Session, viewer: Viewer, run_id: int) -> list[Assi
 
         found.extend(a for a in all_pages(fetch) if a.matching_run_id == run_id)
     return found
-
-
-def _coverage(session: Session, today: date) -> dict[str, Any]:
-    """Organisations without a valid standing VP and the six-month load heat map."""
-    uncovered = overview.uncovered_organisations(session, today)
-    months = month_starts(today, 6)
-    return {
-        "uncovered_total": len(uncovered),
-        "uncovered": uncovered[:_DASHBOARD_ROWS],
-        "months": months,
-        "heat": heat_map(overview.monthly_load(session, months)),
-    }

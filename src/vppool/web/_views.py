@@ -16,28 +16,20 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from vppool import calendar as cal
-from vppool.compliance import CertificationStatus, certification_state
 from vppool.db.schemas import (
     OrganisationPublic,
     Page,
     TeamMember,
-    TrustPersonPublic,
 )
-from vppool.services import compliance, organisations
+from vppool.services import organisations
 from vppool.services._common import MAX_LIMIT
 from vppool.services.access import Viewer
 from vppool.services.availability import availability_by_id
-from vppool.services.overview import MonthlyLoad
-from vppool.settings import Settings
 
 __all__ = [
     "DayAvailability",
-    "HeatRow",
     "all_pages",
-    "certificates_expiring",
     "day_availability",
-    "heat_map",
-    "month_starts",
     "organisation_names",
 ]
 
@@ -64,97 +56,6 @@ def organisation_names(
             session, organisation_id=organisation_id, viewer=viewer
         )
     return found
-
-
-# --------------------------------------------------------------------------- months and load
-
-
-def month_starts(today: date, count: int) -> list[date]:
-    """The first days of this month and the ``count - 1`` months after it."""
-    first = today.replace(day=1)
-    months = []
-    for _ in range(count):
-        months.append(first)
-        first = (first + timedelta(days=32)).replace(day=1)
-    return months
-
-
-@dataclass(frozen=True, slots=True)
-class HeatCell:
-    """One VP's load in one month."""
-
-    hours: float
-    percent: int
-
-    @property
-    def level(self) -> int:
-        """0 (free) to 4 (full) and 5 (over capacity), for the colour of the cell."""
-        for level, upto in enumerate((0, 50, 75, 90, 100)):
-            if self.percent <= upto:
-                return level
-        return 5
-
-
-@dataclass(frozen=True, slots=True)
-class HeatRow:
-    """One VP's row of the utilisation heat map."""
-
-    trust_person_id: int
-    name: str
-    capacity: float
-    cells: list[HeatCell]
-
-
-def heat_map(loads: list[MonthlyLoad]) -> list[HeatRow]:
-    """Confirmed hours per VP per month against their monthly capacity, busiest first."""
-    rows = []
-    for load in loads:
-        capacity = load.capacity_hours_per_month
-        cells = [HeatCell(h, round(100 * h / capacity) if capacity > 0 else 0) for h in load.hours]
-        rows.append(HeatRow(load.trust_person_id, load.name, capacity, cells))
-    rows.sort(key=lambda r: (-max((c.percent for c in r.cells), default=0), r.name))
-    return rows
-
-
-# --------------------------------------------------------------------------- dashboard panels
-
-
-@dataclass(frozen=True, slots=True)
-class ExpiringCertificate:
-    """A VP whose certificate has expired or expires soon."""
-
-    trust_person_id: int
-    name: str
-    expires_on: date | None
-    days_left: int | None
-    status: CertificationStatus
-
-
-def certificates_expiring(
-    session: Session, settings: Settings, people: list[TrustPersonPublic], today: date
-) -> list[ExpiringCertificate]:
-    """VPs whose certificate is missing, expired or in its renewal window, soonest first."""
-    current = compliance.current_certificates(session, today)
-    rules = compliance.compliance_rules(settings)
-    expiring = []
-    until = {vp_id: cert.expires_on for vp_id, cert in current.items()}
-    for person in people:
-        if not person.active:
-            continue
-        state = certification_state(until.get(person.id), today, rules)
-        if state.status is CertificationStatus.VALID:
-            continue
-        expiring.append(
-            ExpiringCertificate(
-                person.id,
-                f"{person.first_name} {person.last_name}",
-                state.expires_on,
-                state.days_left,
-                state.status,
-            )
-        )
-    expiring.sort(key=lambda e: (e.days_left if e.days_left is not None else -10_000, e.name))
-    return expiring
 
 
 # --------------------------------------------------------------------------- availability

@@ -45,7 +45,7 @@ TABLE_MODELS: dict[str, type[SQLModel]] = {}
 
 #: Tables that hold state derived from the others, or passing operational state (login
 #: tries); a dataset leaves them out.
-DERIVED_TABLES = frozenset({"feed_state", "login_attempt"})
+DERIVED_TABLES = frozenset({"feed_state", "login_attempt", "user_link"})
 
 
 def _register_tables() -> None:

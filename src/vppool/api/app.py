@@ -46,6 +46,7 @@ from vppool.api.controllers.trust_persons import (
     TrustPersonController,
     TrustPersonRecordsController,
 )
+from vppool.api.controllers.users import UserController
 from vppool.api.deps import provide_session, provide_settings, provide_viewer
 from vppool.api.openapi import (
     ClosedBodySchema,
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             AuditController,
             MeController,
             IntervisionController,
+            UserController,
         ],
         dependencies=dependencies,
         lifespan=[database],

@@ -81,6 +81,7 @@ __all__ = [
     "TrustPerson",
     "TrustPersonBase",
     "User",
+    "UserLink",
     "WeeklyAvailability",
     "WeeklyAvailabilityBase",
 ]
@@ -864,6 +865,26 @@ class ApiToken(SQLModel, table=True):
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class UserLink(SQLModel, table=True):
+    """A one-time link to set a password: an invitation or a reset; only its hash is stored.
+
+    A link works once (``used_at``) and until ``expires_at``; issuing a new one for the same
+    user, or deactivating the user, ends it (``used_at`` without a password being set).
+    """
+
+    __tablename__ = "user_link"
+    __table_args__ = (sa.UniqueConstraint("token_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = _fk("app_user.id")
+    purpose: str = Field(max_length=20)
+    token_hash: str = Field(max_length=128)
+    created_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    created_at: datetime = _created_at()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -30,6 +30,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from vppool.web._admin import LinkPages, UserPages
 from vppool.web._auth import AuthPages
 from vppool.web._client import ClientPages
 from vppool.web._common import WEB_PATH, IdempotencyKeys, web_exception_handlers
@@ -167,6 +168,8 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             TrustPersonPages,
             FeedPages,
             IntervisionPages,
+            UserPages,
+            LinkPages,
             create_static_files_router(
                 path="/static",
                 directories=[_HERE / "static"],

@@ -95,7 +95,10 @@ _NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("/feeds", "Calendar feeds", "feeds"),
     ),
 }
-_NAVIGATION[Role.ADMIN] = _NAVIGATION[Role.PLANNER]
+_NAVIGATION[Role.ADMIN] = (
+    *_NAVIGATION[Role.PLANNER],
+    NavItem("/admin/users", "Users", "users"),
+)
 
 
 def viewer_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer | None:

@@ -58,6 +58,11 @@ def staff_and_client(code: int) -> Expectation:
     return (401, code, code, code, 403)
 
 
+def admin(code: int) -> Expectation:
+    """Administrators only; anyone else logged in is refused (403)."""
+    return (401, code, 403, 403, 403)
+
+
 def logged_in(code: int) -> Expectation:
     """Anyone logged in (the service scopes what they see)."""
     return (401, code, code, code, code)
@@ -99,6 +104,7 @@ ASSIGNMENT = "/api/v1/assignments/{assignment_id:int}"
 RUN = "/api/v1/matching-runs/{run_id:int}"
 IG = "/api/v1/intervision-groups/{group_id:int}"
 SESSION = "/api/v1/intervision-sessions/{session_id:int}"
+USER = "/api/v1/users/{user_id:int}"
 
 
 def _own_spare_token(world: World, role: str) -> str:
@@ -125,6 +131,30 @@ CASES: list[Case] = [
     Case("GET", "/api/v1/auth/tokens", logged_in(200)),
     Case("POST", "/api/v1/auth/tokens", logged_in(201), body={"name": "matrix"}),
     Case("DELETE", "/api/v1/auth/tokens/{token_id:int}", logged_in(200), url=_own_spare_token),
+    # ---------------------------------------------------------------- users of the administrator
+    Case("GET", "/api/v1/users", admin(200)),
+    Case(
+        "POST",
+        "/api/v1/users",
+        admin(201),
+        body={"email": "uitgenodigd@example.nl", "display_name": "Uitgenodigd", "role": "planner"},
+    ),
+    Case("GET", USER, admin(200), url="/api/v1/users/{user_client2}"),
+    Case(
+        "PUT",
+        USER + "/scope",
+        admin(200),
+        url="/api/v1/users/{user_client2}/scope",
+        body=lambda w: {"role": "client", "organisation_id": w["org1"]},
+    ),
+    Case("POST", USER + "/deactivate", admin(200), url="/api/v1/users/{user_client2}/deactivate"),
+    Case("POST", USER + "/reactivate", admin(200), url="/api/v1/users/{user_client2}/reactivate"),
+    Case(
+        "POST",
+        USER + "/password-reset",
+        admin(201),
+        url="/api/v1/users/{user_client2}/password-reset",
+    ),
     # ---------------------------------------------------------------- trust persons
     Case("GET", "/api/v1/trust-persons", staff_and_trust_person(200)),
     Case(

@@ -1,0 +1,435 @@
+"""The administrator's users: list, invite, role and scope, deactivate, reset a password.
+
+An invitation and a password reset each give a one-time link, shown here once (and e-mailed
+through the outbox); its holder opens it without logging in (:class:`LinkPages`) and chooses
+a password. Everything else is :mod:`vppool.services.users`'s, which audits each change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from sqlmodel import Session
+
+from vppool.db.models import Organisation, TrustPerson
+from vppool.errors import Conflict, FieldError, NotFound, ValidationFailed
+from vppool.services import users
+from vppool.services.access import UserPublic, Viewer
+from vppool.settings import Settings
+from vppool.vocab import Role
+from vppool.web._common import FormData, admin_page, page, redirect
+from vppool.web._form_page import FormPage
+from vppool.web._forms import Form, form_field
+
+__all__ = ["LinkPages", "UserPages"]
+
+_PAGE = 50
+
+
+class ScopeForm(Form):
+    """A role with what it is bound to."""
+
+    role: Role = form_field("Role")
+    organisation_id: int | None = form_field(
+        "Organisation",
+        default=None,
+        kind="picker",
+        picker="/pick/organisations",
+        hint="Only for a client contact.",
+    )
+    trust_person_id: int | None = form_field(
+        "Trust person",
+        default=None,
+        kind="picker",
+        picker="/pick/trust-persons",
+        hint="Only for a trust person's own account.",
+    )
+
+    def to_input(self) -> users.UserScope:
+        """The role and binding as the service takes them."""
+        return self.build(
+            users.UserScope,
+            role=self.role,
+            organisation_id=self.organisation_id,
+            trust_person_id=self.trust_person_id,
+        )
+
+
+class InviteForm(ScopeForm):
+    """A new user: name, e-mail address, role and scope."""
+
+    display_name: str = form_field("Name", min_length=1, max_length=200)
+    email: str = form_field("E-mail address", kind="email", min_length=3, max_length=254)
+
+    def to_input(self) -> users.UserInvite:
+        """The invitation as the service takes it."""
+        return self.build(
+            users.UserInvite,
+            display_name=self.display_name,
+            email=self.email,
+            role=self.role,
+            organisation_id=self.organisation_id,
+            trust_person_id=self.trust_person_id,
+        )
+
+
+class PasswordForm(Form):
+    """A new password, typed twice."""
+
+    password: str = form_field(
+        "New password",
+        kind="password",
+        hint="At least 10 characters.",
+        min_length=10,
+        max_length=200,
+    )
+    repeat: str = form_field("Repeat the password", kind="password", max_length=200)
+
+    def to_input(self) -> users.PasswordChoice:
+        """The chosen password as the service takes it (both typed the same)."""
+        errors: list[FieldError] = []
+        try:
+            choice = self.build(users.PasswordChoice, password=self.password)
+        except ValidationFailed as refused:
+            errors += refused.errors
+        if self.password != self.repeat:
+            errors.append(FieldError("repeat", "The two passwords differ."))
+        if errors:
+            raise ValidationFailed(errors, subject="form")
+        return choice
+
+
+INVITE = FormPage(
+    InviteForm,
+    title="Invite a user",
+    intro="The new user gets a one-time link to choose a password; you see it once, next.",
+    action="/admin/users/new",
+    back="/admin/users",
+    section="users",
+    submit_label="Invite",
+    only=("display_name", "email", "role", "organisation_id", "trust_person_id"),
+)
+
+SCOPE = FormPage(
+    ScopeForm,
+    title="Role and scope",
+    action="/admin/users/{user_id}/scope",
+    back="/admin/users/{user_id}",
+    section="users",
+)
+
+PASSWORD = FormPage(
+    PasswordForm,
+    title="Choose a password",
+    action="/link/{secret}",
+    back="/login",
+    submit_label="Save the password",
+)
+
+
+def link_base(request: Request[Any, Any, Any], settings: Settings) -> str:
+    """The address a one-time link's secret is appended to."""
+    return users.link_base(settings.public_url, f"{request.url.scheme}://{request.url.netloc}")
+
+
+def _scope_values(session: Session, user: UserPublic) -> dict[str, Any]:
+    """The scope form's values of ``user``, with the names the pickers show."""
+    values: dict[str, Any] = {"role": user.role.value}
+    if user.organisation_id is not None:
+        org = session.get(Organisation, user.organisation_id)
+        values["organisation_id"] = str(user.organisation_id)
+        values["organisation_id_label"] = org.name if org else ""
+    if user.trust_person_id is not None:
+        vp = session.get(TrustPerson, user.trust_person_id)
+        values["trust_person_id"] = str(user.trust_person_id)
+        values["trust_person_id_label"] = f"{vp.first_name} {vp.last_name}" if vp else ""
+    return values
+
+
+class UserPages(Controller):
+    """Users, for administrators only (the service checks it again)."""
+
+    path = "/admin/users"
+    guards = [admin_page]  # noqa: RUF012  (Litestar reads class attributes)
+    include_in_schema = False
+
+    @get("/", sync_to_thread=True)
+    def users(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        role: FromQuery[str] = "",
+        q: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        offset: FromQuery[int] = 0,
+    ) -> Template:
+        """Users by name, filtered by role, text and whether they are active."""
+        chosen = Role(role) if role in {r.value for r in Role} else None
+        active = {"active": True, "inactive": False}.get(status)
+        result = users.list_users(
+            db_session,
+            viewer,
+            role=chosen,
+            search=q.replace("\x00", "")[:200] or None,
+            active=active,
+            offset=min(max(offset, 0), 100_000),
+            limit=_PAGE,
+        )
+        return page(
+            request,
+            "admin_users.html",
+            section="users",
+            result=result,
+            page_size=_PAGE,
+            roles=list(Role),
+            filters={"role": chosen.value if chosen else "", "q": q, "status": status},
+        )
+
+    @get("/new", sync_to_thread=False)
+    def invite_form(self, *, request: Request[Any, Any, Any]) -> Template:
+        """The invitation form."""
+        return INVITE.show(request, values={"role": Role.PLANNER.value})
+
+    @post("/new", sync_to_thread=True, status_code=200)
+    def invite(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        data: FormData,
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> Template | Redirect:
+        """Create the user and show their one-time link."""
+        issued: list[users.IssuedLink] = []
+
+        def save(form: InviteForm) -> str:
+            issued.append(
+                users.invite_user(
+                    db_session, viewer, form.to_input(), link_base=link_base(request, settings)
+                )
+            )
+            return "/admin/users"
+
+        answer = INVITE.submit(request, data, db_session, save)
+        return _link_page(request, issued[0]) if issued else answer
+
+    @get("/{user_id:int}", sync_to_thread=True)
+    def user(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        done: FromQuery[str] = "",
+    ) -> Template:
+        """One user: their role and scope, and what the administrator can do."""
+        return self._user_page(request, db_session, viewer, user_id, done=done)
+
+    def _user_page(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        viewer: Viewer,
+        user_id: int,
+        *,
+        done: str = "",
+        problem: str | None = None,
+    ) -> Template:
+        user = users.get_user(session, viewer, user_id)
+        values = _scope_values(session, user)
+        return page(
+            request,
+            "admin_user.html",
+            section="users",
+            status_code=409 if problem else 200,
+            user=user,
+            organisation=values.get("organisation_id_label"),
+            trust_person=values.get("trust_person_id_label"),
+            own=user.id == viewer.user_id,
+            done=done,
+            problem=problem,
+        )
+
+    @get("/{user_id:int}/scope", sync_to_thread=True)
+    def scope_form(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template:
+        """The role and scope form, filled with the user's current ones."""
+        user = users.get_user(db_session, viewer, user_id)
+        return SCOPE.show(
+            request,
+            values=_scope_values(db_session, user),
+            subject=user.display_name,
+            user_id=user_id,
+        )
+
+    @post("/{user_id:int}/scope", sync_to_thread=True, status_code=303)
+    def change_scope(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[int],
+        data: FormData,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template | Redirect:
+        """Give the user another role or binding."""
+        user = users.get_user(db_session, viewer, user_id)
+
+        def save(form: ScopeForm) -> str:
+            users.change_scope(db_session, viewer, user_id, form.to_input())
+            return f"/admin/users/{user_id}?done=scope"
+
+        return SCOPE.submit(
+            request, data, db_session, save, subject=user.display_name, user_id=user_id
+        )
+
+    @post("/{user_id:int}/deactivate", sync_to_thread=True, status_code=303)
+    def deactivate(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template | Redirect:
+        """Switch the user off (no login; sessions and tokens revoked)."""
+        return self._act(
+            request, db_session, viewer, user_id, action=users.deactivate_user, done="deactivated"
+        )
+
+    @post("/{user_id:int}/reactivate", sync_to_thread=True, status_code=303)
+    def reactivate(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template | Redirect:
+        """Let the user log in again."""
+        return self._act(
+            request, db_session, viewer, user_id, action=users.reactivate_user, done="reactivated"
+        )
+
+    def _act(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        viewer: Viewer,
+        user_id: int,
+        *,
+        action: Callable[[Session, Viewer, int], UserPublic],
+        done: str,
+    ) -> Template | Redirect:
+        try:
+            action(session, viewer, user_id)
+        except Conflict as refused:
+            session.rollback()
+            return self._user_page(request, session, viewer, user_id, problem=refused.message)
+        return redirect(f"/admin/users/{user_id}?done={done}")
+
+    @post("/{user_id:int}/reset-password", sync_to_thread=True, status_code=200)
+    def reset(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> Template:
+        """Clear the password and show the one-time link to choose a new one."""
+        try:
+            issued = users.reset_password(
+                db_session, viewer, user_id, link_base=link_base(request, settings)
+            )
+        except Conflict as refused:
+            db_session.rollback()
+            return self._user_page(request, db_session, viewer, user_id, problem=refused.message)
+        return _link_page(request, issued)
+
+
+def _link_page(request: Request[Any, Any, Any], issued: users.IssuedLink) -> Template:
+    return page(request, "admin_link.html", section="users", issued=issued)
+
+
+class LinkPages(Controller):
+    """The one-time link's page: whoever holds the link chooses the password (no login)."""
+
+    path = "/link"
+    include_in_schema = False
+
+    @get("/saved", sync_to_thread=False)
+    def saved(self, *, request: Request[Any, Any, Any]) -> Template:
+        """The password is set: on to the login page."""
+        return page(request, "admin_link_saved.html")
+
+    @get("/{secret:str}", sync_to_thread=True)
+    def link(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        secret: FromPath[str],
+        db_session: NamedDependency[Session],
+    ) -> Template:
+        """The password form, or why the link does not work."""
+        try:
+            opened = users.open_link(db_session, secret)
+        except NotFound:
+            return _dead_link(request)
+        return PASSWORD.show(request, subject=_whose(opened), secret=secret)
+
+    @post("/{secret:str}", sync_to_thread=True, status_code=303)
+    def choose(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        secret: FromPath[str],
+        data: FormData,
+        db_session: NamedDependency[Session],
+    ) -> Template | Redirect:
+        """Set the password; the link works no more."""
+        try:
+            opened = users.open_link(db_session, secret)
+        except NotFound:
+            return _dead_link(request)
+
+        def save(form: PasswordForm) -> str:
+            users.use_link(db_session, secret, form.to_input())
+            return "/link/saved"
+
+        answer = PASSWORD.submit(
+            request, data, db_session, save, subject=_whose(opened), secret=secret
+        )
+        if isinstance(answer, Template):
+            answer.context["values"] = {}  # a password is never sent back to the page
+        return answer
+
+
+def _whose(opened: users.OpenLink) -> str:
+    return f"{opened.display_name} <{opened.email}>"
+
+
+def _dead_link(request: Request[Any, Any, Any]) -> Template:
+    return page(
+        request,
+        "error.html",
+        status_code=404,
+        status=404,
+        message="This link does not work (any more). Ask the administrator for a new one.",
+    )

@@ -1,0 +1,103 @@
+"""Users over HTTP: the administrator invites, changes scope, deactivates and resets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from httpx import Response
+from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
+
+from tests.integration.api.world import World, seed_world
+from vppool.api import create_app
+from vppool.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(name="world")
+def fx_world(engine: Engine) -> World:
+    return seed_world(engine)
+
+
+@pytest.fixture(name="client")
+def fx_client(settings: Settings, engine: Engine, world: World) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, engine=engine)) as client:
+        yield client
+
+
+def _as(world: World, role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {world.tokens[role]}"}
+
+
+def _fields(response: Response) -> dict[str, str]:
+    return {error["field"]: error["message"] for error in response.json()["errors"]}
+
+
+def test_an_invitation_answers_with_a_one_time_link_to_the_web_page(
+    client: TestClient, world: World
+) -> None:
+    answer = client.post(
+        "/api/v1/users",
+        json={
+            "email": "VP.Nieuw@example.nl",
+            "display_name": "VP Nieuw",
+            "role": "trust_person",
+            "trust_person_id": world["vp3"],
+        },
+        headers=_as(world, "admin"),
+    )
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["user"]["email"] == "vp.nieuw@example.nl"
+    assert body["user"]["trust_person_id"] == world["vp3"]
+    assert "/app/link/" in body["url"]
+    link_page = client.get(body["url"].split("testserver.local", 1)[1])
+    assert "VP Nieuw" in link_page.text
+    listed = client.get(
+        "/api/v1/users", params={"q": "nieuw", "role": "trust_person"}, headers=_as(world, "admin")
+    ).json()
+    assert [u["email"] for u in listed["items"]] == ["vp.nieuw@example.nl"]
+
+
+def test_a_wrong_invitation_names_every_field_in_one_problem(
+    client: TestClient, world: World
+) -> None:
+    answer = client.post(
+        "/api/v1/users",
+        json={"email": "geen adres", "display_name": "", "role": "client"},
+        headers=_as(world, "admin"),
+    )
+    assert answer.status_code == 422
+    assert set(_fields(answer)) >= {"email", "display_name"}
+    unbound = client.post(
+        "/api/v1/users",
+        json={"email": "x@example.nl", "display_name": "X", "role": "client"},
+        headers=_as(world, "admin"),
+    )
+    assert unbound.status_code == 422
+    assert "organisation_id" in _fields(unbound)
+
+
+def test_the_admin_keeps_their_own_account_and_the_last_admin_stays_one(
+    client: TestClient, world: World
+) -> None:
+    own = f"/api/v1/users/{world['user_admin']}"
+    assert client.post(f"{own}/deactivate", headers=_as(world, "admin")).status_code == 409
+    demoted = client.put(f"{own}/scope", json={"role": "planner"}, headers=_as(world, "admin"))
+    assert demoted.status_code == 422
+    assert "role" in _fields(demoted)
+
+
+def test_a_deactivated_users_token_stops_at_once(client: TestClient, world: World) -> None:
+    user = f"/api/v1/users/{world['user_planner']}"
+    assert client.get("/api/v1/auth/me", headers=_as(world, "planner")).status_code == 200
+    off = client.post(f"{user}/deactivate", headers=_as(world, "admin"))
+    assert off.status_code == 200
+    assert off.json()["active"] is False
+    assert client.get("/api/v1/auth/me", headers=_as(world, "planner")).status_code == 401
+    again = client.post(f"{user}/deactivate", headers=_as(world, "admin"))
+    assert again.status_code == 409
+    reset = client.post(f"{user}/password-reset", headers=_as(world, "admin"))
+    assert reset.status_code == 409

@@ -1,0 +1,220 @@
+"""The administrator's pages: users (invite, scope, deactivate, reset), the one-time link."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from tests.integration.api.world import World
+from tests.integration.web.conftest import WEB, csrf_of, login
+from vppool.db.models import AuditEntry, Notification, User
+
+NEW_PASSWORD = "een-nieuw-wachtwoord"
+
+
+def _post(client: TestClient, page: str, target: str, data: dict[str, str]) -> object:
+    form = client.get(f"{WEB}{page}")
+    assert form.status_code == 200, form.text[:300]
+    return client.post(f"{WEB}{target}", data={**data, "_csrf_token": csrf_of(form.text)})
+
+
+def _link_of(html: str) -> str:
+    found = re.search(r'id="one-time-link" class="copy-source" readonly value="([^"]+)"', html)
+    assert found, "the page shows no one-time link"
+    return found.group(1)
+
+
+def _log_in(client: TestClient, email: str, password: str) -> int:
+    form = client.get(f"{WEB}/login")
+    answer = client.post(
+        f"{WEB}/login",
+        data={
+            "email": email,
+            "password": password,
+            "_csrf_token": csrf_of(form.text),
+            "next_page": "/",
+        },
+        follow_redirects=False,
+    )
+    return answer.status_code
+
+
+def _path(url: str) -> str:
+    """The link's address inside the web application."""
+    return urlsplit(url).path.removeprefix(WEB)
+
+
+def _choose_password(client: TestClient, url: str, password: str, repeat: str) -> object:
+    path = _path(url)
+    return _post(client, path, path, {"password": password, "repeat": repeat})
+
+
+def test_the_admin_navigation_shows_the_admin_pages_and_the_planners_does_not(
+    app_client: TestClient, world: World
+) -> None:
+    login(app_client, world, "admin")
+    assert f'href="{WEB}/admin/users"' in app_client.get(f"{WEB}/dashboard").text
+    app_client.cookies.clear()
+    login(app_client, world, "planner")
+    assert f'href="{WEB}/admin/users"' not in app_client.get(f"{WEB}/dashboard").text
+    assert app_client.get(f"{WEB}/admin/users").status_code == 404
+
+
+def test_the_user_list_filters_by_role_and_text(app_client: TestClient, world: World) -> None:
+    login(app_client, world, "admin")
+    clients = app_client.get(f"{WEB}/admin/users", params={"role": "client"}).text
+    assert "client@example.nl" in clients
+    assert "planner@example.nl" not in clients
+    found = app_client.get(f"{WEB}/admin/users", params={"q": "PLANNER@"}).text
+    assert "planner@example.nl" in found
+    assert "client@example.nl" not in found
+    assert (
+        "Geen gebruikers gevonden."
+        in app_client.get(f"{WEB}/admin/users", params={"q": "zzz-nobody"}).text
+    )
+
+
+def test_an_invited_user_chooses_a_password_with_the_link_once_and_logs_in(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    login(app_client, world, "admin")
+    answer = _post(
+        app_client,
+        "/admin/users/new",
+        "/admin/users/new",
+        {
+            "display_name": "Nieuwe Contactpersoon",
+            "email": "Nieuw@Example.nl",
+            "role": "client",
+            "organisation_id": str(world["org1"]),
+        },
+    )
+    assert answer.status_code == 200, answer.text[:500]  # type: ignore[attr-defined]
+    url = _link_of(answer.text)  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.email == "nieuw@example.nl")).one()
+        assert user.password_hash is None
+        assert user.organisation_id == world["org1"]
+        mail = session.exec(
+            select(Notification).where(Notification.recipient_email == "nieuw@example.nl")
+        ).one()
+        assert url in mail.body
+        assert "user_invitation_issued" in session.exec(select(AuditEntry.action)).all()
+    app_client.cookies.clear()
+    opened = app_client.get(f"{WEB}{_path(url)}")
+    assert "Nieuwe Contactpersoon" in opened.text
+    done = _choose_password(app_client, url, NEW_PASSWORD, NEW_PASSWORD)
+    assert "Wachtwoord opgeslagen" in done.text  # type: ignore[attr-defined]
+    assert _log_in(app_client, "nieuw@example.nl", NEW_PASSWORD) == 303
+    app_client.cookies.clear()
+    again = app_client.get(f"{WEB}{_path(url)}")
+    assert again.status_code == 404
+    assert "Deze link werkt niet (meer)" in again.text
+
+
+def test_the_invitation_form_shows_each_wrong_field_in_dutch_and_keeps_the_values(
+    app_client: TestClient, world: World
+) -> None:
+    login(app_client, world, "admin")
+    answer = _post(
+        app_client,
+        "/admin/users/new",
+        "/admin/users/new",
+        {"display_name": "Iemand", "email": "planner@example.nl", "role": "client"},
+    )
+    assert answer.status_code == 422  # type: ignore[attr-defined]
+    html = answer.text  # type: ignore[attr-defined]
+    assert "Een andere gebruiker heeft dit e-mailadres al." in html
+    assert "Een contactpersoon hoort bij een organisatie." in html
+    assert 'value="Iemand"' in html
+    assert 'value="planner@example.nl"' in html
+    app_client.cookies.set("vppool_lang", "en")
+    english = _post(
+        app_client,
+        "/admin/users/new",
+        "/admin/users/new",
+        {"display_name": "", "email": "geen-adres", "role": "planner"},
+    )
+    text = english.text  # type: ignore[attr-defined]
+    assert "Enter an e-mail address such as name@example.nl." in text
+    assert 'value="geen-adres"' in text
+
+
+def test_role_and_scope_change_and_the_last_admin_keeps_the_role(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    login(app_client, world, "admin")
+    user_id = world["user_planner"]
+    page = f"/admin/users/{user_id}/scope"
+    moved = _post(
+        app_client,
+        page,
+        page,
+        {"role": "trust_person", "trust_person_id": str(world["vp2"])},
+    )
+    assert "De rol en het bereik zijn opgeslagen." in moved.text  # type: ignore[attr-defined]
+    wrong = _post(app_client, page, page, {"role": "client"})
+    assert wrong.status_code == 422  # type: ignore[attr-defined]
+    assert "Een contactpersoon hoort bij een organisatie." in wrong.text  # type: ignore[attr-defined]
+    own = f"/admin/users/{world['user_admin']}/scope"
+    refused = _post(app_client, own, own, {"role": "planner"})
+    assert "Uw eigen rol wijzigt een andere beheerder." in refused.text  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        assert user.role == "trust_person"
+        assert user.trust_person_id == world["vp2"]
+
+
+def test_a_deactivated_user_cannot_log_in_and_their_tokens_stop(
+    app_client: TestClient, world: World
+) -> None:
+    login(app_client, world, "admin")
+    user_id = world["user_client"]
+    page = f"/admin/users/{user_id}"
+    off = _post(app_client, page, f"{page}/deactivate", {})
+    assert "De gebruiker is gedeactiveerd" in off.text  # type: ignore[attr-defined]
+    own = f"/admin/users/{world['user_admin']}"
+    assert "Deactiveren" not in app_client.get(f"{WEB}{own}").text
+    refused = _post(app_client, own, f"{own}/deactivate", {})
+    assert refused.status_code == 409  # type: ignore[attr-defined]
+    assert "U kunt uw eigen account niet deactiveren" in refused.text  # type: ignore[attr-defined]
+    app_client.cookies.clear()
+    client_token = world.tokens["client"]
+    api = app_client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {client_token}"})
+    assert api.status_code == 401
+    app_client.cookies.clear()
+    login(app_client, world, "admin")
+    back = _post(app_client, page, f"{page}/reactivate", {})
+    assert "De gebruiker kan weer inloggen." in back.text  # type: ignore[attr-defined]
+    again = app_client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {client_token}"})
+    assert again.status_code == 401  # revoked tokens stay revoked
+
+
+def test_a_password_reset_ends_the_old_password_and_the_link_sets_a_new_one(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    login(app_client, world, "admin")
+    page = f"/admin/users/{world['user_planner']}"
+    answer = _post(app_client, page, f"{page}/reset-password", {})
+    url = _link_of(answer.text)  # type: ignore[attr-defined]
+    app_client.cookies.clear()
+    assert _log_in(app_client, world.emails["planner"], "correct horse battery") == 401
+    short = _choose_password(app_client, url, "kort", "anders")
+    html = short.text  # type: ignore[attr-defined]
+    assert short.status_code == 422  # type: ignore[attr-defined]
+    assert "Gebruik minstens 10 teken(s)." in html
+    assert "De twee wachtwoorden verschillen." in html
+    assert 'value="kort"' not in html  # a password is never sent back
+    _choose_password(app_client, url, NEW_PASSWORD, NEW_PASSWORD)
+    assert _log_in(app_client, world.emails["planner"], NEW_PASSWORD) == 303
+    with Session(engine) as session:
+        actions = session.exec(
+            select(AuditEntry.action).where(col(AuditEntry.entity_id) == world["user_planner"])
+        ).all()
+        assert "user_password_reset_issued" in actions
+        assert "user_password_set" in actions

@@ -17,7 +17,9 @@ that need instead of a new one (see :data:`REPLAY_WINDOW`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -62,7 +64,10 @@ from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus, Role, Urgency
 
 __all__ = [
     "REPLAY_WINDOW",
+    "Cancellation",
     "accept_request",
+    "cancel_need",
+    "cancellation_of",
     "create_need",
     "decline_request",
     "get_need",
@@ -438,6 +443,131 @@ def update_need(
     return NeedPublic.model_validate(need)
 
 
+@dataclass(frozen=True)
+class Cancellation:
+    """What cancelling a need does to its assignments (counted before it is done).
+
+    Attributes:
+        need: the need.
+        withdrawn: proposals that are withdrawn (cancelled).
+        called_off: confirmed assignments that have not begun, cancelled.
+        ended: confirmed assignments under way, ended: ``today`` is the first day without.
+        today: the day the cancellation takes effect.
+    """
+
+    need: NeedPublic
+    withdrawn: int
+    called_off: int
+    ended: int
+    today: date
+
+
+#: The statuses of a need that can be cancelled.
+_CANCELLABLE = (NeedStatus.OPEN,)
+
+
+def cancellation_of(
+    session: Session, *, need_id: int, viewer: Viewer | None = None, today: date | None = None
+) -> Cancellation:
+    """What :func:`cancel_need` would do, to show before a planner confirms it.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such need.
+        Conflict: the need is not open.
+    """
+    require_staff(viewer, "cancel needs")
+    need, changes, first_free = _cancellation(session, need_id, today)
+    counts = dict.fromkeys(("withdrawn", "called_off", "ended"), 0)
+    for _, what in changes:
+        counts[what] += 1
+    return Cancellation(NeedPublic.model_validate(need), **counts, today=first_free)
+
+
+def cancel_need(
+    session: Session,
+    *,
+    need_id: int,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
+    today: date | None = None,
+) -> NeedPublic:
+    """Cancel an open need: it is no longer matched, and its assignments stop (planners).
+
+    Proposals are withdrawn and confirmed assignments that have not begun are cancelled;
+    one under way ends, ``today`` being the first day without it. Each change is audited.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such need.
+        Conflict: the need is not open.
+    """
+    require_staff(viewer, "cancel needs")
+    actor = acting(viewer, actor)
+    serialise_writes(session)
+    need, changes, first_free = _cancellation(session, need_id, today)
+    for assignment, what in changes:
+        if what == "ended":
+            ends_on = assignment.ends_on
+            if ends_on is None or ends_on > first_free:
+                ends_on = first_free
+            apply_changes(assignment, {"status": AssignmentStatus.ENDED, "ends_on": ends_on})
+        else:
+            apply_changes(assignment, {"status": AssignmentStatus.CANCELLED})
+    apply_changes(need, {"status": NeedStatus.CANCELLED})
+    flush(session)
+    for assignment, what in changes:
+        audit.record_change(
+            session,
+            actor,
+            action="assignment_ended" if what == "ended" else "assignment_cancelled",
+            entity_type="assignment",
+            entity_id=assignment.id,
+            details={
+                "need_id": need_id,
+                "trust_person_id": assignment.trust_person_id,
+                "because": "need_cancelled",
+            },
+        )
+    audit.record_change(
+        session,
+        actor,
+        action="need_cancelled",
+        entity_type="need",
+        entity_id=need_id,
+        details={"assignments": len(changes)},
+    )
+    return NeedPublic.model_validate(need)
+
+
+def _cancellation(
+    session: Session, need_id: int, today: date | None
+) -> tuple[Need, list[tuple[Assignment, str]], date]:
+    """The need, each assignment it stops with how, and the first day without them."""
+    need = get_or_404(session, Need, need_id, _ENTITY)
+    if need.status not in _CANCELLABLE:
+        raise Conflict(
+            "Only open needs can be cancelled; this need is {status}.", status=need.status
+        )
+    first_free = today or datetime.now(_CLIENT_ZONE).date()
+    changes: list[tuple[Assignment, str]] = []
+    for assignment in session.exec(
+        select(Assignment)
+        .where(
+            Assignment.need_id == need_id,
+            col(Assignment.status).in_([AssignmentStatus.PROPOSED, AssignmentStatus.CONFIRMED]),
+        )
+        .order_by(col(Assignment.seat), col(Assignment.id))
+    ).all():
+        if assignment.status is AssignmentStatus.PROPOSED:
+            changes.append((assignment, "withdrawn"))
+        elif assignment.starts_on >= first_free:
+            changes.append((assignment, "called_off"))
+        else:
+            changes.append((assignment, "ended"))
+    return need, changes, first_free
+
+
 def list_needs(
     session: Session,
     *,
@@ -504,6 +634,21 @@ def _check_site(session: Session, organisation_id: int, site_id: int | None) -> 
         raise ValidationFailed.single("site_id", msg, subject=_ENTITY)
 
 
+def _runs(assignment: Assignment) -> tuple[str, dict[str, Any]]:
+    """Why a changed period strands a confirmed assignment, with its first and last day."""
+    if assignment.ends_on is None:
+        return (
+            "A confirmed assignment runs from {first_day} without an end, outside the changed "
+            "period; end it first.",
+            {"first_day": assignment.starts_on},
+        )
+    return (
+        "A confirmed assignment runs from {first_day} to {last_day}, outside the changed "
+        "period; end it first.",
+        {"first_day": assignment.starts_on, "last_day": assignment.ends_on - timedelta(days=1)},
+    )
+
+
 def _stranded_assignments(
     session: Session, need_id: int, *, seats: int, period: tuple[date, date | None]
 ) -> list[FieldError]:
@@ -516,21 +661,16 @@ def _stranded_assignments(
     errors = [
         FieldError(
             "seats",
-            f"seat {assignment.seat} holds confirmed assignment {assignment.id}; "
-            f"end or cancel it before reducing the seats to {seats}",
+            "Seat {seat} holds a confirmed assignment; end or cancel it before reducing the "
+            "seats to {seats}.",
+            {"seat": assignment.seat, "seats": seats},
         )
         for assignment in confirmed
         if assignment.seat > seats
     ]
     for assignment in confirmed:
         errors.extend(
-            FieldError(
-                end,
-                f"confirmed assignment {assignment.id} runs "
-                f"{assignment.starts_on.isoformat()} to "
-                f"{assignment.ends_on.isoformat() if assignment.ends_on else 'open end'}, "
-                "outside the changed period; end it first",
-            )
+            FieldError(end, *_runs(assignment))
             for end in outside_period(period, (assignment.starts_on, assignment.ends_on))
         )
     return errors

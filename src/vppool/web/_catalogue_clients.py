@@ -68,7 +68,21 @@ DUTCH: dict[str, str] = {
     "Works-council consent": "OR-instemming",
     "The assignment was ended.": "De koppeling is beëindigd.",
     "The works council's consent was recorded.": "De instemming van de ondernemingsraad is vastgelegd.",
-    # needs (links on the organisation page)
+    # needs
     "Cancel need": "Inzet annuleren",
     "Duplicate": "Dupliceren",
+    "Change need": "Inzet wijzigen",
+    "Duplicate need": "Inzet dupliceren",
+    "A new need filled in from this one; change what differs.": "Een nieuwe inzet, ingevuld vanuit deze; wijzig wat anders is.",
+    "The need was changed.": "De inzet is gewijzigd.",
+    "The need was cancelled.": "De inzet is geannuleerd.",
+    "Cancel the need {title}?": "De inzet {title} annuleren?",
+    "The need is no longer matched; its organisation keeps it in its history.": "De inzet wordt niet meer gematcht; de organisatie houdt hem in haar geschiedenis.",
+    "{count} proposal(s) are withdrawn.": "{count} voorstel(len) vervallen.",
+    "{count} confirmed assignment(s) that have not begun are cancelled.": "{count} bevestigde koppeling(en) die nog niet begonnen zijn, vervallen.",
+    "{count} assignment(s) under way end; their last day is {last_day}.": "{count} lopende koppeling(en) stoppen; de laatste dag is {last_day}.",
+    "Only open needs can be cancelled; this need is {status}.": "Alleen openstaande inzet kan worden geannuleerd; deze inzet is {status}.",
+    "Seat {seat} holds a confirmed assignment; end or cancel it before reducing the seats to {seats}.": "Plaats {seat} heeft een bevestigde koppeling; beëindig of annuleer die voordat u het aantal plaatsen verlaagt naar {seats}.",
+    "A confirmed assignment runs from {first_day} to {last_day}, outside the changed period; end it first.": "Een bevestigde koppeling loopt van {first_day} tot en met {last_day}, buiten de gewijzigde periode; beëindig die eerst.",
+    "A confirmed assignment runs from {first_day} without an end, outside the changed period; end it first.": "Een bevestigde koppeling loopt vanaf {first_day} zonder einde, buiten de gewijzigde periode; beëindig die eerst.",
 }

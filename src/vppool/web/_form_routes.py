@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic
 
 from litestar import Request, get, post
@@ -64,6 +64,7 @@ class Loaded:
 
     values: dict[str, Any] = field(default_factory=dict)
     subject: str | None = None
+    back: str | None = None  # where "Cancel" leads, if not the route's ``back``
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ class FormRoute(Generic[FormT]):
         path: the page's address inside the web application.
         form: the form model.
         title: the page's heading (a message id).
-        back: where "Cancel" leads, with ``{name}`` placeholders from the path.
+        back: where "Cancel" leads, with ``{name}`` placeholders from the path (unless
+            ``load`` names its own).
         load: the values to start from and the subject; raises ``NotFound`` for a record
             outside the viewer's scope.
         save: calls the service with the typed form; returns the page to go to next.
@@ -122,6 +124,7 @@ class Confirmation:
     question: Words
     consequences: Sequence[Words] = ()
     subject: str | None = None
+    back: str | None = None  # where "Back" leads, if not the route's ``back``
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,8 @@ class ConfirmRoute:
     Attributes:
         path: the page's address inside the web application (the form posts to it).
         title: the heading and the button's words (message ids).
-        back: where "Back" leads, with ``{name}`` placeholders from the path.
+        back: where "Back" leads, with ``{name}`` placeholders from the path (unless the
+            confirmation names its own).
         ask: what to ask and what will happen; raises ``NotFound`` outside the scope.
         act: makes the change; returns the page to go to next.
         section: the navigation entry to mark.
@@ -178,7 +182,9 @@ def _form_handlers(route: FormRoute[Any]) -> list[HTTPRouteHandler]:
     ) -> Template:
         at = _at(request, db_session, viewer)
         loaded = route.load(at)
-        return form_page.show(request, values=loaded.values, subject=loaded.subject, **at.path)
+        return _leading(form_page, loaded).show(
+            request, values=loaded.values, subject=loaded.subject, **at.path
+        )
 
     @post(route.path, status_code=303, **_options(route.guards))
     def submit(
@@ -188,12 +194,17 @@ def _form_handlers(route: FormRoute[Any]) -> list[HTTPRouteHandler]:
         db_session: NamedDependency[Session],
     ) -> Template | Redirect:
         at = _at(request, db_session, viewer)
-        subject = route.load(at).subject
+        loaded = route.load(at)
 
         def again(values: dict[str, Any], errors: FieldErrors) -> Template:
             shown = route.relabel(at, values) if route.relabel else values
-            return form_page.show(
-                request, values=shown, errors=errors, status_code=422, subject=subject, **at.path
+            return _leading(form_page, loaded).show(
+                request,
+                values=shown,
+                errors=errors,
+                status_code=422,
+                subject=loaded.subject,
+                **at.path,
             )
 
         return handle(
@@ -226,7 +237,7 @@ def _confirm_handlers(route: ConfirmRoute) -> list[HTTPRouteHandler]:
             question=_words(asked.question),
             consequences=[_words(c) for c in asked.consequences],
             action=_address(route.path, at.path),
-            back=route.back.format(**at.path),
+            back=asked.back or route.back.format(**at.path),
             submit_label=route.submit_label,
         )
 
@@ -239,6 +250,11 @@ def _confirm_handlers(route: ConfirmRoute) -> list[HTTPRouteHandler]:
         return redirect(route.act(_at(request, db_session, viewer)))
 
     return [ask, confirm]
+
+
+def _leading(form_page: FormPage[Any], loaded: Loaded) -> FormPage[Any]:
+    """The form page with the "Cancel" link ``loaded`` names, if any."""
+    return replace(form_page, back=loaded.back) if loaded.back else form_page
 
 
 def _address(path: str, values: Mapping[str, Any]) -> str:

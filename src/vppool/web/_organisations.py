@@ -37,6 +37,9 @@ DONE = {
     "site-removed": "The site was removed.",
     "conflict-added": "The conflict of interest was recorded.",
     "conflict-ended": "The conflict of interest was ended.",
+    "need-saved": "The need was changed.",
+    "need-created": "The need was created.",
+    "need-cancelled": "The need was cancelled.",
     "ended": "The assignment was ended.",
     "consent": "The works council's consent was recorded.",
 }

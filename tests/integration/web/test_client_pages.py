@@ -15,7 +15,15 @@ from sqlmodel import Session, select
 
 from tests.integration.api.world import World, in_days
 from tests.integration.web.conftest import WEB, csrf_of, login
-from vppool.db.models import AuditEntry, ConflictOfInterest, Organisation, Site
+from vppool.db.models import (
+    Assignment,
+    AuditEntry,
+    ConflictOfInterest,
+    Need,
+    Organisation,
+    Site,
+)
+from vppool.vocab import AssignmentStatus, NeedStatus
 
 pytestmark = pytest.mark.integration
 
@@ -298,3 +306,153 @@ def test_another_organisations_conflict_cannot_be_ended_here(
 ) -> None:
     path = f"{WEB}/organisations/{world['org1']}/conflicts/{world['conflict']}/end"
     assert planner.get(path).status_code == 404
+
+
+# --------------------------------------------------------------------------- needs
+
+
+def _need_form(**overrides: Any) -> dict[str, Any]:
+    return {
+        "kind": "aftercare",
+        "title": "Nazorg na incident",
+        "scopes": ["unwanted_behaviour"],
+        "languages": "nl",
+        "starts_on": in_days(7).isoformat(),
+        "last_day": in_days(89).isoformat(),
+        "expected_hours_per_month": "4",
+        "seats": "1",
+        "urgency": "high",
+        **overrides,
+    }
+
+
+def test_a_planner_changes_a_need(planner: TestClient, world: World, engine: Engine) -> None:
+    path = f"/needs/{world['need1_aftercare']}/edit"
+    form = planner.get(WEB + path).text
+    assert 'value="Nazorg na incident"' in form
+    assert f'value="{in_days(89).isoformat()}"' in form  # the last day, not the stored end
+    response = _submit(
+        planner, path, _need_form(title="Nazorg na het incident", last_day=in_days(119).isoformat())
+    )
+    assert response.status_code == 200
+    assert "De inzet is gewijzigd." in response.text
+    with Session(engine) as session:
+        need = session.get(Need, world["need1_aftercare"])
+        assert need is not None
+        assert need.title == "Nazorg na het incident"
+        assert need.ends_on == in_days(120)
+    assert _audited(engine, "need_updated") == 1
+
+
+def test_a_changed_need_that_would_strand_an_assignment_says_so_next_to_the_last_day(
+    planner: TestClient, world: World
+) -> None:
+    path = f"/needs/{world['need1_aftercare']}/edit"
+    response = _submit(
+        planner,
+        path,
+        _need_form(title="Korter", last_day=in_days(29).isoformat(), seats="0"),
+    )
+    assert response.status_code == 422
+    assert _field_error(response.text, "seats") == "Moet minstens 1 zijn."
+    response = _submit(planner, path, _need_form(title="Korter", last_day=in_days(29).isoformat()))
+    assert response.status_code == 422
+    message = _field_error(response.text, "last_day")
+    assert "Een bevestigde koppeling loopt van" in message
+    assert "buiten de gewijzigde periode" in message
+    assert 'value="Korter"' in response.text
+
+
+def test_cancelling_a_need_says_what_it_stops_and_then_stops_it(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    path = f"/needs/{world['need1']}/cancel"
+    confirm = planner.get(WEB + path)
+    assert "1 voorstel(len) vervallen." in confirm.text
+    assert "1 bevestigde koppeling(en) die nog niet begonnen zijn, vervallen." in confirm.text
+    response = _post(planner, path, path, {})
+    assert response.status_code == 200
+    assert "De inzet is geannuleerd." in response.text
+    with Session(engine) as session:
+        need = session.get(Need, world["need1"])
+        assert need is not None
+        assert need.status is NeedStatus.CANCELLED
+        for key in ("assignment1", "assignment1_proposed"):
+            assignment = session.get(Assignment, world[key])
+            assert assignment is not None
+            assert assignment.status is AssignmentStatus.CANCELLED
+    assert _audited(engine, "need_cancelled") == 1
+    assert _audited(engine, "assignment_cancelled") == 2
+    again = _post(planner, f"/organisations/{world['org1']}", path, {})
+    assert again.status_code == 409
+    assert "Alleen openstaande inzet kan worden geannuleerd" in again.text
+
+
+def test_cancelling_a_need_ends_an_assignment_under_way_after_yesterday(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        need = session.get(Need, world["need1_aftercare"])
+        assignment = session.get(Assignment, world["assignment1_aftercare"])
+        assert need is not None
+        assert assignment is not None
+        need.starts_on = assignment.starts_on = in_days(-10)
+        session.add_all([need, assignment])
+        session.commit()
+    _english(planner)
+    path = f"/needs/{world['need1_aftercare']}/cancel"
+    confirm = planner.get(WEB + path).text
+    assert "1 assignment(s) under way end; their last day is" in confirm
+    _post(planner, path, path, {})
+    with Session(engine) as session:
+        ended = session.get(Assignment, world["assignment1_aftercare"])
+        assert ended is not None
+        assert ended.status is AssignmentStatus.ENDED
+        assert ended.ends_on == in_days(0)
+
+
+def test_a_planner_duplicates_a_need(planner: TestClient, world: World, engine: Engine) -> None:
+    path = f"/needs/{world['need1_aftercare']}/duplicate"
+    form = planner.get(WEB + path).text
+    assert 'value="Nazorg na incident"' in form
+    assert 'value="Zorggroep Een"' in form  # the organisation picker shows the name
+    response = _submit(
+        planner,
+        path,
+        _need_form(
+            organisation_id=str(world["org1"]),
+            title="Nazorg na tweede incident",
+            starts_on=in_days(100).isoformat(),
+            last_day=in_days(150).isoformat(),
+            form_key="dup-1",
+        ),
+    )
+    assert response.status_code == 200
+    assert "De inzet is aangemaakt." in response.text
+    with Session(engine) as session:
+        copy = session.exec(select(Need).where(Need.title == "Nazorg na tweede incident")).one()
+        assert copy.organisation_id == world["org1"]
+        assert copy.status is NeedStatus.OPEN
+        assert copy.ends_on == in_days(151)
+
+
+def test_a_duplicate_with_wrong_input_keeps_the_organisation_and_the_values(
+    planner: TestClient, world: World
+) -> None:
+    path = f"/needs/{world['need1_aftercare']}/duplicate"
+    response = _submit(
+        planner,
+        path,
+        _need_form(organisation_id=str(world["org1"]), title="", expected_hours_per_month="veel"),
+    )
+    assert response.status_code == 422
+    assert _field_error(response.text, "title") == "Vul dit veld in."
+    assert _field_error(response.text, "expected_hours_per_month") == "Vul een getal in."
+    assert 'value="Zorggroep Een"' in response.text
+    assert 'value="veel"' in response.text
+
+
+def test_client_contacts_cannot_keep_needs(app_client: TestClient, world: World) -> None:
+    login(app_client, world, "client")
+    for action in ("edit", "duplicate", "cancel"):
+        assert app_client.get(f"{WEB}/needs/{world['need1']}/{action}").status_code == 404

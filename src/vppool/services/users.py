@@ -14,14 +14,16 @@ cannot log in; their sessions and API tokens are revoked and their open links en
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session, col, select
 
-from vppool.db.models import ApiToken, Organisation, TrustPerson, User, UserLink
+from vppool.db.models import ApiToken, FeedToken, Organisation, TrustPerson, User, UserLink
 from vppool.db.schemas import Page
 from vppool.db.types import utc_now
 from vppool.errors import (
@@ -33,7 +35,7 @@ from vppool.errors import (
     ValidationFailed,
 )
 from vppool.security import hash_password, hash_token, new_token
-from vppool.services import access, audit, notifications
+from vppool.services import access, audit, feed_tokens, notifications
 from vppool.services._common import DEFAULT_LIMIT, SYSTEM, Actor, fetch_page, plain_text
 from vppool.services.access import SESSION_TOKEN_NAME, UserPublic, Viewer
 from vppool.vocab import Role
@@ -43,6 +45,8 @@ __all__ = [
     "LinkPurpose",
     "OpenLink",
     "PasswordChoice",
+    "TokenKind",
+    "TokenRow",
     "UserInvite",
     "UserScope",
     "change_scope",
@@ -50,10 +54,12 @@ __all__ = [
     "get_user",
     "invite_user",
     "link_base",
+    "list_tokens",
     "list_users",
     "open_link",
     "reactivate_user",
     "reset_password",
+    "revoke_token",
     "use_link",
 ]
 
@@ -545,3 +551,148 @@ def use_link(session: Session, secret: str, choice: PasswordChoice) -> UserPubli
         details={"link": link.id, "purpose": link.purpose},
     )
     return _public(user)
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+class TokenKind(StrEnum):
+    """The two kinds of secret the administrator oversees."""
+
+    API = "api"
+    FEED = "feed"
+
+
+class TokenRow(BaseModel):
+    """One API token or feed link with its owner, for the administrator's overview."""
+
+    kind: TokenKind
+    id: int
+    name: str
+    owner: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        """Not revoked and not expired."""
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > utc_now())
+
+
+def list_tokens(
+    session: Session,
+    viewer: Viewer | None,
+    *,
+    kind: TokenKind = TokenKind.API,
+    active: bool | None = True,
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[TokenRow]:
+    """One page of API tokens (web sessions left out) or feed links, newest first.
+
+    ``active`` keeps only the working ones (``True``), only the revoked or expired ones
+    (``False``), or all (``None``).
+
+    Raises:
+        PermissionDenied: the viewer is not an administrator.
+        ValidationFailed: a bad offset or limit.
+    """
+    _require_admin(viewer, "see every token")
+    now = utc_now()
+    if kind is TokenKind.API:
+        api = (
+            select(ApiToken, User)
+            .join(User, col(User.id) == ApiToken.user_id)
+            .where(ApiToken.name != SESSION_TOKEN_NAME)
+        )
+        working = sa.and_(
+            col(ApiToken.revoked_at).is_(None),
+            sa.or_(col(ApiToken.expires_at).is_(None), col(ApiToken.expires_at) > now),
+        )
+        if active is not None:
+            api = api.where(working if active else sa.not_(working))
+        return fetch_page(
+            session,
+            api,  # type: ignore[arg-type]
+            public=TokenRow,
+            ordering=[col(ApiToken.id).desc()],
+            offset=offset,
+            limit=limit,
+            convert=_api_rows,
+        )
+    feeds = (
+        select(FeedToken, TrustPerson, Organisation)
+        .outerjoin(TrustPerson, col(TrustPerson.id) == FeedToken.trust_person_id)
+        .outerjoin(Organisation, col(Organisation.id) == FeedToken.organisation_id)
+    )
+    if active is not None:
+        revoked = col(FeedToken.revoked_at).is_(None)
+        feeds = feeds.where(revoked if active else sa.not_(revoked))
+    return fetch_page(
+        session,
+        feeds,  # type: ignore[arg-type]
+        public=TokenRow,
+        ordering=[col(FeedToken.id).desc()],
+        offset=offset,
+        limit=limit,
+        convert=_feed_rows,
+    )
+
+
+def _api_rows(rows: Sequence[Any]) -> list[TokenRow]:
+    return [_api_row(token, user) for token, user in rows]
+
+
+def _feed_rows(rows: Sequence[Any]) -> list[TokenRow]:
+    return [_feed_row(token, person, organisation) for token, person, organisation in rows]
+
+
+def _api_row(token: ApiToken, user: User) -> TokenRow:
+    assert token.id is not None  # noqa: S101  (rows read from the database have ids)
+    return TokenRow(
+        kind=TokenKind.API,
+        id=token.id,
+        name=token.name,
+        owner=f"{user.display_name} <{user.email}>",
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        expires_at=token.expires_at,
+        revoked_at=token.revoked_at,
+    )
+
+
+def _feed_row(
+    token: FeedToken, person: TrustPerson | None, organisation: Organisation | None
+) -> TokenRow:
+    assert token.id is not None  # noqa: S101  (rows read from the database have ids)
+    owner = (
+        f"{person.first_name} {person.last_name}"
+        if person is not None
+        else (organisation.name if organisation is not None else "")
+    )
+    return TokenRow(
+        kind=TokenKind.FEED,
+        id=token.id,
+        name=token.kind.value,
+        owner=owner,
+        created_at=token.created_at,
+        revoked_at=token.revoked_at,
+    )
+
+
+def revoke_token(session: Session, viewer: Viewer | None, kind: TokenKind, token_id: int) -> None:
+    """Revoke an API token or a feed link (audited; it stops working at once).
+
+    Raises:
+        PermissionDenied: the viewer is not an administrator.
+        NotFound: there is no such token.
+        Conflict: it is revoked already.
+    """
+    _require_admin(viewer, "revoke tokens")
+    assert viewer is not None  # noqa: S101  (the revocations audit a person)
+    if kind is TokenKind.API:
+        access.revoke_api_token(session, token_id, viewer)
+    else:
+        feed_tokens.revoke_feed_token(session, viewer, token_id)

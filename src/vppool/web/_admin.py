@@ -7,16 +7,17 @@ a password. Everything else is :mod:`vppool.services.users`'s, which audits each
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
 from vppool.db.models import Organisation, TrustPerson
+from vppool.db.schemas import Page
 from vppool.errors import Conflict, FieldError, NotFound, ValidationFailed
 from vppool.services import users
 from vppool.services.access import UserPublic, Viewer
@@ -24,7 +25,8 @@ from vppool.settings import Settings
 from vppool.vocab import Role
 from vppool.web._common import FormData, admin_page, page, redirect
 from vppool.web._form_page import FormPage
-from vppool.web._forms import Form, form_field
+from vppool.web._forms import Choice, Form, form_field
+from vppool.web._lists import Column, Fetch, ListFilter, ListPage
 
 __all__ = ["LinkPages", "UserPages"]
 
@@ -151,53 +153,167 @@ def _scope_values(session: Session, user: UserPublic) -> dict[str, Any]:
     return values
 
 
-class UserPages(Controller):
-    """Users, for administrators only (the service checks it again)."""
+def _role_choices() -> list[Choice]:
+    return [Choice(role.value, role.value.replace("_", " ").capitalize()) for role in Role]
 
-    path = "/admin/users"
+
+def _status_choices() -> list[Choice]:
+    return [Choice("active", "Active"), Choice("inactive", "Inactive")]
+
+
+def _token_kinds() -> list[Choice]:
+    return [Choice("api", "API tokens"), Choice("feed", "Calendar feed links")]
+
+
+_ACTIVE = {"active": True, "inactive": False}
+
+USERS = ListPage[UserPublic](
+    path="/admin/users",
+    filters=(
+        ListFilter("search", "Name or e-mail address"),
+        ListFilter("role", "Role", kind="select", choices=_role_choices),
+        ListFilter("status", "Status", kind="select", choices=_status_choices),
+    ),
+    columns=(
+        Column("Name", lambda u: u.display_name),
+        Column("E-mail address", lambda u: u.email),
+        Column("Role", lambda u: u.role),
+        Column("Active", lambda u: u.active),
+    ),
+    filename="users",
+)
+
+TOKENS = ListPage[users.TokenRow](
+    path="/admin/tokens",
+    filters=(
+        ListFilter(
+            "kind", "Kind", kind="select", choices=_token_kinds, default="api", everything=None
+        ),
+        ListFilter("status", "Status", kind="select", choices=_status_choices, default="active"),
+    ),
+    columns=(
+        Column("Kind", lambda r: r.kind),
+        Column("Name", lambda r: r.name),
+        Column("Owner", lambda r: r.owner),
+        Column("Created", lambda r: r.created_at),
+        Column("Last used", lambda r: r.last_used_at),
+        Column("Expires", lambda r: r.expires_at),
+        Column("Revoked", lambda r: r.revoked_at),
+    ),
+    filename="tokens",
+)
+
+
+class UserPages(Controller):
+    """Users and tokens, for administrators only (the services check it again)."""
+
+    path = "/admin"
     guards = [admin_page]  # noqa: RUF012  (Litestar reads class attributes)
     include_in_schema = False
 
-    @get("/", sync_to_thread=True)
-    def users(
+    @staticmethod
+    def _users(session: Session, viewer: Viewer) -> Fetch[UserPublic]:
+        def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[UserPublic]:
+            return users.list_users(
+                session,
+                viewer,
+                role=Role(values["role"]) if values["role"] else None,
+                search=values["search"] or None,
+                active=_ACTIVE.get(values["status"]),
+                offset=offset,
+                limit=limit,
+            )
+
+        return fetch
+
+    @get("/users", sync_to_thread=True)
+    def user_list(
         self,
         *,
         request: Request[Any, Any, Any],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
-        role: FromQuery[str] = "",
-        q: FromQuery[str] = "",
-        status: FromQuery[str] = "",
-        offset: FromQuery[int] = 0,
     ) -> Template:
         """Users by name, filtered by role, text and whether they are active."""
-        chosen = Role(role) if role in {r.value for r in Role} else None
-        active = {"active": True, "inactive": False}.get(status)
-        result = users.list_users(
-            db_session,
-            viewer,
-            role=chosen,
-            search=q.replace("\x00", "")[:200] or None,
-            active=active,
-            offset=min(max(offset, 0), 100_000),
-            limit=_PAGE,
-        )
-        return page(
-            request,
-            "admin_users.html",
-            section="users",
-            result=result,
-            page_size=_PAGE,
-            roles=list(Role),
-            filters={"role": chosen.value if chosen else "", "q": q, "status": status},
+        return USERS.show(
+            request, "admin_users.html", self._users(db_session, viewer), section="users"
         )
 
-    @get("/new", sync_to_thread=False)
+    @get("/users.csv", sync_to_thread=True)
+    def users_csv(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Response[bytes]:
+        """Every user the filters match, as CSV."""
+        return USERS.csv(request, self._users(db_session, viewer))
+
+    @staticmethod
+    def _tokens(session: Session, viewer: Viewer) -> Fetch[users.TokenRow]:
+        def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[users.TokenRow]:
+            return users.list_tokens(
+                session,
+                viewer,
+                kind=users.TokenKind(values["kind"]),
+                active=_ACTIVE.get(values["status"]),
+                offset=offset,
+                limit=limit,
+            )
+
+        return fetch
+
+    @get("/tokens", sync_to_thread=True)
+    def token_list(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        done: FromQuery[str] = "",
+    ) -> Template:
+        """Every API token and feed link with its owner, created and last used; revoke."""
+        return TOKENS.show(
+            request,
+            "admin_tokens.html",
+            self._tokens(db_session, viewer),
+            section="tokens",
+            done=done,
+        )
+
+    @get("/tokens.csv", sync_to_thread=True)
+    def tokens_csv(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Response[bytes]:
+        """Every token the filters match, as CSV."""
+        return TOKENS.csv(request, self._tokens(db_session, viewer))
+
+    @post("/tokens/{kind:str}/{token_id:int}/revoke", sync_to_thread=True, status_code=303)
+    def revoke_token(
+        self,
+        *,
+        kind: FromPath[str],
+        token_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Redirect:
+        """Revoke a token or feed link: it stops working at once."""
+        if kind not in {k.value for k in users.TokenKind}:
+            raise NotFound("token", token_id)
+        users.revoke_token(db_session, viewer, users.TokenKind(kind), token_id)
+        return redirect(f"/admin/tokens?kind={kind}&done=revoked")
+
+    @get("/users/new", sync_to_thread=False)
     def invite_form(self, *, request: Request[Any, Any, Any]) -> Template:
         """The invitation form."""
         return INVITE.show(request, values={"role": Role.PLANNER.value})
 
-    @post("/new", sync_to_thread=True, status_code=200)
+    @post("/users/new", sync_to_thread=True, status_code=200)
     def invite(
         self,
         *,
@@ -221,7 +337,7 @@ class UserPages(Controller):
         answer = INVITE.submit(request, data, db_session, save)
         return _link_page(request, issued[0]) if issued else answer
 
-    @get("/{user_id:int}", sync_to_thread=True)
+    @get("/users/{user_id:int}", sync_to_thread=True)
     def user(
         self,
         *,
@@ -259,7 +375,7 @@ class UserPages(Controller):
             problem=problem,
         )
 
-    @get("/{user_id:int}/scope", sync_to_thread=True)
+    @get("/users/{user_id:int}/scope", sync_to_thread=True)
     def scope_form(
         self,
         *,
@@ -277,7 +393,7 @@ class UserPages(Controller):
             user_id=user_id,
         )
 
-    @post("/{user_id:int}/scope", sync_to_thread=True, status_code=303)
+    @post("/users/{user_id:int}/scope", sync_to_thread=True, status_code=303)
     def change_scope(
         self,
         *,
@@ -298,7 +414,7 @@ class UserPages(Controller):
             request, data, db_session, save, subject=user.display_name, user_id=user_id
         )
 
-    @post("/{user_id:int}/deactivate", sync_to_thread=True, status_code=303)
+    @post("/users/{user_id:int}/deactivate", sync_to_thread=True, status_code=303)
     def deactivate(
         self,
         *,
@@ -312,7 +428,7 @@ class UserPages(Controller):
             request, db_session, viewer, user_id, action=users.deactivate_user, done="deactivated"
         )
 
-    @post("/{user_id:int}/reactivate", sync_to_thread=True, status_code=303)
+    @post("/users/{user_id:int}/reactivate", sync_to_thread=True, status_code=303)
     def reactivate(
         self,
         *,
@@ -343,7 +459,7 @@ class UserPages(Controller):
             return self._user_page(request, session, viewer, user_id, problem=refused.message)
         return redirect(f"/admin/users/{user_id}?done={done}")
 
-    @post("/{user_id:int}/reset-password", sync_to_thread=True, status_code=200)
+    @post("/users/{user_id:int}/reset-password", sync_to_thread=True, status_code=200)
     def reset(
         self,
         *,

@@ -98,6 +98,7 @@ _NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
 _NAVIGATION[Role.ADMIN] = (
     *_NAVIGATION[Role.PLANNER],
     NavItem("/admin/users", "Users", "users"),
+    NavItem("/admin/tokens", "Tokens", "tokens"),
 )
 
 

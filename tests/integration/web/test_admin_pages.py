@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from tests.integration.api.world import World
 from tests.integration.web.conftest import WEB, csrf_of, login
-from vppool.db.models import AuditEntry, Notification, User
+from vppool.db.models import AuditEntry, Notification, TrustPerson, User
 
 NEW_PASSWORD = "een-nieuw-wachtwoord"
 
@@ -69,12 +69,12 @@ def test_the_user_list_filters_by_role_and_text(app_client: TestClient, world: W
     clients = app_client.get(f"{WEB}/admin/users", params={"role": "client"}).text
     assert "client@example.nl" in clients
     assert "planner@example.nl" not in clients
-    found = app_client.get(f"{WEB}/admin/users", params={"q": "PLANNER@"}).text
+    found = app_client.get(f"{WEB}/admin/users", params={"search": "PLANNER@"}).text
     assert "planner@example.nl" in found
     assert "client@example.nl" not in found
     assert (
         "Geen gebruikers gevonden."
-        in app_client.get(f"{WEB}/admin/users", params={"q": "zzz-nobody"}).text
+        in app_client.get(f"{WEB}/admin/users", params={"search": "zzz-nobody"}).text
     )
 
 
@@ -218,3 +218,46 @@ def test_a_password_reset_ends_the_old_password_and_the_link_sets_a_new_one(
         ).all()
         assert "user_password_reset_issued" in actions
         assert "user_password_set" in actions
+
+
+def test_the_user_list_exports_the_filtered_users_as_csv(
+    app_client: TestClient, world: World
+) -> None:
+    login(app_client, world, "admin")
+    export = app_client.get(f"{WEB}/admin/users.csv", params={"role": "client"})
+    assert export.status_code == 200
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Naam;E-mailadres;Rol;Actief"
+    assert sorted(line.split(";")[1] for line in lines[1:]) == [
+        "client2@example.nl",
+        "client@example.nl",
+    ]
+
+
+def test_the_admin_sees_every_token_with_its_owner_and_revokes_one(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        person = session.get(TrustPerson, world["vp1"])
+        assert person is not None
+        vp_name = f"{person.first_name} {person.last_name}"
+    login(app_client, world, "admin")
+    listing = app_client.get(f"{WEB}/admin/tokens").text
+    assert "to revoke" in listing
+    assert "Client &lt;client@example.nl&gt;" in listing
+    assert "web session" not in listing
+    spare = world.spare_tokens["client"]
+    answer = _post(app_client, "/admin/tokens", f"/admin/tokens/api/{spare}/revoke", {})
+    assert "Het token is ingetrokken." in answer.text  # type: ignore[attr-defined]
+    revoked = app_client.get(f"{WEB}/admin/tokens", params={"status": "inactive"}).text
+    assert f'/admin/tokens/api/{spare}/revoke"' not in revoked
+    assert "Ingetrokken op" in revoked
+    feeds = app_client.get(f"{WEB}/admin/tokens", params={"kind": "feed"}).text
+    assert vp_name in feeds
+    assert "to revoke" not in feeds
+    feed = world["feed_vp1"]
+    _post(app_client, "/admin/tokens?kind=feed", f"/admin/tokens/feed/{feed}/revoke", {})
+    assert app_client.get(f"/feeds/{world.feed_secret}.ics").status_code == 404
+    app_client.cookies.clear()
+    login(app_client, world, "planner")
+    assert app_client.get(f"{WEB}/admin/tokens").status_code == 404

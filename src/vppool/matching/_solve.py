@@ -1,10 +1,12 @@
-"""``solve``: bounded, seeded, two-level CP-SAT search with hints, explanation and validation."""
+"""``solve``: bounded, seeded, two-level search (CP-SAT, a MIP, or both as a portfolio)."""
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -13,6 +15,7 @@ from vppool.matching._candidates import Candidates, build_candidates
 from vppool.matching._context import Context
 from vppool.matching._diagnostics import diagnose
 from vppool.matching._explain import alternatives_for, explain_unfilled, plan_loads
+from vppool.matching._mip import solve_mip
 from vppool.matching._model import ModelParts, build_model
 from vppool.matching._objective import objective_terms
 from vppool.matching._types import (
@@ -79,6 +82,159 @@ def _hint(parts: ModelParts, chosen: set[tuple[int, int]]) -> None:
         parts.model.add_hint(var, key in chosen)
 
 
+@dataclass
+class _Outcome:
+    """One level's result from one engine (values are the level's variable part)."""
+
+    engine: str
+    status: str  # OPTIMAL, FEASIBLE, UNKNOWN, INFEASIBLE
+    chosen: set[tuple[int, int]] | None = None
+    value: float | None = None
+    bound: float | None = None
+    first_s: float | None = None
+
+    def better_than(self, other: _Outcome, *, maximize: bool) -> bool:
+        if self.value is None:
+            return False
+        if other.value is None:
+            return True
+        return self.value > other.value if maximize else self.value < other.value
+
+
+@dataclass
+class _Level:
+    """What a level is to every engine: its name, objective, sense and starting point."""
+
+    phase: str
+    terms: list[tuple[cp_model.IntVar, int]]
+    maximize: bool
+    offset: float
+    hint: set[tuple[int, int]]
+
+
+class _CpSat:
+    """CP-SAT on one level: set up on the calling thread, solved on any (stoppable)."""
+
+    def __init__(
+        self, parts: ModelParts, level: _Level, config: MatchingConfig, seconds: float
+    ) -> None:
+        self.parts = parts
+        if level.hint:
+            _hint(parts, level.hint)
+        else:
+            parts.model.clear_hints()  # type: ignore[no-untyped-call]
+        variables, coefficients = [v for v, _ in level.terms], [c for _, c in level.terms]
+        expr = cp_model.LinearExpr.weighted_sum(variables, coefficients)
+        if level.maximize:
+            parts.model.maximize(expr)
+        else:
+            parts.model.minimize(expr)
+        self.level = level
+        self.config = config
+        self.solver = _solver(config, seconds)
+        self.outcome = _Outcome("cpsat", "UNKNOWN")
+
+    def run(self, started: float) -> _Outcome:
+        watch = _Watcher(self.level.phase, started, self.config, self.level.offset)
+        solver = self.solver
+        status = _name(solver.solve(self.parts.model, watch))
+        outcome = _Outcome("cpsat", status, first_s=watch.first_solution_s)
+        if status in ("OPTIMAL", "FEASIBLE"):
+            outcome.chosen = {k for k, v in self.parts.serve.items() if solver.value(v)}
+            outcome.value = solver.objective_value
+        if status in ("OPTIMAL", "FEASIBLE", "UNKNOWN") and math.isfinite(
+            solver.best_objective_bound
+        ):
+            outcome.bound = solver.best_objective_bound
+        self.outcome = outcome
+        return outcome
+
+
+def _mip(
+    parts: ModelParts,
+    level: _Level,
+    config: MatchingConfig,
+    started: float,
+    seconds: float,
+    *,
+    stop: threading.Event | None = None,
+) -> _Outcome:
+    def tick(_spent: float) -> bool:
+        if config.progress is not None:
+            elapsed = time.perf_counter() - started
+            config.progress(ProgressEvent(f"{level.phase} (MIP)", elapsed, None, None))
+        if stop is not None and stop.is_set():
+            return True
+        return config.should_stop is not None and config.should_stop()
+
+    hint = {var.index: int(key in level.hint) for key, var in parts.serve.items()}
+    found = solve_mip(
+        parts.model,
+        [(var.index, coefficient) for var, coefficient in level.terms],
+        maximize=level.maximize,
+        time_limit_s=seconds,
+        solver=config.mip_solver,
+        threads=config.workers,
+        hint=hint if level.hint else None,
+        tick=tick,
+    )
+    outcome = _Outcome(config.mip_solver, found.status, bound=found.bound)
+    if found.objective is not None:
+        outcome.chosen = {k for k, v in parts.serve.items() if found.values.get(v.index)}
+        outcome.value = sum(found.values.get(v.index, 0) * c for v, c in level.terms)
+        outcome.first_s = time.perf_counter() - started
+    return outcome
+
+
+def _portfolio(
+    parts: ModelParts, level: _Level, config: MatchingConfig, started: float, seconds: float
+) -> list[_Outcome]:
+    """CP-SAT and the MIP side by side, one core each; the first to prove optimal stops both.
+
+    CP-SAT finds good plans fast; the MIP's LP-based bound closes the gap CP-SAT leaves open.
+    """
+    single = replace(config, workers=max(1, config.workers - 1))
+    cpsat = _CpSat(parts, level, single, seconds)
+    cpsat_proved = threading.Event()
+
+    def run_cpsat() -> None:
+        if cpsat.run(started).status == "OPTIMAL":
+            cpsat_proved.set()  # the MIP stops at its next tick: nothing left to prove
+
+    thread = threading.Thread(target=run_cpsat, name="cpsat", daemon=True)
+    thread.start()
+    mip = _mip(parts, level, single, started, seconds, stop=cpsat_proved)
+    if mip.status == "OPTIMAL":
+        cpsat.solver.stop_search()
+    thread.join()
+    return [cpsat.outcome, mip]
+
+
+def _run_level(
+    parts: ModelParts, level: _Level, config: MatchingConfig, started: float, seconds: float
+) -> tuple[_Outcome, list[_Outcome]]:
+    """Solve one level with the configured engine(s); the best plan and the tightest bound."""
+    if config.engine == "cpsat":
+        outcomes = [_CpSat(parts, level, config, seconds).run(started)]
+    elif config.engine == "mip":
+        outcomes = [_mip(parts, level, config, started, seconds)]
+    else:
+        outcomes = _portfolio(parts, level, config, started, seconds)
+    best = outcomes[0]
+    for outcome in outcomes[1:]:
+        if outcome.better_than(best, maximize=level.maximize):
+            best = outcome
+    bounds = [o.bound for o in outcomes if o.bound is not None]
+    bound = (min(bounds) if level.maximize else max(bounds)) if bounds else None
+    combined = _Outcome(best.engine, best.status, best.chosen, best.value, bound, best.first_s)
+    if any(o.status == "OPTIMAL" for o in outcomes):
+        combined.status = "OPTIMAL"
+    elif combined.value is not None and bound is not None and abs(combined.value - bound) < 0.5:
+        combined.status = "OPTIMAL"  # one engine's plan, the other's bound: proven together
+    combined.first_s = min((o.first_s for o in outcomes if o.first_s is not None), default=None)
+    return combined, outcomes
+
+
 def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> MatchingResult:
     """Match needs to trust persons.
 
@@ -103,38 +259,32 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
     built_s = time.perf_counter() - started
     # Keep a little of the limit for explanations and validation after the search.
     budget = max(0.1, 0.95 * config.time_limit_s - built_s)
+    engines: dict[str, list[_Outcome]] = {}
 
     # Level 1: fill as many (urgency-weighted) seats as possible.
-    model = parts.model
-    model.maximize(parts.fill_expr())
-    if config.use_hint and previous:
-        _hint(parts, previous)
-    fill_watch = _Watcher("fill", started, config)
-    fill_solver = _solver(config, budget * config.fill_phase_share)
-    fill_status = fill_solver.solve(model, fill_watch) if parts.serve else cp_model.OPTIMAL
-    fill_found = fill_status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    chosen = {k for k, v in parts.serve.items() if fill_found and fill_solver.value(v)}
+    fill = _Outcome("none", "OPTIMAL", set(), 0.0, 0.0)
+    if parts.serve:
+        level = _Level("fill", parts.fill_terms, True, 0.0, previous if config.use_hint else set())
+        fill, engines["fill"] = _run_level(
+            parts, level, config, started, budget * config.fill_phase_share
+        )
+    chosen = fill.chosen or set()
     fill_value = sum(ctx.unfilled_weight(ctx.needs[n]) for n, _ in chosen)
-    fill_bound = fill_solver.best_objective_bound if parts.serve and fill_found else fill_value
+    fill_bound = fill_value if fill.bound is None else max(fill.bound, fill_value)
 
     # Level 2: keep level 1 at its best and minimise the remaining costs.
-    cost_status = cp_model.OPTIMAL
-    cost_bound: float | None = None
-    cost_watch = _Watcher("cost", started, config, parts.constant)
+    cost = _Outcome("none", "OPTIMAL")
     if parts.serve:
-        model.add(parts.fill_expr() >= fill_value)
-        model.minimize(parts.cost_expr())
-        _hint(parts, chosen)
+        parts.model.add(parts.fill_expr() >= fill_value)
+        cost_terms = [pair for terms in parts.cost_terms.values() for pair in terms]
+        level = _Level("cost", cost_terms, False, float(parts.constant), chosen)
         remaining = 0.95 * config.time_limit_s - (time.perf_counter() - started)
-        cost_solver = _solver(config, remaining)
-        cost_status = cost_solver.solve(model, cost_watch)
-        if cost_status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            chosen = {k for k, v in parts.serve.items() if cost_solver.value(v)}
-            cost_bound = cost_solver.best_objective_bound + parts.constant
-        elif fill_found:
-            cost_bound = cost_solver.best_objective_bound + parts.constant
+        cost, engines["cost"] = _run_level(parts, level, config, started, remaining)
+        if cost.chosen is not None:
+            chosen = cost.chosen
+    cost_bound = None if cost.bound is None else cost.bound + parts.constant
     plan = _seat_plan(ctx, chosen)
-    if cost_status != cp_model.OPTIMAL:
+    if cost.status != "OPTIMAL":
         # The search stopped early (on large instances it may not even improve on level 1's
         # plan): make every single swap that lowers the cost, keeping every seat filled.
         plan = _polish(ctx, candidates, plan, started + 0.97 * config.time_limit_s)
@@ -142,13 +292,16 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
     level2 = sum(v for k, v in terms.items() if k not in ("unfilled_seats", "urgency"))
     if cost_bound is None or not math.isfinite(cost_bound):
         cost_bound = float(level2)
+    # The gap's basis is the decided cost: the plan's cost minus what no decision changes
+    # (kept assignments, forced changes); see MatchingResult.gap.
     controllable = max(1.0, abs(level2 - parts.constant))
     gap = max(0.0, (level2 - cost_bound) / controllable)
     loads = plan_loads(ctx, plan)
     seats = _outcomes(ctx, candidates, plan, loads, config)
     unfilled = explain_unfilled(ctx, candidates, plan, loads)
-    status = _combined_status(fill_status, cost_status, has_vars=bool(parts.serve))
-    first = fill_watch.first_solution_s or cost_watch.first_solution_s
+    status = _combined_status(fill.status, cost.status, has_vars=bool(parts.serve))
+    if status == "FEASIBLE" and gap == 0 and fill.status == "OPTIMAL":
+        status = "OPTIMAL"  # polished onto the bound
     stats: dict[str, Any] = {
         "trust_persons": len(instance.trust_persons),
         "needs": len(instance.needs),
@@ -159,8 +312,17 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         "pruned_pairs": sum(len(v) for v in candidates.pruned.values()),
         "months": len(ctx.months),
         "build_s": round(built_s, 3),
-        "fill_status": _name(fill_status) if parts.serve else "TRIVIAL",
-        "cost_status": _name(cost_status) if parts.serve else "TRIVIAL",
+        "engine": config.engine,
+        "fill_status": fill.status if parts.serve else "TRIVIAL",
+        "cost_status": cost.status if parts.serve else "TRIVIAL",
+        "engines": {
+            phase: [
+                {"engine": o.engine, "status": o.status, "value": o.value, "bound": o.bound}
+                for o in outcomes
+            ]
+            for phase, outcomes in engines.items()
+        },
+        "gap_basis": "decided cost (objective minus the constant cost)",
         "constant_cost": parts.constant,
         "forced_changes": sum(
             1
@@ -180,7 +342,7 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         gap=gap,
         fill_objective=float(fill_value),
         fill_bound=float(fill_bound),
-        first_feasible_s=first,
+        first_feasible_s=fill.first_s if fill.first_s is not None else cost.first_s,
         wall_s=time.perf_counter() - started,
         violations=tuple(new_violations(instance, plan)),
         shortages=tuple(shortages),
@@ -192,12 +354,11 @@ def _name(status: Any) -> str:
     return str(cp_model.CpSolverStatus(status).name)
 
 
-def _combined_status(fill_status: Any, cost_status: Any, *, has_vars: bool) -> str:
+def _combined_status(fill_status: str, cost_status: str, *, has_vars: bool) -> str:
     if not has_vars:
         return "OPTIMAL"
-    names = [_name(fill_status), _name(cost_status)]
-    worst = max(names, key=lambda name: _STATUS_RANK.get(name, 9))
-    if worst in ("UNKNOWN", "INFEASIBLE") and names[0] in ("OPTIMAL", "FEASIBLE"):
+    worst = max((fill_status, cost_status), key=lambda name: _STATUS_RANK.get(name, 9))
+    if worst in ("UNKNOWN", "INFEASIBLE") and fill_status in ("OPTIMAL", "FEASIBLE"):
         return "FEASIBLE"
     return worst
 

@@ -216,6 +216,11 @@ class MatchingConfig:
     #: CP-SAT's LP strength (2 adds cuts); it found better plans on the L preset.
     linearization_level: int = 2
     alternatives_per_seat: int = 3
+    #: "portfolio" (CP-SAT and a MIP solver on the same model side by side, one core each:
+    #: the best plan and the tightest bound of both), "cpsat" or "mip".
+    engine: str = "portfolio"
+    #: The MIP solver behind OR-Tools' MathOpt: "highs" or "scip".
+    mip_solver: str = "highs"
     log_search: bool = False
     progress: Callable[[ProgressEvent], None] | None = None
     #: Asked on every improved solution; returning True stops the search (cancellation).
@@ -317,6 +322,8 @@ class MatchingResult:
     objective: float
     objective_terms: Mapping[str, float]
     best_bound: float
+    #: (objective - best_bound) / decided cost, where the decided cost is the objective minus
+    #: what no decision changes (kept assignments, forced changes): 0 is proven optimal.
     gap: float
     fill_objective: float
     fill_bound: float

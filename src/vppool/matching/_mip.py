@@ -1,0 +1,178 @@
+"""The same model as a MIP, solved by HiGHS (or SCIP) through OR-Tools' MathOpt.
+
+The CP-SAT model of ``_model`` is linear throughout (Booleans, bounded integers, linear
+constraints), so it *is* a mixed-integer program: this module reads its variables and linear
+constraints from the CP-SAT proto and hands them, with an objective, to a MIP solver. There is
+no second formulation to keep in step with the rules: a rule's model constraint is written
+once, in the registry, and both solvers see it.
+
+CP-SAT finds good plans fast but on large instances its bound stays near the root; a MIP
+solver's LP-based bound closes the gap and proves optimality where that is attainable.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ortools.math_opt import model_pb2
+from ortools.math_opt.python import mathopt
+from ortools.sat.python import cp_model
+from ortools.util.python.solve_interrupter import SolveInterrupter
+
+__all__ = ["MipOutcome", "solve_mip"]
+
+_SOLVERS = {"highs": mathopt.SolverType.HIGHS, "scip": mathopt.SolverType.GSCIP}
+_INFINITY = 2**62
+
+
+@dataclass(frozen=True, slots=True)
+class MipOutcome:
+    """What the MIP solver found: values by CP-SAT variable index, objective and bound."""
+
+    status: str  # "OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"
+    values: dict[int, int]
+    objective: float | None
+    bound: float | None
+    wall_s: float
+
+
+def _limit(value: int) -> float:
+    return float("inf") if value >= _INFINITY else float("-inf") if value <= -_INFINITY else value
+
+
+def _proto(
+    model: cp_model.CpModel, objective: Sequence[tuple[int, int]], *, maximize: bool
+) -> model_pb2.ModelProto:
+    """The CP-SAT model's variables and linear constraints as a MathOpt model proto."""
+    source = model.proto
+    proto = model_pb2.ModelProto(name="vppool-matching")
+    variables = proto.variables
+    count = len(source.variables)
+    variables.ids.extend(range(count))
+    lower = []
+    upper = []
+    for var in source.variables:
+        domain = var.domain
+        lower.append(_limit(domain[0]))
+        upper.append(_limit(domain[len(domain) - 1]))
+    variables.lower_bounds.extend(lower)
+    variables.upper_bounds.extend(upper)
+    variables.integers.extend([True] * count)
+    rows = proto.linear_constraints
+    matrix = proto.linear_constraint_matrix
+    for row, constraint in enumerate(source.constraints):
+        if not constraint.has_linear() or len(constraint.enforcement_literal):
+            msg = "the matching model is not linear; the MIP cannot read it"
+            raise ValueError(msg)
+        linear = constraint.linear
+        if len(linear.domain) != 2:
+            msg = "a linear constraint with a holed domain; the MIP cannot read it"
+            raise ValueError(msg)
+        rows.ids.append(row)
+        rows.lower_bounds.append(_limit(linear.domain[0]))
+        rows.upper_bounds.append(_limit(linear.domain[1]))
+        terms: dict[int, int] = {}
+        for index, coefficient in zip(linear.vars, linear.coeffs, strict=True):
+            if index < 0:  # a negated literal: coefficient * (1 - x)
+                msg = "a negated literal in a linear constraint; the MIP cannot read it"
+                raise ValueError(msg)
+            terms[index] = terms.get(index, 0) + coefficient
+        for index in sorted(terms):
+            matrix.row_ids.append(row)
+            matrix.column_ids.append(index)
+            matrix.coefficients.append(float(terms[index]))
+    merged: dict[int, int] = {}
+    for index, coefficient in objective:
+        merged[index] = merged.get(index, 0) + coefficient
+    proto.objective.maximize = maximize
+    ids = sorted(i for i, c in merged.items() if c)
+    proto.objective.linear_coefficients.ids.extend(ids)
+    proto.objective.linear_coefficients.values.extend(float(merged[i]) for i in ids)
+    return proto
+
+
+def solve_mip(
+    model: cp_model.CpModel,
+    objective: Sequence[tuple[int, int]],
+    *,
+    maximize: bool,
+    time_limit_s: float,
+    solver: str = "highs",
+    threads: int = 1,
+    hint: dict[int, int] | None = None,
+    tick: Callable[[float], bool] | None = None,
+) -> MipOutcome:
+    """Solve ``model`` (CP-SAT, linear) with ``objective`` (index, coefficient) as a MIP.
+
+    ``tick`` is called about once a second with the seconds spent; returning True stops the
+    solver (cancellation). HiGHS takes no hint; SCIP does.
+    """
+    started = time.perf_counter()
+    math_model = mathopt.Model.from_model_proto(_proto(model, objective, maximize=maximize))
+    variables = [math_model.get_variable(i) for i in range(len(model.proto.variables))]
+    params = mathopt.SolveParameters(
+        time_limit=timedelta(seconds=max(0.05, time_limit_s - (time.perf_counter() - started))),
+        relative_gap_tolerance=0.0,
+        absolute_gap_tolerance=0.0,
+        threads=threads if solver != "highs" else None,
+        enable_output=False,
+    )
+    model_params = None
+    if hint:
+        model_params = mathopt.ModelSolveParameters(
+            solution_hints=[
+                mathopt.SolutionHint(
+                    variable_values={variables[i]: float(v) for i, v in hint.items()}
+                )
+            ]
+        )
+    interrupter = SolveInterrupter()
+    done = threading.Event()
+
+    def watch() -> None:
+        while tick is not None and not done.wait(1.0):
+            if tick(time.perf_counter() - started):
+                interrupter.interrupt()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        result = mathopt.solve(
+            math_model,
+            _SOLVERS[solver],
+            params=params,
+            model_params=model_params,
+            interrupter=interrupter,
+        )
+    finally:
+        done.set()
+        watcher.join()
+    reason = result.termination.reason
+    found = result.has_primal_feasible_solution()
+    if reason == mathopt.TerminationReason.OPTIMAL:
+        status = "OPTIMAL"
+    elif reason == mathopt.TerminationReason.INFEASIBLE:
+        status = "INFEASIBLE"
+    else:
+        status = "FEASIBLE" if found else "UNKNOWN"
+    values: dict[int, int] = {}
+    objective_value: float | None = None
+    if found:
+        solution = result.variable_values()
+        values = {i: round(solution[var]) for i, var in enumerate(variables)}
+        objective_value = result.objective_value()
+    bounds = result.termination.objective_bounds
+    bound = bounds.dual_bound
+    finite = bound not in (float("inf"), float("-inf"))
+    return MipOutcome(
+        status=status,
+        values=values,
+        objective=objective_value,
+        bound=bound if finite else None,
+        wall_s=time.perf_counter() - started,
+    )

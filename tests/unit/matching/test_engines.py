@@ -1,0 +1,76 @@
+"""CP-SAT, the MIP (HiGHS, SCIP) and the portfolio solve the same model to the same optimum."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from ortools.sat.python import cp_model
+
+from tests.unit.matching.builders import AMERSFOORT, FAST, GRONINGEN, instance, need, vp
+from vppool.matching import ExistingAssignment, MatchingInstance, solve
+from vppool.matching._mip import solve_mip
+
+pytestmark = pytest.mark.unit
+
+
+def _problem() -> MatchingInstance:
+    # Scarce hours, a gender mix, a previous plan and a far VP: both levels have choices.
+    return instance(
+        [
+            vp(1, capacity_hours_per_month=6),
+            vp(2, home=AMERSFOORT, gender="male"),
+            vp(3, capacity_hours_per_month=4.5),
+            vp(4, home=GRONINGEN, max_travel_km=200, gender="male"),
+        ],
+        [
+            need(1, hours_per_month=4, seats=2, requires_gender_mix=True),
+            need(2, hours_per_month=2.5, urgency="high"),
+            need(3, hours_per_month=4, kind="aftercare"),
+            need(4, hours_per_month=1.25, seats=2),
+        ],
+        assignments=[ExistingAssignment(2, 1, 3, "proposed")],
+    )
+
+
+@pytest.mark.parametrize("engine", ["cpsat", "mip", "portfolio"])
+def test_every_engine_proves_the_same_optimum(engine: str) -> None:
+    reference = solve(_problem(), replace(FAST, engine="cpsat"))
+    result = solve(_problem(), replace(FAST, engine=engine))
+    assert result.status == "OPTIMAL"
+    assert result.gap == 0
+    assert result.best_bound == result.objective == reference.objective
+    assert result.fill_objective == result.fill_bound == reference.fill_objective
+    assert result.violations == ()
+
+
+def test_scip_is_there_too() -> None:
+    result = solve(_problem(), replace(FAST, engine="mip", mip_solver="scip"))
+    assert (result.status, result.objective) == (
+        "OPTIMAL",
+        solve(_problem(), replace(FAST, engine="cpsat")).objective,
+    )
+
+
+def test_the_portfolio_reports_both_engines_per_level() -> None:
+    result = solve(_problem(), replace(FAST, engine="portfolio"))
+    engines = result.stats["engines"]
+    assert [o["engine"] for o in engines["fill"]] == ["cpsat", "highs"]
+    assert [o["engine"] for o in engines["cost"]] == ["cpsat", "highs"]
+
+
+def test_the_mip_reads_the_cp_sat_model_as_it_is() -> None:
+    model = cp_model.CpModel()
+    x = model.new_bool_var("x")
+    y = model.new_int_var(0, 5, "y")
+    model.add(x + 2 * y <= 7)
+    found = solve_mip(model, [(x.index, 3), (y.index, 2)], maximize=True, time_limit_s=5)
+    assert (found.status, found.objective, found.values) == ("OPTIMAL", 9.0, {0: 1, 1: 3})
+
+
+def test_the_mip_refuses_a_model_it_cannot_read() -> None:
+    model = cp_model.CpModel()
+    x, y = model.new_bool_var("x"), model.new_bool_var("y")
+    model.add(x + y <= 1).only_enforce_if(x)
+    with pytest.raises(ValueError, match="not linear"):
+        solve_mip(model, [(x.index, 1)], maximize=True, time_limit_s=1)

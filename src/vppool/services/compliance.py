@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
@@ -26,6 +27,7 @@ from vppool.vocab import Role
 __all__ = [
     "REMINDER_DAYS",
     "ComplianceReport",
+    "CurrentCertificate",
     "SweepReport",
     "certification_reminders",
     "compliance_exclusions",
@@ -67,16 +69,52 @@ class SweepReport(BaseModel):
     notifications_queued: int
 
 
-def current_certificates(session: Session, today: date) -> dict[int, Certification]:
-    """Each VP's current certificate: issued by ``today``, the latest expiry."""
-    current: dict[int, Certification] = {}
-    for cert in session.exec(
-        select(Certification).where(col(Certification.issued_on) <= today)
+class CurrentCertificate(NamedTuple):
+    """The certificate that counts for a VP on a day."""
+
+    id: int
+    number: str
+    issued_on: date
+    expires_on: date
+
+
+def current_certificates(session: Session, today: date) -> dict[int, CurrentCertificate]:
+    """Each VP's current certificate: issued by ``today``, the latest expiry.
+
+    Reads plain columns (no ORM objects): the dashboard and the matcher read every VP's.
+    """
+    current: dict[int, CurrentCertificate] = {}
+    for vp_id, cert_id, number, issued_on, expires_on in session.exec(
+        select(  # type: ignore[call-overload]  # five columns: beyond sqlmodel's overloads
+            col(Certification.trust_person_id),
+            col(Certification.id),
+            col(Certification.number),
+            col(Certification.issued_on),
+            col(Certification.expires_on),
+        ).where(col(Certification.issued_on) <= today)
     ).all():
-        held = current.get(cert.trust_person_id)
-        if held is None or cert.expires_on > held.expires_on:
-            current[cert.trust_person_id] = cert
+        held = current.get(vp_id)
+        if cert_id is not None and (held is None or expires_on > held.expires_on):
+            current[vp_id] = CurrentCertificate(cert_id, number, issued_on, expires_on)
     return current
+
+
+def _education_hours(
+    session: Session, only: int | None = None
+) -> defaultdict[int, list[EducationHours]]:
+    """Every VP's education records (or one VP's) as the compliance rules read them."""
+    query = select(
+        col(EducationRecord.trust_person_id),
+        col(EducationRecord.category),
+        col(EducationRecord.hours),
+        col(EducationRecord.completed_on),
+    )
+    if only is not None:
+        query = query.where(EducationRecord.trust_person_id == only)
+    hours: defaultdict[int, list[EducationHours]] = defaultdict(list)
+    for vp_id, category, spent, completed_on in session.exec(query).all():
+        hours[vp_id].append(EducationHours(category.value, spent, completed_on))
+    return hours
 
 
 def compliance_rules(settings: Settings) -> ComplianceRules:
@@ -98,7 +136,7 @@ def compliance_rules(settings: Settings) -> ComplianceRules:
 def compliance_exclusions(
     session: Session,
     settings: Settings,
-    certificates: dict[int, Certification],
+    certificates: dict[int, CurrentCertificate],
     today: date,
 ) -> dict[int, str]:
     """VPs the compliance policy keeps from new assignments, with the reason.
@@ -109,11 +147,7 @@ def compliance_exclusions(
     rules = compliance_rules(settings)
     if not rules.shortfall_blocks:
         return {}
-    hours: dict[int, list[EducationHours]] = defaultdict(list)
-    for record in session.exec(select(EducationRecord)).all():
-        hours[record.trust_person_id].append(
-            EducationHours(record.category.value, record.hours, record.completed_on)
-        )
+    hours = _education_hours(session)
     result = {}
     for vp_id, cert in certificates.items():
         state = certification_state(cert.expires_on, today, rules)
@@ -128,33 +162,25 @@ def _reports(
     session: Session, settings: Settings, today: date, only: int | None = None
 ) -> list[ComplianceReport]:
     rules = compliance_rules(settings)
-    query = select(TrustPerson).where(col(TrustPerson.active))
-    if only is not None:
-        query = select(TrustPerson).where(TrustPerson.id == only)
+    query = select(col(TrustPerson.id), col(TrustPerson.first_name), col(TrustPerson.last_name))
+    query = query.where(col(TrustPerson.active) if only is None else TrustPerson.id == only)
     people = session.exec(query.order_by(col(TrustPerson.id))).all()
     certificates = current_certificates(session, today)
-    records: dict[int, list[EducationHours]] = defaultdict(list)
-    record_query = select(EducationRecord)
-    if only is not None:
-        record_query = record_query.where(EducationRecord.trust_person_id == only)
-    for record in session.exec(record_query).all():
-        records[record.trust_person_id].append(
-            EducationHours(record.category.value, record.hours, record.completed_on)
-        )
+    records = _education_hours(session, only)
     reports = []
-    for person in people:
-        assert person.id is not None  # noqa: S101  (read from the database)
-        cert = certificates.get(person.id)
+    for person_id, first_name, last_name in people:
+        assert person_id is not None  # noqa: S101  (read from the database)
+        cert = certificates.get(person_id)
         state = certification_state(cert.expires_on if cert else None, today, rules)
         education = (
-            education_state(records[person.id], cert.issued_on, cert.expires_on, today, rules)
+            education_state(records[person_id], cert.issued_on, cert.expires_on, today, rules)
             if cert
             else None
         )
         reports.append(
             ComplianceReport(
-                trust_person_id=person.id,
-                name=f"{person.first_name} {person.last_name}",
+                trust_person_id=person_id,
+                name=f"{first_name} {last_name}",
                 certification_status=state.status,
                 certification_expires_on=state.expires_on,
                 days_left=state.days_left,

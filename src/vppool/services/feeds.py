@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from vppool import calendar as cal
 from vppool.db.models import (
     Assignment,
+    Certification,
     FeedState,
     IntervisionGroup,
     IntervisionMember,
@@ -179,7 +180,8 @@ def _schedule_feed(session: Session, person: TrustPerson, today: date) -> cal.Fe
         ).all()
     ]
     deadlines = []
-    cert = current_certificates(session, today).get(person.id)
+    current = current_certificates(session, today).get(person.id)
+    cert = None if current is None else session.get(Certification, current.id)
     if cert is not None and cert.id is not None:
         for kind, on in (
             (cal.DeadlineKind.CERTIFICATION_EXPIRES, cert.expires_on),

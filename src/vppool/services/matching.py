@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, or_, select
 
 from vppool import matching as m
@@ -366,10 +367,24 @@ def get_run(session: Session, run_id: int) -> RunSummary:
     return _summary(_run(session, run_id))
 
 
+def _headline(run: MatchingRun) -> RunSummary:
+    """A run's summary without its explanation (which is not read from the database)."""
+    return RunSummary.model_validate(
+        {
+            name: {} if name == "explanation" else getattr(run, name)
+            for name in RunSummary.model_fields
+        }
+    )
+
+
+def _headlines() -> Any:
+    return select(MatchingRun).options(defer(MatchingRun.explanation))  # type: ignore[arg-type]
+
+
 def latest_run(session: Session) -> RunSummary | None:
-    """The most recent run, if any."""
-    run = session.exec(select(MatchingRun).order_by(col(MatchingRun.id).desc()).limit(1)).first()
-    return _summary(run) if run else None
+    """The most recent run without its (large) explanation, if any."""
+    run = session.exec(_headlines().order_by(col(MatchingRun.id).desc()).limit(1)).first()
+    return _headline(run) if run else None
 
 
 def cancel_run(session: Session, run_id: int, *, actor: Actor = SYSTEM) -> RunSummary:
@@ -715,9 +730,9 @@ def list_runs(
     """Runs, newest first, without their (large) explanations."""
     total = session.exec(select(sa.func.count()).select_from(MatchingRun)).one()
     rows = session.exec(
-        select(MatchingRun).order_by(col(MatchingRun.id).desc()).offset(offset).limit(limit)
+        _headlines().order_by(col(MatchingRun.id).desc()).offset(offset).limit(limit)
     ).all()
-    summaries = [_summary(run).model_copy(update={"explanation": {}}) for run in rows]
+    summaries = [_headline(run) for run in rows]
     return summaries, int(total)
 
 

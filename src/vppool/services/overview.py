@@ -85,7 +85,8 @@ def monthly_load(session: Session, months: list[date]) -> list[MonthlyLoad]:
     """Confirmed hours of every active VP in each of ``months`` (first days of months)."""
     if not months:
         return []
-    first, last = months[0], _month_end(months[-1])
+    spans = [(month, end, (end - month).days) for month in months for end in [_month_end(month)]]
+    first, last = months[0], spans[-1][1]
     hours: dict[int, list[float]] = defaultdict(lambda: [0.0] * len(months))
     for vp_id, starts_on, ends_on, per_month in session.execute(
         sa.select(
@@ -102,11 +103,10 @@ def monthly_load(session: Session, months: list[date]) -> list[MonthlyLoad]:
         )
     ).all():
         row = hours[vp_id]
-        for index, month in enumerate(months):
-            end_of_month = _month_end(month)
+        for index, (month, end_of_month, days) in enumerate(spans):
             start, end = max(starts_on, month), min(ends_on or end_of_month, end_of_month)
             if end > start:
-                row[index] += per_month * (end - start).days / (end_of_month - month).days
+                row[index] += per_month * (end - start).days / days
     return [
         MonthlyLoad(
             trust_person_id=vp_id,

@@ -22,6 +22,7 @@ from vppool.db.models import (
     Organisation,
     TrustPerson,
 )
+from vppool.db.schemas import AssignmentPublic
 from vppool.errors import Conflict, NotFound
 from vppool.vocab import AssignmentStatus, MatchingRunStatus
 
@@ -33,6 +34,7 @@ __all__ = [
     "open_proposals",
     "out_of_date",
     "refuse_out_of_date",
+    "run_assignments",
 ]
 
 
@@ -118,6 +120,19 @@ def refuse_out_of_date(session: Session, run_id: int) -> None:
     """Raise :class:`Conflict` if run ``run_id`` is out of date (before confirming it)."""
     if (reason := out_of_date(session, run_id)) is not None:
         raise reason.error()
+
+
+def run_assignments(session: Session, run_id: int) -> list[AssignmentPublic]:
+    """The assignments run ``run_id`` proposed that are still proposed or now confirmed."""
+    rows = session.exec(
+        select(Assignment)
+        .where(
+            Assignment.matching_run_id == run_id,
+            col(Assignment.status).in_([AssignmentStatus.PROPOSED, AssignmentStatus.CONFIRMED]),
+        )
+        .order_by(col(Assignment.need_id), col(Assignment.seat))
+    ).all()
+    return [AssignmentPublic.model_validate(row) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

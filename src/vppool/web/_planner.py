@@ -17,7 +17,6 @@ from vppool.db.schemas import (
     AssignmentPublic,
     NeedPublic,
     OrganisationPublic,
-    Page,
 )
 from vppool.errors import Conflict, RuleViolation, ValidationFailed
 from vppool.services import (
@@ -426,7 +425,7 @@ class PlannerPages(Controller):
         if finished:
             every = summary.explanation.get("seats", [])
             seats = [s for s in every if show == "all" or not s.get("fixed")]
-            for held in _run_assignments(db_session, viewer, run_id):
+            for held in run_review.run_assignments(db_session, run_id):
                 proposals[(held.need_id, held.seat)] = held
             shown = seats[max(offset, 0) : max(offset, 0) + _PAGE]
             for need_id in {s["need_id"] for s in shown} | {
@@ -591,19 +590,3 @@ class PlannerPages(Controller):
             filters={"action": action, "entity_type": entity_type},
             page_size=_PAGE,
         )
-
-
-def _run_assignments(session: Session, viewer: Viewer, run_id: int) -> list[AssignmentPublic]:
-    """The assignments a run proposed that are still proposed or now confirmed."""
-    found: list[AssignmentPublic] = []
-    for status in (AssignmentStatus.PROPOSED, AssignmentStatus.CONFIRMED):
-
-        def fetch(
-            offset: int, limit: int, status: AssignmentStatus = status
-        ) -> Page[AssignmentPublic]:
-            return assignments.list_assignments(
-                session, status=status, offset=offset, limit=limit, viewer=viewer
-            )
-
-        found.extend(a for a in all_pages(fetch) if a.matching_run_id == run_id)
-    return found

@@ -112,7 +112,9 @@ def _path(prefix: str, location: list[str | int]) -> str:
 def _field_error(path: str, error: Any, cause: object) -> FieldError:
     if isinstance(cause, InvalidValue):
         return FieldError(path, cause.template, cause.params)
-    if cause is not None:
+    if isinstance(cause, Exception):
+        # A validator's own refusal; pydantic's parsers give their detail as text, which
+        # their template replaces ("invalid character in year" is "Enter a date").
         return FieldError(path, str(cause))
     template = PYDANTIC_TEMPLATES.get(error["type"])
     if template is None:

@@ -51,6 +51,7 @@ from vppool.vocab import (
     AbsenceKind,
     AssignmentStatus,
     CalendarSourceKind,
+    EducationCategory,
     Gender,
     NeedKind,
     NeedStatus,
@@ -91,6 +92,7 @@ __all__ = [
     "DateOverridePublic",
     "EducationRecordCreate",
     "EducationRecordPublic",
+    "EducationRecordUpdate",
     "NeedCreate",
     "NeedDecline",
     "NeedPublic",
@@ -306,6 +308,19 @@ class EducationRecordCreate(EducationRecordBase):
     """A new education record of a trust person."""
 
     model_config = _FORBID_EXTRA
+
+
+class EducationRecordUpdate(PartialUpdate):
+    """Changes to an education record."""
+
+    base_model = EducationRecordBase
+
+    category: EducationCategory | None = None
+    title: str | None = None
+    hours: float | None = None
+    completed_on: date | None = None
+    accredited: bool | None = None
+    evidence_ref: str | None = None
 
 
 class EducationRecordPublic(EducationRecordBase):

@@ -29,6 +29,7 @@ from vppool.db.models import (
     CertificationBase,
     DateOverride,
     EducationRecord,
+    EducationRecordBase,
     TrustPerson,
     TrustPersonBase,
     User,
@@ -45,6 +46,7 @@ from vppool.db.schemas import (
     DateOverridePublic,
     EducationRecordCreate,
     EducationRecordPublic,
+    EducationRecordUpdate,
     Page,
     TrustPersonCreate,
     TrustPersonPublic,
@@ -52,7 +54,7 @@ from vppool.db.schemas import (
     WeeklyAvailabilityCreate,
     WeeklyAvailabilityPublic,
 )
-from vppool.errors import FieldError, PermissionDenied, ValidationFailed
+from vppool.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from vppool.services import audit
 from vppool.services._common import (
     DEFAULT_LIMIT,
@@ -92,6 +94,8 @@ __all__ = [
     "delete_education_record",
     "delete_trust_person",
     "erase_sensitive_attributes",
+    "get_certification",
+    "get_education_record",
     "get_trust_person",
     "list_absences",
     "list_certifications",
@@ -103,6 +107,7 @@ __all__ = [
     "replace_weekly_availability",
     "update_absence",
     "update_certification",
+    "update_education_record",
     "update_trust_person",
 ]
 
@@ -140,6 +145,7 @@ EDUCATION = Records(
     EducationRecordPublic,
     entity="education record",
     record="education_record",
+    base=EducationRecordBase,
     owner="trust_person_id",
     context=("trust_person_id",),
 )
@@ -455,6 +461,19 @@ def add_certification(
     return CERTIFICATES.show(certificate)
 
 
+def get_certification(
+    session: Session, *, trust_person_id: int, certification_id: int, viewer: Viewer | None = None
+) -> CertificationPublic:
+    """One certificate of a trust person.
+
+    Raises:
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such certificate of this trust person in the viewer's scope.
+    """
+    _visible(session, viewer, trust_person_id)
+    return CERTIFICATES.show(_own(session, CERTIFICATES, certification_id, trust_person_id))
+
+
 def list_certifications(
     session: Session, *, trust_person_id: int, viewer: Viewer | None = None
 ) -> list[CertificationPublic]:
@@ -540,10 +559,55 @@ def add_education_record(
     return EDUCATION.show(record)
 
 
+def update_education_record(
+    session: Session,
+    *,
+    trust_person_id: int,
+    education_record_id: int,
+    data: EducationRecordUpdate,
+    actor: Actor = SYSTEM,
+    viewer: Viewer | None = None,
+    today: date | None = None,
+) -> EducationRecordPublic:
+    """Correct an education record (planners: the hours count towards compliance).
+
+    The changed record is checked like a new one: not after ``today``, at most 24 hours on
+    its day with the VP's other records of that day. A record of an intervision meeting is
+    kept by the meeting's attendance, not here.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such record of this trust person.
+        Conflict: the record belongs to an intervision meeting.
+        ValidationFailed: a field is invalid; nothing is changed.
+    """
+    require_staff(viewer, "change education records")
+    record = _own(session, EDUCATION, education_record_id, trust_person_id)
+    if record.intervision_session_id is not None:
+        msg = "This record comes from an intervision meeting; change the meeting's attendance."
+        raise Conflict(msg)
+    values = EDUCATION.merged(record, data)
+    changed = EducationRecordCreate.model_validate(
+        {name: values.get(name, getattr(record, name)) for name in EducationRecordBase.model_fields}
+    )
+    _check_education_day(
+        session, trust_person_id, changed, today or get_settings().today(), other_than=record.id
+    )
+    EDUCATION.update(session, acting(viewer, actor), record, values)
+    return EDUCATION.show(record)
+
+
 def _check_education_day(
-    session: Session, trust_person_id: int, given: EducationRecordCreate, today: date
+    session: Session,
+    trust_person_id: int,
+    given: EducationRecordCreate,
+    today: date,
+    *,
+    other_than: int | None = None,
 ) -> None:
     """Refuse a completion date after ``today`` and more than 24 hours on one day.
+
+    ``other_than`` is the record being changed, whose current hours do not count.
 
     Raises:
         ValidationFailed: naming ``completed_on`` and/or ``hours``.
@@ -553,28 +617,57 @@ def _check_education_day(
         errors.append(
             FieldError(
                 "completed_on",
-                f"{given.completed_on.isoformat()} is after today ({today.isoformat()}); "
-                "record an activity once it is completed",
+                "{completed_on} is after today ({today}); record an activity once it is completed",
+                {"completed_on": given.completed_on, "today": today},
             )
         )
-    already = session.exec(
-        select(func.coalesce(func.sum(EducationRecord.hours), 0.0)).where(
-            EducationRecord.trust_person_id == trust_person_id,
-            EducationRecord.completed_on == given.completed_on,
-        )
-    ).one()
-    total = float(already) + given.hours
+    same_day = select(func.coalesce(func.sum(EducationRecord.hours), 0.0)).where(
+        EducationRecord.trust_person_id == trust_person_id,
+        EducationRecord.completed_on == given.completed_on,
+    )
+    if other_than is not None:
+        same_day = same_day.where(EducationRecord.id != other_than)
+    already = float(session.exec(same_day).one())
+    total = already + given.hours
     if total > _HOURS_IN_A_DAY:
         errors.append(
             FieldError(
                 "hours",
-                f"{given.hours:g} h on {given.completed_on.isoformat()} would make "
-                f"{total:g} h that day ({float(already):g} h already recorded); a day has "
-                f"{_HOURS_IN_A_DAY} hours, so record a course of several days per day",
+                "{hours} h on {day} would make {total} h that day ({already} h already "
+                "recorded); a day has {limit} hours, so record a course of several days per day",
+                {
+                    "hours": _hours(given.hours),
+                    "day": given.completed_on,
+                    "total": _hours(total),
+                    "already": _hours(already),
+                    "limit": _HOURS_IN_A_DAY,
+                },
             )
         )
     if errors:
         raise ValidationFailed(errors, subject="education record")
+
+
+def _hours(value: float) -> float | int:
+    """Hours as a whole number when they are whole (16, not 16.0)."""
+    return int(value) if value.is_integer() else value
+
+
+def get_education_record(
+    session: Session,
+    *,
+    trust_person_id: int,
+    education_record_id: int,
+    viewer: Viewer | None = None,
+) -> EducationRecordPublic:
+    """One education record of a trust person.
+
+    Raises:
+        PermissionDenied: the viewer is a client contact.
+        NotFound: there is no such record of this trust person in the viewer's scope.
+    """
+    _visible(session, viewer, trust_person_id)
+    return EDUCATION.show(_own(session, EDUCATION, education_record_id, trust_person_id))
 
 
 def list_education_records(

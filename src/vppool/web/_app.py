@@ -41,8 +41,7 @@ from vppool.web._needs import need_pages
 from vppool.web._organisations import organisation_pages
 from vppool.web._pickers import PickerSearches
 from vppool.web._planner import PlannerPages
-from vppool.web._pool import PoolPages
-from vppool.web._pool_records import PoolRecordPages
+from vppool.web._pool import pool_pages
 from vppool.web._trust_person import TrustPersonPages
 
 __all__ = ["create_web_app"]
@@ -161,8 +160,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
         route_handlers=[
             AuthPages,
             PlannerPages,
-            PoolPages,
-            PoolRecordPages,
+            pool_pages,
             organisation_pages,
             need_pages,
             PickerSearches,

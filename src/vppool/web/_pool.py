@@ -1,4 +1,4 @@
-"""The pool: the searchable list of trust persons and a VP's page."""
+"""The pool: the list of trust persons, a VP's page, and the pages that keep them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -23,22 +23,19 @@ from vppool.services import (
 )
 from vppool.services.access import Viewer
 from vppool.settings import Settings
-from vppool.vocab import LANGUAGES, Scope
+from vppool.vocab import Scope
 from vppool.web._common import page, staff_page
 from vppool.web._forms import Choice
 from vppool.web._lists import Column, Fetch, ListFilter, ListPage
+from vppool.web._pool_forms import language_choices
+from vppool.web._pool_records import DONE, MAINTENANCE
 from vppool.web._views import day_availability, organisation_names
 
-__all__ = ["PoolPages"]
+__all__ = ["PoolPages", "pool_pages"]
 
 
 def _scope_choices() -> list[Choice]:
     return [Choice(scope.value, scope.value.replace("_", " ").capitalize()) for scope in Scope]
-
-
-def _language_choices() -> list[Choice]:
-    by_name = sorted(LANGUAGES.items(), key=lambda item: item[1])
-    return [Choice(code, f"{name} ({code})") for code, name in by_name]
 
 
 def _status_choices() -> list[Choice]:
@@ -59,7 +56,7 @@ POOL = ListPage[TrustPersonPublic](
     filters=(
         ListFilter("search", "Name or e-mail"),
         ListFilter("scope", "Scope", kind="select", choices=_scope_choices),
-        ListFilter("language", "Language", kind="select", choices=_language_choices),
+        ListFilter("language", "Language", kind="select", choices=language_choices),
         ListFilter("active", "Status", kind="select", choices=_status_choices, default="yes"),
         ListFilter(
             "sort",
@@ -185,5 +182,12 @@ class PoolPages(Controller):
                 db_session, trust_person_id=trust_person_id, viewer=viewer
             ),
             today=today,
-            done=done,
+            done_message=DONE.get(done),
+            education=trust_persons.list_education_records(
+                db_session, trust_person_id=trust_person_id, viewer=viewer
+            ),
         )
+
+
+#: The pool's pages: the list, a VP's page and the maintenance pages.
+pool_pages = Router(path="/", route_handlers=[PoolPages, *MAINTENANCE])

@@ -1,147 +1,300 @@
-"""Keeping the pool: a new trust person, their profile, archiving, certificates, education."""
+"""Keeping the pool: a new trust person, their profile, archiving, certificates, education.
+
+Declared as form and confirmation routes (:mod:`vppool.web._form_routes`); each saves
+through a named service function, which checks and audits the change, and leads back to the
+VP's page with a ``done`` word that the page turns into a sentence.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
-from litestar.params import FromPath
-from litestar.response import Redirect, Template
-from sqlmodel import Session
-
+from vppool.db.schemas import EducationRecordUpdate, TrustPersonPublic
 from vppool.services import trust_persons
-from vppool.services.access import Viewer
-from vppool.web._common import FormData, IdempotencyKeys, redirect, staff_page
-from vppool.web._form_page import FormPage
-from vppool.web._forms import values_of
-from vppool.web._pool_forms import ProfileChangeForm, ProfileForm
+from vppool.web._form_routes import At, Confirmation, ConfirmRoute, FormRoute, Loaded, routes
+from vppool.web._forms import Form, values_of
+from vppool.web._pool_forms import CertificateForm, ProfileChangeForm, ProfileForm
+from vppool.web._record_forms import EducationForm
 
-__all__ = ["PoolRecordPages"]
+__all__ = ["DONE", "MAINTENANCE"]
 
-NEW_PERSON = FormPage(
-    ProfileForm,
-    title="New trust person",
-    action="/pool/new",
-    back="/pool",
-    section="pool",
-    submit_label="Add to the pool",
-    once=True,
-)
-CHANGE_PROFILE = FormPage(
-    ProfileChangeForm,
-    title="Edit profile",
-    action="/pool/{owner}/edit",
-    back="/pool/{owner}",
-    section="pool",
-)
+#: What a change did, by the ``done`` value of the VP page's address.
+DONE = {
+    "created": "The trust person is added to the pool.",
+    "saved": "The profile is saved.",
+    "archived": "The trust person is archived: out of planning, with their history kept.",
+    "reactivated": "The trust person is back in planning.",
+    "certificate-added": "The certificate is recorded.",
+    "certificate-saved": "The certificate is saved.",
+    "certificate-deleted": "The certificate is deleted.",
+    "education-added": "The education record is added.",
+    "education-saved": "The education record is saved.",
+    "education-deleted": "The education record is deleted.",
+}
 
-#: New trust persons already added, by the one-time key of their form (a double click).
-_ADDED = IdempotencyKeys()
+_PERSON = "/pool/{trust_person_id:int}"
+_BACK = "/pool/{trust_person_id}"
+_CERTIFICATE = _PERSON + "/certificates/{certification_id:int}"
+_EDUCATION = _PERSON + "/education/{education_record_id:int}"
+
+#: A new VP's form starts with the usual capacity and travel radius.
+_NEW_PERSON = {"capacity_hours_per_month": "16", "capacity_standing_clients": "6"}
 
 
-def _name(session: Session, viewer: Viewer, owner: int) -> str:
-    person = trust_persons.get_trust_person(session, trust_person_id=owner, viewer=viewer)
+def _person(at: At) -> TrustPersonPublic:
+    """The trust person of the address (``NotFound`` outside the viewer's scope)."""
+    return trust_persons.get_trust_person(
+        at.session, trust_person_id=at["trust_person_id"], viewer=at.viewer
+    )
+
+
+def _name(at: At) -> str:
+    person = _person(at)
     return f"{person.first_name} {person.last_name}"
 
 
-class PoolRecordPages(Controller):
-    """Planners and admins keep the pool; to anyone else these pages do not exist."""
+def _about(at: At) -> Loaded:
+    return Loaded(subject=_name(at))
 
-    path = "/pool"
-    guards = [staff_page]  # noqa: RUF012  (Litestar reads class attributes)
-    include_in_schema = False
 
-    # ------------------------------------------------------------------ profile
+def _done(at: At, what: str) -> str:
+    return f"/pool/{at['trust_person_id']}?done={what}"
 
-    @get("/new", sync_to_thread=False)
-    def new_person(self, *, request: Request[Any, Any, Any]) -> Template:
-        """The form for a new trust person."""
-        return NEW_PERSON.show(request)
 
-    @post("/new", sync_to_thread=True, status_code=303)
-    def add_person(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        data: FormData,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template | Redirect:
-        """Add a trust person to the pool; their page is next."""
+# --------------------------------------------------------------------------- profile
 
-        def save(form: ProfileForm) -> str:
-            def add() -> str:
-                person = trust_persons.create_trust_person(
-                    db_session, data=form.to_input(), viewer=viewer
-                )
-                return f"/pool/{person.id}?done=created"
 
-            return _ADDED.once(data, add)
+def _add_person(at: At, form: ProfileForm) -> str:
+    person = trust_persons.create_trust_person(at.session, data=form.to_input(), viewer=at.viewer)
+    return f"/pool/{person.id}?done=created"
 
-        return NEW_PERSON.submit(request, data, db_session, save)
 
-    @get("/{owner:int}/edit", sync_to_thread=True)
-    def edit_profile(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        owner: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template:
-        """The profile form, filled with the trust person's current values."""
-        person = trust_persons.get_trust_person(db_session, trust_person_id=owner, viewer=viewer)
-        values = values_of(ProfileChangeForm, person)
-        values["background_tags"] = ", ".join(person.background_tags)
-        return CHANGE_PROFILE.show(
-            request,
-            values=values,
-            subject=f"{person.first_name} {person.last_name}",
-            owner=owner,
-        )
+def _profile_values(at: At) -> Loaded:
+    person = _person(at)
+    values = values_of(ProfileChangeForm, person)
+    values["background_tags"] = ", ".join(person.background_tags)
+    return Loaded(values, subject=f"{person.first_name} {person.last_name}")
 
-    @post("/{owner:int}/edit", sync_to_thread=True, status_code=303)
-    def change_profile(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        owner: FromPath[int],
-        data: FormData,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template | Redirect:
-        """Save the profile."""
 
-        def save(form: ProfileChangeForm) -> str:
-            trust_persons.update_trust_person(
-                db_session, trust_person_id=owner, data=form.to_input(), viewer=viewer
-            )
-            return f"/pool/{owner}?done=saved"
+def _change_profile(at: At, form: ProfileChangeForm) -> str:
+    trust_persons.update_trust_person(
+        at.session, trust_person_id=at["trust_person_id"], data=form.to_input(), viewer=at.viewer
+    )
+    return _done(at, "saved")
 
-        subject = _name(db_session, viewer, owner)
-        return CHANGE_PROFILE.submit(request, data, db_session, save, subject=subject, owner=owner)
 
-    @post("/{owner:int}/archive", sync_to_thread=True, status_code=303)
-    def archive(
-        self,
-        *,
-        owner: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Redirect:
-        """Take the trust person out of planning, keeping their history."""
-        trust_persons.deactivate_trust_person(db_session, trust_person_id=owner, viewer=viewer)
-        return redirect(f"/pool/{owner}?done=archived")
+def _ask_archive(at: At) -> Confirmation:
+    return Confirmation(
+        question=("Archive {name}?", {"name": _name(at)}),
+        consequences=[
+            "They are no longer proposed for needs; their current assignments stay as they are.",
+            "Their history is kept, and they can be reactivated at any time.",
+        ],
+        subject=_name(at),
+    )
 
-    @post("/{owner:int}/reactivate", sync_to_thread=True, status_code=303)
-    def reactivate(
-        self,
-        *,
-        owner: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Redirect:
-        """Take an archived trust person back into planning."""
-        trust_persons.reactivate_trust_person(db_session, trust_person_id=owner, viewer=viewer)
-        return redirect(f"/pool/{owner}?done=reactivated")
+
+def _archive(at: At) -> str:
+    trust_persons.deactivate_trust_person(
+        at.session, trust_person_id=at["trust_person_id"], viewer=at.viewer
+    )
+    return _done(at, "archived")
+
+
+def _ask_reactivate(at: At) -> Confirmation:
+    return Confirmation(
+        question=("Take {name} back into planning?", {"name": _name(at)}),
+        subject=_name(at),
+    )
+
+
+def _reactivate(at: At) -> str:
+    trust_persons.reactivate_trust_person(
+        at.session, trust_person_id=at["trust_person_id"], viewer=at.viewer
+    )
+    return _done(at, "reactivated")
+
+
+# --------------------------------------------------------------------------- certificates
+
+
+def _certificate_values(at: At) -> Loaded:
+    certificate = trust_persons.get_certification(
+        at.session,
+        trust_person_id=at["trust_person_id"],
+        certification_id=at["certification_id"],
+        viewer=at.viewer,
+    )
+    return Loaded(values_of(CertificateForm, certificate), subject=_name(at))
+
+
+def _add_certificate(at: At, form: CertificateForm) -> str:
+    trust_persons.add_certification(
+        at.session, trust_person_id=at["trust_person_id"], data=form.to_input(), viewer=at.viewer
+    )
+    return _done(at, "certificate-added")
+
+
+def _change_certificate(at: At, form: CertificateForm) -> str:
+    trust_persons.update_certification(
+        at.session,
+        trust_person_id=at["trust_person_id"],
+        certification_id=at["certification_id"],
+        data=form.to_update(),
+        viewer=at.viewer,
+    )
+    return _done(at, "certificate-saved")
+
+
+def _ask_delete_certificate(at: At) -> Confirmation:
+    number = _certificate_values(at).values["number"]
+    return Confirmation(
+        question=("Delete certificate {number}?", {"number": number}),
+        consequences=["Only for a certificate recorded by mistake: a VP needs a valid one."],
+        subject=_name(at),
+    )
+
+
+def _delete_certificate(at: At) -> str:
+    trust_persons.delete_certification(
+        at.session,
+        trust_person_id=at["trust_person_id"],
+        certification_id=at["certification_id"],
+        viewer=at.viewer,
+    )
+    return _done(at, "certificate-deleted")
+
+
+# --------------------------------------------------------------------------- education
+
+
+def _education_values(at: At) -> Loaded:
+    record = trust_persons.get_education_record(
+        at.session,
+        trust_person_id=at["trust_person_id"],
+        education_record_id=at["education_record_id"],
+        viewer=at.viewer,
+    )
+    return Loaded(values_of(EducationForm, record), subject=_name(at))
+
+
+def _add_education(at: At, form: EducationForm) -> str:
+    trust_persons.add_education_record(
+        at.session, trust_person_id=at["trust_person_id"], data=form.to_input(), viewer=at.viewer
+    )
+    return _done(at, "education-added")
+
+
+def _change_education(at: At, form: EducationForm) -> str:
+    trust_persons.update_education_record(
+        at.session,
+        trust_person_id=at["trust_person_id"],
+        education_record_id=at["education_record_id"],
+        data=Form.build(EducationRecordUpdate, **form.to_input().model_dump()),
+        viewer=at.viewer,
+    )
+    return _done(at, "education-saved")
+
+
+def _ask_delete_education(at: At) -> Confirmation:
+    title = _education_values(at).values["title"]
+    return Confirmation(
+        question=("Delete the education record {title}?", {"title": title}),
+        consequences=["Its hours no longer count towards the permanent education."],
+        subject=_name(at),
+    )
+
+
+def _delete_education(at: At) -> str:
+    trust_persons.delete_education_record(
+        at.session,
+        trust_person_id=at["trust_person_id"],
+        education_record_id=at["education_record_id"],
+        viewer=at.viewer,
+    )
+    return _done(at, "education-deleted")
+
+
+_form = partial(FormRoute, back=_BACK, section="pool")
+_confirm = partial(ConfirmRoute, back=_BACK, section="pool")
+
+#: The pool's maintenance pages.
+MAINTENANCE = routes(
+    _form(
+        "/pool/new",
+        ProfileForm,
+        title="New trust person",
+        back="/pool",
+        load=lambda _: Loaded(dict(_NEW_PERSON)),
+        save=_add_person,
+        submit_label="Add to the pool",
+        once=True,
+    ),
+    _form(
+        _PERSON + "/edit",
+        ProfileChangeForm,
+        title="Edit profile",
+        load=_profile_values,
+        save=_change_profile,
+    ),
+    _confirm(
+        _PERSON + "/archive",
+        title="Archive",
+        submit_label="Archive",
+        ask=_ask_archive,
+        act=_archive,
+    ),
+    _confirm(
+        _PERSON + "/reactivate",
+        title="Reactivate",
+        submit_label="Reactivate",
+        ask=_ask_reactivate,
+        act=_reactivate,
+    ),
+    _form(
+        _PERSON + "/certificates/new",
+        CertificateForm,
+        title="New certificate",
+        load=_about,
+        save=_add_certificate,
+        submit_label="Record certificate",
+        once=True,
+    ),
+    _form(
+        _CERTIFICATE + "/edit",
+        CertificateForm,
+        title="Change certificate",
+        load=_certificate_values,
+        save=_change_certificate,
+    ),
+    _confirm(
+        _CERTIFICATE + "/delete",
+        title="Delete certificate",
+        submit_label="Delete certificate",
+        ask=_ask_delete_certificate,
+        act=_delete_certificate,
+    ),
+    _form(
+        _PERSON + "/education/new",
+        EducationForm,
+        title="New education record",
+        load=_about,
+        save=_add_education,
+        submit_label="Add education record",
+        once=True,
+    ),
+    _form(
+        _EDUCATION + "/edit",
+        EducationForm,
+        title="Change education record",
+        load=_education_values,
+        save=_change_education,
+    ),
+    _confirm(
+        _EDUCATION + "/delete",
+        title="Delete education record",
+        submit_label="Delete education record",
+        ask=_ask_delete_education,
+        act=_delete_education,
+    ),
+)

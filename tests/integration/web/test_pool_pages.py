@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from tests.factories import make_trust_person
 from tests.integration.api.world import World
 from tests.integration.web.conftest import WEB, csrf_of, login
-from vppool.db.models import AuditEntry, TrustPerson
+from vppool.db.models import AuditEntry, Certification, EducationRecord, TrustPerson
 from vppool.web import _pool
 
 pytestmark = pytest.mark.integration
@@ -314,3 +314,197 @@ def test_only_planners_keep_the_pool(app_client: TestClient, world: World) -> No
     login(app_client, world, "trust_person")
     assert app_client.get(f"{WEB}/pool/new").status_code == 404
     assert app_client.get(f"{WEB}/pool/{world['vp1']}/edit").status_code == 404
+
+
+def test_archiving_asks_once_and_says_what_happens(planner: TestClient, world: World) -> None:
+    asked = planner.get(f"{WEB}/pool/{world['vp2']}/archive")
+    assert asked.status_code == 200
+    assert "Bram Bakker archiveren?" in asked.text
+    assert "De geschiedenis blijft bewaard" in asked.text
+    _english(planner)
+    assert "Archive Bram Bakker?" in planner.get(f"{WEB}/pool/{world['vp2']}/archive").text
+
+
+# --------------------------------------------------------------------------- certificates
+
+
+def test_a_planner_records_changes_and_deletes_a_certificate(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    vp3 = world["vp3"]
+    added = _post(
+        planner,
+        f"/pool/{vp3}/certificates/new",
+        {"number": "LVV-2026-0042", "issued_on": "2026-01-15", "expires_on": "2030-01-15"},
+    )
+    assert added.status_code == 200, added.text[:800]
+    assert "Het certificaat is vastgelegd." in added.text
+    assert "LVV-2026-0042" in added.text
+    with Session(engine) as session:
+        certificate = session.exec(
+            select(Certification).where(Certification.number == "LVV-2026-0042")
+        ).one()
+        key = certificate.id
+    form = planner.get(f"{WEB}/pool/{vp3}/certificates/{key}/edit")
+    assert 'value="2030-01-15"' in form.text
+    saved = _post(
+        planner,
+        f"/pool/{vp3}/certificates/{key}/edit",
+        {"number": "LVV-2026-0042", "issued_on": "2026-01-15", "expires_on": "2030-02-01"},
+    )
+    assert "Het certificaat is opgeslagen." in saved.text
+    asked = planner.get(f"{WEB}/pool/{vp3}/certificates/{key}/delete")
+    assert "Certificaat LVV-2026-0042 verwijderen?" in asked.text
+    deleted = planner.post(
+        f"{WEB}/pool/{vp3}/certificates/{key}/delete", data={"_csrf_token": csrf_of(asked.text)}
+    )
+    assert "Het certificaat is verwijderd." in deleted.text
+    with Session(engine) as session:
+        assert session.get(Certification, key) is None
+        actions = session.exec(
+            select(AuditEntry.action)
+            .where(AuditEntry.entity_type == "certification", AuditEntry.entity_id == key)
+            .order_by(AuditEntry.id)
+        ).all()
+        assert actions == [
+            "certification_created",
+            "certification_updated",
+            "certification_deleted",
+        ]
+
+
+def test_a_wrong_certificate_shows_the_message_next_to_its_field(
+    planner: TestClient, world: World
+) -> None:
+    answer = _post(
+        planner,
+        f"/pool/{world['vp3']}/certificates/new",
+        {"number": "LVV-9", "issued_on": "2026-01-15", "expires_on": "2025-01-15"},
+    )
+    assert answer.status_code == 422
+    assert 'id="expires_on-error"><p>De vervaldatum' in answer.text
+    assert 'value="LVV-9"' in answer.text
+    assert 'value="2025-01-15"' in answer.text
+    _english(planner)
+    english = _post(
+        planner,
+        f"/pool/{world['vp3']}/certificates/new",
+        {"number": "", "issued_on": "15-01-2026", "expires_on": "2030-01-15"},
+    )
+    assert 'id="number-error"><p>This field is required.' in english.text
+    assert 'id="issued_on-error"><p>Enter a date' in english.text
+
+
+def test_another_vps_certificate_looks_absent(planner: TestClient, world: World) -> None:
+    page = planner.get(f"{WEB}/pool/{world['vp3']}/certificates/{world['cert1']}/edit")
+    assert page.status_code == 404
+
+
+# --------------------------------------------------------------------------- education
+
+
+def test_a_planner_adds_changes_and_deletes_an_education_record(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    vp3 = world["vp3"]
+    added = _post(
+        planner,
+        f"/pool/{vp3}/education/new",
+        {
+            "category": "accredited_course",
+            "title": "Omgaan met agressie",
+            "hours": "6.5",
+            "completed_on": "2026-02-10",
+        },
+    )
+    assert added.status_code == 200, added.text[:800]
+    assert "De scholing is toegevoegd." in added.text
+    assert "Omgaan met agressie" in added.text
+    with Session(engine) as session:
+        record = session.exec(
+            select(EducationRecord).where(EducationRecord.trust_person_id == vp3)
+        ).one()
+        key = record.id
+    form = planner.get(f"{WEB}/pool/{vp3}/education/{key}/edit")
+    assert 'value="Omgaan met agressie"' in form.text
+    saved = _post(
+        planner,
+        f"/pool/{vp3}/education/{key}/edit",
+        {
+            "category": "other",
+            "title": "Omgaan met agressie",
+            "hours": "8",
+            "completed_on": "2026-02-10",
+        },
+    )
+    assert "De scholing is opgeslagen." in saved.text
+    with Session(engine) as session:
+        record = session.get(EducationRecord, key)
+        assert record is not None
+        assert (record.hours, record.accredited) == (8, False)
+    asked = planner.get(f"{WEB}/pool/{vp3}/education/{key}/delete")
+    assert "De scholing Omgaan met agressie verwijderen?" in asked.text
+    deleted = planner.post(
+        f"{WEB}/pool/{vp3}/education/{key}/delete", data={"_csrf_token": csrf_of(asked.text)}
+    )
+    assert "De scholing is verwijderd." in deleted.text
+    with Session(engine) as session:
+        actions = session.exec(
+            select(AuditEntry.action)
+            .where(AuditEntry.entity_type == "education_record", AuditEntry.entity_id == key)
+            .order_by(AuditEntry.id)
+        ).all()
+        assert actions == [
+            "education_record_created",
+            "education_record_updated",
+            "education_record_deleted",
+        ]
+
+
+def test_a_changed_education_record_is_checked_like_a_new_one(
+    planner: TestClient, world: World
+) -> None:
+    vp1, key = world["vp1"], world["edu1_spare"]
+    # 8 h are already recorded on 1 March 2026; this record would add 20 h that day.
+    answer = _post(
+        planner,
+        f"/pool/{vp1}/education/{key}/edit",
+        {
+            "category": "other",
+            "title": "Vakliteratuur",
+            "hours": "20",
+            "completed_on": "2026-03-01",
+        },
+    )
+    assert answer.status_code == 422
+    assert (
+        'id="hours-error"><p>20 uur op 1 mrt 2026 maakt 28 uur die dag (8 uur al vastgelegd)'
+        in answer.text
+    )
+    assert 'value="20"' in answer.text
+    # Its own hours do not count against it.
+    same_day = _post(
+        planner,
+        f"/pool/{vp1}/education/{world['edu1']}/edit",
+        {
+            "category": "accredited_course",
+            "title": "Training",
+            "hours": "16",
+            "completed_on": "2026-03-01",
+        },
+    )
+    assert "De scholing is opgeslagen." in same_day.text
+
+
+def test_a_wrong_education_record_is_refused_in_english_too(
+    planner: TestClient, world: World
+) -> None:
+    _english(planner)
+    answer = _post(
+        planner,
+        f"/pool/{world['vp3']}/education/new",
+        {"category": "other", "title": "", "hours": "0", "completed_on": "2026-02-10"},
+    )
+    assert answer.status_code == 422
+    assert 'id="title-error"><p>This field is required.' in answer.text
+    assert 'id="hours-error"><p>Must be more than 0.' in answer.text

@@ -110,16 +110,3 @@
   if (document.readyState !== "loading") init(document);
   else document.addEventListener("DOMContentLoaded", function () { init(document); });
 })();
-
-(function () {
-  "use strict";
-  // A form marked data-confirm asks its question (in the page's language) before it is sent.
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm")) return;
-    if (!window.confirm(form.getAttribute("data-confirm"))) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
-    }
-  }, true);
-})();

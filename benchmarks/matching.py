@@ -1,14 +1,24 @@
-"""Matching benchmark on the synthetic size presets.
+"""Matching benchmark on the synthetic size presets: greedy, CP-SAT, the MIP and the portfolio.
 
     python benchmarks/matching.py --sizes S,M,L --seed 1 --workers 2 --json results.json
 
 For each size: generate the dataset, load it into a fresh SQLite database, build the
-instance with the product's own service, solve it with CP-SAT, and compare with the greedy
-baseline (needs by urgency, each seat to the nearest eligible VP with room), scored by the
-same objective and checked by the same validator. Quick match is timed for up to 200
-short-term needs against the solved plan. Each size runs in its own process so its peak
-memory is its own. On S and M the CP-SAT bound is cross-checked with the LP relaxation of
-the same model solved by HiGHS.
+instance with the product's own service, and solve it side by side in one run with each
+engine — CP-SAT alone, the MIP alone (HiGHS through OR-Tools' MathOpt), and the portfolio
+(both at once, the product's default) — next to the greedy baseline (needs by urgency, each
+seat to the nearest eligible VP with room), all scored by the same objective and checked by
+the same independent validator. Quick match is timed for up to 200 short-term needs against
+the portfolio's plan. Each size runs in its own process so its peak memory is its own; the
+row reads the process's JSON from a file, never a library's standard output (HiGHS prints a
+banner there). Beside the JSON, a quality-versus-time plot per size (``<json>-<size>.svg``,
+and ``.png`` when a headless Chromium is on the path): each engine's objective and proven
+bound over time.
+
+The top-level fields describe the portfolio (``size``, ``gap``, ``wall_s``, ``objective``,
+``greedy_objective``, ``unfilled_seats``, ``greedy_unfilled_seats``, ``quick_match_p95_ms``,
+``peak_rss_mb``); ``engines`` holds each engine's figures. ``gap`` is (objective - bound)
+divided by the decided cost (the objective minus the cost no decision changes: kept
+assignments, forced changes); ``gap_total`` divides by the whole objective instead.
 """
 
 from __future__ import annotations
@@ -21,57 +31,48 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from shutil import which
 from typing import Any
 
 TODAY = date(2026, 11, 23)
 
 
-def _lp_bound(model: Any, constant: int) -> float | None:
-    """The LP relaxation of a CP-SAT model, solved by HiGHS in a separate process."""
-    proto = model.Proto()
-    big = 2**62
+ENGINES = ("cpsat", "mip", "portfolio")
 
-    def bound(value: int) -> float | None:
-        return None if abs(value) >= big else float(value)
 
-    rows = []
-    for constraint in proto.constraints:
-        if not constraint.has_linear():
-            return None  # only linear models relax this simply
-        linear = constraint.linear
-        rows.append(
-            {
-                "lo": bound(linear.domain[0]),
-                "hi": bound(linear.domain[len(linear.domain) - 1]),
-                "index": list(linear.vars),
-                "value": list(linear.coeffs),
-            }
-        )
-    lp = {
-        "lower": [bound(v.domain[0]) for v in proto.variables],
-        "upper": [bound(v.domain[len(v.domain) - 1]) for v in proto.variables],
-        "cost_index": list(proto.objective.vars),
-        "cost_value": list(proto.objective.coeffs),
-        "offset": proto.objective.offset + constant,
-        "rows": rows,
+def _engine_run(m: Any, instance: Any, config: Any, engine: str) -> tuple[Any, dict[str, Any]]:
+    """Solve with one engine; its figures and its trace of objective and bound over time."""
+    trace: list[tuple[float, str, float | None, float | None]] = []
+
+    def progress(event: Any) -> None:
+        trace.append((event.elapsed_s, event.phase, event.objective, event.bound))
+
+    result = m.solve(instance, replace(config, engine=engine, progress=progress))
+    trace.append((result.wall_s, "final", result.objective, result.best_bound))
+    return result, {
+        "engine": engine,
+        "status": result.status,
+        "objective": result.objective,
+        "best_bound": result.best_bound,
+        "gap": result.gap,
+        "gap_total": (result.objective - result.best_bound) / max(1.0, abs(result.objective)),
+        "fill_objective": result.fill_objective,
+        "fill_bound": result.fill_bound,
+        "unfilled_seats": len(result.unfilled),
+        "new_violations": len(result.violations),
+        "first_feasible_s": result.first_feasible_s,
+        "wall_s": result.wall_s,
+        "levels": result.stats.get("engines"),
+        "trace": trace,
     }
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "lp.json"
-        path.write_text(json.dumps(lp))
-        script = Path(__file__).with_name("lp_relaxation.py")
-        done = subprocess.run(
-            [sys.executable, str(script), str(path)], capture_output=True, text=True, check=False
-        )
-    if done.returncode != 0:
-        print(done.stderr, file=sys.stderr)
-        return None
-    answer = json.loads(done.stdout)
-    return float(answer["objective"]) if answer["status"] == "Optimal" else None
 
 
-def run_one(size: str, seed: int, workers: int, time_limit: float | None) -> dict[str, Any]:
+def run_one(
+    size: str, seed: int, workers: int, time_limit: float | None, today: date = TODAY
+) -> dict[str, Any]:
     """Benchmark one size in this process."""
     from vppool import matching as m
     from vppool.db import make_engine, session_scope, upgrade
@@ -84,14 +85,14 @@ def run_one(size: str, seed: int, workers: int, time_limit: float | None) -> dic
     limit = time_limit or limits.get(size, 60.0)
     settings = Settings()
     started = time.perf_counter()
-    dataset = generate(size, seed, today=TODAY, settings=settings)
+    dataset = generate(size, seed, today=today, settings=settings)
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
         upgrade(engine)
         with session_scope(engine) as session:
             import_dataset(session, dataset)
         with session_scope(engine) as session:
-            instance = build_instance(session, settings, today=TODAY).instance
+            instance = build_instance(session, settings, today=today).instance
         engine.dispose()
     prepared_s = time.perf_counter() - started
 
@@ -101,7 +102,12 @@ def run_one(size: str, seed: int, workers: int, time_limit: float | None) -> dic
         seed=seed,
         max_candidates_per_need=settings.matching_max_candidates,
     )
-    result = m.solve(instance, config)
+    engines: dict[str, dict[str, Any]] = {}
+    results = {}
+    for name in ENGINES:
+        print(f"  {size}: {name} ...", file=sys.stderr, flush=True)
+        results[name], engines[name] = _engine_run(m, instance, config, name)
+    result = results["portfolio"]
     violations = m.validate(instance, result.plan)
     new = m.new_violations(instance, result.plan)
 
@@ -137,14 +143,10 @@ def run_one(size: str, seed: int, workers: int, time_limit: float | None) -> dic
 
     stability = _stability(m, instance, result, config) if size != "XL" else {}
 
-    lp = None
-    if size in ("S", "M"):
-        model, constant = m.cost_model(instance, config, result.fill_objective)
-        lp = _lp_bound(model, constant)
-
     return {
         "size": size,
         "seed": seed,
+        "today": today.isoformat(),
         "workers": workers,
         "time_limit_s": limit,
         "trust_persons": len(instance.trust_persons),
@@ -153,11 +155,12 @@ def run_one(size: str, seed: int, workers: int, time_limit: float | None) -> dic
         "open_seats": result.stats["open_seats"],
         "candidate_pairs": result.stats["candidate_pairs"],
         "pruned_pairs": result.stats["pruned_pairs"],
+        "engine": "portfolio",
         "status": result.status,
         "objective": result.objective,
         "best_bound": result.best_bound,
         "gap": result.gap,
-        # The standard relative gap, over the whole plan's cost (kept assignments included).
+        "gap_basis": "decided cost (objective minus the cost no decision changes)",
         "gap_total": (result.objective - result.best_bound) / max(1.0, abs(result.objective)),
         "fill_objective": result.fill_objective,
         "fill_bound": result.fill_bound,
@@ -182,7 +185,7 @@ def run_one(size: str, seed: int, workers: int, time_limit: float | None) -> dic
         "greedy_seats_added": len(greedy.assignments) - len(kept.assignments),
         "quick_match_p95_ms": p95,
         "quick_match_median_ms": statistics.median(timings) if timings else None,
-        "lp_bound": lp,
+        "engines": engines,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         **stability,
     }
@@ -234,7 +237,8 @@ def _print(rows: list[dict[str, Any]]) -> None:
         ("first_feasible_s", "{:.2f}"),
         ("wall_s", "{:.1f}"),
         ("quick_match_p95_ms", "{:.1f}"),
-        ("lp_bound", "{:,.0f}"),
+        ("cpsat_gap", "{:.2%}"),
+        ("mip_gap", "{:.2%}"),
         ("peak_rss_mb", "{:,.0f}"),
         ("stability_changes_beyond_forced", "{}"),
     ]
@@ -247,39 +251,156 @@ def _print(rows: list[dict[str, Any]]) -> None:
         print(" | ".join(cells))
 
 
+_COLOURS = {"cpsat": "#1f77b4", "mip": "#d62728", "portfolio": "#2ca02c"}
+
+
+def _plot(row: dict[str, Any]) -> str:
+    """Quality versus time as SVG: each engine's level-2 cost and proven bound over seconds.
+
+    (SVG, not PNG: the project has no plotting library and a chart needs its words.)
+    """
+    width, height, left, right, top, bottom = 760, 440, 80, 150, 40, 50
+    series: dict[str, list[tuple[float, float | None, float | None]]] = {}
+    for name, figures in row["engines"].items():
+        points = [
+            (t, obj, bound)
+            for t, phase, obj, bound in figures["trace"]
+            if phase.startswith("cost") or phase == "final"
+        ]
+        series[name] = points
+    greedy = float(row["greedy_objective"])
+    finals = [f["objective"] for f in row["engines"].values()]
+    bounds = [f["best_bound"] for f in row["engines"].values()]
+    lo = min(bounds) * 0.99
+    hi = max(greedy, *finals) * 1.01
+    span_t = max(max((p[0] for ps in series.values() for p in ps), default=1.0), 1.0)
+
+    def x(t: float) -> float:
+        return left + (width - left - right) * t / span_t
+
+    def y(v: float) -> float:
+        v = min(max(v, lo), hi)
+        return top + (height - top - bottom) * (hi - v) / (hi - lo)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'font-family="sans-serif" font-size="12">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<text x="{left}" y="20" font-size="14">{row["size"]}, seed {row["seed"]}, '
+        f"{row['today']}: level-2 cost (solid) and proven bound (dotted) over seconds</text>",
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" '
+        'stroke="black"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="black"/>',
+    ]
+    for k in range(5):
+        v = lo + (hi - lo) * k / 4
+        t = span_t * k / 4
+        out.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:,.0f}</text>')
+        out.append(
+            f'<text x="{x(t):.1f}" y="{height - bottom + 18}" text-anchor="middle">{t:.3g} s</text>'
+        )
+    out.append(
+        f'<line x1="{left}" y1="{y(greedy):.1f}" x2="{width - right}" y2="{y(greedy):.1f}" '
+        'stroke="grey" stroke-dasharray="6 4"/>'
+    )
+    out.append(f'<text x="{width - right + 6}" y="{y(greedy) + 4:.1f}">greedy</text>')
+    for name, points in series.items():
+        colour = _COLOURS.get(name, "black")
+        for index, style in ((1, ""), (2, ' stroke-dasharray="2 3"')):
+            coords = [(x(p[0]), y(p[index])) for p in points if p[index] is not None]
+            if coords:
+                path = " ".join(f"{a:.1f},{b:.1f}" for a, b in coords)
+                out.append(
+                    f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2"{style}/>'
+                )
+        final = row["engines"][name]
+        fx, fy = x(final["wall_s"]), y(final["objective"])
+        out.append(f'<circle cx="{fx:.1f}" cy="{fy:.1f}" r="4" fill="{colour}"/>')
+        legend = top + 40 + 18 * len([n for n in series if n < name])
+        out.append(
+            f'<text x="{width - right + 6}" y="{legend}" fill="{colour}">{name}: '
+            f"{final['status'].lower()}, {final['wall_s']:.1f} s</text>"
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _png(svg: Path) -> None:
+    """Render the plot to PNG beside it with a headless Chromium, when there is one."""
+    names = ("chromium", "chromium-browser", "google-chrome")
+    browser = next((found for name in names if (found := which(name))), None)
+    if browser is None:
+        return
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        f"--screenshot={svg.with_suffix('.png').resolve()}",
+        "--window-size=760,440",
+        svg.resolve().as_uri(),
+    ]
+    subprocess.run(command, check=False, capture_output=True, timeout=120)
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with each engine's gap beside the portfolio's, for the table."""
+    engines = row.get("engines", {})
+    return {
+        **row,
+        "cpsat_gap": engines.get("cpsat", {}).get("gap"),
+        "mip_gap": engines.get("mip", {}).get("gap"),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="S,M")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--today", default=TODAY.isoformat(), help="Planning date.")
     parser.add_argument("--time-limit", type=float, help="Override the per-size time limit.")
-    parser.add_argument("--json", type=Path, help="Write the results to this file.")
+    parser.add_argument("--json", type=Path, help="Write the results (and plots) here.")
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    today = date.fromisoformat(args.today)
     if args.one:
-        row = run_one(args.one, args.seed, args.workers, args.time_limit)
-        print(json.dumps(row))
+        row = run_one(args.one, args.seed, args.workers, args.time_limit, today)
+        args.out.write_text(json.dumps(row), encoding="utf-8")
         return
     rows = []
     for size in args.sizes.split(","):
-        command = [
-            sys.executable,
-            __file__,
-            "--one",
-            size,
-            "--seed",
-            str(args.seed),
-            "--workers",
-            str(args.workers),
-        ]
-        if args.time_limit:
-            command += ["--time-limit", str(args.time_limit)]
-        print(f"running {size} ...", file=sys.stderr, flush=True)
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        rows.append(json.loads(output.strip().splitlines()[-1]))
-        _print(rows[-1:])
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "row.json"
+            command = [
+                sys.executable,
+                __file__,
+                "--one",
+                size,
+                "--seed",
+                str(args.seed),
+                "--workers",
+                str(args.workers),
+                "--today",
+                args.today,
+                "--out",
+                str(out),
+            ]
+            if args.time_limit:
+                command += ["--time-limit", str(args.time_limit)]
+            print(f"running {size} ...", file=sys.stderr, flush=True)
+            # The child's standard output is left alone (solvers may print there).
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            rows.append(json.loads(out.read_text(encoding="utf-8")))
+        _print([_flat(rows[-1])])
+        if args.json:
+            plot = args.json.with_name(f"{args.json.stem}-{size}.svg")
+            plot.write_text(_plot(rows[-1]), encoding="utf-8")
+            _png(plot)
     print()
-    _print(rows)
+    _print([_flat(row) for row in rows])
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
         print(f"wrote {args.json}", file=sys.stderr)

@@ -18,7 +18,7 @@ the planners until confirmed. An assignment outside the viewer's scope is
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, func, select
@@ -369,16 +369,20 @@ def record_works_council_consent(
 def _consent_refusal(need: Need, status: AssignmentStatus) -> FieldError | None:
     """Why works-council consent cannot be recorded, or ``None`` if it can."""
     if need.kind is not NeedKind.STANDING:
-        reason = f"its need {need.id} is {need.kind.value}, not standing"
-    elif status is not AssignmentStatus.CONFIRMED:
-        reason = f"it is {status.value}, not confirmed"
-    else:
-        return None
-    return FieldError(
-        "works_council_consent_on",
-        "works-council consent is recorded for confirmed assignments of standing needs "
-        f"only; {reason}",
-    )
+        return FieldError(
+            "works_council_consent_on",
+            "Works-council consent is recorded for confirmed assignments of standing needs "
+            "only; this need is {kind}, not standing.",
+            {"kind": need.kind},
+        )
+    if status is not AssignmentStatus.CONFIRMED:
+        return FieldError(
+            "works_council_consent_on",
+            "Works-council consent is recorded for confirmed assignments of standing needs "
+            "only; this assignment is {status}, not confirmed.",
+            {"status": status},
+        )
+    return None
 
 
 def end_assignment(
@@ -404,23 +408,26 @@ def end_assignment(
     actor = acting(viewer, actor)
     assignment = _assignment(session, assignment_id)
     if assignment.status is not AssignmentStatus.CONFIRMED:
-        msg = (
-            f"assignment {assignment_id} is {assignment.status.value}; "
-            "only confirmed assignments can be ended"
+        raise Conflict(
+            "This assignment is {status}; only confirmed assignments can be ended.",
+            status=assignment.status,
         )
-        raise Conflict(msg)
     if on <= assignment.starts_on:
-        msg = (
-            f"{on.isoformat()} is not after the start {assignment.starts_on.isoformat()}; "
-            "an assignment that never started is cancelled, not ended"
+        raise ValidationFailed.single(
+            "on",
+            "The last day can be no earlier than the first day ({first_day}); an assignment "
+            "that has not begun is cancelled, not ended.",
+            subject=_ENTITY,
+            first_day=assignment.starts_on,
         )
-        raise ValidationFailed.single("on", msg, subject=_ENTITY)
     if assignment.ends_on is not None and on > assignment.ends_on:
-        msg = (
-            f"the assignment already ends on {assignment.ends_on.isoformat()}; "
-            "ending can bring the end forward, not extend it"
+        raise ValidationFailed.single(
+            "on",
+            "The assignment already ends after {last_day}; ending early brings the end "
+            "forward, it does not extend it.",
+            subject=_ENTITY,
+            last_day=assignment.ends_on - timedelta(days=1),
         )
-        raise ValidationFailed.single("on", msg, subject=_ENTITY)
     apply_changes(assignment, {"ends_on": on, "status": AssignmentStatus.ENDED})
     flush(session)
     _record(session, actor, "ended", assignment, details={"ends_on": on})

@@ -31,6 +31,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from vppool.web._admin import LinkPages, UserPages
+from vppool.web._assignments import assignment_pages
 from vppool.web._auth import AuthPages
 from vppool.web._client import ClientPages
 from vppool.web._common import WEB_PATH, IdempotencyKeys, web_exception_handlers
@@ -163,6 +164,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             pool_pages,
             organisation_pages,
             need_pages,
+            assignment_pages,
             PickerSearches,
             ClientPages,
             TrustPersonPages,

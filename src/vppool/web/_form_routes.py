@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, Generic
 
-from litestar import Request, get, post
+from litestar import Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Template
@@ -34,11 +35,20 @@ from litestar.types import Guard
 from sqlmodel import Session
 
 from vppool.services.access import Viewer
-from vppool.web._common import FieldErrors, FormData, language_of, page, redirect, staff_page
+from vppool.settings import Settings
+from vppool.web._common import (
+    FieldErrors,
+    FormData,
+    language_of,
+    page,
+    redirect,
+    safe_next,
+    staff_page,
+)
 from vppool.web._form_page import FormPage
 from vppool.web._forms import FormT, handle
 
-__all__ = ["At", "ConfirmRoute", "Confirmation", "FormRoute", "Loaded", "routes"]
+__all__ = ["At", "ConfirmRoute", "Confirmation", "FormRoute", "Loaded", "pages", "routes"]
 
 #: A message id with its values, or a message id alone.
 Words = str | tuple[str, Mapping[str, Any]]
@@ -56,6 +66,16 @@ class At:
     def __getitem__(self, name: str) -> int:
         """A whole-number value of the path (``at["organisation_id"]``)."""
         return int(self.path[name])
+
+    def today(self) -> date:
+        """Today in the provider's time zone."""
+        settings: Settings = self.request.app.state.settings
+        return settings.today()
+
+    def back_or(self, default: str) -> str:
+        """The page named by ``?back=`` (inside the application), else ``default``."""
+        given = self.request.query_params.get("back")
+        return safe_next(given) if given else default
 
 
 @dataclass(frozen=True)
@@ -152,6 +172,15 @@ class ConfirmRoute:
     guards: Sequence[Guard] = (staff_page,)
 
 
+def pages(*declared: FormRoute[Any] | ConfirmRoute, extra: Sequence[Any] = ()) -> Router:
+    """A router of the declared pages (and ``extra`` controllers), to register with the app.
+
+    The generated handlers live in a router of their own: registered one by one on the
+    application, Litestar would not run them in a thread.
+    """
+    return Router(path="/", route_handlers=[*extra, *routes(*declared)])
+
+
 def routes(*declared: FormRoute[Any] | ConfirmRoute) -> list[HTTPRouteHandler]:
     """The route handlers of the declared pages (two each: show and submit)."""
     handlers: list[HTTPRouteHandler] = []
@@ -182,7 +211,7 @@ def _form_handlers(route: FormRoute[Any]) -> list[HTTPRouteHandler]:
     ) -> Template:
         at = _at(request, db_session, viewer)
         loaded = route.load(at)
-        return _leading(form_page, loaded).show(
+        return _leading(form_page, loaded, request).show(
             request, values=loaded.values, subject=loaded.subject, **at.path
         )
 
@@ -198,7 +227,7 @@ def _form_handlers(route: FormRoute[Any]) -> list[HTTPRouteHandler]:
 
         def again(values: dict[str, Any], errors: FieldErrors) -> Template:
             shown = route.relabel(at, values) if route.relabel else values
-            return _leading(form_page, loaded).show(
+            return _leading(form_page, loaded, request).show(
                 request,
                 values=shown,
                 errors=errors,
@@ -252,9 +281,20 @@ def _confirm_handlers(route: ConfirmRoute) -> list[HTTPRouteHandler]:
     return [ask, confirm]
 
 
-def _leading(form_page: FormPage[Any], loaded: Loaded) -> FormPage[Any]:
-    """The form page with the "Cancel" link ``loaded`` names, if any."""
-    return replace(form_page, back=loaded.back) if loaded.back else form_page
+def _leading(
+    form_page: FormPage[Any], loaded: Loaded, request: Request[Any, Any, Any]
+) -> FormPage[Any]:
+    """The form page with the "Cancel" link ``loaded`` names, if any.
+
+    The form posts to the page's own address with its query (``?back=...``), so ``save``
+    can read it too.
+    """
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return replace(
+        form_page,
+        back=loaded.back or form_page.back,
+        action=form_page.action + (f"?{query}" if query else ""),
+    )
 
 
 def _address(path: str, values: Mapping[str, Any]) -> str:

@@ -11,14 +11,12 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from litestar import Router
-
 from vppool.db.schemas import NeedPublic
 from vppool.services import needs, organisations
 from vppool.web._client_forms import NeedEditForm
 from vppool.web._common import language_of
 from vppool.web._filters import day
-from vppool.web._form_routes import At, Confirmation, ConfirmRoute, FormRoute, Loaded, routes
+from vppool.web._form_routes import At, Confirmation, ConfirmRoute, FormRoute, Loaded, pages
 from vppool.web._forms import values_of
 from vppool.web._record_forms import NeedForm
 
@@ -128,35 +126,32 @@ def _cancel(at: At) -> str:
 _form = partial(FormRoute, back="/needs", section="needs")
 
 #: The need pages (planners and admins).
-need_pages = Router(
-    path="/",
-    route_handlers=routes(
-        _form(
-            _NEED + "/edit",
-            NeedEditForm,
-            title="Change need",
-            load=_edit_values,
-            save=_change,
-        ),
-        _form(
-            _NEED + "/duplicate",
-            NeedForm,
-            title="Duplicate need",
-            intro="A new need filled in from this one; change what differs.",
-            load=_copy_values,
-            save=_create,
-            submit_label="Create need",
-            once=True,
-            relabel=_organisation_label,
-        ),
-        ConfirmRoute(
-            _NEED + "/cancel",
-            title="Cancel need",
-            submit_label="Cancel need",
-            back="/needs",
-            ask=_ask_cancel,
-            act=_cancel,
-            section="needs",
-        ),
+need_pages = pages(
+    _form(
+        _NEED + "/edit",
+        NeedEditForm,
+        title="Change need",
+        load=_edit_values,
+        save=_change,
+    ),
+    _form(
+        _NEED + "/duplicate",
+        NeedForm,
+        title="Duplicate need",
+        intro="A new need filled in from this one; change what differs.",
+        load=_copy_values,
+        save=_create,
+        submit_label="Create need",
+        once=True,
+        relabel=_organisation_label,
+    ),
+    ConfirmRoute(
+        _NEED + "/cancel",
+        title="Cancel need",
+        submit_label="Cancel need",
+        back="/needs",
+        ask=_ask_cancel,
+        act=_cancel,
+        section="needs",
     ),
 )

@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, Router, get
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -20,7 +20,7 @@ from vppool.services import assignments, needs, organisations, trust_persons
 from vppool.services.access import Viewer
 from vppool.web._client_forms import ConflictEndForm, ConflictForm, OrganisationForm, SiteForm
 from vppool.web._common import client_or_staff_page, page, staff_page
-from vppool.web._form_routes import At, Confirmation, ConfirmRoute, FormRoute, Loaded, routes
+from vppool.web._form_routes import At, Confirmation, ConfirmRoute, FormRoute, Loaded, pages
 from vppool.web._forms import values_of
 from vppool.web._views import all_pages
 
@@ -267,8 +267,8 @@ def _end_conflict(at: At, form: ConflictEndForm) -> str:
 _form = partial(FormRoute, back=_BACK, section="organisations")
 _confirm = partial(ConfirmRoute, back=_BACK, section="organisations")
 
-#: The maintenance pages of the client list.
-MAINTENANCE = routes(
+#: The organisation pages: the list, an organisation's page and the maintenance pages.
+organisation_pages = pages(
     _form(
         "/organisations/new",
         OrganisationForm,
@@ -328,7 +328,5 @@ MAINTENANCE = routes(
         submit_label="End conflict",
         intro="From the day after the last day, the VP may serve this organisation again.",
     ),
+    extra=[OrganisationPages],
 )
-
-#: The organisation pages: the list, an organisation's page and the maintenance pages.
-organisation_pages = Router(path="/", route_handlers=[OrganisationPages, *MAINTENANCE])

@@ -456,3 +456,129 @@ def test_client_contacts_cannot_keep_needs(app_client: TestClient, world: World)
     login(app_client, world, "client")
     for action in ("edit", "duplicate", "cancel"):
         assert app_client.get(f"{WEB}/needs/{world['need1']}/{action}").status_code == 404
+
+
+# --------------------------------------------------------------------------- assignments
+
+
+def test_the_organisation_page_links_to_keeping_its_assignments(
+    planner: TestClient, world: World
+) -> None:
+    page = planner.get(f"{WEB}/organisations/{world['org1']}").text
+    assert f"/assignments/{world['assignment1']}/end" in page
+    assert f"/assignments/{world['assignment1']}/replace" in page
+    assert f"/assignments/{world['assignment1']}/consent" in page  # a standing need
+    assert f"/assignments/{world['assignment1_aftercare']}/consent" not in page
+
+
+def test_a_planner_ends_an_assignment_early_and_returns_to_the_vp(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    path = f"/assignments/{world['assignment1_aftercare']}/end?back=/pool/{world['vp1']}"
+    form = planner.get(WEB + path).text
+    assert "Anna Aalders / Zorggroep Een: Nazorg na incident" in form
+    assert f'href="/app/pool/{world["vp1"]}"' in form
+    response = _submit(planner, path, {"last_day": in_days(30).isoformat()})
+    assert response.status_code == 200
+    assert str(response.url).endswith(f"/pool/{world['vp1']}?done=ended")
+    with Session(engine) as session:
+        ended = session.get(Assignment, world["assignment1_aftercare"])
+        assert ended is not None
+        assert ended.status is AssignmentStatus.ENDED
+        assert ended.ends_on == in_days(31)  # the day after the last day
+    assert _audited(engine, "assignment_ended") == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "last_day", "expected"),
+    [
+        ("nl", "", "Vul dit veld in."),
+        ("nl", in_days(3).isoformat(), "De laatste dag kan niet vóór de eerste dag"),
+        ("nl", in_days(120).isoformat(), "De koppeling eindigt al na"),
+        ("en", in_days(3).isoformat(), "The last day can be no earlier than the first day"),
+    ],
+)
+def test_ending_an_assignment_with_a_wrong_last_day_says_why(
+    planner: TestClient, world: World, lang: str, last_day: str, expected: str
+) -> None:
+    if lang == "en":
+        _english(planner)
+    path = f"/assignments/{world['assignment1_aftercare']}/end"
+    response = _submit(planner, path, {"last_day": last_day})
+    assert response.status_code == 422
+    assert _field_error(response.text, "last_day").startswith(expected)
+    assert f'value="{last_day}"' in response.text
+
+
+def test_replacing_an_assignment_not_yet_begun_opens_the_quick_match(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    path = f"/assignments/{world['assignment1']}/replace"
+    confirm = planner.get(WEB + path).text
+    assert "Deze koppeling is nog niet begonnen" in confirm
+    response = _post(planner, path, path, {})
+    assert response.status_code == 200
+    assert f"/needs/{world['need1']}/quick-match" in str(response.url)
+    with Session(engine) as session:
+        kept = session.get(Assignment, world["assignment1"])
+        assert kept is not None
+        assert kept.status is AssignmentStatus.CONFIRMED  # until the successor is placed
+
+
+def test_replacing_an_assignment_under_way_ends_it_yesterday(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        need = session.get(Need, world["need1_aftercare"])
+        assignment = session.get(Assignment, world["assignment1_aftercare"])
+        assert need is not None
+        assert assignment is not None
+        need.starts_on = assignment.starts_on = in_days(-10)
+        session.add_all([need, assignment])
+        session.commit()
+    _english(planner)
+    path = f"/assignments/{world['assignment1_aftercare']}/replace"
+    assert "The trust person serves until" in planner.get(WEB + path).text
+    _post(planner, path, path, {})
+    with Session(engine) as session:
+        ended = session.get(Assignment, world["assignment1_aftercare"])
+        assert ended is not None
+        assert ended.status is AssignmentStatus.ENDED
+        assert ended.ends_on == in_days(0)
+
+
+def test_a_planner_records_the_works_councils_consent(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    path = f"/assignments/{world['assignment1']}/consent"
+    response = _submit(planner, path, {"works_council_consent_on": in_days(-3).isoformat()})
+    assert response.status_code == 200
+    assert "De instemming van de ondernemingsraad is vastgelegd." in response.text
+    with Session(engine) as session:
+        assignment = session.get(Assignment, world["assignment1"])
+        assert assignment is not None
+        assert assignment.works_council_consent_on == in_days(-3)
+    assert planner.get(WEB + path).text.count(f'value="{in_days(-3).isoformat()}"') == 1
+
+
+def test_consent_with_wrong_input_says_why_next_to_the_date(
+    planner: TestClient, world: World
+) -> None:
+    path = f"/assignments/{world['assignment1']}/consent"
+    response = _submit(planner, path, {"works_council_consent_on": "gisteren"})
+    assert response.status_code == 422
+    assert _field_error(response.text, "works_council_consent_on") == "Vul een datum in."
+    assert 'value="gisteren"' in response.text
+    path = f"/assignments/{world['assignment1_aftercare']}/consent"
+    response = _submit(planner, path, {"works_council_consent_on": in_days(-3).isoformat()})
+    assert response.status_code == 422
+    message = _field_error(response.text, "works_council_consent_on")
+    assert message.startswith("OR-instemming wordt alleen vastgelegd")
+    assert "Nazorg" in message
+
+
+def test_client_contacts_cannot_keep_assignments(app_client: TestClient, world: World) -> None:
+    login(app_client, world, "client")
+    for action in ("end", "replace", "consent"):
+        page = app_client.get(f"{WEB}/assignments/{world['assignment1']}/{action}")
+        assert page.status_code == 404

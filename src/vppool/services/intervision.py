@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import logging
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -95,7 +96,10 @@ __all__ = [
     "list_sessions",
     "record_attendance",
     "schedule_sessions",
+    "store_formation",
 ]
+
+log = logging.getLogger("vppool.intervision")
 
 _GROUP = "intervision group"
 _SESSION = "intervision session"
@@ -375,6 +379,58 @@ def _meeting_place(centre: m.Location, members: Sequence[TrustPerson]) -> str:
     return min(members, key=lambda p: (distance(p), p.id or 0)).home_municipality
 
 
+def _config(
+    settings: Settings,
+    *,
+    time_limit_s: float | None = None,
+    workers: int | None = None,
+    progress: Callable[[m.ProgressEvent], None] | None = None,
+) -> m.IntervisionConfig:
+    """The solver's settings: group sizes, limits and seed."""
+    return m.IntervisionConfig(
+        min_size=settings.intervision_group_min,
+        max_size=settings.intervision_group_max,
+        time_limit_s=time_limit_s or settings.intervision_time_limit_s,
+        workers=workers or settings.intervision_workers,
+        seed=settings.intervision_seed,
+        progress=progress,
+    )
+
+
+class _Planned(NamedTuple):
+    """A group to store: its name, meeting place and members."""
+
+    name: str
+    place: str | None
+    latitude: float | None
+    longitude: float | None
+    members: tuple[int, ...]
+
+
+def _insert_groups(
+    session: Session, year: int, planned: Sequence[_Planned]
+) -> list[IntervisionGroup]:
+    """Store the groups of ``year`` with their members, in the order given."""
+    groups = [
+        IntervisionGroup(
+            name=group.name[:120],
+            year=year,
+            meeting_place=group.place,
+            meeting_latitude=group.latitude,
+            meeting_longitude=group.longitude,
+        )
+        for group in planned
+    ]
+    session.add_all(groups)
+    flush(session)
+    for group, plan in zip(groups, planned, strict=True):
+        assert group.id is not None  # noqa: S101  (flushed)
+        for vp_id in plan.members:
+            session.add(IntervisionMember(group_id=group.id, trust_person_id=vp_id))
+    flush(session)
+    return groups
+
+
 def form_groups_for_year(
     session: Session,
     settings: Settings,
@@ -430,14 +486,7 @@ def form_groups_for_year(
     previous = _members_by_group(
         session, [g.id for g in _groups_of_year(session, year - 1) if g.id is not None]
     )
-    config = m.IntervisionConfig(
-        min_size=settings.intervision_group_min,
-        max_size=settings.intervision_group_max,
-        time_limit_s=time_limit_s or settings.intervision_time_limit_s,
-        workers=workers or settings.intervision_workers,
-        seed=settings.intervision_seed,
-        progress=progress,
-    )
+    config = _config(settings, time_limit_s=time_limit_s, workers=workers, progress=progress)
     previous_groups = [[p.id for p in ms if p.id is not None] for ms in previous.values()]
     # The solve may take a minute: end the reading transaction first (nothing is written
     # yet), so that on SQLite the writes below cannot clash with what others commit
@@ -462,25 +511,19 @@ def form_groups_for_year(
         msg = f"a {year} intervision group met while the groups were being formed; nothing changed"
         raise Conflict(msg)
     _remove_groups(session, existing)
-    rows: list[tuple[IntervisionGroup, m.GroupOutcome]] = []
+    planned: list[_Planned] = []
     for number, outcome in enumerate(result.groups, start=1):
-        members = [people[vp_id] for vp_id in outcome.members]
-        place = _meeting_place(outcome.meeting_place, members)
-        group = IntervisionGroup(
-            name=f"Intervisiegroep {year} {number:02d} {place}"[:120],
-            year=year,
-            meeting_place=place,
-            meeting_latitude=outcome.meeting_place.latitude,
-            meeting_longitude=outcome.meeting_place.longitude,
+        place = _meeting_place(outcome.meeting_place, [people[v] for v in outcome.members])
+        planned.append(
+            _Planned(
+                f"Intervisiegroep {year} {number:02d} {place}",
+                place,
+                outcome.meeting_place.latitude,
+                outcome.meeting_place.longitude,
+                tuple(outcome.members),
+            )
         )
-        session.add(group)
-        rows.append((group, outcome))
-    flush(session)
-    for group, outcome in rows:
-        assert group.id is not None  # noqa: S101  (flushed)
-        for vp_id in outcome.members:
-            session.add(IntervisionMember(group_id=group.id, trust_person_id=vp_id))
-    flush(session)
+    rows = list(zip(_insert_groups(session, year, planned), result.groups, strict=True))
     report = FormationReport(
         year=year,
         status=result.status,
@@ -519,6 +562,95 @@ def form_groups_for_year(
             "objective": result.objective,
             "best_bound": result.best_bound,
             "gap": round(result.gap, 6),
+        },
+    )
+    return report
+
+
+def store_formation(
+    session: Session,
+    settings: Settings,
+    proposal: FormationReport,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    viewer: Viewer | None = None,
+    actor: Actor = SYSTEM,
+) -> FormationReport:
+    """Store groups proposed earlier (formed by a run that stored nothing), as proposed.
+
+    The proposal is checked again against the pool as it is now: a VP who left the pool,
+    lost their certificate or was added since, or a new conflict of interest, makes it
+    refused (form the groups again).
+
+    Returns:
+        The proposal's report with the stored groups (their ids).
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        ValidationFailed: the year is out of range or over.
+        Conflict: a session of the year's current groups already took place, or the
+            proposal no longer fits the pool.
+    """
+    require_staff(viewer, "store intervision groups")
+    actor = acting(viewer, actor)
+    year = proposal.year
+    _check_year(year)
+    today = today or settings.today()
+    if year < today.year:
+        msg = f"{year} is over; form groups for {today.year} or a later year"
+        raise ValidationFailed.single("year", msg, subject="intervision year")
+    serialise_writes(session)
+    existing = _groups_of_year(session, year)
+    taken = _took_place(session, [g.id for g in existing if g.id is not None], now or utc_now())
+    if taken is not None:
+        raise Conflict("These groups already met; their membership stays as it is.")
+    inputs, people, _ = _pool(session, year, max(today, date(year, 1, 1)))
+    memberships = [[m.trust_person_id for m in g.group.members] for g in proposal.groups]
+    problems = [
+        f"trust person {vp_id} is no longer in the pool"
+        for members in memberships
+        for vp_id in members
+        if vp_id not in people
+    ] or m.validate_groups(inputs, memberships, _config(settings))
+    if problems:
+        log.info("the proposed %s groups no longer fit the pool: %s", year, problems[0])
+        raise Conflict("The pool changed since these groups were proposed; form the groups again.")
+    _remove_groups(session, existing)
+    planned = [
+        _Planned(
+            g.group.name,
+            g.group.meeting_place,
+            g.group.meeting_latitude,
+            g.group.meeting_longitude,
+            tuple(members),
+        )
+        for g, members in zip(proposal.groups, memberships, strict=True)
+    ]
+    stored = _insert_groups(session, year, planned)
+    report = proposal.model_copy(
+        update={
+            "replaced_groups": len(existing),
+            "groups": [
+                explained.model_copy(
+                    update={"group": _group_public(row, [people[v] for v in plan.members])}
+                )
+                for explained, row, plan in zip(proposal.groups, stored, planned, strict=True)
+            ],
+        }
+    )
+    audit.record_change(
+        session,
+        actor,
+        action="intervision_groups_formed",
+        entity_type="intervision_group",
+        entity_id=None,
+        details={
+            "year": year,
+            "groups": len(stored),
+            "members": proposal.members,
+            "replaced_groups": len(existing),
+            "proposed": True,
         },
     )
     return report

@@ -14,7 +14,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -35,11 +35,22 @@ from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import IntervisionRunKind, MatchingRunStatus
 
-__all__ = ["IntervisionRunPublic", "execute_run", "fail_unfinished", "get_run", "start_run"]
+__all__ = [
+    "FormingOptions",
+    "IntervisionRunPublic",
+    "execute_run",
+    "fail_unfinished",
+    "get_run",
+    "start_run",
+    "store_proposal",
+]
 
 log = logging.getLogger("vppool.intervision")
 
 _ACTIVE = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
+#: The report's mark of a formation that stored nothing (a proposal), and of its storing.
+_PROPOSAL = "proposal"
+_STORED = "stored_at"
 #: The HTTP status a direct call would have answered with, per domain error.
 _STATUS: tuple[tuple[type[VppoolError], int], ...] = (
     (ValidationFailed, 422),
@@ -66,6 +77,15 @@ class IntervisionRunPublic(BaseModel):
     finished_at: datetime | None
 
 
+class FormingOptions(BaseModel):
+    """The year to form intervision groups for, and optionally a shorter solver limit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    year: int = Field(ge=2000, le=2200)
+    time_limit_s: float | None = Field(default=None, gt=0, le=600)
+
+
 def _public(run: IntervisionRun) -> IntervisionRunPublic:
     return IntervisionRunPublic.model_validate(run, from_attributes=True)
 
@@ -78,8 +98,12 @@ def start_run(
     year: int,
     time_limit_s: float | None = None,
     viewer: Viewer | None = None,
+    propose: bool = False,
 ) -> IntervisionRunPublic:
     """Queue forming the groups, or planning the sessions, of ``year``.
+
+    With ``propose``, forming stores nothing: the run's report holds the proposed groups
+    (marked ``proposal``) until a planner stores them with :func:`store_proposal`.
 
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
@@ -107,6 +131,7 @@ def start_run(
         time_limit_s=time_limit_s if kind is IntervisionRunKind.FORMATION else None,
         created_by_user_id=viewer.user_id if viewer else None,
         created_by_label=viewer.label if viewer else None,
+        report={_PROPOSAL: True} if propose and kind is IntervisionRunKind.FORMATION else {},
     )
     session.add(run)
     session.flush()
@@ -139,6 +164,7 @@ def execute_run(engine: Engine, settings: Settings, run_id: int) -> IntervisionR
         run.started_at = utc_now()
         kind, year, limit = run.kind, run.year, run.time_limit_s
         actor = Actor(run.created_by_user_id, run.created_by_label or "system")
+        marks = {_PROPOSAL: True} if run.report.get(_PROPOSAL) else {}
 
     values: dict[str, Any]
     try:
@@ -146,14 +172,27 @@ def execute_run(engine: Engine, settings: Settings, run_id: int) -> IntervisionR
         # only to store; planning sessions is quicker and holds SQLite's write lock from
         # the start, so what it reads cannot change before it writes.
         bind = engine if kind is IntervisionRunKind.FORMATION else serialised(engine)
-        with session_scope(bind) as session:
-            if kind is IntervisionRunKind.FORMATION:
-                report: BaseModel = intervision.form_groups_for_year(
+        report: BaseModel
+        if marks:  # a proposal: formed in a transaction that is rolled back
+            with Session(bind, expire_on_commit=False) as session:
+                report = intervision.form_groups_for_year(
                     session, settings, year=year, time_limit_s=limit, actor=actor
                 )
-            else:
-                report = intervision.schedule_sessions(session, settings, year=year, actor=actor)
-        values = {"status": MatchingRunStatus.SUCCEEDED, "report": report.model_dump(mode="json")}
+                session.rollback()
+        else:
+            with session_scope(bind) as session:
+                if kind is IntervisionRunKind.FORMATION:
+                    report = intervision.form_groups_for_year(
+                        session, settings, year=year, time_limit_s=limit, actor=actor
+                    )
+                else:
+                    report = intervision.schedule_sessions(
+                        session, settings, year=year, actor=actor
+                    )
+        values = {
+            "status": MatchingRunStatus.SUCCEEDED,
+            "report": {**report.model_dump(mode="json"), **marks},
+        }
     except VppoolError as exc:
         status = next((code for cls, code in _STATUS if isinstance(exc, cls)), 400)
         details: dict[str, Any] = {}
@@ -165,7 +204,7 @@ def execute_run(engine: Engine, settings: Settings, run_id: int) -> IntervisionR
             "status": MatchingRunStatus.FAILED,
             "error": exc.message[:4000],
             "error_status": status,
-            "report": details,
+            "report": {**details, **marks},
         }
     except Exception:  # stored and logged: the run must not stay "running" for ever
         log.exception("intervision run %s failed", run_id)
@@ -194,3 +233,44 @@ def fail_unfinished(engine: Engine, run_ids: list[int], reason: str) -> None:
                 run.status = MatchingRunStatus.FAILED
                 run.error = reason
                 run.finished_at = utc_now()
+
+
+def store_proposal(
+    session: Session, settings: Settings, run_id: int, *, viewer: Viewer | None = None
+) -> IntervisionRunPublic:
+    """Store the groups a proposal run formed; the run's report then holds their ids.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such run.
+        Conflict: the run is no finished proposal, is stored already, a newer formation of
+            the year exists, the year's groups already met, or the proposal no longer fits
+            the pool (see :func:`~vppool.services.intervision.store_formation`).
+    """
+    require_staff(viewer, "store intervision groups")
+    run = session.get(IntervisionRun, run_id)
+    if run is None:
+        raise NotFound("intervision run", run_id)
+    if not (run.report.get(_PROPOSAL) and run.status is MatchingRunStatus.SUCCEEDED):
+        raise Conflict("Only the groups of a finished proposal can be stored.")
+    if run.report.get(_STORED):
+        raise Conflict("These groups are stored already.")
+    newer = session.exec(
+        select(IntervisionRun.id).where(
+            IntervisionRun.year == run.year,
+            IntervisionRun.kind == IntervisionRunKind.FORMATION,
+            col(IntervisionRun.id) > run_id,
+        )
+    ).first()
+    if newer is not None:
+        raise Conflict("A newer proposal for this year exists; store that one instead.")
+    proposal = intervision.FormationReport.model_validate(run.report)
+    stored = intervision.store_formation(session, settings, proposal, viewer=viewer)
+    run.report = {
+        **stored.model_dump(mode="json"),
+        _PROPOSAL: True,
+        _STORED: utc_now().isoformat(),
+    }
+    session.add(run)
+    session.flush()
+    return _public(run)

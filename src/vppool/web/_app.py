@@ -37,7 +37,7 @@ from vppool.web._client import ClientPages
 from vppool.web._common import WEB_PATH, IdempotencyKeys, web_exception_handlers
 from vppool.web._feeds import FeedPages
 from vppool.web._filters import register_filters
-from vppool.web._intervision import IntervisionPages
+from vppool.web._intervision import IntervisionFormingPages, IntervisionPages
 from vppool.web._needs import need_pages
 from vppool.web._organisations import organisation_pages
 from vppool.web._pickers import PickerSearches
@@ -170,6 +170,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             TrustPersonPages,
             FeedPages,
             IntervisionPages,
+            IntervisionFormingPages,
             UserPages,
             LinkPages,
             create_static_files_router(

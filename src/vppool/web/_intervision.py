@@ -1,28 +1,43 @@
 """Intervision groups, their meetings and attendance (planners: all; a trust person: their own).
 
-Forming groups and planning their meetings are solver runs: they are started from the API or
-the command line, not from a page (a request never waits for a solve).
+Forming a year's groups is a solver run: the planner starts it from a page, it runs in the
+background (a request never waits for a solve) and stores nothing; its page shows the
+progress, then the proposed groups with their explanation, and the planner stores them.
+Planning the meetings is started from the API or the command line.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlmodel import Session
 
-from vppool.services import intervision
+from vppool.errors import Conflict, FieldError, ValidationFailed
+from vppool.services import intervision, intervision_runs
 from vppool.services.access import Viewer
 from vppool.settings import Settings
-from vppool.web._common import FormData, form_list, page, redirect, staff_or_trust_person_page
+from vppool.vocab import IntervisionRunKind, MatchingRunStatus
+from vppool.web._common import (
+    FormData,
+    form_list,
+    page,
+    redirect,
+    staff_or_trust_person_page,
+    staff_page,
+)
+from vppool.web._form_page import FormPage
+from vppool.web._forms import Form, form_field
 from vppool.web._views import all_pages
 
-__all__ = ["IntervisionPages"]
+__all__ = ["IntervisionFormingPages", "IntervisionPages"]
 
 _PAGE = 30
 
@@ -144,3 +159,172 @@ class IntervisionPages(Controller):
                 viewer=viewer,
             )
         return redirect(f"/intervision/groups/{group_id}/sessions/{session_id}?done=recorded")
+
+
+class FormingForm(Form):
+    """The year to form groups for, and how long the solver may search."""
+
+    year: int = form_field("Year", ge=2000, le=2200)
+    time_limit_s: float | None = form_field(
+        "Time limit (seconds)",
+        default=None,
+        hint="Leave empty for the standard limit; at most 600 seconds.",
+        gt=0,
+        le=600,
+    )
+
+    def to_input(self) -> intervision_runs.FormingOptions:
+        """The run's options as the service takes them."""
+        return self.build(
+            intervision_runs.FormingOptions, year=self.year, time_limit_s=self.time_limit_s
+        )
+
+
+FORMING = FormPage(
+    FormingForm,
+    title="Form intervision groups",
+    intro=(
+        "The groups are formed in the background; you see them with an explanation "
+        "and then store them. Groups of the year that have not met yet are replaced."
+    ),
+    action="/intervision/formations",
+    back="/intervision",
+    section="intervision",
+    submit_label="Form the groups",
+)
+
+_ACTIVE = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
+_EXPIRED = re.compile(r"certificate (?P<number>.+) expired on (?P<day>\d{4}-\d{2}-\d{2})")
+
+
+def _left_out_reason(reason: str) -> tuple[str, dict[str, str]]:
+    """Why a VP is left out, as a message id and its values."""
+    expired = _EXPIRED.fullmatch(reason)
+    if expired:
+        return "certificate {number} expired on {day}", expired.groupdict()
+    return reason, {}
+
+
+class IntervisionFormingPages(Controller):
+    """Forming a year's groups from the web (planners and admins)."""
+
+    path = "/intervision/formations"
+    guards = [staff_page]  # noqa: RUF012  (Litestar reads class attributes)
+    include_in_schema = False
+
+    @get("/", sync_to_thread=False)
+    def forming_form(
+        self, *, request: Request[Any, Any, Any], settings: NamedDependency[Settings]
+    ) -> Template:
+        """The year and options."""
+        return FORMING.show(request, values={"year": str(settings.today().year + 1)})
+
+    @post("/", sync_to_thread=True, status_code=303)
+    def form_groups(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        data: FormData,
+        state: State,
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> Template | Redirect:
+        """Start forming the groups in the background and show the run."""
+
+        def start(form: FormingForm) -> str:
+            options = form.to_input()
+            try:
+                run = intervision_runs.start_run(
+                    db_session,
+                    settings,
+                    kind=IntervisionRunKind.FORMATION,
+                    year=options.year,
+                    time_limit_s=options.time_limit_s,
+                    viewer=viewer,
+                    propose=True,
+                )
+            except Conflict as busy:
+                busy_msg = (
+                    "Groups for this year are being formed already; wait until that run ends."
+                )
+                raise ValidationFailed([FieldError("year", busy_msg)]) from busy
+            state.runs.submit_intervision(run.id, after=db_session)
+            return f"/intervision/formations/{run.id}"
+
+        return FORMING.submit(request, data, db_session, start)
+
+    @get("/{run_id:int}", sync_to_thread=True)
+    def formation(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        run_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template:
+        """The run: its progress, then the proposed groups with their explanation."""
+        return self._formation(request, db_session, viewer, run_id)
+
+    def _formation(
+        self,
+        request: Request[Any, Any, Any],
+        session: Session,
+        viewer: Viewer,
+        run_id: int,
+        *,
+        problem: str | None = None,
+    ) -> Template:
+        run = intervision_runs.get_run(session, run_id, viewer=viewer)
+        if run.kind is not IntervisionRunKind.FORMATION:
+            raise NotFoundException
+        report = None
+        left_out: list[tuple[str, str, dict[str, str]]] = []
+        if run.status is MatchingRunStatus.SUCCEEDED:
+            report = intervision.FormationReport.model_validate(run.report)
+            left_out = [(p.name, *_left_out_reason(p.reason)) for p in report.left_out]
+        return page(
+            request,
+            "intervision_formation.html",
+            section="intervision",
+            status_code=409 if problem else 200,
+            run=run,
+            report=report,
+            left_out=left_out,
+            stored=bool(run.report.get("stored_at")),
+            running=run.status in _ACTIVE,
+            problem=problem,
+        )
+
+    @get("/{run_id:int}/progress", sync_to_thread=True)
+    def progress(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        run_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template | Response[str]:
+        """The progress panel, polled while the run goes; a finished run reloads the page."""
+        run = intervision_runs.get_run(db_session, run_id, viewer=viewer)
+        if run.status not in _ACTIVE:
+            return Response("", headers={"HX-Refresh": "true"}, media_type="text/html")
+        return page(request, "intervision_progress.html", run=run)
+
+    @post("/{run_id:int}/store", sync_to_thread=True, status_code=303)
+    def store(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        run_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> Template | Redirect:
+        """Store the proposed groups (unless they no longer fit: then form them again)."""
+        try:
+            run = intervision_runs.store_proposal(db_session, settings, run_id, viewer=viewer)
+        except Conflict as refused:
+            db_session.rollback()
+            return self._formation(request, db_session, viewer, run_id, problem=refused.message)
+        return redirect(f"/intervision?year={run.year}&done=formed")

@@ -486,6 +486,12 @@ CASES: list[Case] = [
         staff(200),
         url="/api/v1/intervision-runs/{irun_done}",
     ),
+    Case(
+        "POST",
+        "/api/v1/intervision-runs/{run_id:int}/store",
+        staff(409),
+        url="/api/v1/intervision-runs/{irun_done}/store",
+    ),
     # Starts a background run (the world's two certified VPs are too few for groups of 4-6,
     # which the run reports; the next year, so that it does not wait for the schedule run).
     Case(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import urlsplit
 
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from tests.factories import make_certification, make_trust_person
 from tests.integration.api.world import World
 from tests.integration.web.conftest import WEB, csrf_of, login
-from vppool.db.models import AuditEntry, Notification, TrustPerson, User
+from vppool.db.models import AuditEntry, IntervisionGroup, Notification, TrustPerson, User
+from vppool.settings import Settings
 
 NEW_PASSWORD = "een-nieuw-wachtwoord"
 
@@ -261,3 +264,76 @@ def test_the_admin_sees_every_token_with_its_owner_and_revokes_one(
     app_client.cookies.clear()
     login(app_client, world, "planner")
     assert app_client.get(f"{WEB}/admin/tokens").status_code == 404
+
+
+def _certified_pool(engine: Engine, count: int) -> None:
+    with Session(engine) as session:
+        for index in range(count):
+            vp = make_trust_person(session, first_name=f"Intervisie{index}")
+            make_certification(session, trust_person=vp)
+        session.commit()
+
+
+def _wait_for(client: TestClient, run_page: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        answer = client.get(f"{WEB}{run_page}/progress", headers={"HX-Request": "true"})
+        if answer.headers.get("HX-Refresh") == "true":
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{run_page} did not end within two minutes")
+
+
+def test_a_planner_forms_next_years_groups_sees_them_explained_and_stores_them(
+    app_client: TestClient, world: World, engine: Engine, settings: Settings
+) -> None:
+    _certified_pool(engine, 9)
+    year = settings.today().year + 1
+    login(app_client, world, "planner")
+    started = _post(
+        app_client,
+        "/intervision/formations",
+        "/intervision/formations",
+        {"year": str(year), "time_limit_s": "5"},
+    )
+    run_page = urlsplit(str(started.url)).path.removeprefix(WEB)  # type: ignore[attr-defined]
+    assert run_page.startswith("/intervision/formations/")
+    _wait_for(app_client, run_page)
+    shown = app_client.get(f"{WEB}{run_page}").text
+    assert "Deze groepen opslaan" in shown
+    assert "Intervisie0" in shown
+    with Session(engine) as session:
+        assert (
+            session.exec(select(IntervisionGroup).where(IntervisionGroup.year == year)).all() == []
+        )
+    stored = _post(app_client, run_page, f"{run_page}/store", {})
+    assert "De groepen zijn opgeslagen." in stored.text  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        groups = session.exec(select(IntervisionGroup).where(IntervisionGroup.year == year)).all()
+        assert len(groups) >= 2
+    again = _post(app_client, run_page, f"{run_page}/store", {})
+    assert again.status_code == 409  # type: ignore[attr-defined]
+    assert "Deze groepen zijn al opgeslagen." in again.text  # type: ignore[attr-defined]
+
+
+def test_the_forming_form_shows_wrong_input_next_to_its_field_and_keeps_it(
+    app_client: TestClient, world: World
+) -> None:
+    login(app_client, world, "planner")
+    wrong = _post(
+        app_client,
+        "/intervision/formations",
+        "/intervision/formations",
+        {"year": "volgend jaar", "time_limit_s": "900"},
+    )
+    assert wrong.status_code == 422  # type: ignore[attr-defined]
+    html = wrong.text  # type: ignore[attr-defined]
+    assert "Vul een heel getal in." in html
+    assert "Mag hoogstens 600 zijn." in html
+    assert 'value="volgend jaar"' in html
+    assert 'value="900"' in html
+    app_client.cookies.set("vppool_lang", "en")
+    english = _post(
+        app_client, "/intervision/formations", "/intervision/formations", {"year": "1999"}
+    )
+    assert "Must be at least 2,000." in english.text  # type: ignore[attr-defined]

@@ -44,13 +44,14 @@ __all__ = ["IntervisionController"]
 YearFilter = Annotated[int | None, Parameter(ge=2000, le=2200, description="Only this year")]
 
 
-class FormGroups(BaseModel):
-    """The year to form intervision groups for, and optionally a shorter solver limit."""
+class FormGroups(intervision_runs.FormingOptions):
+    """A year's intervision groups to form: the year, a shorter solver limit, only propose."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    year: int = Field(ge=2000, le=2200)
-    time_limit_s: float | None = Field(default=None, gt=0, le=600)
+    propose: bool = Field(
+        default=False,
+        description="Store nothing: the run's report holds the proposed groups until "
+        "POST /api/v1/intervision-runs/{id}/store stores them",
+    )
 
 
 class ScheduleYear(BaseModel):
@@ -108,9 +109,26 @@ class IntervisionController(Resource):
             year=given.year,
             time_limit_s=given.time_limit_s,
             viewer=viewer,
+            propose=given.propose,
         )
         state.runs.submit_intervision(run.id, after=db_session)
         return run
+
+    @post("/intervision-runs/{run_id:int}/store", guards=[staff_only], sync_to_thread=True)
+    def store_intervision_proposal(
+        self,
+        run_id: Id,
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> intervision_runs.IntervisionRunPublic:
+        """Store the groups a proposal run (``propose: true``) formed, as proposed.
+
+        409 when the run is no finished proposal, is stored already, a newer formation of
+        the year exists, the year's groups already met, or the pool changed so that the
+        proposal no longer fits (form the groups again).
+        """
+        return intervision_runs.store_proposal(db_session, settings, run_id, viewer=viewer)
 
     @get("/intervision-runs/{run_id:int}", guards=[staff_only], sync_to_thread=True)
     def get_intervision_run(

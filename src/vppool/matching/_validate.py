@@ -4,11 +4,12 @@
 manual override, an imported schedule, a confirmation), and returns the violations as data.
 
 It is written apart from the model on purpose and shares nothing with it but the input and
-output types: its own calendar arithmetic, its own distance, **exact fractions** for hours
-(the hours as the decimals they were entered as; no minutes, no rounding) and its own reading
-of each rule's dates. A mistake in the model's reading of a rule is therefore not repeated
-here, and ``tests/unit/matching/test_validator_independence.py`` keeps it that way (it fails
-if this module imports any other part of the matcher than the types and the input check).
+output types: its own calendar arithmetic, its own distance, **exact decimals** for hours
+(the hours as the decimals they were entered as; no minutes, no rounding, no division) and
+its own reading of each rule's dates. A mistake in the model's reading of a rule is
+therefore not repeated here, and ``tests/unit/matching/test_validator_independence.py``
+keeps it that way (it fails if this module imports any other part of the matcher than the
+types and the input check).
 
 The rules, as stated (a need's *rest* is the part still to be served: from the planning date,
 or the need's start if later, to its end; an open end is read up to the planning horizon
@@ -39,7 +40,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date, timedelta
-from fractions import Fraction
+from decimal import Decimal
 
 from vppool.matching._input import check_input
 from vppool.matching._types import (
@@ -95,9 +96,9 @@ def _key(violation: Violation) -> tuple[str, SeatRef | None, int | None, str]:
 # ------------------------------------------------------------------- dates and numbers
 
 
-def _exact(value: float) -> Fraction:
-    """A float as the decimal it was written as (1.1 is 11/10, not 1.100000000000000088...)."""
-    return Fraction(repr(value))
+def _exact(value: float) -> Decimal:
+    """A float as the decimal it was written as (1.1 is 1.1, not 1.100000000000000088...)."""
+    return Decimal(repr(value))
 
 
 def _first_of_month(day: date) -> date:
@@ -108,8 +109,8 @@ def _first_of_next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def _hours(value: Fraction) -> str:
-    return f"{float(value):.2f}".rstrip("0").rstrip(".") + " h"
+def _hours(value: Decimal) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") + " h"
 
 
 def _great_circle_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
@@ -147,6 +148,7 @@ class _Checker:
         while month < self.horizon or not self.months:
             self.months.append(month)
             month = _first_of_next_month(month)
+        self.month_ends = [*self.months[1:], _first_of_next_month(self.months[-1])]
 
     # --------------------------------------------------------------------- the plan
 
@@ -267,7 +269,7 @@ class _Checker:
             while day < stop:
                 away.add(day)
                 day += timedelta(days=1)
-        if Fraction(len(away), days) > _exact(self.instance.rules.max_absence_share):
+        if Decimal(len(away)) > _exact(self.instance.rules.max_absence_share) * days:
             return [("absence_overlap", f"absent {len(away)} of {days} days")]
         return []
 
@@ -303,34 +305,43 @@ class _Checker:
 
     # ------------------------------------------------------------------ one VP
 
-    def runs_in(self, need: NeedInput, month: date) -> Fraction:
-        """The share of ``month``'s days on which the need runs (up to the horizon)."""
-        next_month = _first_of_next_month(month)
-        end = self.horizon if need.period.ends_on is None else need.period.ends_on
-        lo = max(need.period.starts_on, month)
-        hi = min(end, self.horizon, next_month)
-        days = (hi - lo).days
-        return Fraction(max(0, days), (next_month - month).days)
+    def hour_days(self, need: NeedInput) -> list[tuple[Decimal, bool]]:
+        """Per month: the need's hours times its days in it, exactly; and whether it runs."""
+        hours = _exact(need.hours_per_month)
+        end = min(self.horizon, need.period.ends_on or self.horizon)
+        days = [
+            max(0, (min(end, next_month) - max(need.period.starts_on, month)).days)
+            for month, next_month in zip(self.months, self.month_ends, strict=True)
+        ]
+        return [(hours * d, d > 0) for d in days]
 
     def capacity(self, teams: dict[int, list[tuple[SeatRef, int]]]) -> list[Violation]:
+        """Hours and standing clients per VP and calendar month.
+
+        A need's hours in a month are its monthly hours times the share of the month's days it
+        runs; with every term over the same month's days, the comparison is made on hours
+        times days, in exact decimals (no division, no rounding).
+        """
         needs_of: dict[int, set[int]] = defaultdict(set)
         for need_id, team in teams.items():
             for _, vp_id in team:
                 needs_of[vp_id].add(need_id)
         violations = []
+        loads = {need_id: self.hour_days(self.needs[need_id]) for need_id in teams}
+        month_days = [(e - m).days for m, e in zip(self.months, self.month_ends, strict=True)]
         for vp_id, need_ids in sorted(needs_of.items()):
             vp = self.vps[vp_id]
             capacity = _exact(vp.capacity_hours_per_month)
-            for month in self.months:
-                hours = Fraction(0)
+            for index, month in enumerate(self.months):
+                hour_days = Decimal(0)
                 standing = 0
                 for need_id in need_ids:
-                    need = self.needs[need_id]
-                    share = self.runs_in(need, month)
-                    hours += _exact(need.hours_per_month) * share
-                    standing += bool(share) and need.is_standing
+                    load, runs = loads[need_id][index]
+                    hour_days += load
+                    standing += runs and self.needs[need_id].is_standing
+                hours = hour_days / month_days[index]
                 label = f"{_MONTHS[month.month - 1]} {month.year}"
-                if hours > capacity:
+                if hour_days > capacity * month_days[index]:
                     violations.append(
                         Violation(
                             "capacity_hours",

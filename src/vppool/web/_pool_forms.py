@@ -87,8 +87,8 @@ class _ProfileFields(Form):
         "Sector experience", default_factory=list, choices=sector_choices
     )
     experience_since: date | None = form_field("Trust person since", default=None)
-    capacity_hours_per_month: float = form_field("Hours per month", default=16, ge=0, le=200)
-    capacity_standing_clients: int = form_field("Standing clients at most", default=6, ge=0, le=100)
+    capacity_hours_per_month: float = form_field("Hours per month", ge=0, le=200)
+    capacity_standing_clients: int = form_field("Standing clients at most", ge=0, le=100)
     home_postcode: str | None = form_field("Postcode", default=None, max_length=10)
     home_municipality: str = form_field("Municipality", min_length=1, max_length=120)
     home_latitude: float = form_field(
@@ -103,7 +103,7 @@ class _ProfileFields(Form):
         le=NL_LONGITUDE_RANGE[1],
         hint="Degrees east, such as 5.12 for Utrecht.",
     )
-    max_travel_km: float = form_field("Travels up to (km)", default=60, ge=0, le=400)
+    max_travel_km: float = form_field("Travels up to (km)", ge=0, le=400)
     gender: Gender | None = form_field(
         "Gender", default=None, hint="Self-declared and optional (diversity profile)."
     )

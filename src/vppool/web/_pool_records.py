@@ -38,7 +38,11 @@ _CERTIFICATE = _PERSON + "/certificates/{certification_id:int}"
 _EDUCATION = _PERSON + "/education/{education_record_id:int}"
 
 #: A new VP's form starts with the usual capacity and travel radius.
-_NEW_PERSON = {"capacity_hours_per_month": "16", "capacity_standing_clients": "6"}
+_NEW_PERSON = {
+    "capacity_hours_per_month": "16",
+    "capacity_standing_clients": "6",
+    "max_travel_km": "60",
+}
 
 
 def _person(at: At) -> TrustPersonPublic:

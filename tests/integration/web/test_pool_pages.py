@@ -281,12 +281,16 @@ def test_a_planner_edits_a_profile_and_clears_optional_fields(
 
 def test_a_wrong_edit_keeps_the_typed_values(planner: TestClient, world: World) -> None:
     answer = _post(
-        planner, f"/pool/{world['vp1']}/edit", _profile(max_travel_km="900", birth_year="1800")
+        planner,
+        f"/pool/{world['vp1']}/edit",
+        _profile(max_travel_km="900", birth_year="1800", capacity_hours_per_month=""),
     )
     assert answer.status_code == 422
     assert 'id="max_travel_km-error"><p>Mag hoogstens 400 zijn.' in answer.text
     assert 'id="birth_year-error"><p>Moet minstens 1.930 zijn.' in answer.text
     assert 'value="900"' in answer.text
+    # An emptied capacity is missing, not silently the default.
+    assert 'id="capacity_hours_per_month-error"><p>Vul dit veld in.' in answer.text
     assert "Anna Aalders" in answer.text  # the subject above the heading
 
 

@@ -203,7 +203,10 @@ def _portfolio(
 
     thread = threading.Thread(target=run_cpsat, name="cpsat", daemon=True)
     thread.start()
-    mip = _mip(parts, level, single, started, seconds, stop=cpsat_proved)
+    try:
+        mip = _mip(parts, level, single, started, seconds, stop=cpsat_proved)
+    except Exception:  # a failing MIP solver leaves CP-SAT's answer standing
+        mip = _Outcome(config.mip_solver, "UNKNOWN")
     if mip.status == "OPTIMAL":
         cpsat.solver.stop_search()
     thread.join()

@@ -74,3 +74,17 @@ def test_the_mip_refuses_a_model_it_cannot_read() -> None:
     model.add(x + y <= 1).only_enforce_if(x)
     with pytest.raises(ValueError, match="not linear"):
         solve_mip(model, [(x.index, 1)], maximize=True, time_limit_s=1)
+
+
+def test_a_failing_mip_solver_leaves_cp_sat_s_plan_standing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        msg = "no HiGHS here"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr("vppool.matching._solve.solve_mip", broken)
+    result = solve(_problem(), replace(FAST, engine="portfolio"))
+    reference = solve(_problem(), replace(FAST, engine="cpsat"))
+    assert (result.status, result.objective) == ("OPTIMAL", reference.objective)
+    assert [o["status"] for o in result.stats["engines"]["cost"]] == ["OPTIMAL", "UNKNOWN"]

@@ -139,6 +139,7 @@ def build_instance(
     today: date | None = None,
     keep_confirmed: bool = True,
     with_previous_plan: bool = True,
+    only_need: int | None = None,
 ) -> InstanceBundle:
     """Read the pool, the open needs and the current plan into a matching instance.
 
@@ -149,6 +150,8 @@ def build_instance(
         keep_confirmed: keep confirmed assignments fixed (False: a re-optimisation proposal).
         with_previous_plan: count the last succeeded run's proposals as the previous plan
             (continuity and solver hints).
+        only_need: of the open needs, read only this one (with every need that holds a
+            confirmed assignment, for the VPs' loads): what a quick match needs.
     """
     today = _today(settings, today)
     horizon_end = _add_months(today, settings.matching_horizon_months)
@@ -162,21 +165,37 @@ def build_instance(
         )
     ).all()
     busy_need_ids = {a.need_id for a in confirmed}
+    open_needs = sa.and_(
+        col(Need.status) == NeedStatus.OPEN,
+        or_(col(Need.ends_on).is_(None), col(Need.ends_on) > today),
+        col(Need.starts_on) < horizon_end,
+    )
+    if only_need is not None:
+        open_needs = sa.and_(open_needs, col(Need.id) == only_need)
     needs = session.execute(
         _rows(Need).where(
-            or_(
-                sa.and_(
-                    col(Need.status) == NeedStatus.OPEN,
-                    or_(col(Need.ends_on).is_(None), col(Need.ends_on) > today),
-                    col(Need.starts_on) < horizon_end,
-                ),
-                col(Need.id).in_(busy_need_ids) if busy_need_ids else sa.false(),
-            )
+            or_(open_needs, col(Need.id).in_(busy_need_ids) if busy_need_ids else sa.false())
         )
     ).all()
-    organisations = {o.id: o for o in session.execute(_rows(Organisation)).all()}
+    organisation_ids = sorted({need.organisation_id for need in needs})
+    organisations = {
+        o.id: o
+        for o in session.execute(
+            sa.select(
+                col(Organisation.id),
+                col(Organisation.name),
+                col(Organisation.sector),
+                col(Organisation.requires_gender_mix),
+                col(Organisation.max_travel_km),
+            ).where(col(Organisation.id).in_(organisation_ids))
+        ).all()
+    }
     sites: dict[int, list[Any]] = defaultdict(list)
-    for site in session.execute(_rows(Site).order_by(col(Site.id))).all():
+    for site in session.execute(
+        sa.select(col(Site.id), col(Site.organisation_id), col(Site.latitude), col(Site.longitude))
+        .where(col(Site.organisation_id).in_(organisation_ids))
+        .order_by(col(Site.id))
+    ).all():
         sites[site.organisation_id].append(site)
     sites_by_id = {s.id: s for group in sites.values() for s in group}
 
@@ -769,11 +788,16 @@ def quick_match_need(
     need = session.get(Need, need_id)
     if need is None:
         raise NotFound("need", need_id)
-    bundle = build_instance(session, settings, today=today, with_previous_plan=False)
+    bundle = build_instance(
+        session, settings, today=today, with_previous_plan=False, only_need=need_id
+    )
     target = next((n for n in bundle.instance.needs if n.id == need_id), None)
     if target is None:
-        msg = f"need {need_id} is {need.status.value} or outside the planning horizon"
-        raise Conflict(msg)
+        raise Conflict(
+            "Need {need} is {status} or outside the planning horizon.",
+            need=need_id,
+            status=need.status,
+        )
     ranked = m.QuickMatcher(bundle.instance).rank(target, limit=limit)
     return QuickMatchResult(
         need_id=need_id,
@@ -820,8 +844,11 @@ def override_seat(
     _lock_trust_persons(session, {trust_person_id})
     bundle = build_instance(session, settings, today=today, with_previous_plan=False)
     if need_id not in bundle.need_periods:
-        msg = f"need {need_id} is {need.status.value} or outside the planning horizon"
-        raise Conflict(msg)
+        raise Conflict(
+            "Need {need} is {status} or outside the planning horizon.",
+            need=need_id,
+            status=need.status,
+        )
     plan = {m.SeatRef(a.need_id, a.seat): a.trust_person_id for a in bundle.instance.assignments}
     target = m.SeatRef(need_id, seat)
     replaced = plan.get(target)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -36,6 +37,9 @@ __all__ = [
     "refuse_out_of_date",
     "run_assignments",
 ]
+
+
+ZONE = ZoneInfo("Europe/Amsterdam")
 
 
 class PlanningRecord(StrEnum):
@@ -79,7 +83,9 @@ class OutOfDate:
             "This run is out of date: the planning data changed after it started ({record}, "
             "{at}). Start a new matching run.",
             record=self.changed_record,
-            at=self.changed_at,
+            at=""
+            if self.changed_at is None
+            else f"{self.changed_at.astimezone(ZONE):%Y-%m-%d %H:%M}",
         )
 
 

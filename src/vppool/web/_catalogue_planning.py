@@ -36,6 +36,7 @@ DUTCH: dict[str, str] = {
     "Confirming now would break hard rules ({details}). Start a new matching run.": "Nu bevestigen zou harde regels breken ({details}). Start een nieuwe matchingrun.",
     "Another confirmation took one of these seats or VPs at the same moment; reload.": "Een andere bevestiging nam op hetzelfde moment een van deze plaatsen of vertrouwenspersonen; laad de pagina opnieuw.",
     "The {count} busiest of {total} trust persons.": "De {count} drukste van {total} vertrouwenspersonen.",
+    "Need {need} is {status} or outside the planning horizon.": "Inzet {need} is {status} of valt buiten de planningshorizon.",
     "Certification": "Certificaat",
     "Absence": "Afwezigheid",
     "Date override": "Afwijking op een datum",

@@ -293,7 +293,7 @@ class PlannerPages(Controller):
                 db_session, settings, need.id, limit=25
             )
         except Conflict as exc:
-            ranked, problem = None, exc.message
+            ranked, problem = None, localise_error(exc, language_of(request))
         team = assignments.list_assignments(
             db_session, need_id=need.id, status=AssignmentStatus.CONFIRMED, viewer=viewer
         )
@@ -557,7 +557,7 @@ class PlannerPages(Controller):
             )
             problem = None
         except Conflict as exc:
-            ranked, problem = None, exc.message
+            ranked, problem = None, localise_error(exc, language_of(request))
         return page(request, "_ineligible.html", ranked=ranked, problem=problem)
 
     # ------------------------------------------------------------------ audit

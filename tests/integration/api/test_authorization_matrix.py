@@ -113,6 +113,18 @@ def _own_spare_token(world: World, role: str) -> str:
 
 
 CASES: list[Case] = [
+    # ---------------------------------------------------------------- matching runs
+    # First: a run can be confirmed only before the planning data changes (later cases do).
+    Case("GET", "/api/v1/matching-runs", staff(200)),
+    Case("GET", RUN, staff(200), url="/api/v1/matching-runs/{run_done}"),
+    Case(
+        "POST",
+        RUN + "/confirm",
+        staff(200),
+        url="/api/v1/matching-runs/{run_done}/confirm",
+        body={},
+    ),
+    Case("DELETE", RUN, staff(200), url="/api/v1/matching-runs/{run_queued}"),
     # ---------------------------------------------------------------- system and auth
     Case("GET", "/", public(200)),
     Case("GET", "/api/v1/health", public(200)),
@@ -423,17 +435,6 @@ CASES: list[Case] = [
     Case("GET", "/api/v1/audit-entries", staff(200)),
     Case("GET", "/api/v1/me/team", (401, 403, 403, 200, 403)),
     Case("GET", "/api/v1/me/assignments", (401, 403, 403, 403, 200)),
-    # ---------------------------------------------------------------- matching runs
-    Case("GET", "/api/v1/matching-runs", staff(200)),
-    Case("GET", RUN, staff(200), url="/api/v1/matching-runs/{run_done}"),
-    Case(
-        "POST",
-        RUN + "/confirm",
-        staff(200),
-        url="/api/v1/matching-runs/{run_done}/confirm",
-        body={},
-    ),
-    Case("DELETE", RUN, staff(200), url="/api/v1/matching-runs/{run_queued}"),
     # ---------------------------------------------------------------- feeds
     Case("GET", "/feeds/{name:str}", public(404), url="/feeds/not-a-token.ics"),
     Case("HEAD", "/feeds/{name:str}", public(404), url="/feeds/not-a-token.ics"),

@@ -159,7 +159,9 @@ def _mip(
     *,
     stop: threading.Event | None = None,
 ) -> _Outcome:
-    def tick(_spent: float) -> bool:
+    def tick(spent: float) -> bool:
+        if spent > seconds + 1.0:
+            return True  # the solver overran its limit (a long root LP): stop it now
         if config.progress is not None:
             elapsed = time.perf_counter() - started
             config.progress(ProgressEvent(f"{level.phase} (MIP)", elapsed, None, None))
@@ -272,6 +274,7 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
             parts, level, config, started, budget * config.fill_phase_share
         )
     chosen = fill.chosen or set()
+    fill_chosen = chosen
     fill_value = sum(ctx.unfilled_weight(ctx.needs[n]) for n, _ in chosen)
     fill_bound = fill_value if fill.bound is None else max(fill.bound, fill_value)
 
@@ -289,12 +292,19 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
     plan = _seat_plan(ctx, chosen)
     if cost.status != "OPTIMAL":
         # The search stopped early (on large instances it may not even improve on level 1's
-        # plan): make every single swap that lowers the cost, keeping every seat filled.
+        # plan, which is a level-2 plan too): keep the cheaper of the two, then make every
+        # single swap that lowers the cost, keeping every seat filled.
+        first = _seat_plan(ctx, fill_chosen)
+        if _cost(objective_terms(ctx, first)) < _cost(objective_terms(ctx, plan)):
+            plan = first
         plan = _polish(ctx, candidates, plan, started + 0.97 * config.time_limit_s)
     terms = objective_terms(ctx, plan)
-    level2 = sum(v for k, v in terms.items() if k not in ("unfilled_seats", "urgency"))
+    level2 = _cost(terms)
     if cost_bound is None or not math.isfinite(cost_bound):
-        cost_bound = float(level2)
+        # No engine proved a bound: what no decision changes plus every saving taken at once
+        # (the weakest bound there is, but a true one; with no decisions it is exact).
+        savings = sum(c for terms_ in parts.cost_terms.values() for _, c in terms_ if c < 0)
+        cost_bound = float(parts.constant + savings) if parts.serve else float(level2)
     # The gap's basis is the decided cost: the plan's cost minus what no decision changes
     # (kept assignments, forced changes); see MatchingResult.gap.
     controllable = max(1.0, abs(level2 - parts.constant))
@@ -351,6 +361,11 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         shortages=tuple(shortages),
         stats=stats,
     )
+
+
+def _cost(terms: dict[str, int]) -> int:
+    """The level-2 cost of a plan's objective terms."""
+    return sum(v for k, v in terms.items() if k not in ("unfilled_seats", "urgency"))
 
 
 def _name(status: Any) -> str:

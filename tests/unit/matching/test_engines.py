@@ -88,3 +88,21 @@ def test_a_failing_mip_solver_leaves_cp_sat_s_plan_standing(
     reference = solve(_problem(), replace(FAST, engine="cpsat"))
     assert (result.status, result.objective) == ("OPTIMAL", reference.objective)
     assert [o["status"] for o in result.stats["engines"]["cost"]] == ["OPTIMAL", "UNKNOWN"]
+
+
+def test_without_a_proven_bound_the_plan_is_not_called_optimal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A MIP that stops with a plan (nothing served) and no bound, as HiGHS does at its limit.
+    from vppool.matching._mip import MipOutcome
+
+    def stopped(model: cp_model.CpModel, *_args: object, **_kwargs: object) -> MipOutcome:
+        values = dict.fromkeys(range(len(model.proto.variables)), 0)
+        return MipOutcome("FEASIBLE", values, 0.0, None, 0.1)
+
+    monkeypatch.setattr("vppool.matching._solve.solve_mip", stopped)
+    result = solve(_problem(), replace(FAST, engine="mip"))
+    assert result.status == "FEASIBLE"
+    # The bound is weak (what no decision changes, every saving taken) but true.
+    assert result.best_bound < result.objective
+    assert result.gap > 0

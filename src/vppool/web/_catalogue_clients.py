@@ -24,6 +24,9 @@ DUTCH: dict[str, str] = {
     "An inactive organisation gets no new needs or matches.": "Een inactieve organisatie krijgt geen nieuwe inzet of matches.",
     "The organisation was added.": "De organisatie is toegevoegd.",
     "The changes were saved.": "De wijzigingen zijn opgeslagen.",
+    "Name (A-Z)": "Naam (A-Z)",
+    "Name (Z-A)": "Naam (Z-A)",
+    "Most employees": "Meeste medewerkers",
     # sites
     "New site": "Nieuwe vestiging",
     "Add site": "Vestiging toevoegen",

@@ -38,6 +38,7 @@ __all__ = [
     "OrganisationForm",
     "SiteForm",
     "replacing",
+    "sector_choices",
 ]
 
 InputT = TypeVar("InputT", bound=BaseModel)
@@ -57,7 +58,7 @@ def replacing(model: type[InputT], **values: Any) -> InputT:
         raise ValidationFailed(field_errors_from(exc), subject="form") from exc
 
 
-def _sector_choices() -> list[Choice]:
+def sector_choices() -> list[Choice]:
     return [Choice(sector, sector.replace("_", " ").capitalize()) for sector in SECTORS]
 
 
@@ -65,7 +66,7 @@ class OrganisationForm(Form):
     """A client organisation: its name, sector, size, contact and wishes."""
 
     name: str = form_field("Name", min_length=1, max_length=200)
-    sector: str = form_field("Sector", choices=_sector_choices)
+    sector: str = form_field("Sector", choices=sector_choices)
     headcount: int = form_field("Employees", ge=1, le=1_000_000)
     languages: str | None = form_field(
         "Languages", default=None, max_length=200, hint=_LANGUAGES_HINT

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Generic
 
-from litestar import Request, Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Template
@@ -47,8 +47,18 @@ from vppool.web._common import (
 )
 from vppool.web._form_page import FormPage
 from vppool.web._forms import FormT, handle
+from vppool.web._lists import Fetch, ItemT, ListPage
 
-__all__ = ["At", "ConfirmRoute", "Confirmation", "FormRoute", "Loaded", "pages", "routes"]
+__all__ = [
+    "At",
+    "ConfirmRoute",
+    "Confirmation",
+    "FormRoute",
+    "ListRoute",
+    "Loaded",
+    "pages",
+    "routes",
+]
 
 #: A message id with its values, or a message id alone.
 Words = str | tuple[str, Mapping[str, Any]]
@@ -138,6 +148,25 @@ class FormRoute(Generic[FormT]):
 
 
 @dataclass(frozen=True)
+class ListRoute(Generic[ItemT]):
+    """A list page (:class:`~vppool.web._lists.ListPage`) and its CSV export.
+
+    Attributes:
+        listing: the list's address, filters, columns and page size.
+        template: the page's template (it draws ``listing``).
+        fetch: the service call for the filters' values, for this request.
+        section: the navigation entry to mark.
+        guards: who may use the page.
+    """
+
+    listing: ListPage[ItemT]
+    template: str
+    fetch: Callable[[At], Fetch[ItemT]]
+    section: str = ""
+    guards: Sequence[Guard] = (staff_page,)
+
+
+@dataclass(frozen=True)
 class Confirmation:
     """What a confirmation page asks and says will happen."""
 
@@ -172,7 +201,10 @@ class ConfirmRoute:
     guards: Sequence[Guard] = (staff_page,)
 
 
-def pages(*declared: FormRoute[Any] | ConfirmRoute, extra: Sequence[Any] = ()) -> Router:
+Declared = FormRoute[Any] | ConfirmRoute | ListRoute[Any]
+
+
+def pages(*declared: Declared, extra: Sequence[Any] = ()) -> Router:
     """A router of the declared pages (and ``extra`` controllers), to register with the app.
 
     The generated handlers live in a router of their own: registered one by one on the
@@ -181,15 +213,40 @@ def pages(*declared: FormRoute[Any] | ConfirmRoute, extra: Sequence[Any] = ()) -
     return Router(path="/", route_handlers=[*extra, *routes(*declared)])
 
 
-def routes(*declared: FormRoute[Any] | ConfirmRoute) -> list[HTTPRouteHandler]:
-    """The route handlers of the declared pages (two each: show and submit)."""
+def routes(*declared: Declared) -> list[HTTPRouteHandler]:
+    """The route handlers of the declared pages: two each (show and submit, or export)."""
     handlers: list[HTTPRouteHandler] = []
     for route in declared:
         if isinstance(route, ConfirmRoute):
             handlers += _confirm_handlers(route)
+        elif isinstance(route, ListRoute):
+            handlers += _list_handlers(route)
         else:
             handlers += _form_handlers(route)
     return handlers
+
+
+def _list_handlers(route: ListRoute[Any]) -> list[HTTPRouteHandler]:
+    listing = route.listing
+
+    @get(listing.path, **_options(route.guards))
+    def show(
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template:
+        fetch = route.fetch(_at(request, db_session, viewer))
+        return listing.show(request, route.template, fetch, section=route.section)
+
+    @get(listing.path + ".csv", **_options(route.guards))
+    def export(
+        request: Request[Any, Any, Any],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Response[bytes]:
+        return listing.csv(request, route.fetch(_at(request, db_session, viewer)))
+
+    return [show, export]
 
 
 def _options(guards: Sequence[Guard]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ conflicts of interest of VPs with them; a client contact only sees their own org
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -16,17 +17,31 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlmodel import Session
 
+from vppool.db.schemas import OrganisationPublic, Page
 from vppool.services import assignments, needs, organisations, trust_persons
 from vppool.services.access import Viewer
-from vppool.web._client_forms import ConflictEndForm, ConflictForm, OrganisationForm, SiteForm
-from vppool.web._common import client_or_staff_page, page, staff_page
-from vppool.web._form_routes import At, Confirmation, ConfirmRoute, FormRoute, Loaded, pages
-from vppool.web._forms import values_of
+from vppool.web._client_forms import (
+    ConflictEndForm,
+    ConflictForm,
+    OrganisationForm,
+    SiteForm,
+    sector_choices,
+)
+from vppool.web._common import client_or_staff_page, page
+from vppool.web._form_routes import (
+    At,
+    Confirmation,
+    ConfirmRoute,
+    FormRoute,
+    ListRoute,
+    Loaded,
+    pages,
+)
+from vppool.web._forms import Choice, values_of
+from vppool.web._lists import Column, Fetch, ListFilter, ListPage
 from vppool.web._views import all_pages
 
 __all__ = ["OrganisationPages", "organisation_pages"]
-
-_PAGE = 50
 
 #: What a change did, by the ``done`` value of the organisation page's address.
 DONE = {
@@ -45,38 +60,67 @@ DONE = {
 }
 
 
+def _status_choices() -> list[Choice]:
+    return [Choice("yes", "Active"), Choice("no", "Inactive")]
+
+
+def _sort_choices() -> list[Choice]:
+    return [
+        Choice("name", "Name (A-Z)"),
+        Choice("-name", "Name (Z-A)"),
+        Choice("-headcount", "Most employees"),
+        Choice("-created_at", "Newest first"),
+    ]
+
+
+ORGANISATIONS = ListPage[OrganisationPublic](
+    path="/organisations",
+    filters=(
+        ListFilter("search", "Name or contact"),
+        ListFilter("sector", "Sector", kind="select", choices=sector_choices),
+        ListFilter("active", "Status", kind="select", choices=_status_choices, default="yes"),
+        ListFilter(
+            "sort", "Sort by", kind="select", choices=_sort_choices, default="name", everything=None
+        ),
+    ),
+    columns=(
+        Column("Name", lambda o: o.name),
+        Column("Sector", lambda o: o.sector),
+        Column("Employees", lambda o: o.headcount),
+        Column("Contact", lambda o: o.contact_name),
+        Column("Contact's e-mail address", lambda o: o.contact_email),
+        Column("Languages", lambda o: o.languages),
+        Column("Furthest a VP travels (km)", lambda o: o.max_travel_km),
+        Column("Wishes", lambda o: o.wishes),
+        Column("Active", lambda o: o.active),
+    ),
+    filename="organisations",
+)
+
+
+def _fetch(at: At) -> Fetch[OrganisationPublic]:
+    """The organisations' page for the filters' values."""
+
+    def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[OrganisationPublic]:
+        return organisations.list_organisations(
+            at.session,
+            search=values["search"] or None,
+            sector=values["sector"] or None,
+            active={"yes": True, "no": False}.get(values["active"]),
+            sort=values["sort"],
+            offset=offset,
+            limit=limit,
+            viewer=at.viewer,
+        )
+
+    return fetch
+
+
 class OrganisationPages(Controller):
     """Planners see and keep every organisation; a client contact sees only their own."""
 
     path = "/"
     include_in_schema = False
-
-    @get("/organisations", guards=[staff_page], sync_to_thread=True)
-    def organisation_list(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        search: FromQuery[str] = "",
-        offset: FromQuery[int] = 0,
-    ) -> Template:
-        """The client organisations, searchable by name or contact."""
-        result = organisations.list_organisations(
-            db_session,
-            search=search.strip() or None,
-            offset=max(offset, 0),
-            limit=_PAGE,
-            viewer=viewer,
-        )
-        return page(
-            request,
-            "organisations.html",
-            section="organisations",
-            result=result,
-            filters={"search": search},
-            page_size=_PAGE,
-        )
 
     @get("/organisations/{organisation_id:int}", guards=[client_or_staff_page], sync_to_thread=True)
     def organisation(
@@ -328,5 +372,6 @@ organisation_pages = pages(
         submit_label="End conflict",
         intro="From the day after the last day, the VP may serve this organisation again.",
     ),
+    ListRoute(ORGANISATIONS, "organisations.html", _fetch, section="organisations"),
     extra=[OrganisationPages],
 )

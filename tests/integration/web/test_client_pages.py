@@ -13,6 +13,7 @@ from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from tests.factories import organisation_data
 from tests.integration.api.world import World, in_days
 from tests.integration.web.conftest import WEB, csrf_of, login
 from vppool.db.models import (
@@ -53,6 +54,11 @@ def _english(client: TestClient) -> None:
 def _audited(engine: Engine, action: str) -> int:
     with Session(engine) as session:
         return len(session.exec(select(AuditEntry).where(AuditEntry.action == action)).all())
+
+
+def make_organisation_row(name: str, **overrides: Any) -> Organisation:
+    """An organisation row to add (many at once)."""
+    return Organisation.model_validate(organisation_data(name=name, **overrides))
 
 
 @pytest.fixture(name="planner")
@@ -582,3 +588,62 @@ def test_client_contacts_cannot_keep_assignments(app_client: TestClient, world: 
     for action in ("end", "replace", "consent"):
         page = app_client.get(f"{WEB}/assignments/{world['assignment1']}/{action}")
         assert page.status_code == 404
+
+
+# --------------------------------------------------------------------------- the list
+
+
+def test_the_organisation_list_filters_by_sector_and_status(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        three = session.get(Organisation, world["org3"])
+        assert three is not None
+        three.active = False
+        session.add(three)
+        session.commit()
+    page = planner.get(f"{WEB}/organisations?sector=onderwijs").text
+    assert "School Twee" in page
+    assert "Zorggroep Een" not in page
+    page = planner.get(f"{WEB}/organisations").text  # active ones by default
+    assert "Zorggroep Een" in page
+    assert "Lege Stichting" not in page
+    page = planner.get(f"{WEB}/organisations?active=no").text
+    assert "Lege Stichting" in page
+    assert "School Twee" not in page
+
+
+def test_the_organisation_list_sorts_and_pages_keeping_the_filters(
+    planner: TestClient, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        for number in range(55):
+            session.add(make_organisation_row(f"Stichting {number:02d}", headcount=100 + number))
+        session.commit()
+    first = planner.get(f"{WEB}/organisations?search=stichting&sort=-headcount").text
+    assert first.index("Stichting 54") < first.index("Stichting 53")
+    assert "Stichting 04" not in first  # on the second page
+    assert "/app/organisations?search=stichting&amp;sort=-headcount&amp;offset=50" in first
+    second = planner.get(f"{WEB}/organisations?search=stichting&sort=-headcount&offset=50").text
+    assert "Stichting 04" in second
+    assert "Stichting 54" not in second
+
+
+def test_the_organisation_list_exports_every_match_as_csv(planner: TestClient) -> None:
+    response = planner.get(f"{WEB}/organisations.csv?sector=zorg")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Naam;Sector;Medewerkers;Contactpersoon")
+    assert any(line.startswith("Zorggroep Een;zorg;") for line in lines[1:])
+    assert not any("School Twee" in line for line in lines)
+    _english(planner)
+    english = planner.get(f"{WEB}/organisations.csv").content.decode("utf-8-sig")
+    assert english.splitlines()[0].startswith("Name,Sector,Employees,Contact")
+
+
+def test_a_search_the_service_refuses_says_so_next_to_the_filter(planner: TestClient) -> None:
+    response = planner.get(f"{WEB}/organisations", params={"search": "a\x00b"})
+    assert response.status_code == 422
+    assert 'id="f-search-error"' in response.text
+    assert "NUL" in response.text

@@ -99,4 +99,9 @@ DUTCH: dict[str, str] = {
     "Its hours no longer count towards the permanent education.": "De uren tellen dan niet meer mee voor de permanente educatie.",
     "No education recorded.": "Geen scholing vastgelegd.",
     "from intervision": "uit intervisie",
+    "Erase diversity profile": "Diversiteitsprofiel wissen",
+    "Erase the diversity profile of {name}?": "Het diversiteitsprofiel van {name} wissen?",
+    "Gender, birth year and background are removed (the right to erasure).": "Gender, geboortejaar en achtergrond worden verwijderd (recht op vergetelheid).",
+    "The audit log names the erased fields, never their values.": "Het auditlog noemt de gewiste velden, nooit hun waarden.",
+    "The diversity profile is erased.": "Het diversiteitsprofiel is gewist.",
 }

@@ -24,6 +24,7 @@ DONE = {
     "saved": "The profile is saved.",
     "archived": "The trust person is archived: out of planning, with their history kept.",
     "reactivated": "The trust person is back in planning.",
+    "erased": "The diversity profile is erased.",
     "certificate-added": "The certificate is recorded.",
     "certificate-saved": "The certificate is saved.",
     "certificate-deleted": "The certificate is deleted.",
@@ -117,6 +118,24 @@ def _reactivate(at: At) -> str:
         at.session, trust_person_id=at["trust_person_id"], viewer=at.viewer
     )
     return _done(at, "reactivated")
+
+
+def _ask_erase(at: At) -> Confirmation:
+    return Confirmation(
+        question=("Erase the diversity profile of {name}?", {"name": _name(at)}),
+        consequences=[
+            "Gender, birth year and background are removed (the right to erasure).",
+            "The audit log names the erased fields, never their values.",
+        ],
+        subject=_name(at),
+    )
+
+
+def _erase(at: At) -> str:
+    trust_persons.erase_sensitive_attributes(
+        at.session, trust_person_id=at["trust_person_id"], viewer=at.viewer
+    )
+    return _done(at, "erased")
 
 
 # --------------------------------------------------------------------------- certificates
@@ -254,6 +273,13 @@ MAINTENANCE = routes(
         submit_label="Reactivate",
         ask=_ask_reactivate,
         act=_reactivate,
+    ),
+    _confirm(
+        _PERSON + "/erase-diversity-profile",
+        title="Erase diversity profile",
+        submit_label="Erase diversity profile",
+        ask=_ask_erase,
+        act=_erase,
     ),
     _form(
         _PERSON + "/certificates/new",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import html
 import io
 import re
 
@@ -18,6 +19,7 @@ from tests.integration.api.world import World
 from tests.integration.web.conftest import WEB, csrf_of, login
 from vppool.db.models import AuditEntry, Certification, EducationRecord, TrustPerson
 from vppool.web import _pool
+from vppool.web._catalogue import DUTCH
 
 pytestmark = pytest.mark.integration
 
@@ -512,3 +514,59 @@ def test_a_wrong_education_record_is_refused_in_english_too(
     assert answer.status_code == 422
     assert 'id="title-error"><p>This field is required.' in answer.text
     assert 'id="hours-error"><p>Must be more than 0.' in answer.text
+
+
+_FORMS = [
+    "/pool/new",
+    "/pool/{vp1}/edit",
+    "/pool/{vp1}/certificates/new",
+    "/pool/{vp1}/certificates/{cert1}/edit",
+    "/pool/{vp1}/education/new",
+    "/pool/{vp1}/education/{edu1_spare}/edit",
+]
+
+
+def _dutch_text(message: str) -> bool:
+    """Whether ``message`` is one of the catalogue's Dutch texts (values filled in)."""
+    for dutch in DUTCH.values():
+        pattern = re.escape(dutch)
+        pattern = re.sub(r"\\\{\w+\\\}", ".+", pattern)
+        if re.fullmatch(pattern, message):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("path", _FORMS)
+def test_every_pool_form_sent_empty_answers_in_dutch_next_to_the_fields(
+    planner: TestClient, world: World, path: str
+) -> None:
+    answer = _post(planner, path.format(**world.ids), {})
+    assert answer.status_code == 422
+    messages = re.findall(r'class="field-error" id="[^"]+"><p>([^<]+)</p>', answer.text)
+    assert messages
+    assert all(_dutch_text(html.unescape(message)) for message in messages), messages
+
+
+def test_a_planner_erases_a_diversity_profile_after_asking_once(
+    planner: TestClient, world: World, engine: Engine
+) -> None:
+    vp1 = world["vp1"]
+    page = planner.get(f"{WEB}/pool/{vp1}")
+    assert f'href="/app/pool/{vp1}/erase-diversity-profile"' in page.text
+    asked = planner.get(f"{WEB}/pool/{vp1}/erase-diversity-profile")
+    assert "Het diversiteitsprofiel van Anna Aalders wissen?" in asked.text
+    erased = planner.post(
+        f"{WEB}/pool/{vp1}/erase-diversity-profile", data={"_csrf_token": csrf_of(asked.text)}
+    )
+    assert "Het diversiteitsprofiel is gewist." in erased.text
+    assert "erase-diversity-profile" not in erased.text
+    with Session(engine) as session:
+        person = session.get(TrustPerson, vp1)
+        assert person is not None
+        assert (person.gender, person.birth_year, person.background_tags) == (None, None, [])
+        entry = session.exec(
+            select(AuditEntry).where(
+                AuditEntry.action == "trust_person_sensitive_attributes_erased"
+            )
+        ).one()
+        assert "bicultureel" not in str(entry.details)

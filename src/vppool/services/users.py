@@ -49,6 +49,7 @@ __all__ = [
     "TokenRow",
     "UserInvite",
     "UserScope",
+    "binding_errors",
     "change_scope",
     "deactivate_user",
     "get_user",
@@ -173,20 +174,28 @@ def _other_active_admins(session: Session, user_id: int) -> int:
     return int(count)
 
 
-def _scope_errors(session: Session, scope: UserScope) -> list[FieldError]:
-    """What is wrong with a role and its binding, each under its field."""
+def binding_errors(
+    role: Role | None, organisation_id: int | None, trust_person_id: int | None
+) -> list[FieldError]:
+    """What is wrong with a role's binding, each under its field (no database needed)."""
     errors: list[FieldError] = []
-    org, vp = scope.organisation_id, scope.trust_person_id
-    if scope.role is Role.CLIENT and org is None:
+    if role is Role.CLIENT and organisation_id is None:
         errors.append(FieldError("organisation_id", "A client contact belongs to an organisation."))
-    if scope.role is not Role.CLIENT and org is not None:
+    if role is not Role.CLIENT and organisation_id is not None:
         errors.append(
             FieldError("organisation_id", "Only a client contact belongs to an organisation.")
         )
-    if scope.role is Role.TRUST_PERSON and vp is None:
+    if role is Role.TRUST_PERSON and trust_person_id is None:
         errors.append(FieldError("trust_person_id", "A trust person's account belongs to a VP."))
-    if scope.role is not Role.TRUST_PERSON and vp is not None:
+    if role is not Role.TRUST_PERSON and trust_person_id is not None:
         errors.append(FieldError("trust_person_id", "Only a trust person's account has a VP."))
+    return errors
+
+
+def _scope_errors(session: Session, scope: UserScope) -> list[FieldError]:
+    """What is wrong with a role and its binding, each under its field."""
+    org, vp = scope.organisation_id, scope.trust_person_id
+    errors = binding_errors(scope.role, org, vp)
     if org is not None and session.get(Organisation, org) is None:
         errors.append(FieldError("organisation_id", "There is no organisation {id}.", {"id": org}))
     if vp is not None and session.get(TrustPerson, vp) is None:

@@ -8,12 +8,13 @@ a password. Everything else is :mod:`vppool.services.users`'s, which audits each
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from vppool.db.models import Organisation, TrustPerson
@@ -29,6 +30,8 @@ from vppool.web._forms import Choice, Form, form_field
 from vppool.web._lists import Column, Fetch, ListFilter, ListPage
 
 __all__ = ["LinkPages", "UserPages"]
+
+InputT = TypeVar("InputT", bound=BaseModel)
 
 _PAGE = 50
 
@@ -54,12 +57,24 @@ class ScopeForm(Form):
 
     def to_input(self) -> users.UserScope:
         """The role and binding as the service takes them."""
-        return self.build(
+        return self._bound(
             users.UserScope,
             role=self.role,
             organisation_id=self.organisation_id,
             trust_person_id=self.trust_person_id,
         )
+
+    def _bound(self, model: type[InputT], **values: Any) -> InputT:
+        """``model`` from ``values``; when refused, also what is wrong with the binding."""
+        try:
+            return self.build(model, **values)
+        except ValidationFailed as refused:
+            binding = (
+                users.binding_errors(self.role, self.organisation_id, self.trust_person_id)
+                if self.role is not None
+                else []
+            )
+            raise ValidationFailed(refused.errors + binding, subject="form") from refused
 
 
 class InviteForm(ScopeForm):
@@ -70,7 +85,7 @@ class InviteForm(ScopeForm):
 
     def to_input(self) -> users.UserInvite:
         """The invitation as the service takes it."""
-        return self.build(
+        return self._bound(
             users.UserInvite,
             display_name=self.display_name,
             email=self.email,

@@ -11,7 +11,7 @@ Typical use::
 from __future__ import annotations
 
 from vppool.matching._diagnostics import diagnose
-from vppool.matching._explain import utilisation
+from vppool.matching._explain import excluded_from, utilisation
 from vppool.matching._greedy import greedy_plan
 from vppool.matching._input import MatchingInputError
 from vppool.matching._intervision import (
@@ -30,6 +30,7 @@ from vppool.matching._stability import PlanChange, compare_plans
 from vppool.matching._types import (
     Alternative,
     ConflictInput,
+    ExcludedTrustPerson,
     ExistingAssignment,
     Location,
     MatchingConfig,
@@ -58,6 +59,7 @@ __all__ = [
     "SOFT_RULES",
     "Alternative",
     "ConflictInput",
+    "ExcludedTrustPerson",
     "ExistingAssignment",
     "GroupOutcome",
     "IntervisionConfig",
@@ -89,6 +91,7 @@ __all__ = [
     "compare_plans",
     "cost_model",
     "diagnose",
+    "excluded_from",
     "form_groups",
     "greedy_plan",
     "new_violations",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from vppool.matching._candidates import Candidates, room_for
-from vppool.matching._context import Context
+from vppool.matching._context import Context, month_label
 from vppool.matching._rules import rule_named
 from vppool.matching._types import (
     Alternative,
+    ExcludedTrustPerson,
     MatchingInstance,
     NeedInput,
     Plan,
@@ -16,7 +17,14 @@ from vppool.matching._types import (
     UnfilledSeat,
 )
 
-__all__ = ["Loads", "alternatives_for", "explain_unfilled", "plan_loads", "utilisation"]
+__all__ = [
+    "Loads",
+    "alternatives_for",
+    "excluded_from",
+    "explain_unfilled",
+    "plan_loads",
+    "utilisation",
+]
 
 
 class Loads:
@@ -172,4 +180,64 @@ def utilisation(instance: MatchingInstance | Context, plan: Plan) -> dict[int, f
         capacity = ctx.capacity_minutes(vp) * months
         if capacity > 0:
             result[vp.id] = round(100 * loads.totals.get(vp.id, 0) / capacity, 1)
+    return result
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".") + " h"
+
+
+def _no_room(ctx: Context, need: NeedInput, vp_id: int, loads: Loads) -> tuple[str, str] | None:
+    """Capacity that keeps the VP off this need under the plan, with its numbers."""
+    vp = ctx.vps[vp_id]
+    capacity = ctx.capacity_minutes(vp)
+    for index, minutes in sorted(ctx.loads[need.id].per_month.items()):
+        used = loads.hours[vp_id][index]
+        if used + minutes > capacity:
+            month = month_label(ctx.months[index])
+            return (
+                "capacity_hours",
+                f"{_hours(used)} of {_hours(capacity)} taken in {month}; "
+                f"this need adds {_hours(minutes)}",
+            )
+    for index in sorted(ctx.standing_months[need.id]):
+        taken = loads.clients[vp_id][index]
+        if taken + 1 > vp.capacity_standing_clients:
+            month = month_label(ctx.months[index])
+            return (
+                "capacity_standing_clients",
+                f"{taken} of {vp.capacity_standing_clients} standing clients in {month}",
+            )
+    return None
+
+
+def excluded_from(
+    instance: MatchingInstance | Context, plan: Plan, need_id: int
+) -> list[ExcludedTrustPerson]:
+    """Every VP, by name, with the rule and the number that keeps them off this need's seats.
+
+    For one need at a time (a planner opens one empty seat): "Elif Şahin — travel_distance —
+    62 km away (limit 40 km)". VPs already on the need read as such; eligible VPs with room
+    read as "eligible and free".
+    """
+    ctx = instance if isinstance(instance, Context) else Context(instance)
+    need = ctx.needs[need_id]
+    loads = Loads(ctx, plan)
+    seat_of = {vp: seat.seat for seat, vp in plan.assignments.items() if seat.need_id == need_id}
+    team = loads.on_need[need_id]
+    result = []
+    for vp in sorted(ctx.instance.trust_persons, key=lambda v: (v.name, v.id)):
+        if vp.id in seat_of:
+            why: tuple[str, str] | None = (
+                "distinct_trust_persons",
+                f"on seat {seat_of[vp.id]} of this need",
+            )
+        else:
+            why = ctx.rejection(need, vp) or _no_room(ctx, need, vp.id, loads)
+        if why is None and need.requires_gender_mix and vp.gender is not None:
+            present = {ctx.vps[v].gender for v in team}
+            if present == {vp.gender}:
+                why = ("gender_mix", f"the team would be {vp.gender} only")
+        rule, detail = why or ("unused", "eligible and free")
+        result.append(ExcludedTrustPerson(vp.id, vp.name, rule, detail))
     return result

@@ -17,6 +17,7 @@ from typing import Any
 __all__ = [
     "Alternative",
     "ConflictInput",
+    "ExcludedTrustPerson",
     "ExistingAssignment",
     "Location",
     "MatchingConfig",
@@ -296,6 +297,16 @@ class UnfilledSeat:
     seat: SeatRef
     reasons: Mapping[str, int]
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludedTrustPerson:
+    """Why one VP does not take an empty seat: the rule and the number that decided it."""
+
+    trust_person_id: int
+    name: str
+    rule: str
+    detail: str
 
 
 @dataclass(frozen=True, slots=True)

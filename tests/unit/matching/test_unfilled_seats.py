@@ -31,3 +31,32 @@ def test_the_explanation_counts_every_vp_once() -> None:
     assert empty.reasons == {"distinct_trust_persons": 2, "travel_distance": 1}
     assert sum(empty.reasons.values()) == len(problem.trust_persons)
     assert "of 3 VPs, 2 already on another seat of this need, 1 by distance" in empty.message
+
+
+def test_each_vp_can_be_listed_by_name_with_the_rule_and_the_number() -> None:
+    from vppool.matching import ExcludedTrustPerson, excluded_from
+
+    problem = instance(
+        [
+            vp(1, name="Elif Şahin", home=GRONINGEN, max_travel_km=40),
+            vp(2, name="Anna de Vries"),
+            vp(3, name="Bram Bakker", capacity_hours_per_month=5),
+            vp(4, name="Chris Smit", languages=frozenset({"en"})),
+        ],
+        [need(1, seats=3), need(2, hours_per_month=2)],
+    )
+    result = solve(problem, FAST)
+    listed = {e.name: e for e in excluded_from(problem, result.plan, 1)}
+    assert listed["Elif Şahin"] == ExcludedTrustPerson(
+        1, "Elif Şahin", "travel_distance", "159 km away (limit 40 km)"
+    )
+    assert listed["Chris Smit"].rule == "language"
+    on_need = {listed["Anna de Vries"].rule, listed["Bram Bakker"].rule}
+    assert on_need == {"distinct_trust_persons"}
+    assert len(listed) == len(problem.trust_persons)
+    # Bram's 5 hours hold need 1's 4; need 2 (served by Anna) would add 2 more.
+    bram = {e.name: e for e in excluded_from(problem, result.plan, 2)}["Bram Bakker"]
+    assert (bram.rule, bram.detail) == (
+        "capacity_hours",
+        "4 h of 5 h taken in December 2026; this need adds 2 h",
+    )

@@ -242,8 +242,9 @@ def choice(enum: type[EnumT], value: EnumT | str, *, field: str) -> EnumT:
         return enum(value)
     except ValueError:
         choices = ", ".join(member.value for member in enum)
-        msg = f"unknown {field} {value!r}; use one of {choices}"
-        raise ValidationFailed.single(field, msg) from None
+        raise ValidationFailed.single(
+            field, "Unknown value {value}; choose one of: {choices}.", value=value, choices=choices
+        ) from None
 
 
 def outside_period(outer: tuple[date, date | None], inner: tuple[date, date | None]) -> list[str]:
@@ -337,9 +338,12 @@ def order_by(
     """
     key = sort.removeprefix("-")
     if key not in options:
-        choices = ", ".join(sorted(options))
-        msg = f"unknown sort {sort!r}; use one of {choices} (prefix '-' to reverse)"
-        raise ValidationFailed.single("sort", msg)
+        raise ValidationFailed.single(
+            "sort",
+            "Unknown sort {value}; choose one of: {choices} (prefix '-' to reverse).",
+            value=sort,
+            choices=", ".join(sorted(options)),
+        )
     terms = list(options[key])
     if sort.startswith("-"):
         terms = [_reversed(term) for term in terms]

@@ -91,11 +91,11 @@ def create_feed_token(
         kind = FeedKind(kind)
     except ValueError as exc:
         raise ValidationFailed.single(
-            "kind", f"use one of {', '.join(k.value for k in FeedKind)}"
+            "kind", "Choose one of: {choices}.", choices=", ".join(k.value for k in FeedKind)
         ) from exc
     if kind is FeedKind.ORGANISATION_AVAILABILITY:
         if organisation_id is None:
-            raise ValidationFailed.single("organisation_id", "a team feed needs the organisation")
+            raise ValidationFailed.single("organisation_id", "A team feed needs the organisation.")
         trust_person_id = None
         if session.get(Organisation, organisation_id) is None:
             raise NotFound("organisation", organisation_id)

@@ -11,6 +11,11 @@ from __future__ import annotations
 __all__ = ["DUTCH"]
 
 DUTCH: dict[str, str] = {
+    # choices and sorting
+    "Choose one of: {choices}.": "Kies een van: {choices}.",
+    "Unknown value {value}; choose one of: {choices}.": "Onbekende waarde {value}; kies een van: {choices}.",
+    "Unknown sort {value}; choose one of: {choices} (prefix '-' to reverse).": "Onbekende sortering {value}; kies een van: {choices} (zet er '-' voor om om te keren).",
+    "A team feed needs the organisation.": "Een teamfeed heeft de organisatie nodig.",
     # pydantic's checks
     "This field is required.": "Vul dit veld in.",
     "Use at least {min_length} character(s).": "Gebruik minstens {min_length} teken(s).",

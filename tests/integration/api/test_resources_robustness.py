@@ -148,7 +148,7 @@ def test_unknown_enum_and_sort_values_say_what_to_use(client: TestClient, world:
     assert bad_status.status_code == 400
     bad_sort = client.get("/api/v1/needs", params={"sort": "colour"}, headers=headers)
     assert bad_sort.status_code == 422
-    assert "use one of" in bad_sort.json()["errors"][0]["message"]
+    assert "choose one of" in bad_sort.json()["errors"][0]["message"]
 
 
 def test_a_nul_character_is_a_field_error_not_a_database_error(

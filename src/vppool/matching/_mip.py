@@ -12,6 +12,7 @@ solver's LP-based bound closes the gap and proves optimality where that is attai
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -116,8 +117,9 @@ def solve_mip(
     variables = [math_model.get_variable(i) for i in range(len(model.proto.variables))]
     params = mathopt.SolveParameters(
         time_limit=timedelta(seconds=max(0.05, time_limit_s - (time.perf_counter() - started))),
+        # Every coefficient is an integer, so a gap below one point is a proof of optimality.
         relative_gap_tolerance=0.0,
-        absolute_gap_tolerance=0.0,
+        absolute_gap_tolerance=0.999,
         threads=threads if solver != "highs" else None,
         enable_output=False,
     )
@@ -169,6 +171,8 @@ def solve_mip(
     bounds = result.termination.objective_bounds
     bound = bounds.dual_bound
     finite = bound not in (float("inf"), float("-inf"))
+    if finite:  # integer coefficients: the optimum is an integer, so is a true bound
+        bound = math.floor(bound + 1e-6) if maximize else math.ceil(bound - 1e-6)
     return MipOutcome(
         status=status,
         values=values,

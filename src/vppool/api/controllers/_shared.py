@@ -49,18 +49,21 @@ TextFilter = Annotated[str | None, Parameter(min_length=1, max_length=200)]
 class Resource(Controller):
     """A controller whose handlers name their OpenAPI operation and document it themselves.
 
-    Each handler's ``operationId`` is its function name in camelCase (``list_needs`` →
-    ``listNeeds``, so names must be unique across the API), its summary the first line of
-    its docstring and its description the rest, unless the decorator gives them.
+    Each handler is named after its attribute (a declared route of
+    :class:`~vppool.api.controllers._routes.RecordRoutes` too). Its ``operationId`` is
+    that name in camelCase (``list_needs`` → ``listNeeds``, so names must be unique across
+    the API), its summary the first line of its docstring and its description the rest,
+    unless the decorator gives them.
     """
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Name and document every route handler the subclass declares."""
         super().__init_subclass__(**kwargs)
-        for handler in vars(cls).values():
+        for name, handler in vars(cls).items():
             if not isinstance(handler, HTTPRouteHandler):
                 continue
-            first, *rest = handler.handler_name.split("_")
+            handler.fn.__name__ = name
+            first, *rest = name.split("_")
             handler.operation_id = handler.operation_id or first + "".join(
                 word.title() for word in rest
             )

@@ -8,12 +8,15 @@ checks the hard rules.
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 from sqlmodel import Session
 
 from vppool.api.auth import logged_in, staff_only
+from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
     DEFAULT_LIMIT,
     Id,
@@ -30,7 +33,8 @@ from vppool.vocab import AssignmentStatus
 
 __all__ = ["AssignmentController"]
 
-_ASSIGNMENT = "/{assignment_id:int}"
+_ASSIGNMENTS = RecordRoutes("/", AssignmentPublic, key="assignment_id")
+_ASSIGNMENT = _ASSIGNMENTS.item
 
 
 class AssignmentController(Resource):
@@ -72,39 +76,22 @@ class AssignmentController(Resource):
             viewer=viewer,
         )
 
-    @get(_ASSIGNMENT, sync_to_thread=True)
-    def get_assignment(
-        self,
-        assignment_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> AssignmentPublic:
-        """Get an assignment."""
-        return assignments.get_assignment(db_session, assignment_id=assignment_id, viewer=viewer)
-
-    @put(_ASSIGNMENT + "/pin", guards=[staff_only], sync_to_thread=True)
-    def pin_assignment(
-        self,
-        assignment_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> AssignmentPublic:
-        """Pin an assignment: the matcher keeps it."""
-        return assignments.set_pinned(
-            db_session, assignment_id=assignment_id, pinned=True, viewer=viewer
-        )
-
-    @delete(_ASSIGNMENT + "/pin", guards=[staff_only], status_code=200, sync_to_thread=True)
-    def unpin_assignment(
-        self,
-        assignment_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> AssignmentPublic:
-        """Release a pinned assignment: the matcher may change it again."""
-        return assignments.set_pinned(
-            db_session, assignment_id=assignment_id, pinned=False, viewer=viewer
-        )
+    get_assignment = _ASSIGNMENTS.reading(assignments.get_assignment, "Get an assignment.")
+    pin_assignment = _ASSIGNMENTS.acting(
+        put,
+        "/pin",
+        partial(assignments.set_pinned, pinned=True),
+        "Pin an assignment: the matcher keeps it.",
+        guards=[staff_only],
+    )
+    unpin_assignment = _ASSIGNMENTS.acting(
+        delete,
+        "/pin",
+        partial(assignments.set_pinned, pinned=False),
+        "Release a pinned assignment: the matcher may change it again.",
+        guards=[staff_only],
+        status_code=200,
+    )
 
     @post(
         _ASSIGNMENT + "/works-council-consent",

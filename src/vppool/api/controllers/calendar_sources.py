@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar import delete, get, patch, post
+from litestar import post
 from litestar.datastructures import State, UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, JSONBody
+from litestar.params import Body
 from sqlmodel import Session
 
 from vppool.api.auth import trust_person_or_staff
+from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import Id, Resource
 from vppool.api.openapi import problem_responses
 from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, CalendarSourceUpdate
@@ -32,6 +33,8 @@ _ENVELOPE = 64 * 1024
 #: The route's body limit: the largest calendar size the settings allow, plus the envelope;
 #: the service then checks the configured limit (``VPPOOL_CALENDAR_MAX_BYTES``).
 UPLOAD_BODY_LIMIT = 20 * 1024 * 1024 + _ENVELOPE
+
+_SOURCES = RecordRoutes("/", CalendarSourcePublic, key="source_id", owner="trust_person_id")
 
 
 @dataclass
@@ -50,34 +53,18 @@ class CalendarSourceController(Resource):
     tags = ["trust persons"]  # noqa: RUF012
     guards = [trust_person_or_staff]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
-    def list_calendar_sources(
-        self,
-        *,
-        trust_person_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> list[CalendarSourcePublic]:
-        """List a trust person's calendars with their health (last success, last error)."""
-        return calendar_sources.list_sources(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
-        )
-
-    @post("/", sync_to_thread=True)
-    def link_calendar(
-        self,
-        trust_person_id: Id,
-        data: JSONBody[CalendarSourceCreate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> CalendarSourcePublic:
+    list_calendar_sources = _SOURCES.listing(
+        calendar_sources.list_sources,
+        "List a trust person's calendars with their health (last success, last error).",
+    )
+    link_calendar = _SOURCES.creating(
+        calendar_sources.link_url,
+        CalendarSourceCreate,
         """Link a calendar by its https, http or webcal address (kind ``url``).
 
         It is read on the worker's next round (each minute), or at once with ``…/refresh``.
-        """
-        return calendar_sources.link_url(
-            db_session, trust_person_id=trust_person_id, data=data, viewer=viewer
-        )
+        """,
+    )
 
     @post(
         "/upload",
@@ -106,49 +93,17 @@ class CalendarSourceController(Resource):
             viewer=viewer,
         )
 
-    @get("/{source_id:int}", sync_to_thread=True)
-    def get_calendar_source(
-        self,
-        trust_person_id: Id,
-        source_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> CalendarSourcePublic:
-        """Show one calendar with its health."""
-        return calendar_sources.get_source(
-            db_session, trust_person_id=trust_person_id, source_id=source_id, viewer=viewer
-        )
-
-    @patch("/{source_id:int}", sync_to_thread=True)
-    def update_calendar_source(
-        self,
-        trust_person_id: Id,
-        source_id: Id,
-        data: JSONBody[CalendarSourceUpdate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> CalendarSourcePublic:
-        """Change the label, address, refresh interval, or switch the calendar off or on."""
-        return calendar_sources.update_source(
-            db_session,
-            trust_person_id=trust_person_id,
-            source_id=source_id,
-            data=data,
-            viewer=viewer,
-        )
-
-    @delete("/{source_id:int}", sync_to_thread=True)
-    def delete_calendar_source(
-        self,
-        trust_person_id: Id,
-        source_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> None:
-        """Remove a calendar and the busy time it brought."""
-        calendar_sources.delete_source(
-            db_session, trust_person_id=trust_person_id, source_id=source_id, viewer=viewer
-        )
+    get_calendar_source = _SOURCES.reading(
+        calendar_sources.get_source, "Show one calendar with its health."
+    )
+    update_calendar_source = _SOURCES.changing(
+        calendar_sources.update_source,
+        CalendarSourceUpdate,
+        "Change the label, address, refresh interval, or switch the calendar off or on.",
+    )
+    delete_calendar_source = _SOURCES.deleting(
+        calendar_sources.delete_source, "Remove a calendar and the busy time it brought."
+    )
 
     @post(
         "/{source_id:int}/refresh",

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Response, get, patch, post
+from litestar import Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import Body, FromQuery, JSONBody
+from litestar.params import Body, FromQuery
 from sqlmodel import Session
 
 from vppool.api.auth import client_or_staff, staff_only
+from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
     DEFAULT_LIMIT,
-    Id,
     IdFilter,
     Limit,
     Offset,
@@ -31,7 +31,7 @@ from vppool.vocab import NeedKind, NeedStatus, Urgency
 
 __all__ = ["NeedController"]
 
-_NEED = "/{need_id:int}"
+_NEEDS = RecordRoutes("/", NeedPublic, key="need_id")
 
 
 class NeedController(Resource):
@@ -97,38 +97,29 @@ class NeedController(Resource):
         need, created = needs.submit_need(db_session, data=data, viewer=viewer)
         return Response(need, status_code=201 if created else 200)
 
-    @get(_NEED, sync_to_thread=True)
-    def get_need(
-        self, need_id: Id, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
-    ) -> NeedPublic:
-        """Get a need with its status (and a declined request's reason)."""
-        return needs.get_need(db_session, need_id=need_id, viewer=viewer)
-
-    @patch(_NEED, guards=[staff_only], sync_to_thread=True)
-    def update_need(
-        self,
-        need_id: Id,
-        data: JSONBody[NeedUpdate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> NeedPublic:
-        """Change a need's given fields; confirmed assignments must still fit."""
-        return needs.update_need(db_session, need_id=need_id, data=data, viewer=viewer)
-
-    @post(_NEED + "/accept", guards=[staff_only], status_code=200, sync_to_thread=True)
-    def accept_request(
-        self, need_id: Id, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
-    ) -> NeedPublic:
-        """Accept a requested need: it becomes open for matching (else 409)."""
-        return needs.accept_request(db_session, need_id=need_id, viewer=viewer)
-
-    @post(_NEED + "/decline", guards=[staff_only], status_code=200, sync_to_thread=True)
-    def decline_request(
-        self,
-        need_id: Id,
-        data: JSONBody[NeedDecline],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> NeedPublic:
-        """Decline a requested need with a reason the client contact reads (else 409)."""
-        return needs.decline_request(db_session, need_id=need_id, data=data, viewer=viewer)
+    get_need = _NEEDS.reading(
+        needs.get_need, "Get a need with its status (and a declined request's reason)."
+    )
+    update_need = _NEEDS.changing(
+        needs.update_need,
+        NeedUpdate,
+        "Change a need's given fields; confirmed assignments must still fit.",
+        guards=[staff_only],
+    )
+    accept_request = _NEEDS.acting(
+        post,
+        "/accept",
+        needs.accept_request,
+        "Accept a requested need: it becomes open for matching (else 409).",
+        guards=[staff_only],
+        status_code=200,
+    )
+    decline_request = _NEEDS.acting(
+        post,
+        "/decline",
+        needs.decline_request,
+        "Decline a requested need with a reason the client contact reads (else 409).",
+        body=NeedDecline,
+        guards=[staff_only],
+        status_code=200,
+    )

@@ -7,15 +7,15 @@ preferences are planners' information only.
 
 from __future__ import annotations
 
-from litestar import delete, get, patch, post, put
+from litestar import get, put
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 from sqlmodel import Session
 
 from vppool.api.auth import client_or_staff, staff_only
+from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
     DEFAULT_LIMIT,
-    Id,
     IdFilter,
     Limit,
     Offset,
@@ -42,8 +42,9 @@ from vppool.services.access import Viewer
 
 __all__ = ["ConflictOfInterestController", "OrganisationController", "PreferenceController"]
 
-_ORGANISATION = "/{organisation_id:int}"
-_SITE = _ORGANISATION + "/sites/{site_id:int}"
+_ORGANISATIONS = RecordRoutes("/", OrganisationPublic, key="organisation_id")
+_SITES = RecordRoutes("/{organisation_id:int}/sites", SitePublic, key="site_id")
+_CONFLICTS = RecordRoutes("/", ConflictOfInterestPublic, key="conflict_of_interest_id")
 
 
 class OrganisationController(Resource):
@@ -82,117 +83,53 @@ class OrganisationController(Resource):
             viewer=viewer,
         )
 
-    @post("/", guards=[staff_only], sync_to_thread=True)
-    def create_organisation(
-        self,
-        data: JSONBody[OrganisationCreate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> OrganisationPublic:
-        """Add a client organisation."""
-        return organisations.create_organisation(db_session, data=data, viewer=viewer)
-
-    @get(_ORGANISATION, sync_to_thread=True)
-    def get_organisation(
-        self,
-        organisation_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> OrganisationPublic:
-        """Get an organisation."""
-        return organisations.get_organisation(
-            db_session, organisation_id=organisation_id, viewer=viewer
-        )
-
-    @patch(_ORGANISATION, guards=[staff_only], sync_to_thread=True)
-    def update_organisation(
-        self,
-        organisation_id: Id,
-        data: JSONBody[OrganisationUpdate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> OrganisationPublic:
-        """Change an organisation's given fields (active: false deactivates it)."""
-        return organisations.update_organisation(
-            db_session, organisation_id=organisation_id, data=data, viewer=viewer
-        )
-
-    @delete(_ORGANISATION, guards=[staff_only], sync_to_thread=True)
-    def delete_organisation(
-        self,
-        organisation_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> None:
-        """Delete an organisation without needs or client accounts (else 409: deactivate)."""
-        organisations.delete_organisation(
-            db_session, organisation_id=organisation_id, viewer=viewer
-        )
-
-    @get(_ORGANISATION + "/team", sync_to_thread=True)
-    def get_organisation_team(
-        self,
-        organisation_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> list[TeamMember]:
-        """List the trust persons confirmed at an organisation, as its client contact sees them."""
-        return assignments.organisation_team(
-            db_session, organisation_id=organisation_id, viewer=viewer
-        )
+    create_organisation = _ORGANISATIONS.creating(
+        organisations.create_organisation,
+        OrganisationCreate,
+        "Add a client organisation.",
+        guards=[staff_only],
+    )
+    get_organisation = _ORGANISATIONS.reading(
+        organisations.get_organisation, "Get an organisation."
+    )
+    update_organisation = _ORGANISATIONS.changing(
+        organisations.update_organisation,
+        OrganisationUpdate,
+        "Change an organisation's given fields (active: false deactivates it).",
+        guards=[staff_only],
+    )
+    delete_organisation = _ORGANISATIONS.deleting(
+        organisations.delete_organisation,
+        "Delete an organisation without needs or client accounts (else 409: deactivate).",
+        guards=[staff_only],
+    )
+    get_organisation_team = _ORGANISATIONS.acting(
+        get,
+        "/team",
+        assignments.organisation_team,
+        "List the trust persons confirmed at an organisation, as its client contact sees them.",
+        returns=list[TeamMember],
+    )
 
     # ------------------------------------------------------------------ sites
 
-    @get(_ORGANISATION + "/sites", sync_to_thread=True)
-    def list_sites(
-        self,
-        *,
-        organisation_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> list[SitePublic]:
-        """List an organisation's sites, the main site first."""
-        return organisations.list_sites(db_session, organisation_id=organisation_id, viewer=viewer)
-
-    @post(_ORGANISATION + "/sites", guards=[staff_only], sync_to_thread=True)
-    def add_site(
-        self,
-        organisation_id: Id,
-        data: JSONBody[SiteCreate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> SitePublic:
-        """Add a site; a new main site takes over from the old one."""
-        return organisations.add_site(
-            db_session, organisation_id=organisation_id, data=data, viewer=viewer
-        )
-
-    @patch(_SITE, guards=[staff_only], sync_to_thread=True)
-    def update_site(
-        self,
-        organisation_id: Id,
-        site_id: Id,
-        data: JSONBody[SiteUpdate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> SitePublic:
-        """Change a site's given fields."""
-        return organisations.update_site(
-            db_session, organisation_id=organisation_id, site_id=site_id, data=data, viewer=viewer
-        )
-
-    @delete(_SITE, guards=[staff_only], sync_to_thread=True)
-    def delete_site(
-        self,
-        organisation_id: Id,
-        site_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> None:
-        """Delete a site; its needs keep their organisation but lose the site."""
-        organisations.delete_site(
-            db_session, organisation_id=organisation_id, site_id=site_id, viewer=viewer
-        )
+    list_sites = _SITES.listing(
+        organisations.list_sites, "List an organisation's sites, the main site first."
+    )
+    add_site = _SITES.creating(
+        organisations.add_site,
+        SiteCreate,
+        "Add a site; a new main site takes over from the old one.",
+        guards=[staff_only],
+    )
+    update_site = _SITES.changing(
+        organisations.update_site, SiteUpdate, "Change a site's given fields.", guards=[staff_only]
+    )
+    delete_site = _SITES.deleting(
+        organisations.delete_site,
+        "Delete a site; its needs keep their organisation but lose the site.",
+        guards=[staff_only],
+    )
 
 
 class ConflictOfInterestController(Resource):
@@ -222,27 +159,15 @@ class ConflictOfInterestController(Resource):
             viewer=viewer,
         )
 
-    @post("/", sync_to_thread=True)
-    def add_conflict_of_interest(
-        self,
-        data: JSONBody[ConflictOfInterestCreate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> ConflictOfInterestPublic:
-        """Record that a trust person may not serve an organisation."""
-        return organisations.add_conflict_of_interest(db_session, data=data, viewer=viewer)
-
-    @delete("/{conflict_of_interest_id:int}", sync_to_thread=True)
-    def delete_conflict_of_interest(
-        self,
-        conflict_of_interest_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> None:
-        """Delete a conflict of interest recorded by mistake."""
-        organisations.delete_conflict_of_interest(
-            db_session, conflict_of_interest_id=conflict_of_interest_id, viewer=viewer
-        )
+    add_conflict_of_interest = _CONFLICTS.creating(
+        organisations.add_conflict_of_interest,
+        ConflictOfInterestCreate,
+        "Record that a trust person may not serve an organisation.",
+    )
+    delete_conflict_of_interest = _CONFLICTS.deleting(
+        organisations.delete_conflict_of_interest,
+        "Delete a conflict of interest recorded by mistake.",
+    )
 
 
 class PreferenceController(Resource):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import delete, get, patch, post, put
+from litestar import delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import Body, FromQuery, JSONBody, QueryParameter
+from litestar.params import Body, FromQuery, QueryParameter
 from sqlmodel import Session
 
 from vppool.api.auth import staff_only, trust_person_or_staff
+from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
     DEFAULT_LIMIT,
     Id,
@@ -50,6 +51,19 @@ from vppool.vocab import Scope
 __all__ = ["TrustPersonController", "TrustPersonRecordsController"]
 
 _PERSON = "/{trust_person_id:int}"
+_OWNER = "trust_person_id"
+_PEOPLE = RecordRoutes("/", TrustPersonPublic, key=_OWNER)
+_CERTIFICATIONS = RecordRoutes(
+    "/certifications", CertificationPublic, key="certification_id", owner=_OWNER
+)
+_EDUCATION = RecordRoutes(
+    "/education-records", EducationRecordPublic, key="education_record_id", owner=_OWNER
+)
+_ABSENCES = RecordRoutes("/absences", AbsencePublic, key="absence_id", owner=_OWNER)
+_WEEKLY = RecordRoutes("/weekly-availability", WeeklyAvailabilityPublic, owner=_OWNER)
+_DATE_OVERRIDES = RecordRoutes(
+    "/date-overrides", DateOverridePublic, key="date_override_id", owner=_OWNER
+)
 
 
 class TrustPersonController(Resource):
@@ -95,80 +109,44 @@ class TrustPersonController(Resource):
             viewer=viewer,
         )
 
-    @post("/", guards=[staff_only], sync_to_thread=True)
-    def create_trust_person(
-        self,
-        data: JSONBody[TrustPersonCreate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> TrustPersonPublic:
-        """Add a trust person to the pool."""
-        return trust_persons.create_trust_person(db_session, data=data, viewer=viewer)
-
-    @get(_PERSON, sync_to_thread=True)
-    def get_trust_person(
-        self,
-        trust_person_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> TrustPersonPublic:
-        """Get a trust person, sensitive attributes included."""
-        return trust_persons.get_trust_person(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
-        )
-
-    @patch(_PERSON, sync_to_thread=True)
-    def update_trust_person(
-        self,
-        trust_person_id: Id,
-        data: JSONBody[TrustPersonUpdate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> TrustPersonPublic:
+    create_trust_person = _PEOPLE.creating(
+        trust_persons.create_trust_person,
+        TrustPersonCreate,
+        "Add a trust person to the pool.",
+        guards=[staff_only],
+    )
+    get_trust_person = _PEOPLE.reading(
+        trust_persons.get_trust_person, "Get a trust person, sensitive attributes included."
+    )
+    update_trust_person = _PEOPLE.changing(
+        trust_persons.update_trust_person,
+        TrustPersonUpdate,
         """Change a trust person's given fields.
 
         A trust person may change their own e-mail address, phone, capacity, travel radius,
         time zone and self-declared attributes; a change to another field answers 403.
-        """
-        return trust_persons.update_trust_person(
-            db_session, trust_person_id=trust_person_id, data=data, viewer=viewer
-        )
-
-    @delete(_PERSON, guards=[staff_only], sync_to_thread=True)
-    def delete_trust_person(
-        self,
-        trust_person_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> None:
-        """Delete a trust person who never held an assignment nor had a login (else 409)."""
-        trust_persons.delete_trust_person(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
-        )
-
-    @post(_PERSON + "/deactivate", guards=[staff_only], status_code=200, sync_to_thread=True)
-    def deactivate_trust_person(
-        self,
-        trust_person_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> TrustPersonPublic:
-        """Take a trust person out of planning, keeping their history."""
-        return trust_persons.deactivate_trust_person(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
-        )
-
-    @delete(_PERSON + "/sensitive-attributes", status_code=200, sync_to_thread=True)
-    def erase_sensitive_attributes(
-        self,
-        trust_person_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> TrustPersonPublic:
-        """Erase gender, birth year and background (AVG/GDPR), by the person or a planner."""
-        return trust_persons.erase_sensitive_attributes(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
-        )
+        """,
+    )
+    delete_trust_person = _PEOPLE.deleting(
+        trust_persons.delete_trust_person,
+        "Delete a trust person who never held an assignment nor had a login (else 409).",
+        guards=[staff_only],
+    )
+    deactivate_trust_person = _PEOPLE.acting(
+        post,
+        "/deactivate",
+        trust_persons.deactivate_trust_person,
+        "Take a trust person out of planning, keeping their history.",
+        guards=[staff_only],
+        status_code=200,
+    )
+    erase_sensitive_attributes = _PEOPLE.acting(
+        delete,
+        "/sensitive-attributes",
+        trust_persons.erase_sensitive_attributes,
+        "Erase gender, birth year and background (AVG/GDPR), by the person or a planner.",
+        status_code=200,
+    )
 
 
 class TrustPersonRecordsController(Resource):
@@ -180,185 +158,66 @@ class TrustPersonRecordsController(Resource):
 
     # ------------------------------------------------------------------ certificates
 
-    @get("/certifications", sync_to_thread=True)
-    def list_certifications(
-        self,
-        *,
-        trust_person_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> list[CertificationPublic]:
-        """List a trust person's certificates, the latest expiry first."""
-        return trust_persons.list_certifications(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
-        )
-
-    @post("/certifications", guards=[staff_only], sync_to_thread=True)
-    def add_certification(
-        self,
-        trust_person_id: Id,
-        data: JSONBody[CertificationCreate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> CertificationPublic:
-        """Record a certificate (planners check certificates)."""
-        return trust_persons.add_certification(
-            db_session, trust_person_id=trust_person_id, data=data, viewer=viewer
-        )
-
-    @patch("/certifications/{certification_id:int}", guards=[staff_only], sync_to_thread=True)
-    def update_certification(
-        self,
-        trust_person_id: Id,
-        certification_id: Id,
-        data: JSONBody[CertificationUpdate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> CertificationPublic:
-        """Change a certificate's given fields."""
-        return trust_persons.update_certification(
-            db_session,
-            trust_person_id=trust_person_id,
-            certification_id=certification_id,
-            data=data,
-            viewer=viewer,
-        )
-
-    @delete("/certifications/{certification_id:int}", guards=[staff_only], sync_to_thread=True)
-    def delete_certification(
-        self,
-        trust_person_id: Id,
-        certification_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> None:
-        """Delete a certificate recorded by mistake."""
-        trust_persons.delete_certification(
-            db_session,
-            trust_person_id=trust_person_id,
-            certification_id=certification_id,
-            viewer=viewer,
-        )
+    list_certifications = _CERTIFICATIONS.listing(
+        trust_persons.list_certifications,
+        "List a trust person's certificates, the latest expiry first.",
+    )
+    add_certification = _CERTIFICATIONS.creating(
+        trust_persons.add_certification,
+        CertificationCreate,
+        "Record a certificate (planners check certificates).",
+        guards=[staff_only],
+    )
+    update_certification = _CERTIFICATIONS.changing(
+        trust_persons.update_certification,
+        CertificationUpdate,
+        "Change a certificate's given fields.",
+        guards=[staff_only],
+    )
+    delete_certification = _CERTIFICATIONS.deleting(
+        trust_persons.delete_certification,
+        "Delete a certificate recorded by mistake.",
+        guards=[staff_only],
+    )
 
     # ------------------------------------------------------------------ education
 
-    @get("/education-records", sync_to_thread=True)
-    def list_education_records(
-        self,
-        *,
-        trust_person_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> list[EducationRecordPublic]:
-        """List a trust person's education records, the most recent first."""
-        return trust_persons.list_education_records(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
-        )
-
-    @post("/education-records", sync_to_thread=True)
-    def add_education_record(
-        self,
-        trust_person_id: Id,
-        data: JSONBody[EducationRecordCreate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> EducationRecordPublic:
-        """Record hours of permanent education (the person themselves or a planner)."""
-        return trust_persons.add_education_record(
-            db_session, trust_person_id=trust_person_id, data=data, viewer=viewer
-        )
-
-    @delete(
-        "/education-records/{education_record_id:int}", guards=[staff_only], sync_to_thread=True
+    list_education_records = _EDUCATION.listing(
+        trust_persons.list_education_records,
+        "List a trust person's education records, the most recent first.",
     )
-    def delete_education_record(
-        self,
-        trust_person_id: Id,
-        education_record_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> None:
-        """Delete an education record (planners: the hours count towards compliance)."""
-        trust_persons.delete_education_record(
-            db_session,
-            trust_person_id=trust_person_id,
-            education_record_id=education_record_id,
-            viewer=viewer,
-        )
+    add_education_record = _EDUCATION.creating(
+        trust_persons.add_education_record,
+        EducationRecordCreate,
+        "Record hours of permanent education (the person themselves or a planner).",
+    )
+    delete_education_record = _EDUCATION.deleting(
+        trust_persons.delete_education_record,
+        "Delete an education record (planners: the hours count towards compliance).",
+        guards=[staff_only],
+    )
 
     # ------------------------------------------------------------------ absences
 
-    @get("/absences", sync_to_thread=True)
-    def list_absences(
-        self,
-        *,
-        trust_person_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> list[AbsencePublic]:
-        """List a trust person's absences in date order."""
-        return trust_persons.list_absences(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
-        )
-
-    @post("/absences", sync_to_thread=True)
-    def add_absence(
-        self,
-        trust_person_id: Id,
-        data: JSONBody[AbsenceCreate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> AbsencePublic:
-        """Record an absence [starts_on, ends_on)."""
-        return trust_persons.add_absence(
-            db_session, trust_person_id=trust_person_id, data=data, viewer=viewer
-        )
-
-    @patch("/absences/{absence_id:int}", sync_to_thread=True)
-    def update_absence(
-        self,
-        trust_person_id: Id,
-        absence_id: Id,
-        data: JSONBody[AbsenceUpdate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> AbsencePublic:
-        """Change an absence's given fields (the period is checked as a whole)."""
-        return trust_persons.update_absence(
-            db_session,
-            trust_person_id=trust_person_id,
-            absence_id=absence_id,
-            data=data,
-            viewer=viewer,
-        )
-
-    @delete("/absences/{absence_id:int}", sync_to_thread=True)
-    def delete_absence(
-        self,
-        trust_person_id: Id,
-        absence_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> None:
-        """Delete an absence."""
-        trust_persons.delete_absence(
-            db_session, trust_person_id=trust_person_id, absence_id=absence_id, viewer=viewer
-        )
+    list_absences = _ABSENCES.listing(
+        trust_persons.list_absences, "List a trust person's absences in date order."
+    )
+    add_absence = _ABSENCES.creating(
+        trust_persons.add_absence, AbsenceCreate, "Record an absence [starts_on, ends_on)."
+    )
+    update_absence = _ABSENCES.changing(
+        trust_persons.update_absence,
+        AbsenceUpdate,
+        "Change an absence's given fields (the period is checked as a whole).",
+    )
+    delete_absence = _ABSENCES.deleting(trust_persons.delete_absence, "Delete an absence.")
 
     # ------------------------------------------------------------------ availability
 
-    @get("/weekly-availability", sync_to_thread=True)
-    def list_weekly_availability(
-        self,
-        *,
-        trust_person_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> list[WeeklyAvailabilityPublic]:
-        """List a trust person's weekly hours, by weekday (0 = Monday) and start time."""
-        return trust_persons.list_weekly_availability(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
-        )
+    list_weekly_availability = _WEEKLY.listing(
+        trust_persons.list_weekly_availability,
+        "List a trust person's weekly hours, by weekday (0 = Monday) and start time.",
+    )
 
     @put("/weekly-availability", sync_to_thread=True)
     def replace_weekly_availability(
@@ -381,44 +240,14 @@ class TrustPersonRecordsController(Resource):
             db_session, trust_person_id=trust_person_id, ranges=data.root, viewer=viewer
         )
 
-    @get("/date-overrides", sync_to_thread=True)
-    def list_date_overrides(
-        self,
-        *,
-        trust_person_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> list[DateOverridePublic]:
-        """List a trust person's date overrides in date order."""
-        return trust_persons.list_date_overrides(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
-        )
-
-    @post("/date-overrides", sync_to_thread=True)
-    def add_date_override(
-        self,
-        trust_person_id: Id,
-        data: JSONBody[DateOverrideCreate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> DateOverridePublic:
-        """Replace the weekly hours of one date (no times: a day off)."""
-        return trust_persons.add_date_override(
-            db_session, trust_person_id=trust_person_id, data=data, viewer=viewer
-        )
-
-    @delete("/date-overrides/{date_override_id:int}", sync_to_thread=True)
-    def delete_date_override(
-        self,
-        trust_person_id: Id,
-        date_override_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> None:
-        """Delete a date override."""
-        trust_persons.delete_date_override(
-            db_session,
-            trust_person_id=trust_person_id,
-            date_override_id=date_override_id,
-            viewer=viewer,
-        )
+    list_date_overrides = _DATE_OVERRIDES.listing(
+        trust_persons.list_date_overrides, "List a trust person's date overrides in date order."
+    )
+    add_date_override = _DATE_OVERRIDES.creating(
+        trust_persons.add_date_override,
+        DateOverrideCreate,
+        "Replace the weekly hours of one date (no times: a day off).",
+    )
+    delete_date_override = _DATE_OVERRIDES.deleting(
+        trust_persons.delete_date_override, "Delete a date override."
+    )

@@ -1,0 +1,151 @@
+"""The plain routes of a kind of record, declared once instead of written out per record.
+
+Most routes of the resources do one thing: take the ids in their path (and a typed body),
+hand them by name to one service function with the caller and the session, and answer what
+it returns. :class:`RecordRoutes` declares such routes from the record's path, the name of
+its id and its public shape; the service function keeps every rule (who may, what must hold)::
+
+    _SITES = RecordRoutes("/{organisation_id:int}/sites", "site_id", SitePublic)
+
+    class OrganisationController(Resource):
+        list_sites = _SITES.listing(organisations.list_sites, "List an organisation's sites.")
+        add_site = _SITES.creating(organisations.add_site, SiteCreate, "Add a site.")
+
+calls ``organisations.add_site(db_session, organisation_id=…, data=…, viewer=…)``. A
+:class:`~vppool.api.controllers._shared.Resource` names each handler after its attribute
+(the operation id ``addSite``) and documents it with the given text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from inspect import Parameter, Signature
+from typing import Any
+
+from litestar import delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import JSONBody
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from vppool.api.controllers._shared import Id
+from vppool.services.access import Viewer
+
+__all__ = ["RecordRoutes"]
+
+#: A service function: ``service(db_session, <path ids>=…, [data=…,] viewer=…)``.
+Service = Callable[..., Any]
+#: What a route declaration takes besides its path (guards, status_code, responses, …).
+Options = Any
+
+_PATH_ID = re.compile(r"\{(\w+):int\}")
+#: The parameters every route ends with: the caller and the request's session.
+_CALLER = {"viewer": NamedDependency[Viewer], "db_session": NamedDependency[Session]}
+
+
+@dataclass(frozen=True)
+class RecordRoutes:
+    """The list, add, read, change and delete routes of one kind of record.
+
+    Attributes:
+        path: the records' path below the controller's (``/{organisation_id:int}/sites``,
+            or ``/`` for the controller's own records).
+        public: the shape the service answers with.
+        key: the name of a record's id in the path of one record (``site_id``).
+        owner: the id in the controller's own path that every route passes on too
+            (``trust_person_id``), if any.
+    """
+
+    path: str
+    public: type[BaseModel]
+    key: str | None = None
+    owner: str | None = None
+
+    @property
+    def item(self) -> str:
+        """The path of one record."""
+        assert self.key is not None, f"the records at {self.path} have no path of their own"  # noqa: S101
+        return f"{self.path.rstrip('/')}/{{{self.key}:int}}"
+
+    def listing(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
+        """``GET path``: the owner's records."""
+        return self._route(get(self.path, **options), service, doc, list[self.public])  # type: ignore[name-defined]
+
+    def creating(
+        self, service: Service, body: type[BaseModel], doc: str, **options: Options
+    ) -> HTTPRouteHandler:
+        """``POST path``: a new record from ``body`` (201)."""
+        return self._route(post(self.path, **options), service, doc, self.public, body)
+
+    def reading(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
+        """``GET item``: one record."""
+        return self._route(get(self.item, **options), service, doc, self.public)
+
+    def changing(
+        self, service: Service, body: type[BaseModel], doc: str, **options: Options
+    ) -> HTTPRouteHandler:
+        """``PATCH item``: change the fields ``body`` gives."""
+        return self._route(patch(self.item, **options), service, doc, self.public, body)
+
+    def deleting(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
+        """``DELETE item``: delete one record (204)."""
+        return self._route(delete(self.item, **options), service, doc, None)
+
+    def acting(
+        self,
+        method: type[HTTPRouteHandler],
+        action: str,
+        service: Service,
+        doc: str,
+        *,
+        body: type[BaseModel] | None = None,
+        returns: Any = None,
+        **options: Options,
+    ) -> HTTPRouteHandler:
+        """``method item/action`` (``POST /{need_id:int}/accept``): an action on one record.
+
+        It answers with ``returns``, the public shape unless given.
+        """
+        route = method(self.item + action, **options)
+        return self._route(route, service, doc, returns or self.public, body)
+
+    def _route(
+        self,
+        route: HTTPRouteHandler,
+        service: Service,
+        doc: str,
+        returns: Any,
+        body: type[BaseModel] | None = None,
+    ) -> HTTPRouteHandler:
+        """``route`` handled by a function that hands its path ids and body to ``service``.
+
+        The function's signature (what Litestar validates and documents) holds an
+        :data:`Id` parameter per path id (the owner's first), then ``data`` (the body, if
+        any), then the caller and the session. It runs in a worker thread.
+        """
+        (path,) = route.paths
+        annotations: dict[str, Any] = dict.fromkeys(
+            ([self.owner] if self.owner else []) + _PATH_ID.findall(path), Id
+        )
+        if body is not None:
+            annotations["data"] = JSONBody[body]  # type: ignore[misc,valid-type]
+        annotations.update(_CALLER)
+
+        def handler(self: Any, *, db_session: Session, viewer: Viewer, **given: Any) -> Any:
+            return service(db_session, viewer=viewer, **given)
+
+        handler.__doc__ = doc
+        handler.__annotations__ = {**annotations, "return": returns}
+        handler.__signature__ = Signature(  # type: ignore[attr-defined]
+            [Parameter("self", Parameter.POSITIONAL_OR_KEYWORD)]
+            + [
+                Parameter(name, Parameter.KEYWORD_ONLY, annotation=annotation)
+                for name, annotation in annotations.items()
+            ],
+            return_annotation=returns,
+        )
+        route.sync_to_thread = True
+        return route(handler)

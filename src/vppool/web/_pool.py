@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from litestar import Controller, Request, Response, Router, get
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -25,6 +25,7 @@ from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import Scope
 from vppool.web._common import page, staff_page
+from vppool.web._form_routes import At, ListRoute, pages
 from vppool.web._forms import Choice
 from vppool.web._lists import Column, Fetch, ListFilter, ListPage
 from vppool.web._pool_forms import language_choices
@@ -86,12 +87,12 @@ POOL = ListPage[TrustPersonPublic](
 )
 
 
-def _pool_fetch(session: Session, viewer: Viewer) -> Fetch[TrustPersonPublic]:
+def _pool_fetch(at: At) -> Fetch[TrustPersonPublic]:
     """The pool's page for the filters' values."""
 
     def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[TrustPersonPublic]:
         return trust_persons.list_trust_persons(
-            session,
+            at.session,
             search=values["search"] or None,
             scope=values["scope"] or None,
             language=values["language"] or None,
@@ -99,39 +100,17 @@ def _pool_fetch(session: Session, viewer: Viewer) -> Fetch[TrustPersonPublic]:
             sort=values["sort"],
             offset=offset,
             limit=limit,
-            viewer=viewer,
+            viewer=at.viewer,
         )
 
     return fetch
 
 
 class PoolPages(Controller):
-    """Planners and admins only; to anyone else these pages do not exist."""
+    """A VP's page: planners and admins only; to anyone else it does not exist."""
 
     path = "/"
     include_in_schema = False
-
-    @get("/pool", guards=[staff_page], sync_to_thread=True)
-    def pool(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template:
-        """The trust persons: filtered by name, scope, language and status, sorted, paged."""
-        return POOL.show(request, "pool.html", _pool_fetch(db_session, viewer), section="pool")
-
-    @get("/pool.csv", guards=[staff_page], sync_to_thread=True)
-    def pool_csv(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Response[bytes]:
-        """Every trust person the filters match, as a CSV file."""
-        return POOL.csv(request, _pool_fetch(db_session, viewer))
 
     @get("/pool/{trust_person_id:int}", guards=[staff_page], sync_to_thread=True)
     def trust_person(
@@ -190,4 +169,6 @@ class PoolPages(Controller):
 
 
 #: The pool's pages: the list, a VP's page and the maintenance pages.
-pool_pages = Router(path="/", route_handlers=[PoolPages, *MAINTENANCE])
+pool_pages = pages(
+    ListRoute(POOL, "pool.html", _pool_fetch, section="pool"), *MAINTENANCE, extra=[PoolPages]
+)

@@ -11,7 +11,7 @@ from functools import partial
 
 from vppool.db.schemas import EducationRecordUpdate, TrustPersonPublic
 from vppool.services import trust_persons
-from vppool.web._form_routes import At, Confirmation, ConfirmRoute, FormRoute, Loaded, routes
+from vppool.web._form_routes import At, Confirmation, ConfirmRoute, Declared, FormRoute, Loaded
 from vppool.web._forms import Form, values_of
 from vppool.web._pool_forms import CertificateForm, ProfileChangeForm, ProfileForm
 from vppool.web._record_forms import EducationForm
@@ -242,7 +242,7 @@ _form = partial(FormRoute, back=_BACK, section="pool")
 _confirm = partial(ConfirmRoute, back=_BACK, section="pool")
 
 #: The pool's maintenance pages.
-MAINTENANCE = routes(
+MAINTENANCE: tuple[Declared, ...] = (
     _form(
         "/pool/new",
         ProfileForm,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import html
 import io
 import re
@@ -94,7 +93,7 @@ def test_unknown_filter_values_fall_back_to_no_filter(planner: TestClient) -> No
 def test_the_pool_pages_and_the_pager_keeps_the_filters(
     planner: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_pool, "POOL", dataclasses.replace(_pool.POOL, page_size=2))
+    monkeypatch.setitem(_pool.POOL.__dict__, "page_size", 2)  # a frozen declaration
     first = planner.get(f"{WEB}/pool?language=nl")
     assert _names(first.text) == ["Aalders, Anna", "Bakker, Bram"]
     assert "1\N{EN DASH}2 van 4" in first.text
@@ -106,7 +105,7 @@ def test_the_pool_pages_and_the_pager_keeps_the_filters(
 def test_the_csv_export_holds_every_matching_vp_in_the_pages_language(
     planner: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_pool, "POOL", dataclasses.replace(_pool.POOL, page_size=1))
+    monkeypatch.setitem(_pool.POOL.__dict__, "page_size", 1)
     page = planner.get(f"{WEB}/pool?scope=unwanted_behaviour")
     assert 'href="/app/pool.csv?scope=unwanted_behaviour"' in page.text
     export = planner.get(f"{WEB}/pool.csv?scope=unwanted_behaviour")

@@ -102,6 +102,8 @@ def test_in_english_a_deactivated_user_cannot_log_in_until_reactivated(
         "Only a client contact belongs to an organisation."
     )
     admin.get_by_role("link", name="Cancel").click()
+    admin.get_by_role("link", name="Deactivate").click()
+    expect(admin.get_by_text("They can no longer log in.")).to_be_visible()
     admin.get_by_role("button", name="Deactivate").click()
     expect(admin.get_by_role("status")).to_contain_text("The user is deactivated")
 

@@ -379,6 +379,20 @@ def _meeting_place(centre: m.Location, members: Sequence[TrustPerson]) -> str:
     return min(members, key=lambda p: (distance(p), p.id or 0)).home_municipality
 
 
+def _open_year(settings: Settings, year: int, today: date | None) -> date:
+    """Today, once ``year`` is known to be one groups may still be formed for.
+
+    Raises:
+        ValidationFailed: the year is out of range or over.
+    """
+    _check_year(year)
+    today = today or settings.today()
+    if year < today.year:
+        msg = f"{year} is over; form groups for {today.year} or a later year"
+        raise ValidationFailed.single("year", msg, subject="intervision year")
+    return today
+
+
 def _config(
     settings: Settings,
     *,
@@ -467,12 +481,8 @@ def form_groups_for_year(
     """
     require_staff(viewer, "form intervision groups")
     actor = acting(viewer, actor)
-    _check_year(year)
-    today = today or settings.today()
+    today = _open_year(settings, year, today)
     now = now or utc_now()
-    if year < today.year:
-        msg = f"{year} is over; form groups for {today.year} or a later year"
-        raise ValidationFailed.single("year", msg, subject="intervision year")
     existing = _groups_of_year(session, year)
     taken = _took_place(session, [g.id for g in existing if g.id is not None], now)
     if taken is not None:
@@ -595,11 +605,7 @@ def store_formation(
     require_staff(viewer, "store intervision groups")
     actor = acting(viewer, actor)
     year = proposal.year
-    _check_year(year)
-    today = today or settings.today()
-    if year < today.year:
-        msg = f"{year} is over; form groups for {today.year} or a later year"
-        raise ValidationFailed.single("year", msg, subject="intervision year")
+    today = _open_year(settings, year, today)
     serialise_writes(session)
     existing = _groups_of_year(session, year)
     taken = _took_place(session, [g.id for g in existing if g.id is not None], now or utc_now())

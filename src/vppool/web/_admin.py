@@ -7,10 +7,10 @@ a password. Everything else is :mod:`vppool.services.users`'s, which audits each
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -19,17 +19,26 @@ from sqlmodel import Session
 
 from vppool.db.models import Organisation, TrustPerson
 from vppool.db.schemas import Page
-from vppool.errors import Conflict, FieldError, NotFound, ValidationFailed
+from vppool.errors import FieldError, NotFound, ValidationFailed
 from vppool.services import users
 from vppool.services.access import UserPublic, Viewer
 from vppool.settings import Settings
 from vppool.vocab import Role
 from vppool.web._common import FormData, admin_page, page, redirect
 from vppool.web._form_page import FormPage
+from vppool.web._form_routes import (
+    At,
+    Confirmation,
+    ConfirmRoute,
+    FormRoute,
+    ListRoute,
+    Loaded,
+    pages,
+)
 from vppool.web._forms import Choice, Form, form_field
 from vppool.web._lists import Column, Fetch, ListFilter, ListPage
 
-__all__ = ["LinkPages", "UserPages"]
+__all__ = ["LinkPages", "UserPages", "admin_pages"]
 
 InputT = TypeVar("InputT", bound=BaseModel)
 
@@ -132,14 +141,6 @@ INVITE = FormPage(
     only=("display_name", "email", "role", "organisation_id", "trust_person_id"),
 )
 
-SCOPE = FormPage(
-    ScopeForm,
-    title="Role and scope",
-    action="/admin/users/{user_id}/scope",
-    back="/admin/users/{user_id}",
-    section="users",
-)
-
 PASSWORD = FormPage(
     PasswordForm,
     title="Choose a password",
@@ -156,16 +157,32 @@ def link_base(request: Request[Any, Any, Any], settings: Settings) -> str:
 
 def _scope_values(session: Session, user: UserPublic) -> dict[str, Any]:
     """The scope form's values of ``user``, with the names the pickers show."""
-    values: dict[str, Any] = {"role": user.role.value}
-    if user.organisation_id is not None:
-        org = session.get(Organisation, user.organisation_id)
-        values["organisation_id"] = str(user.organisation_id)
-        values["organisation_id_label"] = org.name if org else ""
-    if user.trust_person_id is not None:
-        vp = session.get(TrustPerson, user.trust_person_id)
-        values["trust_person_id"] = str(user.trust_person_id)
-        values["trust_person_id_label"] = f"{vp.first_name} {vp.last_name}" if vp else ""
-    return values
+    values = {
+        "role": user.role.value,
+        "organisation_id": str(user.organisation_id or ""),
+        "trust_person_id": str(user.trust_person_id or ""),
+    }
+    return {**_labels(session, values), **values}
+
+
+def _labels(session: Session, values: Mapping[str, Any]) -> dict[str, str]:
+    """The names of the organisation and VP chosen in ``values`` (their pickers' text)."""
+    names: dict[str, str] = {}
+    org_id, vp_id = _whole(values.get("organisation_id")), _whole(values.get("trust_person_id"))
+    if org_id and (org := session.get(Organisation, org_id)) is not None:
+        names["organisation_id_label"] = org.name
+    if vp_id and (vp := session.get(TrustPerson, vp_id)) is not None:
+        names["trust_person_id_label"] = f"{vp.first_name} {vp.last_name}"
+    return names
+
+
+def _whole(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def _picked_names_of(session: Session, values: dict[str, Any]) -> dict[str, Any]:
+    return {**_labels(session, values), **values}
 
 
 def _role_choices() -> list[Choice]:
@@ -219,94 +236,105 @@ TOKENS = ListPage[users.TokenRow](
 )
 
 
+def _fetch_users(at: At) -> Fetch[UserPublic]:
+    def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[UserPublic]:
+        return users.list_users(
+            at.session,
+            at.viewer,
+            role=Role(values["role"]) if values["role"] else None,
+            search=values["search"] or None,
+            active=_ACTIVE.get(values["status"]),
+            offset=offset,
+            limit=limit,
+        )
+
+    return fetch
+
+
+def _fetch_tokens(at: At) -> Fetch[users.TokenRow]:
+    def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[users.TokenRow]:
+        return users.list_tokens(
+            at.session,
+            at.viewer,
+            kind=users.TokenKind(values["kind"]),
+            active=_ACTIVE.get(values["status"]),
+            offset=offset,
+            limit=limit,
+        )
+
+    return fetch
+
+
+_USER = "/admin/users/{user_id:int}"
+_ADMIN = (admin_page,)
+
+
+def _scope_of(at: At) -> Loaded:
+    user = users.get_user(at.session, at.viewer, at["user_id"])
+    return Loaded(_scope_values(at.session, user), subject=user.display_name)
+
+
+def _change_scope(at: At, form: ScopeForm) -> str:
+    users.change_scope(at.session, at.viewer, at["user_id"], form.to_input())
+    return f"/admin/users/{at['user_id']}?done=scope"
+
+
+def _picked_names(at: At, values: dict[str, Any]) -> dict[str, Any]:
+    """The pickers' names of the chosen organisation and VP, shown again with errors."""
+    return _picked_names_of(at.session, values)
+
+
+def _ask_deactivate(at: At) -> Confirmation:
+    user = users.get_user(at.session, at.viewer, at["user_id"])
+    return Confirmation(
+        question=("Deactivate {name}?", {"name": user.display_name}),
+        consequences=(
+            "They can no longer log in.",
+            "Their sessions and API tokens are revoked at once; reactivating does not bring "
+            "them back.",
+        ),
+        subject=user.display_name,
+    )
+
+
+def _deactivate(at: At) -> str:
+    users.deactivate_user(at.session, at.viewer, at["user_id"])
+    return f"/admin/users/{at['user_id']}?done=deactivated"
+
+
+DECLARED = (
+    ListRoute(USERS, "admin_users.html", _fetch_users, section="users", guards=_ADMIN),
+    ListRoute(TOKENS, "admin_tokens.html", _fetch_tokens, section="tokens", guards=_ADMIN),
+    FormRoute(
+        _USER + "/scope",
+        ScopeForm,
+        title="Role and scope",
+        back="/admin/users/{user_id}",
+        load=_scope_of,
+        save=_change_scope,
+        section="users",
+        relabel=_picked_names,
+        guards=_ADMIN,
+    ),
+    ConfirmRoute(
+        _USER + "/deactivate",
+        title="Deactivate user",
+        submit_label="Deactivate",
+        back="/admin/users/{user_id}",
+        ask=_ask_deactivate,
+        act=_deactivate,
+        section="users",
+        guards=_ADMIN,
+    ),
+)
+
+
 class UserPages(Controller):
     """Users and tokens, for administrators only (the services check it again)."""
 
     path = "/admin"
     guards = [admin_page]  # noqa: RUF012  (Litestar reads class attributes)
     include_in_schema = False
-
-    @staticmethod
-    def _users(session: Session, viewer: Viewer) -> Fetch[UserPublic]:
-        def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[UserPublic]:
-            return users.list_users(
-                session,
-                viewer,
-                role=Role(values["role"]) if values["role"] else None,
-                search=values["search"] or None,
-                active=_ACTIVE.get(values["status"]),
-                offset=offset,
-                limit=limit,
-            )
-
-        return fetch
-
-    @get("/users", sync_to_thread=True)
-    def user_list(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template:
-        """Users by name, filtered by role, text and whether they are active."""
-        return USERS.show(
-            request, "admin_users.html", self._users(db_session, viewer), section="users"
-        )
-
-    @get("/users.csv", sync_to_thread=True)
-    def users_csv(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Response[bytes]:
-        """Every user the filters match, as CSV."""
-        return USERS.csv(request, self._users(db_session, viewer))
-
-    @staticmethod
-    def _tokens(session: Session, viewer: Viewer) -> Fetch[users.TokenRow]:
-        def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[users.TokenRow]:
-            return users.list_tokens(
-                session,
-                viewer,
-                kind=users.TokenKind(values["kind"]),
-                active=_ACTIVE.get(values["status"]),
-                offset=offset,
-                limit=limit,
-            )
-
-        return fetch
-
-    @get("/tokens", sync_to_thread=True)
-    def token_list(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        done: FromQuery[str] = "",
-    ) -> Template:
-        """Every API token and feed link with its owner, created and last used; revoke."""
-        return TOKENS.show(
-            request,
-            "admin_tokens.html",
-            self._tokens(db_session, viewer),
-            section="tokens",
-            done=done,
-        )
-
-    @get("/tokens.csv", sync_to_thread=True)
-    def tokens_csv(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Response[bytes]:
-        """Every token the filters match, as CSV."""
-        return TOKENS.csv(request, self._tokens(db_session, viewer))
 
     @post("/tokens/{kind:str}/{token_id:int}/revoke", sync_to_thread=True, status_code=303)
     def revoke_token(
@@ -350,7 +378,11 @@ class UserPages(Controller):
             return "/admin/users"
 
         answer = INVITE.submit(request, data, db_session, save)
-        return _link_page(request, issued[0]) if issued else answer
+        if issued:
+            return _link_page(request, issued[0])
+        if isinstance(answer, Template):
+            answer.context["values"] = _picked_names_of(db_session, answer.context["values"])
+        return answer
 
     @get("/users/{user_id:int}", sync_to_thread=True)
     def user(
@@ -363,116 +395,30 @@ class UserPages(Controller):
         done: FromQuery[str] = "",
     ) -> Template:
         """One user: their role and scope, and what the administrator can do."""
-        return self._user_page(request, db_session, viewer, user_id, done=done)
-
-    def _user_page(
-        self,
-        request: Request[Any, Any, Any],
-        session: Session,
-        viewer: Viewer,
-        user_id: int,
-        *,
-        done: str = "",
-        problem: str | None = None,
-    ) -> Template:
-        user = users.get_user(session, viewer, user_id)
-        values = _scope_values(session, user)
+        user = users.get_user(db_session, viewer, user_id)
+        names = _labels(db_session, _scope_values(db_session, user))
         return page(
             request,
             "admin_user.html",
             section="users",
-            status_code=409 if problem else 200,
             user=user,
-            organisation=values.get("organisation_id_label"),
-            trust_person=values.get("trust_person_id_label"),
+            organisation=names.get("organisation_id_label"),
+            trust_person=names.get("trust_person_id_label"),
             own=user.id == viewer.user_id,
             done=done,
-            problem=problem,
-        )
-
-    @get("/users/{user_id:int}/scope", sync_to_thread=True)
-    def scope_form(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        user_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template:
-        """The role and scope form, filled with the user's current ones."""
-        user = users.get_user(db_session, viewer, user_id)
-        return SCOPE.show(
-            request,
-            values=_scope_values(db_session, user),
-            subject=user.display_name,
-            user_id=user_id,
-        )
-
-    @post("/users/{user_id:int}/scope", sync_to_thread=True, status_code=303)
-    def change_scope(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        user_id: FromPath[int],
-        data: FormData,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template | Redirect:
-        """Give the user another role or binding."""
-        user = users.get_user(db_session, viewer, user_id)
-
-        def save(form: ScopeForm) -> str:
-            users.change_scope(db_session, viewer, user_id, form.to_input())
-            return f"/admin/users/{user_id}?done=scope"
-
-        return SCOPE.submit(
-            request, data, db_session, save, subject=user.display_name, user_id=user_id
-        )
-
-    @post("/users/{user_id:int}/deactivate", sync_to_thread=True, status_code=303)
-    def deactivate(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        user_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template | Redirect:
-        """Switch the user off (no login; sessions and tokens revoked)."""
-        return self._act(
-            request, db_session, viewer, user_id, action=users.deactivate_user, done="deactivated"
         )
 
     @post("/users/{user_id:int}/reactivate", sync_to_thread=True, status_code=303)
     def reactivate(
         self,
         *,
-        request: Request[Any, Any, Any],
         user_id: FromPath[int],
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
-    ) -> Template | Redirect:
+    ) -> Redirect:
         """Let the user log in again."""
-        return self._act(
-            request, db_session, viewer, user_id, action=users.reactivate_user, done="reactivated"
-        )
-
-    def _act(
-        self,
-        request: Request[Any, Any, Any],
-        session: Session,
-        viewer: Viewer,
-        user_id: int,
-        *,
-        action: Callable[[Session, Viewer, int], UserPublic],
-        done: str,
-    ) -> Template | Redirect:
-        try:
-            action(session, viewer, user_id)
-        except Conflict as refused:
-            session.rollback()
-            return self._user_page(request, session, viewer, user_id, problem=refused.message)
-        return redirect(f"/admin/users/{user_id}?done={done}")
+        users.reactivate_user(db_session, viewer, user_id)
+        return redirect(f"/admin/users/{user_id}?done=reactivated")
 
     @post("/users/{user_id:int}/reset-password", sync_to_thread=True, status_code=200)
     def reset(
@@ -485,13 +431,9 @@ class UserPages(Controller):
         db_session: NamedDependency[Session],
     ) -> Template:
         """Clear the password and show the one-time link to choose a new one."""
-        try:
-            issued = users.reset_password(
-                db_session, viewer, user_id, link_base=link_base(request, settings)
-            )
-        except Conflict as refused:
-            db_session.rollback()
-            return self._user_page(request, db_session, viewer, user_id, problem=refused.message)
+        issued = users.reset_password(
+            db_session, viewer, user_id, link_base=link_base(request, settings)
+        )
         return _link_page(request, issued)
 
 
@@ -564,3 +506,8 @@ def _dead_link(request: Request[Any, Any, Any]) -> Template:
         status=404,
         message="This link does not work (any more). Ask the administrator for a new one.",
     )
+
+
+def admin_pages() -> Router:
+    """The administrator's pages and the link pages, as one router to register."""
+    return pages(*DECLARED, extra=[UserPages, LinkPages])

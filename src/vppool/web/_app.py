@@ -30,7 +30,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from vppool.web._admin import LinkPages, UserPages
+from vppool.web._admin import admin_pages
 from vppool.web._assignments import assignment_pages
 from vppool.web._auth import AuthPages
 from vppool.web._client import ClientPages
@@ -171,8 +171,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             FeedPages,
             IntervisionPages,
             IntervisionFormingPages,
-            UserPages,
-            LinkPages,
+            admin_pages(),
             create_static_files_router(
                 path="/static",
                 directories=[_HERE / "static"],

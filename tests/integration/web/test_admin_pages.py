@@ -179,7 +179,9 @@ def test_a_deactivated_user_cannot_log_in_and_their_tokens_stop(
     login(app_client, world, "admin")
     user_id = world["user_client"]
     page = f"/admin/users/{user_id}"
-    off = _post(app_client, page, f"{page}/deactivate", {})
+    asked = app_client.get(f"{WEB}{page}/deactivate")
+    assert "Inloggen kan dan niet meer." in asked.text
+    off = _post(app_client, f"{page}/deactivate", f"{page}/deactivate", {})
     assert "De gebruiker is gedeactiveerd" in off.text  # type: ignore[attr-defined]
     own = f"/admin/users/{world['user_admin']}"
     assert "Deactiveren" not in app_client.get(f"{WEB}{own}").text

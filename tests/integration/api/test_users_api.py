@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 from httpx import Response
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from tests.factories import make_certification, make_trust_person
 from tests.integration.api.world import World, seed_world
 from vppool.api import create_app
 from vppool.settings import Settings
@@ -101,3 +104,41 @@ def test_a_deactivated_users_token_stops_at_once(client: TestClient, world: Worl
     assert again.status_code == 409
     reset = client.post(f"{user}/password-reset", headers=_as(world, "admin"))
     assert reset.status_code == 409
+
+
+def test_a_proposal_run_stores_nothing_until_it_is_stored(
+    client: TestClient, world: World, engine: Engine, settings: Settings
+) -> None:
+    with Session(engine) as session:
+        for index in range(9):
+            vp = make_trust_person(session, first_name=f"Api{index}")
+            make_certification(session, trust_person=vp)
+        session.commit()
+    year = settings.today().year + 1
+    started = client.post(
+        "/api/v1/intervision-groups/formations",
+        json={"year": year, "time_limit_s": 5, "propose": True},
+        headers=_as(world, "planner"),
+    )
+    assert started.status_code == 202, started.text
+    run_url = f"/api/v1/intervision-runs/{started.json()['id']}"
+    deadline = time.monotonic() + 120
+    while (run := client.get(run_url, headers=_as(world, "planner")).json())["status"] in (
+        "queued",
+        "running",
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert run["status"] == "succeeded", run
+    assert run["report"]["proposal"] is True
+    groups = client.get(
+        "/api/v1/intervision-groups", params={"year": year}, headers=_as(world, "planner")
+    ).json()
+    assert groups["total"] == 0
+    stored = client.post(f"{run_url}/store", headers=_as(world, "planner"))
+    assert stored.status_code == 201, stored.text
+    after = client.get(
+        "/api/v1/intervision-groups", params={"year": year}, headers=_as(world, "planner")
+    ).json()
+    assert after["total"] == len(run["report"]["groups"])
+    assert client.post(f"{run_url}/store", headers=_as(world, "planner")).status_code == 409

@@ -339,3 +339,28 @@ def test_the_forming_form_shows_wrong_input_next_to_its_field_and_keeps_it(
         app_client, "/intervision/formations", "/intervision/formations", {"year": "1999"}
     )
     assert "Must be at least 2,000." in english.text  # type: ignore[attr-defined]
+
+
+def test_every_admin_form_sent_empty_answers_in_dutch_next_to_its_fields(
+    app_client: TestClient, world: World
+) -> None:
+    login(app_client, world, "admin")
+    scope = f"/admin/users/{world['user_planner']}/scope"
+    forms = {
+        "/admin/users/new": ("display_name", "email", "role"),
+        scope: ("role",),
+        "/intervision/formations": ("year",),
+    }
+    for address, fields in forms.items():
+        answer = _post(app_client, address, address, {})
+        html = answer.text  # type: ignore[attr-defined]
+        assert answer.status_code == 422, address  # type: ignore[attr-defined]
+        for name in fields:
+            assert f'<div class="field-error" id="{name}-error"><p>Vul dit veld in.</p>' in html
+        for english in ("Field required", "This field is required", "Input should"):
+            assert english not in html, (address, english)
+    page = f"/admin/users/{world['user_client']}"
+    url = _link_of(_post(app_client, page, f"{page}/reset-password", {}).text)  # type: ignore[attr-defined]
+    app_client.cookies.clear()
+    empty = _choose_password(app_client, url, "", "")
+    assert 'id="password-error"><p>Vul dit veld in.</p>' in empty.text  # type: ignore[attr-defined]

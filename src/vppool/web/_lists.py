@@ -1,31 +1,33 @@
 """List pages: filters read from the address, one page of results, a pager and a CSV export.
 
-A list page declares its filters and its CSV columns once, as a :class:`ListPage`; its two
-handlers hand over a ``fetch`` that calls the service with the filters' values (text, as
-typed or chosen) and one page's offset and size::
+A list page declares its filters and its CSV columns once, as a :class:`ListPage`, and hands
+over a ``fetch`` that calls the service with the filters' values (text, as typed or chosen)
+and one page's offset and size; a ``ListRoute`` (:mod:`vppool.web._form_routes`) makes the
+page's and the export's handlers from them::
 
     ORGANISATIONS = ListPage(
         path="/organisations",
         filters=(
-            ListFilter("search", "Name or contact", kind="search"),
-            ListFilter("active", "Status", choices=active_choices, default="yes", everything=None),
+            ListFilter("search", "Name or contact"),
+            ListFilter("active", "Status", kind="select", choices=statuses, default="yes"),
         ),
         columns=(Column("Name", lambda o: o.name), Column("Sector", lambda o: o.sector)),
         filename="organisations",
     )
 
-    def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[OrganisationPublic]:
-        return organisations.list_organisations(
-            db_session, search=values["search"] or None, offset=offset, limit=limit, viewer=viewer
-        )
+    def fetch(at: At) -> Fetch[OrganisationPublic]:
+        def one_page(values: Mapping[str, str], offset: int, limit: int) -> Page[...]:
+            return organisations.list_organisations(
+                at.session, search=values["search"] or None, offset=offset, limit=limit,
+                viewer=at.viewer,
+            )
+        return one_page
 
-    @get("/organisations", guards=[staff_page], sync_to_thread=True)
-    def organisation_list(self, *, request, viewer, db_session) -> Template:
-        return ORGANISATIONS.show(request, "organisations.html", fetch, section="organisations")
+    ListRoute(ORGANISATIONS, "organisations.html", fetch, section="organisations")
 
-    @get("/organisations.csv", guards=[staff_page], sync_to_thread=True)
-    def organisations_csv(self, *, request, viewer, db_session) -> Response[bytes]:
-        return ORGANISATIONS.csv(request, fetch)
+By hand, a handler answers ``ORGANISATIONS.show(request, "organisations.html", one_page)``
+for the page and ``ORGANISATIONS.csv(request, one_page)`` for the export (``.csv`` after
+the page's address).
 
 The template gets ``listing`` (a :class:`Listing`) and draws it with the macros of
 ``_list.html``: ``lists.filters(listing)`` (the filter form, with a service's refusal next to

@@ -37,6 +37,7 @@ DUTCH: dict[str, str] = {
     "Another confirmation took one of these seats or VPs at the same moment; reload.": "Een andere bevestiging nam op hetzelfde moment een van deze plaatsen of vertrouwenspersonen; laad de pagina opnieuw.",
     "The {count} busiest of {total} trust persons.": "De {count} drukste van {total} vertrouwenspersonen.",
     "Need {need} is {status} or outside the planning horizon.": "Inzet {need} is {status} of valt buiten de planningshorizon.",
+    "Week of {day}": "Week van {day}",
     "Certification": "Certificaat",
     "Absence": "Afwezigheid",
     "Date override": "Afwijking op een datum",

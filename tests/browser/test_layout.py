@@ -64,8 +64,10 @@ _CUT_OFF = """() => {
 #: Pairs of visible controls whose boxes overlap (neither inside the other).
 _OVERLAPS = """() => {
   // Each line box of each visible control: a link that wraps onto two lines is two boxes.
-  const controls = [...document.querySelectorAll("main a, main button, main input, main select, main textarea")]
-    .filter((e) => e.type !== "hidden" && e.checkVisibility({ visibilityProperty: true, contentVisibilityAuto: true }))
+  const all = document.querySelectorAll("main :is(a, button, input, select, textarea)");
+  const shown = { visibilityProperty: true, contentVisibilityAuto: true };
+  const controls = [...all]
+    .filter((e) => e.type !== "hidden" && e.checkVisibility(shown))
     .map((e) => [e, [...e.getClientRects()].filter((r) => r.width > 0 && r.height > 0)])
     .filter(([, rects]) => rects.length > 0);
   const name = (e) => (e.textContent || e.name || e.id || e.tagName).trim().slice(0, 40);
@@ -77,7 +79,9 @@ _OVERLAPS = """() => {
     for (let j = i + 1; j < controls.length; j++) {
       const [a, ras] = controls[i], [b, rbs] = controls[j];
       if (a.contains(b) || b.contains(a)) continue;
-      if (ras.some((ra) => rbs.some((rb) => overlap(ra, rb)))) found.push(`${name(a)} / ${name(b)}`);
+      if (ras.some((ra) => rbs.some((rb) => overlap(ra, rb)))) {
+        found.push(`${name(a)} / ${name(b)}`);
+      }
     }
   }
   return found.slice(0, 10);

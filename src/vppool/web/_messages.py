@@ -45,5 +45,5 @@ def _formatted(value: Any, lang: str) -> str:
     if isinstance(value, float):
         return number(value, lang, digits=2 if value % 1 else 0)
     if isinstance(value, int):
-        return number(value, lang)
+        return str(value)  # limits such as a birth year of 1930 read without a separator
     return str(value)

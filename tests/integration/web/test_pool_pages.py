@@ -288,7 +288,7 @@ def test_a_wrong_edit_keeps_the_typed_values(planner: TestClient, world: World) 
     )
     assert answer.status_code == 422
     assert 'id="max_travel_km-error"><p>Mag hoogstens 400 zijn.' in answer.text
-    assert 'id="birth_year-error"><p>Moet minstens 1.930 zijn.' in answer.text
+    assert 'id="birth_year-error"><p>Moet minstens 1930 zijn.' in answer.text
     assert 'value="900"' in answer.text
     # An emptied capacity is missing, not silently the default.
     assert 'id="capacity_hours_per_month-error"><p>Vul dit veld in.' in answer.text

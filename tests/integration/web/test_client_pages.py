@@ -647,3 +647,32 @@ def test_a_search_the_service_refuses_says_so_next_to_the_filter(planner: TestCl
     assert response.status_code == 422
     assert 'id="f-search-error"' in response.text
     assert "NUL" in response.text
+
+
+# --------------------------------------------------------------------------- every form
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/organisations/new",
+        "/organisations/{org1}/edit",
+        "/organisations/{org1}/sites/new",
+        "/organisations/{org1}/sites/{site1}/edit",
+        "/organisations/{org1}/conflicts/new",
+        "/organisations/{org1}/conflicts/{conflict_spare}/end",
+        "/needs/{need1_aftercare}/edit",
+        "/needs/{need1_aftercare}/duplicate",
+        "/assignments/{assignment1_aftercare}/end",
+        "/assignments/{assignment1}/consent",
+    ],
+)
+def test_every_client_form_sent_empty_speaks_dutch_next_to_its_fields(
+    planner: TestClient, world: World, path: str
+) -> None:
+    response = _submit(planner, path.format(**world.ids), {})
+    assert response.status_code == 422
+    assert "Vul dit veld in." in response.text
+    assert 'class="field-error"' in response.text
+    for english in ("This field is required", "Field required", "Input should", "String should"):
+        assert english not in response.text

@@ -284,7 +284,10 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         parts.model.add(parts.fill_expr() >= fill_value)
         cost_terms = [pair for terms in parts.cost_terms.values() for pair in terms]
         level = _Level("cost", cost_terms, False, float(parts.constant), chosen)
-        remaining = 0.95 * config.time_limit_s - (time.perf_counter() - started)
+        # Leave the polish a share of the limit: on large instances the search may not
+        # improve much on level 1's plan, and the polish's swaps are what lower its cost.
+        search_end = (1 - config.polish_share) * config.time_limit_s
+        remaining = max(0.1, search_end - (time.perf_counter() - started))
         cost, engines["cost"] = _run_level(parts, level, config, started, remaining)
         if cost.chosen is not None:
             chosen = cost.chosen

@@ -222,6 +222,8 @@ class MatchingConfig:
     engine: str = "portfolio"
     #: The MIP solver behind OR-Tools' MathOpt: "highs" or "scip".
     mip_solver: str = "highs"
+    #: Share of the time limit kept for polishing a plan the search did not prove optimal.
+    polish_share: float = 0.12
     log_search: bool = False
     progress: Callable[[ProgressEvent], None] | None = None
     #: Asked on every improved solution; returning True stops the search (cancellation).

@@ -7,6 +7,7 @@ short expiry, so both kinds are revocable the same way and work across server pr
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,8 +47,12 @@ __all__ = [
     "start_session",
 ]
 
+log = logging.getLogger("vppool.access")
+
 SESSION_TOKEN_NAME = "web session"  # noqa: S105  (a label, not a secret)
 SESSION_HOURS = 12
+#: How often a token's last use is written at most.
+LAST_USED_EVERY = timedelta(minutes=5)
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -429,4 +434,22 @@ def resolve_token(session: Session, token: str) -> Viewer | None:
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
+    if row.last_used_at is None or row.last_used_at <= now - LAST_USED_EVERY:
+        _note_use(session.get_bind(), row.id, now)
     return _viewer(user)
+
+
+def _note_use(bind: sa.Engine | sa.Connection, token_id: int | None, now: datetime) -> None:
+    """Write when a token was last used, in its own transaction; best effort.
+
+    At most every :data:`LAST_USED_EVERY` per token (a write per request would be too many);
+    a busy database skips it (the next use tries again).
+    """
+    try:
+        with Session(bind) as own:
+            own.exec(
+                sa.update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=now)
+            )
+            own.commit()
+    except sa.exc.OperationalError:
+        log.info("could not note the use of token %s; the database is busy", token_id)

@@ -9,11 +9,13 @@ import pytest
 from httpx import Response
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.factories import make_certification, make_trust_person
 from tests.integration.api.world import World, seed_world
 from vppool.api import create_app
+from vppool.db.models import ApiToken
+from vppool.security import hash_token
 from vppool.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -142,3 +144,21 @@ def test_a_proposal_run_stores_nothing_until_it_is_stored(
     ).json()
     assert after["total"] == len(run["report"]["groups"])
     assert client.post(f"{run_url}/store", headers=_as(world, "planner")).status_code == 409
+
+
+def test_a_tokens_last_use_is_noted_at_most_every_few_minutes(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    def last_used() -> object:
+        with Session(engine) as session:
+            row = session.exec(
+                select(ApiToken).where(ApiToken.token_hash == hash_token(world.tokens["client"]))
+            ).one()
+            return row.last_used_at
+
+    assert last_used() is None
+    assert client.get("/api/v1/auth/me", headers=_as(world, "client")).status_code == 200
+    first = last_used()
+    assert first is not None
+    assert client.get("/api/v1/auth/me", headers=_as(world, "client")).status_code == 200
+    assert last_used() == first

@@ -39,51 +39,46 @@ def _when_committed(session: Session | None, action: Callable[[], None]) -> None
     sa.event.listen(session, "after_commit", lambda _session: action(), once=True)
 
 
+#: How a run of each kind executes (storing its outcome, or the failures it can see).
+_EXECUTE: dict[str, Callable[[Engine, Settings, int], object]] = {
+    "matching": matching.execute_run,
+    "intervision": intervision_runs.execute_run,
+}
+
+
 class RunExecutor:
-    """Executes queued matching runs in a single background thread."""
+    """Executes queued matching and intervision runs in a single background thread."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
         self.settings = settings
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="matching")
-        self._running: dict[int, Future[object]] = {}
-        self._intervision: dict[int, Future[object]] = {}
+        #: The runs queued or running, by kind and id.
+        self._running: dict[str, dict[int, Future[object]]] = {kind: {} for kind in _EXECUTE}
 
     def submit(self, run_id: int, *, after: Session | None = None) -> None:
         """Queue a matching run; with ``after``, once that session's transaction commits."""
-        _when_committed(after, lambda: self._submit(run_id))
-
-    def _submit(self, run_id: int) -> None:
-        self._running[run_id] = self._pool.submit(self._execute, run_id)
-
-    def _execute(self, run_id: int) -> object:
-        try:
-            return matching.execute_run(self.engine, self.settings, run_id)
-        except Exception:  # logged; execute_run already stores failures it can see
-            log.exception("matching run %s could not be executed", run_id)
-            return None
-        finally:
-            self._running.pop(run_id, None)
+        _when_committed(after, lambda: self._queue("matching", run_id))
 
     def submit_intervision(self, run_id: int, *, after: Session | None = None) -> None:
         """Queue an intervision run; with ``after``, once that session's transaction commits."""
-        _when_committed(after, lambda: self._submit_intervision(run_id))
+        _when_committed(after, lambda: self._queue("intervision", run_id))
 
-    def _submit_intervision(self, run_id: int) -> None:
-        self._intervision[run_id] = self._pool.submit(self._execute_intervision, run_id)
+    def _queue(self, kind: str, run_id: int) -> None:
+        self._running[kind][run_id] = self._pool.submit(self._execute, kind, run_id)
 
-    def _execute_intervision(self, run_id: int) -> object:
+    def _execute(self, kind: str, run_id: int) -> object:
         try:
-            return intervision_runs.execute_run(self.engine, self.settings, run_id)
-        except Exception:  # execute_run stores what it can; this is the last resort
-            log.exception("intervision run %s could not be executed", run_id)
+            return _EXECUTE[kind](self.engine, self.settings, run_id)
+        except Exception:  # logged; execute_run already stores the failures it can see
+            log.exception("%s run %s could not be executed", kind, run_id)
             return None
         finally:
-            self._intervision.pop(run_id, None)
+            self._running[kind].pop(run_id, None)
 
     def shutdown(self) -> None:
         """Cancel what is still queued or running and stop the thread."""
-        pending = list(self._running)
+        pending = list(self._running["matching"])
         for run_id in pending:
             with Session(self.engine) as session:
                 try:
@@ -93,10 +88,12 @@ class RunExecutor:
                         session.commit()
                 except Exception:  # shutting down: log and go on
                     log.exception("could not cancel matching run %s on shutdown", run_id)
-        if self._intervision:
+        if self._running["intervision"]:
             try:
                 intervision_runs.fail_unfinished(
-                    self.engine, list(self._intervision), "the server stopped before it ended"
+                    self.engine,
+                    list(self._running["intervision"]),
+                    "the server stopped before it ended",
                 )
             except Exception:  # shutting down: log and go on
                 log.exception("could not close intervision runs on shutdown")

@@ -5,11 +5,13 @@ hand them by name to one service function with the caller and the session, and a
 it returns. :class:`RecordRoutes` declares such routes from the record's path, the name of
 its id and its public shape; the service function keeps every rule (who may, what must hold)::
 
-    _SITES = RecordRoutes("/{organisation_id:int}/sites", "site_id", SitePublic)
+    _SITES = RecordRoutes(
+        "/{organisation_id:int}/sites", SitePublic, key="site_id", create=SiteCreate
+    )
 
     class OrganisationController(Resource):
         list_sites = _SITES.listing(organisations.list_sites, "List an organisation's sites.")
-        add_site = _SITES.creating(organisations.add_site, SiteCreate, "Add a site.")
+        add_site = _SITES.creating(organisations.add_site, "Add a site.")
 
 calls ``organisations.add_site(db_session, organisation_id=…, data=…, viewer=…)``. A
 :class:`~vppool.api.controllers._shared.Resource` names each handler after its attribute
@@ -19,19 +21,20 @@ calls ``organisations.add_site(db_session, organisation_id=…, data=…, viewer
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from inspect import Parameter, Signature
-from typing import Any
+from typing import Annotated, Any, get_origin
 
 from litestar import delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import JSONBody
+from litestar.params import FromQuery, JSONBody
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from vppool.api.controllers._shared import Id
+from vppool.api.controllers._shared import DEFAULT_LIMIT, Id, Limit, Offset, SortKey
+from vppool.db.schemas import Page
 from vppool.services.access import Viewer
 
 __all__ = ["RecordRoutes"]
@@ -57,12 +60,16 @@ class RecordRoutes:
         key: the name of a record's id in the path of one record (``site_id``).
         owner: the id in the controller's own path that every route passes on too
             (``trust_person_id``), if any.
+        create: the body of a new record.
+        update: the body of a change (the fields to change).
     """
 
     path: str
     public: type[BaseModel]
     key: str | None = None
     owner: str | None = None
+    create: type[BaseModel] | None = None
+    update: type[BaseModel] | None = None
 
     @property
     def item(self) -> str:
@@ -74,21 +81,46 @@ class RecordRoutes:
         """``GET path``: the owner's records."""
         return self._route(get(self.path, **options), service, doc, list[self.public])  # type: ignore[name-defined]
 
-    def creating(
-        self, service: Service, body: type[BaseModel], doc: str, **options: Options
+    def paging(
+        self,
+        service: Service,
+        doc: str,
+        *,
+        filters: Mapping[str, Any],
+        sort: str | None = None,
+        **options: Options,
     ) -> HTTPRouteHandler:
-        """``POST path``: a new record from ``body`` (201)."""
-        return self._route(post(self.path, **options), service, doc, self.public, body)
+        """``GET path``: a page of the records, optionally filtered and sorted.
+
+        Args:
+            service: takes each filter, ``sort`` (if sorted), ``offset`` and ``limit``.
+            doc: the route's summary and description.
+            filters: the optional query parameters (name -> type, or a type annotated
+                with its limits), each ``None`` unless given.
+            sort: the sort key when none is given; ``None``: the list has one order.
+            options: what the route declaration takes besides its path.
+        """
+        query: dict[str, tuple[Any, Any]] = {
+            name: (t if get_origin(t) is Annotated else FromQuery[t], None)  # type: ignore[misc,valid-type]
+            for name, t in filters.items()
+        }
+        if sort is not None:
+            query["sort"] = (SortKey, sort)
+        query |= {"offset": (Offset, 0), "limit": (Limit, DEFAULT_LIMIT)}
+        route = get(self.path, **options)
+        return self._route(route, service, doc, Page[self.public], query=query)  # type: ignore[name-defined]
+
+    def creating(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
+        """``POST path``: a new record from the ``create`` body (201)."""
+        return self._route(post(self.path, **options), service, doc, self.public, self.create)
 
     def reading(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
         """``GET item``: one record."""
         return self._route(get(self.item, **options), service, doc, self.public)
 
-    def changing(
-        self, service: Service, body: type[BaseModel], doc: str, **options: Options
-    ) -> HTTPRouteHandler:
-        """``PATCH item``: change the fields ``body`` gives."""
-        return self._route(patch(self.item, **options), service, doc, self.public, body)
+    def changing(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
+        """``PATCH item``: change the fields the ``update`` body gives."""
+        return self._route(patch(self.item, **options), service, doc, self.public, self.update)
 
     def deleting(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
         """``DELETE item``: delete one record (204)."""
@@ -119,32 +151,38 @@ class RecordRoutes:
         doc: str,
         returns: Any,
         body: type[BaseModel] | None = None,
+        *,
+        query: Mapping[str, tuple[Any, Any]] | None = None,
     ) -> HTTPRouteHandler:
-        """``route`` handled by a function that hands its path ids and body to ``service``.
+        """``route`` handled by a function that hands its input by name to ``service``.
 
         The function's signature (what Litestar validates and documents) holds an
         :data:`Id` parameter per path id (the owner's first), then ``data`` (the body, if
-        any), then the caller and the session. It runs in a worker thread.
+        any), the ``query`` parameters (name -> annotated type and default), the caller
+        and the session. It runs in a worker thread.
         """
         (path,) = route.paths
-        annotations: dict[str, Any] = dict.fromkeys(
-            ([self.owner] if self.owner else []) + _PATH_ID.findall(path), Id
-        )
+        ids = ([self.owner] if self.owner else []) + _PATH_ID.findall(path)
+        parameters = [Parameter(name, Parameter.KEYWORD_ONLY, annotation=Id) for name in ids]
         if body is not None:
-            annotations["data"] = JSONBody[body]  # type: ignore[misc,valid-type]
-        annotations.update(_CALLER)
+            data = JSONBody[body]  # type: ignore[valid-type]
+            parameters.append(Parameter("data", Parameter.KEYWORD_ONLY, annotation=data))
+        parameters += [
+            Parameter(name, Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+            for name, (annotation, default) in (query or {}).items()
+        ]
+        parameters += [
+            Parameter(name, Parameter.KEYWORD_ONLY, annotation=annotation)
+            for name, annotation in _CALLER.items()
+        ]
 
         def handler(self: Any, *, db_session: Session, viewer: Viewer, **given: Any) -> Any:
             return service(db_session, viewer=viewer, **given)
 
         handler.__doc__ = doc
-        handler.__annotations__ = {**annotations, "return": returns}
+        handler.__annotations__ = {p.name: p.annotation for p in parameters} | {"return": returns}
         handler.__signature__ = Signature(  # type: ignore[attr-defined]
-            [Parameter("self", Parameter.POSITIONAL_OR_KEYWORD)]
-            + [
-                Parameter(name, Parameter.KEYWORD_ONLY, annotation=annotation)
-                for name, annotation in annotations.items()
-            ],
+            [Parameter("self", Parameter.POSITIONAL_OR_KEYWORD), *parameters],
             return_annotation=returns,
         )
         route.sync_to_thread = True

@@ -10,23 +10,19 @@ from __future__ import annotations
 
 from functools import partial
 
-from litestar import delete, get, post, put
+from litestar import delete, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 from sqlmodel import Session
 
 from vppool.api.auth import logged_in, staff_only
 from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
-    DEFAULT_LIMIT,
     Id,
     IdFilter,
-    Limit,
-    Offset,
     Resource,
-    SortKey,
 )
-from vppool.db.schemas import AssignmentEnd, AssignmentPublic, Page, WorksCouncilConsent
+from vppool.db.schemas import AssignmentEnd, AssignmentPublic, WorksCouncilConsent
 from vppool.services import assignments
 from vppool.services.access import Viewer
 from vppool.vocab import AssignmentStatus
@@ -44,37 +40,22 @@ class AssignmentController(Resource):
     tags = ["assignments"]  # noqa: RUF012  (Litestar reads class attributes)
     guards = [logged_in]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
-    def list_assignments(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        need_id: IdFilter = None,
-        trust_person_id: IdFilter = None,
-        organisation_id: IdFilter = None,
-        status: FromQuery[AssignmentStatus | None] = None,
-        sort: SortKey = "starts_on",
-        offset: Offset = 0,
-        limit: Limit = DEFAULT_LIMIT,
-    ) -> Page[AssignmentPublic]:
+    list_assignments = _ASSIGNMENTS.paging(
+        assignments.list_assignments,
         """List assignments.
 
         Filters: need_id, trust_person_id, organisation_id, status. Sort by starts_on or
         created_at ('-' reverses). Client contacts and trust persons see the confirmed and
         ended assignments in their scope only.
-        """
-        return assignments.list_assignments(
-            db_session,
-            need_id=need_id,
-            trust_person_id=trust_person_id,
-            organisation_id=organisation_id,
-            status=status,
-            sort=sort,
-            offset=offset,
-            limit=limit,
-            viewer=viewer,
-        )
+        """,
+        filters={
+            "need_id": IdFilter,
+            "trust_person_id": IdFilter,
+            "organisation_id": IdFilter,
+            "status": AssignmentStatus | None,
+        },
+        sort="starts_on",
+    )
 
     get_assignment = _ASSIGNMENTS.reading(assignments.get_assignment, "Get an assignment.")
     pin_assignment = _ASSIGNMENTS.acting(

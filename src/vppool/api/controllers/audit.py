@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import get
-from litestar.di import NamedDependency
 from litestar.params import Parameter
-from sqlmodel import Session
 
 from vppool.api.auth import staff_only
-from vppool.api.controllers._shared import DEFAULT_LIMIT, IdFilter, Limit, Offset, Resource
-from vppool.db.schemas import AuditEntryPublic, Page
+from vppool.api.controllers._routes import RecordRoutes
+from vppool.api.controllers._shared import IdFilter, Resource
+from vppool.db.schemas import AuditEntryPublic
 from vppool.services import audit
-from vppool.services.access import Viewer
 
 __all__ = ["AuditController"]
 
@@ -27,28 +24,11 @@ class AuditController(Resource):
     tags = ["audit"]  # noqa: RUF012  (Litestar reads class attributes)
     guards = [staff_only]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
-    def list_audit_entries(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        action: _Name = None,
-        entity_type: _Name = None,
-        entity_id: IdFilter = None,
-        offset: Offset = 0,
-        limit: Limit = DEFAULT_LIMIT,
-    ) -> Page[AuditEntryPublic]:
+    list_audit_entries = RecordRoutes("/", AuditEntryPublic).paging(
+        audit.list_entries,
         """List audit entries, newest first.
 
         Filters: action (such as need_declined), entity_type (such as need), entity_id.
-        """
-        return audit.list_entries(
-            db_session,
-            viewer=viewer,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            offset=offset,
-            limit=limit,
-        )
+        """,
+        filters={"action": _Name, "entity_type": _Name, "entity_id": IdFilter},
+    )

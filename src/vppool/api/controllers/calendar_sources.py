@@ -34,7 +34,14 @@ _ENVELOPE = 64 * 1024
 #: the service then checks the configured limit (``VPPOOL_CALENDAR_MAX_BYTES``).
 UPLOAD_BODY_LIMIT = 20 * 1024 * 1024 + _ENVELOPE
 
-_SOURCES = RecordRoutes("/", CalendarSourcePublic, key="source_id", owner="trust_person_id")
+_SOURCES = RecordRoutes(
+    "/",
+    CalendarSourcePublic,
+    key="source_id",
+    owner="trust_person_id",
+    create=CalendarSourceCreate,
+    update=CalendarSourceUpdate,
+)
 
 
 @dataclass
@@ -59,7 +66,6 @@ class CalendarSourceController(Resource):
     )
     link_calendar = _SOURCES.creating(
         calendar_sources.link_url,
-        CalendarSourceCreate,
         """Link a calendar by its https, http or webcal address (kind ``url``).
 
         It is read on the worker's next round (each minute), or at once with ``…/refresh``.
@@ -98,7 +104,6 @@ class CalendarSourceController(Resource):
     )
     update_calendar_source = _SOURCES.changing(
         calendar_sources.update_source,
-        CalendarSourceUpdate,
         "Change the label, address, refresh interval, or switch the calendar off or on.",
     )
     delete_calendar_source = _SOURCES.deleting(

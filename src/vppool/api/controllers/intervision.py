@@ -24,15 +24,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from vppool.api.auth import staff_only, trust_person_or_staff
+from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
-    DEFAULT_LIMIT,
     Id,
     IdFilter,
-    Limit,
-    Offset,
     Resource,
 )
-from vppool.db.schemas import Page
 from vppool.services import intervision, intervision_runs
 from vppool.services.access import Viewer
 from vppool.settings import Settings
@@ -42,6 +39,9 @@ __all__ = ["IntervisionController"]
 
 #: A year to filter by.
 YearFilter = Annotated[int | None, Parameter(ge=2000, le=2200, description="Only this year")]
+
+_GROUPS = RecordRoutes("/intervision-groups", intervision.IntervisionGroupPublic)
+_SESSIONS = RecordRoutes("/intervision-sessions", intervision.IntervisionSessionPublic)
 
 
 class FormGroups(intervision_runs.FormingOptions):
@@ -140,20 +140,11 @@ class IntervisionController(Resource):
         """Show a background intervision run: status, then its report or its error."""
         return intervision_runs.get_run(db_session, run_id, viewer=viewer)
 
-    @get("/intervision-groups", sync_to_thread=True)
-    def list_intervision_groups(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        year: YearFilter = None,
-        offset: Offset = 0,
-        limit: Limit = DEFAULT_LIMIT,
-    ) -> Page[intervision.IntervisionGroupPublic]:
-        """List intervision groups with their members, the latest year first."""
-        return intervision.list_groups(
-            db_session, year=year, viewer=viewer, offset=offset, limit=limit
-        )
+    list_intervision_groups = _GROUPS.paging(
+        intervision.list_groups,
+        "List intervision groups with their members, the latest year first.",
+        filters={"year": YearFilter},
+    )
 
     @get("/intervision-groups/{group_id:int}", sync_to_thread=True)
     def get_intervision_group(
@@ -211,21 +202,11 @@ class IntervisionController(Resource):
         state.runs.submit_intervision(run.id, after=db_session)
         return run
 
-    @get("/intervision-sessions", sync_to_thread=True)
-    def list_intervision_sessions(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        year: YearFilter = None,
-        group_id: IdFilter = None,
-        offset: Offset = 0,
-        limit: Limit = DEFAULT_LIMIT,
-    ) -> Page[intervision.IntervisionSessionPublic]:
-        """List intervision sessions in time order (filters: year, group_id)."""
-        return intervision.list_sessions(
-            db_session, year=year, group_id=group_id, viewer=viewer, offset=offset, limit=limit
-        )
+    list_intervision_sessions = _SESSIONS.paging(
+        intervision.list_sessions,
+        "List intervision sessions in time order (filters: year, group_id).",
+        filters={"year": YearFilter, "group_id": IdFilter},
+    )
 
     @get("/intervision-sessions/{session_id:int}/attendance", sync_to_thread=True)
     def list_intervision_attendance(

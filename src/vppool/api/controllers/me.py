@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
 from sqlmodel import Session
 
 from vppool.api.auth import logged_in
-from vppool.api.controllers._shared import DEFAULT_LIMIT, Limit, Offset, Resource
-from vppool.db.schemas import AssignmentView, Page, TeamMember
+from vppool.api.controllers._routes import RecordRoutes
+from vppool.api.controllers._shared import Resource
+from vppool.db.schemas import AssignmentView, TeamMember
 from vppool.services import assignments
 from vppool.services.access import Viewer
 from vppool.vocab import AssignmentStatus
@@ -35,20 +35,11 @@ class MeController(Resource):
         """
         return assignments.own_team(db_session, viewer=viewer)
 
-    @get("/assignments", sync_to_thread=True)
-    def list_my_assignments(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        status: FromQuery[AssignmentStatus | None] = None,
-        offset: Offset = 0,
-        limit: Limit = DEFAULT_LIMIT,
-    ) -> Page[AssignmentView]:
+    list_my_assignments = RecordRoutes("/assignments", AssignmentView).paging(
+        assignments.own_assignments,
         """List the trust person's own confirmed and ended assignments, the latest first.
 
         Each names the organisation and the kind of need.
-        """
-        return assignments.own_assignments(
-            db_session, viewer=viewer, status=status, offset=offset, limit=limit
-        )
+        """,
+        filters={"status": AssignmentStatus | None},
+    )

@@ -9,29 +9,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Response, get, post
+from litestar import Response, post
 from litestar.di import NamedDependency
-from litestar.params import Body, FromQuery
+from litestar.params import Body
 from sqlmodel import Session
 
 from vppool.api.auth import client_or_staff, staff_only
 from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
-    DEFAULT_LIMIT,
     IdFilter,
-    Limit,
-    Offset,
     Resource,
-    SortKey,
 )
-from vppool.db.schemas import NeedDecline, NeedPublic, NeedSubmit, NeedUpdate, Page
+from vppool.db.schemas import NeedDecline, NeedPublic, NeedSubmit, NeedUpdate
 from vppool.services import needs
 from vppool.services.access import Viewer
 from vppool.vocab import NeedKind, NeedStatus, Urgency
 
 __all__ = ["NeedController"]
 
-_NEEDS = RecordRoutes("/", NeedPublic, key="need_id")
+_NEEDS = RecordRoutes("/", NeedPublic, key="need_id", update=NeedUpdate)
 
 
 class NeedController(Resource):
@@ -41,37 +37,22 @@ class NeedController(Resource):
     tags = ["needs"]  # noqa: RUF012  (Litestar reads class attributes)
     guards = [client_or_staff]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
-    def list_needs(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        organisation_id: IdFilter = None,
-        kind: FromQuery[NeedKind | None] = None,
-        status: FromQuery[NeedStatus | None] = None,
-        urgency: FromQuery[Urgency | None] = None,
-        sort: SortKey = "urgency",
-        offset: Offset = 0,
-        limit: Limit = DEFAULT_LIMIT,
-    ) -> Page[NeedPublic]:
+    list_needs = _NEEDS.paging(
+        needs.list_needs,
         """List needs.
 
         Filters: organisation_id, kind, status, urgency. Sort by urgency (most urgent
         first), starts_on or created_at ('-' reverses). A client contact sees only their
         own organisation's needs, with the status and decision reason of their requests.
-        """
-        return needs.list_needs(
-            db_session,
-            organisation_id=organisation_id,
-            kind=kind,
-            status=status,
-            urgency=urgency,
-            sort=sort,
-            offset=offset,
-            limit=limit,
-            viewer=viewer,
-        )
+        """,
+        filters={
+            "organisation_id": IdFilter,
+            "kind": NeedKind | None,
+            "status": NeedStatus | None,
+            "urgency": Urgency | None,
+        },
+        sort="urgency",
+    )
 
     @post("/", sync_to_thread=True)
     def submit_need(
@@ -102,7 +83,6 @@ class NeedController(Resource):
     )
     update_need = _NEEDS.changing(
         needs.update_need,
-        NeedUpdate,
         "Change a need's given fields; confirmed assignments must still fit.",
         guards=[staff_only],
     )

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 from litestar import get, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody
+from litestar.params import JSONBody
 from sqlmodel import Session
 
 from vppool.api.auth import client_or_staff, staff_only
 from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
-    DEFAULT_LIMIT,
     IdFilter,
-    Limit,
-    Offset,
     Resource,
-    SortKey,
     TextFilter,
 )
 from vppool.db.schemas import (
@@ -29,7 +25,6 @@ from vppool.db.schemas import (
     OrganisationCreate,
     OrganisationPublic,
     OrganisationUpdate,
-    Page,
     PreferenceCreate,
     PreferencePublic,
     SiteCreate,
@@ -42,9 +37,22 @@ from vppool.services.access import Viewer
 
 __all__ = ["ConflictOfInterestController", "OrganisationController", "PreferenceController"]
 
-_ORGANISATIONS = RecordRoutes("/", OrganisationPublic, key="organisation_id")
-_SITES = RecordRoutes("/{organisation_id:int}/sites", SitePublic, key="site_id")
-_CONFLICTS = RecordRoutes("/", ConflictOfInterestPublic, key="conflict_of_interest_id")
+_ORGANISATIONS = RecordRoutes(
+    "/",
+    OrganisationPublic,
+    key="organisation_id",
+    create=OrganisationCreate,
+    update=OrganisationUpdate,
+)
+_SITES = RecordRoutes(
+    "/{organisation_id:int}/sites", SitePublic, key="site_id", create=SiteCreate, update=SiteUpdate
+)
+_CONFLICTS = RecordRoutes(
+    "/",
+    ConflictOfInterestPublic,
+    key="conflict_of_interest_id",
+    create=ConflictOfInterestCreate,
+)
 
 
 class OrganisationController(Resource):
@@ -54,38 +62,19 @@ class OrganisationController(Resource):
     tags = ["organisations"]  # noqa: RUF012  (Litestar reads class attributes)
     guards = [client_or_staff]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
-    def list_organisations(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        sector: TextFilter = None,
-        active: FromQuery[bool | None] = None,
-        search: TextFilter = None,
-        sort: SortKey = "name",
-        offset: Offset = 0,
-        limit: Limit = DEFAULT_LIMIT,
-    ) -> Page[OrganisationPublic]:
+    list_organisations = _ORGANISATIONS.paging(
+        organisations.list_organisations,
         """List organisations.
 
         Filters: sector, active, search (words in the name or the contact's name). Sort by
         name, created_at or headcount ('-' reverses). A client contact sees only their own.
-        """
-        return organisations.list_organisations(
-            db_session,
-            sector=sector,
-            active=active,
-            search=search,
-            sort=sort,
-            offset=offset,
-            limit=limit,
-            viewer=viewer,
-        )
+        """,
+        filters={"sector": TextFilter, "active": bool | None, "search": TextFilter},
+        sort="name",
+    )
 
     create_organisation = _ORGANISATIONS.creating(
         organisations.create_organisation,
-        OrganisationCreate,
         "Add a client organisation.",
         guards=[staff_only],
     )
@@ -94,7 +83,6 @@ class OrganisationController(Resource):
     )
     update_organisation = _ORGANISATIONS.changing(
         organisations.update_organisation,
-        OrganisationUpdate,
         "Change an organisation's given fields (active: false deactivates it).",
         guards=[staff_only],
     )
@@ -118,12 +106,11 @@ class OrganisationController(Resource):
     )
     add_site = _SITES.creating(
         organisations.add_site,
-        SiteCreate,
         "Add a site; a new main site takes over from the old one.",
         guards=[staff_only],
     )
     update_site = _SITES.changing(
-        organisations.update_site, SiteUpdate, "Change a site's given fields.", guards=[staff_only]
+        organisations.update_site, "Change a site's given fields.", guards=[staff_only]
     )
     delete_site = _SITES.deleting(
         organisations.delete_site,
@@ -161,7 +148,6 @@ class ConflictOfInterestController(Resource):
 
     add_conflict_of_interest = _CONFLICTS.creating(
         organisations.add_conflict_of_interest,
-        ConflictOfInterestCreate,
         "Record that a trust person may not serve an organisation.",
     )
     delete_conflict_of_interest = _CONFLICTS.deleting(

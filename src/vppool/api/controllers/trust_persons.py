@@ -52,17 +52,39 @@ __all__ = ["TrustPersonController", "TrustPersonRecordsController"]
 
 _PERSON = "/{trust_person_id:int}"
 _OWNER = "trust_person_id"
-_PEOPLE = RecordRoutes("/", TrustPersonPublic, key=_OWNER)
+_PEOPLE = RecordRoutes(
+    "/", TrustPersonPublic, key=_OWNER, create=TrustPersonCreate, update=TrustPersonUpdate
+)
 _CERTIFICATIONS = RecordRoutes(
-    "/certifications", CertificationPublic, key="certification_id", owner=_OWNER
+    "/certifications",
+    CertificationPublic,
+    key="certification_id",
+    owner=_OWNER,
+    create=CertificationCreate,
+    update=CertificationUpdate,
 )
 _EDUCATION = RecordRoutes(
-    "/education-records", EducationRecordPublic, key="education_record_id", owner=_OWNER
+    "/education-records",
+    EducationRecordPublic,
+    key="education_record_id",
+    owner=_OWNER,
+    create=EducationRecordCreate,
 )
-_ABSENCES = RecordRoutes("/absences", AbsencePublic, key="absence_id", owner=_OWNER)
+_ABSENCES = RecordRoutes(
+    "/absences",
+    AbsencePublic,
+    key="absence_id",
+    owner=_OWNER,
+    create=AbsenceCreate,
+    update=AbsenceUpdate,
+)
 _WEEKLY = RecordRoutes("/weekly-availability", WeeklyAvailabilityPublic, owner=_OWNER)
 _DATE_OVERRIDES = RecordRoutes(
-    "/date-overrides", DateOverridePublic, key="date_override_id", owner=_OWNER
+    "/date-overrides",
+    DateOverridePublic,
+    key="date_override_id",
+    owner=_OWNER,
+    create=DateOverrideCreate,
 )
 
 
@@ -111,7 +133,6 @@ class TrustPersonController(Resource):
 
     create_trust_person = _PEOPLE.creating(
         trust_persons.create_trust_person,
-        TrustPersonCreate,
         "Add a trust person to the pool.",
         guards=[staff_only],
     )
@@ -120,7 +141,6 @@ class TrustPersonController(Resource):
     )
     update_trust_person = _PEOPLE.changing(
         trust_persons.update_trust_person,
-        TrustPersonUpdate,
         """Change a trust person's given fields.
 
         A trust person may change their own e-mail address, phone, capacity, travel radius,
@@ -164,13 +184,11 @@ class TrustPersonRecordsController(Resource):
     )
     add_certification = _CERTIFICATIONS.creating(
         trust_persons.add_certification,
-        CertificationCreate,
         "Record a certificate (planners check certificates).",
         guards=[staff_only],
     )
     update_certification = _CERTIFICATIONS.changing(
         trust_persons.update_certification,
-        CertificationUpdate,
         "Change a certificate's given fields.",
         guards=[staff_only],
     )
@@ -188,7 +206,6 @@ class TrustPersonRecordsController(Resource):
     )
     add_education_record = _EDUCATION.creating(
         trust_persons.add_education_record,
-        EducationRecordCreate,
         "Record hours of permanent education (the person themselves or a planner).",
     )
     delete_education_record = _EDUCATION.deleting(
@@ -203,11 +220,10 @@ class TrustPersonRecordsController(Resource):
         trust_persons.list_absences, "List a trust person's absences in date order."
     )
     add_absence = _ABSENCES.creating(
-        trust_persons.add_absence, AbsenceCreate, "Record an absence [starts_on, ends_on)."
+        trust_persons.add_absence, "Record an absence [starts_on, ends_on)."
     )
     update_absence = _ABSENCES.changing(
         trust_persons.update_absence,
-        AbsenceUpdate,
         "Change an absence's given fields (the period is checked as a whole).",
     )
     delete_absence = _ABSENCES.deleting(trust_persons.delete_absence, "Delete an absence.")
@@ -245,7 +261,6 @@ class TrustPersonRecordsController(Resource):
     )
     add_date_override = _DATE_OVERRIDES.creating(
         trust_persons.add_date_override,
-        DateOverrideCreate,
         "Replace the weekly hours of one date (no times: a day off).",
     )
     delete_date_override = _DATE_OVERRIDES.deleting(

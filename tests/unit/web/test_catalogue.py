@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vppool.inputs import PYDANTIC_TEMPLATES
-from vppool.web._catalogue import DUTCH
+from vppool.web._catalogue import DUTCH, catalogue_files
 from vppool.web._common import _NAVIGATION
 from vppool.web._filters import WHY_NOT
 from vppool.web._i18n import translator
@@ -67,12 +67,12 @@ def _handler_texts() -> set[str]:
 
 def test_every_template_text_has_a_dutch_translation() -> None:
     missing = sorted(text for text in _template_texts() if text not in DUTCH)
-    assert not missing, f"add these to vppool/web/_catalogue.py: {missing}"
+    assert not missing, f"add these to a file in vppool/web/catalogue/nl/: {missing}"
 
 
 def test_every_handler_message_has_a_dutch_translation() -> None:
     missing = sorted(text for text in _handler_texts() if text not in DUTCH)
-    assert not missing, f"add these to vppool/web/_catalogue.py: {missing}"
+    assert not missing, f"add these to a file in vppool/web/catalogue/nl/: {missing}"
 
 
 def test_every_navigation_label_has_a_dutch_translation() -> None:
@@ -118,7 +118,7 @@ def test_every_field_error_template_has_a_dutch_translation() -> None:
     templates = _error_templates()
     assert "The last day ({last_day}) is before the first day ({first_day})." in templates
     missing = sorted(text for text in templates if text not in DUTCH)
-    assert not missing, f"add these to vppool/web/_catalogue_errors.py: {missing}"
+    assert not missing, f"add these to vppool/web/catalogue/nl/errors.json: {missing}"
 
 
 def test_placeholders_survive_translation() -> None:
@@ -132,3 +132,15 @@ def test_english_is_the_message_id_and_dutch_the_default_translation() -> None:
     assert translator("en")("Log in") == "Log in"
     assert translator("nl")("Log in") == "Inloggen"
     assert translator("nl")("and {count} more", count=3) == "en nog 3"
+
+
+def test_no_two_catalogue_files_translate_one_text_differently() -> None:
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for area, texts in catalogue_files().items():
+        assert texts, f"catalogue/nl/{area}.json is empty"
+        for english, dutch in texts.items():
+            if english in seen and seen[english][1] != dutch:
+                clashes.append(f"{english!r}: {seen[english][0]} and {area}")
+            seen.setdefault(english, (area, dutch))
+    assert not clashes, "translated differently: " + "; ".join(clashes)

@@ -46,7 +46,7 @@ from vppool.api.controllers.trust_persons import (
     TrustPersonController,
     TrustPersonRecordsController,
 )
-from vppool.api.controllers.users import UserController
+from vppool.api.controllers.users import TokenController, UserController
 from vppool.api.deps import provide_session, provide_settings, provide_viewer
 from vppool.api.openapi import (
     ClosedBodySchema,
@@ -174,6 +174,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             MeController,
             IntervisionController,
             UserController,
+            TokenController,
         ],
         dependencies=dependencies,
         lifespan=[database],

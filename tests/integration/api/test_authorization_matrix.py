@@ -145,6 +145,7 @@ CASES: list[Case] = [
     Case("DELETE", "/api/v1/auth/tokens/{token_id:int}", logged_in(200), url=_own_spare_token),
     # ---------------------------------------------------------------- users of the administrator
     Case("GET", "/api/v1/users", admin(200)),
+    Case("GET", "/api/v1/tokens", admin(200)),
     Case(
         "POST",
         "/api/v1/users",

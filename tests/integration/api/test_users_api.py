@@ -162,3 +162,15 @@ def test_a_tokens_last_use_is_noted_at_most_every_few_minutes(
     assert first is not None
     assert client.get("/api/v1/auth/me", headers=_as(world, "client")).status_code == 200
     assert last_used() == first
+
+
+def test_the_admin_lists_every_token_with_its_owner(client: TestClient, world: World) -> None:
+    api = client.get("/api/v1/tokens", headers=_as(world, "admin")).json()
+    owners = {row["owner"] for row in api["items"] if row["name"] == "to revoke"}
+    assert "Client <client@example.nl>" in owners
+    assert all(row["name"] != "web session" for row in api["items"])
+    feeds = client.get(
+        "/api/v1/tokens", params={"kind": "feed"}, headers=_as(world, "admin")
+    ).json()
+    assert world["feed_vp1"] in {row["id"] for row in feeds["items"]}
+    assert client.get("/api/v1/tokens", headers=_as(world, "planner")).status_code == 403

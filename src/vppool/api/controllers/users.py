@@ -25,7 +25,7 @@ from vppool.services.access import UserPublic, Viewer
 from vppool.settings import Settings
 from vppool.vocab import Role
 
-__all__ = ["UserController", "admin_only"]
+__all__ = ["TokenController", "UserController", "admin_only"]
 
 
 def admin_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -147,4 +147,38 @@ class UserController(Resource):
         """Clear a user's password and issue a one-time link to choose a new one."""
         return users.reset_password(
             db_session, viewer, user_id, link_base=_link_base(request, settings)
+        )
+
+
+#: API tokens or feed links.
+KindFilter = Annotated[users.TokenKind, Parameter(description="API tokens or feed links")]
+#: Working tokens, or revoked and expired ones.
+TokenStatus = Annotated[bool | None, Parameter(description="Only working (or only ended) ones")]
+
+
+class TokenController(Resource):
+    """Every API token and feed link, for administrators (revoke through their own routes)."""
+
+    path = "/api/v1/tokens"
+    tags = ["users"]  # noqa: RUF012  (Litestar reads class attributes)
+    guards = [admin_only]  # noqa: RUF012
+
+    @get("/", sync_to_thread=True)
+    def list_all_tokens(
+        self,
+        *,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        kind: KindFilter = users.TokenKind.API,
+        active: TokenStatus = True,
+        offset: Offset = 0,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> Page[users.TokenRow]:
+        """List API tokens (web sessions left out) or feed links with their owners, newest first.
+
+        Revoke an API token with ``DELETE /api/v1/auth/tokens/{id}`` and a feed link with
+        ``DELETE /api/v1/feed-tokens/{id}``.
+        """
+        return users.list_tokens(
+            db_session, viewer, kind=kind, active=active, offset=offset, limit=limit
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -67,3 +70,28 @@ def test_bodies_are_documented_with_their_fields(tmp_path: Path) -> None:
     assert "file" in upload["properties"]
     for key, body in bodies.items():
         assert body.get("properties") or body.get("items"), key
+
+
+_PATH_ORDER = """
+import json, pathlib, sys, tempfile
+from vppool.api import create_app
+from vppool.settings import Settings
+folder = pathlib.Path(tempfile.mkdtemp())
+app = create_app(Settings(data_dir=folder, database_url=f"sqlite:///{folder}/x.sqlite3"))
+print(json.dumps(list(app.openapi_schema.to_schema()["paths"])))
+"""
+
+
+def test_the_openapi_document_lists_its_paths_in_the_same_order_in_every_process() -> None:
+    # A different order per process breaks parallel test collection and schema diffs.
+    orders = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(  # noqa: S603  (our own interpreter and script)
+            [sys.executable, "-c", _PATH_ORDER],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        orders.add(done.stdout.strip().splitlines()[-1])
+    assert len(orders) == 1

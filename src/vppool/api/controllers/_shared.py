@@ -63,6 +63,10 @@ class Resource(Controller):
             if not isinstance(handler, HTTPRouteHandler):
                 continue
             handler.fn.__name__ = name
+            # Litestar orders a controller's handlers by their qualified name: a declared
+            # route's generic function must carry its own, or the order (and the OpenAPI
+            # document's) would change from one process to the next.
+            handler.fn.__qualname__ = f"{cls.__qualname__}.{name}"
             first, *rest = name.split("_")
             handler.operation_id = handler.operation_id or first + "".join(
                 word.title() for word in rest

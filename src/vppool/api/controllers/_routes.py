@@ -45,6 +45,8 @@ Service = Callable[..., Any]
 Options = Any
 
 _PATH_ID = re.compile(r"\{(\w+):int\}")
+#: ``returns`` not given: the route answers with the record's public shape.
+_PUBLIC: Any = object()
 #: The parameters every route ends with: the caller and the request's session.
 _CALLER = {"viewer": NamedDependency[Viewer], "db_session": NamedDependency[Session]}
 
@@ -77,9 +79,22 @@ class RecordRoutes:
         assert self.key is not None, f"the records at {self.path} have no path of their own"  # noqa: S101
         return f"{self.path.rstrip('/')}/{{{self.key}:int}}"
 
-    def listing(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
-        """``GET path``: the owner's records."""
-        return self._route(get(self.path, **options), service, doc, list[self.public])  # type: ignore[name-defined]
+    def listing(
+        self,
+        service: Service,
+        doc: str,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        **options: Options,
+    ) -> HTTPRouteHandler:
+        """``GET path``: all the records (of the owner), optionally filtered.
+
+        ``filters`` are the optional query parameters (name -> type, or a type annotated
+        with its limits), each ``None`` unless given.
+        """
+        query = _optional(filters or {})
+        returns = list[self.public]  # type: ignore[name-defined]
+        return self.route(get, self.path, service, doc, returns=returns, query=query, **options)
 
     def paging(
         self,
@@ -92,39 +107,31 @@ class RecordRoutes:
     ) -> HTTPRouteHandler:
         """``GET path``: a page of the records, optionally filtered and sorted.
 
-        Args:
-            service: takes each filter, ``sort`` (if sorted), ``offset`` and ``limit``.
-            doc: the route's summary and description.
-            filters: the optional query parameters (name -> type, or a type annotated
-                with its limits), each ``None`` unless given.
-            sort: the sort key when none is given; ``None``: the list has one order.
-            options: what the route declaration takes besides its path.
+        The service takes each filter (as :meth:`listing`), ``sort`` unless ``sort`` (the
+        default key) is ``None``, then ``offset`` and ``limit``.
         """
-        query: dict[str, tuple[Any, Any]] = {
-            name: (t if get_origin(t) is Annotated else FromQuery[t], None)  # type: ignore[misc,valid-type]
-            for name, t in filters.items()
-        }
+        query = _optional(filters)
         if sort is not None:
             query["sort"] = (SortKey, sort)
         query |= {"offset": (Offset, 0), "limit": (Limit, DEFAULT_LIMIT)}
-        route = get(self.path, **options)
-        return self._route(route, service, doc, Page[self.public], query=query)  # type: ignore[name-defined]
+        returns = Page[self.public]  # type: ignore[name-defined]
+        return self.route(get, self.path, service, doc, returns=returns, query=query, **options)
 
     def creating(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
         """``POST path``: a new record from the ``create`` body (201)."""
-        return self._route(post(self.path, **options), service, doc, self.public, self.create)
+        return self.route(post, self.path, service, doc, body=self.create, **options)
 
     def reading(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
         """``GET item``: one record."""
-        return self._route(get(self.item, **options), service, doc, self.public)
+        return self.route(get, self.item, service, doc, **options)
 
     def changing(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
         """``PATCH item``: change the fields the ``update`` body gives."""
-        return self._route(patch(self.item, **options), service, doc, self.public, self.update)
+        return self.route(patch, self.item, service, doc, body=self.update, **options)
 
     def deleting(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
         """``DELETE item``: delete one record (204)."""
-        return self._route(delete(self.item, **options), service, doc, None)
+        return self.route(delete, self.item, service, doc, returns=None, **options)
 
     def acting(
         self,
@@ -132,36 +139,45 @@ class RecordRoutes:
         action: str,
         service: Service,
         doc: str,
-        *,
-        body: type[BaseModel] | None = None,
-        returns: Any = None,
         **options: Options,
     ) -> HTTPRouteHandler:
         """``method item/action`` (``POST /{need_id:int}/accept``): an action on one record.
 
-        It answers with ``returns``, the public shape unless given.
+        It takes what :meth:`route` takes.
         """
-        route = method(self.item + action, **options)
-        return self._route(route, service, doc, returns or self.public, body)
+        return self.route(method, self.item + action, service, doc, **options)
 
-    def _route(
+    def route(
         self,
-        route: HTTPRouteHandler,
+        method: type[HTTPRouteHandler],
+        path: str,
         service: Service,
         doc: str,
-        returns: Any,
-        body: type[BaseModel] | None = None,
         *,
+        body: type[BaseModel] | None = None,
+        returns: Any = _PUBLIC,
         query: Mapping[str, tuple[Any, Any]] | None = None,
+        **options: Options,
     ) -> HTTPRouteHandler:
-        """``route`` handled by a function that hands its input by name to ``service``.
+        """``method path`` handled by a function that hands its input by name to ``service``.
 
         The function's signature (what Litestar validates and documents) holds an
-        :data:`Id` parameter per path id (the owner's first), then ``data`` (the body, if
-        any), the ``query`` parameters (name -> annotated type and default), the caller
-        and the session. It runs in a worker thread.
+        :data:`Id` parameter per path id (the owner's first), then ``data`` (the ``body``,
+        if any), the ``query`` parameters (name -> annotated type and default), the caller
+        and the session. It runs in a worker thread and answers with what the service
+        returns, documented as ``returns`` (by default the public shape).
+
+        Args:
+            method: the route decorator (``get``, ``post``, …).
+            path: the route's path below the controller's.
+            service: the service function.
+            doc: the route's summary and description.
+            body: the request body's model, if any.
+            returns: the answer's type.
+            query: the query parameters.
+            options: what the route declaration takes besides its path (``guards``,
+                ``status_code``, …).
         """
-        (path,) = route.paths
         ids = ([self.owner] if self.owner else []) + _PATH_ID.findall(path)
         parameters = [Parameter(name, Parameter.KEYWORD_ONLY, annotation=Id) for name in ids]
         if body is not None:
@@ -175,6 +191,7 @@ class RecordRoutes:
             Parameter(name, Parameter.KEYWORD_ONLY, annotation=annotation)
             for name, annotation in _CALLER.items()
         ]
+        returns = self.public if returns is _PUBLIC else returns
 
         def handler(self: Any, *, db_session: Session, viewer: Viewer, **given: Any) -> Any:
             return service(db_session, viewer=viewer, **given)
@@ -185,5 +202,12 @@ class RecordRoutes:
             [Parameter("self", Parameter.POSITIONAL_OR_KEYWORD), *parameters],
             return_annotation=returns,
         )
-        route.sync_to_thread = True
-        return route(handler)
+        return method(path, sync_to_thread=True, **options)(handler)
+
+
+def _optional(filters: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Query parameters (annotated type, default ``None``) of ``filters``."""
+    return {
+        name: (t if get_origin(t) is Annotated else FromQuery[t], None)  # type: ignore[misc,valid-type]
+        for name, t in filters.items()
+    }

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import get, post, put
+from litestar import post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
@@ -40,8 +40,12 @@ __all__ = ["IntervisionController"]
 #: A year to filter by.
 YearFilter = Annotated[int | None, Parameter(ge=2000, le=2200, description="Only this year")]
 
-_GROUPS = RecordRoutes("/intervision-groups", intervision.IntervisionGroupPublic)
+_RUNS = RecordRoutes("/intervision-runs", intervision_runs.IntervisionRunPublic, key="run_id")
+_GROUPS = RecordRoutes("/intervision-groups", intervision.IntervisionGroupPublic, key="group_id")
 _SESSIONS = RecordRoutes("/intervision-sessions", intervision.IntervisionSessionPublic)
+_ATTENDANCE = RecordRoutes(
+    "/intervision-sessions/{session_id:int}/attendance", intervision.AttendancePublic
+)
 
 
 class FormGroups(intervision_runs.FormingOptions):
@@ -68,6 +72,34 @@ class Attendance(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     attended: bool = True
+
+
+def _start(
+    state: State,
+    session: Session,
+    settings: Settings,
+    viewer: Viewer,
+    *,
+    kind: IntervisionRunKind,
+    year: int,
+    time_limit_s: float | None = None,
+    propose: bool = False,
+) -> intervision_runs.IntervisionRunPublic:
+    """Store a new background run of ``kind`` for ``year`` and queue it.
+
+    It starts when the request's transaction commits (a refused request queues nothing).
+    """
+    run = intervision_runs.start_run(
+        session,
+        settings,
+        kind=kind,
+        year=year,
+        time_limit_s=time_limit_s,
+        viewer=viewer,
+        propose=propose,
+    )
+    state.runs.submit_intervision(run.id, after=session)
+    return run
 
 
 class IntervisionController(Resource):
@@ -101,18 +133,16 @@ class IntervisionController(Resource):
         ``error_status`` say why (409: the year's groups already met; 422: the pool cannot
         be grouped within the size and separation rules).
         """
-        given = data
-        run = intervision_runs.start_run(
+        return _start(
+            state,
             db_session,
             settings,
+            viewer,
             kind=IntervisionRunKind.FORMATION,
-            year=given.year,
-            time_limit_s=given.time_limit_s,
-            viewer=viewer,
-            propose=given.propose,
+            year=data.year,
+            time_limit_s=data.time_limit_s,
+            propose=data.propose,
         )
-        state.runs.submit_intervision(run.id, after=db_session)
-        return run
 
     @post("/intervision-runs/{run_id:int}/store", guards=[staff_only], sync_to_thread=True)
     def store_intervision_proposal(
@@ -130,15 +160,11 @@ class IntervisionController(Resource):
         """
         return intervision_runs.store_proposal(db_session, settings, run_id, viewer=viewer)
 
-    @get("/intervision-runs/{run_id:int}", guards=[staff_only], sync_to_thread=True)
-    def get_intervision_run(
-        self,
-        run_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> intervision_runs.IntervisionRunPublic:
-        """Show a background intervision run: status, then its report or its error."""
-        return intervision_runs.get_run(db_session, run_id, viewer=viewer)
+    get_intervision_run = _RUNS.reading(
+        intervision_runs.get_run,
+        "Show a background intervision run: status, then its report or its error.",
+        guards=[staff_only],
+    )
 
     list_intervision_groups = _GROUPS.paging(
         intervision.list_groups,
@@ -146,15 +172,9 @@ class IntervisionController(Resource):
         filters={"year": YearFilter},
     )
 
-    @get("/intervision-groups/{group_id:int}", sync_to_thread=True)
-    def get_intervision_group(
-        self,
-        group_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> intervision.IntervisionGroupPublic:
-        """Get an intervision group with its members."""
-        return intervision.get_group(db_session, group_id, viewer=viewer)
+    get_intervision_group = _GROUPS.reading(
+        intervision.get_group, "Get an intervision group with its members."
+    )
 
     @post(
         "/intervision-groups/{group_id:int}/schedule",
@@ -195,12 +215,9 @@ class IntervisionController(Resource):
         Each window of the year gets a session when all members are free, or says why no
         common free time exists; the run's ``report`` holds the outcome per group.
         """
-        given = data
-        run = intervision_runs.start_run(
-            db_session, settings, kind=IntervisionRunKind.SCHEDULE, year=given.year, viewer=viewer
+        return _start(
+            state, db_session, settings, viewer, kind=IntervisionRunKind.SCHEDULE, year=data.year
         )
-        state.runs.submit_intervision(run.id, after=db_session)
-        return run
 
     list_intervision_sessions = _SESSIONS.paging(
         intervision.list_sessions,
@@ -208,15 +225,9 @@ class IntervisionController(Resource):
         filters={"year": YearFilter, "group_id": IdFilter},
     )
 
-    @get("/intervision-sessions/{session_id:int}/attendance", sync_to_thread=True)
-    def list_intervision_attendance(
-        self,
-        session_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> list[intervision.AttendancePublic]:
-        """List the attendance recorded for a session."""
-        return intervision.list_attendance(db_session, session_id=session_id, viewer=viewer)
+    list_intervision_attendance = _ATTENDANCE.listing(
+        intervision.list_attendance, "List the attendance recorded for a session."
+    )
 
     @put(
         "/intervision-sessions/{session_id:int}/attendance/{trust_person_id:int}",

@@ -8,9 +8,6 @@ preferences are planners' information only.
 from __future__ import annotations
 
 from litestar import get, put
-from litestar.di import NamedDependency
-from litestar.params import JSONBody
-from sqlmodel import Session
 
 from vppool.api.auth import client_or_staff, staff_only
 from vppool.api.controllers._routes import RecordRoutes
@@ -33,7 +30,6 @@ from vppool.db.schemas import (
     TeamMember,
 )
 from vppool.services import assignments, organisations
-from vppool.services.access import Viewer
 
 __all__ = ["ConflictOfInterestController", "OrganisationController", "PreferenceController"]
 
@@ -47,6 +43,9 @@ _ORGANISATIONS = RecordRoutes(
 _SITES = RecordRoutes(
     "/{organisation_id:int}/sites", SitePublic, key="site_id", create=SiteCreate, update=SiteUpdate
 )
+_PREFERENCES = RecordRoutes("/", PreferencePublic)
+#: The filters of a list of what holds between trust persons and organisations.
+_PARTIES = {"trust_person_id": IdFilter, "organisation_id": IdFilter}
 _CONFLICTS = RecordRoutes(
     "/",
     ConflictOfInterestPublic,
@@ -126,25 +125,14 @@ class ConflictOfInterestController(Resource):
     tags = ["conflicts of interest"]  # noqa: RUF012
     guards = [staff_only]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
-    def list_conflicts_of_interest(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        trust_person_id: IdFilter = None,
-        organisation_id: IdFilter = None,
-    ) -> list[ConflictOfInterestPublic]:
+    list_conflicts_of_interest = _CONFLICTS.listing(
+        organisations.list_conflicts_of_interest,
         """List the conflicts of interest of a trust person, an organisation or the pair.
 
         Give trust_person_id, organisation_id or both (neither: 422).
-        """
-        return organisations.list_conflicts_of_interest(
-            db_session,
-            trust_person_id=trust_person_id,
-            organisation_id=organisation_id,
-            viewer=viewer,
-        )
+        """,
+        filters=_PARTIES,
+    )
 
     add_conflict_of_interest = _CONFLICTS.creating(
         organisations.add_conflict_of_interest,
@@ -163,32 +151,19 @@ class PreferenceController(Resource):
     tags = ["preferences"]  # noqa: RUF012
     guards = [staff_only]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
-    def list_preferences(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        trust_person_id: IdFilter = None,
-        organisation_id: IdFilter = None,
-    ) -> list[PreferencePublic]:
+    list_preferences = _PREFERENCES.listing(
+        organisations.list_preferences,
         """List the preferences of a trust person, an organisation or the pair.
 
         Give trust_person_id, organisation_id or both (neither: 422).
-        """
-        return organisations.list_preferences(
-            db_session,
-            trust_person_id=trust_person_id,
-            organisation_id=organisation_id,
-            viewer=viewer,
-        )
+        """,
+        filters=_PARTIES,
+    )
 
-    @put("/", sync_to_thread=True)
-    def set_preference(
-        self,
-        data: JSONBody[PreferenceCreate],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> PreferencePublic:
-        """Set one party's preference for a pair, replacing that party's earlier one."""
-        return organisations.set_preference(db_session, data=data, viewer=viewer)
+    set_preference = _PREFERENCES.route(
+        put,
+        "/",
+        organisations.set_preference,
+        "Set one party's preference for a pair, replacing that party's earlier one.",
+        body=PreferenceCreate,
+    )

@@ -128,6 +128,8 @@ def test_a_password_reset_gives_a_link_and_the_old_password_stops(
     log_in(admin, live_app, "admin")
     email = live_app.logins["trust_person"]
     _open_user(admin, live_app, email)
+    admin.get_by_role("link", name="Wachtwoord opnieuw instellen").click()
+    expect(admin.get_by_text("Het huidige wachtwoord werkt dan niet meer")).to_be_visible()
     admin.get_by_role("button", name="Wachtwoord opnieuw instellen").click()
     expect(admin.get_by_role("heading", name="Het wachtwoord is opnieuw ingesteld")).to_be_visible()
     link = admin.locator("#one-time-link").input_value()
@@ -187,7 +189,7 @@ def test_in_english_the_admin_revokes_an_api_token_and_it_stops_at_once(
                 "year": "Year",
                 "limit": "Time limit (seconds)",
                 "start": "Form the groups",
-                "too_early": "Must be at least 2,000.",
+                "too_early": "Must be at least 2000.",
                 "too_long": "Must be at most 600.",
                 "store": "Store these groups",
                 "stored": "The groups are stored.",
@@ -200,7 +202,7 @@ def test_in_english_the_admin_revokes_an_api_token_and_it_stops_at_once(
                 "year": "Jaar",
                 "limit": "Tijdslimiet (seconden)",
                 "start": "Groepen vormen",
-                "too_early": "Moet minstens 2.000 zijn.",
+                "too_early": "Moet minstens 2000 zijn.",
                 "too_long": "Mag hoogstens 600 zijn.",
                 "store": "Deze groepen opslaan",
                 "stored": "De groepen zijn opgeslagen.",

@@ -420,6 +420,33 @@ class UserPages(Controller):
         users.reactivate_user(db_session, viewer, user_id)
         return redirect(f"/admin/users/{user_id}?done=reactivated")
 
+    @get("/users/{user_id:int}/reset-password", sync_to_thread=True)
+    def ask_reset(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Template:
+        """Asks once before the password is cleared, saying what happens."""
+        user = users.get_user(db_session, viewer, user_id)
+        return page(
+            request,
+            "org_confirm.html",
+            section="users",
+            title="Reset password",
+            subject=user.display_name,
+            question=("Reset the password of {name}?", {"name": user.display_name}),
+            consequences=[
+                ("Their current password stops working and their sessions end.", {}),
+                ("You get a one-time link to pass on; it is also e-mailed to them.", {}),
+            ],
+            action=f"/admin/users/{user_id}/reset-password",
+            back=f"/admin/users/{user_id}",
+            submit_label="Reset password",
+        )
+
     @post("/users/{user_id:int}/reset-password", sync_to_thread=True, status_code=200)
     def reset(
         self,

@@ -160,13 +160,11 @@ def _mip(
     stop: threading.Event | None = None,
 ) -> _Outcome:
     def tick(spent: float) -> bool:
-        if spent > seconds + 1.0:
-            return True  # the solver overran its limit (a long root LP): stop it now
+        if (stop is not None and stop.is_set()) or spent > seconds + 1.0:
+            return True  # proved elsewhere, abandoned, or over its limit: no more progress
         if config.progress is not None:
             elapsed = time.perf_counter() - started
             config.progress(ProgressEvent(f"{level.phase} (MIP)", elapsed, None, None))
-        if stop is not None and stop.is_set():
-            return True
         return config.should_stop is not None and config.should_stop()
 
     hint = {var.index: int(key in level.hint) for key, var in parts.serve.items()}
@@ -195,23 +193,30 @@ def _portfolio(
 
     CP-SAT finds good plans fast; the MIP's LP-based bound closes the gap CP-SAT leaves open.
     """
+    deadline = time.perf_counter() + seconds
     single = replace(config, workers=max(1, config.workers - 1))
-    cpsat = _CpSat(parts, level, single, seconds)
-    cpsat_proved = threading.Event()
+    cpsat = _CpSat(parts, level, single, seconds)  # set up before the MIP reads the model
+    stop = threading.Event()
+    found: list[_Outcome] = []
 
-    def run_cpsat() -> None:
-        if cpsat.run(started).status == "OPTIMAL":
-            cpsat_proved.set()  # the MIP stops at its next tick: nothing left to prove
+    def run_mip() -> None:
+        try:
+            found.append(_mip(parts, level, single, started, seconds, stop=stop))
+        except Exception:  # a failing MIP solver leaves CP-SAT's answer standing
+            found.append(_Outcome(config.mip_solver, "UNKNOWN"))
+        if found[0].status == "OPTIMAL":
+            cpsat.solver.stop_search()  # proved: CP-SAT stops searching
 
-    thread = threading.Thread(target=run_cpsat, name="cpsat", daemon=True)
+    thread = threading.Thread(target=run_mip, name="mip", daemon=True)
     thread.start()
-    try:
-        mip = _mip(parts, level, single, started, seconds, stop=cpsat_proved)
-    except Exception:  # a failing MIP solver leaves CP-SAT's answer standing
-        mip = _Outcome(config.mip_solver, "UNKNOWN")
-    if mip.status == "OPTIMAL":
-        cpsat.solver.stop_search()
-    thread.join()
+    # HiGHS may overrun its limit by many seconds inside a root heuristic, deaf to
+    # interruption: wait until the level's deadline (and a moment), then go on without it.
+    proved = cpsat.run(started).status == "OPTIMAL"
+    if proved:
+        stop.set()  # nothing left to prove: the MIP stops at its next tick
+    thread.join(timeout=1.5 if proved else max(0.0, deadline - time.perf_counter()) + 2.0)
+    stop.set()
+    mip = found[0] if found else _Outcome(config.mip_solver, "UNKNOWN")
     return [cpsat.outcome, mip]
 
 

@@ -36,6 +36,7 @@ from sqlmodel import Session
 from vppool.api.controllers._shared import DEFAULT_LIMIT, Id, Limit, Offset, SortKey
 from vppool.db.schemas import Page
 from vppool.services.access import Viewer
+from vppool.settings import Settings
 
 __all__ = ["RecordRoutes"]
 
@@ -157,15 +158,17 @@ class RecordRoutes:
         body: type[BaseModel] | None = None,
         returns: Any = _PUBLIC,
         query: Mapping[str, tuple[Any, Any]] | None = None,
+        with_settings: bool = False,
         **options: Options,
     ) -> HTTPRouteHandler:
         """``method path`` handled by a function that hands its input by name to ``service``.
 
         The function's signature (what Litestar validates and documents) holds an
         :data:`Id` parameter per path id (the owner's first), then ``data`` (the ``body``,
-        if any), the ``query`` parameters (name -> annotated type and default), the caller
-        and the session. It runs in a worker thread and answers with what the service
-        returns, documented as ``returns`` (by default the public shape).
+        if any), the ``query`` parameters (name -> annotated type and default), the
+        application's ``settings`` if asked for, the caller and the session. It runs in a
+        worker thread and answers with what the service returns, documented as ``returns``
+        (by default the public shape).
 
         Args:
             method: the route decorator (``get``, ``post``, …).
@@ -175,6 +178,7 @@ class RecordRoutes:
             body: the request body's model, if any.
             returns: the answer's type.
             query: the query parameters.
+            with_settings: the service takes the application's settings too.
             options: what the route declaration takes besides its path (``guards``,
                 ``status_code``, …).
         """
@@ -187,6 +191,9 @@ class RecordRoutes:
             Parameter(name, Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
             for name, (annotation, default) in (query or {}).items()
         ]
+        if with_settings:
+            annotation = NamedDependency[Settings]
+            parameters.append(Parameter("settings", Parameter.KEYWORD_ONLY, annotation=annotation))
         parameters += [
             Parameter(name, Parameter.KEYWORD_ONLY, annotation=annotation)
             for name, annotation in _CALLER.items()

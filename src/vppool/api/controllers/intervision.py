@@ -144,21 +144,19 @@ class IntervisionController(Resource):
             propose=data.propose,
         )
 
-    @post("/intervision-runs/{run_id:int}/store", guards=[staff_only], sync_to_thread=True)
-    def store_intervision_proposal(
-        self,
-        run_id: Id,
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
-    ) -> intervision_runs.IntervisionRunPublic:
+    store_intervision_proposal = _RUNS.acting(
+        post,
+        "/store",
+        intervision_runs.store_proposal,
         """Store the groups a proposal run (``propose: true``) formed, as proposed.
 
         409 when the run is no finished proposal, is stored already, a newer formation of
         the year exists, the year's groups already met, or the pool changed so that the
         proposal no longer fits (form the groups again).
-        """
-        return intervision_runs.store_proposal(db_session, settings, run_id, viewer=viewer)
+        """,
+        with_settings=True,
+        guards=[staff_only],
+    )
 
     get_intervision_run = _RUNS.reading(
         intervision_runs.get_run,
@@ -176,25 +174,20 @@ class IntervisionController(Resource):
         intervision.get_group, "Get an intervision group with its members."
     )
 
-    @post(
-        "/intervision-groups/{group_id:int}/schedule",
-        guards=[staff_only],
-        status_code=200,
-        sync_to_thread=True,
-    )
-    def schedule_intervision_group(
-        self,
-        group_id: Id,
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
-    ) -> intervision.ScheduleReport:
+    schedule_intervision_group = _GROUPS.acting(
+        post,
+        "/schedule",
+        intervision.schedule_sessions,
         """Plan one group's sessions of its year when every member is free.
 
         Sessions that took place are kept; the others are planned anew. Each window of the
         year either gets a session or says why no common free time exists in it.
-        """
-        return intervision.schedule_sessions(db_session, settings, group_id=group_id, viewer=viewer)
+        """,
+        returns=intervision.ScheduleReport,
+        with_settings=True,
+        guards=[staff_only],
+        status_code=200,
+    )
 
     @post(
         "/intervision-sessions/schedule",

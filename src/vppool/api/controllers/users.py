@@ -15,10 +15,11 @@ from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import JSONBody, Parameter
+from litestar.params import JSONBody, Parameter, QueryParameter
 from sqlmodel import Session
 
-from vppool.api.controllers._shared import DEFAULT_LIMIT, Id, Limit, Offset, Resource, TextFilter
+from vppool.api.controllers._routes import RecordRoutes
+from vppool.api.controllers._shared import DEFAULT_LIMIT, Id, Limit, Offset, Resource
 from vppool.db.schemas import Page
 from vppool.services import users
 from vppool.services.access import UserPublic, Viewer
@@ -43,12 +44,15 @@ def _link_base(request: Request[Any, Any, Any], settings: Settings) -> str:
     return users.link_base(settings.public_url, f"{request.url.scheme}://{request.url.netloc}")
 
 
-_USER = "/{user_id:int}"
+_USERS = RecordRoutes("/", UserPublic, key="user_id")
+_USER = _USERS.item
 
 #: A role to filter by.
 RoleFilter = Annotated[Role | None, Parameter(description="Only users of this role")]
 #: Active users, or inactive ones.
 ActiveFilter = Annotated[bool | None, Parameter(description="Only (in)active users")]
+#: Words in the name or e-mail address (the query parameter ``q``).
+SearchFilter = Annotated[str | None, QueryParameter(name="q", min_length=1, max_length=200)]
 
 
 class UserController(Resource):
@@ -58,22 +62,11 @@ class UserController(Resource):
     tags = ["users"]  # noqa: RUF012  (Litestar reads class attributes)
     guards = [admin_only]  # noqa: RUF012
 
-    @get("/", sync_to_thread=True)
-    def list_users(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        role: RoleFilter = None,
-        q: TextFilter = None,
-        active: ActiveFilter = None,
-        offset: Offset = 0,
-        limit: Limit = DEFAULT_LIMIT,
-    ) -> Page[UserPublic]:
-        """List users by name; filter by role, name or e-mail text, and active or not."""
-        return users.list_users(
-            db_session, viewer, role=role, search=q, active=active, offset=offset, limit=limit
-        )
+    list_users = _USERS.paging(
+        users.list_users,
+        "List users by name; filter by role, name or e-mail text, and active or not.",
+        filters={"role": RoleFilter, "search": SearchFilter, "active": ActiveFilter},
+    )
 
     @post("/", sync_to_thread=True)
     def invite_user(
@@ -91,15 +84,7 @@ class UserController(Resource):
         """
         return users.invite_user(db_session, viewer, data, link_base=_link_base(request, settings))
 
-    @get(_USER, sync_to_thread=True)
-    def get_user(
-        self,
-        user_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> UserPublic:
-        """Show one user."""
-        return users.get_user(db_session, viewer, user_id)
+    get_user = _USERS.reading(users.get_user, "Show one user.")
 
     @put(_USER + "/scope", sync_to_thread=True)
     def change_user_scope(
@@ -115,25 +100,20 @@ class UserController(Resource):
         """
         return users.change_scope(db_session, viewer, user_id, data)
 
-    @post(_USER + "/deactivate", sync_to_thread=True, status_code=200)
-    def deactivate_user(
-        self,
-        user_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> UserPublic:
-        """Deactivate a user: no login; their sessions and API tokens are revoked."""
-        return users.deactivate_user(db_session, viewer, user_id)
-
-    @post(_USER + "/reactivate", sync_to_thread=True, status_code=200)
-    def reactivate_user(
-        self,
-        user_id: Id,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> UserPublic:
-        """Let a deactivated user log in again."""
-        return users.reactivate_user(db_session, viewer, user_id)
+    deactivate_user = _USERS.acting(
+        post,
+        "/deactivate",
+        users.deactivate_user,
+        "Deactivate a user: no login; their sessions and API tokens are revoked.",
+        status_code=200,
+    )
+    reactivate_user = _USERS.acting(
+        post,
+        "/reactivate",
+        users.reactivate_user,
+        "Let a deactivated user log in again.",
+        status_code=200,
+    )
 
     @post(_USER + "/password-reset", sync_to_thread=True)
     def reset_user_password(

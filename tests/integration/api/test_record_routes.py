@@ -34,6 +34,12 @@ class NoteChange(BaseModel):
     text: str | None = None
 
 
+class Stars(BaseModel):
+    """How many stars a note gets."""
+
+    stars: int
+
+
 calls: list[tuple[str, dict[str, Any]]] = []
 
 
@@ -64,6 +70,9 @@ class NoteController(Resource):
     delete_note = _NOTES.deleting(_service("delete", None), "Delete a note.")
     pin_note = _NOTES.acting(
         post, "/pin", _service("pin", Note(text="e")), "Pin a note.", with_settings=True
+    )
+    star_note = _NOTES.acting(
+        post, "/stars", _service("star", Note(text="f")), "Star a note.", body=Stars, spread=True
     )
     page_notes = _PAGES.paging(
         _service("page", Page[Note](items=[], total=0, offset=0, limit=1)),
@@ -100,6 +109,7 @@ def test_each_route_hands_its_path_ids_body_and_caller_to_the_service_by_name() 
         assert client.patch("/shelves/1/2/notes/3", json={}).json() == {"text": "d"}
         assert client.delete("/shelves/1/2/notes/3").status_code == 204
         assert client.post("/shelves/1/2/notes/3/pin").status_code == 201
+        assert client.post("/shelves/1/2/notes/3/stars", json={"stars": 2}).status_code == 201
     ids = {"shelf_id": 1, "book_id": 2, "viewer": VIEWER}
     assert calls == [
         ("list", ids),
@@ -108,6 +118,7 @@ def test_each_route_hands_its_path_ids_body_and_caller_to_the_service_by_name() 
         ("change", {**ids, "note_id": 3, "data": NoteChange()}),
         ("delete", {**ids, "note_id": 3}),
         ("pin", {**ids, "note_id": 3, "settings": SETTINGS}),
+        ("star", {**ids, "note_id": 3, "stars": 2}),
     ]
 
 
@@ -152,6 +163,7 @@ def test_routes_are_named_after_their_attribute_and_documented_with_their_text()
         "changeNote",
         "deleteNote",
         "pinNote",
+        "starNote",
         "pageNotes",
         "plainHandler",
     }

@@ -159,6 +159,7 @@ class RecordRoutes:
         returns: Any = _PUBLIC,
         query: Mapping[str, tuple[Any, Any]] | None = None,
         with_settings: bool = False,
+        spread: bool = False,
         **options: Options,
     ) -> HTTPRouteHandler:
         """``method path`` handled by a function that hands its input by name to ``service``.
@@ -179,6 +180,7 @@ class RecordRoutes:
             returns: the answer's type.
             query: the query parameters.
             with_settings: the service takes the application's settings too.
+            spread: the service takes the body's fields as keywords, not ``data``.
             options: what the route declaration takes besides its path (``guards``,
                 ``status_code``, …).
         """
@@ -201,6 +203,9 @@ class RecordRoutes:
         returns = self.public if returns is _PUBLIC else returns
 
         def handler(self: Any, *, db_session: Session, viewer: Viewer, **given: Any) -> Any:
+            if spread:
+                data = given.pop("data")
+                given |= {name: getattr(data, name) for name in type(data).model_fields}
             return service(db_session, viewer=viewer, **given)
 
         handler.__doc__ = doc

@@ -11,20 +11,15 @@ from __future__ import annotations
 from functools import partial
 
 from litestar import delete, post, put
-from litestar.di import NamedDependency
-from litestar.params import JSONBody
-from sqlmodel import Session
 
 from vppool.api.auth import logged_in, staff_only
 from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
-    Id,
     IdFilter,
     Resource,
 )
 from vppool.db.schemas import AssignmentEnd, AssignmentPublic, WorksCouncilConsent
 from vppool.services import assignments
-from vppool.services.access import Viewer
 from vppool.vocab import AssignmentStatus
 
 __all__ = ["AssignmentController"]
@@ -74,35 +69,24 @@ class AssignmentController(Resource):
         status_code=200,
     )
 
-    @post(
-        _ASSIGNMENT + "/works-council-consent",
+    record_works_council_consent = _ASSIGNMENTS.acting(
+        post,
+        "/works-council-consent",
+        assignments.record_works_council_consent,
+        "Record the works council's consent to a confirmed standing assignment.",
+        body=WorksCouncilConsent,
+        spread=True,
         guards=[staff_only],
         status_code=200,
-        sync_to_thread=True,
     )
-    def record_works_council_consent(
-        self,
-        assignment_id: Id,
-        data: JSONBody[WorksCouncilConsent],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> AssignmentPublic:
-        """Record the works council's consent to a confirmed standing assignment."""
-        consent = data
-        return assignments.record_works_council_consent(
-            db_session, assignment_id=assignment_id, consent_on=consent.consent_on, viewer=viewer
-        )
 
-    @post(_ASSIGNMENT + "/end", guards=[staff_only], status_code=200, sync_to_thread=True)
-    def end_assignment(
-        self,
-        assignment_id: Id,
-        data: JSONBody[AssignmentEnd],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> AssignmentPublic:
-        """End a confirmed assignment on a date (exclusive: the day before is its last)."""
-        end = data
-        return assignments.end_assignment(
-            db_session, assignment_id=assignment_id, on=end.on, viewer=viewer
-        )
+    end_assignment = _ASSIGNMENTS.acting(
+        post,
+        "/end",
+        assignments.end_assignment,
+        "End a confirmed assignment on a date (exclusive: the day before is its last).",
+        body=AssignmentEnd,
+        spread=True,
+        guards=[staff_only],
+        status_code=200,
+    )

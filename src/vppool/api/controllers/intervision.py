@@ -26,7 +26,6 @@ from sqlmodel import Session
 from vppool.api.auth import staff_only, trust_person_or_staff
 from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
-    Id,
     IdFilter,
     Resource,
 )
@@ -44,7 +43,9 @@ _RUNS = RecordRoutes("/intervision-runs", intervision_runs.IntervisionRunPublic,
 _GROUPS = RecordRoutes("/intervision-groups", intervision.IntervisionGroupPublic, key="group_id")
 _SESSIONS = RecordRoutes("/intervision-sessions", intervision.IntervisionSessionPublic)
 _ATTENDANCE = RecordRoutes(
-    "/intervision-sessions/{session_id:int}/attendance", intervision.AttendancePublic
+    "/intervision-sessions/{session_id:int}/attendance",
+    intervision.AttendancePublic,
+    key="trust_person_id",
 )
 
 
@@ -222,28 +223,15 @@ class IntervisionController(Resource):
         intervision.list_attendance, "List the attendance recorded for a session."
     )
 
-    @put(
-        "/intervision-sessions/{session_id:int}/attendance/{trust_person_id:int}",
-        sync_to_thread=True,
-    )
-    def record_intervision_attendance(
-        self,
-        session_id: Id,
-        trust_person_id: Id,
-        data: JSONBody[Attendance],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> intervision.AttendancePublic:
+    record_intervision_attendance = _ATTENDANCE.route(
+        put,
+        _ATTENDANCE.item,
+        intervision.record_attendance,
         """Record whether a member attended; attending gives intervision hours.
 
         A trust person records their own attendance only. A VP outside the session's group,
         a cancelled session or one that has not begun answers 422 and nothing is stored.
-        """
-        given = data
-        return intervision.record_attendance(
-            db_session,
-            session_id=session_id,
-            trust_person_id=trust_person_id,
-            attended=given.attended,
-            viewer=viewer,
-        )
+        """,
+        body=Attendance,
+        spread=True,
+    )

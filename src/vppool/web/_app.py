@@ -40,6 +40,7 @@ from vppool.web._filters import register_filters
 from vppool.web._intervision import IntervisionFormingPages, IntervisionPages
 from vppool.web._needs import need_pages
 from vppool.web._organisations import organisation_pages
+from vppool.web._page import CONTEXT, provide_context
 from vppool.web._pickers import PickerSearches
 from vppool.web._planner import PlannerPages
 from vppool.web._pool import pool_pages
@@ -155,6 +156,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
         "db_session": Provide(provide_session),
         "settings": Provide(provide_settings, sync_to_thread=False),
         "viewer": Provide(provide_viewer, sync_to_thread=False),
+        CONTEXT: Provide(provide_context, sync_to_thread=False),
     }
     settings = state.settings
     web = Litestar(

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, post
-from litestar.datastructures import Cookie, State
+from litestar import get, post
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
-from sqlmodel import Session
 
 from vppool.errors import TooManyAttempts, Unauthenticated, ValidationFailed
 from vppool.services import access
 from vppool.vocab import Role
-from vppool.web._common import (
-    WEB_PATH,
-    FormData,
-    form_text,
-    page,
-    redirect,
-    safe_next,
-    viewer_of,
-    web_logged_in,
-)
+from vppool.web._common import WEB_PATH, FormData, form_text, safe_next, web_logged_in
 from vppool.web._i18n import LANGUAGE_COOKIE, LANGUAGES
+from vppool.web._page import PageContext, WebPages
 
 __all__ = ["AuthPages"]
 
@@ -45,44 +34,39 @@ _HOME = {
 }
 
 
-class AuthPages(Controller):
+def _setting(cookie: Cookie, path: str) -> Redirect:
+    """A 303 to ``path`` inside the web application that sets (or clears) ``cookie``."""
+    return Redirect(WEB_PATH + path, status_code=HTTP_303_SEE_OTHER, cookies=[cookie])
+
+
+class AuthPages(WebPages):
     """Who is using the web application."""
 
-    path = "/"
-    include_in_schema = False
-
     @get("/", sync_to_thread=False, exclude_from_auth=False)
-    def home(self, request: Request[Any, Any, Any]) -> Redirect:
+    def home(self, ctx: NamedDependency[PageContext]) -> Redirect:
         """Each role's start page; the login page for visitors."""
-        viewer = viewer_of(request)
-        return redirect(_HOME[viewer.role] if viewer else "/login")
+        return ctx.redirect(_HOME[ctx.user.role] if ctx.user else "/login")
 
     @get("/login", sync_to_thread=False)
     def login_form(
-        self, request: Request[Any, Any, Any], next_page: FromQuery[str] = "/"
+        self, ctx: NamedDependency[PageContext], next_page: FromQuery[str] = "/"
     ) -> Template:
         """The login form."""
-        return page(request, "login.html", email="", error=None, next_page=safe_next(next_page))
+        return ctx.render("login.html", email="", error=None, next_page=safe_next(next_page))
 
     @post("/login", sync_to_thread=True, status_code=200)
-    def login(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        data: FormData,
-        state: State,
-        db_session: NamedDependency[Session],
-    ) -> Template | Redirect:
+    def login(self, ctx: NamedDependency[PageContext], data: FormData) -> Template | Redirect:
         """Check the e-mail address and password and start a session (12 hours)."""
         email = form_text(data, "email")
         next_page = safe_next(form_text(data, "next_page"))
+        client = ctx.request.client
         try:
             viewer = access.authenticate_password(
-                db_session,
+                ctx.session,
                 email,
                 form_text(data, "password"),
-                throttle=state.login_throttle,
-                address=request.client.host if request.client else None,
+                throttle=ctx.request.app.state.login_throttle,
+                address=client.host if client else None,
             )
         except (Unauthenticated, TooManyAttempts, ValidationFailed) as exc:
             error = (
@@ -90,61 +74,46 @@ class AuthPages(Controller):
                 if isinstance(exc, TooManyAttempts)
                 else "The e-mail address or the password is wrong."
             )
-            return page(
-                request,
+            return ctx.render(
                 "login.html",
                 status_code=429 if isinstance(exc, TooManyAttempts) else 401,
                 email=email,
                 error=error,
                 next_page=next_page,
             )
-        secret = access.start_session(db_session, viewer)
-        target = next_page if next_page != "/" else _HOME[viewer.role]
-        return Redirect(
-            WEB_PATH + target,
-            status_code=HTTP_303_SEE_OTHER,
-            cookies=[
-                Cookie(
-                    key=_session_cookie(),
-                    value=secret,
-                    httponly=True,
-                    samesite="lax",
-                    secure=state.settings.https_only_cookies,
-                    max_age=access.SESSION_HOURS * 3600,
-                    path="/",
-                )
-            ],
+        secret = access.start_session(ctx.session, viewer)
+        return _setting(
+            Cookie(
+                key=_session_cookie(),
+                value=secret,
+                httponly=True,
+                samesite="lax",
+                secure=ctx.settings.https_only_cookies,
+                max_age=access.SESSION_HOURS * 3600,
+                path="/",
+            ),
+            next_page if next_page != "/" else _HOME[viewer.role],
         )
 
     @post("/logout", guards=[web_logged_in], sync_to_thread=True, status_code=303)
-    def logout(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
-    ) -> Redirect:
+    def logout(self, ctx: NamedDependency[PageContext]) -> Redirect:
         """End the session."""
-        token = request.cookies.get(_session_cookie())
+        token = ctx.request.cookies.get(_session_cookie())
         if token:
-            access.end_session(db_session, token)
-        return Redirect(
-            WEB_PATH + "/login",
-            status_code=HTTP_303_SEE_OTHER,
-            cookies=[Cookie(key=_session_cookie(), value="", max_age=0, path="/")],
-        )
+            access.end_session(ctx.session, token)
+        return _setting(Cookie(key=_session_cookie(), value="", max_age=0, path="/"), "/login")
 
     @post("/language", sync_to_thread=False, status_code=303)
     def switch_language(self, data: FormData) -> Redirect:
         """Show the application in Dutch or English from now on (kept for a year)."""
         lang = form_text(data, "lang")
-        back = safe_next(form_text(data, "next_page"))
-        return Redirect(
-            WEB_PATH + back,
-            status_code=HTTP_303_SEE_OTHER,
-            cookies=[
-                Cookie(
-                    key=LANGUAGE_COOKIE,
-                    value=lang if lang in LANGUAGES else "nl",
-                    max_age=365 * 24 * 3600,
-                    samesite="lax",
-                    path="/",
-                )
-            ],
+        return _setting(
+            Cookie(
+                key=LANGUAGE_COOKIE,
+                value=lang if lang in LANGUAGES else "nl",
+                max_age=365 * 24 * 3600,
+                samesite="lax",
+                path="/",
+            ),
+            safe_next(form_text(data, "next_page")),
         )

@@ -7,16 +7,16 @@ Only planners and admins pick; the services scope what they see.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from litestar import Controller, get
+from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
-from sqlmodel import Session
 
 from vppool.services import organisations, trust_persons
-from vppool.services.access import Viewer
 from vppool.web._common import staff_page
+from vppool.web._page import PageContext, WebPages
 
 __all__ = ["LIMIT", "Match", "PickerSearches"]
 
@@ -33,45 +33,42 @@ class Match:
     hint: str
 
 
-class PickerSearches(Controller):
-    """The searches behind the pickers (planners and admins)."""
+def _search(q: str, find: Callable[[str], list[Match]]) -> list[Match]:
+    """The matches ``find`` gives for the typed text (nothing for no text)."""
+    text = q.replace("\x00", "").strip()[:100]
+    return find(text) if text else []
 
-    path = "/pick"
-    guards = [staff_page]  # noqa: RUF012  (Litestar reads class attributes)
-    include_in_schema = False
+
+class PickerSearches(WebPages, path="/pick", guard=staff_page):
+    """The searches behind the pickers (planners and admins)."""
 
     @get("/organisations", sync_to_thread=True)
     def organisations(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        q: FromQuery[str] = "",
+        self, ctx: NamedDependency[PageContext], q: FromQuery[str] = ""
     ) -> list[Match]:
         """Active organisations whose name or contact has every typed word."""
-        text = q.replace("\x00", "").strip()[:100]
-        if not text:
-            return []
-        found = organisations.list_organisations(
-            db_session, active=True, search=text, limit=LIMIT, viewer=viewer
-        )
-        return [Match(o.id, o.name, o.sector) for o in found.items]
+
+        def find(text: str) -> list[Match]:
+            found = organisations.list_organisations(
+                ctx.session, active=True, search=text, limit=LIMIT, viewer=ctx.viewer
+            )
+            return [Match(o.id, o.name, o.sector) for o in found.items]
+
+        return _search(q, find)
 
     @get("/trust-persons", sync_to_thread=True)
     def trust_persons(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        q: FromQuery[str] = "",
+        self, ctx: NamedDependency[PageContext], q: FromQuery[str] = ""
     ) -> list[Match]:
         """Active trust persons whose name or e-mail address has every typed word."""
-        text = q.replace("\x00", "").strip()[:100]
-        if not text:
-            return []
-        found = trust_persons.list_trust_persons(
-            db_session, active=True, search=text, limit=LIMIT, viewer=viewer
-        )
-        return [
-            Match(p.id, f"{p.first_name} {p.last_name}", p.home_municipality) for p in found.items
-        ]
+
+        def find(text: str) -> list[Match]:
+            found = trust_persons.list_trust_persons(
+                ctx.session, active=True, search=text, limit=LIMIT, viewer=ctx.viewer
+            )
+            return [
+                Match(p.id, f"{p.first_name} {p.last_name}", p.home_municipality)
+                for p in found.items
+            ]
+
+        return _search(q, find)

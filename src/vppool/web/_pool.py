@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
-from sqlmodel import Session
 
 from vppool.db.schemas import Page, TrustPersonPublic
 from vppool.services import (
@@ -21,13 +19,12 @@ from vppool.services import (
     organisations,
     trust_persons,
 )
-from vppool.services.access import Viewer
-from vppool.settings import Settings
 from vppool.vocab import Scope
-from vppool.web._common import page, staff_page
+from vppool.web._common import staff_page
 from vppool.web._form_routes import At, ListRoute, pages
 from vppool.web._forms import Choice
 from vppool.web._lists import Column, Fetch, ListFilter, ListPage
+from vppool.web._page import PageContext, WebPages
 from vppool.web._pool_forms import language_choices
 from vppool.web._pool_records import DONE, MAINTENANCE
 from vppool.web._views import day_availability, organisation_names
@@ -106,64 +103,55 @@ def _pool_fetch(at: At) -> Fetch[TrustPersonPublic]:
     return fetch
 
 
-class PoolPages(Controller):
+class PoolPages(WebPages, guard=staff_page):
     """A VP's page: planners and admins only; to anyone else it does not exist."""
 
-    path = "/"
-    include_in_schema = False
-
-    @get("/pool/{trust_person_id:int}", guards=[staff_page], sync_to_thread=True)
+    @get("/pool/{trust_person_id:int}", sync_to_thread=True)
     def trust_person(
         self,
-        *,
-        request: Request[Any, Any, Any],
+        ctx: NamedDependency[PageContext],
         trust_person_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
         done: FromQuery[str] = "",
     ) -> Template:
         """A VP: profile, assignments, this week's availability, compliance, calendars."""
+        session, viewer, today = ctx.session, ctx.viewer, ctx.today()
         person = trust_persons.get_trust_person(
-            db_session, trust_person_id=trust_person_id, viewer=viewer
+            session, trust_person_id=trust_person_id, viewer=viewer
         )
-        today = settings.today()
         week_start = today - timedelta(days=today.weekday())
         held = assignments.list_assignments(
-            db_session, trust_person_id=trust_person_id, sort="-starts_on", limit=50, viewer=viewer
+            session, trust_person_id=trust_person_id, sort="-starts_on", limit=50, viewer=viewer
         )
         need_by_id = {
-            a.need_id: needs.get_need(db_session, need_id=a.need_id, viewer=viewer)
-            for a in held.items
+            a.need_id: needs.get_need(session, need_id=a.need_id, viewer=viewer) for a in held.items
         }
-        return page(
-            request,
+        return ctx.render(
             "trust_person.html",
             section="pool",
             person=person,
             held=held,
             need_by_id=need_by_id,
             names=organisation_names(
-                db_session, viewer, (n.organisation_id for n in need_by_id.values())
+                session, viewer, (n.organisation_id for n in need_by_id.values())
             ),
-            week=day_availability(db_session, person.id, person.timezone, week_start, 7),
+            week=day_availability(session, person.id, person.timezone, week_start, 7),
             absences=trust_persons.list_absences(
-                db_session, trust_person_id=trust_person_id, viewer=viewer
+                session, trust_person_id=trust_person_id, viewer=viewer
             ),
-            report=compliance.compliance_report(db_session, settings, trust_person_id, today),
+            report=compliance.compliance_report(session, ctx.settings, trust_person_id, today),
             certificates=trust_persons.list_certifications(
-                db_session, trust_person_id=trust_person_id, viewer=viewer
+                session, trust_person_id=trust_person_id, viewer=viewer
             ),
             sources=calendar_sources.list_sources(
-                db_session, trust_person_id=trust_person_id, viewer=viewer
+                session, trust_person_id=trust_person_id, viewer=viewer
             ),
             conflicts=organisations.list_conflicts_of_interest(
-                db_session, trust_person_id=trust_person_id, viewer=viewer
+                session, trust_person_id=trust_person_id, viewer=viewer
             ),
             today=today,
             done_message=DONE.get(done),
             education=trust_persons.list_education_records(
-                db_session, trust_person_id=trust_person_id, viewer=viewer
+                session, trust_person_id=trust_person_id, viewer=viewer
             ),
         )
 

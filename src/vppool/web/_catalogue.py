@@ -11,7 +11,6 @@ no two files translate one text differently.
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 
@@ -33,10 +32,6 @@ def _merged() -> dict[str, str]:
     merged: dict[str, str] = {}
     for texts in catalogue_files().values():
         merged.update(texts)
-    # Word lists still kept as modules (``_catalogue_<area>.py`` with ``DUTCH``) count too.
-    for path in sorted(Path(__file__).parent.glob("_catalogue_*.py")):
-        module = importlib.import_module(f"vppool.web.{path.stem}")
-        merged.update(getattr(module, "DUTCH", {}))
     return merged
 
 

@@ -70,7 +70,7 @@ POOL = ListPage[TrustPersonPublic](
         Column("First name", lambda p: p.first_name),
         Column("E-mail", lambda p: p.email),
         Column("Phone", lambda p: p.phone),
-        Column("Municipality", lambda p: p.home_municipality),
+        Column("Home town", lambda p: p.home_municipality),
         Column("Postcode", lambda p: p.home_postcode),
         Column("Scopes", lambda p: p.scopes),
         Column("Languages", lambda p: p.languages),

@@ -90,7 +90,7 @@ class _ProfileFields(Form):
     capacity_hours_per_month: float = form_field("Hours per month", ge=0, le=200)
     capacity_standing_clients: int = form_field("Standing clients at most", ge=0, le=100)
     home_postcode: str | None = form_field("Postcode", default=None, max_length=10)
-    home_municipality: str = form_field("Municipality", min_length=1, max_length=120)
+    home_municipality: str = form_field("Home town", min_length=1, max_length=120)
     home_latitude: float = form_field(
         "Latitude of the home",
         ge=NL_LATITUDE_RANGE[0],

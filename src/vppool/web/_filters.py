@@ -131,21 +131,21 @@ def number(value: float | int | None, lang: str = "nl", digits: int = 1) -> str:
 def gap_words(run: Any, lang: str = "nl") -> str:
     """How far a run's plan can be from the best possible one, in words a planner reads.
 
-    ``run`` has ``solver_status``, ``objective`` and ``best_bound`` (costs in points). A plan
-    the solver proved optimal says so; otherwise the distance between its cost and the proven
-    bound is the most it can lose, in points and as a share of its cost.
+    ``run`` has ``solver_status``, ``objective``, ``best_bound`` (costs in points) and
+    ``gap``. A plan the solver proved optimal says so; otherwise the distance between its cost
+    and the proven bound is the most it can lose, in points and as the matcher's gap: a share
+    of the decided cost (the plan's cost minus what no decision changes), as ``vppool solve``
+    says it too.
     """
     t = translator(lang)
     if run.solver_status == "OPTIMAL":
         return t("proven optimal")
-    if run.objective is None or run.best_bound is None:
+    if run.objective is None or run.best_bound is None or run.gap is None:
         return t("no bound known: the solver stopped before it could prove one")
-    points = max(run.objective - run.best_bound, 0.0)
-    share = 100 * points / run.objective if run.objective > 0 else 0.0
     return t(
-        "at most {points} points ({share} %) from the best possible plan",
-        points=number(round(points), lang),
-        share=number(share, lang),
+        "at most {points} points ({share} % of the decided cost) from the best possible plan",
+        points=number(round(max(run.objective - run.best_bound, 0.0)), lang),
+        share=number(100 * run.gap, lang),
     )
 
 

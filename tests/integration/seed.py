@@ -8,6 +8,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from vppool.db.models import Certification, Need, Organisation, Site, TrustPerson
+from vppool.services import matching
+from vppool.settings import Settings
 from vppool.vocab import NeedKind
 
 
@@ -89,3 +91,11 @@ def seed_small_pool(engine: Engine) -> dict[str, int]:
         ids["school"] = org_with_need(session, "School Amersfoort", 52.16, 5.39)
         session.commit()
     return ids
+
+
+def run_matching(engine: Engine, settings: Settings, today: date) -> matching.RunSummary:
+    """Start a short matching run (5 s, one worker) and execute it here, as a planning day."""
+    with Session(engine) as session:
+        run = matching.start_run(session, settings, overrides={"time_limit_s": 5, "workers": 1})
+        session.commit()
+    return matching.execute_run(engine, settings, run.id, today=today)

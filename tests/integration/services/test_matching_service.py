@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tests.integration.seed import org_with_need, seed_small_pool
+from tests.integration.seed import org_with_need, run_matching, seed_small_pool
 from vppool.db.models import (
     Assignment,
     Certification,
@@ -32,10 +32,7 @@ def fx_pool(engine: Engine) -> dict[str, int]:
 
 
 def _run(engine: Engine, settings: Settings) -> matching.RunSummary:
-    with Session(engine) as session:
-        run = matching.start_run(session, settings, overrides={"time_limit_s": 5, "workers": 1})
-        session.commit()
-    return matching.execute_run(engine, settings, run.id, today=TODAY)
+    return run_matching(engine, settings, TODAY)
 
 
 def test_instance_reads_needs_certificates_and_conflicts(

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.factories import typed
-from tests.integration.seed import seed_small_pool
+from tests.integration.seed import run_matching, seed_small_pool
 from vppool.db.models import Assignment
 from vppool.db.schemas import AbsenceCreate
 from vppool.errors import Conflict
@@ -29,10 +29,7 @@ def fx_pool(engine: Engine) -> dict[str, int]:
 
 
 def _run(engine: Engine, settings: Settings) -> matching.RunSummary:
-    with Session(engine) as session:
-        run = matching.start_run(session, settings, overrides={"time_limit_s": 5, "workers": 1})
-        session.commit()
-    summary = matching.execute_run(engine, settings, run.id, today=TODAY)
+    summary = run_matching(engine, settings, TODAY)
     assert summary.status is MatchingRunStatus.SUCCEEDED
     return summary
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from litestar import get, post
@@ -111,7 +112,5 @@ class ClientPages(WebPages, guard=client_only):
             RequestForm,
             data,
             act=file,
-            again=lambda values, errors: self._page(
-                ctx, values=values, errors=errors, status_code=422
-            ),
+            again=partial(self._page, ctx),
         )

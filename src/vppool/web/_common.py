@@ -126,54 +126,30 @@ def web_logged_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHa
     _required(connection)
 
 
-def staff_page(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Planners and admins; a page of theirs does not exist for anyone else (404)."""
-    if not _required(connection).is_staff:
-        raise NotFoundException
+def _only(*roles: Role) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+    """A guard that lets ``roles`` in; to anyone else the page does not exist (404)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if _required(connection).role not in roles:
+            raise NotFoundException
+
+    return guard
 
 
-def admin_page(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Administrators only; a page of theirs does not exist for anyone else (404)."""
-    if _required(connection).role is not Role.ADMIN:
-        raise NotFoundException
-
-
-def client_or_staff_page(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    """Client contacts (the services scope them to their organisation) and staff."""
-    viewer = _required(connection)
-    if not (viewer.is_staff or viewer.role is Role.CLIENT):
-        raise NotFoundException
-
-
-def client_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Client contacts' own pages."""
-    if _required(connection).role is not Role.CLIENT:
-        raise NotFoundException
-
-
-def staff_or_trust_person_page(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    """Trust persons (the services scope them to their own records) and staff."""
-    viewer = _required(connection)
-    if not (viewer.is_staff or viewer.role is Role.TRUST_PERSON):
-        raise NotFoundException
-
-
-def client_or_trust_person_page(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    """Client contacts' and trust persons' own pages (staff use the full lists instead)."""
-    if _required(connection).role not in (Role.CLIENT, Role.TRUST_PERSON):
-        raise NotFoundException
-
-
-def trust_person_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Trust persons' own pages."""
-    if _required(connection).role is not Role.TRUST_PERSON:
-        raise NotFoundException
+#: Planners and admins; a page of theirs does not exist for anyone else (404).
+staff_page = _only(Role.PLANNER, Role.ADMIN)
+#: Administrators only.
+admin_page = _only(Role.ADMIN)
+#: Client contacts (the services scope them to their organisation) and staff.
+client_or_staff_page = _only(Role.CLIENT, Role.PLANNER, Role.ADMIN)
+#: Client contacts' own pages.
+client_only = _only(Role.CLIENT)
+#: Trust persons (the services scope them to their own records) and staff.
+staff_or_trust_person_page = _only(Role.TRUST_PERSON, Role.PLANNER, Role.ADMIN)
+#: Client contacts' and trust persons' own pages (staff use the full lists instead).
+client_or_trust_person_page = _only(Role.CLIENT, Role.TRUST_PERSON)
+#: Trust persons' own pages.
+trust_person_only = _only(Role.TRUST_PERSON)
 
 
 def page(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from litestar import Controller, Request
 from litestar.di import NamedDependency
@@ -34,10 +34,18 @@ from vppool.web._common import FieldErrors, IdempotencyKeys, language_of, page, 
 from vppool.web._forms import FormT, handle
 from vppool.web._messages import localise_error
 
-__all__ = ["CONTEXT", "PageContext", "WebPages", "provide_context"]
+__all__ = ["CONTEXT", "PageContext", "Redraw", "WebPages", "provide_context"]
 
 #: The name handlers ask for the context by: ``ctx: NamedDependency[PageContext]``.
 CONTEXT = "ctx"
+
+
+class Redraw(Protocol):
+    """Draws a form's page again with the typed values and the errors next to their fields."""
+
+    def __call__(
+        self, *, values: dict[str, Any], errors: FieldErrors, status_code: int
+    ) -> Template: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +102,21 @@ class PageContext:
         form: type[FormT],
         data: Mapping[str, Any],
         act: Callable[[FormT], str],
-        again: Callable[[dict[str, Any], FieldErrors], Template],
+        again: Redraw,
     ) -> Template | Redirect:
-        """Read ``data`` as ``form`` and ``act`` on it, or show it ``again`` with the errors.
+        """Read ``data`` as ``form`` and ``act`` on it, or draw the page ``again`` (status 422).
 
         What ``act`` wrote before it was refused is rolled back (see
         :func:`vppool.web._forms.handle`).
         """
-        return handle(form, data, self.lang, act=act, again=again, rollback=self.session.rollback)
+        return handle(
+            form,
+            data,
+            self.lang,
+            act=act,
+            again=lambda values, errors: again(values=values, errors=errors, status_code=422),
+            rollback=self.session.rollback,
+        )
 
     def once(self, data: Mapping[str, Any], submit: Callable[[], str]) -> str:
         """Run ``submit`` once per one-time form key (a double click creates one record)."""

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 
+from vppool.db.schemas import Page
 from vppool.services import organisations, trust_persons
 from vppool.web._common import staff_page
 from vppool.web._page import PageContext, WebPages
 
 __all__ = ["LIMIT", "Match", "PickerSearches"]
+
+T = TypeVar("T")
 
 #: The most matches one search shows.
 LIMIT = 20
@@ -33,10 +37,12 @@ class Match:
     hint: str
 
 
-def _search(q: str, find: Callable[[str], list[Match]]) -> list[Match]:
-    """The matches ``find`` gives for the typed text (nothing for no text)."""
+def _active(ctx: PageContext, q: str, lister: Callable[..., Page[T]]) -> list[T]:
+    """The active records ``lister`` finds for the typed text (nothing for no text)."""
     text = q.replace("\x00", "").strip()[:100]
-    return find(text) if text else []
+    if not text:
+        return []
+    return lister(ctx.session, active=True, search=text, limit=LIMIT, viewer=ctx.viewer).items
 
 
 class PickerSearches(WebPages, path="/pick", guard=staff_page):
@@ -47,28 +53,13 @@ class PickerSearches(WebPages, path="/pick", guard=staff_page):
         self, ctx: NamedDependency[PageContext], q: FromQuery[str] = ""
     ) -> list[Match]:
         """Active organisations whose name or contact has every typed word."""
-
-        def find(text: str) -> list[Match]:
-            found = organisations.list_organisations(
-                ctx.session, active=True, search=text, limit=LIMIT, viewer=ctx.viewer
-            )
-            return [Match(o.id, o.name, o.sector) for o in found.items]
-
-        return _search(q, find)
+        found = _active(ctx, q, organisations.list_organisations)
+        return [Match(o.id, o.name, o.sector) for o in found]
 
     @get("/trust-persons", sync_to_thread=True)
     def trust_persons(
         self, ctx: NamedDependency[PageContext], q: FromQuery[str] = ""
     ) -> list[Match]:
         """Active trust persons whose name or e-mail address has every typed word."""
-
-        def find(text: str) -> list[Match]:
-            found = trust_persons.list_trust_persons(
-                ctx.session, active=True, search=text, limit=LIMIT, viewer=ctx.viewer
-            )
-            return [
-                Match(p.id, f"{p.first_name} {p.last_name}", p.home_municipality)
-                for p in found.items
-            ]
-
-        return _search(q, find)
+        found = _active(ctx, q, trust_persons.list_trust_persons)
+        return [Match(p.id, f"{p.first_name} {p.last_name}", p.home_municipality) for p in found]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from typing import Any
 
 from litestar import Response, get, post
@@ -184,9 +185,7 @@ class PlannerPages(WebPages, guard=staff_page):
             NeedForm,
             data,
             act=create,
-            again=lambda values, errors: self._need_form(
-                ctx, values=values, errors=errors, status_code=422
-            ),
+            again=partial(self._need_form, ctx),
         )
 
     @get("/needs/{need_id:int}/quick-match", sync_to_thread=True)

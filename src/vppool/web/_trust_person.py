@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import get, post
@@ -18,8 +20,8 @@ from vppool.errors import ValidationFailed
 from vppool.services import assignments, calendar_sources, compliance, trust_persons
 from vppool.vocab import AbsenceKind, EducationCategory
 from vppool.web._common import FieldErrors, FormData, form_text, trust_person_only
-from vppool.web._forms import errors_by_field
-from vppool.web._page import PageContext, WebPages
+from vppool.web._forms import Form, errors_by_field
+from vppool.web._page import PageContext, Redraw, WebPages
 from vppool.web._record_forms import (
     AbsenceForm,
     CalendarLinkForm,
@@ -45,6 +47,27 @@ def _own(ctx: PageContext) -> int:
     """The viewer's own trust person."""
     assert ctx.viewer.trust_person_id is not None  # noqa: S101  (trust-person users are bound)
     return ctx.viewer.trust_person_id
+
+
+def _add(
+    ctx: PageContext,
+    form: type[Form],
+    data: FormData,
+    add: Callable[..., object],
+    done: str,
+    *,
+    again: Redraw,
+) -> Template | Redirect:
+    """Read ``data`` as ``form`` and ``add`` it to the viewer's own records, then go to ``done``.
+
+    ``add`` is the service function (session, ``trust_person_id``, ``data``, ``viewer``).
+    """
+
+    def act(parsed: Form) -> str:
+        add(ctx.session, trust_person_id=_own(ctx), data=parsed.to_input(), viewer=ctx.viewer)
+        return done
+
+    return ctx.handle(form, data, act=act, again=again)
 
 
 class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
@@ -136,24 +159,19 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
     @post("/absences", sync_to_thread=True, status_code=303)
     def add_absence(self, ctx: NamedDependency[PageContext], data: FormData) -> Template | Redirect:
         """Record an absence from its first to its last day."""
-
-        def add(form: AbsenceForm) -> str:
-            trust_persons.add_absence(
-                ctx.session, trust_person_id=_own(ctx), data=form.to_input(), viewer=ctx.viewer
-            )
-            return "/me/availability?done=absence"
-
-        return ctx.handle(
+        return _add(
+            ctx,
             AbsenceForm,
             data,
-            act=add,
-            again=lambda values, errors: self._availability_page(
+            trust_persons.add_absence,
+            "/me/availability?done=absence",
+            again=lambda *, values, errors, status_code: self._availability_page(
                 ctx,
                 values={},
                 errors={},
                 absence_values=values,
                 absence_errors=errors,
-                status_code=422,
+                status_code=status_code,
             ),
         )
 
@@ -202,20 +220,13 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
         self, ctx: NamedDependency[PageContext], data: FormData
     ) -> Template | Redirect:
         """Record a course or other activity with its hours."""
-
-        def record(form: EducationForm) -> str:
-            trust_persons.add_education_record(
-                ctx.session, trust_person_id=_own(ctx), data=form.to_input(), viewer=ctx.viewer
-            )
-            return "/me/education?done=recorded"
-
-        return ctx.handle(
+        return _add(
+            ctx,
             EducationForm,
             data,
-            act=record,
-            again=lambda values, errors: self._education_page(
-                ctx, values=values, errors=errors, status_code=422
-            ),
+            trust_persons.add_education_record,
+            "/me/education?done=recorded",
+            again=partial(self._education_page, ctx),
         )
 
     # ------------------------------------------------------------------ calendars
@@ -252,20 +263,13 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
         self, ctx: NamedDependency[PageContext], data: FormData
     ) -> Template | Redirect:
         """Link a calendar by its address; it is read on the next round of the worker."""
-
-        def link(form: CalendarLinkForm) -> str:
-            calendar_sources.link_url(
-                ctx.session, trust_person_id=_own(ctx), data=form.to_input(), viewer=ctx.viewer
-            )
-            return "/me/calendars?done=linked"
-
-        return ctx.handle(
+        return _add(
+            ctx,
             CalendarLinkForm,
             data,
-            act=link,
-            again=lambda values, errors: self._calendars_page(
-                ctx, values=values, errors=errors, status_code=422
-            ),
+            calendar_sources.link_url,
+            "/me/calendars?done=linked",
+            again=partial(self._calendars_page, ctx),
         )
 
     @post("/calendars/upload", sync_to_thread=True, status_code=303)

@@ -7,12 +7,17 @@ VP's page with a ``done`` word that the page turns into a sentence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
+from typing import Generic
+
+from pydantic import BaseModel
 
 from vppool.db.schemas import EducationRecordUpdate, TrustPersonPublic
 from vppool.services import trust_persons
 from vppool.web._form_routes import At, Confirmation, ConfirmRoute, Declared, FormRoute, Loaded
-from vppool.web._forms import Form, values_of
+from vppool.web._forms import Form, FormT, values_of
 from vppool.web._pool_forms import CertificateForm, ProfileChangeForm, ProfileForm
 from vppool.web._record_forms import EducationForm
 
@@ -138,39 +143,85 @@ def _erase(at: At) -> str:
     return _done(at, "erased")
 
 
-# --------------------------------------------------------------------------- certificates
+# --------------------------------------------------------------------------- a VP's records
 
 
-def _certificate_values(at: At) -> Loaded:
-    certificate = trust_persons.get_certification(
-        at.session,
-        trust_person_id=at["trust_person_id"],
-        certification_id=at["certification_id"],
-        viewer=at.viewer,
-    )
-    return Loaded(values_of(CertificateForm, certificate), subject=_name(at))
+@dataclass(frozen=True)
+class _Records(Generic[FormT]):
+    """One kind of a VP's records (certificates, education) and the services that keep them.
+
+    Attributes:
+        key: the record's id in the address (``certification_id``).
+        word: how the ``done`` words name it (``certificate`` -> ``certificate-added``).
+        form: the form model.
+        get, add, update, delete: the service functions, called with the session, the
+            ids of the address, the typed data (``add``, ``update``) and the viewer.
+        changes: the form's values as the service's update model.
+    """
+
+    key: str
+    word: str
+    form: type[FormT]
+    get: Callable[..., BaseModel]
+    add: Callable[..., object]
+    update: Callable[..., object]
+    delete: Callable[..., object]
+    changes: Callable[[FormT], BaseModel]
+
+    def _ids(self, at: At) -> dict[str, int]:
+        return {"trust_person_id": at["trust_person_id"], self.key: at[self.key]}
+
+    def values(self, at: At) -> Loaded:
+        """The record's current values (``NotFound`` outside the viewer's scope)."""
+        record = self.get(at.session, viewer=at.viewer, **self._ids(at))
+        return Loaded(values_of(self.form, record), subject=_name(at))
+
+    def added(self, at: At, form: FormT) -> str:
+        """Add a record to the VP of the address."""
+        self.add(
+            at.session,
+            trust_person_id=at["trust_person_id"],
+            data=form.to_input(),
+            viewer=at.viewer,
+        )
+        return _done(at, f"{self.word}-added")
+
+    def changed(self, at: At, form: FormT) -> str:
+        """Save the record's new values."""
+        self.update(at.session, data=self.changes(form), viewer=at.viewer, **self._ids(at))
+        return _done(at, f"{self.word}-saved")
+
+    def deleted(self, at: At) -> str:
+        """Delete the record."""
+        self.delete(at.session, viewer=at.viewer, **self._ids(at))
+        return _done(at, f"{self.word}-deleted")
 
 
-def _add_certificate(at: At, form: CertificateForm) -> str:
-    trust_persons.add_certification(
-        at.session, trust_person_id=at["trust_person_id"], data=form.to_input(), viewer=at.viewer
-    )
-    return _done(at, "certificate-added")
+_CERTIFICATES = _Records(
+    "certification_id",
+    "certificate",
+    CertificateForm,
+    get=trust_persons.get_certification,
+    add=trust_persons.add_certification,
+    update=trust_persons.update_certification,
+    delete=trust_persons.delete_certification,
+    changes=CertificateForm.to_update,
+)
 
-
-def _change_certificate(at: At, form: CertificateForm) -> str:
-    trust_persons.update_certification(
-        at.session,
-        trust_person_id=at["trust_person_id"],
-        certification_id=at["certification_id"],
-        data=form.to_update(),
-        viewer=at.viewer,
-    )
-    return _done(at, "certificate-saved")
+_EDUCATION_RECORDS = _Records(
+    "education_record_id",
+    "education",
+    EducationForm,
+    get=trust_persons.get_education_record,
+    add=trust_persons.add_education_record,
+    update=trust_persons.update_education_record,
+    delete=trust_persons.delete_education_record,
+    changes=lambda form: Form.build(EducationRecordUpdate, **form.to_input().model_dump()),
+)
 
 
 def _ask_delete_certificate(at: At) -> Confirmation:
-    number = _certificate_values(at).values["number"]
+    number = _CERTIFICATES.values(at).values["number"]
     return Confirmation(
         question=("Delete certificate {number}?", {"number": number}),
         consequences=["Only for a certificate recorded by mistake: a VP needs a valid one."],
@@ -178,64 +229,13 @@ def _ask_delete_certificate(at: At) -> Confirmation:
     )
 
 
-def _delete_certificate(at: At) -> str:
-    trust_persons.delete_certification(
-        at.session,
-        trust_person_id=at["trust_person_id"],
-        certification_id=at["certification_id"],
-        viewer=at.viewer,
-    )
-    return _done(at, "certificate-deleted")
-
-
-# --------------------------------------------------------------------------- education
-
-
-def _education_values(at: At) -> Loaded:
-    record = trust_persons.get_education_record(
-        at.session,
-        trust_person_id=at["trust_person_id"],
-        education_record_id=at["education_record_id"],
-        viewer=at.viewer,
-    )
-    return Loaded(values_of(EducationForm, record), subject=_name(at))
-
-
-def _add_education(at: At, form: EducationForm) -> str:
-    trust_persons.add_education_record(
-        at.session, trust_person_id=at["trust_person_id"], data=form.to_input(), viewer=at.viewer
-    )
-    return _done(at, "education-added")
-
-
-def _change_education(at: At, form: EducationForm) -> str:
-    trust_persons.update_education_record(
-        at.session,
-        trust_person_id=at["trust_person_id"],
-        education_record_id=at["education_record_id"],
-        data=Form.build(EducationRecordUpdate, **form.to_input().model_dump()),
-        viewer=at.viewer,
-    )
-    return _done(at, "education-saved")
-
-
 def _ask_delete_education(at: At) -> Confirmation:
-    title = _education_values(at).values["title"]
+    title = _EDUCATION_RECORDS.values(at).values["title"]
     return Confirmation(
         question=("Delete the education record {title}?", {"title": title}),
         consequences=["Its hours no longer count towards the permanent education."],
         subject=_name(at),
     )
-
-
-def _delete_education(at: At) -> str:
-    trust_persons.delete_education_record(
-        at.session,
-        trust_person_id=at["trust_person_id"],
-        education_record_id=at["education_record_id"],
-        viewer=at.viewer,
-    )
-    return _done(at, "education-deleted")
 
 
 _form = partial(FormRoute, back=_BACK, section="pool")
@@ -286,7 +286,7 @@ MAINTENANCE: tuple[Declared, ...] = (
         CertificateForm,
         title="New certificate",
         load=_about,
-        save=_add_certificate,
+        save=_CERTIFICATES.added,
         submit_label="Record certificate",
         once=True,
     ),
@@ -294,22 +294,22 @@ MAINTENANCE: tuple[Declared, ...] = (
         _CERTIFICATE + "/edit",
         CertificateForm,
         title="Change certificate",
-        load=_certificate_values,
-        save=_change_certificate,
+        load=_CERTIFICATES.values,
+        save=_CERTIFICATES.changed,
     ),
     _confirm(
         _CERTIFICATE + "/delete",
         title="Delete certificate",
         submit_label="Delete certificate",
         ask=_ask_delete_certificate,
-        act=_delete_certificate,
+        act=_CERTIFICATES.deleted,
     ),
     _form(
         _PERSON + "/education/new",
         EducationForm,
         title="New education record",
         load=_about,
-        save=_add_education,
+        save=_EDUCATION_RECORDS.added,
         submit_label="Add education record",
         once=True,
     ),
@@ -317,14 +317,14 @@ MAINTENANCE: tuple[Declared, ...] = (
         _EDUCATION + "/edit",
         EducationForm,
         title="Change education record",
-        load=_education_values,
-        save=_change_education,
+        load=_EDUCATION_RECORDS.values,
+        save=_EDUCATION_RECORDS.changed,
     ),
     _confirm(
         _EDUCATION + "/delete",
         title="Delete education record",
         submit_label="Delete education record",
         ask=_ask_delete_education,
-        act=_delete_education,
+        act=_EDUCATION_RECORDS.deleted,
     ),
 )

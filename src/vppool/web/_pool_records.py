@@ -40,8 +40,6 @@ DONE = {
 
 _PERSON = "/pool/{trust_person_id:int}"
 _BACK = "/pool/{trust_person_id}"
-_CERTIFICATE = _PERSON + "/certificates/{certification_id:int}"
-_EDUCATION = _PERSON + "/education/{education_record_id:int}"
 
 #: A new VP's form starts with the usual capacity and travel radius.
 _NEW_PERSON = {
@@ -151,6 +149,7 @@ class _Records(Generic[FormT]):
     """One kind of a VP's records (certificates, education) and the services that keep them.
 
     Attributes:
+        segment: the records' folder in the VP's address (``certificates``).
         key: the record's id in the address (``certification_id``).
         word: how the ``done`` words name it (``certificate`` -> ``certificate-added``).
         form: the form model.
@@ -159,6 +158,7 @@ class _Records(Generic[FormT]):
         changes: the form's values as the service's update model.
     """
 
+    segment: str
     key: str
     word: str
     form: type[FormT]
@@ -196,8 +196,37 @@ class _Records(Generic[FormT]):
         self.delete(at.session, viewer=at.viewer, **self._ids(at))
         return _done(at, f"{self.word}-deleted")
 
+    def routes(
+        self, *, new: str, add: str, change: str, delete: str, ask: Callable[[At], Confirmation]
+    ) -> tuple[Declared, ...]:
+        """The pages that add a record, change it and delete it.
+
+        Args:
+            new: the add page's title.
+            add: the add page's button.
+            change: the change page's title.
+            delete: the delete page's title and button.
+            ask: the delete page's question.
+        """
+        folder = f"{_PERSON}/{self.segment}"
+        one = f"{folder}/{{{self.key}:int}}"
+        return (
+            _form(
+                folder + "/new",
+                self.form,
+                title=new,
+                load=_about,
+                save=self.added,
+                submit_label=add,
+                once=True,
+            ),
+            _form(one + "/edit", self.form, title=change, load=self.values, save=self.changed),
+            _confirm(one + "/delete", title=delete, submit_label=delete, ask=ask, act=self.deleted),
+        )
+
 
 _CERTIFICATES = _Records(
+    "certificates",
     "certification_id",
     "certificate",
     CertificateForm,
@@ -209,6 +238,7 @@ _CERTIFICATES = _Records(
 )
 
 _EDUCATION_RECORDS = _Records(
+    "education",
     "education_record_id",
     "education",
     EducationForm,
@@ -281,50 +311,18 @@ MAINTENANCE: tuple[Declared, ...] = (
         ask=_ask_erase,
         act=_erase,
     ),
-    _form(
-        _PERSON + "/certificates/new",
-        CertificateForm,
-        title="New certificate",
-        load=_about,
-        save=_CERTIFICATES.added,
-        submit_label="Record certificate",
-        once=True,
-    ),
-    _form(
-        _CERTIFICATE + "/edit",
-        CertificateForm,
-        title="Change certificate",
-        load=_CERTIFICATES.values,
-        save=_CERTIFICATES.changed,
-    ),
-    _confirm(
-        _CERTIFICATE + "/delete",
-        title="Delete certificate",
-        submit_label="Delete certificate",
+    *_CERTIFICATES.routes(
+        new="New certificate",
+        add="Record certificate",
+        change="Change certificate",
+        delete="Delete certificate",
         ask=_ask_delete_certificate,
-        act=_CERTIFICATES.deleted,
     ),
-    _form(
-        _PERSON + "/education/new",
-        EducationForm,
-        title="New education record",
-        load=_about,
-        save=_EDUCATION_RECORDS.added,
-        submit_label="Add education record",
-        once=True,
-    ),
-    _form(
-        _EDUCATION + "/edit",
-        EducationForm,
-        title="Change education record",
-        load=_EDUCATION_RECORDS.values,
-        save=_EDUCATION_RECORDS.changed,
-    ),
-    _confirm(
-        _EDUCATION + "/delete",
-        title="Delete education record",
-        submit_label="Delete education record",
+    *_EDUCATION_RECORDS.routes(
+        new="New education record",
+        add="Add education record",
+        change="Change education record",
+        delete="Delete education record",
         ask=_ask_delete_education,
-        act=_EDUCATION_RECORDS.deleted,
     ),
 )

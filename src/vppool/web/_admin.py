@@ -8,6 +8,7 @@ a password. Everything else is :mod:`vppool.services.users`'s, which audits each
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any, TypeVar
 
 from litestar import Controller, Request, Router, get, post
@@ -17,10 +18,9 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from vppool.db.models import Organisation, TrustPerson
 from vppool.db.schemas import Page
 from vppool.errors import FieldError, NotFound, ValidationFailed
-from vppool.services import users
+from vppool.services import organisations, trust_persons, users
 from vppool.services.access import UserPublic, Viewer
 from vppool.settings import Settings
 from vppool.vocab import Role
@@ -169,10 +169,14 @@ def _labels(session: Session, values: Mapping[str, Any]) -> dict[str, str]:
     """The names of the organisation and VP chosen in ``values`` (their pickers' text)."""
     names: dict[str, str] = {}
     org_id, vp_id = _whole(values.get("organisation_id")), _whole(values.get("trust_person_id"))
-    if org_id and (org := session.get(Organisation, org_id)) is not None:
-        names["organisation_id_label"] = org.name
-    if vp_id and (vp := session.get(TrustPerson, vp_id)) is not None:
-        names["trust_person_id_label"] = f"{vp.first_name} {vp.last_name}"
+    with suppress(NotFound):
+        if org_id:
+            org = organisations.get_organisation(session, organisation_id=org_id)
+            names["organisation_id_label"] = org.name
+    with suppress(NotFound):
+        if vp_id:
+            vp = trust_persons.get_trust_person(session, trust_person_id=vp_id)
+            names["trust_person_id_label"] = f"{vp.first_name} {vp.last_name}"
     return names
 
 

@@ -11,12 +11,14 @@ from typing import Any
 
 import anyio
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from sqlmodel import Session
 
-from vppool.services.access import Viewer, resolve_token
+from vppool.services.access import SESSION_HOURS, Viewer, resolve_token
+from vppool.settings import Settings
 from vppool.vocab import Role
 
 __all__ = [
@@ -24,11 +26,43 @@ __all__ = [
     "TokenAuthMiddleware",
     "client_or_staff",
     "logged_in",
+    "secure_cookies",
+    "session_cookie",
     "staff_only",
     "trust_person_or_staff",
 ]
 
 SESSION_COOKIE = "vppool_session"
+
+
+def secure_cookies(connection: ASGIConnection[Any, Any, Any, Any], settings: Settings) -> bool:
+    """Whether cookies set on this request carry ``Secure``.
+
+    Always under an https ``VPPOOL_PUBLIC_URL`` (or ``VPPOOL_SECURE_COOKIES``); otherwise when
+    the request itself came over https, which behind a reverse proxy is what a trusted proxy
+    (``VPPOOL_FORWARDED_ALLOW_IPS``) says in ``X-Forwarded-Proto``: ``vppool serve`` sets the
+    request's scheme from it.
+    """
+    return settings.https_only_cookies or connection.scope.get("scheme") == "https"
+
+
+def session_cookie(
+    connection: ASGIConnection[Any, Any, Any, Any], settings: Settings, secret: str | None
+) -> Cookie:
+    """The login cookie holding ``secret``, or (``None``) the one that ends it.
+
+    The one place the API's login and the web's login form build it: HTTP only, SameSite
+    lax, ``Secure`` by :func:`secure_cookies`, living as long as the session.
+    """
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=secret or "",
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(connection, settings),
+        max_age=SESSION_HOURS * 3600 if secret else 0,
+        path="/",
+    )
 
 
 def _bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:

@@ -104,7 +104,13 @@ class SessionBoundCSRF:
         cookies = _cookies(scope)
         session = cookies.get(self.session_cookie, "")
         digest = hashlib.sha256(session.encode()).hexdigest()
-        config = replace(self.config, secret=f"{self.config.secret}:{digest}")
+        config = replace(
+            self.config,
+            secret=f"{self.config.secret}:{digest}",
+            # Secure under an https public address, and for a request that came over https
+            # (behind a trusted proxy: its X-Forwarded-Proto), as the login cookie.
+            cookie_secure=self.config.cookie_secure or scope.get("scheme") == "https",
+        )
         token = cookies.get(config.cookie_name)
         safe = scope.get("method") in config.safe_methods
         if token is not None and safe and not _signed_with(token, config.secret):

@@ -19,11 +19,11 @@ from vppool.web._page import PageContext, WebPages
 __all__ = ["AuthPages"]
 
 
-def _session_cookie() -> str:
-    """The API's session cookie, which the web shares (vppool.api imports this module)."""
-    from vppool.api.auth import SESSION_COOKIE  # noqa: PLC0415
+def _session_cookie(ctx: PageContext, secret: str | None) -> Cookie:
+    """The API's login cookie, which the web shares (vppool.api imports this module)."""
+    from vppool.api.auth import session_cookie  # noqa: PLC0415
 
-    return SESSION_COOKIE
+    return session_cookie(ctx.request, ctx.settings, secret)
 
 
 _HOME = {
@@ -83,25 +83,18 @@ class AuthPages(WebPages):
             )
         secret = access.start_session(ctx.session, viewer)
         return _setting(
-            Cookie(
-                key=_session_cookie(),
-                value=secret,
-                httponly=True,
-                samesite="lax",
-                secure=ctx.settings.https_only_cookies,
-                max_age=access.SESSION_HOURS * 3600,
-                path="/",
-            ),
-            next_page if next_page != "/" else _HOME[viewer.role],
+            _session_cookie(ctx, secret), next_page if next_page != "/" else _HOME[viewer.role]
         )
 
     @post("/logout", guards=[web_logged_in], sync_to_thread=True, status_code=303)
     def logout(self, ctx: NamedDependency[PageContext]) -> Redirect:
         """End the session."""
-        token = ctx.request.cookies.get(_session_cookie())
+        from vppool.api.auth import SESSION_COOKIE  # noqa: PLC0415
+
+        token = ctx.request.cookies.get(SESSION_COOKIE)
         if token:
             access.end_session(ctx.session, token)
-        return _setting(Cookie(key=_session_cookie(), value="", max_age=0, path="/"), "/login")
+        return _setting(_session_cookie(ctx, None), "/login")
 
     @post("/language", sync_to_thread=False, status_code=303)
     def switch_language(self, data: FormData) -> Redirect:

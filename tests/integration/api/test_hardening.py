@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -269,6 +270,42 @@ def test_cookies_are_secure_when_the_public_address_is_https(
             "/api/v1/auth/login", json={"email": world.emails["planner"], "password": PASSWORD}
         )
         assert "secure" not in login.headers["set-cookie"].lower()
+
+
+def _set_cookies(response: Any) -> dict[str, str]:
+    """Each cookie a response sets, by name: its whole Set-Cookie line in lower case."""
+    return {line.split("=", 1)[0]: line.lower() for line in response.headers.get_list("set-cookie")}
+
+
+def test_cookies_are_secure_on_a_request_that_came_over_https(
+    settings: Settings, engine: Engine, world: World
+) -> None:
+    # No public address: a request over https (behind a trusted proxy, what its
+    # X-Forwarded-Proto says; `vppool serve` sets the scheme from it) gets Secure cookies.
+    app = create_app(settings, engine=engine)
+    with TestClient(app, base_url="https://vppool.test") as client:
+        page = _set_cookies(client.get("/app/login"))
+        assert "; secure" in page["vppool_csrf"]
+        token = _csrf(client.get("/app/login").text)
+        web = client.post(
+            "/app/login",
+            data={"email": world.emails["planner"], "password": PASSWORD, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        assert web.status_code == 303, web.text
+        assert "; secure" in _set_cookies(web)["vppool_session"]
+        api = client.post(
+            "/api/v1/auth/login", json={"email": world.emails["planner"], "password": PASSWORD}
+        )
+        session = _set_cookies(api)["vppool_session"]
+        assert "; secure" in session
+        assert "; httponly" in session
+        assert "samesite=lax" in session
+        ended = _set_cookies(client.post("/api/v1/auth/logout"))["vppool_session"]
+        assert "; secure" in ended
+        assert "max-age=0" in ended
+    with TestClient(app, base_url="http://vppool.test") as client:
+        assert "; secure" not in _set_cookies(client.get("/app/login"))["vppool_csrf"]
 
 
 # --------------------------------------------------------------------------- feeds

@@ -160,8 +160,22 @@ def test_behind_a_trusted_proxy_links_are_https_and_revocation_holds_in_every_wo
     base, bearer, _ = server
     with Session(engine) as session:
         person = make_trust_person(session, first_name="Proxy")
+        access.create_user(
+            session,
+            email="proxy@workers.example",
+            display_name="Proxy",
+            role="planner",
+            password="proxy password",
+        )
         session.commit()
         person_id = person.id
+    login = {"email": "proxy@workers.example", "password": "proxy password"}
+    with httpx.Client(base_url=base, timeout=10) as plain:
+        cookie = plain.post("/api/v1/auth/login", json=login).headers["set-cookie"]
+        assert "secure" not in cookie.lower()
+    with httpx.Client(base_url=base, headers={"X-Forwarded-Proto": "https"}) as proxied:
+        cookie = proxied.post("/api/v1/auth/login", json=login).headers["set-cookie"]
+        assert "; secure" in cookie.lower()
     # The proxy (on 127.0.0.1, trusted by default) says the visitor came over https.
     headers = {"Authorization": f"Bearer {bearer}", "X-Forwarded-Proto": "https"}
     with httpx.Client(base_url=base, headers=headers, timeout=10) as client:

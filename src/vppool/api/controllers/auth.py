@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.datastructures import Cookie, State
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from vppool.api.auth import SESSION_COOKIE, logged_in
+from vppool.api.auth import SESSION_COOKIE, logged_in, session_cookie
 from vppool.api.openapi import problem_responses
 from vppool.db.schemas import MAX_ID
 from vppool.services import access
@@ -83,20 +83,15 @@ class AuthController(Controller):
             address=request.client.host if request.client else None,
         )
         secret = access.start_session(db_session, viewer)
-        cookie = Cookie(
-            key=SESSION_COOKIE,
-            value=secret,
-            httponly=True,
-            samesite="lax",
-            secure=state.settings.https_only_cookies,
-            max_age=access.SESSION_HOURS * 3600,
-            path="/",
-        )
+        cookie = session_cookie(request, state.settings, secret)
         return Response(_me(viewer), cookies=[cookie])
 
     @post("/logout", guards=[logged_in], sync_to_thread=True, status_code=204)
     def logout(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        db_session: NamedDependency[Session],
     ) -> Response[None]:
         """End the current session (a bearer token stays valid: revoke it instead)."""
         token = request.cookies.get(SESSION_COOKIE)
@@ -105,7 +100,7 @@ class AuthController(Controller):
         return Response(
             None,
             status_code=204,
-            cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")],
+            cookies=[session_cookie(request, state.settings, None)],
         )
 
     @get("/me", guards=[logged_in], sync_to_thread=False)

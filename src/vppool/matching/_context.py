@@ -69,6 +69,11 @@ class Context:
         first = date(instance.today.year, instance.today.month, 1)
         self.month_start = first
         self.months: list[tuple[int, int]] = _months(first, instance.horizon_end)
+        # Each month's first day, the next month's first day and its length, read per need.
+        self._month_bounds = [
+            (date(year, month, 1), _next_month(year, month), calendar.monthrange(year, month)[1])
+            for year, month in self.months
+        ]
         self.loads: dict[int, _Load] = {n.id: self._load(n) for n in instance.needs}
         self.standing_months: dict[int, frozenset[int]] = {
             n.id: frozenset(self.loads[n.id].per_month) if n.is_standing else frozenset()
@@ -111,11 +116,10 @@ class Context:
         end = need.period.end_within(self.instance.horizon_end)
         minutes = minutes_up(need.hours_per_month)
         per_month: dict[int, int] = {}
-        for index, (year, month) in enumerate(self.months):
-            days_in_month = calendar.monthrange(year, month)[1]
-            lo = max(start, date(year, month, 1))
-            hi = min(end, _next_month(year, month))
-            covered = (hi - lo).days
+        for index, (first, following, days_in_month) in enumerate(self._month_bounds):
+            if following <= start or first >= end:
+                continue
+            covered = (min(end, following) - max(start, first)).days
             if covered > 0:
                 # A part month counts pro rata, rounded up: loads never shrink by rounding.
                 per_month[index] = -(-minutes * covered // days_in_month)

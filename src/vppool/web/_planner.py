@@ -195,10 +195,14 @@ class PlannerPages(WebPages, guard=staff_page):
         ctx: NamedDependency[PageContext],
         need_id: FromPath[int],
         placed: FromQuery[int | None] = None,
+        seat: FromQuery[int | None] = None,
     ) -> Template:
-        """Eligible VPs for one need, cheapest first, and why the others are not eligible."""
+        """Eligible VPs for one need, cheapest first, and why the others are not eligible.
+
+        ``seat`` (from "replace") is the seat each placement form offers first.
+        """
         need = needs.get_need(ctx.session, need_id=need_id, viewer=ctx.viewer)
-        return self._quick_match_page(ctx, need, violations=[], placed=placed)
+        return self._quick_match_page(ctx, need, violations=[], placed=placed, seat=seat)
 
     @staticmethod
     def _ranked(
@@ -217,12 +221,17 @@ class PlannerPages(WebPages, guard=staff_page):
         *,
         violations: list[dict[str, Any]],
         placed: int | None = None,
+        seat: int | None = None,
         status_code: int = 200,
     ) -> Template:
         ranked, problem = self._ranked(ctx, need.id, 25)
         team = assignments.list_assignments(
             ctx.session, need_id=need.id, status=AssignmentStatus.CONFIRMED, viewer=ctx.viewer
         )
+        if seat is None or not 1 <= seat <= need.seats:
+            # Offer the first seat nobody holds (the first seat when all are held).
+            held = {a.seat for a in team.items}
+            seat = next((s for s in range(1, need.seats + 1) if s not in held), 1)
         return ctx.render(
             "quick_match.html",
             section="needs",
@@ -237,6 +246,7 @@ class PlannerPages(WebPages, guard=staff_page):
             names=_vp_names(ctx.session, ctx.viewer) if team.items or placed else {},
             violations=violations,
             placed=placed,
+            seat=seat,
         )
 
     @post("/needs/{need_id:int}/place", sync_to_thread=True, status_code=303)
@@ -262,7 +272,9 @@ class PlannerPages(WebPages, guard=staff_page):
         except RuleViolation as exc:
             ctx.session.rollback()
             # Shown with the need's candidates, whichever page the placement came from.
-            return self._quick_match_page(ctx, need, violations=exc.violations, status_code=422)
+            return self._quick_match_page(
+                ctx, need, violations=exc.violations, seat=seat, status_code=422
+            )
         back = form_text(data, "back")
         if back.startswith("/matching/runs/"):
             return ctx.redirect(f"{back}?done=overridden")

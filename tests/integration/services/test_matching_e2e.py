@@ -9,12 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from vppool import matching as m
-from vppool.db.models import Assignment
+from vppool.db.models import Assignment, Need
 from vppool.services import matching
 from vppool.services.dataset import import_dataset
 from vppool.settings import Settings
 from vppool.synthetic import generate
-from vppool.vocab import AssignmentStatus, MatchingRunStatus
+from vppool.vocab import AssignmentStatus, MatchingRunStatus, NeedStatus
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -55,3 +55,29 @@ def test_s_preset_is_matched_validated_explained_and_confirmed(
         ids = matching.confirm_run(session, settings, summary.id, today=TODAY)
         session.commit()
     assert len(ids) == len(proposals) == summary.seats_filled - kept
+
+
+def test_quick_match_reads_less_but_ranks_like_the_full_instance(
+    engine: Engine, settings: Settings
+) -> None:
+    """A quick match reads only its own need in full (the rest for their loads alone).
+
+    Every open need of the S preset is ranked both ways: through the service (the narrow
+    read) and by a quick matcher over the whole instance; candidates, their costs and the
+    counts of excluded VPs per rule must be the same.
+    """
+    with Session(engine) as session:
+        import_dataset(session, generate("S", 1, today=TODAY, settings=settings))
+        session.commit()
+        full = matching.build_instance(session, settings, today=TODAY, with_previous_plan=False)
+        whole = m.QuickMatcher(full.instance)
+        open_ids = set(session.exec(select(Need.id).where(Need.status == NeedStatus.OPEN)).all())
+        open_needs = [n for n in full.instance.needs if n.id in open_ids]
+        assert len(open_needs) > 10
+        for need in open_needs:
+            narrow = matching.quick_match_need(session, settings, need.id, today=TODAY, limit=50)
+            expected = whole.rank(need, limit=50)
+            assert [(c.trust_person_id, c.marginal_cost, c.terms) for c in narrow.candidates] == [
+                (c.trust_person_id, c.marginal_cost, c.terms) for c in expected.ranked
+            ]
+            assert narrow.ineligible == expected.ineligible

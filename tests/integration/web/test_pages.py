@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from litestar.testing import TestClient
 
@@ -75,3 +77,16 @@ def test_the_language_switch_shows_english(app_client: TestClient, world: World)
     )
     assert '<html lang="en">' in switched.text
     assert "Dashboard" in switched.text
+
+
+@pytest.mark.parametrize(("query", "chosen"), [("", "2"), ("?seat=1", "1"), ("?seat=9", "2")])
+def test_quick_match_offers_the_seat_being_filled(
+    app_client: TestClient, world: World, query: str, chosen: str
+) -> None:
+    """From "replace" (``?seat=``) that seat; otherwise the first seat nobody holds."""
+    login(app_client, world, "planner")
+    page = app_client.get(f"{WEB}/needs/{world['need1']}/quick-match{query}")
+    assert page.status_code == 200, page.text[:500]
+    selected = re.findall(r'<option value="(\d+)" selected>', page.text)
+    assert selected, "no candidate to place"
+    assert set(selected) == {chosen}

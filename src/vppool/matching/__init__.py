@@ -28,10 +28,13 @@ from vppool.matching._rules import HARD_RULES, PAIR_RULES, RULES, SOFT_RULES, Ru
 from vppool.matching._solve import cost_model, solve
 from vppool.matching._stability import PlanChange, compare_plans
 from vppool.matching._types import (
+    MESSAGE_IDS,
+    PARAM_KINDS,
     Alternative,
     ConflictInput,
     ExcludedTrustPerson,
     ExistingAssignment,
+    Findings,
     Location,
     MatchingConfig,
     MatchingInstance,
@@ -49,18 +52,22 @@ from vppool.matching._types import (
     UnfilledSeat,
     Violation,
     Weights,
+    Words,
 )
 from vppool.matching._validate import new_violations, validate
 
 __all__ = [
     "HARD_RULES",
+    "MESSAGE_IDS",
     "PAIR_RULES",
+    "PARAM_KINDS",
     "RULES",
     "SOFT_RULES",
     "Alternative",
     "ConflictInput",
     "ExcludedTrustPerson",
     "ExistingAssignment",
+    "Findings",
     "GroupOutcome",
     "IntervisionConfig",
     "IntervisionMemberInput",
@@ -88,6 +95,7 @@ __all__ = [
     "UnfilledSeat",
     "Violation",
     "Weights",
+    "Words",
     "compare_plans",
     "cost_model",
     "diagnose",

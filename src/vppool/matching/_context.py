@@ -24,6 +24,7 @@ from vppool.matching._types import (
     Period,
     SeatRef,
     TrustPersonInput,
+    Words,
 )
 
 __all__ = ["Context", "MatchingInputError", "minutes_down", "minutes_up", "month_label"]
@@ -167,7 +168,7 @@ class Context:
             self._distance[key] = cached
         return cached
 
-    def rejection(self, need: NeedInput, vp: TrustPersonInput) -> tuple[str, str] | None:
+    def rejection(self, need: NeedInput, vp: TrustPersonInput) -> tuple[str, Words] | None:
         """The first pair rule that excludes this VP from this need, with its detail."""
         for name, check in PAIR_RULES:
             detail = check(self, need, vp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from vppool.matching._candidates import Candidates, room_for
-from vppool.matching._context import Context, month_label
+from vppool.matching._context import Context
 from vppool.matching._rules import rule_named
 from vppool.matching._types import (
     Alternative,
@@ -15,6 +15,8 @@ from vppool.matching._types import (
     Plan,
     SeatRef,
     UnfilledSeat,
+    Words,
+    message_id,
 )
 
 __all__ = [
@@ -183,30 +185,55 @@ def utilisation(instance: MatchingInstance | Context, plan: Plan) -> dict[int, f
     return result
 
 
-def _hours(minutes: int) -> str:
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".") + " h"
+# How the explanation words one VP's exclusion (message ids, said in the page's language).
+NO_HOURS_LEFT = message_id("{used} h of {capacity} h taken in {month}; this need adds {adds} h")
+NO_CLIENT_LEFT = message_id("{count} of {maximum} standing clients in {month}")
+ON_THIS_NEED = message_id("on seat {seat} of this need")
+ONE_GENDER = message_id("the team would be {gender} only")
+ELIGIBLE_AND_FREE = message_id("eligible and free")
 
 
-def _no_room(ctx: Context, need: NeedInput, vp_id: int, loads: Loads) -> tuple[str, str] | None:
+def _hours(minutes: int) -> float:
+    return round(minutes / 60, 2)
+
+
+def _month(ctx: Context, index: int) -> str:
+    year, month = ctx.months[index]
+    return f"{year:04d}-{month:02d}"
+
+
+def _no_room(ctx: Context, need: NeedInput, vp_id: int, loads: Loads) -> tuple[str, Words] | None:
     """Capacity that keeps the VP off this need under the plan, with its numbers."""
     vp = ctx.vps[vp_id]
     capacity = ctx.capacity_minutes(vp)
     for index, minutes in sorted(ctx.loads[need.id].per_month.items()):
         used = loads.hours[vp_id][index]
         if used + minutes > capacity:
-            month = month_label(ctx.months[index])
             return (
                 "capacity_hours",
-                f"{_hours(used)} of {_hours(capacity)} taken in {month}; "
-                f"this need adds {_hours(minutes)}",
+                Words(
+                    NO_HOURS_LEFT,
+                    {
+                        "used": _hours(used),
+                        "capacity": _hours(capacity),
+                        "month": _month(ctx, index),
+                        "adds": _hours(minutes),
+                    },
+                ),
             )
     for index in sorted(ctx.standing_months[need.id]):
         taken = loads.clients[vp_id][index]
         if taken + 1 > vp.capacity_standing_clients:
-            month = month_label(ctx.months[index])
             return (
                 "capacity_standing_clients",
-                f"{taken} of {vp.capacity_standing_clients} standing clients in {month}",
+                Words(
+                    NO_CLIENT_LEFT,
+                    {
+                        "count": taken,
+                        "maximum": vp.capacity_standing_clients,
+                        "month": _month(ctx, index),
+                    },
+                ),
             )
     return None
 
@@ -228,16 +255,16 @@ def excluded_from(
     result = []
     for vp in sorted(ctx.instance.trust_persons, key=lambda v: (v.name, v.id)):
         if vp.id in seat_of:
-            why: tuple[str, str] | None = (
+            why: tuple[str, Words] | None = (
                 "distinct_trust_persons",
-                f"on seat {seat_of[vp.id]} of this need",
+                Words(ON_THIS_NEED, {"seat": seat_of[vp.id]}),
             )
         else:
             why = ctx.rejection(need, vp) or _no_room(ctx, need, vp.id, loads)
         if why is None and need.requires_gender_mix and vp.gender is not None:
             present = {ctx.vps[v].gender for v in team}
             if present == {vp.gender}:
-                why = ("gender_mix", f"the team would be {vp.gender} only")
-        rule, detail = why or ("unused", "eligible and free")
+                why = ("gender_mix", Words(ONE_GENDER, {"gender": vp.gender}))
+        rule, detail = why or ("unused", Words(ELIGIBLE_AND_FREE))
         result.append(ExcludedTrustPerson(vp.id, vp.name, rule, detail))
     return result

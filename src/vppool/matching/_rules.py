@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Literal
 
 from ortools.sat.python import cp_model
 
-from vppool.matching._types import SHORT_TERM_KINDS, NeedInput, Period, TrustPersonInput
+from vppool.matching._types import (
+    SHORT_TERM_KINDS,
+    NeedInput,
+    Period,
+    TrustPersonInput,
+    Words,
+    message_id,
+)
 
 if TYPE_CHECKING:
     from vppool.matching._candidates import Candidates
@@ -39,7 +46,7 @@ __all__ = [
     "rule_named",
 ]
 
-PairCheck = Callable[["Context", NeedInput, TrustPersonInput], "str | None"]
+PairCheck = Callable[["Context", NeedInput, TrustPersonInput], "Words | None"]
 PairCost = Callable[["Context", NeedInput, TrustPersonInput], int]
 ModelConstraint = Callable[["Context", "Candidates", "ModelParts"], None]
 
@@ -62,43 +69,57 @@ class Rule:
     pair_cost: PairCost | None = None
 
 
-def active(_ctx: Context, _need: NeedInput, vp: TrustPersonInput) -> str | None:
+# How a pair rule words its finding (message ids; the web says them in the page's language).
+INACTIVE = message_id("inactive")
+BY_POLICY = message_id("compliance policy: {reason}")
+NO_CERTIFICATE = message_id("no LVV certificate")
+CERTIFICATE_EXPIRED = message_id("certificate expired on {expires_on}")
+CERTIFICATE_EXPIRES = message_id("certificate expires {expires_on}, before the need ends")
+NOT_QUALIFIED = message_id("not qualified for {scopes}")
+DOES_NOT_SPEAK = message_id("does not speak {languages}")
+CONFLICT = message_id("conflict of interest ({conflict})")
+TOO_FAR = message_id("{km} km away (limit {limit_km} km)")
+ABSENT = message_id("absent {absent} of {days} days")
+
+
+def active(_ctx: Context, _need: NeedInput, vp: TrustPersonInput) -> Words | None:
     """An inactive VP is not placed."""
-    return None if vp.active else "inactive"
+    return None if vp.active else Words(INACTIVE)
 
 
-def compliance_policy(_ctx: Context, _need: NeedInput, vp: TrustPersonInput) -> str | None:
+def compliance_policy(_ctx: Context, _need: NeedInput, vp: TrustPersonInput) -> Words | None:
     """The compliance policy may exclude a VP (e.g. an education shortfall set to block)."""
-    return vp.excluded_reason
+    reason = vp.excluded_reason
+    return None if reason is None else Words(BY_POLICY, {"reason": reason})
 
 
-def certification_valid(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str | None:
+def certification_valid(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> Words | None:
     """The certificate must be valid through the rest of the period (open ends: the horizon)."""
     expires = vp.certification_expires_on
     if expires is None:
-        return "no LVV certificate"
+        return Words(NO_CERTIFICATE)
     remaining = ctx.remaining(need)
     last_needed = remaining.end_within(ctx.instance.horizon_end)
     if expires <= remaining.starts_on:
-        return f"certificate expired on {expires.isoformat()}"
+        return Words(CERTIFICATE_EXPIRED, {"expires_on": expires.isoformat()})
     if expires < last_needed:
-        return f"certificate expires {expires.isoformat()}, before the need ends"
+        return Words(CERTIFICATE_EXPIRES, {"expires_on": expires.isoformat()})
     return None
 
 
-def scope_qualification(_ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str | None:
+def scope_qualification(_ctx: Context, need: NeedInput, vp: TrustPersonInput) -> Words | None:
     """The VP holds every scope the need requires (unwanted behaviour, integrity)."""
     missing = need.scopes - vp.scopes
-    return f"not qualified for {', '.join(sorted(missing))}" if missing else None
+    return Words(NOT_QUALIFIED, {"scopes": tuple(sorted(missing))}) if missing else None
 
 
-def language(_ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str | None:
+def language(_ctx: Context, need: NeedInput, vp: TrustPersonInput) -> Words | None:
     """The VP speaks every language the need requires."""
     missing = need.languages - vp.languages
-    return f"does not speak {', '.join(sorted(missing))}" if missing else None
+    return Words(DOES_NOT_SPEAK, {"languages": tuple(sorted(missing))}) if missing else None
 
 
-def conflict_of_interest(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str | None:
+def conflict_of_interest(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> Words | None:
     """No recorded conflict of interest with the organisation during the rest of the period.
 
     A conflict that ended before the planning date (look-back included) no longer excludes.
@@ -106,11 +127,11 @@ def conflict_of_interest(ctx: Context, need: NeedInput, vp: TrustPersonInput) ->
     remaining = ctx.remaining(need)
     for conflict in ctx.conflicts.get((vp.id, need.organisation_id), ()):
         if conflict.period is None or conflict.period.overlaps(remaining):
-            return f"conflict of interest ({conflict.reason})"
+            return Words(CONFLICT, {"conflict": conflict.reason})
     return None
 
 
-def travel_distance(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str | None:
+def travel_distance(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> Words | None:
     """The nearest site lies within both the VP's and the need's travel limit."""
     distance = ctx.distance_km(need, vp)
     limit = (
@@ -118,10 +139,13 @@ def travel_distance(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str 
         if need.max_travel_km is None
         else min(vp.max_travel_km, need.max_travel_km)
     )
-    return f"{distance:.0f} km away (limit {limit:.0f} km)" if distance > limit else None
+    if distance <= limit:
+        return None
+    shown = round(distance) if round(distance) > limit else round(distance, 1)
+    return Words(TOO_FAR, {"km": shown, "limit_km": limit})
 
 
-def absence_overlap(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str | None:
+def absence_overlap(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> Words | None:
     """Absent for more than the allowed share of the rest of a short-term need's period.
 
     Days already past (before the planning date) do not count, absent or not.
@@ -137,7 +161,7 @@ def absence_overlap(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> str 
     absent = _overlap_days(vp.absences, start, end)
     share = absent / length
     if share > ctx.instance.rules.max_absence_share:
-        return f"absent {absent} of {length} days"
+        return Words(ABSENT, {"absent": absent, "days": length})
     return None
 
 

@@ -15,10 +15,13 @@ from datetime import date
 from typing import Any
 
 __all__ = [
+    "MESSAGE_IDS",
+    "PARAM_KINDS",
     "Alternative",
     "ConflictInput",
     "ExcludedTrustPerson",
     "ExistingAssignment",
+    "Findings",
     "Location",
     "MatchingConfig",
     "MatchingInstance",
@@ -36,6 +39,8 @@ __all__ = [
     "UnfilledSeat",
     "Violation",
     "Weights",
+    "Words",
+    "message_id",
 ]
 
 STANDING = "standing"
@@ -252,24 +257,148 @@ class Plan:
         return [vp for seat, vp in self.assignments.items() if seat.need_id == need_id]
 
 
+#: Every message id (English template) the matcher words its findings with; filled as the
+#: modules that word them are imported (``message_id``). The web application must know each.
+MESSAGE_IDS: set[str] = set()
+
+#: What each named value in the matcher's words is, so that every language writes it its own
+#: way (the web in ``web/_messages.py``, English here). Values are plain JSON (dates as ISO
+#: strings, months as ``"2027-03"``, lists of codes), so a stored explanation reads the same.
+PARAM_KINDS: Mapping[str, str] = {
+    "expires_on": "date",
+    "needed_through": "date",
+    "month": "month",
+    "hours": "hours",
+    "used": "hours",
+    "capacity": "hours",
+    "adds": "hours",
+    "km": "km",
+    "limit_km": "km",
+    "scopes": "scopes",
+    "languages": "languages",
+    "gender": "gender",
+    "conflict": "conflict_reason",
+    "rule": "rule",
+    "reason": "text",
+    "trust_person": "number",
+    "seat": "number",
+    "count": "number",
+    "days": "number",
+    "absent": "number",
+    "standing": "number",
+    "maximum": "number",
+    "genders": "number",
+}
+
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def message_id(template: str) -> str:
+    """Register ``template`` as one of the matcher's message ids and return it."""
+    MESSAGE_IDS.add(template)
+    return template
+
+
+def _english(name: str, value: Any) -> str:
+    kind = PARAM_KINDS.get(name, "text")
+    if kind == "month":
+        year, month = str(value).split("-")
+        return f"{_MONTH_NAMES[int(month) - 1]} {year}"
+    if kind == "hours":
+        return f"{float(value):.2f}".rstrip("0").rstrip(".")
+    if kind == "km":
+        return f"{float(value):.1f}".removesuffix(".0")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A finding in words: a message id (the English template) and its named values.
+
+    The CLI and the API read :attr:`text` (English); the web application says the same in
+    the page's language from ``template`` and ``params`` (kinds in :data:`PARAM_KINDS`).
+    """
+
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The English sentence with its values filled in."""
+        return self.template.format(
+            **{name: _english(name, value) for name, value in self.params.items()}
+        )
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __hash__(self) -> int:
+        return hash((self.template, tuple(sorted(self.params.items()))))
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: the message id and the values."""
+        return {
+            "message_id": self.template,
+            "params": {
+                name: list(value) if isinstance(value, tuple) else value
+                for name, value in self.params.items()
+            },
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Violation:
     """A broken hard rule, as data."""
 
     rule: str
-    detail: str
+    words: Words
     seat: SeatRef | None = None
     trust_person_id: int | None = None
 
+    @property
+    def detail(self) -> str:
+        """The numbers that break the rule, in English."""
+        return self.words.text
+
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form (``detail`` in English, ``message_id`` and ``params`` to translate)."""
         return {
             "rule": self.rule,
             "detail": self.detail,
+            **self.words.as_dict(),
             "need_id": self.seat.need_id if self.seat else None,
             "seat": self.seat.seat if self.seat else None,
             "trust_person_id": self.trust_person_id,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """Broken rules as one value of a message: English ``rule: detail; ...`` when printed.
+
+    A domain error can carry them as a value (``details=Findings(...)``); the web application
+    then says each rule and its numbers in the page's language.
+    """
+
+    violations: tuple[Violation, ...]
+
+    def __str__(self) -> str:
+        return "; ".join(f"{v.rule}: {v.detail}" for v in self.violations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +437,12 @@ class ExcludedTrustPerson:
     trust_person_id: int
     name: str
     rule: str
-    detail: str
+    words: Words
+
+    @property
+    def detail(self) -> str:
+        """The rule's numbers for this VP, in English."""
+        return self.words.text
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from vppool.matching._input import check_input
 from vppool.matching._types import (
@@ -52,6 +52,8 @@ from vppool.matching._types import (
     SeatRef,
     TrustPersonInput,
     Violation,
+    Words,
+    message_id,
 )
 
 __all__ = ["new_violations", "validate"]
@@ -60,20 +62,31 @@ __all__ = ["new_violations", "validate"]
 _EARTH_KM = 6371.0
 #: Distances from two formulas differ in the last bits; this much is no violation.
 _KM_SLACK = 1e-6
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+
+# The validator's words (message ids; the web application says them in the page's language).
+_UNKNOWN_VP = message_id("unknown trust person {trust_person}")
+_UNKNOWN_SEAT = message_id("unknown need or seat")
+_KEPT_MISSING = message_id(
+    "the kept assignment of trust person {trust_person} is missing or changed"
+)
+_INACTIVE = message_id("inactive")
+_POLICY = message_id("compliance policy: {reason}")
+_NO_CERTIFICATE = message_id("no LVV certificate")
+_CERTIFICATE_EXPIRED = message_id(
+    "certificate expired on {expires_on}, before the need ends (needed through {needed_through})"
+)
+_CERTIFICATE_EXPIRES = message_id(
+    "certificate expires {expires_on}, before the need ends (needed through {needed_through})"
+)
+_SCOPES = message_id("not qualified for {scopes}")
+_LANGUAGES = message_id("does not speak {languages}")
+_CONFLICT = message_id("conflict of interest ({conflict})")
+_DISTANCE = message_id("{km} km away (limit {limit_km} km)")
+_ABSENT = message_id("absent {absent} of {days} days")
+_ALSO_ON = message_id("also on seat {seat} of this need")
+_NO_MIX = message_id("{count} VPs but {genders} known gender(s); a mix is required")
+_HOURS = message_id("{hours} h in {month}, capacity {capacity} h")
+_STANDING = message_id("{standing} standing clients in {month}, maximum {maximum}")
 
 
 def validate(instance: MatchingInstance, plan: Plan) -> list[Violation]:
@@ -109,8 +122,9 @@ def _first_of_next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def _hours(value: Decimal) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") + " h"
+def _hours(value: Decimal) -> float:
+    """Hours for the words (two decimals, rounded up: a load over capacity never reads equal)."""
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_CEILING))
 
 
 def _great_circle_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
@@ -161,13 +175,16 @@ class _Checker:
             if vp is None:
                 violations.append(
                     Violation(
-                        "fixed_assignments_kept", f"unknown trust person {vp_id}", seat, vp_id
+                        "fixed_assignments_kept",
+                        Words(_UNKNOWN_VP, {"trust_person": vp_id}),
+                        seat,
+                        vp_id,
                     )
                 )
                 continue
             if need is None or not 1 <= seat.seat <= need.seats:
                 violations.append(
-                    Violation("fixed_assignments_kept", "unknown need or seat", seat, vp_id)
+                    Violation("fixed_assignments_kept", Words(_UNKNOWN_SEAT), seat, vp_id)
                 )
                 continue
             teams[need.id].append((seat, vp_id))
@@ -177,7 +194,7 @@ class _Checker:
         violations.extend(
             Violation(
                 "fixed_assignments_kept",
-                f"the kept assignment of trust person {vp_id} is missing or changed",
+                Words(_KEPT_MISSING, {"trust_person": vp_id}),
                 seat,
                 vp_id,
             )
@@ -199,37 +216,36 @@ class _Checker:
         first, end = self.rest(need)
         return first, self.horizon if end is None else min(end, self.horizon)
 
-    def pair(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, str]]:
+    def pair(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, Words]]:
         """Every pair rule this VP breaks on this need, with the numbers that break it."""
-        broken: list[tuple[str, str]] = []
+        broken: list[tuple[str, Words]] = []
         if not vp.active:
-            broken.append(("active", "inactive"))
+            broken.append(("active", Words(_INACTIVE)))
         if vp.excluded_reason is not None:
-            broken.append(("compliance_policy", vp.excluded_reason))
+            broken.append(("compliance_policy", Words(_POLICY, {"reason": vp.excluded_reason})))
         first, last_exclusive = self.rest_within_horizon(need)
         expires = vp.certification_expires_on
         if expires is None:
-            broken.append(("certification_valid", "no LVV certificate"))
+            broken.append(("certification_valid", Words(_NO_CERTIFICATE)))
         elif first < last_exclusive and expires < last_exclusive:
             needed = (last_exclusive - timedelta(days=1)).isoformat()
-            state = "expired on" if expires <= first else "expires"
+            template = _CERTIFICATE_EXPIRED if expires <= first else _CERTIFICATE_EXPIRES
             broken.append(
                 (
                     "certification_valid",
-                    f"certificate {state} {expires.isoformat()}, before the need ends "
-                    f"(needed through {needed})",
+                    Words(template, {"expires_on": expires.isoformat(), "needed_through": needed}),
                 )
             )
         if missing := sorted(need.scopes - vp.scopes):
-            broken.append(("scope_qualification", f"not qualified for {', '.join(missing)}"))
+            broken.append(("scope_qualification", Words(_SCOPES, {"scopes": tuple(missing)})))
         if missing := sorted(need.languages - vp.languages):
-            broken.append(("language", f"does not speak {', '.join(missing)}"))
+            broken.append(("language", Words(_LANGUAGES, {"languages": tuple(missing)})))
         broken.extend(self.conflicts(need, vp))
         broken.extend(self.distance(need, vp))
         broken.extend(self.absence(need, vp))
         return broken
 
-    def conflicts(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, str]]:
+    def conflicts(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, Words]]:
         first, end = self.rest(need)
         for conflict in self.conflicts_of.get((vp.id, need.organisation_id), ()):
             period = conflict.period
@@ -237,10 +253,10 @@ class _Checker:
                 (period.ends_on is None or period.ends_on > first)
                 and (end is None or period.starts_on < end)
             ):
-                return [("conflict_of_interest", f"conflict of interest ({conflict.reason})")]
+                return [("conflict_of_interest", Words(_CONFLICT, {"conflict": conflict.reason}))]
         return []
 
-    def distance(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, str]]:
+    def distance(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, Words]]:
         if not need.sites:
             return []
         crow = min(
@@ -252,10 +268,11 @@ class _Checker:
         if need.max_travel_km is not None:
             limit = min(limit, need.max_travel_km)
         if km > limit + _KM_SLACK:
-            return [("travel_distance", f"{km:.0f} km away (limit {limit:.0f} km)")]
+            shown = round(km) if round(km) > limit else round(km, 1)  # never "40 km, limit 40"
+            return [("travel_distance", Words(_DISTANCE, {"km": shown, "limit_km": limit}))]
         return []
 
-    def absence(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, str]]:
+    def absence(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, Words]]:
         if need.kind not in SHORT_TERM_KINDS:
             return []
         first, end = self.rest_within_horizon(need)
@@ -270,7 +287,7 @@ class _Checker:
                 away.add(day)
                 day += timedelta(days=1)
         if Decimal(len(away)) > _exact(self.instance.rules.max_absence_share) * days:
-            return [("absence_overlap", f"absent {len(away)} of {days} days")]
+            return [("absence_overlap", Words(_ABSENT, {"absent": len(away), "days": days}))]
         return []
 
     # ------------------------------------------------------------------ one need
@@ -283,7 +300,7 @@ class _Checker:
                 violations.append(
                     Violation(
                         "distinct_trust_persons",
-                        f"also on seat {seen[vp_id].seat} of this need",
+                        Words(_ALSO_ON, {"seat": seen[vp_id].seat}),
                         seat,
                         vp_id,
                     )
@@ -296,7 +313,7 @@ class _Checker:
                 violations.append(
                     Violation(
                         "gender_mix",
-                        f"{len(team)} VPs but {len(genders)} known gender(s); a mix is required",
+                        Words(_NO_MIX, {"count": len(team), "genders": len(genders)}),
                         min(seat for seat, _ in team),
                         None,
                     )
@@ -340,12 +357,19 @@ class _Checker:
                     hour_days += load
                     standing += runs and self.needs[need_id].is_standing
                 hours = hour_days / month_days[index]
-                label = f"{_MONTHS[month.month - 1]} {month.year}"
+                label = f"{month:%Y-%m}"
                 if hour_days > capacity * month_days[index]:
                     violations.append(
                         Violation(
                             "capacity_hours",
-                            f"{_hours(hours)} in {label}, capacity {_hours(capacity)}",
+                            Words(
+                                _HOURS,
+                                {
+                                    "hours": _hours(hours),
+                                    "month": label,
+                                    "capacity": _hours(capacity),
+                                },
+                            ),
                             None,
                             vp_id,
                         )
@@ -354,8 +378,14 @@ class _Checker:
                     violations.append(
                         Violation(
                             "capacity_standing_clients",
-                            f"{standing} standing clients in {label}, "
-                            f"maximum {vp.capacity_standing_clients}",
+                            Words(
+                                _STANDING,
+                                {
+                                    "standing": standing,
+                                    "month": label,
+                                    "maximum": vp.capacity_standing_clients,
+                                },
+                            ),
                             None,
                             vp_id,
                         )

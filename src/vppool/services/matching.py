@@ -589,10 +589,9 @@ def _store(engine: Engine, run_id: int, bundle: InstanceBundle, result: m.Matchi
         run.wall_s = result.wall_s
         run.explanation = explanation
         if result.violations:
+            findings = m.Findings(result.violations[:10])
             run.status = MatchingRunStatus.FAILED
-            run.error = "the plan breaks hard rules; nothing was stored: " + "; ".join(
-                f"{v.rule}: {v.detail}" for v in result.violations[:10]
-            )
+            run.error = f"the plan breaks hard rules; nothing was stored: {findings}"
         else:
             run.status = MatchingRunStatus.SUCCEEDED
             fixed = {
@@ -636,6 +635,7 @@ def explanation_of(instance: m.MatchingInstance, result: m.MatchingResult) -> di
         "fill_objective": result.fill_objective,
         "fill_bound": result.fill_bound,
         "stats": dict(result.stats),
+        "violations": [v.as_dict() for v in result.violations],
         "seats": [
             {
                 "need_id": s.seat.need_id,
@@ -753,7 +753,7 @@ def confirm_run(
     if violations:
         raise Conflict(
             "Confirming now would break hard rules ({details}). Start a new matching run.",
-            details="; ".join(f"{v.rule}: {v.detail}" for v in violations[:10]),
+            details=m.Findings(tuple(violations[:10])),
         )
     now = utc_now()
     for proposal in chosen:
@@ -911,9 +911,9 @@ def override_seat(
     violations = m.new_violations(instance, m.Plan(plan))
     if violations:
         raise RuleViolation(
-            "this placement breaks hard rules: "
-            + "; ".join(f"{v.rule} ({v.detail})" for v in violations),
+            "This placement breaks hard rules: {details}.",
             [v.as_dict() for v in violations],
+            details=m.Findings(tuple(violations)),
         )
     today = _today(settings, today)
     now = utc_now()

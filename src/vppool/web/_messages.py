@@ -8,10 +8,43 @@ from enum import Enum
 from typing import Any
 
 from vppool.errors import FieldError, ValidationFailed, VppoolError
+from vppool.matching import PARAM_KINDS, Findings, Words
+from vppool.vocab import LANGUAGES
 from vppool.web._filters import clock, day, label, number
 from vppool.web._i18n import translator
 
-__all__ = ["localise", "localise_error"]
+__all__ = ["localise", "localise_error", "localise_findings", "localise_words"]
+
+_MONTH_NAMES = {
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
 
 
 def localise(error: FieldError, lang: str) -> str:
@@ -33,7 +66,56 @@ def _words(template: str, params: Mapping[str, Any], lang: str) -> str:
     return t(template, **{name: _formatted(value, lang) for name, value in params.items()})
 
 
+def localise_words(words: Words | Mapping[str, Any], lang: str) -> str:
+    """The matcher's words (a :class:`Words`, or its JSON form) in ``lang``."""
+    if isinstance(words, Words):
+        template, params = words.template, words.params
+    else:
+        template, params = words["message_id"], words.get("params") or {}
+    values = {name: _matcher_value(name, value, lang) for name, value in params.items()}
+    return translator(lang)(template, **values) if values else translator(lang)(template)
+
+
+def localise_findings(findings: Findings | list[Mapping[str, Any]], lang: str) -> str:
+    """Broken rules, each with its numbers, in ``lang`` ("Te ver weg: 62 km ...; ...")."""
+    items = (
+        [(v.rule, v.words) for v in findings.violations]
+        if isinstance(findings, Findings)
+        else [(v["rule"], v) for v in findings]
+    )
+    return "; ".join(f"{label(rule, lang)}: {localise_words(w, lang)}" for rule, w in items)
+
+
+def _matcher_value(name: str, value: Any, lang: str) -> str:
+    """One value of the matcher's words, written as ``lang`` writes its kind."""
+    kind = PARAM_KINDS.get(name, "text")
+    if kind == "date":
+        return day(date.fromisoformat(str(value)), lang)
+    if kind == "month":
+        year, month = str(value).split("-")
+        return f"{_MONTH_NAMES[lang][int(month) - 1]} {year}"
+    if kind == "hours":
+        text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",") if lang == "nl" else text
+    if kind == "km":
+        text = f"{float(value):.1f}".removesuffix(".0")
+        return text.replace(".", ",") if lang == "nl" else text
+    if kind == "languages":
+        names = [LANGUAGES.get(code, code) if lang == "nl" else code for code in value]
+        return ", ".join(names)
+    if kind in {"scopes", "gender", "conflict_reason"}:
+        codes = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(label(code, lang).lower() for code in codes)
+    if kind == "rule":
+        return label(value, lang)
+    return str(value)
+
+
 def _formatted(value: Any, lang: str) -> str:
+    if isinstance(value, Words):
+        return localise_words(value, lang)
+    if isinstance(value, Findings):
+        return localise_findings(value, lang)
     if isinstance(value, datetime | date):
         return day(value, lang)
     if isinstance(value, time):

@@ -41,6 +41,7 @@ from vppool.vocab import (
 )
 from vppool.web._common import FormData, form_list, form_text, staff_page
 from vppool.web._forms import fields_of
+from vppool.web._messages import localise_words
 from vppool.web._page import PageContext, WebPages
 from vppool.web._record_forms import DeclineForm, NeedForm
 from vppool.web._views import all_pages, organisation_names
@@ -272,8 +273,9 @@ class PlannerPages(WebPages, guard=staff_page):
         except RuleViolation as exc:
             ctx.session.rollback()
             # Shown with the need's candidates, whichever page the placement came from.
+            broken = [{**v, "detail": localise_words(v, ctx.lang)} for v in exc.violations]
             return self._quick_match_page(
-                ctx, need, violations=exc.violations, seat=seat, status_code=422
+                ctx, need, violations=broken, seat=seat, status_code=422
             )
         back = form_text(data, "back")
         if back.startswith("/matching/runs/"):
@@ -345,8 +347,14 @@ class PlannerPages(WebPages, guard=staff_page):
                 ctx.session, ctx.viewer, (n.organisation_id for n in need_by_id.values())
             )
         stale = run_review.out_of_date(ctx.session, run_id) if finished else None
+        broken = [
+            {"rule": v["rule"], "detail": localise_words(v, ctx.lang)}
+            for v in (summary.explanation or {}).get("violations", [])
+            if "message_id" in v
+        ]
         return ctx.render(
             "run.html",
+            broken=broken,
             section="matching",
             run=summary,
             stale=stale,

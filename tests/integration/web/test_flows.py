@@ -342,8 +342,18 @@ def test_placing_a_vp_against_the_rules_lists_each_broken_rule(
     )
     assert refused.status_code == 422
     assert "Deze plaatsing breekt harde regels" in refused.text
-    # VP 3 holds no certificate: the rule is named, with the matcher's detail.
-    assert "<strong>Certificaat niet geldig</strong>: no LVV certificate" in refused.text
+    # VP 3 holds no certificate: the rule is named, with the matcher's detail in Dutch.
+    assert "<strong>Certificaat niet geldig</strong>: geen LVV-certificaat" in refused.text
+    assert "no LVV certificate" not in refused.text
+    app_client.cookies.set("vppool_lang", "en")
+    english = _post(
+        app_client,
+        f"/needs/{world['need2_free']}/quick-match",
+        f"/needs/{world['need2_free']}/place",
+        {"trust_person_id": str(world["vp3"]), "seat": "1"},
+    )
+    assert english.status_code == 422
+    assert ": no LVV certificate" in english.text
 
 
 def test_a_planner_pins_a_proposal(app_client: TestClient, world: World, engine: Engine) -> None:

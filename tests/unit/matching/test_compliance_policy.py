@@ -18,4 +18,7 @@ def test_policy_exclusion_blocks_the_vp_with_its_reason() -> None:
     assert result.plan.assignments == {}
     assert result.unfilled[0].reasons == {"compliance_policy": 1}
     (violation,) = validate(problem, Plan({SeatRef(1, 1): 1}))
-    assert (violation.rule, violation.detail) == ("compliance_policy", "education shortfall")
+    assert (violation.rule, violation.detail) == (
+        "compliance_policy",
+        "compliance policy: education shortfall",
+    )

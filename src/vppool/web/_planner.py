@@ -274,9 +274,7 @@ class PlannerPages(WebPages, guard=staff_page):
             ctx.session.rollback()
             # Shown with the need's candidates, whichever page the placement came from.
             broken = [{**v, "detail": localise_words(v, ctx.lang)} for v in exc.violations]
-            return self._quick_match_page(
-                ctx, need, violations=broken, seat=seat, status_code=422
-            )
+            return self._quick_match_page(ctx, need, violations=broken, seat=seat, status_code=422)
         back = form_text(data, "back")
         if back.startswith("/matching/runs/"):
             return ctx.redirect(f"{back}?done=overridden")

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 __all__ = [
     "LANGUAGES",
+    "LANGUAGES_EN",
     "NL_LATITUDE_RANGE",
     "NL_LONGITUDE_RANGE",
     "SECTORS",
@@ -203,6 +204,34 @@ LANGUAGES: dict[str, str] = {
     "so": "Somalisch",
     "fy": "Fries",
     "ngt": "Nederlandse Gebarentaal",
+}
+
+#: The same languages' English names (pages shown in English).
+LANGUAGES_EN: dict[str, str] = {
+    "nl": "Dutch",
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "tr": "Turkish",
+    "ar": "Arabic",
+    "ber": "Berber (Tamazight)",
+    "pl": "Polish",
+    "ro": "Romanian",
+    "bg": "Bulgarian",
+    "uk": "Ukrainian",
+    "ru": "Russian",
+    "pap": "Papiamento",
+    "srn": "Sranan Tongo",
+    "hi": "Hindi",
+    "zh": "Chinese",
+    "fa": "Persian (Farsi)",
+    "ti": "Tigrinya",
+    "so": "Somali",
+    "fy": "Frisian",
+    "ngt": "Sign Language of the Netherlands",
 }
 
 #: Sectors of client organisations (and of a VP's experience).

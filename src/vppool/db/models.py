@@ -61,6 +61,7 @@ __all__ = [
     "DateOverrideBase",
     "EducationRecord",
     "EducationRecordBase",
+    "EmployeePage",
     "FeedState",
     "FeedToken",
     "IntervisionAttendance",
@@ -76,6 +77,8 @@ __all__ = [
     "OrganisationBase",
     "Preference",
     "PreferenceBase",
+    "PublicProfile",
+    "PublicProfileBase",
     "Site",
     "SiteBase",
     "TrustPerson",
@@ -885,6 +888,45 @@ class UserLink(SQLModel, table=True):
     created_at: datetime = _created_at()
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class EmployeePage(SQLModel, table=True):
+    """An organisation's unlisted page for its employees: who their trust persons are.
+
+    The page opens with the token in its address and without a login, so the organisation
+    can put the link (or its QR code) on its intranet and notice boards; rotating it makes a
+    new token and the old address stops at once. The token is kept as it is (not hashed):
+    it only keeps the page unlisted, the page shows what the organisation publishes anyway,
+    and its contact must be able to show the link again for a new poster.
+    """
+
+    __tablename__ = "employee_page"
+    __table_args__ = (sa.UniqueConstraint("token"),)
+
+    organisation_id: int = Field(
+        foreign_key="organisation.id", ondelete="CASCADE", primary_key=True
+    )
+    token: str = Field(max_length=64)
+    created_at: datetime = _created_at()
+
+
+class PublicProfileBase(SQLModel):
+    """What a VP chooses to show the employees of the organisations they serve."""
+
+    introduction: str | None = Field(default=None, max_length=800)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
+
+
+class PublicProfile(PublicProfileBase, table=True):
+    """A VP's public profile (one per VP; absent until they fill it in)."""
+
+    __tablename__ = "public_profile"
+
+    trust_person_id: int = Field(
+        foreign_key="trust_person.id", ondelete="CASCADE", primary_key=True
+    )
+    updated_at: datetime = _created_at()
 
 
 class LoginAttempt(SQLModel, table=True):

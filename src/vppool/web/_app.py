@@ -35,6 +35,13 @@ from vppool.web._assignments import assignment_pages
 from vppool.web._auth import AuthPages
 from vppool.web._client import ClientPages
 from vppool.web._common import WEB_PATH, IdempotencyKeys, web_exception_handlers
+from vppool.web._employee_pages import (
+    EMPLOYEE_PAGE_PATH,
+    EmployeePageLinks,
+    EmployeePages,
+    OrganisationEmployeePage,
+    ProfilePages,
+)
 from vppool.web._feeds import FeedPages
 from vppool.web._filters import register_filters
 from vppool.web._intervision import IntervisionFormingPages, IntervisionPages
@@ -180,6 +187,10 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             IntervisionPages,
             IntervisionFormingPages,
             admin_pages(),
+            EmployeePages,
+            EmployeePageLinks,
+            OrganisationEmployeePage,
+            ProfilePages,
             create_static_files_router(
                 path="/static",
                 directories=[_HERE / "static"],
@@ -196,7 +207,8 @@ def create_web_app(state: State) -> ASGIRouteHandler:
                     cookie_name=_CSRF_COOKIE,
                     cookie_secure=settings.https_only_cookies,
                     cookie_samesite="lax",
-                    exclude=["^/static"],
+                    # The employees' page sets no cookie (it has no form to protect).
+                    exclude=["^/static", f"^{EMPLOYEE_PAGE_PATH}/"],
                 ),
                 session_cookie=SESSION_COOKIE,
             ),

@@ -92,6 +92,7 @@ _NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("/me/education", "Education", "education"),
         NavItem("/intervision", "Intervision", "intervision"),
         NavItem("/me/calendars", "My calendars", "calendars"),
+        NavItem("/me/profile", "My profile", "profile"),
         NavItem("/feeds", "Calendar feeds", "feeds"),
     ),
 }

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from litestar.plugins.jinja import JinjaTemplateEngine
 
 from vppool.vocab import LANGUAGES as LANGUAGE_NAMES
+from vppool.vocab import LANGUAGES_EN
 from vppool.web._i18n import translator
 
 __all__ = ["label", "register_filters"]
@@ -149,9 +150,10 @@ def gap_words(run: Any, lang: str = "nl") -> str:
     )
 
 
-def language_name(code: str) -> str:
-    """An ISO 639 code with its name."""
-    return LANGUAGE_NAMES.get(code, code)
+def language_name(code: str, lang: str = "nl") -> str:
+    """An ISO 639 code's name in the page's language (the code itself if unknown)."""
+    names = LANGUAGE_NAMES if lang == "nl" else LANGUAGES_EN
+    return names.get(code, code)
 
 
 def register_filters(engine: JinjaTemplateEngine) -> None:

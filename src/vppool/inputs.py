@@ -12,6 +12,7 @@ import functools
 import operator
 import types
 import typing
+import unicodedata
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -26,7 +27,9 @@ __all__ = [
     "json_types",
     "paths_with_nul",
     "refuse_nul",
+    "tidy_text",
     "validate_json",
+    "visible",
 ]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -155,6 +158,79 @@ def refuse_nul(value: Any, *, subject: str, prefix: str = "") -> None:
         raise ValidationFailed(errors, subject=subject)
 
 
+#: Characters that look like nothing although Unicode files them as letters or symbols.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+#: Control characters text may hold: tab, line feed, carriage return.
+_LINE_CONTROLS = frozenset("\t\n\r")
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` shows anything.
+
+    That is a character other than a space, a control or format character (zero-width
+    space, byte order mark, ...) or a blank filler.
+    """
+    return any(
+        unicodedata.category(char)[0] not in "ZC" and char not in _BLANK_LETTERS for char in text
+    )
+
+
+def _control(text: str) -> str | None:
+    """The first control character in ``text`` other than tab and line breaks, as U+XXXX."""
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in _LINE_CONTROLS:
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def tidy_text(value: Any, *, subject: str, prefix: str = "") -> Any:
+    """``value`` (decoded JSON, a submitted form) with its text made safe to validate.
+
+    Text that shows nothing (only spaces, zero-width or other invisible characters) becomes
+    empty, so a required name or title of only such characters is refused as empty and an
+    optional one is cleared; text holding a control character other than tab and line breaks
+    (a NUL, an escape, a bell) is refused, since no person types one and PostgreSQL cannot
+    store a NUL. Passwords are left as they are.
+
+    Raises:
+        ValidationFailed: naming each field that holds a control character.
+    """
+    errors: list[FieldError] = []
+
+    def walk(item: Any, path: str) -> Any:
+        if isinstance(item, str):
+            if path.endswith("password"):
+                return item
+            if "\x00" in item:
+                errors.append(
+                    FieldError(path or "input", "May not contain NUL characters (\\u0000).")
+                )
+            elif (found := _control(item)) is not None:
+                errors.append(
+                    FieldError(
+                        path or "input",
+                        "May not contain control characters ({character}).",
+                        {"character": found},
+                    )
+                )
+            if item and not visible(item):
+                return ""
+            return item
+        if isinstance(item, Mapping):
+            return {
+                key: walk(inner, f"{path}.{key}" if path else str(key))
+                for key, inner in item.items()
+            }
+        if isinstance(item, list | tuple):
+            return [walk(inner, f"{path}[{index}]") for index, inner in enumerate(item)]
+        return item
+
+    tidied = walk(value, prefix)
+    if errors:
+        raise ValidationFailed(errors, subject=subject)
+    return tidied
+
+
 def validate_json(model: type[ModelT], value: Any, *, subject: str = "request body") -> ModelT:
     """``value`` (decoded JSON) as ``model``, with JSON's own types only.
 
@@ -170,7 +246,7 @@ def validate_json(model: type[ModelT], value: Any, *, subject: str = "request bo
         ValidationFailed: naming each wrong field and what to fix (a 422).
     """
     prefix = str(getattr(model, "error_prefix", ""))
-    refuse_nul(value, subject=subject, prefix=prefix)
+    value = tidy_text(value, subject=subject, prefix=prefix)
     try:
         json_types(model).model_validate_json(msgspec.json.encode(value), strict=True)
         return model.model_validate(value)

@@ -125,7 +125,7 @@ def _check_period(start: date | None, end: date | None) -> None:
         raise InvalidValue(
             "The last day ({last_day}) is before the first day ({first_day}).",
             field="ends_on",
-            last_day=end - timedelta(days=1),
+            last_day=end - timedelta(days=1) if end > date.min else end,
             first_day=start,
         )
 

@@ -32,7 +32,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from vppool.errors import FieldError, ValidationFailed
-from vppool.inputs import field_errors_from, refuse_nul
+from vppool.inputs import field_errors_from, tidy_text
 from vppool.web._common import FieldErrors, redirect
 from vppool.web._messages import localise
 
@@ -143,9 +143,9 @@ class Form(BaseModel):
         Raises:
             ValidationFailed: naming each form field that could not be read.
         """
-        refuse_nul(dict(data), subject="form")
+        tidied = tidy_text(dict(data), subject="form")
         try:
-            return cls.model_validate(data)
+            return cls.model_validate(tidied)
         except ValidationError as exc:
             raise ValidationFailed(field_errors_from(exc), subject="form") from exc
 

@@ -102,6 +102,19 @@ def test_a_nul_in_stored_text_answers_4xx(client: TestClient, world: World) -> N
     assert response.status_code < 500, response.text
 
 
+def test_a_period_ending_on_the_first_day_there_is_answers_422(
+    client: TestClient, world: World
+) -> None:
+    # Found by Schemathesis: the message's last day (the day before the end) overflowed.
+    response = client.post(
+        f"/api/v1/trust-persons/{world['vp1']}/absences",
+        json={"kind": "leave", "starts_on": "2027-01-04", "ends_on": "0001-01-01"},
+        headers=world.auth("planner"),
+    )
+    assert response.status_code == 422, response.text
+    assert "ends_on" in _fields(response)
+
+
 def test_an_unreachable_database_answers_503_with_retry_after(
     settings: Settings, world: World
 ) -> None:
@@ -363,3 +376,73 @@ def test_feed_links_follow_the_address_the_request_came_to(
     with TestClient(create_app(public, engine=engine)) as client:
         link = client.post("/api/v1/feed-tokens", json=body, headers=world.auth("planner"))
     assert link.json()["https_url"].startswith("https://plan.example.nl/feeds/")
+
+
+# --------------------------------------------------------------------------- text
+
+
+#: Text that shows nothing: spaces, a no-break space, zero-width and other invisible ones.
+BLANKS = ("   ", "\u00a0", "\u200b", " \u2060\ufeff ", "\u3164")
+
+
+def _fields(response: Any) -> dict[str, str]:
+    return {error["field"]: error["message"] for error in response.json().get("errors", [])}
+
+
+def test_a_name_that_shows_nothing_is_refused_as_empty(client: TestClient, world: World) -> None:
+    def calls(blank: str) -> list[tuple[str, str, dict[str, Any], str]]:
+        return [
+            (
+                "POST",
+                "/api/v1/organisations",
+                {"name": blank, "sector": "zorg", "headcount": 40},
+                "name",
+            ),
+            ("PATCH", f"/api/v1/trust-persons/{world['vp1']}", {"first_name": blank}, "first_name"),
+            (
+                "POST",
+                "/api/v1/users",
+                {"email": "nieuw@example.nl", "display_name": blank, "role": "planner"},
+                "display_name",
+            ),
+            ("POST", "/api/v1/auth/tokens", {"name": blank}, "name"),
+        ]
+
+    for blank in BLANKS:
+        for method, path, body, field in calls(blank):
+            response = client.request(method, path, json=body, headers=world.auth("admin"))
+            assert response.status_code == 422, (blank, path, response.text)
+            assert field in _fields(response), (blank, path, response.text)
+    # An optional text of only spaces is cleared, not kept as invisible text.
+    cleared = client.patch(
+        f"/api/v1/trust-persons/{world['vp1']}",
+        json={"phone": "\u200b "},
+        headers=world.auth("planner"),
+    )
+    assert cleared.status_code == 200, cleared.text
+    assert not cleared.json()["phone"]
+
+
+def test_a_control_character_in_text_answers_422_naming_the_field(
+    client: TestClient, world: World
+) -> None:
+    for text, shown in (("a\x01b", "U+0001"), ("\x1b[31mrood", "U+001B"), ("x\x7f", "U+007F")):
+        response = client.post(
+            "/api/v1/organisations",
+            json={"name": text, "sector": "zorg", "headcount": 40},
+            headers=world.auth("planner"),
+        )
+        assert response.status_code == 422, response.text
+        assert _fields(response) == {"name": f"May not contain control characters ({shown})."}
+    login = client.post(
+        "/api/v1/auth/login", json={"email": "planner\x08@example.nl", "password": PASSWORD}
+    )
+    assert login.status_code == 422
+    # Tabs and line breaks belong in longer text.
+    wishes = client.patch(
+        f"/api/v1/organisations/{world['org1']}",
+        json={"wishes": "Eerste regel\r\nTweede\tregel"},
+        headers=world.auth("planner"),
+    )
+    assert wishes.status_code == 200, wishes.text
+    assert wishes.json()["wishes"] == "Eerste regel\r\nTweede\tregel"

@@ -8,7 +8,8 @@ in-process through Litestar's test client: one warm-up request, then ``--repeat`
 requests. The time is from the request entering the application to the last byte of the
 answer (no network, no browser), so it is the server's time; the CPU time of the process is
 printed beside it, since a busy machine stretches wall time but not CPU time. Target: under
-200 ms for each page. ``--keep DIR`` keeps the prepared databases in DIR and reuses them.
+200 ms for each page (50 ms for the employees' page). ``--keep DIR`` keeps the prepared
+databases in DIR and reuses them (brought up to the newest migration first).
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from pathlib import Path
 from typing import Any
 
 TARGET_MS = 200.0
+#: The employees' page, opened by anyone with its link, has a tighter target.
+EMPLOYEE_TARGET_MS = 50.0
 
 
-def _pages(ids: dict[str, int]) -> dict[str, list[str]]:
+def _pages(ids: dict[str, Any]) -> dict[str, list[str]]:
     return {
         "planner": [
             "/dashboard",
@@ -55,7 +58,44 @@ def _pages(ids: dict[str, int]) -> dict[str, list[str]]:
             "/intervision",
             "/feeds",
         ],
+        # The organisation's page for its employees: no login (target 50 ms).
+        "employee": [f"/employees/{ids['employee_page']}"],
     }
+
+
+def _measure(
+    http: Any, size: str, role: str, paths: list[str], *, repeat: int, into: list[dict[str, Any]]
+) -> None:
+    """One warm-up request, then ``repeat`` timed ones of each page; print and keep the figures."""
+    for path in paths:
+        warm = http.get("/app" + path)
+        if warm.status_code != 200:
+            msg = f"{role} {path}: {warm.status_code} {warm.text[:300]}"
+            raise RuntimeError(msg)
+        times = []
+        cpu = []
+        for _ in range(repeat):
+            tick, tock = time.perf_counter(), time.process_time()
+            answer = http.get("/app" + path)
+            times.append((time.perf_counter() - tick) * 1000)
+            cpu.append((time.process_time() - tock) * 1000)
+            assert answer.status_code == 200  # noqa: S101
+        into.append(
+            {
+                "role": role,
+                "page": path,
+                "median_ms": round(statistics.median(times), 1),
+                "median_cpu_ms": round(statistics.median(cpu), 1),
+                "max_ms": round(max(times), 1),
+                "bytes": len(warm.content),
+            }
+        )
+        print(
+            f"{size} {role:13} {path:40} median {statistics.median(times):6.1f} ms"
+            f" (cpu {statistics.median(cpu):6.1f} ms)"
+            f"  max {max(times):6.1f} ms  {len(warm.content) // 1024:4d} KiB",
+            flush=True,
+        )
 
 
 def run(size: str, seed: int, repeat: int, keep: Path | None = None) -> dict[str, Any]:
@@ -65,11 +105,13 @@ def run(size: str, seed: int, repeat: int, keep: Path | None = None) -> dict[str
 
     from vppool.api import create_app
     from vppool.db import make_engine
+    from vppool.db.migrate import upgrade
     from vppool.db.models import Need, User
-    from vppool.services import matching
+    from vppool.services import employee_pages, matching
+    from vppool.services.access import Viewer
     from vppool.services.demo import prepare_demo
     from vppool.settings import Settings
-    from vppool.vocab import NeedKind, NeedStatus
+    from vppool.vocab import NeedKind, NeedStatus, Role
 
     password = "benchmark-password"  # noqa: S105  (a throw-away database)
     with tempfile.TemporaryDirectory() as scratch:
@@ -82,6 +124,7 @@ def run(size: str, seed: int, repeat: int, keep: Path | None = None) -> dict[str
         if saved.exists():
             prepared = json.loads(saved.read_text())
             engine = make_engine(settings.resolved_database_url)
+            upgrade(engine)
         else:
             summary = prepare_demo(settings, database, size=size, seed=seed, password=password)
             engine = make_engine(settings.resolved_database_url)
@@ -111,16 +154,27 @@ def run(size: str, seed: int, repeat: int, keep: Path | None = None) -> dict[str
                 raise RuntimeError(msg)
             person = session.exec(select(User).where(User.email == logins["trust_person"])).one()
             assert person.trust_person_id is not None  # noqa: S101
+            contact = Viewer(
+                client.id or 0, Role.CLIENT, client.email, organisation_id=client.organisation_id
+            )
+            link = employee_pages.page_link(session, contact, client.organisation_id)
+            if link.token is None:
+                link = employee_pages.rotate_page_link(session, contact, client.organisation_id)
+                session.commit()
             ids = {
                 "need": urgent.id,
                 "run": run_id,
                 "vp": person.trust_person_id,
                 "organisation": client.organisation_id,
+                "employee_page": link.token,
             }
         results: list[dict[str, Any]] = []
         with TestClient(create_app(settings, engine=engine)) as http:
             for role, paths in _pages(ids).items():
                 http.cookies.clear()
+                if role == "employee":  # no login, no cookie
+                    _measure(http, size, role, paths, repeat=repeat, into=results)
+                    continue
                 form = http.get("/app/login").text
                 token = re.search(r'name="_csrf_token" value="([^"]+)"', form)
                 assert token is not None  # noqa: S101
@@ -132,35 +186,7 @@ def run(size: str, seed: int, repeat: int, keep: Path | None = None) -> dict[str
                         "_csrf_token": token.group(1),
                     },
                 )
-                for path in paths:
-                    warm = http.get("/app" + path)
-                    if warm.status_code != 200:
-                        msg = f"{role} {path}: {warm.status_code} {warm.text[:300]}"
-                        raise RuntimeError(msg)
-                    times = []
-                    cpu = []
-                    for _ in range(repeat):
-                        tick, tock = time.perf_counter(), time.process_time()
-                        answer = http.get("/app" + path)
-                        times.append((time.perf_counter() - tick) * 1000)
-                        cpu.append((time.process_time() - tock) * 1000)
-                        assert answer.status_code == 200  # noqa: S101
-                    results.append(
-                        {
-                            "role": role,
-                            "page": path,
-                            "median_ms": round(statistics.median(times), 1),
-                            "median_cpu_ms": round(statistics.median(cpu), 1),
-                            "max_ms": round(max(times), 1),
-                            "bytes": len(warm.content),
-                        }
-                    )
-                    print(
-                        f"{size} {role:13} {path:40} median {statistics.median(times):6.1f} ms"
-                        f" (cpu {statistics.median(cpu):6.1f} ms)"
-                        f"  max {max(times):6.1f} ms  {len(warm.content) // 1024:4d} KiB",
-                        flush=True,
-                    )
+                _measure(http, size, role, paths, repeat=repeat, into=results)
         engine.dispose()
     return {
         "size": size,
@@ -169,7 +195,12 @@ def run(size: str, seed: int, repeat: int, keep: Path | None = None) -> dict[str
         "prepared_s": round(prepared_s, 1),
         "target_ms": TARGET_MS,
         "pages": results,
-        "over_target": [r["page"] for r in results if r["median_ms"] > TARGET_MS],
+        "employee_target_ms": EMPLOYEE_TARGET_MS,
+        "over_target": [
+            r["page"]
+            for r in results
+            if r["median_ms"] > (EMPLOYEE_TARGET_MS if r["role"] == "employee" else TARGET_MS)
+        ],
     }
 
 

@@ -911,11 +911,33 @@ class EmployeePage(SQLModel, table=True):
 
 
 class PublicProfileBase(SQLModel):
-    """What a VP chooses to show the employees of the organisations they serve."""
+    """What a VP chooses to show the employees of the organisations they serve.
+
+    Blank text counts as not given (the page then shows nothing for it).
+    """
 
     introduction: str | None = Field(default=None, max_length=800)
     phone: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=254)
+
+    @field_validator("introduction", "phone", "email", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    _email = field_validator("email")(_valid_email)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        digits = sum(c.isdigit() for c in value)
+        if digits < 6 or any(not (c.isdigit() or c in " +-()") for c in value):
+            raise InvalidValue("Enter a phone number such as 06 1234 5678 or +31 30 123 4567.")
+        return value
 
 
 class PublicProfile(PublicProfileBase, table=True):

@@ -174,15 +174,8 @@ class ProfileForm(Form):
     def to_input(self) -> PublicProfileBase:
         """The profile as stored; blank text shows nothing."""
         return self.build(
-            PublicProfileBase,
-            introduction=_text(self.introduction),
-            phone=_text(self.phone),
-            email=_text(self.email),
+            PublicProfileBase, introduction=self.introduction, phone=self.phone, email=self.email
         )
-
-
-def _text(value: str | None) -> str | None:
-    return value.strip() or None if value else None
 
 
 PROFILE = FormPage(

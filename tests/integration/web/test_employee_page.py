@@ -11,11 +11,13 @@ from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.integration.api.world import World
+from tests.factories import make_assignment, make_need, make_trust_person
+from tests.integration.api.world import World, in_days
 from tests.integration.web.conftest import WEB, csrf_of, login
 from vppool.api import create_app
-from vppool.db.models import AuditEntry, PublicProfile
+from vppool.db.models import AuditEntry, Organisation, PublicProfile
 from vppool.settings import Settings
+from vppool.vocab import NeedKind
 
 pytestmark = pytest.mark.integration
 
@@ -158,3 +160,28 @@ def test_a_too_long_introduction_is_refused_next_to_its_field(
     assert "Field" not in error.group(1)
     assert 'value="0612"' in refused.text
     assert typed in refused.text
+
+
+def test_only_assignments_running_now_or_starting_soon_are_shown(
+    app_client: TestClient, world: World, settings_client: TestClient, engine: Engine
+) -> None:
+    """Cees served until yesterday, Dirk starts in ten days, Eva only in sixty."""
+    with Session(engine) as session:
+        org = session.get(Organisation, world["org1"])
+        assert org is not None
+        for first, last, start, end in (
+            ("Cees", "Claassen", in_days(-100), in_days(0)),
+            ("Dirk", "Dekker", in_days(10), None),
+            ("Eva", "Evers", in_days(60), None),
+        ):
+            person = make_trust_person(session, first_name=first, last_name=last)
+            need = make_need(session, organisation=org, kind=NeedKind.STANDING, starts_on=start)
+            make_assignment(session, need=need, trust_person=person, ends_on=end)
+        session.commit()
+    login(app_client, world, "client")
+    page = settings_client.get(_path(_make_link(app_client, "/team/employee-page"))).text
+    assert "Anna Aalders" in page
+    assert "Cees Claassen" not in page
+    assert "Dirk Dekker" in page
+    assert "Uw vertrouwenspersoon vanaf" in page
+    assert "Eva Evers" not in page

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import itertools
 import json
 import shutil
@@ -13,9 +12,10 @@ from typing import Any
 
 import pytest
 
+from tests.node_packages import NODE_DIR, node_package
+
 ROOT = Path(__file__).resolve().parents[3]
 ICS = ROOT / "tests" / "data" / "ics"
-NODE_DIR = ROOT / "tests" / "node"
 
 IcalJs = Callable[[bytes], dict[str, Any]]
 
@@ -23,25 +23,9 @@ IcalJs = Callable[[bytes], dict[str, Any]]
 @pytest.fixture(scope="session", name="ical_js")
 def fx_ical_js(tmp_path_factory: pytest.TempPathFactory) -> IcalJs:
     """Parse iCalendar bytes with Mozilla's ical.js (installed from the lock file if needed)."""
+    node_package("ical.js")
     node = shutil.which("node")
-    npm = shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("Node.js and npm are needed for the ical.js cross-check; not installed")
-    # Test workers share the folder: one installs, the others wait for it.
-    with (NODE_DIR / ".install.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (NODE_DIR / "node_modules" / "ical.js" / "package.json").exists():
-            done = subprocess.run(  # noqa: S603 - npm from PATH, fixed arguments
-                [npm, "ci", "--no-audit", "--no-fund"],
-                cwd=NODE_DIR,
-                capture_output=True,
-                text=True,
-                timeout=300,
-                check=False,
-            )
-            if done.returncode != 0:
-                reason = done.stderr.strip()[-300:]
-                pytest.skip(f"could not install ical.js with npm ci: {reason}")
+    assert node is not None
     folder = tmp_path_factory.mktemp("ical-js")
 
     def parse(body: bytes) -> dict[str, Any]:

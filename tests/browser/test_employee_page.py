@@ -1,0 +1,83 @@
+"""The employees' page in Chromium: made by the client contact, opened by a stranger.
+
+The stranger's browser has no cookies before and after the visit; axe-core (from
+``tests/node``) finds no accessibility violation on the page in Dutch or in English. The
+trust person's profile form refuses a wrong phone number next to the field, in Dutch,
+keeping what was typed, and what they save appears on the page.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import LiveApp, log_in, new_context, skip_without_a_browser
+from tests.node_packages import node_package
+
+skip_without_a_browser()
+
+from playwright.sync_api import Browser, Page  # noqa: E402  (after the skip check)
+
+pytestmark = pytest.mark.slow
+
+
+def _violations(page: Page) -> list[str]:
+    """What axe-core finds on the page (rule, impact and the first element)."""
+    page.add_script_tag(path=str(node_package("axe-core") / "axe.min.js"))
+    found = page.evaluate(
+        """async () => {
+          const result = await axe.run(document);
+          return result.violations.map(
+            v => `${v.id} (${v.impact}): ${v.nodes[0] && v.nodes[0].target.join(" ")}`);
+        }"""
+    )
+    return list(found)
+
+
+def test_a_contact_makes_the_page_and_a_stranger_opens_it_without_cookies(
+    browser: Browser, live_app: LiveApp
+) -> None:
+    contact = new_context(browser, live_app)
+    page = contact.new_page()
+    log_in(page, live_app, "client")
+    page.goto(live_app.url("/team"))
+    page.get_by_role("link", name="Pagina voor medewerkers").click()
+    page.get_by_role("button", name="Link maken").click()
+    address = page.locator("#employee-page-address").inner_text()
+    assert page.locator(".qr svg").count() == 1
+    assert page.get_by_text("De nieuwe link is gemaakt").is_visible()
+    contact.close()
+
+    stranger = browser.new_context()
+    visit = stranger.new_page()
+    visit.goto(address)
+    assert visit.get_by_role("heading", name="Uw externe vertrouwenspersonen").is_visible()
+    assert visit.locator(".card").count() >= 1
+    assert stranger.cookies() == []
+    assert _violations(visit) == []
+    visit.get_by_role("link", name="English").click()
+    assert visit.get_by_role("heading", name="Your external trust persons").is_visible()
+    assert _violations(visit) == []
+    assert stranger.cookies() == []
+    stranger.close()
+
+
+def test_a_trust_person_fills_in_the_profile_and_a_wrong_phone_is_refused(
+    browser: Browser, live_app: LiveApp
+) -> None:
+    context = new_context(browser, live_app)
+    page = context.new_page()
+    log_in(page, live_app, "trust_person")
+    page.get_by_role("link", name="Mijn profiel").click()
+    page.get_by_label("Introductie").fill("Ik luister eerst en oordeel niet.")
+    page.get_by_label("Telefoon voor medewerkers").fill("bel mij")
+    page.get_by_role("button", name="Opslaan").click()
+    error = page.locator("#phone-error")
+    assert error.inner_text().startswith("Vul een telefoonnummer in")
+    assert page.get_by_label("Telefoon voor medewerkers").input_value() == "bel mij"
+    assert page.get_by_label("Introductie").input_value() == "Ik luister eerst en oordeel niet."
+    page.get_by_label("Telefoon voor medewerkers").fill("06 1234 5678")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(lambda url: url.endswith("/me?done=profile"))
+    page.get_by_role("link", name="Mijn profiel").click()
+    assert page.get_by_label("Telefoon voor medewerkers").input_value() == "06 1234 5678"
+    context.close()

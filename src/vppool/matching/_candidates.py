@@ -119,7 +119,9 @@ def build_candidates(ctx: Context, limit: int | None) -> Candidates:
                 continue
             costs = ctx.pair_costs(need, vp)
             eligible.append((sum(costs.values()), vp.id, costs))
-        excluded["travel_distance"] += len(ctx.instance.trust_persons) - len(seen)
+        # Out of reach without a check each; a kept VP of this need counts as on it, wherever.
+        excluded["distinct_trust_persons"] += len(fixed_here - seen)
+        excluded["travel_distance"] += len(ctx.instance.trust_persons) - len(seen | fixed_here)
         eligible.sort(key=lambda item: (item[0], item[1]))
         kept = [vp_id for _, vp_id, _ in eligible]
         if limit is not None and len(kept) > max(limit, 2 * len(open_seats)):

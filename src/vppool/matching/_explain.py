@@ -202,12 +202,18 @@ def _month(ctx: Context, index: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def _no_room(ctx: Context, need: NeedInput, vp_id: int, loads: Loads) -> tuple[str, Words] | None:
-    """Capacity that keeps the VP off this need under the plan, with its numbers."""
+def _no_room(
+    ctx: Context,
+    need: NeedInput,
+    vp_id: int,
+    hours: dict[int, list[int]],
+    clients: dict[int, list[int]],
+) -> tuple[str, Words] | None:
+    """Capacity that keeps the VP off this need under these loads, with its numbers."""
     vp = ctx.vps[vp_id]
     capacity = ctx.capacity_minutes(vp)
-    for index, minutes in sorted(ctx.loads[need.id].per_month.items()):
-        used = loads.hours[vp_id][index]
+    for index, minutes in ctx.loads[need.id].per_month.items():
+        used = hours[vp_id][index]
         if used + minutes > capacity:
             return (
                 "capacity_hours",
@@ -221,8 +227,8 @@ def _no_room(ctx: Context, need: NeedInput, vp_id: int, loads: Loads) -> tuple[s
                     },
                 ),
             )
-    for index in sorted(ctx.standing_months[need.id]):
-        taken = loads.clients[vp_id][index]
+    for index in ctx.standing_months[need.id]:
+        taken = clients[vp_id][index]
         if taken + 1 > vp.capacity_standing_clients:
             return (
                 "capacity_standing_clients",
@@ -244,27 +250,31 @@ def excluded_from(
     """Every VP, by name, with the rule and the number that keeps them off this need's seats.
 
     For one need at a time (a planner opens one empty seat): "Elif Şahin — travel_distance —
-    62 km away (limit 40 km)". VPs already on the need read as such; eligible VPs with room
-    read as "eligible and free".
+    62 km away (limit 40 km)". Every VP of the instance is listed once, blamed in the order
+    the run's counts use (:func:`explain_unfilled`): on a seat of the need; the first pair
+    rule broken; no room beside the kept assignments; no room beside the plan; the gender
+    mix; else "eligible and free" (eligible with room, left free by the solver or not
+    considered beyond the candidate limit).
     """
     ctx = instance if isinstance(instance, Context) else Context(instance)
     need = ctx.needs[need_id]
     loads = Loads(ctx, plan)
     seat_of = {vp: seat.seat for seat, vp in plan.assignments.items() if seat.need_id == need_id}
-    team = loads.on_need[need_id]
+    present = {ctx.vps[v].gender for v in loads.on_need[need_id]}
     result = []
     for vp in sorted(ctx.instance.trust_persons, key=lambda v: (v.name, v.id)):
+        why: tuple[str, Words] | None
         if vp.id in seat_of:
-            why: tuple[str, Words] | None = (
-                "distinct_trust_persons",
-                Words(ON_THIS_NEED, {"seat": seat_of[vp.id]}),
-            )
+            why = ("distinct_trust_persons", Words(ON_THIS_NEED, {"seat": seat_of[vp.id]}))
         else:
-            why = ctx.rejection(need, vp) or _no_room(ctx, need, vp.id, loads)
-        if why is None and need.requires_gender_mix and vp.gender is not None:
-            present = {ctx.vps[v].gender for v in team}
-            if present == {vp.gender}:
-                why = ("gender_mix", Words(ONE_GENDER, {"gender": vp.gender}))
+            why = (
+                ctx.rejection(need, vp)
+                or _no_room(ctx, need, vp.id, ctx.fixed_hours, ctx.fixed_clients)
+                or _no_room(ctx, need, vp.id, loads.hours, loads.clients)
+            )
+        one_gender = vp.gender is not None and present == {vp.gender}
+        if why is None and need.requires_gender_mix and one_gender:
+            why = ("gender_mix", Words(ONE_GENDER, {"gender": vp.gender}))
         rule, detail = why or ("unused", Words(ELIGIBLE_AND_FREE))
         result.append(ExcludedTrustPerson(vp.id, vp.name, rule, detail))
     return result

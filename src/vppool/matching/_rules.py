@@ -270,7 +270,16 @@ def preferences(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> int:
 
 
 #: Hard rules, pair rules in the order an explanation blames them (the first failing counts).
+#: Distance comes first: candidate generation skips VPs far out of reach without checking
+#: them one by one, and blames the distance, so every explanation blames it first too.
 HARD_RULES: tuple[Rule, ...] = (
+    Rule(
+        "travel_distance",
+        "hard",
+        "the organisation's nearest site within the VP's and the need's travel limit",
+        "by distance",
+        check=travel_distance,
+    ),
     Rule("active", "hard", "only active VPs are placed", "inactive", check=active),
     Rule(
         "compliance_policy",
@@ -278,13 +287,6 @@ HARD_RULES: tuple[Rule, ...] = (
         "the compliance policy may exclude a VP",
         "by policy",
         check=compliance_policy,
-    ),
-    Rule(
-        "travel_distance",
-        "hard",
-        "the organisation's nearest site within the VP's and the need's travel limit",
-        "by distance",
-        check=travel_distance,
     ),
     Rule(
         "scope_qualification",

@@ -27,6 +27,7 @@ from vppool.services import (
     needs,
     organisations,
     run_review,
+    seat_explanation,
     trust_persons,
 )
 from vppool.services.access import Viewer
@@ -50,6 +51,8 @@ __all__ = ["PlannerPages"]
 
 _PAGE = 50
 _DASHBOARD_ROWS = 12
+#: VPs shown per rule inside the run page; the rule's own page lists them all.
+_EXCLUDED_SHOWN = 50
 
 
 def _vp_names(session: Session, viewer: Viewer) -> dict[int, str]:
@@ -365,6 +368,54 @@ class PlannerPages(WebPages, guard=staff_page):
             page_size=_PAGE,
             show=show,
             done=done,
+        )
+
+    @get("/matching/runs/{run_id:int}/needs/{need_id:int}/excluded", sync_to_thread=True)
+    def excluded(
+        self,
+        *,
+        ctx: NamedDependency[PageContext],
+        run_id: FromPath[int],
+        need_id: FromPath[int],
+        rule: FromQuery[str] = "",
+    ) -> Template:
+        """Who is not on an open seat and why: every VP by name, grouped by rule.
+
+        Loaded into the run page when the planner opens the seat (htmx); on its own page, one
+        rule's whole group (a group shows its first names only inside the run page).
+        """
+        need = needs.get_need(ctx.session, need_id=need_id, viewer=ctx.viewer)
+        try:
+            found = seat_explanation.excluded_for_need(ctx.session, ctx.settings, run_id, need_id)
+        except Conflict as exc:
+            found, problem = None, ctx.words(exc)
+        else:
+            problem = ""
+        groups: list[tuple[str, int, list[dict[str, Any]]]] = []
+        if found is not None:
+            for name, count in found.counts.items():
+                if rule and name != rule:
+                    continue
+                lines = [
+                    {
+                        "trust_person_id": line.trust_person_id,
+                        "name": line.name,
+                        "detail": localise_words(line.model_dump(), ctx.lang),
+                    }
+                    for line in found.trust_persons
+                    if line.rule == name
+                ]
+                groups.append((name, count, lines))
+        return ctx.render(
+            "_excluded.html" if ctx.htmx else "excluded.html",
+            section="matching",
+            run_id=run_id,
+            need=need,
+            found=found,
+            groups=groups,
+            problem=problem,
+            whole=bool(rule),
+            shown=_EXCLUDED_SHOWN,
         )
 
     @get("/matching/runs/{run_id:int}/progress", sync_to_thread=True)

@@ -124,6 +124,12 @@ CASES: list[Case] = [
         url="/api/v1/matching-runs/{run_done}/confirm",
         body={},
     ),
+    Case(
+        "GET",
+        RUN + "/needs/{need_id:int}/excluded",
+        staff(200),
+        url="/api/v1/matching-runs/{run_done}/needs/{need2_free}/excluded",
+    ),
     Case("DELETE", RUN, staff(200), url="/api/v1/matching-runs/{run_queued}"),
     # ---------------------------------------------------------------- system and auth
     Case("GET", "/", public(200)),

@@ -10,7 +10,7 @@ from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tests.integration.seed import seed_small_pool
+from tests.integration.seed import org_with_need, seed_small_pool
 from vppool.api import create_app
 from vppool.services import access
 from vppool.settings import Settings
@@ -123,3 +123,35 @@ def test_cancel_of_an_unknown_run_is_404_and_bad_settings_are_422(client: TestCl
     bad = client.post("/api/v1/matching-runs", json={"time_limit_s": -5})
     assert bad.status_code == 422
     assert bad.json()["errors"]
+
+
+def test_an_open_seat_lists_every_vp_once_by_name_with_rule_and_number(
+    client: TestClient, engine: Engine, ids: dict[str, int]
+) -> None:
+    with Session(engine) as session:
+        turkish = org_with_need(session, "Turks Utrecht", 52.09, 5.12, languages=["nl", "tr"])
+        session.commit()
+    _login(client, "planner@example.nl")
+    run = _wait(client, client.post("/api/v1/matching-runs", json={"time_limit_s": 5}).json()["id"])
+    assert {u["need_id"] for u in run["explanation"]["unfilled"]} == {turkish}
+    answer = client.get(f"/api/v1/matching-runs/{run['id']}/needs/{turkish}/excluded")
+    assert answer.status_code == 200
+    body = answer.json()
+    people = {p["name"]: p for p in body["trust_persons"]}
+    assert sorted(people) == ["Anna Jansen", "Bram Jansen", "Cees Jansen"]
+    assert body["total"] == sum(body["counts"].values()) == 3
+    assert body["counts"] == {"language": 2, "travel_distance": 1}
+    assert people["Anna Jansen"]["detail"] == "does not speak tr"
+    assert people["Cees Jansen"]["rule"] == "travel_distance"
+    assert people["Cees Jansen"]["detail"].endswith("km away (limit 60 km)")
+    assert people["Cees Jansen"]["params"]["km"] > 60
+    # The run page's open seat opens on the list, in Dutch: the same people and numbers.
+    review = client.get(f"/app/matching/runs/{run['id']}")
+    assert f"/matching/runs/{run['id']}/needs/{turkish}/excluded" in review.text
+    assert "Wie, en waarom niet?" in review.text
+    page = client.get(f"/app/matching/runs/{run['id']}/needs/{turkish}/excluded")
+    assert page.status_code == 200
+    assert "Anna Jansen</a> — spreekt geen Turks" in page.text
+    assert "km ver weg (grens 60 km)" in page.text
+    assert client.get(f"/api/v1/matching-runs/{run['id']}/needs/999/excluded").status_code == 404
+    assert client.get(f"/api/v1/matching-runs/999/needs/{turkish}/excluded").status_code == 404

@@ -62,3 +62,36 @@ def test_each_vp_can_be_listed_by_name_with_the_rule_and_the_number() -> None:
         "capacity_hours",
         "4 h of 5 h taken in December 2026; this need adds 2 h",
     )
+
+
+def test_the_list_by_name_blames_each_vp_as_the_counts_do() -> None:
+    from collections import Counter
+    from datetime import date
+
+    from vppool.matching import ExistingAssignment, excluded_from
+
+    # Far and inactive (blamed on the distance, as candidate generation skips them unseen),
+    # no language, no hours beside a kept assignment, on the need, a kept one far away.
+    problem = instance(
+        [
+            vp(1, home=GRONINGEN, active=False),
+            vp(2, languages=frozenset({"en"})),
+            vp(3, capacity_hours_per_month=5),
+            vp(4),
+            vp(5, home=GRONINGEN, max_travel_km=300),
+            vp(6, certification_expires_on=date(2026, 12, 15)),
+            vp(7, home=GRONINGEN),
+        ],
+        [need(1, seats=4), need(2, hours_per_month=4)],
+        assignments=[ExistingAssignment(2, 1, 3), ExistingAssignment(1, 1, 5)],
+    )
+    result = solve(problem, FAST)
+    (empty, *_) = [u for u in result.unfilled if u.seat.need_id == 1]
+    listed = excluded_from(problem, result.plan, 1)
+    assert len(listed) == len({e.trust_person_id for e in listed}) == len(problem.trust_persons)
+    by_rule = Counter(e.rule for e in listed)
+    counted = Counter(empty.reasons)
+    counted["unused"] += counted.pop("pruned", 0)
+    assert by_rule == +counted
+    assert by_rule["travel_distance"] == 2
+    assert {e.trust_person_id: e.rule for e in listed}[1] == "travel_distance"

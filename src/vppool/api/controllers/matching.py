@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from vppool.api.auth import staff_only
+from vppool.api.openapi import problem_responses
 from vppool.db.schemas import MAX_ID
-from vppool.services import matching
+from vppool.services import matching, seat_explanation
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 
@@ -105,6 +106,26 @@ class MatchingController(Controller):
     def get_run(self, run_id: RunId, db_session: NamedDependency[Session]) -> matching.RunSummary:
         """Status, progress, objective, bound, gap and the explanation of a run."""
         return matching.get_run(db_session, run_id)
+
+    @get(
+        "/matching-runs/{run_id:int}/needs/{need_id:int}/excluded",
+        sync_to_thread=True,
+        responses=problem_responses(409),  # a run not finished, a need no longer open
+    )
+    def excluded(
+        self,
+        run_id: RunId,
+        need_id: Annotated[int, Parameter(ge=1, le=MAX_ID, description="Need id")],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> seat_explanation.NeedExclusions:
+        """Why a need's seats stay open: every VP once, by name, with the rule and the number.
+
+        The run's explanation counts the VPs per rule for each open seat; this lists them,
+        read against the data as it is now with the run's plan (kept assignments and the
+        run's proposals still waiting). ``unused`` means eligible and free.
+        """
+        return seat_explanation.excluded_for_need(db_session, settings, run_id, need_id)
 
     @delete("/matching-runs/{run_id:int}", status_code=200, sync_to_thread=True)
     def cancel(

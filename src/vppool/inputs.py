@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, RootModel, ValidationError, create_m
 from vppool.errors import FieldError, InvalidValue, ValidationFailed
 
 __all__ = [
+    "MAX_DEPTH",
     "PYDANTIC_TEMPLATES",
     "field_errors_from",
     "json_types",
@@ -160,6 +161,9 @@ def refuse_nul(value: Any, *, subject: str, prefix: str = "") -> None:
 
 #: Characters that look like nothing although Unicode files them as letters or symbols.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+#: How deeply objects and lists may nest in a request (vppool's own go three levels down);
+#: deeper input is refused before anything walks it recursively.
+MAX_DEPTH = 32
 #: Control characters text may hold: tab, line feed, carriage return.
 _LINE_CONTROLS = frozenset("\t\n\r")
 
@@ -193,11 +197,15 @@ def tidy_text(value: Any, *, subject: str, prefix: str = "") -> Any:
     store a NUL. Passwords are left as they are.
 
     Raises:
-        ValidationFailed: naming each field that holds a control character.
+        ValidationFailed: naming each field that holds a control character, or the first
+            place nested more than :data:`MAX_DEPTH` levels deep.
     """
     errors: list[FieldError] = []
 
-    def walk(item: Any, path: str) -> Any:
+    def walk(item: Any, path: str, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            msg = "Nested too deeply: send at most {levels} levels of objects and lists."
+            raise ValidationFailed.single(path or "input", msg, subject=subject, levels=MAX_DEPTH)
         if isinstance(item, str):
             if path.endswith("password"):
                 return item
@@ -218,11 +226,11 @@ def tidy_text(value: Any, *, subject: str, prefix: str = "") -> Any:
             return item
         if isinstance(item, Mapping):
             return {
-                key: walk(inner, f"{path}.{key}" if path else str(key))
+                key: walk(inner, f"{path}.{key}" if path else str(key), depth + 1)
                 for key, inner in item.items()
             }
         if isinstance(item, list | tuple):
-            return [walk(inner, f"{path}[{index}]") for index, inner in enumerate(item)]
+            return [walk(inner, f"{path}[{index}]", depth + 1) for index, inner in enumerate(item)]
         return item
 
     tidied = walk(value, prefix)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -481,6 +482,73 @@ def intervision_schedule(ctx: _Context, year: int, show: int) -> None:
 
 
 # --------------------------------------------------------------------------- users and tokens
+
+
+# --------------------------------------------------------------------------- reports
+
+
+@main.group()
+def report() -> None:
+    """Annual reports (planning side: never anything about reports or cases)."""
+
+
+@report.command("annual")
+@click.option("--organisation", type=int, help="A client's id (default: all clients).")
+@click.option("--year", type=int, required=True, help="The calendar year.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="FILE.pdf or FILE.csv (the ending chooses the format).",
+)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report's figures as JSON.")
+@pass_context
+def report_annual(
+    ctx: _Context,
+    *,
+    organisation: int | None,
+    year: int,
+    out: Path,
+    lang: str,
+    as_json: bool,
+) -> None:
+    """Write a client's (or the provider's) annual report as PDF or CSV."""
+    import dataclasses
+
+    from vppool.db import create_engine_for, session_scope
+    from vppool.services import annual_report
+    from vppool.web import documents
+
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in {"pdf", "csv"}:
+        console.print(f"[bold red]--out must end in .pdf or .csv, not {out.name}[/]")
+        raise SystemExit(2)
+    engine = create_engine_for(ctx.settings)
+    try:
+        with session_scope(engine) as session:
+            made: Any = (
+                annual_report.provider_report(session, ctx.settings, year=year)
+                if organisation is None
+                else annual_report.annual_report(
+                    session, ctx.settings, organisation_id=organisation, year=year
+                )
+            )
+    except VppoolError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+    render: Any = {
+        ("pdf", False): documents.annual_report_pdf,
+        ("csv", False): documents.annual_report_csv,
+        ("pdf", True): documents.provider_report_pdf,
+        ("csv", True): documents.provider_report_csv,
+    }[(kind, organisation is None)]
+    out.write_bytes(render(made, lang))
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(made), default=str, indent=2))
+    else:
+        console.print(f"wrote {out} ({out.stat().st_size:,} bytes)")
 
 
 @main.group()

@@ -22,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, RootModel, ValidationError, create_m
 from vppool.errors import FieldError, InvalidValue, ValidationFailed
 
 __all__ = [
-    "MAX_DEPTH",
     "PYDANTIC_TEMPLATES",
     "field_errors_from",
     "json_types",
@@ -161,9 +160,6 @@ def refuse_nul(value: Any, *, subject: str, prefix: str = "") -> None:
 
 #: Characters that look like nothing although Unicode files them as letters or symbols.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-#: How deeply objects and lists may nest in a request (vppool's own go three levels down);
-#: deeper input is refused before anything walks it recursively.
-MAX_DEPTH = 32
 #: Control characters text may hold: tab, line feed, carriage return.
 _LINE_CONTROLS = frozenset("\t\n\r")
 
@@ -197,15 +193,11 @@ def tidy_text(value: Any, *, subject: str, prefix: str = "") -> Any:
     store a NUL. Passwords are left as they are.
 
     Raises:
-        ValidationFailed: naming each field that holds a control character, or the first
-            place nested more than :data:`MAX_DEPTH` levels deep.
+        ValidationFailed: naming each field that holds a control character.
     """
     errors: list[FieldError] = []
 
-    def walk(item: Any, path: str, depth: int = 0) -> Any:
-        if depth > MAX_DEPTH:
-            msg = "Nested too deeply: send at most {levels} levels of objects and lists."
-            raise ValidationFailed.single(path or "input", msg, subject=subject, levels=MAX_DEPTH)
+    def walk(item: Any, path: str) -> Any:
         if isinstance(item, str):
             if path.endswith("password"):
                 return item
@@ -226,11 +218,11 @@ def tidy_text(value: Any, *, subject: str, prefix: str = "") -> Any:
             return item
         if isinstance(item, Mapping):
             return {
-                key: walk(inner, f"{path}.{key}" if path else str(key), depth + 1)
+                key: walk(inner, f"{path}.{key}" if path else str(key))
                 for key, inner in item.items()
             }
         if isinstance(item, list | tuple):
-            return [walk(inner, f"{path}[{index}]", depth + 1) for index, inner in enumerate(item)]
+            return [walk(inner, f"{path}[{index}]") for index, inner in enumerate(item)]
         return item
 
     tidied = walk(value, prefix)

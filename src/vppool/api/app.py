@@ -42,6 +42,7 @@ from vppool.api.controllers.organisations import (
     OrganisationController,
     PreferenceController,
 )
+from vppool.api.controllers.reports import ReportController
 from vppool.api.controllers.trust_persons import (
     TrustPersonController,
     TrustPersonRecordsController,
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             IntervisionController,
             UserController,
             TokenController,
+            ReportController,
         ],
         dependencies=dependencies,
         lifespan=[database],

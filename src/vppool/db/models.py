@@ -901,11 +901,10 @@ class EmployeePage(SQLModel, table=True):
     """
 
     __tablename__ = "employee_page"
-    __table_args__ = (sa.UniqueConstraint("token"),)
+    __table_args__ = (sa.UniqueConstraint("organisation_id"), sa.UniqueConstraint("token"))
 
-    organisation_id: int = Field(
-        foreign_key="organisation.id", ondelete="CASCADE", primary_key=True
-    )
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = _fk("organisation.id")
     token: str = Field(max_length=64)
     created_at: datetime = _created_at()
 
@@ -944,10 +943,10 @@ class PublicProfile(PublicProfileBase, table=True):
     """A VP's public profile (one per VP; absent until they fill it in)."""
 
     __tablename__ = "public_profile"
+    __table_args__ = (sa.UniqueConstraint("trust_person_id"),)
 
-    trust_person_id: int = Field(
-        foreign_key="trust_person.id", ondelete="CASCADE", primary_key=True
-    )
+    id: int | None = Field(default=None, primary_key=True)
+    trust_person_id: int = _fk("trust_person.id")
     updated_at: datetime = _created_at()
 
 

@@ -114,6 +114,18 @@ class EmployeeView:
 # --------------------------------------------------------------------------- the link
 
 
+def _page_of(session: Session, organisation_id: int) -> EmployeePage | None:
+    return session.exec(
+        select(EmployeePage).where(EmployeePage.organisation_id == organisation_id)
+    ).first()
+
+
+def _profile_of(session: Session, trust_person_id: int) -> PublicProfile | None:
+    return session.exec(
+        select(PublicProfile).where(PublicProfile.trust_person_id == trust_person_id)
+    ).first()
+
+
 def _organisation(session: Session, viewer: Viewer, organisation_id: int) -> Organisation:
     require_role(viewer, Role.CLIENT, "keep an organisation's page for employees")
     ensure_own_organisation(viewer, organisation_id)
@@ -128,7 +140,7 @@ def page_link(session: Session, viewer: Viewer, organisation_id: int) -> PageLin
         NotFound: no such organisation in the viewer's scope.
     """
     organisation = _organisation(session, viewer, organisation_id)
-    page = session.get(EmployeePage, organisation_id)
+    page = _page_of(session, organisation_id)
     return PageLink(
         organisation_id,
         organisation.name,
@@ -145,7 +157,7 @@ def rotate_page_link(session: Session, viewer: Viewer, organisation_id: int) -> 
         NotFound: no such organisation in the viewer's scope.
     """
     organisation = _organisation(session, viewer, organisation_id)
-    page = session.get(EmployeePage, organisation_id)
+    page = _page_of(session, organisation_id)
     made = page is None
     if page is None:
         page = EmployeePage(organisation_id=organisation_id, token=new_token())
@@ -262,7 +274,7 @@ def public_profile(session: Session, viewer: Viewer, trust_person_id: int) -> Pu
     """
     ensure_own_trust_person(viewer, trust_person_id)
     get_or_404(session, TrustPerson, trust_person_id, "trust person")
-    profile = session.get(PublicProfile, trust_person_id)
+    profile = _profile_of(session, trust_person_id)
     if profile is None:
         return PublicProfileBase()
     return PublicProfileBase.model_validate(profile, from_attributes=True)
@@ -278,7 +290,7 @@ def save_public_profile(
     """
     ensure_own_trust_person(viewer, trust_person_id)
     get_or_404(session, TrustPerson, trust_person_id, "trust person")
-    profile = session.get(PublicProfile, trust_person_id) or PublicProfile(
+    profile = _profile_of(session, trust_person_id) or PublicProfile(
         trust_person_id=trust_person_id
     )
     changed = [

@@ -51,6 +51,7 @@ from vppool.web._page import CONTEXT, provide_context
 from vppool.web._pickers import PickerSearches
 from vppool.web._planner import PlannerPages
 from vppool.web._pool import pool_pages
+from vppool.web._reports import OrganisationReport, ProviderReport, TeamReport
 from vppool.web._trust_person import TrustPersonPages
 
 __all__ = ["create_web_app"]
@@ -191,6 +192,9 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             EmployeePageLinks,
             OrganisationEmployeePage,
             ProfilePages,
+            OrganisationReport,
+            TeamReport,
+            ProviderReport,
             create_static_files_router(
                 path="/static",
                 directories=[_HERE / "static"],

@@ -175,6 +175,7 @@ def page(
             "nav": _NAVIGATION.get(viewer.role, ()) if viewer else (),
             "section": section,
             "here": _here(request),
+            "today_year": request.app.state.settings.today().year,
             **context,
         },
     )

@@ -441,6 +441,29 @@ CASES: list[Case] = [
     # ---------------------------------------------------------------- audit and me
     Case("GET", "/api/v1/audit-entries", staff(200)),
     Case("GET", "/api/v1/me/team", (401, 403, 403, 200, 403)),
+    # ---------------------------------------------------------------- annual reports
+    *(
+        Case(
+            "GET",
+            ORG + f"/annual-report{ending}",
+            staff_and_client(200),
+            url=lambda world, _role, ending=ending: (
+                f"/api/v1/organisations/{world['org1']}/annual-report{ending}?year={today().year}"
+            ),
+        )
+        for ending in ("", ".pdf", ".csv")
+    ),
+    *(
+        Case(
+            "GET",
+            f"/api/v1/reports/annual{ending}",
+            staff(200),
+            url=lambda _world, _role, ending=ending: (
+                f"/api/v1/reports/annual{ending}?year={today().year}"
+            ),
+        )
+        for ending in ("", ".pdf", ".csv")
+    ),
     Case("GET", "/api/v1/me/assignments", (401, 403, 403, 403, 200)),
     # ---------------------------------------------------------------- feeds
     Case("GET", "/feeds/{name:str}", public(404), url="/feeds/not-a-token.ics"),

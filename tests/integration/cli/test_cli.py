@@ -108,3 +108,54 @@ def test_users_and_tokens_can_be_created_from_the_command_line(runner: CliRunner
     assert short.exit_code == 2
     assert "password" in short.output
     assert "organisation_id" in short.output
+
+
+def test_report_annual_writes_a_clients_pdf_and_the_providers_csv(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """On the S preset: a client's year as PDF (with --json figures), everyone's as CSV."""
+    import io
+
+    import pypdf
+
+    dataset = tmp_path / "s.json"
+    made = runner.invoke(
+        main, ["generate", "--size", "S", "--today", "2026-11-23", "--out", str(dataset)]
+    )
+    assert made.exit_code == 0, made.output
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(main, ["import", str(dataset)]).exit_code == 0
+    everyone = tmp_path / "all.csv"
+    result = runner.invoke(main, ["report", "annual", "--year", "2026", "--out", str(everyone)])
+    assert result.exit_code == 0, result.output
+    rows = everyone.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("Organisatie;Vertrouwenspersonen;Geplande uren")
+    tables = json.loads(dataset.read_text())["tables"]
+    served = {a["need_id"] for a in tables["assignment"] if a["status"] == "confirmed"}
+    first_id = min(n["organisation_id"] for n in tables["need"] if n["id"] in served)
+    pdf = tmp_path / "one.pdf"
+    result = runner.invoke(
+        main,
+        [
+            "report",
+            "annual",
+            "--organisation",
+            str(first_id),
+            "--year",
+            "2026",
+            "--out",
+            str(pdf),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["year"] == 2026
+    text = pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages[0].extract_text()
+    assert figures["organisation_name"] in " ".join(text.split())
+    assert figures["periods"]
+    for period in figures["periods"]:
+        assert period["name"] in " ".join(text.split())
+    wrong = runner.invoke(main, ["report", "annual", "--year", "2026", "--out", "x.docx"])
+    assert wrong.exit_code == 2
+    assert "must end in .pdf or .csv" in wrong.output

@@ -1,4 +1,4 @@
-"""employee pages and public profiles
+"""employee pages and public profiles (amended before release: an id key like every table)
 
 Revision ID: 0008
 Revises: 0007
@@ -22,9 +22,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "employee_page",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("created_at", vppool.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -34,14 +34,21 @@ def upgrade() -> None:
             name=op.f("fk_employee_page_organisation_id_organisation"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("organisation_id", name=op.f("pk_employee_page")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_employee_page")),
+        sa.UniqueConstraint("organisation_id", name=op.f("uq_employee_page_organisation_id")),
         sa.UniqueConstraint("token", name=op.f("uq_employee_page_token")),
     )
+    with op.batch_alter_table("employee_page", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_employee_page_organisation_id"), ["organisation_id"], unique=False
+        )
+
     op.create_table(
         "public_profile",
         sa.Column("introduction", sqlmodel.sql.sqltypes.AutoString(length=800), nullable=True),
         sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("trust_person_id", sa.Integer(), nullable=False),
         sa.Column("updated_at", vppool.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -50,11 +57,21 @@ def upgrade() -> None:
             name=op.f("fk_public_profile_trust_person_id_trust_person"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("trust_person_id", name=op.f("pk_public_profile")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_public_profile")),
+        sa.UniqueConstraint("trust_person_id", name=op.f("uq_public_profile_trust_person_id")),
     )
+    with op.batch_alter_table("public_profile", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_public_profile_trust_person_id"), ["trust_person_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("public_profile", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_public_profile_trust_person_id"))
 
     op.drop_table("public_profile")
+    with op.batch_alter_table("employee_page", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_employee_page_organisation_id"))
+
     op.drop_table("employee_page")

@@ -1,0 +1,158 @@
+"""The annual reports: a client's year (its contact and planners) and the provider's (staff).
+
+As JSON, and as the same documents the web application offers (``.pdf`` and ``.csv``, in
+Dutch unless ``lang=en``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, Parameter
+from litestar.response import Response
+from sqlmodel import Session
+
+from vppool.api.auth import logged_in
+from vppool.api.controllers._shared import Resource
+from vppool.services import annual_report
+from vppool.services.access import Viewer
+from vppool.services.annual_report import AnnualReport, ProviderReport
+from vppool.settings import Settings
+from vppool.web import documents
+
+__all__ = ["ReportController"]
+
+Year = Annotated[int, Parameter(ge=2000, le=9999, description="The calendar year.")]
+Lang = Annotated[
+    Literal["nl", "en"], Parameter(description="The document's language (Dutch by default).")
+]
+ORG = "/organisations/{organisation_id:int}/annual-report"
+
+
+def _file(body: bytes, media_type: str, filename: str) -> Response[bytes]:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+class ReportController(Resource):
+    """Annual reports; never anything about reports or cases (vppool stores none)."""
+
+    path = "/api/v1"
+    tags = ["reports"]  # noqa: RUF012  (Litestar reads class attributes)
+    guards = [logged_in]  # noqa: RUF012
+
+    @staticmethod
+    def _organisation_year(
+        db_session: Session,
+        settings: Settings,
+        viewer: Viewer,
+        organisation_id: int,
+        year: int,
+    ) -> AnnualReport:
+        return annual_report.annual_report(
+            db_session, settings, organisation_id=organisation_id, year=year, viewer=viewer
+        )
+
+    @get(ORG, sync_to_thread=True)
+    def get_annual_report(
+        self,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        organisation_id: FromPath[int],
+        year: Year,
+    ) -> AnnualReport:
+        """Read a client's year: trust persons and periods, planned hours, changes, standing.
+
+        Periods are clipped to the year (and to today in the running year); ``last_day`` is
+        the last day served. Needs appear by their kind only.
+        """
+        return self._organisation_year(db_session, settings, viewer, organisation_id, year)
+
+    @get(ORG + ".pdf", sync_to_thread=True, media_type="application/pdf")
+    def get_annual_report_pdf(
+        self,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        organisation_id: FromPath[int],
+        *,
+        year: Year,
+        lang: Lang = "nl",
+    ) -> Response[bytes]:
+        """Download a client's year as PDF."""
+        report = self._organisation_year(db_session, settings, viewer, organisation_id, year)
+        return _file(
+            documents.annual_report_pdf(report, lang),
+            "application/pdf",
+            f"annual-report-{year}-{organisation_id}.pdf",
+        )
+
+    @get(ORG + ".csv", sync_to_thread=True, media_type="text/csv")
+    def get_annual_report_csv(
+        self,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        organisation_id: FromPath[int],
+        *,
+        year: Year,
+        lang: Lang = "nl",
+    ) -> Response[bytes]:
+        """Download a client's served periods as CSV (one row each)."""
+        report = self._organisation_year(db_session, settings, viewer, organisation_id, year)
+        return _file(
+            documents.annual_report_csv(report, lang),
+            "text/csv",
+            f"annual-report-{year}-{organisation_id}.csv",
+        )
+
+    @get("/reports/annual", sync_to_thread=True)
+    def get_provider_report(
+        self,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        year: Year,
+    ) -> ProviderReport:
+        """Read the provider's year: one line per client served, the pool's standing (staff)."""
+        return annual_report.provider_report(db_session, settings, year=year, viewer=viewer)
+
+    @get("/reports/annual.pdf", sync_to_thread=True, media_type="application/pdf")
+    def get_provider_report_pdf(
+        self,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        year: Year,
+        lang: Lang = "nl",
+    ) -> Response[bytes]:
+        """Download the provider's year as PDF (per sector; the CSV has each client)."""
+        report = annual_report.provider_report(db_session, settings, year=year, viewer=viewer)
+        return _file(
+            documents.provider_report_pdf(report, lang),
+            "application/pdf",
+            f"annual-report-{year}.pdf",
+        )
+
+    @get("/reports/annual.csv", sync_to_thread=True, media_type="text/csv")
+    def get_provider_report_csv(
+        self,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        year: Year,
+        lang: Lang = "nl",
+    ) -> Response[bytes]:
+        """Download the provider's year as CSV (one line per client served)."""
+        report = annual_report.provider_report(db_session, settings, year=year, viewer=viewer)
+        return _file(
+            documents.provider_report_csv(report, lang),
+            "text/csv",
+            f"annual-report-{year}.csv",
+        )

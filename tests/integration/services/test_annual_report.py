@@ -1,0 +1,223 @@
+"""The annual report on a real database: periods clipped to the year, hours pro rata by day,
+changes of trust person with their reason, scopes, and the documents read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pypdf
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tests.factories import (
+    make_assignment,
+    make_certification,
+    make_need,
+    make_organisation,
+    make_trust_person,
+)
+from vppool.errors import NotFound, PermissionDenied, ValidationFailed
+from vppool.services import annual_report
+from vppool.services.access import Viewer
+from vppool.settings import Settings
+from vppool.vocab import AssignmentStatus, NeedKind, Role
+from vppool.web import documents
+
+pytestmark = pytest.mark.integration
+
+TODAY = date(2027, 2, 10)
+#: Free text a client wrote: it must never reach a report.
+SECRET = "Melding over afdeling Inkoop"
+
+
+@pytest.fixture(name="client_year")
+def fx_client_year(engine: Engine) -> dict[str, int]:
+    """Zorggroep Een in 2026.
+
+    Şebnem Yilmaz (with a dotless i in the data, so every letter must print) holds the
+    standing seat until 1 July (ended early), then Pieter de Vries; Anna Aalders serves an
+    aftercare need in March; a proposal never counts; another client's VP never shows.
+    """
+    with Session(engine) as session:
+        org = make_organisation(session, name="Zorggroep Een")
+        other = make_organisation(session, name="School Twee")
+        sebnem = make_trust_person(session, first_name="Şebnem", last_name="Y\u0131lmaz")
+        pieter = make_trust_person(session, first_name="Pieter", last_name="de Vries")
+        anna = make_trust_person(session, first_name="Anna", last_name="Aalders")
+        stranger = make_trust_person(session, first_name="Olga", last_name="Oosting")
+        for person in (sebnem, pieter, anna, stranger):
+            make_certification(session, trust_person=person)
+        standing = make_need(
+            session,
+            organisation=org,
+            title=SECRET,
+            description=SECRET,
+            starts_on=date(2025, 6, 1),
+            expected_hours_per_month=4,
+        )
+        make_assignment(
+            session,
+            need=standing,
+            trust_person=sebnem,
+            ends_on=date(2026, 7, 1),
+            status=AssignmentStatus.ENDED,  # ended early, as end_assignment leaves it
+        )
+        make_assignment(session, need=standing, trust_person=pieter, starts_on=date(2026, 7, 1))
+        aftercare = make_need(
+            session,
+            organisation=org,
+            kind=NeedKind.AFTERCARE,
+            title=SECRET,
+            starts_on=date(2026, 3, 1),
+            ends_on=date(2026, 4, 1),
+            expected_hours_per_month=10,
+        )
+        make_assignment(session, need=aftercare, trust_person=anna)
+        make_assignment(
+            session,
+            need=aftercare,
+            trust_person=stranger,
+            seat=2,
+            status=AssignmentStatus.PROPOSED,
+        )
+        elsewhere = make_need(session, organisation=other, starts_on=date(2026, 1, 1))
+        make_assignment(session, need=elsewhere, trust_person=stranger)
+        session.commit()
+        assert org.id is not None and other.id is not None  # noqa: PT018
+        return {"org": org.id, "other": other.id}
+
+
+def _report(
+    engine: Engine, settings: Settings, organisation_id: int, **kwargs: object
+) -> annual_report.AnnualReport:
+    with Session(engine) as session:
+        return annual_report.annual_report(
+            session,
+            settings,
+            organisation_id=organisation_id,
+            year=2026,
+            today=TODAY,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+def test_a_clients_year_holds_its_confirmed_periods_clipped_to_the_year(
+    engine: Engine, settings: Settings, client_year: dict[str, int]
+) -> None:
+    report = _report(engine, settings, client_year["org"])
+    periods = [
+        (p.name, p.need_kind, p.first_day, p.last_day, p.planned_hours) for p in report.periods
+    ]
+    assert periods == [
+        ("Şebnem Y\u0131lmaz", NeedKind.STANDING, date(2026, 1, 1), date(2026, 6, 30), 24.0),
+        ("Anna Aalders", NeedKind.AFTERCARE, date(2026, 3, 1), date(2026, 3, 31), 10.0),
+        ("Pieter de Vries", NeedKind.STANDING, date(2026, 7, 1), date(2026, 12, 31), 24.0),
+    ]
+    assert report.planned_hours == 58.0
+    assert report.trust_persons == 3
+    assert report.covered_days == 365
+    (change,) = report.changes
+    assert (change.on, change.before, change.after, change.reason) == (
+        date(2026, 7, 1),
+        "Şebnem Y\u0131lmaz",
+        "Pieter de Vries",
+        "ended_early",
+    )
+    assert {s.name for s in report.standings} == {
+        "Şebnem Y\u0131lmaz",
+        "Pieter de Vries",
+        "Anna Aalders",
+    }
+    assert report.as_of == date(2026, 12, 31)
+
+
+def test_the_running_year_stops_today(
+    engine: Engine, settings: Settings, client_year: dict[str, int]
+) -> None:
+    with Session(engine) as session:
+        report = annual_report.annual_report(
+            session,
+            settings,
+            organisation_id=client_year["org"],
+            year=2026,
+            today=date(2026, 3, 15),
+        )
+    assert report.as_of == date(2026, 3, 15)
+    assert max(p.last_day for p in report.periods) == date(2026, 3, 15)
+    assert report.changes == []
+
+
+def test_the_pdf_and_csv_name_the_vps_and_hours_and_nothing_a_client_wrote(
+    engine: Engine, settings: Settings, client_year: dict[str, int]
+) -> None:
+    report = _report(engine, settings, client_year["org"])
+    text = "\n".join(
+        page.extract_text()
+        for page in pypdf.PdfReader(io.BytesIO(documents.annual_report_pdf(report))).pages
+    )
+    flat = " ".join(text.split())
+    assert "Jaarverslag 2026: Zorggroep Een" in flat
+    for name in ("Şebnem Y\u0131lmaz", "Pieter de Vries", "Anna Aalders"):
+        assert name in flat
+    assert "Olga" not in flat
+    assert "Geplande uren 58,0" in flat
+    assert "Eerder beëindigd" in flat
+    assert "Inkoop" not in flat
+    assert "Melding" not in flat
+    rows = list(
+        csv.reader(
+            io.StringIO(documents.annual_report_csv(report).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert rows[0] == ["Vertrouwenspersoon", "Soort", "Eerste dag", "Laatste dag", "Geplande uren"]
+    assert rows[1] == ["Şebnem Y\u0131lmaz", "Vast", "2026-01-01", "2026-06-30", "24.0"]
+    assert all(SECRET not in cell for row in rows for cell in row)
+    english = " ".join(
+        pypdf.PdfReader(io.BytesIO(documents.annual_report_pdf(report, "en")))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert "Annual report 2026: Zorggroep Een" in english
+
+
+def test_the_providers_year_has_a_line_per_client_served(
+    engine: Engine, settings: Settings, client_year: dict[str, int]
+) -> None:
+    with Session(engine) as session:
+        report = annual_report.provider_report(session, settings, year=2026, today=TODAY)
+    lines = {line.organisation_name: line for line in report.organisations}
+    assert set(lines) == {"Zorggroep Een", "School Twee"}
+    assert lines["Zorggroep Een"].planned_hours == 58.0
+    assert lines["Zorggroep Een"].changes == 1
+    assert lines["School Twee"].trust_persons == 1
+    assert sum(report.certification.values()) == 4
+    text = " ".join(
+        pypdf.PdfReader(io.BytesIO(documents.provider_report_pdf(report)))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert "Jaarverslag 2026: alle klanten" in text
+
+
+def test_who_may_read_which_year(
+    engine: Engine, settings: Settings, client_year: dict[str, int]
+) -> None:
+    contact = Viewer(1, Role.CLIENT, "contact", organisation_id=client_year["other"])
+    with pytest.raises(NotFound):
+        _report(engine, settings, client_year["org"], viewer=contact)
+    person = Viewer(2, Role.TRUST_PERSON, "vp", trust_person_id=1)
+    with pytest.raises(PermissionDenied):
+        _report(engine, settings, client_year["org"], viewer=person)
+    own = Viewer(3, Role.CLIENT, "own", organisation_id=client_year["org"])
+    assert _report(engine, settings, client_year["org"], viewer=own).trust_persons == 3
+    with Session(engine) as session, pytest.raises(PermissionDenied):
+        annual_report.provider_report(session, settings, year=2026, viewer=own, today=TODAY)
+    with Session(engine) as session, pytest.raises(ValidationFailed):
+        annual_report.annual_report(
+            session, settings, organisation_id=client_year["org"], year=2028, today=TODAY
+        )

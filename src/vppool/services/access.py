@@ -210,7 +210,8 @@ class LoginThrottle:
     * one account from one client address (someone guessing one password): at
       ``max_failures`` that address must wait, even with the right password;
     * one client address over all accounts (spraying one guess over many e-mails): at
-      ``max_failures_per_address`` that address must wait;
+      ``max_failures_per_address`` that address must wait, except for accounts that logged
+      in from it before (colleagues behind the same office router keep working);
     * one account from all addresses (a distributed attack on one account): at
       ``max_failures_per_account`` only addresses the account logged in from before (in
       the last ``known_address_days`` days) may still try, so the right password from the
@@ -257,16 +258,10 @@ def _check_throttle(
         msg = f"too many failed logins; try again in {wait} seconds"
         raise TooManyAttempts(msg, wait)
 
-    count, oldest = _failures(session, since, email=email, address=address)
-    if count >= throttle.max_failures:
-        refuse(oldest)
-    count, oldest = _failures(session, since, email=None, address=address)
-    if count >= throttle.max_failures_per_address:
-        refuse(oldest)
-    count, oldest = _failures(session, since, email=email, address=None)
-    if count >= throttle.max_failures_per_account:
+    def known() -> bool:
+        """Whether the account logged in from this address before (a familiar place)."""
         known_since = now - timedelta(days=throttle.known_address_days)
-        known = session.exec(
+        found = session.exec(
             select(LoginAttempt.id).where(
                 LoginAttempt.email == email,
                 LoginAttempt.address == address,
@@ -274,8 +269,19 @@ def _check_throttle(
                 col(LoginAttempt.at) >= known_since,
             )
         ).first()
-        if known is None:
-            refuse(oldest)
+        return found is not None
+
+    count, oldest = _failures(session, since, email=email, address=address)
+    if count >= throttle.max_failures:
+        refuse(oldest)
+    count, oldest = _failures(session, since, email=None, address=address)
+    # Many people may share an address (an office behind one router): someone spraying
+    # guesses from it stops the accounts that never logged in from there, not those that did.
+    if count >= throttle.max_failures_per_address and not known():
+        refuse(oldest)
+    count, oldest = _failures(session, since, email=email, address=None)
+    if count >= throttle.max_failures_per_account and not known():
+        refuse(oldest)
 
 
 def _record_attempt(

@@ -185,6 +185,48 @@ def test_one_guess_each_over_many_accounts_is_throttled_per_client_address(
     assert _login(client, world.emails["planner"], PASSWORD) == 429
 
 
+def test_spraying_from_a_shared_address_stops_strangers_not_its_known_accounts(
+    engine: Engine, world: World
+) -> None:
+    throttle = access.LoginThrottle()
+    office = "192.0.2.20"
+    planner, client = world.emails["planner"], "second@example.nl"
+    with Session(engine) as session:
+        access.create_user(
+            session, email=client, display_name="Second", role="planner", password=PASSWORD
+        )
+        session.commit()
+        # The planner logged in from the office before; the second user never did.
+        access.authenticate_password(session, planner, PASSWORD, throttle=throttle, address=office)
+        for number in range(throttle.max_failures_per_address):
+            with pytest.raises(Unauthenticated):
+                access.authenticate_password(
+                    session, f"guess{number}@example.nl", "guess", throttle=throttle, address=office
+                )
+        with pytest.raises(TooManyAttempts):
+            access.authenticate_password(
+                session, "guess-again@example.nl", "guess", throttle=throttle, address=office
+            )
+        with pytest.raises(TooManyAttempts):
+            access.authenticate_password(
+                session, client, PASSWORD, throttle=throttle, address=office
+            )
+        viewer = access.authenticate_password(
+            session, planner, PASSWORD, throttle=throttle, address=office
+        )
+        assert viewer.user_id == world["user_planner"]
+        # Known or not, guessing one account from the address still stops at five.
+        for _ in range(throttle.max_failures):
+            with pytest.raises(Unauthenticated):
+                access.authenticate_password(
+                    session, planner, "guess", throttle=throttle, address=office
+                )
+        with pytest.raises(TooManyAttempts):
+            access.authenticate_password(
+                session, planner, PASSWORD, throttle=throttle, address=office
+            )
+
+
 def test_the_right_password_from_a_known_address_works_while_an_account_is_attacked(
     engine: Engine, world: World
 ) -> None:

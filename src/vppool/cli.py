@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -335,7 +336,7 @@ def run_matching(
     from vppool.services import matching
 
     with session_scope(engine) as session:
-        run = matching.start_run(session, settings, overrides=overrides)
+        run = matching.start_run(session, settings, overrides=overrides, enqueue=False)
     limit = float((overrides or {}).get("time_limit_s", settings.matching_time_limit_s))
     with Progress(
         TextColumn("{task.description}"),
@@ -652,33 +653,75 @@ def _install_runtime(settings: Settings) -> Any:
 @main.command()
 @pass_context
 def worker(ctx: _Context) -> None:
-    """Run the scheduled jobs (exactly one worker per database; stop with Ctrl-C)."""
-    from vppool.jobs import JOBS, WorkerLock, build_scheduler
+    """Run the jobs on the queue; one worker per database also keeps the schedule.
+
+    Start as many as the work needs (several need PostgreSQL to share it across machines);
+    stop with Ctrl-C or SIGTERM: what still runs is handed back (a run is failed with the
+    reason, a job with tries left is queued again).
+    """
+    import signal
+    import threading
+
+    from vppool.jobs import JOBS
+    from vppool.jobs.worker import Worker
 
     engine = _install_runtime(ctx.settings)
-    lock = WorkerLock(engine, ctx.settings.data_dir)
-    if not lock.acquire():
-        console.print("[bold red]error:[/] another vppool worker already runs on this database")
-        raise SystemExit(2)
-    scheduler = build_scheduler(ctx.settings, engine)
-    table = Table("job", "when", title="vppool worker")
+    runner = Worker(engine, ctx.settings)
+    stop = threading.Event()
+
+    def stop_on_signal(_signum: int, _frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    signal.signal(signal.SIGINT, stop_on_signal)
+    table = Table("job", "when", title=f"vppool worker {runner.name}")
     for spec in JOBS:
         table.add_row(spec.id, spec.description)
     console.print(table)
+    schedule = threading.Thread(
+        target=_keep_schedule, args=(ctx.settings, engine, stop), name="schedule", daemon=True
+    )
+    schedule.start()
     try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+        runner.serve(stop)
     finally:
-        lock.release()
+        stop.set()
+        schedule.join(timeout=10)
         engine.dispose()
+
+
+#: Seconds between a worker's tries to take over the schedule held by another.
+SCHEDULE_RETRY_S = 15.0
+
+
+def _keep_schedule(settings: Settings, engine: Any, stop: Any) -> None:
+    """Hold the schedule while no other worker does (taken over when its holder stops)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from vppool.jobs import WorkerLock, build_scheduler
+
+    lock = WorkerLock(engine, settings.data_dir)
+    while not stop.is_set():
+        if lock.acquire():
+            break
+        stop.wait(SCHEDULE_RETRY_S)
+    else:
+        return
+    scheduler = build_scheduler(settings, engine, scheduler_class=BackgroundScheduler)
+    scheduler.start()
+    console.print("this worker keeps the schedule")
+    try:
+        stop.wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        lock.release()
 
 
 @main.command("run-job")
 @click.argument("name")
 @pass_context
 def run_job(ctx: _Context, name: str) -> None:
-    """Run one scheduled job now (e.g. compliance_sweep), without the scheduler."""
+    """Run one scheduled job now (e.g. compliance_sweep), here, without the queue."""
     from vppool.jobs import JOBS, tasks
 
     known = {spec.id for spec in JOBS}
@@ -697,6 +740,55 @@ def run_job(ctx: _Context, name: str) -> None:
 
 
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    local = settings.local_worker
+    if local is None:
+        local = settings.resolved_database_url.startswith("sqlite")
+    with _local_worker(settings) if local else contextlib.nullcontext():
+        _serve_web(settings, host, port, workers)
+
+
+@contextmanager
+def _local_worker(settings: Settings) -> Iterator[None]:
+    """One `vppool worker` process beside the server, started again if it stops."""
+    import subprocess
+    import threading
+
+    environment = {
+        **os.environ,
+        "VPPOOL_DATABASE_URL": settings.resolved_database_url,
+        "VPPOOL_DATA_DIR": str(settings.data_dir),
+    }
+    command = [sys.executable, "-m", "vppool", "worker"]
+    stopping = threading.Event()
+    current: list[subprocess.Popen[bytes]] = []
+
+    def supervise() -> None:
+        while not stopping.is_set():
+            process = subprocess.Popen(command, env=environment)  # noqa: S603  (our own module)
+            current[:] = [process]
+            while process.poll() is None and not stopping.wait(0.5):
+                pass
+            if not stopping.is_set():
+                console.print(f"the local worker stopped ({process.returncode}); starting it again")
+                stopping.wait(1.0)
+
+    supervisor = threading.Thread(target=supervise, name="local-worker", daemon=True)
+    supervisor.start()
+    console.print("started a local vppool worker (jobs and the schedule)")
+    try:
+        yield
+    finally:
+        stopping.set()
+        supervisor.join(timeout=2)
+        for process in current:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _serve_web(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     if workers > 1 and settings.resolved_database_url.startswith("sqlite"):

@@ -44,8 +44,8 @@ DERIVED_COLUMNS: dict[str, frozenset[str]] = {"trust_person": frozenset({"sort_n
 TABLE_MODELS: dict[str, type[SQLModel]] = {}
 
 #: Tables that hold state derived from the others, or passing operational state (login
-#: tries); a dataset leaves them out.
-DERIVED_TABLES = frozenset({"feed_state", "login_attempt", "user_link"})
+#: tries, the job queue); a dataset leaves them out.
+DERIVED_TABLES = frozenset({"feed_state", "job", "login_attempt", "user_link"})
 
 
 def _register_tables() -> None:

@@ -254,9 +254,34 @@ class Settings(BaseSettings):
         default="vppool <noreply@vppool.example>", description="Sender of notifications."
     )
 
-    # --- scheduled jobs
+    # --- scheduled jobs and the job queue
     worker_timezone: str | None = Field(
         default=None, description="Zone of the job schedule (default: VPPOOL_TIMEZONE)."
+    )
+    local_worker: bool | None = Field(
+        default=None,
+        description=(
+            "`vppool serve` and `vppool demo` start one `vppool worker` beside the server. "
+            "Empty: on with SQLite, off with PostgreSQL (run workers yourself)."
+        ),
+    )
+    job_lease_s: float = Field(
+        default=20.0,
+        ge=5,
+        le=300,
+        description=(
+            "A worker renews its hold on a job every third of this; a job whose worker "
+            "stopped renewing is retried or failed after it."
+        ),
+    )
+    worker_fetch_threads: int = Field(
+        default=8, ge=1, le=64, description="Calendar fetches one worker runs at once."
+    )
+    calendar_fetch_concurrency: int = Field(
+        default=8, ge=1, le=256, description="Calendar fetches running at once over all workers."
+    )
+    calendar_fetch_per_host: int = Field(
+        default=2, ge=1, le=64, description="Calendar fetches from one host at once."
     )
 
     @field_validator("timezone")

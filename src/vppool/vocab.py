@@ -139,6 +139,16 @@ class MatchingRunStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class JobStatus(StrEnum):
+    """Life cycle of a job on the queue."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
 class IntervisionRunKind(StrEnum):
     """What an intervision run does in the background."""
 

@@ -135,6 +135,10 @@ def fx_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # The server only queues runs; a worker beside it executes them, as `vppool serve` does.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "vppool", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):  # up to about 20 s for the server to start
@@ -156,7 +160,9 @@ def fx_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         )
     finally:
         server.terminate()
+        worker.terminate()
         server.wait(timeout=30)
+        worker.wait(timeout=30)
         log.close()
 
 

@@ -26,7 +26,6 @@ from sqlmodel import Session
 
 from vppool import __version__
 from vppool.api.auth import TokenAuthMiddleware, staff_only
-from vppool.api.background import RunExecutor
 from vppool.api.bodies import StrictJSONBodies
 from vppool.api.controllers.assignments import AssignmentController
 from vppool.api.controllers.audit import AuditController
@@ -136,14 +135,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         own = engine is None
         app.state.engine = engine or create_engine_for(settings)
         app.state.write_engine = serialised(app.state.engine)
-        app.state.runs = RunExecutor(app.state.engine, settings)
         # What is loaded now lives as long as the process: keep the collector from walking
         # it again and again (its full passes showed as the slowest 1 % of feed answers).
         gc.freeze()
         try:
             yield
         finally:
-            app.state.runs.shutdown()
             if own:
                 app.state.engine.dispose()
 

@@ -31,6 +31,7 @@ from vppool.vocab import (
     FeedKind,
     Gender,
     IntervisionRunKind,
+    JobStatus,
     MatchingRunStatus,
     NeedKind,
     NeedStatus,
@@ -69,6 +70,7 @@ __all__ = [
     "IntervisionMember",
     "IntervisionRun",
     "IntervisionSession",
+    "Job",
     "MatchingRun",
     "Need",
     "NeedBase",
@@ -948,6 +950,45 @@ class PublicProfile(PublicProfileBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     trust_person_id: int = _fk("trust_person.id")
     updated_at: datetime = _created_at()
+class Job(SQLModel, table=True):
+    """Work for `vppool worker`: a task name and its arguments, held under a lease while it runs.
+
+    ``lane`` says which of a worker's threads take it (``cpu``: one solve at a time;
+    ``io``: fetches and e-mail, several at once); ``limit_key`` groups jobs of which only a
+    few may run at once over all workers (the host of a calendar). ``unique_key`` keeps one
+    queued or running job per key (one refresh of a calendar at a time). ``data`` carries
+    bytes the task reads (an uploaded file), deleted with the job's ending.
+    """
+
+    __tablename__ = "job"
+    __table_args__ = (
+        sa.Index("ix_job_status_run_after", "status", "run_after"),
+        sa.Index(
+            "ix_job_active_unique_key",
+            "unique_key",
+            unique=True,
+            sqlite_where=sa.text("status IN ('queued', 'running')"),
+            postgresql_where=sa.text("status IN ('queued', 'running')"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task: str = Field(min_length=1, max_length=60)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    data: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    status: JobStatus = Field(default=JobStatus.QUEUED, sa_type=enum_type(JobStatus, "job_status"))
+    lane: str = Field(default="cpu", max_length=10)
+    limit_key: str | None = Field(default=None, max_length=200, index=True)
+    unique_key: str | None = Field(default=None, max_length=200)
+    attempts: int = Field(default=0, ge=0)
+    max_attempts: int = Field(default=1, ge=1)
+    run_after: datetime = _created_at()
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    worker: str | None = Field(default=None, max_length=120)
+    error: str | None = Field(default=None, max_length=4000)
+    created_at: datetime = _created_at()
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -1,10 +1,12 @@
-"""The scheduler of `vppool worker`: APScheduler 3 with its job store in the application database.
+"""The schedule of `vppool worker`: APScheduler 3 with its job store in the application database.
 
-Exactly one worker runs per database (:class:`WorkerLock`: an advisory lock on PostgreSQL,
-a lock file next to an SQLite database), however many API processes serve requests.
-Jobs survive restarts (persistent job store, stable ids, ``replace_existing``), missed runs
-are coalesced into one, and a failing job is logged and retried a few times a little later
-without stopping the others.
+The schedule only *enqueues*: at each time it puts the job's task on the queue, and
+whichever worker is free runs it (:mod:`vppool.jobs.worker`). One worker per database holds
+the schedule (:class:`WorkerLock`: an advisory lock on PostgreSQL, a lock file next to an
+SQLite database); the others only run jobs, and take the schedule over when its holder
+stops. Jobs survive restarts (persistent job store, stable ids, ``replace_existing``),
+missed runs are coalesced into one, a task still queued or running is not queued twice,
+and a failing task is retried by the queue a few times a little later.
 """
 
 from __future__ import annotations
@@ -12,12 +14,10 @@ from __future__ import annotations
 import fcntl
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -25,22 +25,24 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
+from vppool.jobs.runtime import current
+from vppool.services import queue
 from vppool.settings import Settings
 
-__all__ = ["JOBS", "RETRY_DELAYS_MIN", "JobSpec", "WorkerLock", "build_scheduler"]
+__all__ = ["JOBS", "JobSpec", "WorkerLock", "build_scheduler", "enqueue_scheduled"]
 
 log = logging.getLogger("vppool.jobs")
 
-#: Minutes to wait before retrying a failed job, once per entry.
-RETRY_DELAYS_MIN = (5, 15, 60)
+#: Tries of a scheduled task (the queue waits a little longer before each next one).
+SCHEDULED_ATTEMPTS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class JobSpec:
-    """A scheduled job: stable id, task reference and when it runs."""
+    """A scheduled job: stable id, the queued task's name and when it runs."""
 
     id: str
-    func: str
+    task: str
     trigger: dict[str, Any]
     description: str
 
@@ -48,37 +50,37 @@ class JobSpec:
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         "compliance_sweep",
-        "vppool.jobs.tasks:compliance_sweep",
+        "compliance_sweep",
         {"type": "cron", "hour": 6, "minute": 0},
         "daily 06:00: education and certification status, notifications",
     ),
     JobSpec(
         "certification_reminders",
-        "vppool.jobs.tasks:certification_reminders",
+        "certification_reminders",
         {"type": "cron", "hour": 6, "minute": 10},
         "daily 06:10: reminders 1 year, 90 and 30 days before expiry",
     ),
     JobSpec(
         "need_lifecycle",
-        "vppool.jobs.tasks:need_lifecycle",
+        "need_lifecycle",
         {"type": "cron", "hour": 0, "minute": 5},
         "daily 00:05: end finished assignments, close finished needs",
     ),
     JobSpec(
         "refresh_calendars",
-        "vppool.jobs.tasks:refresh_calendars",
+        "refresh_calendars",
         {"type": "interval", "minutes": 1},
         "every minute: read the VPs' linked calendars whose refresh interval has passed",
     ),
     JobSpec(
         "send_notifications",
-        "vppool.jobs.tasks:send_notifications",
+        "send_notifications",
         {"type": "interval", "minutes": 1},
         "every minute: send the notification outbox",
     ),
     JobSpec(
         "weekly_reoptimisation",
-        "vppool.jobs.tasks:weekly_reoptimisation",
+        "weekly_reoptimisation",
         {"type": "cron", "day_of_week": "mon", "hour": 5, "minute": 0},
         "Mondays 05:00: a re-optimisation proposal for planners",
     ),
@@ -91,6 +93,19 @@ def _trigger(spec: JobSpec, zone: Any) -> CronTrigger | IntervalTrigger:
     if kind == "cron":
         return CronTrigger(timezone=zone, **options)
     return IntervalTrigger(timezone=zone, **options)
+
+
+def enqueue_scheduled(task: str) -> None:
+    """What the schedule runs: put ``task`` on the queue unless it is queued or running."""
+    runtime = current()
+    with runtime.scope() as session:
+        queue.enqueue(
+            session,
+            task,
+            lane="io",
+            unique_key=f"scheduled:{task}",
+            max_attempts=SCHEDULED_ATTEMPTS,
+        )
 
 
 def build_scheduler(
@@ -108,38 +123,18 @@ def build_scheduler(
     )
     for spec in JOBS:
         scheduler.add_job(
-            spec.func,
+            "vppool.jobs.scheduler:enqueue_scheduled",
+            args=[spec.task],
             trigger=_trigger(spec, scheduler.timezone),
             id=spec.id,
             name=spec.description,
             replace_existing=True,
         )
-
-    def retry(event: JobExecutionEvent) -> None:
-        base, _, attempt_text = event.job_id.partition("#retry")
-        attempt = int(attempt_text or 0)
-        if attempt >= len(RETRY_DELAYS_MIN):
-            log.error("job %s failed %s times; waiting for its next run", base, attempt + 1)
-            return
-        spec = next((s for s in JOBS if s.id == base), None)
-        if spec is None:
-            return
-        delay = timedelta(minutes=RETRY_DELAYS_MIN[attempt])
-        log.warning("job %s failed (%s); retrying in %s", base, event.exception, delay)
-        scheduler.add_job(
-            spec.func,
-            trigger="date",
-            run_date=event.scheduled_run_time + delay,
-            id=f"{base}#retry{attempt + 1}",
-            replace_existing=True,
-        )
-
-    scheduler.add_listener(retry, EVENT_JOB_ERROR)
     return scheduler
 
 
 class WorkerLock:
-    """Held by the one running worker of a database; a second worker refuses to start."""
+    """Held by the one worker of a database that keeps the schedule."""
 
     _KEY = 0x7670_6F6F  # "vpoo"
 

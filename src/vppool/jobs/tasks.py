@@ -1,13 +1,31 @@
-"""The jobs: open a scope, call a service, log the result."""
+"""The tasks `vppool worker` runs from the queue: open a scope, call a service, log the result.
+
+Every task is registered in :data:`TASKS` under the name it is enqueued with; the
+scheduled ones (:data:`~vppool.jobs.scheduler.JOBS`) are enqueued by the schedule and may
+also be called directly (``vppool run-job``, tests), with the installed runtime.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from vppool.jobs.runtime import current
-from vppool.services import calendar_sources, compliance, lifecycle, matching, notifications
+from vppool.jobs.runtime import Runtime, current
+from vppool.services import (
+    calendar_sources,
+    compliance,
+    intervision_runs,
+    lifecycle,
+    matching,
+    notifications,
+)
+from vppool.services.queue import Abandoned
 
 __all__ = [
+    "TASKS",
+    "Task",
     "certification_reminders",
     "compliance_sweep",
     "need_lifecycle",
@@ -19,51 +37,91 @@ __all__ = [
 log = logging.getLogger("vppool.jobs")
 
 
-def compliance_sweep() -> None:
+def compliance_sweep(runtime: Runtime | None = None) -> None:
     """Daily: education and certification status of every VP; notify who fell behind."""
-    runtime = current()
+    runtime = runtime or current()
     with runtime.scope() as session:
         report = compliance.sweep(session, runtime.settings, runtime.today())
     log.info("compliance sweep: %s", report.model_dump())
 
 
-def certification_reminders() -> None:
+def certification_reminders(runtime: Runtime | None = None) -> None:
     """Daily: reminders a year, 90 and 30 days before a certificate expires."""
-    runtime = current()
+    runtime = runtime or current()
     with runtime.scope() as session:
         queued = compliance.certification_reminders(session, runtime.settings, runtime.today())
     log.info("certification reminders queued: %s", queued)
 
 
-def need_lifecycle() -> None:
+def need_lifecycle(runtime: Runtime | None = None) -> None:
     """Daily: end assignments and close needs whose period is over."""
-    runtime = current()
+    runtime = runtime or current()
     with runtime.scope() as session:
         report = lifecycle.advance(session, runtime.today())
     log.info("life cycle: %s", report.model_dump())
 
 
-def refresh_calendars() -> None:
-    """Every minute: read each linked calendar whose refresh interval has passed."""
-    runtime = current()
+def refresh_calendars(runtime: Runtime | None = None) -> None:
+    """Every minute: queue a read of each linked calendar whose refresh interval has passed."""
+    runtime = runtime or current()
     report = calendar_sources.refresh_due(runtime.engine, runtime.settings, now=runtime.now())
     if report.due:
         log.info("calendar refresh: %s", report.model_dump())
 
 
-def send_notifications() -> None:
+def send_notifications(runtime: Runtime | None = None) -> None:
     """Every minute: send the outbox (or log it without SMTP settings)."""
-    runtime = current()
+    runtime = runtime or current()
     with runtime.scope() as session:
         sent, failed = notifications.send_pending(session, runtime.settings)
     if sent or failed:
         log.info("notifications sent: %s, failed: %s", sent, failed)
 
 
-def weekly_reoptimisation() -> None:
-    """Weekly: a full re-optimisation proposal for planners (never applied by itself)."""
-    runtime = current()
+def weekly_reoptimisation(runtime: Runtime | None = None) -> None:
+    """Weekly: queue a full re-optimisation proposal for planners (never applied by itself)."""
+    runtime = runtime or current()
     with runtime.scope() as session:
         run = matching.start_run(session, runtime.settings, overrides={"keep_confirmed": False})
-    summary = matching.execute_run(runtime.engine, runtime.settings, run.id, today=runtime.today())
-    log.info("weekly re-optimisation run %s: %s", summary.id, summary.status.value)
+    log.info("weekly re-optimisation: run %s queued", run.id)
+
+
+def _matching_run(runtime: Runtime, payload: dict[str, Any]) -> None:
+    summary = matching.execute_queued(runtime.engine, runtime.settings, int(payload["run_id"]))
+    if summary is not None:
+        log.info("matching run %s: %s", summary.id, summary.status.value)
+
+
+def _intervision_run(runtime: Runtime, payload: dict[str, Any]) -> None:
+    run = intervision_runs.execute_run(runtime.engine, runtime.settings, int(payload["run_id"]))
+    log.info("intervision run %s: %s", run.id, run.status.value)
+
+
+def _scheduled(job: Callable[[Runtime | None], None]) -> Callable[[Runtime, dict[str, Any]], None]:
+    return lambda runtime, _payload: job(runtime)
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """How a queued task runs.
+
+    ``retry``: a failure goes back on the queue while attempts are left. ``abandoned``:
+    closes the task's record (a run) when its worker died and the queue gave up on it.
+    """
+
+    run: Callable[[Runtime, dict[str, Any]], None]
+    retry: bool = False
+    abandoned: Abandoned | None = None
+
+
+#: Every task a job may name.
+TASKS: dict[str, Task] = {
+    matching.TASK: Task(_matching_run, abandoned=matching.abandon_run),
+    intervision_runs.TASK: Task(_intervision_run, abandoned=intervision_runs.abandon_run),
+    "compliance_sweep": Task(_scheduled(compliance_sweep), retry=True),
+    "certification_reminders": Task(_scheduled(certification_reminders), retry=True),
+    "need_lifecycle": Task(_scheduled(need_lifecycle), retry=True),
+    "refresh_calendars": Task(_scheduled(refresh_calendars), retry=True),
+    "send_notifications": Task(_scheduled(send_notifications), retry=True),
+    "weekly_reoptimisation": Task(_scheduled(weekly_reoptimisation), retry=True),
+}

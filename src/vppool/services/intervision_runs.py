@@ -1,8 +1,9 @@
 """Intervision work that takes long, run in the background.
 
 Forming a year's groups (a CP-SAT solve) and planning the sessions of all its groups. A
-planner starts a run (the API answers 202 with its id); the API process executes it in
-its background thread with the configured time limit and stores the outcome: the report of
+planner starts a run (the API answers 202 with its id); the run is put on the job queue in
+the same transaction and a `vppool worker` executes it with the configured time limit and
+stores the outcome: the report of
 :func:`~vppool.services.intervision.form_groups_for_year` or
 :func:`~vppool.services.intervision.schedule_sessions`, or the error a direct call would
 have raised (with the HTTP status it maps to). Any server process can read it.
@@ -29,15 +30,18 @@ from vppool.errors import (
     ValidationFailed,
     VppoolError,
 )
-from vppool.services import intervision
-from vppool.services._common import Actor, require_staff
+from vppool.services import audit, intervision, queue
+from vppool.services._common import SYSTEM, Actor, acting, require_staff
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import IntervisionRunKind, MatchingRunStatus
 
 __all__ = [
+    "TASK",
     "FormingOptions",
     "IntervisionRunPublic",
+    "abandon_run",
+    "cancel_run",
     "execute_run",
     "fail_unfinished",
     "get_run",
@@ -48,6 +52,8 @@ __all__ = [
 log = logging.getLogger("vppool.intervision")
 
 _ACTIVE = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
+#: The queue's name of the task that executes a run.
+TASK = "intervision_run"
 #: The report's mark of a formation that stored nothing (a proposal), and of its storing.
 _PROPOSAL = "proposal"
 _STORED = "stored_at"
@@ -135,7 +141,65 @@ def start_run(
     )
     session.add(run)
     session.flush()
+    queue.enqueue(session, TASK, {"run_id": run.id}, unique_key=f"{TASK}:{run.id}")
     return _public(run)
+
+
+def cancel_run(
+    session: Session, run_id: int, *, viewer: Viewer | None = None
+) -> IntervisionRunPublic:
+    """Stop a queued or running run; what a running one formed or planned is not stored.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such run.
+        Conflict: the run has ended already.
+    """
+    require_staff(viewer, "stop intervision runs")
+    run = session.get(IntervisionRun, run_id)
+    if run is None:
+        raise NotFound("intervision run", run_id)
+    if run.status not in _ACTIVE:
+        raise Conflict(
+            "Intervision run {run} has {status} already; only a queued or running run stops.",
+            run=run_id,
+            status=run.status,
+        )
+    run.status = MatchingRunStatus.CANCELLED
+    run.finished_at = utc_now()
+    session.add(run)
+    queue.cancel_jobs(session, f"{TASK}:{run_id}")
+    audit.record_change(
+        session,
+        acting(viewer, SYSTEM),
+        action="intervision_run_cancelled",
+        entity_type="intervision_run",
+        entity_id=run_id,
+    )
+    session.flush()
+    return _public(run)
+
+
+def abandon_run(session: Session, payload: dict[str, Any], reason: str) -> None:
+    """Fail a run whose worker stopped (the queue gave up on its job); the reason is kept."""
+    run = session.get(IntervisionRun, int(payload["run_id"]))
+    if run is not None and run.status in _ACTIVE:
+        run.status = MatchingRunStatus.FAILED
+        run.error = reason
+        run.error_status = 500
+        run.finished_at = utc_now()
+        session.add(run)
+
+
+class _Cancelled(Exception):
+    """The run was stopped while it ran: what it made is rolled back."""
+
+
+def _still_running(engine: Engine, run_id: int) -> None:
+    with Session(engine) as probe:
+        run = probe.get(IntervisionRun, run_id)
+        if run is None or run.status is not MatchingRunStatus.RUNNING:
+            raise _Cancelled
 
 
 def get_run(session: Session, run_id: int, *, viewer: Viewer | None = None) -> IntervisionRunPublic:
@@ -189,10 +253,13 @@ def execute_run(engine: Engine, settings: Settings, run_id: int) -> IntervisionR
                     report = intervision.schedule_sessions(
                         session, settings, year=year, actor=actor
                     )
+                _still_running(engine, run_id)
         values = {
             "status": MatchingRunStatus.SUCCEEDED,
             "report": {**report.model_dump(mode="json"), **marks},
         }
+    except _Cancelled:
+        return _ended(engine, run_id)
     except VppoolError as exc:
         status = next((code for cls, code in _STATUS if isinstance(exc, cls)), 400)
         details: dict[str, Any] = {}
@@ -213,14 +280,24 @@ def execute_run(engine: Engine, settings: Settings, run_id: int) -> IntervisionR
             "error": "the run stopped because of an error on vppool's side; it was logged",
             "error_status": 500,
         }
-    with session_scope(engine) as session:
+    with session_scope(serialised(engine)) as session:
         run = session.get(IntervisionRun, run_id)
         if run is None:
             raise NotFound("intervision run", run_id)
+        if run.status is not MatchingRunStatus.RUNNING:  # stopped, or failed by the queue
+            return _public(run)
         for name, value in values.items():
             setattr(run, name, value)
         run.finished_at = utc_now()
         session.flush()
+        return _public(run)
+
+
+def _ended(engine: Engine, run_id: int) -> IntervisionRunPublic:
+    with Session(engine) as session:
+        run = session.get(IntervisionRun, run_id)
+        if run is None:
+            raise NotFound("intervision run", run_id)
         return _public(run)
 
 

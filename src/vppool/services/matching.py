@@ -1,11 +1,13 @@
 """Matching runs: build the instance from the database, solve outside the request, store, confirm.
 
 A run goes ``queued`` → ``running`` → ``succeeded`` (or ``failed`` / ``cancelled``). The solve
-itself never runs inside a request: :func:`execute_run` opens its own short transactions
-(to mark progress) and is called by a background worker, a thread of the API process, or
-the CLI. Every plan is validated before it is stored; :func:`confirm_run` re-validates the
-chosen seats against the state of the moment and refuses with a :class:`Conflict` when the
-data changed in a way that breaks them.
+itself never runs inside a request: :func:`start_run` stores the run and a job on the queue
+in the request's transaction, and a `vppool worker` runs it (:func:`execute_queued`), or the
+CLI runs it in the foreground. :func:`execute_run` opens its own short transactions (to mark
+progress, then to store); a run whose worker died is failed by the queue
+(:func:`abandon_run`). Every plan is validated before it is stored; :func:`confirm_run`
+re-validates the chosen seats against the state of the moment and refuses with a
+:class:`Conflict` when the data changed in a way that breaks them.
 """
 
 from __future__ import annotations
@@ -41,20 +43,23 @@ from vppool.db.models import (
 )
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
-from vppool.services import audit, calendar_sources, run_review
+from vppool.services import audit, calendar_sources, queue, run_review
 from vppool.services._common import SYSTEM, Actor
 from vppool.services.compliance import compliance_exclusions, current_certificates
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, ConflictReason, MatchingRunStatus, NeedKind, NeedStatus
 
 __all__ = [
+    "TASK",
     "InstanceBundle",
     "QuickCandidate",
     "QuickMatchResult",
     "RunSummary",
+    "abandon_run",
     "build_instance",
     "cancel_run",
     "confirm_run",
+    "execute_queued",
     "execute_run",
     "get_run",
     "latest_run",
@@ -68,6 +73,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _PROGRESS_EVERY_S = 0.5
+#: The queue's name of the task that executes a run.
+TASK = "matching_run"
 
 
 class RunSummary(BaseModel):
@@ -418,13 +425,20 @@ def start_run(
     *,
     actor: Actor = SYSTEM,
     overrides: dict[str, Any] | None = None,
+    enqueue: bool = True,
 ) -> RunSummary:
-    """Queue a run with its settings; :func:`execute_run` does the work."""
+    """Store a queued run with its settings and put it on the job queue.
+
+    A worker executes it once the transaction commits; with ``enqueue=False`` the caller
+    runs :func:`execute_run` itself (the CLI, in the foreground).
+    """
     run = MatchingRun(
         created_by_user_id=actor.user_id, settings=matching_config(settings, overrides)
     )
     session.add(run)
     session.flush()
+    if enqueue:
+        queue.enqueue(session, TASK, {"run_id": run.id}, unique_key=f"{TASK}:{run.id}")
     audit.record_change(
         session, actor, action="matching_run_started", entity_type="matching_run", entity_id=run.id
     )
@@ -465,6 +479,7 @@ def cancel_run(session: Session, run_id: int, *, actor: Actor = SYSTEM) -> RunSu
     run.status = MatchingRunStatus.CANCELLED
     run.finished_at = utc_now()
     session.add(run)
+    queue.cancel_jobs(session, f"{TASK}:{run_id}")
     audit.record_change(
         session,
         actor,
@@ -477,10 +492,13 @@ def cancel_run(session: Session, run_id: int, *, actor: Actor = SYSTEM) -> RunSu
 
 
 def _set(engine: Engine, run_id: int, **values: Any) -> MatchingRunStatus:
-    """Update a run in its own short transaction; returns its status (cancellation check)."""
+    """Update a run in its own short transaction; returns its status (cancellation check).
+
+    A run that ended meanwhile (cancelled, or failed by the queue) is left as it is.
+    """
     with Session(serialised(engine)) as session:  # reads, then writes: lock first on SQLite
         run = _run(session, run_id)
-        if run.status is MatchingRunStatus.CANCELLED:
+        if run.status not in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING):
             return run.status
         for key, value in values.items():
             setattr(run, key, value)
@@ -510,8 +528,8 @@ def execute_run(
             msg = f"matching run {run_id} is {run.status.value}, not queued"
             raise Conflict(msg)
         options = dict(run.settings)
-    if _set(engine, run_id, status=MatchingRunStatus.RUNNING, started_at=utc_now()) is (
-        MatchingRunStatus.CANCELLED
+    if _set(engine, run_id, status=MatchingRunStatus.RUNNING, started_at=utc_now()) is not (
+        MatchingRunStatus.RUNNING
     ):
         return _finished(engine, run_id)
     try:
@@ -538,7 +556,7 @@ def execute_run(
                         "bound": event.bound,
                     },
                 )
-                cancelled[0] = state is MatchingRunStatus.CANCELLED
+                cancelled[0] = state is not MatchingRunStatus.RUNNING
 
         config = m.MatchingConfig(
             time_limit_s=float(options["time_limit_s"]),
@@ -562,10 +580,29 @@ def execute_run(
             finished_at=utc_now(),
         )
         return _finished(engine, run_id)
-    if _status(engine, run_id) is MatchingRunStatus.CANCELLED:
+    if _status(engine, run_id) is not MatchingRunStatus.RUNNING:
         return _finished(engine, run_id)
     _store(engine, run_id, bundle, result)
     return _finished(engine, run_id)
+
+
+def execute_queued(engine: Engine, settings: Settings, run_id: int) -> RunSummary | None:
+    """The queue's task: execute the run if it is still queued (``None``: cancelled before)."""
+    with Session(engine) as session:
+        run = session.get(MatchingRun, run_id)
+        if run is None or run.status is not MatchingRunStatus.QUEUED:
+            return None
+    return execute_run(engine, settings, run_id)
+
+
+def abandon_run(session: Session, payload: dict[str, Any], reason: str) -> None:
+    """Fail a run whose worker stopped (the queue gave up on its job); the reason is kept."""
+    run = session.get(MatchingRun, int(payload["run_id"]))
+    if run is not None and run.status in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING):
+        run.status = MatchingRunStatus.FAILED
+        run.error = reason
+        run.finished_at = utc_now()
+        session.add(run)
 
 
 def _finished(engine: Engine, run_id: int) -> RunSummary:
@@ -578,6 +615,8 @@ def _store(engine: Engine, run_id: int, bundle: InstanceBundle, result: m.Matchi
     explanation = explanation_of(bundle.instance, result)
     with Session(serialised(engine)) as session:  # reads, then writes: lock first on SQLite
         run = _run(session, run_id)
+        if run.status is not MatchingRunStatus.RUNNING:  # cancelled, or failed by the queue
+            return
         run.finished_at = utc_now()
         run.solver_status = result.status
         run.objective = result.objective

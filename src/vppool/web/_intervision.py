@@ -249,7 +249,6 @@ class IntervisionFormingPages(Controller):
                     "Groups for this year are being formed already; wait until that run ends."
                 )
                 raise ValidationFailed([FieldError("year", busy_msg)]) from busy
-            state.runs.submit_intervision(run.id, after=db_session)
             return f"/intervision/formations/{run.id}"
 
         return FORMING.submit(request, data, db_session, start)
@@ -310,6 +309,18 @@ class IntervisionFormingPages(Controller):
         if run.status not in _ACTIVE:
             return Response("", headers={"HX-Refresh": "true"}, media_type="text/html")
         return page(request, "intervision_progress.html", run=run)
+
+    @post("/{run_id:int}/cancel", sync_to_thread=True, status_code=303)
+    def cancel(
+        self,
+        *,
+        run_id: FromPath[int],
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+    ) -> Redirect:
+        """Stop a queued or running formation; nothing of it is kept."""
+        intervision_runs.cancel_run(db_session, run_id, viewer=viewer)
+        return redirect(f"/intervision/formations/{run_id}")
 
     @post("/{run_id:int}/store", sync_to_thread=True, status_code=303)
     def store(

@@ -312,7 +312,6 @@ class PlannerPages(WebPages, guard=staff_page):
         run = matching.start_run(
             ctx.session, ctx.settings, actor=ctx.viewer.actor, overrides=overrides
         )
-        ctx.request.app.state.runs.submit(run.id, after=ctx.session)
         return ctx.redirect(f"/matching/runs/{run.id}")
 
     @get("/matching/runs/{run_id:int}", sync_to_thread=True)

@@ -523,6 +523,12 @@ CASES: list[Case] = [
         staff(409),
         url="/api/v1/intervision-runs/{irun_done}/store",
     ),
+    Case(  # it has ended: a planner hears so, anyone else may not ask
+        "DELETE",
+        "/api/v1/intervision-runs/{run_id:int}",
+        staff(409),
+        url="/api/v1/intervision-runs/{irun_done}",
+    ),
     # Starts a background run (the world's two certified VPs are too few for groups of 4-6,
     # which the run reports; the next year, so that it does not wait for the schedule run).
     Case(

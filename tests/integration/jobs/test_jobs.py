@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -17,12 +16,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.integration.seed import seed_small_pool
-from vppool.db.models import Assignment, Certification, Notification
+from vppool.db.models import Assignment, Certification, Job, Notification
 from vppool.jobs import JOBS, WorkerLock, build_scheduler, tasks
 from vppool.jobs.runtime import Runtime, install
+from vppool.jobs.scheduler import enqueue_scheduled
+from vppool.jobs.worker import Worker
 from vppool.services import access, matching
 from vppool.settings import Settings
-from vppool.vocab import AssignmentStatus
+from vppool.vocab import AssignmentStatus, JobStatus
 
 pytestmark = pytest.mark.integration
 
@@ -158,24 +159,27 @@ def test_jobs_survive_a_restart_of_the_worker(engine: Engine, settings: Settings
         second.shutdown(wait=False)
 
 
-def test_a_failing_job_is_retried_and_the_others_keep_running(
+def test_the_schedule_only_enqueues_and_a_failing_task_is_retried_later(
     runtime: Runtime, engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken() -> None:
+    calls: list[str] = []
+
+    def broken(_runtime: Runtime, _payload: dict[str, object]) -> None:
+        calls.append("need_lifecycle")
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(tasks, "need_lifecycle", broken)
-    scheduler = build_scheduler(settings, engine, scheduler_class=BackgroundScheduler)
-    scheduler.start()
-    try:
-        scheduler.modify_job("need_lifecycle", next_run_time=datetime.now(UTC))
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and scheduler.get_job("need_lifecycle#retry1") is None:
-            time.sleep(0.05)
-        assert scheduler.get_job("need_lifecycle#retry1") is not None
-        assert scheduler.get_job("send_notifications") is not None
-    finally:
-        scheduler.shutdown(wait=False)
+    monkeypatch.setitem(tasks.TASKS, "need_lifecycle", tasks.Task(broken, retry=True))
+    enqueue_scheduled("need_lifecycle")
+    enqueue_scheduled("need_lifecycle")  # still queued: not twice
+    assert calls == []  # the schedule runs nothing itself
+    Worker(engine, settings).drain()
+    assert calls == ["need_lifecycle"]
+    with Session(engine) as session:
+        job = session.exec(select(Job)).one()
+    assert job.status is JobStatus.QUEUED
+    assert job.attempts == 1
+    assert job.error == "RuntimeError: database went away"
+    assert job.run_after > datetime.now(UTC)  # a little later, not at once
 
 
 def test_only_one_worker_per_database(engine: Engine, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import post, put
+from litestar import delete, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
@@ -86,11 +86,12 @@ def _start(
     time_limit_s: float | None = None,
     propose: bool = False,
 ) -> intervision_runs.IntervisionRunPublic:
-    """Store a new background run of ``kind`` for ``year`` and queue it.
+    """Store a new background run of ``kind`` for ``year``, with its job on the queue.
 
-    It starts when the request's transaction commits (a refused request queues nothing).
+    A worker starts it once the request's transaction commits (a refused request queues
+    nothing).
     """
-    run = intervision_runs.start_run(
+    return intervision_runs.start_run(
         session,
         settings,
         kind=kind,
@@ -99,8 +100,6 @@ def _start(
         viewer=viewer,
         propose=propose,
     )
-    state.runs.submit_intervision(run.id, after=session)
-    return run
 
 
 class IntervisionController(Resource):
@@ -162,6 +161,18 @@ class IntervisionController(Resource):
     get_intervision_run = _RUNS.reading(
         intervision_runs.get_run,
         "Show a background intervision run: status, then its report or its error.",
+        guards=[staff_only],
+    )
+
+    cancel_intervision_run = _RUNS.route(
+        delete,
+        _RUNS.item,
+        intervision_runs.cancel_run,
+        """Stop a queued or running intervision run; what it formed or planned is not stored.
+
+        409 when the run has ended already.
+        """,
+        status_code=200,
         guards=[staff_only],
     )
 

@@ -85,11 +85,9 @@ class MatchingController(Controller):
         settings: NamedDependency[Settings],
         db_session: NamedDependency[Session],
     ) -> matching.RunSummary:
-        """Queue a run (202); it executes in the background with its time limit."""
+        """Queue a run (202); a worker executes it with its time limit."""
         overrides = data.model_dump(exclude_none=True)
-        run = matching.start_run(db_session, settings, actor=viewer.actor, overrides=overrides)
-        state.runs.submit(run.id, after=db_session)
-        return run
+        return matching.start_run(db_session, settings, actor=viewer.actor, overrides=overrides)
 
     @get("/matching-runs", sync_to_thread=True)
     def list_runs(

@@ -93,7 +93,9 @@ def _reset_sequences(session: Session) -> None:
     """After inserting explicit ids, PostgreSQL's sequences must continue after the maximum."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for name in TABLE_MODELS:
+    for name, model in TABLE_MODELS.items():
+        if "id" not in model.__table__.c:  # type: ignore[attr-defined]
+            continue  # keyed by its owner's id: no sequence of its own
         session.execute(
             sa.text(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
@@ -108,12 +110,12 @@ def export_dataset(
     meta: DatasetMeta | None = None,
     progress: ProgressCallback | None = None,
 ) -> Dataset:
-    """Read every table into a :class:`Dataset` (rows ordered by id)."""
+    """Read every table into a :class:`Dataset` (rows ordered by their primary key)."""
     report = progress or _noop
     tables: dict[str, list[dict[str, Any]]] = {}
     for index, (name, model) in enumerate(TABLE_MODELS.items(), start=1):
         table = model.__table__  # type: ignore[attr-defined]
-        result = session.execute(sa.select(table).order_by(table.c.id))
+        result = session.execute(sa.select(table).order_by(*table.primary_key.columns))
         tables[name] = [_json_row(model, row) for row in result.mappings()]
         report(name, index, len(TABLE_MODELS))
     return Dataset(meta=meta or DatasetMeta(source="export"), tables=tables)

@@ -42,10 +42,12 @@ EMPTY_TABLES = frozenset(
         "audit_entry",
         "busy_interval",
         "calendar_source",
+        "employee_page",
         "feed_token",
         "intervision_run",
         "matching_run",
         "notification",
+        "public_profile",
     }
 )
 

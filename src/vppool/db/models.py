@@ -950,6 +950,8 @@ class PublicProfile(PublicProfileBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     trust_person_id: int = _fk("trust_person.id")
     updated_at: datetime = _created_at()
+
+
 class Job(SQLModel, table=True):
     """Work for `vppool worker`: a task name and its arguments, held under a lease while it runs.
 

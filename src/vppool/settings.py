@@ -203,6 +203,23 @@ class Settings(BaseSettings):
     matching_horizon_months: int = Field(
         default=6, ge=1, le=36, description="How far ahead a run plans capacity, in months."
     )
+    staffing_two_from: int = Field(
+        default=50,
+        ge=1,
+        description="Staffing advice: from this headcount two VPs (both sides of a conflict "
+        "each have one).",
+    )
+    staffing_employees_per_vp: int = Field(
+        default=1000,
+        ge=1,
+        description="Staffing advice: one VP per this many employees at least (a provider's "
+        "rule of thumb; no authoritative figure exists).",
+    )
+    staffing_local_km: float = Field(
+        default=50,
+        ge=0,
+        description="Staffing advice: sites farther apart than this call for local VPs.",
+    )
     max_absence_share: float = Field(
         default=0.25,
         ge=0,

@@ -42,6 +42,7 @@ from vppool.api.controllers.organisations import (
     PreferenceController,
 )
 from vppool.api.controllers.reports import ReportController
+from vppool.api.controllers.staffing import StaffingController
 from vppool.api.controllers.trust_persons import (
     TrustPersonController,
     TrustPersonRecordsController,
@@ -174,6 +175,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             UserController,
             TokenController,
             ReportController,
+            StaffingController,
         ],
         dependencies=dependencies,
         lifespan=[database],

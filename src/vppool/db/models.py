@@ -83,6 +83,8 @@ __all__ = [
     "PublicProfileBase",
     "Site",
     "SiteBase",
+    "StaffingAdvice",
+    "StaffingAdviceBase",
     "TrustPerson",
     "TrustPersonBase",
     "User",
@@ -991,6 +993,37 @@ class Job(SQLModel, table=True):
     created_at: datetime = _created_at()
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class StaffingAdviceBase(SQLModel):
+    """The provider's advice on how a client staffs its trust-person function."""
+
+    trust_persons: int = Field(ge=1, le=50)
+    both_genders: bool = False
+    languages: list[str] = _strings()
+    local: bool = False
+    internal_backup: bool = False
+    note: str | None = Field(default=None, max_length=2000)
+
+    _languages = field_validator("languages")(_known_languages)
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _blank_note(cls, value: object) -> object:
+        return value.strip() or None if isinstance(value, str) else value
+
+
+class StaffingAdvice(StaffingAdviceBase, table=True):
+    """The advice kept for a client (one per organisation), and when it was sent."""
+
+    __tablename__ = "staffing_advice"
+    __table_args__ = (sa.UniqueConstraint("organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = _fk("organisation.id")
+    updated_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    updated_at: datetime = _created_at()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class LoginAttempt(SQLModel, table=True):

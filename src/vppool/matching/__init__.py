@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from vppool.matching._diagnostics import diagnose
 from vppool.matching._explain import excluded_from, utilisation
+from vppool.matching._geo import haversine_km
 from vppool.matching._greedy import greedy_plan
 from vppool.matching._input import MatchingInputError
 from vppool.matching._intervision import (
@@ -102,6 +103,7 @@ __all__ = [
     "excluded_from",
     "form_groups",
     "greedy_plan",
+    "haversine_km",
     "new_violations",
     "objective_terms",
     "quick_match",

@@ -48,6 +48,7 @@ EMPTY_TABLES = frozenset(
         "matching_run",
         "notification",
         "public_profile",
+        "staffing_advice",
     }
 )
 

@@ -52,6 +52,7 @@ from vppool.web._pickers import PickerSearches
 from vppool.web._planner import PlannerPages
 from vppool.web._pool import pool_pages
 from vppool.web._reports import OrganisationReport, ProviderReport, TeamReport
+from vppool.web._staffing import StaffingPages, TeamAdvice
 from vppool.web._trust_person import TrustPersonPages
 
 __all__ = ["create_web_app"]
@@ -195,6 +196,8 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             OrganisationReport,
             TeamReport,
             ProviderReport,
+            StaffingPages,
+            TeamAdvice,
             create_static_files_router(
                 path="/static",
                 directories=[_HERE / "static"],

@@ -441,6 +441,21 @@ CASES: list[Case] = [
     # ---------------------------------------------------------------- audit and me
     Case("GET", "/api/v1/audit-entries", staff(200)),
     Case("GET", "/api/v1/me/team", (401, 403, 403, 200, 403)),
+    # ---------------------------------------------------------------- staffing advice
+    # Not sent yet in a fresh world: the client contact finds none (404).
+    Case(
+        "GET",
+        ORG + "/staffing-advice",
+        (401, 200, 200, 404, 403),
+        url="/api/v1/organisations/{org1}/staffing-advice",
+    ),
+    Case(
+        "PUT",
+        ORG + "/staffing-advice",
+        staff(200),
+        url="/api/v1/organisations/{org1}/staffing-advice",
+        body={"trust_persons": 2, "both_genders": True, "languages": ["nl"]},
+    ),
     # ---------------------------------------------------------------- annual reports
     *(
         Case(

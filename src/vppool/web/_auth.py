@@ -97,8 +97,10 @@ class AuthPages(WebPages):
         return _setting(_session_cookie(ctx, None), "/login")
 
     @post("/language", sync_to_thread=False, status_code=303)
-    def switch_language(self, data: FormData) -> Redirect:
+    def switch_language(self, ctx: NamedDependency[PageContext], data: FormData) -> Redirect:
         """Show the application in Dutch or English from now on (kept for a year)."""
+        from vppool.api.auth import secure_cookies  # noqa: PLC0415
+
         lang = form_text(data, "lang")
         return _setting(
             Cookie(
@@ -106,6 +108,7 @@ class AuthPages(WebPages):
                 value=lang if lang in LANGUAGES else "nl",
                 max_age=365 * 24 * 3600,
                 samesite="lax",
+                secure=secure_cookies(ctx.request, ctx.settings),
                 path="/",
             ),
             safe_next(form_text(data, "next_page")),

@@ -356,6 +356,13 @@ def test_cookies_are_secure_on_a_request_that_came_over_https(
         assert "; secure" in session
         assert "; httponly" in session
         assert "samesite=lax" in session
+        language = client.post(
+            "/app/language",
+            data={"lang": "en", "_csrf_token": _csrf(client.get("/app/dashboard").text)},
+            follow_redirects=False,
+        )
+        assert language.status_code == 303, language.text
+        assert "; secure" in _set_cookies(language)["vppool_lang"]
         ended = _set_cookies(client.post("/api/v1/auth/logout"))["vppool_session"]
         assert "; secure" in ended
         assert "max-age=0" in ended

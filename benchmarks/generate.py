@@ -5,7 +5,8 @@
 For each size, in a process of its own (so peak memory is its own): time ``generate``,
 ``Dataset.to_json`` and ``validate_dataset`` separately (best of ``--repeat`` runs), and
 record the JSON size, the rows per table and the peak resident memory. The generator's
-target is XL (2,000 VPs, 15,000 organisations) generated and serialised well under 30 s.
+target is XL (2,250 VPs, 15,000 organisations) generated and serialised well under 30 s.
+``--stress`` measures the stress variant (the same clients, far fewer VPs).
 """
 
 from __future__ import annotations
@@ -34,20 +35,21 @@ def _best(repeat: int, action: Callable[[], Any]) -> tuple[float, Any]:
     return best, result
 
 
-def run_one(size: str, seed: int, repeat: int) -> dict[str, Any]:
+def run_one(size: str, seed: int, repeat: int, *, stress: bool = False) -> dict[str, Any]:
     """Benchmark one size in this process."""
     from vppool.dataset import validate_dataset
     from vppool.synthetic import SIZES, generate
 
-    generate_s, dataset = _best(repeat, lambda: generate(size, seed, today=TODAY))
+    generate_s, dataset = _best(repeat, lambda: generate(size, seed, today=TODAY, stress=stress))
     to_json_s, text = _best(repeat, dataset.to_json)
     validate_s, _ = _best(repeat, lambda: validate_dataset(dataset))
     counts = dataset.counts()
     return {
         "size": size,
+        "stress": stress,
         "seed": seed,
         "repeat": repeat,
-        "trust_persons": SIZES[size].trust_persons,
+        "trust_persons": SIZES[size].pool(stress=stress),
         "organisations": SIZES[size].organisations,
         "rows": sum(counts.values()),
         "json_mb": len(text.encode()) / 1e6,
@@ -83,11 +85,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="S,M,L,XL")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="Best of this many runs.")
+    parser.add_argument("--stress", action="store_true", help="The stress variant.")
     parser.add_argument("--json", type=Path, help="Write the results to this file.")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.seed, args.repeat)))
+        print(json.dumps(run_one(args.one, args.seed, args.repeat, stress=args.stress)))
         return
     rows = []
     for size in args.sizes.split(","):
@@ -100,6 +103,7 @@ def main() -> None:
             str(args.seed),
             "--repeat",
             str(args.repeat),
+            *(["--stress"] if args.stress else []),
         ]
         print(f"running {size} ...", file=sys.stderr, flush=True)
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout

@@ -71,7 +71,13 @@ def _engine_run(m: Any, instance: Any, config: Any, engine: str) -> tuple[Any, d
 
 
 def run_one(
-    size: str, seed: int, workers: int, time_limit: float | None, today: date = TODAY
+    size: str,
+    seed: int,
+    workers: int,
+    time_limit: float | None,
+    today: date = TODAY,
+    *,
+    stress: bool = False,
 ) -> dict[str, Any]:
     """Benchmark one size in this process."""
     from vppool import matching as m
@@ -85,7 +91,7 @@ def run_one(
     limit = time_limit or limits.get(size, 60.0)
     settings = Settings()
     started = time.perf_counter()
-    dataset = generate(size, seed, today=today, settings=settings)
+    dataset = generate(size, seed, today=today, settings=settings, stress=stress)
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
         upgrade(engine)
@@ -145,6 +151,7 @@ def run_one(
 
     return {
         "size": size,
+        "stress": stress,
         "seed": seed,
         "today": today.isoformat(),
         "workers": workers,
@@ -361,13 +368,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--today", default=TODAY.isoformat(), help="Planning date.")
     parser.add_argument("--time-limit", type=float, help="Override the per-size time limit.")
+    parser.add_argument(
+        "--stress", action="store_true", help="The presets' stress variant (demand above supply)."
+    )
     parser.add_argument("--json", type=Path, help="Write the results (and plots) here.")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     today = date.fromisoformat(args.today)
     if args.one:
-        row = run_one(args.one, args.seed, args.workers, args.time_limit, today)
+        row = run_one(args.one, args.seed, args.workers, args.time_limit, today, stress=args.stress)
         args.out.write_text(json.dumps(row), encoding="utf-8")
         return
     rows = []
@@ -390,6 +400,8 @@ def main() -> None:
             ]
             if args.time_limit:
                 command += ["--time-limit", str(args.time_limit)]
+            if args.stress:
+                command.append("--stress")
             print(f"running {size} ...", file=sys.stderr, flush=True)
             # The child's standard output is left alone (solvers may print there).
             subprocess.run(command, check=True, stdout=subprocess.DEVNULL)

@@ -163,19 +163,31 @@ def _print_counts(counts: dict[str, int]) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--today", help="Reference date of the data (default: today).")
 @click.option(
+    "--stress",
+    is_flag=True,
+    help="The stress variant: the same clients with far fewer VPs (demand above supply).",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the dataset as JSON to this file instead of loading it into the database.",
 )
 @pass_context
-def generate(ctx: _Context, size: str, seed: int, today: str | None, out: Path | None) -> None:
+def generate(
+    ctx: _Context, *, size: str, seed: int, today: str | None, stress: bool, out: Path | None
+) -> None:
     """Generate a realistic synthetic dataset (deterministic for a seed and date)."""
     from vppool.synthetic import generate as make_dataset
 
     started = time.perf_counter()
     with _progress() as report:
         dataset = make_dataset(
-            size, seed, today=_today(today, ctx.settings), settings=ctx.settings, progress=report
+            size,
+            seed,
+            today=_today(today, ctx.settings),
+            settings=ctx.settings,
+            progress=report,
+            stress=stress,
         )
     if out is not None:
         out.write_text(dataset.to_json(), encoding="utf-8")

@@ -55,17 +55,28 @@ EMPTY_TABLES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class SizePreset:
-    """How many VPs and organisations a preset holds."""
+    """How many VPs and organisations a preset holds.
+
+    The pool is sized like a provider's: supply a little above demand, so that nearly every
+    standing seat can be filled within the hard rules (a VP's travel limit, scopes,
+    languages, certificate, capacity). ``stress_trust_persons`` is the pool of the stress
+    variant: the same clients with far fewer VPs, demand well above supply.
+    """
 
     trust_persons: int
     organisations: int
+    stress_trust_persons: int
+
+    def pool(self, *, stress: bool = False) -> int:
+        """The number of VPs of this preset (or of its stress variant)."""
+        return self.stress_trust_persons if stress else self.trust_persons
 
 
 SIZES: dict[str, SizePreset] = {
-    "S": SizePreset(25, 150),
-    "M": SizePreset(120, 1_200),
-    "L": SizePreset(400, 4_000),
-    "XL": SizePreset(2_000, 15_000),
+    "S": SizePreset(25, 150, 15),
+    "M": SizePreset(180, 1_200, 100),
+    "L": SizePreset(600, 4_000, 330),
+    "XL": SizePreset(2_250, 15_000, 1_250),
 }
 
 
@@ -80,6 +91,7 @@ def generate(
     today: date,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    stress: bool = False,
 ) -> Dataset:
     """A realistic dataset of the given size preset.
 
@@ -92,6 +104,8 @@ def generate(
             threshold for two VPs, hours sizing, intervision group sizes, matching horizon);
             defaults to ``Settings()``.
         progress: optional ``(step, done, total)`` callback.
+        stress: the stress variant: the same clients and needs, far fewer VPs (demand well
+            above supply), to test the matcher when many seats must stay open.
 
     Returns:
         The dataset; every row passes :func:`vppool.dataset.validate_dataset`.
@@ -109,7 +123,7 @@ def generate(
     tables = Tables(today)
     places = PlaceSampler(load_places())
     groups_from = date(today.year - 1, 1, 1)
-    vps, orgs = preset.trust_persons, preset.organisations
+    vps, orgs = preset.pool(stress=stress), preset.organisations
 
     report("trust persons", 0, vps)
     people = add_trust_persons(tables, stream(seed, "trust persons"), vps, places, today)
@@ -161,7 +175,7 @@ def generate(
 
     meta = DatasetMeta(
         source="synthetic",
-        size=size,
+        size=f"{size}-stress" if stress else size,
         seed=seed,
         reference_date=today.isoformat(),
         created_at=tables.stamp,

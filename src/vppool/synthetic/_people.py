@@ -136,7 +136,9 @@ def add_trust_persons(
         place = places.draw(rng)
         latitude, longitude = places.point_in(rng, place)
         hours = rng.choice(HOURS_PER_MONTH)
-        clients = max(2, min(15, round(hours / 4 + rng.uniform(-1, 2))))
+        # Most standing clients are small (one to three hours a month): an external VP with a
+        # day a week serves ten or more of them.
+        clients = max(2, min(25, round(hours / 2.5 + rng.uniform(-1, 2))))
         scopes = rng.choices(SCOPE_CHOICES, weights=SCOPE_WEIGHTS)[0]
         experience = sorted(set(rng.choices(sectors, sector_weights, k=rng.randint(1, 4))))
         languages = _languages(rng, background, place.province)

@@ -19,8 +19,9 @@ from vppool.synthetic._records import Need, Tables, TrustPerson, iso
 
 __all__ = ["PlanRules", "add_existing_plan", "horizon_end"]
 
-#: Shares of the needs a planner has already staffed.
-STAFFED_STANDING = 0.7
+#: Shares of the started needs a planner has already staffed (a provider keeps most of its
+#: standing clients served; the rest are vacancies and new clients for the matcher).
+STAFFED_STANDING = 0.85
 STAFFED_SHORT_TERM = 0.5
 
 

@@ -159,3 +159,16 @@ def test_report_annual_writes_a_clients_pdf_and_the_providers_csv(
     wrong = runner.invoke(main, ["report", "annual", "--year", "2026", "--out", "x.docx"])
     assert wrong.exit_code == 2
     assert "must end in .pdf or .csv" in wrong.output
+
+
+def test_generate_writes_the_stress_variant_on_request(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "stress.json"
+    args = ["generate", "--size", "S", "--today", "2026-11-23", "--out"]
+    result = runner.invoke(main, [*args, str(out), "--stress"])
+    assert result.exit_code == 0, result.output
+    stress = json.loads(out.read_text())
+    assert stress["meta"]["size"] == "S-stress"
+    assert runner.invoke(main, [*args, str(out)]).exit_code == 0
+    normal = json.loads(out.read_text())
+    assert normal["meta"]["size"] == "S"
+    assert len(stress["tables"]["trust_person"]) < len(normal["tables"]["trust_person"])

@@ -139,7 +139,7 @@ def test_ages_experience_and_capacities_are_plausible(medium: Dataset, today: da
         assert started.year - p["birth_year"] >= 25
         assert 30 <= p["max_travel_km"] <= 120
         assert 8 <= p["capacity_hours_per_month"] <= 60
-        assert 2 <= p["capacity_standing_clients"] <= 15
+        assert 2 <= p["capacity_standing_clients"] <= 25
         assert 1 <= len(p["sectors"]) <= 4
         assert p["scopes"]
         assert p["timezone"] == "Europe/Amsterdam"

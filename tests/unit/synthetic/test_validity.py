@@ -37,11 +37,15 @@ def test_ids_count_from_one_per_table(medium: Dataset) -> None:
 
 
 def test_presets_have_their_exact_sizes(small: Dataset, medium: Dataset) -> None:
-    assert {name: (p.trust_persons, p.organisations) for name, p in SIZES.items()} == {
-        "S": (25, 150),
-        "M": (120, 1_200),
-        "L": (400, 4_000),
-        "XL": (2_000, 15_000),
+    sizes = {
+        name: (p.trust_persons, p.organisations, p.stress_trust_persons)
+        for name, p in SIZES.items()
+    }
+    assert sizes == {
+        "S": (25, 150, 15),
+        "M": (180, 1_200, 100),
+        "L": (600, 4_000, 330),
+        "XL": (2_250, 15_000, 1_250),
     }
     for dataset, size in ((small, "S"), (medium, "M")):
         assert len(dataset.tables["trust_person"]) == SIZES[size].trust_persons
@@ -111,3 +115,11 @@ def test_unusual_rule_settings_still_give_a_valid_dataset(today: date) -> None:
         groups[member["group_id"]] = groups.get(member["group_id"], 0) + 1
     assert groups
     assert all(2 <= size <= 3 for size in groups.values())
+
+
+def test_the_stress_variant_keeps_the_clients_with_fewer_vps(small: Dataset, today: date) -> None:
+    stress = generate("S", 1, today=today, stress=True)
+    assert stress.meta.size == "S-stress"
+    assert len(stress.tables["trust_person"]) == SIZES["S"].stress_trust_persons
+    assert stress.tables["organisation"] == small.tables["organisation"]
+    assert stress.tables["need"] == small.tables["need"]

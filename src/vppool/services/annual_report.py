@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -212,6 +213,16 @@ def _clip(assignment: Assignment, start: date, end: date, as_of: date) -> tuple[
     return first, stop
 
 
+def _served(
+    rows: list[Row], start: date, end: date, as_of: date
+) -> Iterator[tuple[Row, date, date]]:
+    """Each assignment's served part ``[first, stop)`` within the year and up to ``as_of``."""
+    for row in rows:
+        first, stop = _clip(row[0], start, end, as_of)
+        if stop > first:
+            yield row, first, stop
+
+
 def _changes(rows: list[Row], start: date, end: date) -> list[VpChange]:
     """Successive VPs on one seat of a need, where the successor began in ``[start, end)``."""
     changes = []
@@ -271,10 +282,7 @@ def annual_report(
     rows = _confirmed(session, start, end, organisation_id)
     periods = []
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for assignment, need, person in rows:
-        first, stop = _clip(assignment, start, end, as_of)
-        if stop <= first:
-            continue
+    for (assignment, need, person), first, stop in _served(rows, start, end, as_of):
         periods.append(
             ServedPeriod(
                 trust_person_id=assignment.trust_person_id,
@@ -366,10 +374,7 @@ def provider_report(
         hours = 0.0
         spans = []
         people = set()
-        for assignment, need, _person in group:
-            first, stop = _clip(assignment, start, end, as_of)
-            if stop <= first:
-                continue
+        for (assignment, need, _person), first, stop in _served(group, start, end, as_of):
             hours += _planned_hours(need.expected_hours_per_month, first, stop)
             spans.append((first, stop))
             people.add(assignment.trust_person_id)

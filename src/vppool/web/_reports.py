@@ -56,20 +56,29 @@ def download(body: bytes, kind: str, filename: str) -> Response[bytes]:
     )
 
 
+def _document(ctx: PageContext, kind: str, make: Any, renderers: Any, name: str) -> Response[bytes]:
+    """``make()``'s report as the chosen file (``renderers``: the PDF's and the CSV's)."""
+    kind = _format(kind)
+    render = renderers[0] if kind == "pdf" else renderers[1]
+    return download(render(make(), ctx.lang), kind, name)
+
+
 def _organisation_year(
     ctx: PageContext, organisation_id: int, year: str | None, kind: str
 ) -> Response[bytes]:
-    kind = _format(kind)
-    report = annual_report.annual_report(
-        ctx.session,
-        ctx.settings,
-        organisation_id=organisation_id,
-        year=_year(ctx, year),
-        viewer=ctx.viewer,
-    )
-    render: Any = documents.annual_report_pdf if kind == "pdf" else documents.annual_report_csv
-    return download(
-        render(report, ctx.lang), kind, f"jaarverslag-{report.year}-{report.organisation_id}"
+    asked = _year(ctx, year)
+    return _document(
+        ctx,
+        kind,
+        lambda: annual_report.annual_report(
+            ctx.session,
+            ctx.settings,
+            organisation_id=organisation_id,
+            year=asked,
+            viewer=ctx.viewer,
+        ),
+        (documents.annual_report_pdf, documents.annual_report_csv),
+        f"jaarverslag-{asked}-{organisation_id}",
     )
 
 
@@ -116,11 +125,13 @@ class ProviderReport(WebPages, path="/reports/annual", guard=staff_page):
         format: FromQuery[str] = "pdf",
     ) -> Response[bytes]:
         """The report as PDF (summary per sector) or CSV (one line per client)."""
-        kind = _format(format)
-        report = annual_report.provider_report(
-            ctx.session, ctx.settings, year=_year(ctx, year), viewer=ctx.viewer
+        asked = _year(ctx, year)
+        return _document(
+            ctx,
+            format,
+            lambda: annual_report.provider_report(
+                ctx.session, ctx.settings, year=asked, viewer=ctx.viewer
+            ),
+            (documents.provider_report_pdf, documents.provider_report_csv),
+            f"jaarverslag-{asked}-alle-klanten",
         )
-        render: Any = (
-            documents.provider_report_pdf if kind == "pdf" else documents.provider_report_csv
-        )
-        return download(render(report, ctx.lang), kind, f"jaarverslag-{report.year}-alle-klanten")

@@ -462,22 +462,23 @@ CASES: list[Case] = [
             "GET",
             ORG + f"/annual-report{ending}",
             staff_and_client(200),
-            url=lambda world, _role, ending=ending: (
-                f"/api/v1/organisations/{world['org1']}/annual-report{ending}?year={today().year}"
+            url=lambda world, _role, ending=ending, query=query: (
+                f"/api/v1/organisations/{world['org1']}/annual-report{ending}"
+                f"?year={today().year}{query}"
             ),
         )
-        for ending in ("", ".pdf", ".csv")
+        for ending, query in (("", ""), ("/file", "&format=pdf"))
     ),
     *(
         Case(
             "GET",
             f"/api/v1/reports/annual{ending}",
             staff(200),
-            url=lambda _world, _role, ending=ending: (
-                f"/api/v1/reports/annual{ending}?year={today().year}"
+            url=lambda _world, _role, ending=ending, query=query: (
+                f"/api/v1/reports/annual{ending}?year={today().year}{query}"
             ),
         )
-        for ending in ("", ".pdf", ".csv")
+        for ending, query in (("", ""), ("/file", "&format=csv"))
     ),
     Case("GET", "/api/v1/me/assignments", (401, 403, 403, 403, 200)),
     # ---------------------------------------------------------------- feeds

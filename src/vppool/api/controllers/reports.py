@@ -1,7 +1,7 @@
 """The annual reports: a client's year (its contact and planners) and the provider's (staff).
 
-As JSON, and as the same documents the web application offers (``.pdf`` and ``.csv``, in
-Dutch unless ``lang=en``).
+As JSON, and as the same documents the web application offers (``/file?format=pdf`` or
+``csv``, in Dutch unless ``lang=en``).
 """
 
 from __future__ import annotations
@@ -31,11 +31,16 @@ Lang = Annotated[
 ORG = "/organisations/{organisation_id:int}/annual-report"
 
 
-def _file(body: bytes, media_type: str, filename: str) -> Response[bytes]:
+Format = Annotated[Literal["pdf", "csv"], Parameter(description="PDF or CSV.")]
+_TYPES = {"pdf": "application/pdf", "csv": "text/csv"}
+
+
+def _file(body: bytes, kind: str, name: str) -> Response[bytes]:
+    """A file to save: ``name.kind``."""
     return Response(
         body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        media_type=_TYPES[kind],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
     )
 
 
@@ -74,8 +79,8 @@ class ReportController(Resource):
         """
         return self._organisation_year(db_session, settings, viewer, organisation_id, year)
 
-    @get(ORG + ".pdf", sync_to_thread=True, media_type="application/pdf")
-    def get_annual_report_pdf(
+    @get(ORG + "/file", sync_to_thread=True, media_type="application/octet-stream")
+    def get_annual_report_file(
         self,
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
@@ -83,34 +88,13 @@ class ReportController(Resource):
         organisation_id: FromPath[int],
         *,
         year: Year,
+        format: Format,
         lang: Lang = "nl",
     ) -> Response[bytes]:
-        """Download a client's year as PDF."""
+        """Download a client's year as PDF, or its served periods as CSV (one row each)."""
         report = self._organisation_year(db_session, settings, viewer, organisation_id, year)
-        return _file(
-            documents.annual_report_pdf(report, lang),
-            "application/pdf",
-            f"annual-report-{year}-{organisation_id}.pdf",
-        )
-
-    @get(ORG + ".csv", sync_to_thread=True, media_type="text/csv")
-    def get_annual_report_csv(
-        self,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        settings: NamedDependency[Settings],
-        organisation_id: FromPath[int],
-        *,
-        year: Year,
-        lang: Lang = "nl",
-    ) -> Response[bytes]:
-        """Download a client's served periods as CSV (one row each)."""
-        report = self._organisation_year(db_session, settings, viewer, organisation_id, year)
-        return _file(
-            documents.annual_report_csv(report, lang),
-            "text/csv",
-            f"annual-report-{year}-{organisation_id}.csv",
-        )
+        render = documents.annual_report_pdf if format == "pdf" else documents.annual_report_csv
+        return _file(render(report, lang), format, f"annual-report-{year}-{organisation_id}")
 
     @get("/reports/annual", sync_to_thread=True)
     def get_provider_report(
@@ -123,36 +107,18 @@ class ReportController(Resource):
         """Read the provider's year: one line per client served, the pool's standing (staff)."""
         return annual_report.provider_report(db_session, settings, year=year, viewer=viewer)
 
-    @get("/reports/annual.pdf", sync_to_thread=True, media_type="application/pdf")
-    def get_provider_report_pdf(
+    @get("/reports/annual/file", sync_to_thread=True, media_type="application/octet-stream")
+    def get_provider_report_file(
         self,
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
         settings: NamedDependency[Settings],
+        *,
         year: Year,
+        format: Format,
         lang: Lang = "nl",
     ) -> Response[bytes]:
-        """Download the provider's year as PDF (per sector; the CSV has each client)."""
+        """Download the provider's year as PDF (per sector) or CSV (one line per client)."""
         report = annual_report.provider_report(db_session, settings, year=year, viewer=viewer)
-        return _file(
-            documents.provider_report_pdf(report, lang),
-            "application/pdf",
-            f"annual-report-{year}.pdf",
-        )
-
-    @get("/reports/annual.csv", sync_to_thread=True, media_type="text/csv")
-    def get_provider_report_csv(
-        self,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        settings: NamedDependency[Settings],
-        year: Year,
-        lang: Lang = "nl",
-    ) -> Response[bytes]:
-        """Download the provider's year as CSV (one line per client served)."""
-        report = annual_report.provider_report(db_session, settings, year=year, viewer=viewer)
-        return _file(
-            documents.provider_report_csv(report, lang),
-            "text/csv",
-            f"annual-report-{year}.csv",
-        )
+        render = documents.provider_report_pdf if format == "pdf" else documents.provider_report_csv
+        return _file(render(report, lang), format, f"annual-report-{year}")

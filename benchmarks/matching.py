@@ -10,9 +10,10 @@ seat to the nearest eligible VP with room), all scored by the same objective and
 the same independent validator. Quick match is timed for up to 200 short-term needs against
 the portfolio's plan. Each size runs in its own process so its peak memory is its own; the
 row reads the process's JSON from a file, never a library's standard output (HiGHS prints a
-banner there). Beside the JSON, a quality-versus-time plot per size (``<json>-<size>.svg``,
-and ``.png`` when a headless Chromium is on the path): each engine's objective and proven
-bound over time.
+banner there). Beside the JSON, a quality-versus-time plot per size (``<json>-<size>.png``,
+matplotlib): each engine's level-2 cost and proven bound over time, and greedy's cost. The
+machine's load average (1 minute) before and after each size is in the row (``load_before``,
+``load_after``): on a shared machine the wall times depend on it.
 
 The top-level fields describe the portfolio (``size``, ``gap``, ``wall_s``, ``objective``,
 ``greedy_objective``, ``unfilled_seats``, ``greedy_unfilled_seats``, ``quick_match_p95_ms``,
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -34,7 +36,6 @@ import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from shutil import which
 from typing import Any
 
 TODAY = date(2026, 11, 23)
@@ -87,6 +88,7 @@ def run_one(
     from vppool.settings import Settings
     from vppool.synthetic import generate
 
+    load_before = os.getloadavg()[0]
     limits = {"S": 10.0, "M": 30.0, "L": 120.0, "XL": 300.0}
     limit = time_limit or limits.get(size, 60.0)
     settings = Settings()
@@ -194,6 +196,8 @@ def run_one(
         "quick_match_median_ms": statistics.median(timings) if timings else None,
         "engines": engines,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
         **stability,
     }
 
@@ -248,6 +252,7 @@ def _print(rows: list[dict[str, Any]]) -> None:
         ("mip_gap", "{:.2%}"),
         ("peak_rss_mb", "{:,.0f}"),
         ("stability_changes_beyond_forced", "{}"),
+        ("load_before", "{:.1f}"),
     ]
     print(" | ".join(name for name, _ in columns))
     for row in rows:
@@ -261,94 +266,49 @@ def _print(rows: list[dict[str, Any]]) -> None:
 _COLOURS = {"cpsat": "#1f77b4", "mip": "#d62728", "portfolio": "#2ca02c"}
 
 
-def _plot(row: dict[str, Any]) -> str:
-    """Quality versus time as SVG: each engine's level-2 cost and proven bound over seconds.
+def _plot(row: dict[str, Any], path: Path) -> None:
+    """Quality versus time as PNG: each engine's level-2 cost and proven bound over seconds.
 
-    (SVG, not PNG: the project has no plotting library and a chart needs its words.)
+    Solid lines are the best plan's cost, dotted lines the proven bound (what no plan can
+    beat); the grey dashed line is the greedy plan's cost; a dot marks where an engine ended.
     """
-    width, height, left, right, top, bottom = 760, 440, 80, 150, 40, 50
-    series: dict[str, list[tuple[float, float | None, float | None]]] = {}
+    import matplotlib as mpl
+
+    mpl.use("Agg")  # no display: write the file only
+    from matplotlib import pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(8, 4.8), dpi=100)
     for name, figures in row["engines"].items():
+        colour = _COLOURS.get(name, "black")
         points = [
             (t, obj, bound)
             for t, phase, obj, bound in figures["trace"]
             if phase.startswith("cost") or phase == "final"
         ]
-        series[name] = points
-    greedy = float(row["greedy_objective"])
-    finals = [f["objective"] for f in row["engines"].values()]
-    bounds = [f["best_bound"] for f in row["engines"].values()]
-    lo = min(bounds) * 0.99
-    hi = max(greedy, *finals) * 1.01
-    span_t = max(max((p[0] for ps in series.values() for p in ps), default=1.0), 1.0)
-
-    def x(t: float) -> float:
-        return left + (width - left - right) * t / span_t
-
-    def y(v: float) -> float:
-        v = min(max(v, lo), hi)
-        return top + (height - top - bottom) * (hi - v) / (hi - lo)
-
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        'font-family="sans-serif" font-size="12">',
-        '<rect width="100%" height="100%" fill="white"/>',
-        f'<text x="{left}" y="20" font-size="14">{row["size"]}, seed {row["seed"]}, '
-        f"{row['today']}: level-2 cost (solid) and proven bound (dotted) over seconds</text>",
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" '
-        'stroke="black"/>',
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="black"/>',
-    ]
-    for k in range(5):
-        v = lo + (hi - lo) * k / 4
-        t = span_t * k / 4
-        out.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:,.0f}</text>')
-        out.append(
-            f'<text x="{x(t):.1f}" y="{height - bottom + 18}" text-anchor="middle">{t:.3g} s</text>'
+        for index, style in ((1, "-"), (2, ":")):
+            series = [(p[0], p[index]) for p in points if p[index] is not None]
+            if series:
+                axes.plot(*zip(*series, strict=True), style, color=colour, linewidth=2)
+        axes.plot(figures["wall_s"], figures["objective"], "o", color=colour)
+        axes.plot(
+            [],
+            [],
+            color=colour,
+            label=f"{name}: {figures['status'].lower()}, {figures['wall_s']:.1f} s, "
+            f"gap {100 * figures['gap']:.2f} %",
         )
-    out.append(
-        f'<line x1="{left}" y1="{y(greedy):.1f}" x2="{width - right}" y2="{y(greedy):.1f}" '
-        'stroke="grey" stroke-dasharray="6 4"/>'
+    axes.axhline(row["greedy_objective"], color="grey", linestyle="--", label="greedy")
+    axes.set_xlabel("seconds")
+    axes.set_ylabel("level-2 cost (points)")
+    axes.set_title(
+        f"{row['size']}{' stress' if row.get('stress') else ''}, seed {row['seed']}, "
+        f"{row['today']}: cost (solid) and proven bound (dotted); load {row['load_before']:.1f}",
+        fontsize=10,
     )
-    out.append(f'<text x="{width - right + 6}" y="{y(greedy) + 4:.1f}">greedy</text>')
-    for name, points in series.items():
-        colour = _COLOURS.get(name, "black")
-        for index, style in ((1, ""), (2, ' stroke-dasharray="2 3"')):
-            coords = [(x(p[0]), y(p[index])) for p in points if p[index] is not None]
-            if coords:
-                path = " ".join(f"{a:.1f},{b:.1f}" for a, b in coords)
-                out.append(
-                    f'<polyline points="{path}" fill="none" stroke="{colour}" '
-                    f'stroke-width="2"{style}/>'
-                )
-        final = row["engines"][name]
-        fx, fy = x(final["wall_s"]), y(final["objective"])
-        out.append(f'<circle cx="{fx:.1f}" cy="{fy:.1f}" r="4" fill="{colour}"/>')
-        legend = top + 40 + 18 * len([n for n in series if n < name])
-        out.append(
-            f'<text x="{width - right + 6}" y="{legend}" fill="{colour}">{name}: '
-            f"{final['status'].lower()}, {final['wall_s']:.1f} s</text>"
-        )
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def _png(svg: Path) -> None:
-    """Render the plot to PNG beside it with a headless Chromium, when there is one."""
-    names = ("chromium", "chromium-browser", "google-chrome")
-    browser = next((found for name in names if (found := which(name))), None)
-    if browser is None:
-        return
-    command = [
-        browser,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        f"--screenshot={svg.with_suffix('.png').resolve()}",
-        "--window-size=760,440",
-        svg.resolve().as_uri(),
-    ]
-    subprocess.run(command, check=False, capture_output=True, timeout=120)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
@@ -379,7 +339,10 @@ def main() -> None:
     if args.one:
         row = run_one(args.one, args.seed, args.workers, args.time_limit, today, stress=args.stress)
         args.out.write_text(json.dumps(row), encoding="utf-8")
-        return
+        # A MIP solver thread the portfolio stopped waiting for may still be inside HiGHS;
+        # tearing the interpreter down under it can abort the process after the row is out.
+        sys.stdout.flush()
+        os._exit(0)
     rows = []
     for size in args.sizes.split(","):
         with tempfile.TemporaryDirectory() as folder:
@@ -408,9 +371,7 @@ def main() -> None:
             rows.append(json.loads(out.read_text(encoding="utf-8")))
         _print([_flat(rows[-1])])
         if args.json:
-            plot = args.json.with_name(f"{args.json.stem}-{size}.svg")
-            plot.write_text(_plot(rows[-1]), encoding="utf-8")
-            _png(plot)
+            _plot(rows[-1], args.json.with_name(f"{args.json.stem}-{size}.png"))
     print()
     _print([_flat(row) for row in rows])
     if args.json:

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from vppool.matching._context import Context, month_label
+from vppool.matching._geo import KM_PER_DEGREE_LATITUDE_AT_LEAST
 from vppool.matching._types import NeedInput, TrustPersonInput
 
 __all__ = ["Candidates", "build_candidates", "room_for"]
@@ -70,6 +71,24 @@ def room_for(
     return None
 
 
+def _out_of_reach(
+    vp: TrustPersonInput, need: NeedInput, latitudes: list[float], road: float
+) -> bool:
+    """Too far by latitude alone from every site: a distance over the limit, without one.
+
+    The great-circle distance is at least the latitude difference's arc, so this never says
+    "too far" of a VP the distance rule would let through.
+    """
+    limit = (
+        vp.max_travel_km
+        if need.max_travel_km is None
+        else min(vp.max_travel_km, need.max_travel_km)
+    )
+    reach = limit / road / KM_PER_DEGREE_LATITUDE_AT_LEAST + 1e-9
+    latitude = vp.home.latitude
+    return all(abs(latitude - site) > reach for site in latitudes)
+
+
 def base_cost(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> int:
     """Sum of the pair cost terms, used to rank candidates."""
     return sum(ctx.pair_costs(need, vp).values())
@@ -98,6 +117,7 @@ def build_candidates(ctx: Context, limit: int | None) -> Candidates:
             nearby.extend(pool[lo:hi])
         if not need.sites:
             nearby = pool
+        sites_at = [site.latitude for site in need.sites or ()]
         seen: set[int] = set()
         eligible: list[tuple[int, int, dict[str, int]]] = []
         for vp in nearby:
@@ -106,6 +126,9 @@ def build_candidates(ctx: Context, limit: int | None) -> Candidates:
             seen.add(vp.id)
             if vp.id in fixed_here:
                 excluded["distinct_trust_persons"] += 1
+                continue
+            if sites_at and _out_of_reach(vp, need, sites_at, road):
+                excluded["travel_distance"] += 1  # as ctx.rejection would say: distance first
                 continue
             rejection = ctx.rejection(need, vp)
             if rejection is not None:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from vppool.matching._geo import haversine_km
+from vppool.matching._geo import Point, haversine_points, point_of
 from vppool.matching._input import MatchingInputError, check_input
 from vppool.matching._rules import PAIR_COSTS, PAIR_RULES
 from vppool.matching._types import (
@@ -109,6 +109,8 @@ class Context:
         for seat, vp_id in self.fixed.items():
             self.fixed_by_need[seat.need_id][seat.seat] = vp_id
         self._distance: dict[tuple[int, int], float] = {}
+        self._homes: dict[int, Point] = {vp.id: point_of(vp.home) for vp in instance.trust_persons}
+        self._sites: dict[int, list[Point]] = {}
 
     # ----------------------------------------------------------------- loads
 
@@ -163,7 +165,11 @@ class Context:
         key = (need.id, vp.id)
         cached = self._distance.get(key)
         if cached is None:
-            crow = min((haversine_km(vp.home, site) for site in need.sites), default=0.0)
+            sites = self._sites.get(need.id)
+            if sites is None:
+                sites = self._sites[need.id] = [point_of(site) for site in need.sites]
+            home = self._homes.get(vp.id) or point_of(vp.home)
+            crow = min((haversine_points(home, site) for site in sites), default=0.0)
             cached = crow * self.instance.weights.road_factor
             self._distance[key] = cached
         return cached

@@ -36,7 +36,7 @@ class ModelParts:
     cost_terms: dict[str, list[tuple[cp_model.IntVar, int]]] = field(default_factory=dict)
     #: Level 2, constant part per soft rule (kept assignments, forced changes, idle fairness).
     constants: dict[str, int] = field(default_factory=dict)
-    #: Fairness excess variables per VP, for reading the term back.
+    #: Fairness excess variables per VP with their tier's threshold, to hint them.
     fairness_vars: dict[int, list[tuple[cp_model.IntVar, int]]] = field(default_factory=dict)
 
     def fill_expr(self) -> cp_model.LinearExpr:
@@ -125,6 +125,6 @@ def _fair_workload(ctx: Context, candidates: Candidates, parts: ModelParts) -> N
                 continue
             excess = model.new_int_var(0, top, f"excess_v{vp.id}_{threshold}")
             model.add(capacity * excess >= 100 * load - threshold * capacity)
-            excesses.append((excess, slope))
+            excesses.append((excess, threshold))
             parts.cost_terms["fair_workload"].append((excess, slope))
         parts.fairness_vars[vp.id] = excesses

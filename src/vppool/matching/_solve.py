@@ -76,10 +76,27 @@ def _solver(config: MatchingConfig, seconds: float) -> cp_model.CpSolver:
     return solver
 
 
-def _hint(parts: ModelParts, chosen: set[tuple[int, int]]) -> None:
+def _hint(ctx: Context, parts: ModelParts, chosen: set[tuple[int, int]]) -> None:
+    """Hint a whole plan: who serves where and, from their loads, every fairness excess.
+
+    A complete hint is a solution CP-SAT can take as it is; with the excesses left out it
+    has to complete them first, which on a large model it may not do within the limit.
+    """
     parts.model.clear_hints()  # type: ignore[no-untyped-call]
+    load: dict[int, int] = defaultdict(int)
     for key, var in parts.serve.items():
-        parts.model.add_hint(var, key in chosen)
+        on = key in chosen
+        parts.model.add_hint(var, on)
+        if on:
+            load[key[1]] += ctx.loads[key[0]].total
+    months = len(ctx.months)
+    for vp_id, excesses in parts.fairness_vars.items():
+        capacity = ctx.capacity_minutes(ctx.vps[vp_id]) * months
+        total = ctx.fixed_total.get(vp_id, 0) + load[vp_id]
+        for excess, threshold in excesses:
+            parts.model.add_hint(
+                excess, max(0, -(-(100 * total - threshold * capacity) // capacity))
+            )
 
 
 @dataclass
@@ -116,11 +133,16 @@ class _CpSat:
     """CP-SAT on one level: set up on the calling thread, solved on any (stoppable)."""
 
     def __init__(
-        self, parts: ModelParts, level: _Level, config: MatchingConfig, seconds: float
+        self,
+        ctx: Context,
+        parts: ModelParts,
+        level: _Level,
+        config: MatchingConfig,
+        seconds: float,
     ) -> None:
         self.parts = parts
         if level.hint:
-            _hint(parts, level.hint)
+            _hint(ctx, parts, level.hint)
         else:
             parts.model.clear_hints()  # type: ignore[no-untyped-call]
         variables, coefficients = [v for v, _ in level.terms], [c for _, c in level.terms]
@@ -187,7 +209,13 @@ def _mip(
 
 
 def _portfolio(
-    parts: ModelParts, level: _Level, config: MatchingConfig, started: float, seconds: float
+    ctx: Context,
+    parts: ModelParts,
+    level: _Level,
+    config: MatchingConfig,
+    *,
+    started: float,
+    seconds: float,
 ) -> list[_Outcome]:
     """CP-SAT and the MIP side by side, one core each; the first to prove optimal stops both.
 
@@ -195,7 +223,7 @@ def _portfolio(
     """
     deadline = time.perf_counter() + seconds
     single = replace(config, workers=max(1, config.workers - 1))
-    cpsat = _CpSat(parts, level, single, seconds)  # set up before the MIP reads the model
+    cpsat = _CpSat(ctx, parts, level, single, seconds)  # set up before the MIP reads the model
     stop = threading.Event()
     found: list[_Outcome] = []
 
@@ -221,15 +249,21 @@ def _portfolio(
 
 
 def _run_level(
-    parts: ModelParts, level: _Level, config: MatchingConfig, started: float, seconds: float
+    ctx: Context,
+    parts: ModelParts,
+    level: _Level,
+    config: MatchingConfig,
+    *,
+    started: float,
+    seconds: float,
 ) -> tuple[_Outcome, list[_Outcome]]:
     """Solve one level with the configured engine(s); the best plan and the tightest bound."""
     if config.engine == "cpsat":
-        outcomes = [_CpSat(parts, level, config, seconds).run(started)]
+        outcomes = [_CpSat(ctx, parts, level, config, seconds).run(started)]
     elif config.engine == "mip":
         outcomes = [_mip(parts, level, config, started, seconds)]
     else:
-        outcomes = _portfolio(parts, level, config, started, seconds)
+        outcomes = _portfolio(ctx, parts, level, config, started=started, seconds=seconds)
     best = outcomes[0]
     for outcome in outcomes[1:]:
         if outcome.better_than(best, maximize=level.maximize):
@@ -276,7 +310,7 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
     if parts.serve:
         level = _Level("fill", parts.fill_terms, True, 0.0, previous if config.use_hint else set())
         fill, engines["fill"] = _run_level(
-            parts, level, config, started, budget * config.fill_phase_share
+            ctx, parts, level, config, started=started, seconds=budget * config.fill_phase_share
         )
     chosen = fill.chosen or set()
     fill_chosen = chosen
@@ -293,7 +327,9 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         # improve much on level 1's plan, and the polish's swaps are what lower its cost.
         search_end = (1 - config.polish_share) * config.time_limit_s
         remaining = max(0.1, search_end - (time.perf_counter() - started))
-        cost, engines["cost"] = _run_level(parts, level, config, started, remaining)
+        cost, engines["cost"] = _run_level(
+            ctx, parts, level, config, started=started, seconds=remaining
+        )
         if cost.chosen is not None:
             chosen = cost.chosen
     cost_bound = None if cost.bound is None else cost.bound + parts.constant

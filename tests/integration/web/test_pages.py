@@ -6,9 +6,12 @@ import re
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from tests.integration.api.world import World
 from tests.integration.web.conftest import WEB, csrf_of, login
+from vppool.db.models import Need, Organisation
 
 pytestmark = pytest.mark.integration
 
@@ -90,3 +93,22 @@ def test_quick_match_offers_the_seat_being_filled(
     selected = re.findall(r'<option value="(\d+)" selected>', page.text)
     assert selected, "no candidate to place"
     assert set(selected) == {chosen}
+
+
+def test_quick_match_shows_the_clients_note_and_wishes(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        need = session.get(Need, world["need1"])
+        org = session.get(Organisation, world["org1"])
+        assert need is not None
+        assert org is not None
+        need.description = "Liefst iemand met ervaring in de zorg"
+        org.wishes = "Een vrouw die Turks spreekt"
+        session.add_all([need, org])
+        session.commit()
+    login(app_client, world, "planner")
+    page = app_client.get(f"{WEB}/needs/{world['need1']}/quick-match").text
+    assert "Toelichting van de klant" in page
+    assert "Liefst iemand met ervaring in de zorg" in page
+    assert "Een vrouw die Turks spreekt" in page

@@ -112,3 +112,17 @@ def test_quick_match_shows_the_clients_note_and_wishes(
     assert "Toelichting van de klant" in page
     assert "Liefst iemand met ervaring in de zorg" in page
     assert "Een vrouw die Turks spreekt" in page
+
+
+def test_the_needs_queue_shows_the_clients_note(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        need = session.get(Need, world["need2_free"])
+        assert need is not None
+        need.description = "Graag iemand die de sector kent"
+        session.add(need)
+        session.commit()
+    login(app_client, world, "planner")
+    page = app_client.get(f"{WEB}/needs?status=open").text
+    assert "Toelichting van de klant: Graag iemand die de sector kent" in page

@@ -7,11 +7,13 @@ also be called directly (``vppool run-job``, tests), with the installed runtime.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from vppool.errors import NotFound, ValidationFailed
 from vppool.jobs.runtime import Runtime, current
 from vppool.services import (
     calendar_sources,
@@ -97,6 +99,14 @@ def _intervision_run(runtime: Runtime, payload: dict[str, Any]) -> None:
     log.info("intervision run %s: %s", run.id, run.status.value)
 
 
+def _calendar_fetch(runtime: Runtime, payload: dict[str, Any]) -> None:
+    # Removed, switched off or changed into an upload since it was queued: nothing to read.
+    with contextlib.suppress(NotFound, ValidationFailed):
+        calendar_sources.refresh_source(
+            runtime.engine, runtime.settings, int(payload["source_id"]), now=runtime.now()
+        )
+
+
 def _scheduled(job: Callable[[Runtime | None], None]) -> Callable[[Runtime, dict[str, Any]], None]:
     return lambda runtime, _payload: job(runtime)
 
@@ -118,6 +128,7 @@ class Task:
 TASKS: dict[str, Task] = {
     matching.TASK: Task(_matching_run, abandoned=matching.abandon_run),
     intervision_runs.TASK: Task(_intervision_run, abandoned=intervision_runs.abandon_run),
+    calendar_sources.FETCH_TASK: Task(_calendar_fetch),
     "compliance_sweep": Task(_scheduled(compliance_sweep), retry=True),
     "certification_reminders": Task(_scheduled(certification_reminders), retry=True),
     "need_lifecycle": Task(_scheduled(need_lifecycle), retry=True),

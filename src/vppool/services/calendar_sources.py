@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from math import ceil
-from time import monotonic
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -34,7 +33,7 @@ from vppool.db.feed_changes import mark_feeds_changed
 from vppool.db.models import BusyInterval, CalendarSource, CalendarSourceBase, TrustPerson
 from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, CalendarSourceUpdate
 from vppool.errors import NotFound, TooManyAttempts, ValidationFailed
-from vppool.services import audit
+from vppool.services import audit, queue
 from vppool.services._common import (
     SYSTEM,
     Actor,
@@ -55,16 +54,19 @@ from vppool.settings import Settings
 from vppool.vocab import CalendarSourceKind, Role
 
 __all__ = [
+    "FETCH_TASK",
     "MAX_SOURCES_PER_PERSON",
     "RefreshReport",
     "booked_days",
     "delete_source",
+    "enqueue_read",
     "get_source",
     "link_url",
     "list_sources",
     "redact_url",
     "refresh_due",
     "refresh_source",
+    "request_refresh",
     "update_source",
     "upload_file",
 ]
@@ -78,14 +80,15 @@ _OFFICE_HOURS = tuple(cal.WeeklyHours(day, time(9), time(17)) for day in range(5
 MAX_SOURCES_PER_PERSON = 10
 
 
+#: The queue's name of the task that reads one linked calendar.
+FETCH_TASK = "calendar_fetch"
+
+
 class RefreshReport(BaseModel):
-    """What one round of the refresh job did."""
+    """What one round of the refresh job did: sources due, and reads newly queued."""
 
     due: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    deferred: int = 0
+    queued: int = 0
 
 
 # --------------------------------------------------------------------------- scoping
@@ -213,8 +216,7 @@ def link_url(
 ) -> CalendarSourcePublic:
     """Link a calendar by its ``https``, ``http`` or ``webcal`` address.
 
-    The first fetch happens on the next round of the refresh job (within a minute when the
-    worker runs) or at once with :func:`refresh_source`.
+    Its first read is queued at once (a worker reads it within seconds when one runs).
 
     Raises:
         PermissionDenied: the viewer is a client contact.
@@ -238,6 +240,8 @@ def link_url(
     session.add(source)
     flush(session)
     _record(session, actor, "created", source)
+    if source.enabled:
+        enqueue_read(session, source)
     return _public(source, viewer)
 
 
@@ -590,14 +594,9 @@ def _refresh(
         if source is None or trust_person_id not in (None, source.trust_person_id):
             raise NotFound("calendar source", source_id)
         person = _visible(session, viewer, source.trust_person_id)
-        if source.kind is not CalendarSourceKind.URL or source.url is None:
-            msg = "an uploaded calendar is refreshed by uploading the file again"
-            raise ValidationFailed.single("kind", msg, subject="calendar source")
-        if not source.enabled:
-            msg = "this calendar is switched off; switch it on first"
-            raise ValidationFailed.single("enabled", msg, subject="calendar source")
+        url = _check_readable(source)
         _cool_down(source, settings, viewer, now)
-        job = _Fetch(source.url, source.etag, source.last_modified_header, person.timezone)
+        job = _Fetch(url, source.etag, source.last_modified_header, person.timezone)
 
     outcome = _fetch_and_read(job, settings, now, transport)
 
@@ -617,6 +616,17 @@ def _refresh(
         else:
             kind = "updated" if changed else "unchanged"
         return _public(source, viewer), kind
+
+
+def _check_readable(source: CalendarSource) -> str:
+    """The address of a linked, switched-on source; refused otherwise."""
+    if source.kind is not CalendarSourceKind.URL or source.url is None:
+        msg = "an uploaded calendar is refreshed by uploading the file again"
+        raise ValidationFailed.single("kind", msg, subject="calendar source")
+    if not source.enabled:
+        msg = "this calendar is switched off; switch it on first"
+        raise ValidationFailed.single("enabled", msg, subject="calendar source")
+    return source.url
 
 
 def _cool_down(
@@ -675,69 +685,79 @@ def _fetch_and_read(
     return failed
 
 
-def refresh_due(
-    engine: Engine,
-    settings: Settings,
-    *,
-    now: datetime | None = None,
-    transport: httpx.BaseTransport | None = None,
-    budget_s: float = 50.0,
-    clock: Callable[[], float] = monotonic,
-) -> RefreshReport:
-    """Refresh every linked, switched-on source whose interval has passed (the job).
+def enqueue_read(session: Session, source: CalendarSource) -> bool:
+    """Queue a read of a linked calendar (one at a time per source); True if newly queued.
 
-    Sources never read come first, then the longest unread. Each is refreshed on its own:
-    one that fails is recorded and the rest go on. No new fetch starts after ``budget_s``
-    (the job runs every minute; what is left is ``deferred`` to the next round).
+    Reads run in the workers' ``fetch`` lane, at most ``VPPOOL_CALENDAR_FETCH_PER_HOST``
+    from one host and ``VPPOOL_CALENDAR_FETCH_CONCURRENCY`` in all at once.
+    """
+    if source.id is None or source.url is None:
+        return False
+    key = f"{FETCH_TASK}:{source.id}"
+    before = queue.active_with_key(session, key)
+    job_id = queue.enqueue(
+        session,
+        FETCH_TASK,
+        {"source_id": source.id},
+        lane="fetch",
+        limit_key=f"host:{(urlsplit(source.url).hostname or '').lower()}"[:200],
+        unique_key=key,
+    )
+    return job_id != before
+
+
+def request_refresh(
+    session: Session,
+    settings: Settings,
+    source_id: int,
+    *,
+    trust_person_id: int | None = None,
+    viewer: Viewer | None = None,
+    now: datetime | None = None,
+) -> CalendarSourcePublic:
+    """A person asks to read a linked calendar now: queued for a worker (never read here).
+
+    Raises:
+        PermissionDenied: the viewer is a client contact.
+        NotFound: no such source (of this trust person) in the viewer's scope.
+        ValidationFailed: the source is an uploaded file or switched off.
+        TooManyAttempts: asked again within the cool-down after the last read.
+    """
+    source = session.get(CalendarSource, source_id)
+    if source is None or trust_person_id not in (None, source.trust_person_id):
+        raise NotFound("calendar source", source_id)
+    _visible(session, viewer, source.trust_person_id)
+    _check_readable(source)
+    _cool_down(source, settings, viewer, now or datetime.now(UTC))
+    enqueue_read(session, source)
+    return _public(source, viewer)
+
+
+def refresh_due(
+    engine: Engine, settings: Settings, *, now: datetime | None = None
+) -> RefreshReport:
+    """Queue a read of every linked, switched-on source whose interval has passed (the job).
+
+    A source whose read is still queued or running is not queued again.
     """
     now = now or datetime.now(UTC)
-    started = clock()
     with session_scope(engine) as session:
-        rows = session.exec(
-            select(
-                CalendarSource.id, CalendarSource.last_fetched_at, CalendarSource.refresh_minutes
-            ).where(
+        sources = session.exec(
+            select(CalendarSource).where(
                 CalendarSource.kind == CalendarSourceKind.URL,
                 col(CalendarSource.enabled).is_(True),
             )
         ).all()
-    never = datetime.min.replace(tzinfo=UTC)
-    due = sorted(
-        (
-            (fetched_at or never, source_id)
-            for source_id, fetched_at, minutes in rows
-            if source_id is not None
-            and (fetched_at is None or fetched_at + timedelta(minutes=minutes) <= now)
-        ),
-    )
-    report = RefreshReport(due=len(due))
-    for _, source_id in due:
-        if clock() - started > budget_s:
-            report.deferred += 1
-            continue
-        try:
-            _, kind = _refresh(
-                engine,
-                settings,
-                source_id,
-                trust_person_id=None,
-                viewer=None,
-                now=now,
-                transport=transport,
-            )
-        except NotFound:
-            continue  # removed in the meantime
-        except Exception:  # one bad source must not stop the others
-            log.exception("refreshing calendar source %s failed", source_id)
-            report.failed += 1
-            continue
-        if kind == "updated":
-            report.updated += 1
-        elif kind == "failed":
-            report.failed += 1
-        elif kind == "unchanged":
-            report.unchanged += 1
-    return report
+        due = [
+            source
+            for source in sources
+            if source.last_fetched_at is None
+            or source.last_fetched_at + timedelta(minutes=source.refresh_minutes) <= now
+        ]
+        never = datetime.min.replace(tzinfo=UTC)
+        due.sort(key=lambda source: (source.last_fetched_at or never, source.id or 0))
+        queued = sum(enqueue_read(session, source) for source in due)
+    return RefreshReport(due=len(due), queued=queued)
 
 
 # --------------------------------------------------------------------------- for the matcher

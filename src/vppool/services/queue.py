@@ -35,6 +35,7 @@ __all__ = [
     "ACTIVE",
     "Claimed",
     "LaneLimits",
+    "active_with_key",
     "cancel_jobs",
     "claim",
     "counts",
@@ -97,7 +98,7 @@ def enqueue(
     its id returned instead of adding a second one.
     """
     if unique_key is not None:
-        existing = _active_with_key(session, unique_key)
+        existing = active_with_key(session, unique_key)
         if existing is not None:
             return existing
     job = Job(
@@ -119,14 +120,15 @@ def enqueue(
                 session.add(job)
                 session.flush()
         except IntegrityError:
-            existing = _active_with_key(session, unique_key)
+            existing = active_with_key(session, unique_key)
             if existing is None:
                 raise
             return existing
     return _id(job)
 
 
-def _active_with_key(session: Session, unique_key: str) -> int | None:
+def active_with_key(session: Session, unique_key: str) -> int | None:
+    """The queued or running job with this key, if any."""
     return session.exec(
         select(Job.id).where(Job.unique_key == unique_key, col(Job.status).in_(ACTIVE))
     ).first()

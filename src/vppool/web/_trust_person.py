@@ -308,13 +308,9 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
     def refresh_calendar(
         self, ctx: NamedDependency[PageContext], source_id: FromPath[int]
     ) -> Redirect:
-        """Read a linked calendar now; its health shows how that went."""
-        calendar_sources.refresh_source(
-            ctx.request.app.state.engine,
-            ctx.settings,
-            source_id,
-            trust_person_id=_own(ctx),
-            viewer=ctx.viewer,
+        """Have a linked calendar read now (by a worker); its health shows how that went."""
+        calendar_sources.request_refresh(
+            ctx.session, ctx.settings, source_id, trust_person_id=_own(ctx), viewer=ctx.viewer
         )
         return ctx.redirect("/me/calendars?done=refreshed")
 

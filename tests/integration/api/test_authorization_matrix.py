@@ -331,7 +331,7 @@ CASES: list[Case] = [
     Case(
         "POST",
         TP + "/calendar-sources/{source_id:int}/refresh",
-        staff_and_trust_person(200),
+        staff_and_trust_person(202),
         url="/api/v1/trust-persons/{vp1}/calendar-sources/{source1}/refresh",
     ),
     # ---------------------------------------------------------------- organisations

@@ -14,6 +14,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy.engine import Engine
 
 from tests.integration.api.world import World, in_days, seed_world
+from tests.queue import drain_app
 from vppool.api import create_app
 from vppool.settings import Settings
 
@@ -151,14 +152,20 @@ def test_link_refresh_and_health_over_http(
     )
     assert linked.status_code == 201, linked.text
     assert linked.json()["health"] == "pending"
-    refreshed = client.post(f"{base}/{linked.json()['id']}/refresh", headers=headers).json()
+    drain_app(client.app)  # its first read was queued with it
+    url = f"{base}/{linked.json()['id']}"
+    refreshed = client.get(url, headers=headers).json()
     assert refreshed["health"] == "ok"
     assert refreshed["event_count"] == 1
     assert refreshed["last_success_at"] is not None
 
     httpserver.clear()
     httpserver.expect_request("/anna.ics").respond_with_data("gone", status=410)
-    failed = client.post(f"{base}/{linked.json()['id']}/refresh", headers=headers).json()
+    asked = client.post(f"{url}/refresh", headers=headers)
+    assert asked.status_code == 202, asked.text
+    assert len(httpserver.log) == 0  # read by a worker, not in the request
+    drain_app(client.app)
+    failed = client.get(url, headers=headers).json()
     assert failed["health"] == "error"
     assert "410" in failed["last_error"]
     listed = client.get(base, headers=headers).json()
@@ -178,7 +185,7 @@ def test_asking_for_a_refresh_twice_within_a_minute_answers_429(
         source = client.post(
             base, json={"kind": "url", "url": httpserver.url_for("/a.ics")}, headers=headers
         ).json()
-        assert client.post(f"{base}/{source['id']}/refresh", headers=headers).status_code == 200
+        drain_app(client.app)  # the first read, queued when it was linked
         again = client.post(f"{base}/{source['id']}/refresh", headers=headers)
     assert again.status_code == 429
     assert 0 < int(again.headers["Retry-After"]) <= 60

@@ -239,12 +239,17 @@ def test_calendar_refresh_job_reads_due_calendars_on_their_interval(
             )
         )
         session.commit()
+    worker = Worker(engine, local, now=lambda: clock[0])
     tasks.refresh_calendars()
+    assert len(httpserver.log) == 0  # the job only queues reads
+    worker.drain()
     clock[0] = NOW + timedelta(minutes=10)
     tasks.refresh_calendars()  # not due yet
+    worker.drain()
     assert len(httpserver.log) == 1
     clock[0] = NOW + timedelta(minutes=30)
     tasks.refresh_calendars()
+    worker.drain()
     assert len(httpserver.log) == 2
     with Session(engine) as session:
         assert len(session.exec(select(BusyInterval)).all()) == 1

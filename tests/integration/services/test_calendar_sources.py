@@ -16,11 +16,13 @@ from werkzeug import Request, Response
 
 from tests.factories import typed
 from tests.integration.seed import seed_small_pool
-from vppool.db.models import BusyInterval, CalendarSource, FeedState, Need
+from vppool.db.models import BusyInterval, CalendarSource, FeedState, Job, Need
 from vppool.db.schemas import CalendarSourceCreate, CalendarSourceUpdate
 from vppool.errors import NotFound, PermissionDenied, TooManyAttempts, ValidationFailed
-from vppool.services import calendar_sources, matching
+from vppool.jobs.worker import Worker
+from vppool.services import calendar_sources, matching, queue
 from vppool.services.access import Viewer
+from vppool.services.queue import LaneLimits
 from vppool.settings import Settings
 from vppool.vocab import NeedKind, Role
 
@@ -271,8 +273,8 @@ def test_an_unexpected_error_is_recorded_and_not_retried_every_minute(
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(calendar_sources, "_parse", broken)
-    report = calendar_sources.refresh_due(engine, local_settings, now=NOW)
-    assert report.failed == 1
+    assert calendar_sources.refresh_due(engine, local_settings, now=NOW).due == 1
+    assert Worker(engine, local_settings, now=lambda: NOW).drain() == 1
     with Session(engine) as session:
         source = session.get(CalendarSource, source_id)
         assert source is not None
@@ -281,20 +283,22 @@ def test_an_unexpected_error_is_recorded_and_not_retried_every_minute(
     assert calendar_sources.refresh_due(engine, local_settings, now=NOW).due == 0
 
 
-def test_the_job_stops_starting_fetches_when_its_round_is_over(
+def test_a_read_still_queued_is_not_queued_twice_and_one_host_waits_its_turn(
     engine: Engine, ids: dict, local_settings: Settings, httpserver: HTTPServer
 ) -> None:
     httpserver.expect_request("/a.ics").respond_with_data(MEETING, content_type="text/calendar")
     for vp in ("anna", "bram", "cees"):
-        link(engine, ids[vp], httpserver.url_for("/a.ics"))
-    ticks = iter([0.0, 10.0, 60.0, 70.0, 80.0])  # start, then before each source
-    report = calendar_sources.refresh_due(
-        engine, local_settings, now=NOW, budget_s=50, clock=lambda: next(ticks)
-    )
-    assert report.model_dump() == {
-        "due": 3, "updated": 1, "unchanged": 0, "failed": 0, "deferred": 2,
-    }  # fmt: skip
-    assert calendar_sources.refresh_due(engine, local_settings, now=NOW).due == 2
+        link(engine, ids[vp], httpserver.url_for("/a.ics"))  # each queues its first read
+    assert calendar_sources.refresh_due(engine, local_settings, now=NOW).model_dump() == {
+        "due": 3,
+        "queued": 0,
+    }
+    with Session(engine) as session:
+        jobs = session.exec(select(Job)).all()
+    assert {job.limit_key for job in jobs} == {"host:localhost"}
+    limits = LaneLimits("fetch", per_key=local_settings.calendar_fetch_per_host)
+    held = [queue.claim(engine, "w", limits, lease_s=20) for _ in range(3)]
+    assert [job is not None for job in held] == [True, True, False]  # 2 per host at once
 
 
 def test_vppools_own_feed_events_are_not_read_back(
@@ -385,10 +389,8 @@ def test_the_job_refreshes_what_is_due_and_one_failure_does_not_stop_the_rest(
     httpserver.expect_request("/bad.ics").respond_with_data("no", status=404)
     bad = link(engine, ids["anna"], httpserver.url_for("/bad.ics"))
     good = link(engine, ids["bram"], httpserver.url_for("/good.ics"), refresh_minutes=60)
-    report = calendar_sources.refresh_due(engine, local_settings, now=NOW)
-    assert report.model_dump() == {
-        "due": 2, "updated": 1, "unchanged": 0, "failed": 1, "deferred": 0,
-    }  # fmt: skip
+    assert calendar_sources.refresh_due(engine, local_settings, now=NOW).due == 2
+    assert Worker(engine, local_settings, now=lambda: NOW).drain() == 2
     assert len(busy_of(engine, good)) == 1
     assert busy_of(engine, bad) == []
     # Half an hour later nothing is due; an hour later both are again.
@@ -396,10 +398,14 @@ def test_the_job_refreshes_what_is_due_and_one_failure_does_not_stop_the_rest(
         calendar_sources.refresh_due(engine, local_settings, now=NOW + timedelta(minutes=30)).due
         == 0
     )
-    again = calendar_sources.refresh_due(engine, local_settings, now=NOW + timedelta(minutes=60))
-    assert again.model_dump() == {
-        "due": 2, "updated": 0, "unchanged": 1, "failed": 1, "deferred": 0,
-    }  # fmt: skip
+    hour = NOW + timedelta(minutes=60)
+    again = calendar_sources.refresh_due(engine, local_settings, now=hour)
+    assert again.model_dump() == {"due": 2, "queued": 2}
+    assert Worker(engine, local_settings, now=lambda: hour).drain() == 2
+    with Session(engine) as session:
+        sources = {s.id: s for s in session.exec(select(CalendarSource)).all()}
+    assert sources[good].last_success_at == hour
+    assert sources[bad].last_error_at == hour
 
 
 # --------------------------------------------------------------------------- upload
@@ -494,7 +500,7 @@ def test_a_new_address_reads_as_never_fetched_and_is_due_at_once(
         TWO_MEETINGS, content_type="text/calendar"
     )
     source_id = link(engine, ids["anna"], httpserver.url_for("/a.ics"), refresh_minutes=10080)
-    calendar_sources.refresh_due(engine, local_settings, now=NOW)
+    Worker(engine, local_settings, now=lambda: NOW).drain()
     with Session(engine) as session:
         moved = calendar_sources.update_source(
             session,
@@ -505,8 +511,9 @@ def test_a_new_address_reads_as_never_fetched_and_is_due_at_once(
         session.commit()
     assert (moved.health, moved.event_count, moved.last_success_at) == ("pending", 0, None)
     assert busy_of(engine, source_id) == []
-    report = calendar_sources.refresh_due(engine, local_settings, now=NOW + timedelta(minutes=5))
-    assert report.updated == 1
+    later = NOW + timedelta(minutes=5)
+    assert calendar_sources.refresh_due(engine, local_settings, now=later).queued == 1
+    assert Worker(engine, local_settings, now=lambda: later).drain() == 1
     assert len(busy_of(engine, source_id)) == 2
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from litestar import post
-from litestar.datastructures import State, UploadFile
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -112,7 +112,7 @@ class CalendarSourceController(Resource):
 
     @post(
         "/{source_id:int}/refresh",
-        status_code=200,
+        status_code=202,
         sync_to_thread=True,
         responses=problem_responses(429),
     )
@@ -120,18 +120,19 @@ class CalendarSourceController(Resource):
         self,
         trust_person_id: Id,
         source_id: Id,
-        state: State,
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
     ) -> CalendarSourcePublic:
-        """Read a linked calendar now; the answer shows the new health.
+        """Have a linked calendar read now (202): a worker reads it within seconds.
 
-        A failed fetch or parse answers 200 with ``health: error`` and ``last_error`` (the
-        busy time of the last good read stays in effect); asking again within a minute of
-        the last read answers 429 with ``Retry-After``.
+        Poll the source for its new health and ``last_fetched_at``; a failed fetch or parse
+        shows as ``health: error`` with ``last_error`` (the busy time of the last good read
+        stays in effect). Asking again within a minute of the last read answers 429 with
+        ``Retry-After``; asking while a read is queued queues no second one.
         """
-        return calendar_sources.refresh_source(
-            state.engine,
+        return calendar_sources.request_refresh(
+            db_session,
             settings,
             source_id,
             trust_person_id=trust_person_id,

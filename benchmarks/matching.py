@@ -271,6 +271,8 @@ def _plot(row: dict[str, Any], path: Path) -> None:
 
     Solid lines are the best plan's cost, dotted lines the proven bound (what no plan can
     beat); the grey dashed line is the greedy plan's cost; a dot marks where an engine ended.
+    Costs compare only between plans that leave as many seats open (level 1 comes first): the
+    legend gives each plan's open seats.
     """
     import matplotlib as mpl
 
@@ -295,9 +297,14 @@ def _plot(row: dict[str, Any], path: Path) -> None:
             [],
             color=colour,
             label=f"{name}: {figures['status'].lower()}, {figures['wall_s']:.1f} s, "
-            f"gap {100 * figures['gap']:.2f} %",
+            f"gap {100 * figures['gap']:.2f} %, {figures['unfilled_seats']} seats open",
         )
-    axes.axhline(row["greedy_objective"], color="grey", linestyle="--", label="greedy")
+    axes.axhline(
+        row["greedy_objective"],
+        color="grey",
+        linestyle="--",
+        label=f"greedy, {row['greedy_unfilled_seats']} seats open",
+    )
     axes.set_xlabel("seconds")
     axes.set_ylabel("level-2 cost (points)")
     axes.set_title(

@@ -11,7 +11,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from vppool.matching._candidates import Candidates, build_candidates
+from vppool.matching._candidates import Candidates, build_candidates, room_for
 from vppool.matching._context import Context
 from vppool.matching._diagnostics import diagnose
 from vppool.matching._explain import alternatives_for, explain_unfilled, plan_loads
@@ -164,9 +164,9 @@ class _CpSat:
         if status in ("OPTIMAL", "FEASIBLE"):
             outcome.chosen = {k for k, v in self.parts.serve.items() if solver.value(v)}
             outcome.value = solver.objective_value
-        if status in ("OPTIMAL", "FEASIBLE", "UNKNOWN") and math.isfinite(
-            solver.best_objective_bound
-        ):
+        # Without a solution CP-SAT's bound can be a placeholder (0 when maximising on L
+        # under load, below another engine's plan): only a search that found one has a bound.
+        if status in ("OPTIMAL", "FEASIBLE") and math.isfinite(solver.best_objective_bound):
             outcome.bound = solver.best_objective_bound
         self.outcome = outcome
         return outcome
@@ -305,13 +305,23 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
     budget = max(0.1, 0.95 * config.time_limit_s - built_s)
     engines: dict[str, list[_Outcome]] = {}
 
-    # Level 1: fill as many (urgency-weighted) seats as possible.
+    # Level 1: fill as many (urgency-weighted) seats as possible, from the previous plan or,
+    # without one, the greedy plan over the candidates (a whole plan to start from).
     fill = _Outcome("none", "OPTIMAL", set(), 0.0, 0.0)
     if parts.serve:
-        level = _Level("fill", parts.fill_terms, True, 0.0, previous if config.use_hint else set())
+        start = _greedy_start(ctx, candidates)
+        hint = (previous or start) if config.use_hint else set()
+        level = _Level("fill", parts.fill_terms, True, 0.0, hint)
         fill, engines["fill"] = _run_level(
             ctx, parts, level, config, started=started, seconds=budget * config.fill_phase_share
         )
+        start_value = sum(ctx.unfilled_weight(ctx.needs[n]) for n, _ in start)
+        if fill.value is None or fill.value < start_value:
+            # The engines stopped before they matched the greedy start (a loaded machine, a
+            # short limit): keep the greedy plan, whose seats are filled for sure.
+            fill = _Outcome(
+                "greedy", "FEASIBLE", start, float(start_value), fill.bound, fill.first_s
+            )
     chosen = fill.chosen or set()
     fill_chosen = chosen
     fill_value = sum(ctx.unfilled_weight(ctx.needs[n]) for n, _ in chosen)
@@ -405,6 +415,39 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         shortages=tuple(shortages),
         stats=stats,
     )
+
+
+def _greedy_start(ctx: Context, candidates: Candidates) -> set[tuple[int, int]]:
+    """Needs by urgency, each open seat to its cheapest candidate with room (and the mix).
+
+    A plan of the model's own variables, found in a moment: the engines start from it, and
+    it stands if they stop before they match it.
+    """
+    loads = plan_loads(ctx, Plan(dict(ctx.fixed)))
+    chosen: set[tuple[int, int]] = set()
+    order = sorted(
+        candidates.by_need,
+        key=lambda n: (-ctx.needs[n].urgency_rank, ctx.needs[n].period.starts_on, n),
+    )
+    for need_id in order:
+        need = ctx.needs[need_id]
+        free = len(ctx.open_seats(need))
+        team = set(ctx.fixed_by_need.get(need_id, {}).values())
+        for vp_id in candidates.by_need[need_id]:
+            if free == 0:
+                break
+            vp = ctx.vps[vp_id]
+            if room_for(ctx, need, vp, loads.hours, loads.clients) is not None:
+                continue
+            members = team | {vp_id}
+            genders = {ctx.vps[v].gender for v in members} - {None}
+            if need.requires_gender_mix and len(members) >= 2 and len(genders) < 2:
+                continue
+            chosen.add((need_id, vp_id))
+            ctx.add_load(vp_id, need_id, loads.hours, loads.clients)
+            team.add(vp_id)
+            free -= 1
+    return chosen
 
 
 def _cost(terms: dict[str, int]) -> int:

@@ -1024,6 +1024,8 @@ class StaffingAdvice(StaffingAdviceBase, table=True):
     updated_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
     updated_at: datetime = _created_at()
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: The advice as it was sent: what the client contact reads, whatever is edited since.
+    sent_version: dict[str, Any] | None = Field(default=None, sa_type=JSON)
 
 
 class LoginAttempt(SQLModel, table=True):

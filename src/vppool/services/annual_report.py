@@ -180,7 +180,9 @@ def _confirmed(session: Session, start: date, end: date, organisation_id: int | 
             # Served: confirmed, or confirmed and since ended early (the status says so).
             col(Assignment.status).in_((AssignmentStatus.CONFIRMED, AssignmentStatus.ENDED)),
             col(Assignment.starts_on) < end,
-            or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) > start),
+            # An assignment ending on the year's first day is read too: its successor's
+            # change of VP on 1 January belongs to this year ("_served" skips it otherwise).
+            or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) >= start),
         )
         .order_by(col(Need.id), col(Assignment.seat), col(Assignment.starts_on))
     )
@@ -231,9 +233,7 @@ def _changes(rows: list[Row], start: date, end: date) -> list[VpChange]:
         key = (assignment.need_id, assignment.seat)
         before = previous.get(key)
         if before is not None and before[1].id != person.id and start <= assignment.starts_on < end:
-            ended_early = need.ends_on is None or (
-                before[0].ends_on is not None and before[0].ends_on < need.ends_on
-            )
+            ended_early = before[0].status is AssignmentStatus.ENDED  # ended before its term
             changes.append(
                 VpChange(
                     on=assignment.starts_on,
@@ -249,14 +249,7 @@ def _changes(rows: list[Row], start: date, end: date) -> list[VpChange]:
 
 def _covered_days(periods: list[tuple[date, date]]) -> int:
     """Days on which at least one of the periods ``[first, stop)`` runs."""
-    days = 0
-    reached: date | None = None
-    for first, stop in sorted(periods):
-        begin = first if reached is None else max(first, reached)
-        if stop > begin:
-            days += (stop - begin).days
-        reached = stop if reached is None else max(reached, stop)
-    return days
+    return sum((stop - first).days for first, stop in _merged(periods))
 
 
 def annual_report(
@@ -326,19 +319,41 @@ def annual_report(
 def _offered_hours(
     session: Session, spans: dict[int, list[tuple[date, date]]], timezone: str
 ) -> float:
-    """Working time the serving VPs offered while they served (weekly hours and overrides)."""
+    """Working time the serving VPs offered while they served the client.
+
+    Their weekly hours and overrides, less absences: each VP's whole working time in the
+    periods they served, each day counted once however many of the client's needs they held.
+    """
     zone = ZoneInfo(timezone)
     total = timedelta()
     for person_id, periods in spans.items():
-        for first, stop in periods:
-            window = cal.Interval(
-                datetime.combine(first, time(0), tzinfo=zone),
-                datetime.combine(stop, time(0), tzinfo=zone),
-            )
-            state = availability_by_id(session, [person_id], window).get(person_id)
-            if state is not None:
-                total += sum((i.end - i.start for i in state.working), timedelta())
+        merged = _merged(periods)
+        window = cal.Interval(
+            datetime.combine(merged[0][0], time(0), tzinfo=zone),
+            datetime.combine(merged[-1][1], time(0), tzinfo=zone),
+        )
+        state = availability_by_id(session, [person_id], window).get(person_id)
+        if state is None:
+            continue
+        for first, stop in merged:
+            lo = datetime.combine(first, time(0), tzinfo=zone)
+            hi = datetime.combine(stop, time(0), tzinfo=zone)
+            for interval in state.working:
+                start, end = max(interval.start, lo), min(interval.end, hi)
+                if end > start:
+                    total += end - start
     return round(total.total_seconds() / 3600, 1)
+
+
+def _merged(periods: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Periods ``[first, stop)`` joined where they overlap or touch, in order."""
+    joined: list[tuple[date, date]] = []
+    for first, stop in sorted(periods):
+        if joined and first <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], stop))
+        else:
+            joined.append((first, stop))
+    return joined
 
 
 def provider_report(

@@ -192,7 +192,7 @@ def employee_view(session: Session, token: str, now: datetime, timezone: str) ->
     if page is None:
         raise NotFound("employee page", "link")
     organisation = session.get(Organisation, page.organisation_id)
-    if organisation is None:  # the page goes with its organisation (cascade)
+    if organisation is None or not organisation.active:  # a former client's page is gone
         raise NotFound("employee page", "link")
     rows = session.exec(
         select(col(Assignment.starts_on), TrustPerson, PublicProfile)

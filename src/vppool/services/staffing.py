@@ -40,7 +40,7 @@ from vppool.db.models import (
     User,
 )
 from vppool.db.types import utc_now
-from vppool.errors import NotFound
+from vppool.errors import NotFound, ValidationFailed
 from vppool.services import audit, notifications
 from vppool.services._common import (
     SYSTEM,
@@ -55,6 +55,9 @@ from vppool.settings import Settings
 from vppool.vocab import LANGUAGES, AssignmentStatus, Gender, NeedKind, Role
 
 __all__ = ["Check", "StaffingView", "proposed_advice", "save_advice", "staffing_view"]
+
+#: The most VPs an advice names (the advice's own limit).
+MOST_TRUST_PERSONS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,7 @@ class StaffingView:
     sent_on: date | None
     checks: list[Check]
     serving: list[str]
+    changed_since_sent: bool = False
 
     @property
     def all_met(self) -> bool:
@@ -99,9 +103,12 @@ def proposed_advice(
     """What vppool proposes for the client (see the module's rules)."""
     assert organisation.id is not None  # noqa: S101  (read from the database)
     headcount = organisation.headcount
-    count = max(
-        2 if headcount >= settings.staffing_two_from else 1,
-        math.ceil(headcount / settings.staffing_employees_per_vp),
+    count = min(
+        max(
+            2 if headcount >= settings.staffing_two_from else 1,
+            math.ceil(headcount / settings.staffing_employees_per_vp),
+        ),
+        MOST_TRUST_PERSONS,
     )
     sites = _sites(session, organisation.id)
     spread = max(
@@ -140,9 +147,14 @@ def _serving(session: Session, organisation_id: int, today: date) -> list[TrustP
 
 
 def _checks(
-    advice: StaffingAdviceBase, people: list[TrustPerson], sites: list[Site]
+    advice: StaffingAdviceBase, people: list[TrustPerson], sites: list[Site], *, genders: bool
 ) -> list[Check]:
-    """Each item of the advice against the VPs serving now."""
+    """Each item of the advice against the VPs serving now.
+
+    ``genders``: whether the viewer may see the VPs' genders (planners); a client contact
+    sees only whether the item is met (a VP's gender is theirs to show, or not).
+    Languages are ISO codes, named in the page's language by the page.
+    """
     checks = [
         Check(
             "trust_persons",
@@ -152,13 +164,13 @@ def _checks(
         )
     ]
     if advice.both_genders:
-        genders = {person.gender for person in people}
+        present = {person.gender for person in people}
         checks.append(
             Check(
                 "both_genders",
                 "female, male",
-                ", ".join(sorted(g.value for g in genders if g is not None)) or "-",
-                {Gender.FEMALE, Gender.MALE} <= genders,
+                ", ".join(sorted(g.value for g in present if g is not None)) if genders else "",
+                {Gender.FEMALE, Gender.MALE} <= present,
             )
         )
     if advice.languages:
@@ -167,8 +179,8 @@ def _checks(
         checks.append(
             Check(
                 "languages",
-                ", ".join(LANGUAGES.get(c, c) for c in advice.languages),
-                ", ".join(LANGUAGES.get(c, c) for c in sorted(spoken)) or "-",
+                ", ".join(advice.languages),
+                ", ".join(sorted(spoken)),
                 not missing,
             )
         )
@@ -213,13 +225,14 @@ def staffing_view(
     organisation = get_or_404(session, Organisation, organisation_id, "organisation")
     kept = _kept(session, organisation_id)
     client = viewer is not None and viewer.role is Role.CLIENT
-    if client and (kept is None or kept.sent_at is None):
-        raise NotFound("staffing advice", organisation_id)  # not sent: as if there were none
-    advice = (
-        StaffingAdviceBase.model_validate(kept, from_attributes=True)
-        if kept is not None
-        else proposed_advice(session, settings, organisation)
-    )
+    if client:
+        if kept is None or kept.sent_version is None:
+            raise NotFound("staffing advice", organisation_id)  # not sent: as if there were none
+        advice = StaffingAdviceBase.model_validate(kept.sent_version)  # what was sent, not edits
+    elif kept is not None:
+        advice = StaffingAdviceBase.model_validate(kept, from_attributes=True)
+    else:
+        advice = proposed_advice(session, settings, organisation)
     people = _serving(session, organisation_id, today or settings.today())
     return StaffingView(
         organisation_id=organisation_id,
@@ -229,9 +242,19 @@ def staffing_view(
         sent_on=kept.sent_at.astimezone(settings.zone).date()
         if kept is not None and kept.sent_at
         else None,
-        checks=_checks(advice, people, _sites(session, organisation_id)),
+        checks=_checks(advice, people, _sites(session, organisation_id), genders=not client),
+        changed_since_sent=(
+            kept is not None
+            and kept.sent_version is not None
+            and kept.sent_version != _version(kept)
+        ),
         serving=[f"{p.first_name} {p.last_name}" for p in people],
     )
+
+
+def _version(advice: StaffingAdviceBase) -> dict[str, object]:
+    """The advice's fields as stored with a sending."""
+    return StaffingAdviceBase.model_validate(advice, from_attributes=True).model_dump(mode="json")
 
 
 def _kept(session: Session, organisation_id: int) -> StaffingAdvice | None:
@@ -282,8 +305,15 @@ def save_advice(
         fields=changed,
     )
     if send:
-        _send(session, settings, organisation, advice)
+        if not _send(session, settings, organisation, advice):
+            raise ValidationFailed.single(
+                "send",
+                "This client has no active contact in vppool to send the advice to; "
+                "invite one first (the advice is not saved).",
+                subject="staffing advice",
+            )
         advice.sent_at = utc_now()
+        advice.sent_version = _version(advice)
         session.add(advice)
         audit.record_change(
             session,
@@ -298,8 +328,8 @@ def save_advice(
 
 def _send(
     session: Session, settings: Settings, organisation: Organisation, advice: StaffingAdvice
-) -> None:
-    """An e-mail to each active client contact of the organisation (Dutch)."""
+) -> int:
+    """An e-mail to each active client contact of the organisation (Dutch); how many."""
     lines = [
         f"Ons advies voor de vertrouwenspersonen van {organisation.name}:",
         f"- aantal externe vertrouwenspersonen: {advice.trust_persons}",
@@ -318,9 +348,11 @@ def _send(
         lines.append("- de externe vertrouwenspersoon is achtervang voor uw interne")
     if advice.note:
         lines += ["", advice.note]
-    base = (settings.public_url or "").rstrip("/")
-    lines += ["", f"U ziet het advies en hoe u ervoor staat op {base}/app/team."]
+    if settings.public_url:
+        address = f"{settings.public_url.rstrip('/')}/app/team/advice"
+        lines += ["", f"U ziet het advies en hoe u ervoor staat op {address}."]
     stamp = utc_now().isoformat()
+    sent = 0
     for user in session.exec(
         select(User).where(
             User.role == Role.CLIENT,
@@ -336,3 +368,5 @@ def _send(
             body="\n".join(lines),
             dedupe_key=f"staffing_advice:{organisation.id}:{user.id}:{stamp}",
         )
+        sent += 1
+    return sent

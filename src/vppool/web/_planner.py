@@ -233,9 +233,9 @@ class PlannerPages(WebPages, guard=staff_page):
             ctx.session, need_id=need.id, status=AssignmentStatus.CONFIRMED, viewer=ctx.viewer
         )
         if seat is None or not 1 <= seat <= need.seats:
-            # Offer the first seat nobody holds (the first seat when all are held).
+            # Offer the first seat nobody holds (none when all are held).
             held = {a.seat for a in team.items}
-            seat = next((s for s in range(1, need.seats + 1) if s not in held), 1)
+            seat = next((s for s in range(1, need.seats + 1) if s not in held), None)
         return ctx.render(
             "quick_match.html",
             section="needs",

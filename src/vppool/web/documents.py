@@ -240,11 +240,18 @@ def provider_report_pdf(report: ProviderReport, lang: str = "nl") -> bytes:
     return pdf.bytes()
 
 
+def _cell(value: object) -> object:
+    """A text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _csv(head: Sequence[str], rows: Iterable[Sequence[object]], lang: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if lang == "nl" else ",", lineterminator="\r\n")
     writer.writerow(head)
-    writer.writerows(rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the mark tells Excel it is UTF-8
 
 

@@ -221,3 +221,63 @@ def test_who_may_read_which_year(
         annual_report.annual_report(
             session, settings, organisation_id=client_year["org"], year=2028, today=TODAY
         )
+
+
+def test_a_change_on_new_years_day_and_offered_time_counted_once(
+    engine: Engine, settings: Settings
+) -> None:
+    """Bram serves until 31 Dec 2025 (his term ran out), Cora from 1 Jan 2026 on two needs."""
+    with Session(engine) as session:
+        org = make_organisation(session, name="Gemeente Drie")
+        bram = make_trust_person(session, first_name="Bram", last_name="Bos")
+        cora = make_trust_person(session, first_name="Cora", last_name="Cox")
+        standing = make_need(session, organisation=org, starts_on=date(2025, 1, 1))
+        make_assignment(session, need=standing, trust_person=bram, ends_on=date(2026, 1, 1))
+        make_assignment(session, need=standing, trust_person=cora, starts_on=date(2026, 1, 1))
+        other = make_need(
+            session,
+            organisation=org,
+            kind=NeedKind.REORGANISATION,
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 2, 1),
+        )
+        make_assignment(session, need=other, trust_person=cora)
+        session.commit()
+        org_id = org.id
+        assert org_id is not None
+        report = annual_report.annual_report(
+            session, settings, organisation_id=org_id, year=2026, today=TODAY
+        )
+        january = annual_report.annual_report(
+            session, settings, organisation_id=org_id, year=2026, today=date(2026, 1, 31)
+        )
+    (change,) = report.changes
+    assert (change.on, change.before, change.after, change.reason) == (
+        date(2026, 1, 1),
+        "Bram Bos",
+        "Cora Cox",
+        "period_ended",
+    )
+    assert all(p.name == "Cora Cox" for p in report.periods)
+    # Cora's January counts once although she held two of the client's needs then: the
+    # factories give every VP the same weekly hours, so January's offered time is one VP's.
+    assert january.offered_hours == pytest.approx(report.offered_hours * 31 / 365, rel=0.2)
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_text(engine: Engine, settings: Settings) -> None:
+    with Session(engine) as session:
+        org = make_organisation(session, name="Formules BV")
+        person = make_trust_person(session, first_name="=HYPERLINK", last_name="x")
+        need = make_need(session, organisation=org, starts_on=date(2026, 1, 1))
+        make_assignment(session, need=need, trust_person=person)
+        session.commit()
+        assert org.id is not None
+        report = annual_report.annual_report(
+            session, settings, organisation_id=org.id, year=2026, today=TODAY
+        )
+    rows = list(
+        csv.reader(
+            io.StringIO(documents.annual_report_csv(report).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    assert rows[1][0] == "'=HYPERLINK x"

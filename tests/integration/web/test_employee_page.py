@@ -187,3 +187,20 @@ def test_only_assignments_running_now_or_starting_soon_are_shown(
     assert "Dirk Dekker" in page
     assert "Uw vertrouwenspersoon vanaf" in page
     assert "Eva Evers" not in page
+
+
+def test_a_former_clients_page_is_gone_without_a_cookie(
+    app_client: TestClient, world: World, settings_client: TestClient, engine: Engine
+) -> None:
+    login(app_client, world, "client")
+    address = _make_link(app_client, "/team/employee-page")
+    with Session(engine) as session:
+        org = session.get(Organisation, world["org1"])
+        assert org is not None
+        org.active = False
+        session.add(org)
+        session.commit()
+    gone = settings_client.get(_path(address) + "?lang=en")
+    assert gone.status_code == 404
+    assert "set-cookie" not in gone.headers
+    assert "Anna" not in gone.text

@@ -11,11 +11,20 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tests.factories import make_organisation, site_data
-from tests.integration.api.world import World
+from tests.integration.api.world import World, in_days
 from tests.integration.web.conftest import WEB, csrf_of, login
-from vppool.db.models import AuditEntry, Notification, Organisation, Site
+from vppool.db.models import (
+    Assignment,
+    AuditEntry,
+    Need,
+    Notification,
+    Organisation,
+    Site,
+    TrustPerson,
+)
 from vppool.services import staffing
 from vppool.settings import Settings
+from vppool.vocab import Gender
 
 pytestmark = pytest.mark.integration
 
@@ -129,3 +138,56 @@ def test_the_api_keeps_sends_and_shows_the_advice(app_client: TestClient, world:
         "both_genders",
         "languages",
     }
+
+
+def test_the_client_sees_the_version_sent_and_no_genders(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        anna = session.get(TrustPerson, world["vp1"])
+        assert anna is not None
+        anna.gender = Gender.FEMALE
+        # Anna's standing seat began a month ago, so she serves the client today.
+        need = session.get(Need, world["need1"])
+        held = session.get(Assignment, world["assignment1"])
+        assert need is not None
+        assert held is not None
+        need.starts_on = held.starts_on = in_days(-30)
+        session.add_all([anna, need, held])
+        session.commit()
+    url = f"/api/v1/organisations/{world['org1']}/staffing-advice"
+    body = {"trust_persons": 2, "both_genders": True, "languages": ["nl"]}
+    sent = app_client.put(url + "?send=true", json=body, headers=world.auth("planner"))
+    assert sent.status_code == 200, sent.text
+    edited = app_client.put(url, json={**body, "trust_persons": 5}, headers=world.auth("planner"))
+    assert edited.json()["changed_since_sent"] is True
+    seen = app_client.get(url, headers=world.auth("client")).json()
+    assert seen["advice"]["trust_persons"] == 2  # the version sent, not the later edit
+    genders = next(c for c in seen["checks"] if c["item"] == "both_genders")
+    assert genders["current"] == ""
+    planner = app_client.get(url, headers=world.auth("planner")).json()
+    assert next(c for c in planner["checks"] if c["item"] == "both_genders")["current"] == "female"
+    page = app_client.get(f"{WEB}/team/advice", headers=world.auth("client")).text
+    assert "Vrouw" not in page
+    other = app_client.get(url, headers=world.auth("client2"))
+    assert other.status_code == 404
+
+
+def test_a_very_large_client_gets_at_most_fifty_and_no_contact_means_not_sent(
+    app_client: TestClient, world: World, engine: Engine, settings: Settings
+) -> None:
+    with Session(engine) as session:
+        big = make_organisation(session, headcount=400_000)
+        advice = staffing.proposed_advice(session, settings, big)
+        assert advice.trust_persons == 50
+        session.commit()
+        big_id = big.id
+    url = f"/api/v1/organisations/{big_id}/staffing-advice"
+    assert app_client.get(url, headers=world.auth("planner")).status_code == 200
+    refused = app_client.put(
+        url + "?send=true", json={"trust_persons": 3}, headers=world.auth("planner")
+    )
+    assert refused.status_code == 422
+    assert "geen actieve contactpersoon" in refused.text or "no active contact" in refused.text
+    kept = app_client.get(url, headers=world.auth("planner")).json()
+    assert kept["kept"] is False  # refused as a whole: nothing half-written

@@ -144,3 +144,23 @@ def test_no_two_catalogue_files_translate_one_text_differently() -> None:
                 clashes.append(f"{english!r}: {seen[english][0]} and {area}")
             seen.setdefault(english, (area, dutch))
     assert not clashes, "translated differently: " + "; ".join(clashes)
+
+
+def test_every_document_text_has_a_dutch_translation() -> None:
+    """The PDF and CSV documents' words (every ``t("...")`` in ``web/documents.py``)."""
+    tree = ast.parse((WEB / "documents.py").read_text())
+    texts = {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id == "t")
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "t")
+        )
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    }
+    assert len(texts) > 20
+    missing = sorted(text for text in texts if text not in DUTCH)
+    assert not missing, f"add these to a file in vppool/web/catalogue/nl/: {missing}"

@@ -40,7 +40,10 @@ def _file(body: bytes, kind: str, name: str) -> Response[bytes]:
     return Response(
         body,
         media_type=_TYPES[kind],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{kind}"',
+            "Cache-Control": "no-store",
+        },
     )
 
 

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("updated_by_user_id", sa.Integer(), nullable=True),
         sa.Column("updated_at", vppool.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("sent_at", vppool.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_version", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisation.id"],

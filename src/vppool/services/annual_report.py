@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, or_, select
 
 from vppool import calendar as cal
-from vppool.db.models import Assignment, Need, Organisation, TrustPerson
+from vppool.db.models import Assignment, AuditEntry, Need, Organisation, TrustPerson
 from vppool.errors import ValidationFailed
 from vppool.services._common import ensure_own_organisation, get_or_404, require_role, require_staff
 from vppool.services.access import Viewer
@@ -71,7 +71,7 @@ class VpChange:
     need_kind: NeedKind
     before: str
     after: str
-    reason: str  # "ended_early" (before the need's end) or "period_ended"
+    reason: str  # "ended_early" (a planner ended it before its term) or "period_ended"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +225,29 @@ def _served(
             yield row, first, stop
 
 
-def _changes(rows: list[Row], start: date, end: date) -> list[VpChange]:
+def _ended_early(session: Session, rows: list[Row]) -> set[int]:
+    """The assignments a planner ended before their term (the audit log says so).
+
+    The status cannot tell: the daily lifecycle also marks an assignment whose term ran out
+    as ended, and a seat takes a successor only once its holder's assignment has ended.
+    """
+    ids = [assignment.id for assignment, _need, _person in rows]
+    if not ids:
+        return set()
+    return {
+        entity_id
+        for entity_id in session.exec(
+            select(AuditEntry.entity_id).where(
+                AuditEntry.entity_type == "assignment",
+                AuditEntry.action == "assignment_ended",
+                col(AuditEntry.entity_id).in_(ids),
+            )
+        ).all()
+        if entity_id is not None
+    }
+
+
+def _changes(rows: list[Row], start: date, end: date, early: set[int]) -> list[VpChange]:
     """Successive VPs on one seat of a need, where the successor began in ``[start, end)``."""
     changes = []
     previous: dict[tuple[int, int], tuple[Assignment, TrustPerson]] = {}
@@ -233,7 +255,7 @@ def _changes(rows: list[Row], start: date, end: date) -> list[VpChange]:
         key = (assignment.need_id, assignment.seat)
         before = previous.get(key)
         if before is not None and before[1].id != person.id and start <= assignment.starts_on < end:
-            ended_early = before[0].status is AssignmentStatus.ENDED  # ended before its term
+            ended_early = before[0].id in early
             changes.append(
                 VpChange(
                     on=assignment.starts_on,
@@ -308,7 +330,7 @@ def annual_report(
         year=year,
         as_of=as_of,
         periods=sorted(periods, key=lambda p: (p.first_day, p.name)),
-        changes=_changes(rows, start, as_of + timedelta(days=1)),
+        changes=_changes(rows, start, as_of + timedelta(days=1), _ended_early(session, rows)),
         standings=sorted(standings, key=lambda s: s.name),
         offered_hours=_offered_hours(session, spans, settings.timezone),
         covered_days=_covered_days([span for group in spans.values() for span in group]),
@@ -373,6 +395,7 @@ def provider_report(
     require_staff(viewer, "read the provider's annual report")
     start, end, as_of = _year(year, today or settings.today())
     rows = _confirmed(session, start, end, None)
+    early = _ended_early(session, rows)
     by_organisation: dict[int, list[Row]] = defaultdict(list)
     for row in rows:
         by_organisation[row[1].organisation_id].append(row)
@@ -403,7 +426,7 @@ def provider_report(
                 trust_persons=len(people),
                 planned_hours=round(hours, 1),
                 covered_days=_covered_days(spans),
-                changes=len(_changes(group, start, as_of + timedelta(days=1))),
+                changes=len(_changes(group, start, as_of + timedelta(days=1), early)),
             )
         )
     certification: dict[str, int] = defaultdict(int)

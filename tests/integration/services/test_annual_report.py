@@ -20,7 +20,7 @@ from tests.factories import (
     make_trust_person,
 )
 from vppool.errors import NotFound, PermissionDenied, ValidationFailed
-from vppool.services import annual_report
+from vppool.services import annual_report, assignments
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, NeedKind, Role
@@ -58,13 +58,11 @@ def fx_client_year(engine: Engine) -> dict[str, int]:
             starts_on=date(2025, 6, 1),
             expected_hours_per_month=4,
         )
-        make_assignment(
-            session,
-            need=standing,
-            trust_person=sebnem,
-            ends_on=date(2026, 7, 1),
-            status=AssignmentStatus.ENDED,  # ended early, as end_assignment leaves it
-        )
+        held = make_assignment(session, need=standing, trust_person=sebnem)
+        session.flush()
+        assert held.id is not None
+        # Ended early by a planner (the audit log records it), then Pieter takes the seat.
+        assignments.end_assignment(session, assignment_id=held.id, on=date(2026, 7, 1))
         make_assignment(session, need=standing, trust_person=pieter, starts_on=date(2026, 7, 1))
         aftercare = make_need(
             session,
@@ -232,7 +230,13 @@ def test_a_change_on_new_years_day_and_offered_time_counted_once(
         bram = make_trust_person(session, first_name="Bram", last_name="Bos")
         cora = make_trust_person(session, first_name="Cora", last_name="Cox")
         standing = make_need(session, organisation=org, starts_on=date(2025, 1, 1))
-        make_assignment(session, need=standing, trust_person=bram, ends_on=date(2026, 1, 1))
+        make_assignment(
+            session,
+            need=standing,
+            trust_person=bram,
+            ends_on=date(2026, 1, 1),
+            status=AssignmentStatus.ENDED,  # as the daily lifecycle leaves a term that ran out
+        )
         make_assignment(session, need=standing, trust_person=cora, starts_on=date(2026, 1, 1))
         other = make_need(
             session,

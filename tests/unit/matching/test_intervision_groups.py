@@ -110,5 +110,11 @@ def test_a_large_clustered_pool_is_grouped_within_the_rules_and_polish_only_lowe
     assert result.status in {"OPTIMAL", "FEASIBLE"}
     assert result.violations == ()
     assert result.stats["start_members"] == 300
-    assert result.objective <= result.stats["solver_objective"]
+    solved = result.stats.get("solver_objective")
+    if solved is None:
+        # On a crowded machine CP-SAT may find nothing within its 4 s; the start grouping
+        # then stands (it keeps every rule, as checked above) and there is nothing to polish.
+        assert result.stats["from_start"] == 1
+    else:
+        assert result.objective <= solved
     assert result.best_bound <= result.objective

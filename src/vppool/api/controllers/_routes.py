@@ -9,7 +9,7 @@ its id and its public shape; the service function keeps every rule (who may, wha
         "/{organisation_id:int}/sites", SitePublic, key="site_id", create=SiteCreate
     )
 
-    class OrganisationController(Resource):
+    class OrganisationController(Resource, path="/api/v1/organisations"):
         list_sites = _SITES.listing(organisations.list_sites, "List an organisation's sites.")
         add_site = _SITES.creating(organisations.add_site, "Add a site.")
 

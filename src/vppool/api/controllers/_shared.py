@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 from litestar import Controller
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import Parameter
+from litestar.types import Guard
 from pydantic import BaseModel
 
 from vppool.db.schemas import MAX_ID
@@ -49,6 +50,10 @@ TextFilter = Annotated[str | None, Parameter(min_length=1, max_length=200)]
 class Resource(Controller):
     """A controller whose handlers name their OpenAPI operation and document it themselves.
 
+    Its address, its OpenAPI tag and its guard are class keywords::
+
+        class NeedController(Resource, path="/api/v1/needs", tag="needs", guard=client_or_staff):
+
     Each handler is named after its attribute (a declared route of
     :class:`~vppool.api.controllers._routes.RecordRoutes` too). Its ``operationId`` is
     that name in camelCase (``list_needs`` → ``listNeeds``, so names must be unique across
@@ -56,9 +61,22 @@ class Resource(Controller):
     unless the decorator gives them.
     """
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Name and document every route handler the subclass declares."""
+    def __init_subclass__(
+        cls,
+        *,
+        path: str | None = None,
+        tag: str | None = None,
+        guard: Guard | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Set the address, tag and guard; name and document every route handler."""
         super().__init_subclass__(**kwargs)
+        if path is not None:
+            cls.path = path
+        if tag is not None:
+            cls.tags = [tag]
+        if guard is not None:
+            cls.guards = [guard]
         for name, handler in vars(cls).items():
             if not isinstance(handler, HTTPRouteHandler):
                 continue

@@ -28,12 +28,10 @@ _ASSIGNMENTS = RecordRoutes("/", AssignmentPublic, key="assignment_id")
 _ASSIGNMENT = _ASSIGNMENTS.item
 
 
-class AssignmentController(Resource):
+class AssignmentController(
+    Resource, path="/api/v1/assignments", tag="assignments", guard=logged_in
+):
     """Trust persons on seats of needs."""
-
-    path = "/api/v1/assignments"
-    tags = ["assignments"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [logged_in]  # noqa: RUF012
 
     list_assignments = _ASSIGNMENTS.paging(
         assignments.list_assignments,

@@ -17,12 +17,8 @@ __all__ = ["AuditController"]
 _Name = Annotated[str | None, Parameter(min_length=1, max_length=80)]
 
 
-class AuditController(Resource):
+class AuditController(Resource, path="/api/v1/audit-entries", tag="audit", guard=staff_only):
     """Who changed what, when."""
-
-    path = "/api/v1/audit-entries"
-    tags = ["audit"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [staff_only]  # noqa: RUF012
 
     list_audit_entries = RecordRoutes("/", AuditEntryPublic).paging(
         audit.list_entries,

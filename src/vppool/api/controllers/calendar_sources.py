@@ -53,12 +53,13 @@ class CalendarUpload:
     source_id: int | None = None
 
 
-class CalendarSourceController(Resource):
+class CalendarSourceController(
+    Resource,
+    path="/api/v1/trust-persons/{trust_person_id:int}/calendar-sources",
+    tag="trust persons",
+    guard=trust_person_or_staff,
+):
     """The calendars a trust person links or uploads so their busy time blocks planning."""
-
-    path = "/api/v1/trust-persons/{trust_person_id:int}/calendar-sources"
-    tags = ["trust persons"]  # noqa: RUF012
-    guards = [trust_person_or_staff]  # noqa: RUF012
 
     list_calendar_sources = _SOURCES.listing(
         calendar_sources.list_sources,

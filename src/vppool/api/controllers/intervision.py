@@ -102,12 +102,10 @@ def _start(
     )
 
 
-class IntervisionController(Resource):
+class IntervisionController(
+    Resource, path="/api/v1", tag="intervision", guard=trust_person_or_staff
+):
     """Intervision groups, sessions and attendance."""
-
-    path = "/api/v1"
-    tags = ["intervision"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [trust_person_or_staff]  # noqa: RUF012
 
     @post(
         "/intervision-groups/formations",

@@ -17,12 +17,8 @@ from vppool.vocab import AssignmentStatus
 __all__ = ["MeController"]
 
 
-class MeController(Resource):
+class MeController(Resource, path="/api/v1/me", tag="me", guard=logged_in):
     """What is the caller's own (planners use the full lists instead: 403 here)."""
-
-    path = "/api/v1/me"
-    tags = ["me"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [logged_in]  # noqa: RUF012
 
     @get("/team", sync_to_thread=True)
     def get_my_team(

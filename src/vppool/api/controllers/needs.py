@@ -30,12 +30,8 @@ __all__ = ["NeedController"]
 _NEEDS = RecordRoutes("/", NeedPublic, key="need_id", update=NeedUpdate)
 
 
-class NeedController(Resource):
+class NeedController(Resource, path="/api/v1/needs", tag="needs", guard=client_or_staff):
     """Needs of client organisations."""
-
-    path = "/api/v1/needs"
-    tags = ["needs"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [client_or_staff]  # noqa: RUF012
 
     list_needs = _NEEDS.paging(
         needs.list_needs,

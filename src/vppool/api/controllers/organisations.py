@@ -54,12 +54,10 @@ _CONFLICTS = RecordRoutes(
 )
 
 
-class OrganisationController(Resource):
+class OrganisationController(
+    Resource, path="/api/v1/organisations", tag="organisations", guard=client_or_staff
+):
     """The client list: organisations, their sites and who serves them."""
-
-    path = "/api/v1/organisations"
-    tags = ["organisations"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [client_or_staff]  # noqa: RUF012
 
     list_organisations = _ORGANISATIONS.paging(
         organisations.list_organisations,
@@ -118,12 +116,10 @@ class OrganisationController(Resource):
     )
 
 
-class ConflictOfInterestController(Resource):
+class ConflictOfInterestController(
+    Resource, path="/api/v1/conflicts-of-interest", tag="conflicts of interest", guard=staff_only
+):
     """Who may not serve where (planners only)."""
-
-    path = "/api/v1/conflicts-of-interest"
-    tags = ["conflicts of interest"]  # noqa: RUF012
-    guards = [staff_only]  # noqa: RUF012
 
     list_conflicts_of_interest = _CONFLICTS.listing(
         organisations.list_conflicts_of_interest,
@@ -144,12 +140,10 @@ class ConflictOfInterestController(Resource):
     )
 
 
-class PreferenceController(Resource):
+class PreferenceController(
+    Resource, path="/api/v1/preferences", tag="preferences", guard=staff_only
+):
     """Soft wishes between trust persons and organisations (planners only)."""
-
-    path = "/api/v1/preferences"
-    tags = ["preferences"]  # noqa: RUF012
-    guards = [staff_only]  # noqa: RUF012
 
     list_preferences = _PREFERENCES.listing(
         organisations.list_preferences,

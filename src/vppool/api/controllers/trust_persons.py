@@ -88,12 +88,10 @@ _DATE_OVERRIDES = RecordRoutes(
 )
 
 
-class TrustPersonController(Resource):
+class TrustPersonController(
+    Resource, path="/api/v1/trust-persons", tag="trust persons", guard=trust_person_or_staff
+):
     """The pool: trust persons' profiles."""
-
-    path = "/api/v1/trust-persons"
-    tags = ["trust persons"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [trust_person_or_staff]  # noqa: RUF012
 
     @get("/", sync_to_thread=True)
     def list_trust_persons(
@@ -169,12 +167,13 @@ class TrustPersonController(Resource):
     )
 
 
-class TrustPersonRecordsController(Resource):
+class TrustPersonRecordsController(
+    Resource,
+    path="/api/v1/trust-persons" + _PERSON,
+    tag="trust persons",
+    guard=trust_person_or_staff,
+):
     """What a trust person keeps: certificates, education, absences and available hours."""
-
-    path = "/api/v1/trust-persons" + _PERSON
-    tags = ["trust persons"]  # noqa: RUF012
-    guards = [trust_person_or_staff]  # noqa: RUF012
 
     # ------------------------------------------------------------------ certificates
 

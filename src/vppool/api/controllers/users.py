@@ -55,12 +55,8 @@ ActiveFilter = Annotated[bool | None, Parameter(description="Only (in)active use
 SearchFilter = Annotated[str | None, QueryParameter(name="q", min_length=1, max_length=200)]
 
 
-class UserController(Resource):
+class UserController(Resource, path="/api/v1/users", tag="users", guard=admin_only):
     """Users and their one-time links."""
-
-    path = "/api/v1/users"
-    tags = ["users"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [admin_only]  # noqa: RUF012
 
     list_users = _USERS.paging(
         users.list_users,
@@ -136,12 +132,8 @@ KindFilter = Annotated[users.TokenKind, Parameter(description="API tokens or fee
 TokenStatus = Annotated[bool | None, Parameter(description="Only working (or only ended) ones")]
 
 
-class TokenController(Resource):
+class TokenController(Resource, path="/api/v1/tokens", tag="users", guard=admin_only):
     """Every API token and feed link, for administrators (revoke through their own routes)."""
-
-    path = "/api/v1/tokens"
-    tags = ["users"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [admin_only]  # noqa: RUF012
 
     @get("/", sync_to_thread=True)
     def list_all_tokens(

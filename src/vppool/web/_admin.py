@@ -11,20 +11,18 @@ from collections.abc import Mapping
 from contextlib import suppress
 from typing import Any, TypeVar
 
-from litestar import Controller, Request, Router, get, post
+from litestar import Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from vppool.db.schemas import Page
 from vppool.errors import FieldError, NotFound, ValidationFailed
 from vppool.services import organisations, trust_persons, users
-from vppool.services.access import UserPublic, Viewer
-from vppool.settings import Settings
+from vppool.services.access import UserPublic
 from vppool.vocab import Role
-from vppool.web._common import FormData, admin_page, page, redirect
+from vppool.web._common import FormData, admin_page
 from vppool.web._form_page import FormPage
 from vppool.web._form_routes import (
     At,
@@ -36,7 +34,8 @@ from vppool.web._form_routes import (
     pages,
 )
 from vppool.web._forms import Choice, Form, form_field
-from vppool.web._lists import Column, Fetch, ListFilter, ListPage
+from vppool.web._lists import Column, ListFilter, ListPage
+from vppool.web._page import PageContext, WebPages
 
 __all__ = ["LinkPages", "UserPages", "admin_pages"]
 
@@ -150,9 +149,10 @@ PASSWORD = FormPage(
 )
 
 
-def link_base(request: Request[Any, Any, Any], settings: Settings) -> str:
-    """The address a one-time link's secret is appended to."""
-    return users.link_base(settings.public_url, f"{request.url.scheme}://{request.url.netloc}")
+def link_base(ctx: PageContext) -> str:
+    """The address a one-time link's secret is appended to, for this request."""
+    url = ctx.request.url
+    return users.link_base(ctx.settings.public_url, f"{url.scheme}://{url.netloc}")
 
 
 def _scope_values(session: Session, user: UserPublic) -> dict[str, Any]:
@@ -205,10 +205,21 @@ _ACTIVE = {"active": True, "inactive": False}
 
 USERS = ListPage[UserPublic](
     path="/admin/users",
+    title="Users",
+    new=("/admin/users/new", "Invite a user"),
+    search="Filter the users",
+    none="No users match.",
     filters=(
         ListFilter("search", "Name or e-mail address"),
-        ListFilter("role", "Role", kind="select", choices=_role_choices),
-        ListFilter("status", "Status", kind="select", choices=_status_choices),
+        ListFilter("role", "Role", kind="select", choices=_role_choices, read=Role),
+        ListFilter(
+            "status",
+            "Status",
+            kind="select",
+            choices=_status_choices,
+            keyword="active",
+            read=_ACTIVE.get,
+        ),
     ),
     columns=(
         Column("Name", lambda u: u.display_name),
@@ -221,11 +232,28 @@ USERS = ListPage[UserPublic](
 
 TOKENS = ListPage[users.TokenRow](
     path="/admin/tokens",
+    title="Tokens",
+    search="Filter the tokens",
+    none="No tokens match.",
     filters=(
         ListFilter(
-            "kind", "Kind", kind="select", choices=_token_kinds, default="api", everything=None
+            "kind",
+            "Kind",
+            kind="select",
+            choices=_token_kinds,
+            default="api",
+            everything=None,
+            read=users.TokenKind,
         ),
-        ListFilter("status", "Status", kind="select", choices=_status_choices, default="active"),
+        ListFilter(
+            "status",
+            "Status",
+            kind="select",
+            choices=_status_choices,
+            default="active",
+            keyword="active",
+            read=_ACTIVE.get,
+        ),
     ),
     columns=(
         Column("Kind", lambda r: r.kind),
@@ -238,35 +266,6 @@ TOKENS = ListPage[users.TokenRow](
     ),
     filename="tokens",
 )
-
-
-def _fetch_users(at: At) -> Fetch[UserPublic]:
-    def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[UserPublic]:
-        return users.list_users(
-            at.session,
-            at.viewer,
-            role=Role(values["role"]) if values["role"] else None,
-            search=values["search"] or None,
-            active=_ACTIVE.get(values["status"]),
-            offset=offset,
-            limit=limit,
-        )
-
-    return fetch
-
-
-def _fetch_tokens(at: At) -> Fetch[users.TokenRow]:
-    def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[users.TokenRow]:
-        return users.list_tokens(
-            at.session,
-            at.viewer,
-            kind=users.TokenKind(values["kind"]),
-            active=_ACTIVE.get(values["status"]),
-            offset=offset,
-            limit=limit,
-        )
-
-    return fetch
 
 
 _USER = "/admin/users/{user_id:int}"
@@ -307,8 +306,8 @@ def _deactivate(at: At) -> str:
 
 
 DECLARED = (
-    ListRoute(USERS, "admin_users.html", _fetch_users, section="users", guards=_ADMIN),
-    ListRoute(TOKENS, "admin_tokens.html", _fetch_tokens, section="tokens", guards=_ADMIN),
+    ListRoute(USERS, "admin_users.html", users.list_users, section="users", guards=_ADMIN),
+    ListRoute(TOKENS, "admin_tokens.html", users.list_tokens, section="tokens", guards=_ADMIN),
     FormRoute(
         _USER + "/scope",
         ScopeForm,
@@ -333,110 +332,71 @@ DECLARED = (
 )
 
 
-class UserPages(Controller):
+class UserPages(WebPages, path="/admin", guard=admin_page):
     """Users and tokens, for administrators only (the services check it again)."""
-
-    path = "/admin"
-    guards = [admin_page]  # noqa: RUF012  (Litestar reads class attributes)
-    include_in_schema = False
 
     @post("/tokens/{kind:str}/{token_id:int}/revoke", sync_to_thread=True, status_code=303)
     def revoke_token(
-        self,
-        *,
-        kind: FromPath[str],
-        token_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
+        self, ctx: NamedDependency[PageContext], kind: FromPath[str], token_id: FromPath[int]
     ) -> Redirect:
         """Revoke a token or feed link: it stops working at once."""
         if kind not in {k.value for k in users.TokenKind}:
             raise NotFound("token", token_id)
-        users.revoke_token(db_session, viewer, users.TokenKind(kind), token_id)
-        return redirect(f"/admin/tokens?kind={kind}&done=revoked")
+        users.revoke_token(ctx.session, ctx.viewer, users.TokenKind(kind), token_id)
+        return ctx.redirect(f"/admin/tokens?kind={kind}&done=revoked")
 
     @get("/users/new", sync_to_thread=False)
-    def invite_form(self, *, request: Request[Any, Any, Any]) -> Template:
+    def invite_form(self, ctx: NamedDependency[PageContext]) -> Template:
         """The invitation form."""
-        return INVITE.show(request, values={"role": Role.PLANNER.value})
+        return INVITE.show(ctx, values={"role": Role.PLANNER.value})
 
     @post("/users/new", sync_to_thread=True, status_code=200)
-    def invite(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        data: FormData,
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
-    ) -> Template | Redirect:
+    def invite(self, ctx: NamedDependency[PageContext], data: FormData) -> Template | Redirect:
         """Create the user and show their one-time link."""
         issued: list[users.IssuedLink] = []
 
         def save(form: InviteForm) -> str:
+            invite = form.to_input()
             issued.append(
-                users.invite_user(
-                    db_session, viewer, form.to_input(), link_base=link_base(request, settings)
-                )
+                users.invite_user(ctx.session, ctx.viewer, invite, link_base=link_base(ctx))
             )
             return "/admin/users"
 
-        answer = INVITE.submit(request, data, db_session, save)
+        answer = INVITE.submit(ctx, data, save)
         if issued:
-            return _link_page(request, issued[0])
+            return _link_page(ctx, issued[0])
         if isinstance(answer, Template):
-            answer.context["values"] = _picked_names_of(db_session, answer.context["values"])
+            answer.context["values"] = _picked_names_of(ctx.session, answer.context["values"])
         return answer
 
     @get("/users/{user_id:int}", sync_to_thread=True)
     def user(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        user_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        done: FromQuery[str] = "",
+        self, ctx: NamedDependency[PageContext], user_id: FromPath[int], done: FromQuery[str] = ""
     ) -> Template:
         """One user: their role and scope, and what the administrator can do."""
-        user = users.get_user(db_session, viewer, user_id)
-        names = _labels(db_session, _scope_values(db_session, user))
-        return page(
-            request,
+        user = users.get_user(ctx.session, ctx.viewer, user_id)
+        names = _labels(ctx.session, _scope_values(ctx.session, user))
+        return ctx.render(
             "admin_user.html",
             section="users",
             user=user,
             organisation=names.get("organisation_id_label"),
             trust_person=names.get("trust_person_id_label"),
-            own=user.id == viewer.user_id,
+            own=user.id == ctx.viewer.user_id,
             done=done,
         )
 
     @post("/users/{user_id:int}/reactivate", sync_to_thread=True, status_code=303)
-    def reactivate(
-        self,
-        *,
-        user_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Redirect:
+    def reactivate(self, ctx: NamedDependency[PageContext], user_id: FromPath[int]) -> Redirect:
         """Let the user log in again."""
-        users.reactivate_user(db_session, viewer, user_id)
-        return redirect(f"/admin/users/{user_id}?done=reactivated")
+        users.reactivate_user(ctx.session, ctx.viewer, user_id)
+        return ctx.redirect(f"/admin/users/{user_id}?done=reactivated")
 
     @get("/users/{user_id:int}/reset-password", sync_to_thread=True)
-    def ask_reset(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        user_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template:
+    def ask_reset(self, ctx: NamedDependency[PageContext], user_id: FromPath[int]) -> Template:
         """Asks once before the password is cleared, saying what happens."""
-        user = users.get_user(db_session, viewer, user_id)
-        return page(
-            request,
+        user = users.get_user(ctx.session, ctx.viewer, user_id)
+        return ctx.render(
             "org_confirm.html",
             section="users",
             title="Reset password",
@@ -452,74 +412,48 @@ class UserPages(Controller):
         )
 
     @post("/users/{user_id:int}/reset-password", sync_to_thread=True, status_code=200)
-    def reset(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        user_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
-    ) -> Template:
+    def reset(self, ctx: NamedDependency[PageContext], user_id: FromPath[int]) -> Template:
         """Clear the password and show the one-time link to choose a new one."""
-        issued = users.reset_password(
-            db_session, viewer, user_id, link_base=link_base(request, settings)
-        )
-        return _link_page(request, issued)
+        issued = users.reset_password(ctx.session, ctx.viewer, user_id, link_base=link_base(ctx))
+        return _link_page(ctx, issued)
 
 
-def _link_page(request: Request[Any, Any, Any], issued: users.IssuedLink) -> Template:
-    return page(request, "admin_link.html", section="users", issued=issued)
+def _link_page(ctx: PageContext, issued: users.IssuedLink) -> Template:
+    return ctx.render("admin_link.html", section="users", issued=issued)
 
 
-class LinkPages(Controller):
+class LinkPages(WebPages, path="/link"):
     """The one-time link's page: whoever holds the link chooses the password (no login)."""
 
-    path = "/link"
-    include_in_schema = False
-
     @get("/saved", sync_to_thread=False)
-    def saved(self, *, request: Request[Any, Any, Any]) -> Template:
+    def saved(self, ctx: NamedDependency[PageContext]) -> Template:
         """The password is set: on to the login page."""
-        return page(request, "admin_link_saved.html")
+        return ctx.render("admin_link_saved.html")
 
     @get("/{secret:str}", sync_to_thread=True)
-    def link(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        secret: FromPath[str],
-        db_session: NamedDependency[Session],
-    ) -> Template:
+    def link(self, ctx: NamedDependency[PageContext], secret: FromPath[str]) -> Template:
         """The password form, or why the link does not work."""
         try:
-            opened = users.open_link(db_session, secret)
+            opened = users.open_link(ctx.session, secret)
         except NotFound:
-            return _dead_link(request)
-        return PASSWORD.show(request, subject=_whose(opened), secret=secret)
+            return _dead_link(ctx)
+        return PASSWORD.show(ctx, subject=_whose(opened), secret=secret)
 
     @post("/{secret:str}", sync_to_thread=True, status_code=303)
     def choose(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        secret: FromPath[str],
-        data: FormData,
-        db_session: NamedDependency[Session],
+        self, ctx: NamedDependency[PageContext], secret: FromPath[str], data: FormData
     ) -> Template | Redirect:
         """Set the password; the link works no more."""
         try:
-            opened = users.open_link(db_session, secret)
+            opened = users.open_link(ctx.session, secret)
         except NotFound:
-            return _dead_link(request)
+            return _dead_link(ctx)
 
         def save(form: PasswordForm) -> str:
-            users.use_link(db_session, secret, form.to_input())
+            users.use_link(ctx.session, secret, form.to_input())
             return "/link/saved"
 
-        answer = PASSWORD.submit(
-            request, data, db_session, save, subject=_whose(opened), secret=secret
-        )
+        answer = PASSWORD.submit(ctx, data, save, subject=_whose(opened), secret=secret)
         if isinstance(answer, Template):
             answer.context["values"] = {}  # a password is never sent back to the page
         return answer
@@ -529,9 +463,8 @@ def _whose(opened: users.OpenLink) -> str:
     return f"{opened.display_name} <{opened.email}>"
 
 
-def _dead_link(request: Request[Any, Any, Any]) -> Template:
-    return page(
-        request,
+def _dead_link(ctx: PageContext) -> Template:
+    return ctx.render(
         "error.html",
         status_code=404,
         status=404,

@@ -12,7 +12,6 @@ from functools import partial
 from vppool.db.schemas import AssignmentPublic
 from vppool.services import assignments, needs, organisations, trust_persons
 from vppool.web._client_forms import ConsentForm, EndForm
-from vppool.web._common import language_of
 from vppool.web._filters import day
 from vppool.web._form_routes import At, Confirmation, ConfirmRoute, FormRoute, Loaded, pages
 from vppool.web._forms import values_of
@@ -65,7 +64,7 @@ def _ask_replace(at: At) -> Confirmation:
     assignment, subject, back = _context(at)
     today = at.today()
     if assignment.starts_on < today:
-        lang = language_of(at.request)
+        lang = at.lang
         first = (
             "The trust person serves until {last_day}, then this assignment ends.",
             {"last_day": day(today - timedelta(days=1), lang)},

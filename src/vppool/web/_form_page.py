@@ -12,16 +12,16 @@ handlers only say which service to call::
     )
 
     @get("/pool/{owner:int}/certificates/new", sync_to_thread=False)
-    def new_certificate(self, *, request: Request[Any, Any, Any], owner: int) -> Template:
-        return NEW_CERTIFICATE.show(request, owner=owner)
+    def new_certificate(self, ctx: NamedDependency[PageContext], owner: int) -> Template:
+        return NEW_CERTIFICATE.show(ctx, owner=owner)
 
     @post("/pool/{owner:int}/certificates/new", sync_to_thread=True, status_code=303)
-    def add_certificate(self, *, request, owner, data: FormData, viewer, db_session):
+    def add_certificate(self, ctx: NamedDependency[PageContext], owner: int, data: FormData):
         def save(form: CertificateForm) -> str:
-            trust_persons.add_certification(...)
+            trust_persons.add_certification(ctx.session, ..., viewer=ctx.viewer)
             return f"/pool/{owner}?done=certificate"
 
-        return NEW_CERTIFICATE.submit(request, data, db_session, save, owner=owner)
+        return NEW_CERTIFICATE.submit(ctx, data, save, owner=owner)
 
 An edit page passes the record's current values to :meth:`FormPage.show` (as text, periods
 with their last day: see :func:`vppool.web._forms.values_of`).
@@ -34,12 +34,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic
 
-from litestar import Request
 from litestar.response import Redirect, Template
-from sqlmodel import Session
 
-from vppool.web._common import FieldErrors, language_of, page
-from vppool.web._forms import FormT, fields_of, handle
+from vppool.web._common import FieldErrors
+from vppool.web._forms import FormT, fields_of
+from vppool.web._page import PageContext
 
 __all__ = ["FormPage"]
 
@@ -73,7 +72,7 @@ class FormPage(Generic[FormT]):
 
     def show(
         self,
-        request: Request[Any, Any, Any],
+        ctx: PageContext,
         *,
         values: Mapping[str, Any] | None = None,
         errors: FieldErrors | None = None,
@@ -84,7 +83,7 @@ class FormPage(Generic[FormT]):
         """The page with the form, filled with ``values`` and showing ``errors``.
 
         Args:
-            request: the request.
+            ctx: the page's context.
             values: the fields' values as text (lists for ticked boxes).
             errors: the messages by field, in the page's language.
             status_code: 200, or 422 when the form is shown again with errors.
@@ -92,8 +91,7 @@ class FormPage(Generic[FormT]):
                 above the heading.
             **path: the values of the placeholders in ``action`` and ``back``.
         """
-        return page(
-            request,
+        return ctx.render(
             "form_page.html",
             section=self.section,
             status_code=status_code,
@@ -111,9 +109,8 @@ class FormPage(Generic[FormT]):
 
     def submit(
         self,
-        request: Request[Any, Any, Any],
+        ctx: PageContext,
         data: Mapping[str, Any],
-        session: Session,
         save: Callable[[FormT], str],
         *,
         subject: str | None = None,
@@ -123,18 +120,10 @@ class FormPage(Generic[FormT]):
 
         ``save`` calls the service and returns the page to go to next.
         """
-        return handle(
-            self.form,
-            data,
-            language_of(request),
-            act=save,
-            again=lambda values, errors: self.show(
-                request,
-                values=values,
-                errors=errors,
-                status_code=422,
-                subject=subject,
-                **path,
-            ),
-            rollback=session.rollback,
-        )
+
+        def again(*, values: dict[str, Any], errors: FieldErrors, status_code: int) -> Template:
+            return self.show(
+                ctx, values=values, errors=errors, status_code=status_code, subject=subject, **path
+            )
+
+        return ctx.handle(self.form, data, act=save, again=again)

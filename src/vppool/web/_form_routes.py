@@ -15,8 +15,9 @@ change such as a cancellation, saying what will happen, and makes the change on 
     )
     handlers = routes(EDIT_SITE)
 
-Handlers read the path's values from the request (:attr:`At.path`), so one pair of handlers
-serves every page. Guards default to planners and admins.
+Handlers take the page's context and read the path's values from the request
+(:attr:`At.path`), so one pair of handlers serves every page. A :class:`ListRoute` is a
+list page and its CSV export. Guards default to planners and admins.
 """
 
 from __future__ import annotations
@@ -24,30 +25,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from typing import Any, Generic
 
-from litestar import Request, Response, Router, get, post
+from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Template
 from litestar.types import Guard
-from sqlmodel import Session
 
-from vppool.services.access import Viewer
-from vppool.settings import Settings
-from vppool.web._common import (
-    FieldErrors,
-    FormData,
-    language_of,
-    page,
-    redirect,
-    safe_next,
-    staff_page,
-)
+from vppool.db.schemas import Page
+from vppool.web._common import FieldErrors, FormData, safe_next, staff_page
 from vppool.web._form_page import FormPage
-from vppool.web._forms import FormT, handle
+from vppool.web._forms import FormT
 from vppool.web._lists import Fetch, ItemT, ListPage
+from vppool.web._page import PageContext
 
 __all__ = [
     "At",
@@ -64,23 +55,21 @@ __all__ = [
 Words = str | tuple[str, Mapping[str, Any]]
 
 
-@dataclass(frozen=True)
-class At:
-    """Where a request is: the session, who asks and the values of the address's path."""
+@dataclass(frozen=True, slots=True)
+class At(PageContext):
+    """A page's context with the values of the address's path (``at["organisation_id"]``)."""
 
-    request: Request[Any, Any, Any]
-    session: Session
-    viewer: Viewer
-    path: Mapping[str, Any]
+    path: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ctx: PageContext) -> At:
+        """Where ``ctx``'s request is."""
+        path = dict(ctx.request.path_params)
+        return cls(ctx.request, ctx.settings, ctx.session, ctx.user, ctx.lang, path)
 
     def __getitem__(self, name: str) -> int:
         """A whole-number value of the path (``at["organisation_id"]``)."""
         return int(self.path[name])
-
-    def today(self) -> date:
-        """Today in the provider's time zone."""
-        settings: Settings = self.request.app.state.settings
-        return settings.today()
 
     def back_or(self, default: str) -> str:
         """The page named by ``?back=`` (inside the application), else ``default``."""
@@ -152,18 +141,28 @@ class ListRoute(Generic[ItemT]):
     """A list page (:class:`~vppool.web._lists.ListPage`) and its CSV export.
 
     Attributes:
-        listing: the list's address, filters, columns and page size.
+        listing: the list's address, heading, filters, columns and page size.
         template: the page's template (it draws ``listing``).
-        fetch: the service call for the filters' values, for this request.
+        service: the list function; it takes the session, ``viewer``, each filter's value
+            by its keyword, ``offset`` and ``limit``.
         section: the navigation entry to mark.
         guards: who may use the page.
     """
 
     listing: ListPage[ItemT]
     template: str
-    fetch: Callable[[At], Fetch[ItemT]]
+    service: Callable[..., Page[ItemT]]
     section: str = ""
     guards: Sequence[Guard] = (staff_page,)
+
+    def fetch(self, ctx: PageContext) -> Fetch[ItemT]:
+        """One page of the list for the filters' values, as ``ctx``'s viewer sees it."""
+
+        def one_page(values: Mapping[str, str], offset: int, limit: int) -> Page[ItemT]:
+            given = self.listing.arguments(values)
+            return self.service(ctx.session, viewer=ctx.viewer, offset=offset, limit=limit, **given)
+
+        return one_page
 
 
 @dataclass(frozen=True)
@@ -230,21 +229,12 @@ def _list_handlers(route: ListRoute[Any]) -> list[HTTPRouteHandler]:
     listing = route.listing
 
     @get(listing.path, **_options(route.guards))
-    def show(
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template:
-        fetch = route.fetch(_at(request, db_session, viewer))
-        return listing.show(request, route.template, fetch, section=route.section)
+    def show(ctx: NamedDependency[PageContext]) -> Template:
+        return listing.show(ctx.request, route.template, route.fetch(ctx), section=route.section)
 
     @get(listing.path + ".csv", **_options(route.guards))
-    def export(
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Response[bytes]:
-        return listing.csv(request, route.fetch(_at(request, db_session, viewer)))
+    def export(ctx: NamedDependency[PageContext]) -> Response[bytes]:
+        return listing.csv(ctx.request, route.fetch(ctx))
 
     return [show, export]
 
@@ -253,69 +243,41 @@ def _options(guards: Sequence[Guard]) -> dict[str, Any]:
     return {"guards": list(guards), "sync_to_thread": True, "include_in_schema": False}
 
 
-def _at(request: Request[Any, Any, Any], session: Session, viewer: Viewer) -> At:
-    return At(request, session, viewer, dict(request.path_params))
-
-
 def _form_handlers(route: FormRoute[Any]) -> list[HTTPRouteHandler]:
-    form_page = route.form_page
-
     @get(route.path, **_options(route.guards))
-    def show(
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template:
-        at = _at(request, db_session, viewer)
+    def show(ctx: NamedDependency[PageContext]) -> Template:
+        at = At.of(ctx)
         loaded = route.load(at)
-        return _leading(form_page, loaded, request).show(
-            request, values=loaded.values, subject=loaded.subject, **at.path
+        return _leading(route.form_page, loaded, at).show(
+            at, values=loaded.values, subject=loaded.subject, **at.path
         )
 
     @post(route.path, status_code=303, **_options(route.guards))
-    def submit(
-        request: Request[Any, Any, Any],
-        data: FormData,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template | Redirect:
-        at = _at(request, db_session, viewer)
+    def submit(ctx: NamedDependency[PageContext], data: FormData) -> Template | Redirect:
+        at = At.of(ctx)
         loaded = route.load(at)
 
-        def again(values: dict[str, Any], errors: FieldErrors) -> Template:
-            shown = route.relabel(at, values) if route.relabel else values
-            return _leading(form_page, loaded, request).show(
-                request,
-                values=shown,
+        def again(*, values: dict[str, Any], errors: FieldErrors, status_code: int) -> Template:
+            return _leading(route.form_page, loaded, at).show(
+                at,
+                values=route.relabel(at, values) if route.relabel else values,
                 errors=errors,
-                status_code=422,
+                status_code=status_code,
                 subject=loaded.subject,
                 **at.path,
             )
 
-        return handle(
-            form_page.form,
-            data,
-            language_of(request),
-            act=lambda form: route.save(at, form),
-            again=again,
-            rollback=db_session.rollback,
-        )
+        return at.handle(route.form, data, act=lambda form: route.save(at, form), again=again)
 
     return [show, submit]
 
 
 def _confirm_handlers(route: ConfirmRoute) -> list[HTTPRouteHandler]:
     @get(route.path, **_options(route.guards))
-    def ask(
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template:
-        at = _at(request, db_session, viewer)
+    def ask(ctx: NamedDependency[PageContext]) -> Template:
+        at = At.of(ctx)
         asked = route.ask(at)
-        return page(
-            request,
+        return at.render(
             "org_confirm.html",
             section=route.section,
             title=route.title,
@@ -328,25 +290,19 @@ def _confirm_handlers(route: ConfirmRoute) -> list[HTTPRouteHandler]:
         )
 
     @post(route.path, status_code=303, **_options(route.guards))
-    def confirm(
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Redirect:
-        return redirect(route.act(_at(request, db_session, viewer)))
+    def confirm(ctx: NamedDependency[PageContext]) -> Redirect:
+        return ctx.redirect(route.act(At.of(ctx)))
 
     return [ask, confirm]
 
 
-def _leading(
-    form_page: FormPage[Any], loaded: Loaded, request: Request[Any, Any, Any]
-) -> FormPage[Any]:
+def _leading(form_page: FormPage[Any], loaded: Loaded, at: At) -> FormPage[Any]:
     """The form page with the "Cancel" link ``loaded`` names, if any.
 
     The form posts to the page's own address with its query (``?back=...``), so ``save``
     can read it too.
     """
-    query = request.scope.get("query_string", b"").decode("latin-1")
+    query = at.request.scope.get("query_string", b"").decode("latin-1")
     return replace(
         form_page,
         back=loaded.back or form_page.back,

@@ -10,31 +10,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any
 
-from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import State
+from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
-from sqlmodel import Session
 
 from vppool.errors import Conflict, FieldError, ValidationFailed
 from vppool.services import intervision, intervision_runs
-from vppool.services.access import Viewer
-from vppool.settings import Settings
 from vppool.vocab import IntervisionRunKind, MatchingRunStatus
-from vppool.web._common import (
-    FormData,
-    form_list,
-    page,
-    redirect,
-    staff_or_trust_person_page,
-    staff_page,
-)
+from vppool.web._common import FormData, form_list, staff_or_trust_person_page, staff_page
 from vppool.web._form_page import FormPage
 from vppool.web._forms import Form, form_field
+from vppool.web._page import PageContext, WebPages
 from vppool.web._views import all_pages
 
 __all__ = ["IntervisionFormingPages", "IntervisionPages"]
@@ -42,39 +31,26 @@ __all__ = ["IntervisionFormingPages", "IntervisionPages"]
 _PAGE = 30
 
 
-class IntervisionPages(Controller):
+class IntervisionPages(WebPages, path="/intervision", guard=staff_or_trust_person_page):
     """Every call passes the viewer: a trust person sees and records only their own."""
-
-    path = "/intervision"
-    guards = [staff_or_trust_person_page]  # noqa: RUF012  (Litestar reads class attributes)
-    include_in_schema = False
 
     @get("/", sync_to_thread=True)
     def groups(
         self,
-        *,
-        request: Request[Any, Any, Any],
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
+        ctx: NamedDependency[PageContext],
         year: FromQuery[int | None] = None,
         offset: FromQuery[int] = 0,
         done: FromQuery[str] = "",
     ) -> Template:
         """A year's groups with their members and meetings."""
-        year = year or settings.today().year
+        year = year or ctx.today().year
         groups = intervision.list_groups(
-            db_session, year=year, viewer=viewer, offset=max(offset, 0), limit=_PAGE
+            ctx.session, year=year, viewer=ctx.viewer, offset=max(offset, 0), limit=_PAGE
         )
         sessions_by_group: dict[int, list[intervision.IntervisionSessionPublic]] = defaultdict(list)
-        for meeting in all_pages(
-            lambda o, limit: intervision.list_sessions(
-                db_session, year=year, viewer=viewer, offset=o, limit=limit
-            )
-        ):
+        for meeting in _sessions(ctx, year=year):
             sessions_by_group[meeting.group_id].append(meeting)
-        return page(
-            request,
+        return ctx.render(
             "intervision.html",
             section="intervision",
             year=year,
@@ -84,52 +60,25 @@ class IntervisionPages(Controller):
             done=done,
         )
 
-    def _meeting(
-        self, db_session: Session, viewer: Viewer, group_id: int, session_id: int
-    ) -> tuple[intervision.IntervisionGroupPublic, intervision.IntervisionSessionPublic]:
-        group = intervision.get_group(db_session, group_id, viewer=viewer)
-        meeting = next(
-            (
-                s
-                for s in all_pages(
-                    lambda o, limit: intervision.list_sessions(
-                        db_session, group_id=group_id, viewer=viewer, offset=o, limit=limit
-                    )
-                )
-                if s.id == session_id
-            ),
-            None,
-        )
-        if meeting is None:
-            raise NotFoundException
-        return group, meeting
-
     @get("/groups/{group_id:int}/sessions/{session_id:int}", sync_to_thread=True)
     def attendance(
         self,
-        *,
-        request: Request[Any, Any, Any],
+        ctx: NamedDependency[PageContext],
         group_id: FromPath[int],
         session_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
         done: FromQuery[str] = "",
     ) -> Template:
         """Who attended a meeting (a trust person may record only their own attendance)."""
-        group, meeting = self._meeting(db_session, viewer, group_id, session_id)
-        recorded = intervision.list_attendance(db_session, session_id=session_id, viewer=viewer)
-        members = [
-            m
-            for m in group.members
-            if viewer.is_staff or m.trust_person_id == viewer.trust_person_id
-        ]
-        return page(
-            request,
+        group, meeting = _meeting(ctx, group_id, session_id)
+        recorded = intervision.list_attendance(
+            ctx.session, session_id=session_id, viewer=ctx.viewer
+        )
+        return ctx.render(
             "intervision_session.html",
             section="intervision",
             group=group,
             meeting=meeting,
-            members=members,
+            members=_recordable(ctx, group),
             attended={a.trust_person_id: a.attended for a in recorded},
             hours={a.trust_person_id: a.hours for a in recorded if a.attended},
             done=done,
@@ -138,27 +87,52 @@ class IntervisionPages(Controller):
     @post("/groups/{group_id:int}/sessions/{session_id:int}", sync_to_thread=True, status_code=303)
     def record(
         self,
-        *,
+        ctx: NamedDependency[PageContext],
         group_id: FromPath[int],
         session_id: FromPath[int],
         data: FormData,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
     ) -> Redirect:
         """Record the ticked members as present and the others as absent."""
-        group, _ = self._meeting(db_session, viewer, group_id, session_id)
+        group, _ = _meeting(ctx, group_id, session_id)
         present = set(form_list(data, "attended"))
-        for member in group.members:
-            if not viewer.is_staff and member.trust_person_id != viewer.trust_person_id:
-                continue
+        for member in _recordable(ctx, group):
             intervision.record_attendance(
-                db_session,
+                ctx.session,
                 session_id=session_id,
                 trust_person_id=member.trust_person_id,
                 attended=str(member.trust_person_id) in present,
-                viewer=viewer,
+                viewer=ctx.viewer,
             )
-        return redirect(f"/intervision/groups/{group_id}/sessions/{session_id}?done=recorded")
+        return ctx.redirect(f"/intervision/groups/{group_id}/sessions/{session_id}?done=recorded")
+
+
+def _sessions(ctx: PageContext, **which: int) -> list[intervision.IntervisionSessionPublic]:
+    """Every meeting (of a ``year``, of a ``group_id``) the viewer may see."""
+    return all_pages(
+        lambda offset, limit: intervision.list_sessions(
+            ctx.session, viewer=ctx.viewer, offset=offset, limit=limit, **which
+        )
+    )
+
+
+def _meeting(
+    ctx: PageContext, group_id: int, session_id: int
+) -> tuple[intervision.IntervisionGroupPublic, intervision.IntervisionSessionPublic]:
+    group = intervision.get_group(ctx.session, group_id, viewer=ctx.viewer)
+    meeting = next((s for s in _sessions(ctx, group_id=group_id) if s.id == session_id), None)
+    if meeting is None:
+        raise NotFoundException
+    return group, meeting
+
+
+def _recordable(
+    ctx: PageContext, group: intervision.IntervisionGroupPublic
+) -> list[intervision.MemberPublic]:
+    """The members whose attendance the viewer records (a trust person: only their own)."""
+    viewer = ctx.viewer
+    return [
+        m for m in group.members if viewer.is_staff or m.trust_person_id == viewer.trust_person_id
+    ]
 
 
 class FormingForm(Form):
@@ -205,43 +179,28 @@ def _left_out_reason(reason: str) -> tuple[str, dict[str, str]]:
     return reason, {}
 
 
-class IntervisionFormingPages(Controller):
+class IntervisionFormingPages(WebPages, path="/intervision/formations", guard=staff_page):
     """Forming a year's groups from the web (planners and admins)."""
 
-    path = "/intervision/formations"
-    guards = [staff_page]  # noqa: RUF012  (Litestar reads class attributes)
-    include_in_schema = False
-
     @get("/", sync_to_thread=False)
-    def forming_form(
-        self, *, request: Request[Any, Any, Any], settings: NamedDependency[Settings]
-    ) -> Template:
+    def forming_form(self, ctx: NamedDependency[PageContext]) -> Template:
         """The year and options."""
-        return FORMING.show(request, values={"year": str(settings.today().year + 1)})
+        return FORMING.show(ctx, values={"year": str(ctx.today().year + 1)})
 
     @post("/", sync_to_thread=True, status_code=303)
-    def form_groups(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        data: FormData,
-        state: State,
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
-    ) -> Template | Redirect:
+    def form_groups(self, ctx: NamedDependency[PageContext], data: FormData) -> Template | Redirect:
         """Start forming the groups in the background and show the run."""
 
         def start(form: FormingForm) -> str:
             options = form.to_input()
             try:
                 run = intervision_runs.start_run(
-                    db_session,
-                    settings,
+                    ctx.session,
+                    ctx.settings,
                     kind=IntervisionRunKind.FORMATION,
                     year=options.year,
                     time_limit_s=options.time_limit_s,
-                    viewer=viewer,
+                    viewer=ctx.viewer,
                     propose=True,
                 )
             except Conflict as busy:
@@ -251,91 +210,62 @@ class IntervisionFormingPages(Controller):
                 raise ValidationFailed([FieldError("year", busy_msg)]) from busy
             return f"/intervision/formations/{run.id}"
 
-        return FORMING.submit(request, data, db_session, start)
+        return FORMING.submit(ctx, data, start)
 
     @get("/{run_id:int}", sync_to_thread=True)
-    def formation(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        run_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Template:
+    def formation(self, ctx: NamedDependency[PageContext], run_id: FromPath[int]) -> Template:
         """The run: its progress, then the proposed groups with their explanation."""
-        return self._formation(request, db_session, viewer, run_id)
-
-    def _formation(
-        self,
-        request: Request[Any, Any, Any],
-        session: Session,
-        viewer: Viewer,
-        run_id: int,
-        *,
-        problem: str | None = None,
-    ) -> Template:
-        run = intervision_runs.get_run(session, run_id, viewer=viewer)
-        if run.kind is not IntervisionRunKind.FORMATION:
-            raise NotFoundException
-        report = None
-        left_out: list[tuple[str, str, dict[str, str]]] = []
-        if run.status is MatchingRunStatus.SUCCEEDED:
-            report = intervision.FormationReport.model_validate(run.report)
-            left_out = [(p.name, *_left_out_reason(p.reason)) for p in report.left_out]
-        return page(
-            request,
-            "intervision_formation.html",
-            section="intervision",
-            status_code=409 if problem else 200,
-            run=run,
-            report=report,
-            left_out=left_out,
-            stored=bool(run.report.get("stored_at")),
-            running=run.status in _ACTIVE,
-            problem=problem,
-        )
+        return _formation(ctx, run_id)
 
     @get("/{run_id:int}/progress", sync_to_thread=True)
     def progress(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        run_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
+        self, ctx: NamedDependency[PageContext], run_id: FromPath[int]
     ) -> Template | Response[str]:
         """The progress panel, polled while the run goes; a finished run reloads the page."""
-        run = intervision_runs.get_run(db_session, run_id, viewer=viewer)
+        run = intervision_runs.get_run(ctx.session, run_id, viewer=ctx.viewer)
         if run.status not in _ACTIVE:
             return Response("", headers={"HX-Refresh": "true"}, media_type="text/html")
-        return page(request, "intervision_progress.html", run=run)
+        return ctx.render("intervision_progress.html", run=run)
 
     @post("/{run_id:int}/cancel", sync_to_thread=True, status_code=303)
-    def cancel(
-        self,
-        *,
-        run_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-    ) -> Redirect:
+    def cancel(self, ctx: NamedDependency[PageContext], run_id: FromPath[int]) -> Redirect:
         """Stop a queued or running formation; nothing of it is kept."""
-        intervision_runs.cancel_run(db_session, run_id, viewer=viewer)
-        return redirect(f"/intervision/formations/{run_id}")
+        intervision_runs.cancel_run(ctx.session, run_id, viewer=ctx.viewer)
+        return ctx.redirect(f"/intervision/formations/{run_id}")
 
     @post("/{run_id:int}/store", sync_to_thread=True, status_code=303)
     def store(
-        self,
-        *,
-        request: Request[Any, Any, Any],
-        run_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
+        self, ctx: NamedDependency[PageContext], run_id: FromPath[int]
     ) -> Template | Redirect:
         """Store the proposed groups (unless they no longer fit: then form them again)."""
         try:
-            run = intervision_runs.store_proposal(db_session, settings, run_id, viewer=viewer)
+            run = intervision_runs.store_proposal(
+                ctx.session, ctx.settings, run_id, viewer=ctx.viewer
+            )
         except Conflict as refused:
-            db_session.rollback()
-            return self._formation(request, db_session, viewer, run_id, problem=refused.message)
-        return redirect(f"/intervision?year={run.year}&done=formed")
+            ctx.session.rollback()
+            return _formation(ctx, run_id, problem=refused.message)
+        return ctx.redirect(f"/intervision?year={run.year}&done=formed")
+
+
+def _formation(ctx: PageContext, run_id: int, *, problem: str | None = None) -> Template:
+    """A forming run's page; ``problem`` says why its groups could not be stored."""
+    run = intervision_runs.get_run(ctx.session, run_id, viewer=ctx.viewer)
+    if run.kind is not IntervisionRunKind.FORMATION:
+        raise NotFoundException
+    report = None
+    left_out: list[tuple[str, str, dict[str, str]]] = []
+    if run.status is MatchingRunStatus.SUCCEEDED:
+        report = intervision.FormationReport.model_validate(run.report)
+        left_out = [(p.name, *_left_out_reason(p.reason)) for p in report.left_out]
+    return ctx.render(
+        "intervision_formation.html",
+        section="intervision",
+        status_code=409 if problem else 200,
+        run=run,
+        report=report,
+        left_out=left_out,
+        stored=bool(run.report.get("stored_at")),
+        running=run.status in _ACTIVE,
+        problem=problem,
+    )

@@ -1,39 +1,34 @@
 """List pages: filters read from the address, one page of results, a pager and a CSV export.
 
-A list page declares its filters and its CSV columns once, as a :class:`ListPage`, and hands
-over a ``fetch`` that calls the service with the filters' values (text, as typed or chosen)
-and one page's offset and size; a ``ListRoute`` (:mod:`vppool.web._form_routes`) makes the
-page's and the export's handlers from them::
+A list page declares once, as a :class:`ListPage`, its heading, its filters, the words it
+uses and its CSV columns; each filter hands its value to the service's list function by
+name. A ``ListRoute`` (:mod:`vppool.web._form_routes`) makes the page's and the export's
+handlers from it and the service::
 
     ORGANISATIONS = ListPage(
         path="/organisations",
+        title="Organisations",
+        new=("/organisations/new", "New organisation"),
         filters=(
             ListFilter("search", "Name or contact"),
-            ListFilter("active", "Status", kind="select", choices=statuses, default="yes"),
+            ListFilter("active", "Status", kind="select", choices=statuses, read=yes_no),
         ),
         columns=(Column("Name", lambda o: o.name), Column("Sector", lambda o: o.sector)),
         filename="organisations",
     )
 
-    def fetch(at: At) -> Fetch[OrganisationPublic]:
-        def one_page(values: Mapping[str, str], offset: int, limit: int) -> Page[...]:
-            return organisations.list_organisations(
-                at.session, search=values["search"] or None, offset=offset, limit=limit,
-                viewer=at.viewer,
-            )
-        return one_page
+    ListRoute(ORGANISATIONS, "organisations.html", organisations.list_organisations)
 
-    ListRoute(ORGANISATIONS, "organisations.html", fetch, section="organisations")
+calls ``organisations.list_organisations(session, viewer=…, search=…, active=…, offset=…,
+limit=…)``. By hand, a handler answers ``ORGANISATIONS.show(request, "organisations.html",
+fetch)`` for the page and ``ORGANISATIONS.csv(request, fetch)`` for the export (``.csv``
+after the page's address), ``fetch`` giving one page for the filters' values.
 
-By hand, a handler answers ``ORGANISATIONS.show(request, "organisations.html", one_page)``
-for the page and ``ORGANISATIONS.csv(request, one_page)`` for the export (``.csv`` after
-the page's address).
-
-The template gets ``listing`` (a :class:`Listing`) and draws it with the macros of
-``_list.html``: ``lists.filters(listing)`` (the filter form, with a service's refusal next to
-its filter), ``listing.result.items`` (the page's rows), ``lists.footer(listing)`` (the pager
-and the CSV link, both keeping the filters). The export holds every row the filters match,
-not only the shown page, with the column names in the page's language.
+The template extends ``_list_page.html``, which draws ``listing`` (a :class:`Listing`): the
+heading and its button, the filters (a service's refusal next to its filter), the count,
+the table (the page's blocks ``columns`` and ``row``), the pager and the CSV link, both
+keeping the filters. The export holds every row the filters match, not only the shown
+page, with the column names in the page's language.
 """
 
 from __future__ import annotations
@@ -57,7 +52,7 @@ from vppool.web._forms import Choice, errors_by_field
 from vppool.web._i18n import translator
 from vppool.web._views import all_pages
 
-__all__ = ["Column", "Fetch", "ListFilter", "ListPage", "Listing"]
+__all__ = ["Column", "Fetch", "ListFilter", "ListPage", "Listing", "yes_no"]
 
 ItemT = TypeVar("ItemT")
 
@@ -81,6 +76,9 @@ class ListFilter:
         choices: the options of a select (labels are English message ids).
         default: the value when the address gives none (or an unknown option).
         everything: a select's option for "no filter" (value ``""``); ``None`` for none.
+        keyword: the service's keyword the value goes to (default: ``name``).
+        read: turns a given value into the service's (default: the text); no value is
+            ``None``.
     """
 
     name: str
@@ -89,19 +87,31 @@ class ListFilter:
     choices: Callable[[], Iterable[Choice]] | None = None
     default: str = ""
     everything: str | None = "All"
+    keyword: str | None = None
+    read: Callable[[str], Any] | None = None
+
+    def argument(self, value: str) -> tuple[str, Any]:
+        """The service's keyword and value for the filter's ``value`` (``None`` if empty)."""
+        given = (self.read(value) if self.read is not None else value) if value else None
+        return self.keyword or self.name, given
 
     def options(self) -> tuple[Choice, ...]:
         """The select's options, the "no filter" option first when there is one."""
         given = tuple(self.choices()) if self.choices is not None else ()
         return ((Choice("", self.everything),) if self.everything is not None else ()) + given
 
-    def read(self, raw: str | None) -> str:
+    def text(self, raw: str | None) -> str:
         """The filter's value from the address's text: trimmed, or the default."""
         text = (raw or "").strip()[:_MAX_TEXT]
         if self.kind != "select":
             return text or self.default
         known = {choice.value for choice in self.options()}
         return text if raw is not None and text in known else self.default
+
+
+def yes_no(value: str) -> bool | None:
+    """A status select's ``yes`` or ``no`` as ``True`` or ``False``."""
+    return {"yes": True, "no": False}.get(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,27 +155,41 @@ class Listing(Generic[ItemT]):
 
 @dataclass(frozen=True)
 class ListPage(Generic[ItemT]):
-    """A list page: its address, filters, page size and CSV export.
+    """A list page: its address, heading, filters, words, page size and CSV export.
 
     Attributes:
         path: the page's address inside the web application (``/pool``); the export is
             at the same address with ``.csv``.
+        title: the page's heading (an English message id).
         filters: the filters, in the order the page shows them.
         columns: the CSV export's columns.
         filename: the export's file name, without ``.csv``.
+        new: the address and words of the button next to the heading, if any.
+        search: the name of the filter form (for screen readers).
+        none: what the page says when nothing matches.
+        count: how it counts the matches (``{count}``), if it does.
         page_size: rows per page.
     """
 
     path: str
+    title: str
     filters: tuple[ListFilter, ...]
     columns: tuple[Column[ItemT], ...] = ()
     filename: str = "export"
+    new: tuple[str, str] | None = None
+    search: str = "Search"
+    none: str = "Nothing matches."
+    count: str | None = None
     page_size: int = 50
+
+    def arguments(self, values: Mapping[str, str]) -> dict[str, Any]:
+        """The service's keywords for the filters' ``values``."""
+        return dict(item.argument(values[item.name]) for item in self.filters)
 
     def values(self, request: Request[Any, Any, Any]) -> dict[str, str]:
         """Each filter's value from the request's address (defaults where not given)."""
         query = request.query_params
-        return {item.name: item.read(query.get(item.name)) for item in self.filters}
+        return {item.name: item.text(query.get(item.name)) for item in self.filters}
 
     def show(
         self,

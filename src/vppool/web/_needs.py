@@ -14,7 +14,6 @@ from typing import Any
 from vppool.db.schemas import NeedPublic
 from vppool.services import needs, organisations
 from vppool.web._client_forms import NeedEditForm
-from vppool.web._common import language_of
 from vppool.web._filters import day
 from vppool.web._form_routes import At, Confirmation, ConfirmRoute, FormRoute, Loaded, pages
 from vppool.web._forms import values_of
@@ -86,7 +85,7 @@ def _create(at: At, form: NeedForm) -> str:
 
 def _ask_cancel(at: At) -> Confirmation:
     effects = needs.cancellation_of(at.session, need_id=at["need_id"], viewer=at.viewer)
-    lang = language_of(at.request)
+    lang = at.lang
     consequences: list[str | tuple[str, dict[str, Any]]] = [
         "The need is no longer matched; its organisation keeps it in its history."
     ]

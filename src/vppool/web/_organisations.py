@@ -6,18 +6,17 @@ conflicts of interest of VPs with them; a client contact only sees their own org
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlmodel import Session
 
-from vppool.db.schemas import OrganisationPublic, Page
+from vppool.db.schemas import OrganisationPublic
 from vppool.services import assignments, needs, organisations, trust_persons
 from vppool.services.access import Viewer
 from vppool.web._client_forms import (
@@ -27,7 +26,7 @@ from vppool.web._client_forms import (
     SiteForm,
     sector_choices,
 )
-from vppool.web._common import client_or_staff_page, page
+from vppool.web._common import client_or_staff_page
 from vppool.web._form_routes import (
     At,
     Confirmation,
@@ -38,7 +37,8 @@ from vppool.web._form_routes import (
     pages,
 )
 from vppool.web._forms import Choice, values_of
-from vppool.web._lists import Column, Fetch, ListFilter, ListPage
+from vppool.web._lists import Column, ListFilter, ListPage, yes_no
+from vppool.web._page import PageContext, WebPages
 from vppool.web._views import all_pages
 
 __all__ = ["OrganisationPages", "organisation_pages"]
@@ -75,10 +75,17 @@ def _sort_choices() -> list[Choice]:
 
 ORGANISATIONS = ListPage[OrganisationPublic](
     path="/organisations",
+    title="Organisations",
+    new=("/organisations/new", "New organisation"),
+    search="Search organisations",
+    none="No organisation matches.",
+    count="{count} organisations",
     filters=(
         ListFilter("search", "Name or contact"),
         ListFilter("sector", "Sector", kind="select", choices=sector_choices),
-        ListFilter("active", "Status", kind="select", choices=_status_choices, default="yes"),
+        ListFilter(
+            "active", "Status", kind="select", choices=_status_choices, default="yes", read=yes_no
+        ),
         ListFilter(
             "sort", "Sort by", kind="select", choices=_sort_choices, default="name", everything=None
         ),
@@ -98,66 +105,40 @@ ORGANISATIONS = ListPage[OrganisationPublic](
 )
 
 
-def _fetch(at: At) -> Fetch[OrganisationPublic]:
-    """The organisations' page for the filters' values."""
-
-    def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[OrganisationPublic]:
-        return organisations.list_organisations(
-            at.session,
-            search=values["search"] or None,
-            sector=values["sector"] or None,
-            active={"yes": True, "no": False}.get(values["active"]),
-            sort=values["sort"],
-            offset=offset,
-            limit=limit,
-            viewer=at.viewer,
-        )
-
-    return fetch
-
-
-class OrganisationPages(Controller):
+class OrganisationPages(WebPages):
     """Planners see and keep every organisation; a client contact sees only their own."""
-
-    path = "/"
-    include_in_schema = False
 
     @get("/organisations/{organisation_id:int}", guards=[client_or_staff_page], sync_to_thread=True)
     def organisation(
         self,
-        *,
-        request: Request[Any, Any, Any],
+        ctx: NamedDependency[PageContext],
         organisation_id: FromPath[int],
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
         done: FromQuery[str] = "",
     ) -> Template:
         """An organisation with its sites, team, needs and (for planners) conflicts."""
+        session, viewer = ctx.session, ctx.viewer
         organisation = organisations.get_organisation(
-            db_session, organisation_id=organisation_id, viewer=viewer
+            session, organisation_id=organisation_id, viewer=viewer
         )
         conflicts = (
             organisations.list_conflicts_of_interest(
-                db_session, organisation_id=organisation_id, viewer=viewer
+                session, organisation_id=organisation_id, viewer=viewer
             )
             if viewer.is_staff
             else []
         )
-        return page(
-            request,
+        return ctx.render(
             "organisation.html",
             section="organisations" if viewer.is_staff else "team",
             organisation=organisation,
             done_message=DONE.get(done),
-            sites=organisations.list_sites(
-                db_session, organisation_id=organisation_id, viewer=viewer
-            ),
+            sites=organisations.list_sites(session, organisation_id=organisation_id, viewer=viewer),
             team=assignments.organisation_team(
-                db_session, organisation_id=organisation_id, viewer=viewer
+                session, organisation_id=organisation_id, viewer=viewer
             ),
             org_needs=all_pages(
                 lambda offset, limit: needs.list_needs(
-                    db_session,
+                    session,
                     organisation_id=organisation_id,
                     offset=offset,
                     limit=limit,
@@ -165,7 +146,7 @@ class OrganisationPages(Controller):
                 )
             ),
             conflicts=conflicts,
-            vp_names=_vp_names(db_session, viewer, {c.trust_person_id for c in conflicts}),
+            vp_names=_vp_names(session, viewer, {c.trust_person_id for c in conflicts}),
         )
 
 
@@ -372,6 +353,11 @@ organisation_pages = pages(
         submit_label="End conflict",
         intro="From the day after the last day, the VP may serve this organisation again.",
     ),
-    ListRoute(ORGANISATIONS, "organisations.html", _fetch, section="organisations"),
+    ListRoute(
+        ORGANISATIONS,
+        "organisations.html",
+        organisations.list_organisations,
+        section="organisations",
+    ),
     extra=[OrganisationPages],
 )

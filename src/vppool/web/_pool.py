@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import timedelta
 
 from litestar import get
@@ -10,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from vppool.db.schemas import Page, TrustPersonPublic
+from vppool.db.schemas import TrustPersonPublic
 from vppool.services import (
     assignments,
     calendar_sources,
@@ -21,9 +20,9 @@ from vppool.services import (
 )
 from vppool.vocab import Scope
 from vppool.web._common import staff_page
-from vppool.web._form_routes import At, ListRoute, pages
+from vppool.web._form_routes import ListRoute, pages
 from vppool.web._forms import Choice
-from vppool.web._lists import Column, Fetch, ListFilter, ListPage
+from vppool.web._lists import Column, ListFilter, ListPage, yes_no
 from vppool.web._page import PageContext, WebPages
 from vppool.web._pool_forms import language_choices
 from vppool.web._pool_records import DONE, MAINTENANCE
@@ -51,11 +50,18 @@ def _sort_choices() -> list[Choice]:
 
 POOL = ListPage[TrustPersonPublic](
     path="/pool",
+    title="Pool",
+    new=("/pool/new", "New trust person"),
+    search="Search the pool",
+    none="No trust person matches.",
+    count="{count} trust persons",
     filters=(
         ListFilter("search", "Name or e-mail"),
         ListFilter("scope", "Scope", kind="select", choices=_scope_choices),
         ListFilter("language", "Language", kind="select", choices=language_choices),
-        ListFilter("active", "Status", kind="select", choices=_status_choices, default="yes"),
+        ListFilter(
+            "active", "Status", kind="select", choices=_status_choices, default="yes", read=yes_no
+        ),
         ListFilter(
             "sort",
             "Sort by",
@@ -82,25 +88,6 @@ POOL = ListPage[TrustPersonPublic](
     ),
     filename="pool",
 )
-
-
-def _pool_fetch(at: At) -> Fetch[TrustPersonPublic]:
-    """The pool's page for the filters' values."""
-
-    def fetch(values: Mapping[str, str], offset: int, limit: int) -> Page[TrustPersonPublic]:
-        return trust_persons.list_trust_persons(
-            at.session,
-            search=values["search"] or None,
-            scope=values["scope"] or None,
-            language=values["language"] or None,
-            active={"yes": True, "no": False}.get(values["active"]),
-            sort=values["sort"],
-            offset=offset,
-            limit=limit,
-            viewer=at.viewer,
-        )
-
-    return fetch
 
 
 class PoolPages(WebPages, guard=staff_page):
@@ -158,5 +145,7 @@ class PoolPages(WebPages, guard=staff_page):
 
 #: The pool's pages: the list, a VP's page and the maintenance pages.
 pool_pages = pages(
-    ListRoute(POOL, "pool.html", _pool_fetch, section="pool"), *MAINTENANCE, extra=[PoolPages]
+    ListRoute(POOL, "pool.html", trust_persons.list_trust_persons, section="pool"),
+    *MAINTENANCE,
+    extra=[PoolPages],
 )

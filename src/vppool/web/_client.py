@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from litestar import get, post
@@ -15,14 +14,48 @@ from litestar.response import Redirect, Template
 from vppool.db.schemas import REQUESTABLE_KINDS
 from vppool.services import assignments, needs, organisations
 from vppool.vocab import AssignmentStatus, Scope, Urgency
-from vppool.web._common import FieldErrors, FormData, client_only
-from vppool.web._page import PageContext, WebPages
+from vppool.web._common import FormData, client_only
+from vppool.web._page import FormView, PageContext, WebPages
 from vppool.web._record_forms import RequestForm
 from vppool.web._views import all_pages, team_availability
 
 __all__ = ["ClientPages"]
 
 _DAYS = 14
+
+
+def _requests_facts(ctx: PageContext) -> dict[str, Any]:
+    """A client contact's earlier requests, who serves each, and the form's choices."""
+    earlier = needs.list_needs(ctx.session, sort="-created_at", limit=50, viewer=ctx.viewer)
+    team = assignments.own_team(ctx.session, viewer=ctx.viewer)
+    names = {
+        m.trust_person.id: f"{m.trust_person.first_name} {m.trust_person.last_name}" for m in team
+    }
+    held = all_pages(
+        lambda offset, limit: assignments.list_assignments(
+            ctx.session,
+            status=AssignmentStatus.CONFIRMED,
+            offset=offset,
+            limit=limit,
+            viewer=ctx.viewer,
+        )
+    )
+    assigned: dict[int, list[str]] = {}
+    for assignment in held:
+        name = names.get(assignment.trust_person_id)
+        if name:
+            assigned.setdefault(assignment.need_id, []).append(name)
+    return {
+        "earlier": earlier,
+        "assigned": assigned,
+        "kinds": list(REQUESTABLE_KINDS),
+        "scopes": list(Scope),
+        "urgencies": list(Urgency),
+        "form_key": secrets.token_urlsafe(16),
+    }
+
+
+REQUESTS = FormView("client_requests.html", "requests", _requests_facts)
 
 
 class ClientPages(WebPages, guard=client_only):
@@ -49,51 +82,7 @@ class ClientPages(WebPages, guard=client_only):
     @get("/requests", sync_to_thread=True)
     def requests(self, ctx: NamedDependency[PageContext], done: FromQuery[str] = "") -> Template:
         """Earlier requests with their status, and the form for a new one."""
-        return self._page(ctx, values={"seats": "1"}, errors={}, done=done)
-
-    def _page(
-        self,
-        ctx: PageContext,
-        *,
-        values: dict[str, Any],
-        errors: FieldErrors,
-        done: str = "",
-        status_code: int = 200,
-    ) -> Template:
-        earlier = needs.list_needs(ctx.session, sort="-created_at", limit=50, viewer=ctx.viewer)
-        team = assignments.own_team(ctx.session, viewer=ctx.viewer)
-        names = {
-            m.trust_person.id: f"{m.trust_person.first_name} {m.trust_person.last_name}"
-            for m in team
-        }
-        held = all_pages(
-            lambda offset, limit: assignments.list_assignments(
-                ctx.session,
-                status=AssignmentStatus.CONFIRMED,
-                offset=offset,
-                limit=limit,
-                viewer=ctx.viewer,
-            )
-        )
-        assigned: dict[int, list[str]] = {}
-        for assignment in held:
-            name = names.get(assignment.trust_person_id)
-            if name:
-                assigned.setdefault(assignment.need_id, []).append(name)
-        return ctx.render(
-            "client_requests.html",
-            section="requests",
-            status_code=status_code,
-            earlier=earlier,
-            assigned=assigned,
-            values=values,
-            errors=errors,
-            kinds=list(REQUESTABLE_KINDS),
-            scopes=list(Scope),
-            urgencies=list(Urgency),
-            form_key=secrets.token_urlsafe(16),
-            done=done,
-        )
+        return REQUESTS.draw(ctx, values={"seats": "1"}, done=done)
 
     @post("/requests", sync_to_thread=True, status_code=303)
     def file_request(
@@ -112,5 +101,5 @@ class ClientPages(WebPages, guard=client_only):
             RequestForm,
             data,
             act=file,
-            again=partial(self._page, ctx),
+            again=REQUESTS.again(ctx),
         )

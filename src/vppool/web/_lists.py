@@ -9,6 +9,7 @@ handlers from it and the service::
         path="/organisations",
         title="Organisations",
         new=("/organisations/new", "New organisation"),
+        none="No organisation matches.",
         filters=(
             ListFilter("search", "Name or contact"),
             ListFilter("active", "Status", kind="select", choices=statuses, read=yes_no),
@@ -162,11 +163,11 @@ class ListPage(Generic[ItemT]):
             at the same address with ``.csv``.
         title: the page's heading (an English message id).
         filters: the filters, in the order the page shows them.
+        none: what the page says when nothing matches.
         columns: the CSV export's columns.
         filename: the export's file name, without ``.csv``.
         new: the address and words of the button next to the heading, if any.
         search: the name of the filter form (for screen readers).
-        none: what the page says when nothing matches.
         count: how it counts the matches (``{count}``), if it does.
         page_size: rows per page.
     """
@@ -174,11 +175,11 @@ class ListPage(Generic[ItemT]):
     path: str
     title: str
     filters: tuple[ListFilter, ...]
+    none: str
     columns: tuple[Column[ItemT], ...] = ()
     filename: str = "export"
     new: tuple[str, str] | None = None
     search: str = "Search"
-    none: str = "Nothing matches."
     count: str | None = None
     page_size: int = 50
 

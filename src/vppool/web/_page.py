@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, Protocol
 
 from litestar import Controller, Request
@@ -34,7 +35,7 @@ from vppool.web._common import FieldErrors, IdempotencyKeys, language_of, page, 
 from vppool.web._forms import FormT, handle
 from vppool.web._messages import localise_error
 
-__all__ = ["CONTEXT", "PageContext", "Redraw", "WebPages", "provide_context"]
+__all__ = ["CONTEXT", "FormView", "PageContext", "Redraw", "WebPages", "provide_context"]
 
 #: The name handlers ask for the context by: ``ctx: NamedDependency[PageContext]``.
 CONTEXT = "ctx"
@@ -122,6 +123,50 @@ class PageContext:
         """Run ``submit`` once per one-time form key (a double click creates one record)."""
         keys: IdempotencyKeys = self.request.app.state.web_submissions
         return keys.once(data, submit)
+
+
+@dataclass(frozen=True)
+class FormView:
+    """A page that holds a form: drawn first, and again with the typed values and errors.
+
+    ``facts`` gives what else the page shows for the request (lists, a report); a handler
+    draws it (``draw``) and hands ``again(ctx)`` to :meth:`PageContext.handle`::
+
+        EDUCATION = FormView("me_education.html", "education", _education_facts)
+        ...
+        return ctx.handle(EducationForm, data, act=record, again=EDUCATION.again(ctx))
+    """
+
+    template: str
+    section: str
+    facts: Callable[[PageContext], Mapping[str, Any]]
+
+    def draw(
+        self,
+        ctx: PageContext,
+        *,
+        values: Mapping[str, Any] | None = None,
+        errors: FieldErrors | None = None,
+        done: str = "",
+        status_code: int = 200,
+        **more: Any,
+    ) -> Template:
+        """The page with the form's ``values`` and ``errors``; ``more`` replaces facts."""
+        facts = {**self.facts(ctx), **more}
+        values = dict(values or {})
+        return ctx.render(
+            self.template,
+            section=self.section,
+            status_code=status_code,
+            values=values,
+            errors=errors or {},
+            done=done,
+            **facts,
+        )
+
+    def again(self, ctx: PageContext) -> Redraw:
+        """Draws the page again for ``ctx``'s request (what a refused form shows)."""
+        return partial(self.draw, ctx)
 
 
 def provide_context(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import get, post
 from litestar.datastructures import UploadFile
@@ -19,9 +18,9 @@ from vppool.db.schemas import CalendarSourceUpdate
 from vppool.errors import ValidationFailed
 from vppool.services import assignments, calendar_sources, compliance, trust_persons
 from vppool.vocab import AbsenceKind, EducationCategory
-from vppool.web._common import FieldErrors, FormData, form_text, trust_person_only
+from vppool.web._common import FormData, form_text, trust_person_only
 from vppool.web._forms import Form, errors_by_field
-from vppool.web._page import PageContext, Redraw, WebPages
+from vppool.web._page import FormView, PageContext, Redraw, WebPages
 from vppool.web._record_forms import (
     AbsenceForm,
     CalendarLinkForm,
@@ -70,6 +69,43 @@ def _add(
     return ctx.handle(form, data, act=act, again=again)
 
 
+AVAILABILITY = FormView(
+    "me_availability.html",
+    "availability",
+    lambda ctx: {
+        "weekdays": WEEKDAYS,
+        "ranges_per_day": RANGES_PER_DAY,
+        "absences": trust_persons.list_absences(
+            ctx.session, trust_person_id=_own(ctx), viewer=ctx.viewer
+        ),
+        "absence_kinds": list(AbsenceKind),
+        "absence_values": {},
+        "absence_errors": {},
+    },
+)
+EDUCATION = FormView(
+    "me_education.html",
+    "education",
+    lambda ctx: {
+        "report": compliance.compliance_report(ctx.session, ctx.settings, _own(ctx), ctx.today()),
+        "records": trust_persons.list_education_records(
+            ctx.session, trust_person_id=_own(ctx), viewer=ctx.viewer
+        ),
+        "categories": [EducationCategory.ACCREDITED_COURSE, EducationCategory.OTHER],
+    },
+)
+CALENDARS = FormView(
+    "me_calendars.html",
+    "calendars",
+    lambda ctx: {
+        "sources": calendar_sources.list_sources(
+            ctx.session, trust_person_id=_own(ctx), viewer=ctx.viewer
+        ),
+        "manage": True,
+    },
+)
+
+
 class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
     """Only the trust person's own records: every call passes the viewer to the services."""
 
@@ -107,35 +143,7 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
             if index < RANGES_PER_DAY:
                 values[f"start_{row.weekday}_{index}"] = row.start_time.strftime("%H:%M")
                 values[f"end_{row.weekday}_{index}"] = row.end_time.strftime("%H:%M")
-        return self._availability_page(ctx, values=values, errors={}, done=done)
-
-    def _availability_page(
-        self,
-        ctx: PageContext,
-        *,
-        values: dict[str, Any],
-        errors: FieldErrors,
-        absence_values: dict[str, Any] | None = None,
-        absence_errors: FieldErrors | None = None,
-        done: str = "",
-        status_code: int = 200,
-    ) -> Template:
-        return ctx.render(
-            "me_availability.html",
-            section="availability",
-            status_code=status_code,
-            weekdays=WEEKDAYS,
-            ranges_per_day=RANGES_PER_DAY,
-            values=values,
-            errors=errors,
-            absences=trust_persons.list_absences(
-                ctx.session, trust_person_id=_own(ctx), viewer=ctx.viewer
-            ),
-            absence_kinds=list(AbsenceKind),
-            absence_values=absence_values or {},
-            absence_errors=absence_errors or {},
-            done=done,
-        )
+        return AVAILABILITY.draw(ctx, values=values, done=done)
 
     @post("/availability", sync_to_thread=True, status_code=303)
     def save_weekly_hours(
@@ -153,7 +161,7 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
             ctx.session.rollback()
             exc = on_rows(refusal, rows)
             errors = errors_by_field(exc, ctx.lang, _weekly_rows(exc))
-            return self._availability_page(ctx, values=dict(data), errors=errors, status_code=422)
+            return AVAILABILITY.draw(ctx, values=dict(data), errors=errors, status_code=422)
         return ctx.redirect("/me/availability?done=saved")
 
     @post("/absences", sync_to_thread=True, status_code=303)
@@ -165,13 +173,8 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
             data,
             trust_persons.add_absence,
             "/me/availability?done=absence",
-            again=lambda *, values, errors, status_code: self._availability_page(
-                ctx,
-                values={},
-                errors={},
-                absence_values=values,
-                absence_errors=errors,
-                status_code=status_code,
+            again=lambda *, values, errors, status_code: AVAILABILITY.draw(
+                ctx, absence_values=values, absence_errors=errors, status_code=status_code
             ),
         )
 
@@ -190,30 +193,7 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
     @get("/education", sync_to_thread=True)
     def education(self, ctx: NamedDependency[PageContext], done: FromQuery[str] = "") -> Template:
         """Education and intervision hours against the requirement; record a course."""
-        return self._education_page(ctx, values={}, errors={}, done=done)
-
-    def _education_page(
-        self,
-        ctx: PageContext,
-        *,
-        values: dict[str, Any],
-        errors: FieldErrors,
-        done: str = "",
-        status_code: int = 200,
-    ) -> Template:
-        return ctx.render(
-            "me_education.html",
-            section="education",
-            status_code=status_code,
-            report=compliance.compliance_report(ctx.session, ctx.settings, _own(ctx), ctx.today()),
-            records=trust_persons.list_education_records(
-                ctx.session, trust_person_id=_own(ctx), viewer=ctx.viewer
-            ),
-            categories=[EducationCategory.ACCREDITED_COURSE, EducationCategory.OTHER],
-            values=values,
-            errors=errors,
-            done=done,
-        )
+        return EDUCATION.draw(ctx, done=done)
 
     @post("/education", sync_to_thread=True, status_code=303)
     def record_course(
@@ -226,7 +206,7 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
             data,
             trust_persons.add_education_record,
             "/me/education?done=recorded",
-            again=partial(self._education_page, ctx),
+            again=EDUCATION.again(ctx),
         )
 
     # ------------------------------------------------------------------ calendars
@@ -234,29 +214,7 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
     @get("/calendars", sync_to_thread=True)
     def calendars(self, ctx: NamedDependency[PageContext], done: FromQuery[str] = "") -> Template:
         """The trust person's linked calendars, their health, and linking a new one."""
-        return self._calendars_page(ctx, values={}, errors={}, done=done)
-
-    def _calendars_page(
-        self,
-        ctx: PageContext,
-        *,
-        values: dict[str, Any],
-        errors: FieldErrors,
-        done: str = "",
-        status_code: int = 200,
-    ) -> Template:
-        return ctx.render(
-            "me_calendars.html",
-            section="calendars",
-            status_code=status_code,
-            sources=calendar_sources.list_sources(
-                ctx.session, trust_person_id=_own(ctx), viewer=ctx.viewer
-            ),
-            values=values,
-            errors=errors,
-            done=done,
-            manage=True,
-        )
+        return CALENDARS.draw(ctx, done=done)
 
     @post("/calendars", sync_to_thread=True, status_code=303)
     def link_calendar(
@@ -269,7 +227,7 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
             data,
             calendar_sources.link_url,
             "/me/calendars?done=linked",
-            again=partial(self._calendars_page, ctx),
+            again=CALENDARS.again(ctx),
         )
 
     @post("/calendars/upload", sync_to_thread=True, status_code=303)
@@ -296,7 +254,7 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
             errors = errors_by_field(exc, ctx.lang, {"file", "label"})
             if "" in errors:
                 errors.setdefault("file", []).extend(errors.pop(""))
-            return self._calendars_page(
+            return CALENDARS.draw(
                 ctx,
                 values={"upload_label": data.label or ""},
                 errors={f"upload_{k}": v for k, v in errors.items()},

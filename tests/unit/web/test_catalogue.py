@@ -18,14 +18,17 @@ pytestmark = pytest.mark.unit
 
 WEB = Path(__file__).parents[3] / "src" / "vppool" / "web"
 
-#: ``t("...")`` and the text arguments of the notice and field macros in the templates.
+#: ``t("...")``, the text arguments of the macros and the headings pages set, in the templates.
 _TEMPLATE_TEXTS = (
     re.compile(r"""\bt\(\s*"((?:[^"\\]|\\.)+)\""""),
     re.compile(r"""\bt\(\s*'((?:[^'\\]|\\.)+)'"""),
     re.compile(r"""ui\.notice\("([^"]+)"\)"""),
-    re.compile(r"""ui\.text_field\("\w+", "([^"]+)\""""),
+    re.compile(r"""ui\.(?:text|choice)_field\("\w+", "([^"]+)\""""),
     re.compile(r"""hint="([^"]+)\""""),
     re.compile(r""":\s*"([A-Za-z][^"]*)"(?=[,}])"""),  # values of dicts written in a template
+    re.compile(r"""ui\.panel\("[\w.-]+", "([^"]+)\""""),  # a panel's heading
+    re.compile(r"""\{% set (?:title|heading) = "([^"]+)" %\}"""),  # a page's heading
+    re.compile(r"""\{% set action = \("[^"]*", "([^"]+)"\) %\}"""),  # its button
 )
 
 

@@ -33,8 +33,8 @@ from vppool.web._form_routes import (
     Loaded,
     pages,
 )
-from vppool.web._forms import Choice, Form, form_field
-from vppool.web._lists import Column, ListFilter, ListPage
+from vppool.web._forms import Choice, Form, form_field, picked
+from vppool.web._lists import Column, ListFilter, ListPage, status_filter
 from vppool.web._page import PageContext, WebPages
 
 __all__ = ["LinkPages", "UserPages", "admin_pages"]
@@ -48,34 +48,21 @@ class ScopeForm(Form):
     """A role with what it is bound to."""
 
     role: Role = form_field("Role")
-    organisation_id: int | None = form_field(
-        "Organisation",
-        default=None,
-        kind="picker",
-        picker="/pick/organisations",
-        hint="Only for a client contact.",
+    organisation_id: int | None = picked(
+        "organisation", optional=True, hint="Only for a client contact."
     )
-    trust_person_id: int | None = form_field(
-        "Trust person",
-        default=None,
-        kind="picker",
-        picker="/pick/trust-persons",
-        hint="Only for a trust person's own account.",
+    trust_person_id: int | None = picked(
+        "trust person", optional=True, hint="Only for a trust person's own account."
     )
 
     def to_input(self) -> users.UserScope:
         """The role and binding as the service takes them."""
-        return self._bound(
-            users.UserScope,
-            role=self.role,
-            organisation_id=self.organisation_id,
-            trust_person_id=self.trust_person_id,
-        )
+        return self._bound(users.UserScope)
 
-    def _bound(self, model: type[InputT], **values: Any) -> InputT:
-        """``model`` from ``values``; when refused, also what is wrong with the binding."""
+    def _bound(self, model: type[InputT]) -> InputT:
+        """``model`` from the form; when refused, also what is wrong with the binding."""
         try:
-            return self.build(model, **values)
+            return self.build(model, **self.typed_values())
         except ValidationFailed as refused:
             binding = (
                 users.binding_errors(self.role, self.organisation_id, self.trust_person_id)
@@ -93,14 +80,7 @@ class InviteForm(ScopeForm):
 
     def to_input(self) -> users.UserInvite:
         """The invitation as the service takes it."""
-        return self._bound(
-            users.UserInvite,
-            display_name=self.display_name,
-            email=self.email,
-            role=self.role,
-            organisation_id=self.organisation_id,
-            trust_person_id=self.trust_person_id,
-        )
+        return self._bound(users.UserInvite)
 
 
 class PasswordForm(Form):
@@ -193,15 +173,12 @@ def _role_choices() -> list[Choice]:
     return [Choice(role.value, role.value.replace("_", " ").capitalize()) for role in Role]
 
 
-def _status_choices() -> list[Choice]:
-    return [Choice("active", "Active"), Choice("inactive", "Inactive")]
-
-
 def _token_kinds() -> list[Choice]:
     return [Choice("api", "API tokens"), Choice("feed", "Calendar feed links")]
 
 
-_ACTIVE = {"active": True, "inactive": False}
+#: The status filter's values in the address (``?status=inactive``).
+_STATUS = ("active", "inactive")
 
 USERS = ListPage[UserPublic](
     path="/admin/users",
@@ -212,14 +189,7 @@ USERS = ListPage[UserPublic](
     filters=(
         ListFilter("search", "Name or e-mail address"),
         ListFilter("role", "Role", kind="select", choices=_role_choices, read=Role),
-        ListFilter(
-            "status",
-            "Status",
-            kind="select",
-            choices=_status_choices,
-            keyword="active",
-            read=_ACTIVE.get,
-        ),
+        status_filter(name="status", values=_STATUS),
     ),
     columns=(
         Column("Name", lambda u: u.display_name),
@@ -245,15 +215,7 @@ TOKENS = ListPage[users.TokenRow](
             everything=None,
             read=users.TokenKind,
         ),
-        ListFilter(
-            "status",
-            "Status",
-            kind="select",
-            choices=_status_choices,
-            default="active",
-            keyword="active",
-            read=_ACTIVE.get,
-        ),
+        status_filter(name="status", values=_STATUS, default="active"),
     ),
     columns=(
         Column("Kind", lambda r: r.kind),
@@ -305,6 +267,9 @@ def _deactivate(at: At) -> str:
     return f"/admin/users/{at['user_id']}?done=deactivated"
 
 
+#: Where a user's pages lead back to, and who may use them.
+_ON_USER: dict[str, Any] = {"back": "/admin/users/{user_id}", "section": "users", "guards": _ADMIN}
+
 DECLARED = (
     ListRoute(USERS, "admin_users.html", users.list_users, section="users", guards=_ADMIN),
     ListRoute(TOKENS, "admin_tokens.html", users.list_tokens, section="tokens", guards=_ADMIN),
@@ -312,22 +277,18 @@ DECLARED = (
         _USER + "/scope",
         ScopeForm,
         title="Role and scope",
-        back="/admin/users/{user_id}",
         load=_scope_of,
         save=_change_scope,
-        section="users",
         relabel=_picked_names,
-        guards=_ADMIN,
+        **_ON_USER,
     ),
     ConfirmRoute(
         _USER + "/deactivate",
         title="Deactivate user",
         submit_label="Deactivate",
-        back="/admin/users/{user_id}",
         ask=_ask_deactivate,
         act=_deactivate,
-        section="users",
-        guards=_ADMIN,
+        **_ON_USER,
     ),
 )
 

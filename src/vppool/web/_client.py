@@ -91,15 +91,7 @@ class ClientPages(WebPages, guard=client_only):
         """File a request; problems are shown next to their fields, typed values kept."""
 
         def file(form: RequestForm) -> str:
-            def submit() -> str:
-                need, _ = needs.submit_need(ctx.session, data=form.to_input(), viewer=ctx.viewer)
-                return f"/requests?done=filed#need-{need.id}"
+            need, _ = needs.submit_need(ctx.session, data=form.to_input(), viewer=ctx.viewer)
+            return f"/requests?done=filed#need-{need.id}"
 
-            return ctx.once(data, submit)
-
-        return ctx.handle(
-            RequestForm,
-            data,
-            act=file,
-            again=REQUESTS.again(ctx),
-        )
+        return ctx.handle(RequestForm, data, act=file, again=REQUESTS.again(ctx), once=True)

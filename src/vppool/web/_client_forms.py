@@ -26,7 +26,7 @@ from vppool.db.schemas import (
 from vppool.errors import ValidationFailed
 from vppool.inputs import field_errors_from
 from vppool.vocab import SECTORS, ConflictReason
-from vppool.web._forms import Choice, Form, day_after, form_field
+from vppool.web._forms import Choice, Form, day_after, form_field, picked
 from vppool.web._record_forms import _NeedFields, codes
 
 __all__ = [
@@ -85,18 +85,7 @@ class OrganisationForm(Form):
     )
 
     def _values(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "sector": self.sector,
-            "headcount": self.headcount,
-            "languages": codes(self.languages),
-            "contact_name": self.contact_name,
-            "contact_email": self.contact_email,
-            "max_travel_km": self.max_travel_km,
-            "wishes": self.wishes,
-            "requires_gender_mix": self.requires_gender_mix,
-            "active": self.active,
-        }
+        return self.typed_values(languages=codes(self.languages))
 
     def to_input(self) -> OrganisationCreate:
         """The new organisation."""
@@ -122,16 +111,13 @@ class SiteForm(Form):
     )
     is_main: bool = form_field("Main site", default=False)
 
-    def _values(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in SiteForm.model_fields}
-
     def to_input(self) -> SiteCreate:
         """The new site."""
-        return self.build(SiteCreate, **self._values())
+        return self.build(SiteCreate, **self.typed_values())
 
     def changes(self) -> SiteUpdate:
         """The site's values as the form shows them (an emptied field clears)."""
-        return replacing(SiteUpdate, **self._values())
+        return replacing(SiteUpdate, **self.typed_values())
 
 
 _PERIOD = {"ends_on": "last_day"}
@@ -142,9 +128,7 @@ class ConflictForm(Form):
 
     renamed: ClassVar[dict[str, str]] = _PERIOD
 
-    trust_person_id: int = form_field(
-        "Trust person", ge=1, kind="picker", picker="/pick/trust-persons"
-    )
+    trust_person_id: int = picked("trust person")
     reason: ConflictReason = form_field("Reason")
     note: str | None = form_field("Note", default=None, max_length=500)
     starts_on: date | None = form_field("First day", default=None)
@@ -157,12 +141,10 @@ class ConflictForm(Form):
         return self.build(ConflictOfInterestBase, **self._values())
 
     def _values(self) -> dict[str, Any]:
-        return {
-            "reason": self.reason,
-            "note": self.note,
-            "starts_on": self.starts_on,
-            "ends_on": day_after(self.last_day),
-        }
+        """The conflict's own values: the VP's id left out, the end the day after the last."""
+        return self.typed_values(
+            leave=["trust_person_id", "last_day"], ends_on=day_after(self.last_day)
+        )
 
     def for_organisation(self, organisation_id: int) -> ConflictOfInterestCreate:
         """The conflict between the chosen VP and the organisation."""
@@ -226,9 +208,4 @@ class NeedEditForm(_NeedFields):
 
     def to_input(self) -> NeedUpdate:
         """The need's values as the form shows them (an emptied field clears)."""
-        return replacing(
-            NeedUpdate,
-            **self._common(),
-            ends_on=day_after(self.last_day),
-            requires_gender_mix=self.requires_gender_mix,
-        )
+        return replacing(NeedUpdate, **self._values(self.last_day))

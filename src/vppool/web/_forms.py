@@ -105,6 +105,21 @@ def form_field(
     return Field(default=default, json_schema_extra=extra, **limits)
 
 
+#: The records a picker field chooses from: its label and the search it asks as you type.
+_PICKERS = {
+    "organisation": ("Organisation", "/pick/organisations"),
+    "trust person": ("Trust person", "/pick/trust-persons"),
+}
+
+
+def picked(record: str, *, optional: bool = False, hint: str | None = None) -> Any:
+    """A field holding the id of an ``organisation`` or ``trust person`` chosen by searching."""
+    label, search = _PICKERS[record]
+    if optional:
+        return form_field(label, default=None, kind="picker", picker=search, hint=hint)
+    return form_field(label, kind="picker", picker=search, hint=hint, ge=1)
+
+
 class Form(BaseModel):
     """Base of the form models.
 
@@ -148,6 +163,15 @@ class Form(BaseModel):
             return cls.model_validate(tidied)
         except ValidationError as exc:
             raise ValidationFailed(field_errors_from(exc), subject="form") from exc
+
+    def typed_values(self, *, leave: Iterable[str] = (), **changed: Any) -> dict[str, Any]:
+        """The form's typed values by field name, without ``leave``, ``changed`` put over them.
+
+        ``build(model, **self.typed_values(ends_on=day_after(self.last_day), leave=["last_day"]))``
+        hands the service's input every field under its own name and the rest as given.
+        """
+        left = set(leave)
+        return {name: value for name, value in self if name not in left} | changed
 
     def to_input(self) -> BaseModel:
         """The service's typed input (subclasses build it with :meth:`build`).

@@ -12,7 +12,7 @@ handlers from it and the service::
         none="No organisation matches.",
         filters=(
             ListFilter("search", "Name or contact"),
-            ListFilter("active", "Status", kind="select", choices=statuses, read=yes_no),
+            status_filter(default="yes"),
         ),
         columns=(Column("Name", lambda o: o.name), Column("Sector", lambda o: o.sector)),
         filename="organisations",
@@ -53,7 +53,15 @@ from vppool.web._forms import Choice, errors_by_field
 from vppool.web._i18n import translator
 from vppool.web._views import all_pages
 
-__all__ = ["Column", "Fetch", "ListFilter", "ListPage", "Listing", "yes_no"]
+__all__ = [
+    "Column",
+    "Fetch",
+    "ListFilter",
+    "ListPage",
+    "Listing",
+    "sort_filter",
+    "status_filter",
+]
 
 ItemT = TypeVar("ItemT")
 
@@ -110,9 +118,39 @@ class ListFilter:
         return text if raw is not None and text in known else self.default
 
 
-def yes_no(value: str) -> bool | None:
-    """A status select's ``yes`` or ``no`` as ``True`` or ``False``."""
-    return {"yes": True, "no": False}.get(value)
+def status_filter(
+    inactive: str = "Inactive",
+    *,
+    name: str = "active",
+    values: tuple[str, str] = ("yes", "no"),
+    default: str = "",
+) -> ListFilter:
+    """The filter on the service's ``active``: the active ones, the others (``inactive``), all.
+
+    ``name`` and ``values`` are the filter's in the address (``?active=yes``).
+    """
+    yes, no = values
+    return ListFilter(
+        name,
+        "Status",
+        kind="select",
+        choices=lambda: (Choice(yes, "Active"), Choice(no, inactive)),
+        default=default,
+        keyword="active",
+        read={yes: True, no: False}.get,
+    )
+
+
+def sort_filter(*orders: Choice) -> ListFilter:
+    """The list's order (the service's ``sort``): one of ``orders``, the first by default."""
+    return ListFilter(
+        "sort",
+        "Sort by",
+        kind="select",
+        choices=lambda: orders,
+        default=orders[0].value,
+        everything=None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

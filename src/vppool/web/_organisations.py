@@ -37,7 +37,7 @@ from vppool.web._form_routes import (
     pages,
 )
 from vppool.web._forms import Choice, values_of
-from vppool.web._lists import Column, ListFilter, ListPage, yes_no
+from vppool.web._lists import Column, ListFilter, ListPage, sort_filter, status_filter
 from vppool.web._page import PageContext, WebPages
 from vppool.web._views import all_pages
 
@@ -60,19 +60,6 @@ DONE = {
 }
 
 
-def _status_choices() -> list[Choice]:
-    return [Choice("yes", "Active"), Choice("no", "Inactive")]
-
-
-def _sort_choices() -> list[Choice]:
-    return [
-        Choice("name", "Name (A-Z)"),
-        Choice("-name", "Name (Z-A)"),
-        Choice("-headcount", "Most employees"),
-        Choice("-created_at", "Newest first"),
-    ]
-
-
 ORGANISATIONS = ListPage[OrganisationPublic](
     path="/organisations",
     title="Organisations",
@@ -83,11 +70,12 @@ ORGANISATIONS = ListPage[OrganisationPublic](
     filters=(
         ListFilter("search", "Name or contact"),
         ListFilter("sector", "Sector", kind="select", choices=sector_choices),
-        ListFilter(
-            "active", "Status", kind="select", choices=_status_choices, default="yes", read=yes_no
-        ),
-        ListFilter(
-            "sort", "Sort by", kind="select", choices=_sort_choices, default="name", everything=None
+        status_filter(default="yes"),
+        sort_filter(
+            Choice("name", "Name (A-Z)"),
+            Choice("-name", "Name (Z-A)"),
+            Choice("-headcount", "Most employees"),
+            Choice("-created_at", "Newest first"),
         ),
     ),
     columns=(

@@ -104,17 +104,20 @@ class PageContext:
         data: Mapping[str, Any],
         act: Callable[[FormT], str],
         again: Redraw,
+        *,
+        once: bool = False,
     ) -> Template | Redirect:
         """Read ``data`` as ``form`` and ``act`` on it, or draw the page ``again`` (status 422).
 
-        What ``act`` wrote before it was refused is rolled back (see
+        ``once``: act once per one-time form key (a double click creates one record). What
+        ``act`` wrote before it was refused is rolled back (see
         :func:`vppool.web._forms.handle`).
         """
         return handle(
             form,
             data,
             self.lang,
-            act=act,
+            act=(lambda parsed: self.once(data, lambda: act(parsed))) if once else act,
             again=lambda values, errors: again(values=values, errors=errors, status_code=422),
             rollback=self.session.rollback,
         )

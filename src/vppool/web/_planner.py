@@ -179,17 +179,11 @@ class PlannerPages(WebPages, guard=staff_page):
         """Create an open need; errors are shown next to their fields."""
 
         def create(form: NeedForm) -> str:
-            def submit() -> str:
-                need, _ = needs.submit_need(ctx.session, data=form.to_input(), viewer=ctx.viewer)
-                return f"/needs?status=open&done=created&offset=0#need-{need.id}"
-
-            return ctx.once(data, submit)
+            need, _ = needs.submit_need(ctx.session, data=form.to_input(), viewer=ctx.viewer)
+            return f"/needs?status=open&done=created&offset=0#need-{need.id}"
 
         return ctx.handle(
-            NeedForm,
-            data,
-            act=create,
-            again=partial(self._need_form, ctx),
+            NeedForm, data, act=create, again=partial(self._need_form, ctx), once=True
         )
 
     @get("/needs/{need_id:int}/quick-match", sync_to_thread=True)

@@ -22,7 +22,7 @@ from vppool.vocab import Scope
 from vppool.web._common import staff_page
 from vppool.web._form_routes import ListRoute, pages
 from vppool.web._forms import Choice
-from vppool.web._lists import Column, ListFilter, ListPage, yes_no
+from vppool.web._lists import Column, ListFilter, ListPage, sort_filter, status_filter
 from vppool.web._page import PageContext, WebPages
 from vppool.web._pool_forms import language_choices
 from vppool.web._pool_records import DONE, MAINTENANCE
@@ -33,19 +33,6 @@ __all__ = ["PoolPages", "pool_pages"]
 
 def _scope_choices() -> list[Choice]:
     return [Choice(scope.value, scope.value.replace("_", " ").capitalize()) for scope in Scope]
-
-
-def _status_choices() -> list[Choice]:
-    return [Choice("yes", "Active"), Choice("no", "Archived")]
-
-
-def _sort_choices() -> list[Choice]:
-    return [
-        Choice("last_name", "Surname (A-Z)"),
-        Choice("-last_name", "Surname (Z-A)"),
-        Choice("-capacity", "Most hours per month"),
-        Choice("-created_at", "Newest first"),
-    ]
 
 
 POOL = ListPage[TrustPersonPublic](
@@ -59,16 +46,12 @@ POOL = ListPage[TrustPersonPublic](
         ListFilter("search", "Name or e-mail"),
         ListFilter("scope", "Scope", kind="select", choices=_scope_choices),
         ListFilter("language", "Language", kind="select", choices=language_choices),
-        ListFilter(
-            "active", "Status", kind="select", choices=_status_choices, default="yes", read=yes_no
-        ),
-        ListFilter(
-            "sort",
-            "Sort by",
-            kind="select",
-            choices=_sort_choices,
-            default="last_name",
-            everything=None,
+        status_filter("Archived", default="yes"),
+        sort_filter(
+            Choice("last_name", "Surname (A-Z)"),
+            Choice("-last_name", "Surname (Z-A)"),
+            Choice("-capacity", "Most hours per month"),
+            Choice("-created_at", "Newest first"),
         ),
     ),
     columns=(

@@ -27,7 +27,7 @@ from vppool.vocab import (
     Scope,
     Urgency,
 )
-from vppool.web._forms import Choice, Form, day_after, form_field
+from vppool.web._forms import Choice, Form, day_after, form_field, picked
 
 __all__ = [
     "AbsenceForm",
@@ -64,13 +64,8 @@ class AbsenceForm(Form):
 
     def to_input(self) -> AbsenceCreate:
         """The absence as the service stores it (the end is the day after the last day)."""
-        return self.build(
-            AbsenceCreate,
-            kind=self.kind,
-            starts_on=self.starts_on,
-            ends_on=day_after(self.last_day),
-            note=self.note,
-        )
+        values = self.typed_values(leave=["last_day"], ends_on=day_after(self.last_day))
+        return self.build(AbsenceCreate, **values)
 
 
 def _education_choices() -> list[Choice]:
@@ -91,15 +86,8 @@ class EducationForm(Form):
 
     def to_input(self) -> EducationRecordCreate:
         """The record; a course in the accredited category counts as accredited."""
-        return self.build(
-            EducationRecordCreate,
-            category=self.category,
-            title=self.title,
-            hours=self.hours,
-            completed_on=self.completed_on,
-            accredited=self.category is EducationCategory.ACCREDITED_COURSE,
-            evidence_ref=self.evidence_ref,
-        )
+        accredited = self.category is EducationCategory.ACCREDITED_COURSE
+        return self.build(EducationRecordCreate, **self.typed_values(accredited=accredited))
 
 
 class CalendarLinkForm(Form):
@@ -110,9 +98,7 @@ class CalendarLinkForm(Form):
 
     def to_input(self) -> CalendarSourceCreate:
         """The calendar source of kind ``url``."""
-        return self.build(
-            CalendarSourceCreate, kind=CalendarSourceKind.URL, url=self.url, label=self.label
-        )
+        return self.build(CalendarSourceCreate, **self.typed_values(kind=CalendarSourceKind.URL))
 
 
 class DeclineForm(Form):
@@ -140,38 +126,26 @@ class _NeedFields(Form):
     seats: int = form_field("Seats", default=1, ge=1, le=10)
     urgency: Urgency = form_field("Urgency", default=Urgency.NORMAL)
 
-    def _common(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "title": self.title,
-            "description": self.description,
-            "scopes": [scope.value for scope in self.scopes],
-            "languages": codes(self.languages),
-            "starts_on": self.starts_on,
-            "expected_hours_per_month": self.expected_hours_per_month,
-            "seats": self.seats,
-            "urgency": self.urgency,
-        }
+    def _values(self, last_day: date | None) -> dict[str, Any]:
+        """Every field as the service takes it: the end is the day after ``last_day``."""
+        return self.typed_values(
+            leave=["last_day"],
+            scopes=[scope.value for scope in self.scopes],
+            languages=codes(self.languages),
+            ends_on=day_after(last_day),
+        )
 
 
 class NeedForm(_NeedFields):
     """A planner's new need of an organisation."""
 
-    organisation_id: int = form_field(
-        "Organisation", ge=1, kind="picker", picker="/pick/organisations"
-    )
+    organisation_id: int = picked("organisation")
     last_day: date | None = form_field("Last day", default=None)
     requires_gender_mix: bool = form_field("Requires more than one gender", default=False)
 
     def to_input(self) -> NeedSubmit:
         """The need as the service files it."""
-        return self.build(
-            NeedSubmit,
-            **self._common(),
-            organisation_id=self.organisation_id,
-            ends_on=day_after(self.last_day),
-            requires_gender_mix=self.requires_gender_mix,
-        )
+        return self.build(NeedSubmit, **self._values(self.last_day))
 
 
 class RequestForm(_NeedFields):
@@ -181,7 +155,7 @@ class RequestForm(_NeedFields):
 
     def to_input(self) -> NeedRequest:
         """The request as the service files it (which refuses kinds a client cannot ask)."""
-        return self.build(NeedRequest, **self._common(), ends_on=day_after(self.last_day))
+        return self.build(NeedRequest, **self._values(self.last_day))
 
 
 def weekly_ranges(

@@ -197,7 +197,7 @@ class ProfilePages(WebPages, path="/me/profile", guard=trust_person_only):
         """The profile as it is now."""
         profile = employee_pages.public_profile(ctx.session, ctx.viewer, _vp(ctx))
         values = {name: value or "" for name, value in profile.model_dump().items()}
-        return PROFILE.show(ctx.request, values=values)
+        return PROFILE.show(ctx, values=values)
 
     @post("/", sync_to_thread=True, status_code=303)
     def save(self, ctx: NamedDependency[PageContext], data: FormData) -> Template | Redirect:
@@ -207,7 +207,7 @@ class ProfilePages(WebPages, path="/me/profile", guard=trust_person_only):
             employee_pages.save_public_profile(ctx.session, ctx.viewer, _vp(ctx), form.to_input())
             return "/me?done=profile"
 
-        return PROFILE.submit(ctx.request, data, ctx.session, save)
+        return PROFILE.submit(ctx, data, save)
 
 
 def _vp(ctx: PageContext) -> int:

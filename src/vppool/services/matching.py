@@ -16,7 +16,7 @@ import dataclasses
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -154,6 +154,7 @@ def build_instance(
     keep_confirmed: bool = True,
     with_previous_plan: bool = True,
     only_need: int | None = None,
+    load_needs: Collection[int] = (),
 ) -> InstanceBundle:
     """Read the pool, the open needs and the current plan into a matching instance.
 
@@ -167,6 +168,8 @@ def build_instance(
         only_need: of the open needs, read only this one in full; every other need that
             holds a confirmed assignment is read for its load alone (period, hours, standing
             or not), without wishes or sites: what a quick match needs.
+        load_needs: with ``only_need``, open needs to read for their load too (the needs a
+            run proposed VPs for, when its proposals count as the VPs' loads).
     """
     today = _today(settings, today)
     horizon_end = _add_months(today, settings.matching_horizon_months)
@@ -192,12 +195,16 @@ def build_instance(
         wanted = sa.and_(open_needs, col(Need.id) == only_need)
         # The other needs only weigh on their VPs' hours and standing clients: their load is
         # all a quick match reads of them, so their wishes, sites and organisation are not read.
+        columns = [col(getattr(Need, name)) for name in _LOAD_COLUMNS]
         if others := busy_need_ids - {only_need}:
-            load_only = session.execute(
-                sa.select(*(col(getattr(Need, name)) for name in _LOAD_COLUMNS)).where(
-                    col(Need.id).in_(others)
-                )
-            ).all()
+            load_only = session.execute(sa.select(*columns).where(col(Need.id).in_(others))).all()
+        if extra := set(load_needs) - busy_need_ids - {only_need}:
+            load_only = [
+                *load_only,
+                *session.execute(
+                    sa.select(*columns).where(open_needs, col(Need.id).in_(extra))
+                ).all(),
+            ]
     needs = session.execute(_rows(Need).where(wanted)).all()
     need_inputs = _need_inputs(session, needs) + [_load_input(need) for need in load_only]
     periods: dict[int, tuple[date, date | None]] = {

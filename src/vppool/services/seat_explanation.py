@@ -74,7 +74,24 @@ def excluded_for_need(
             run=run_id,
             status=run.status,
         )
-    bundle = build_instance(session, settings, today=today, with_previous_plan=False)
+    proposals = session.exec(
+        select(Assignment.need_id, Assignment.seat, Assignment.trust_person_id)
+        .where(
+            Assignment.matching_run_id == run_id,
+            Assignment.status == AssignmentStatus.PROPOSED,
+        )
+        .order_by(col(Assignment.need_id), col(Assignment.seat))
+    ).all()
+    # Only this need is read in full; the others only for the load they (and the run's
+    # proposals on them) put on the VPs.
+    bundle = build_instance(
+        session,
+        settings,
+        today=today,
+        with_previous_plan=False,
+        only_need=need_id,
+        load_needs={proposal_need for proposal_need, _seat, _vp in proposals},
+    )
     if need_id not in bundle.need_periods:
         raise Conflict(
             "Need {need} is {status} or outside the planning horizon.",
@@ -84,14 +101,6 @@ def excluded_for_need(
     instance: m.MatchingInstance = bundle.instance
     plan = {m.SeatRef(a.need_id, a.seat): a.trust_person_id for a in instance.assignments}
     taken = {(seat.need_id, vp_id) for seat, vp_id in plan.items()}
-    proposals = session.exec(
-        select(Assignment.need_id, Assignment.seat, Assignment.trust_person_id)
-        .where(
-            Assignment.matching_run_id == run_id,
-            Assignment.status == AssignmentStatus.PROPOSED,
-        )
-        .order_by(col(Assignment.need_id), col(Assignment.seat))
-    ).all()
     for proposal_need, seat, vp_id in proposals:
         ref = m.SeatRef(proposal_need, seat)
         open_seat = proposal_need in bundle.need_periods and ref not in plan

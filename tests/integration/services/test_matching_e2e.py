@@ -81,3 +81,50 @@ def test_quick_match_reads_less_but_ranks_like_the_full_instance(
                 (c.trust_person_id, c.marginal_cost, c.terms) for c in expected.ranked
             ]
             assert narrow.ineligible == expected.ineligible
+
+
+def test_the_excluded_list_reads_less_but_names_who_the_whole_instance_names(
+    engine: Engine, settings: Settings
+) -> None:
+    """After a run on S, each open need's list of excluded VPs from the narrow read (the
+    need in full, the others for their load, the run's proposals counted) is the list the
+    whole instance gives."""
+    from vppool.services import seat_explanation
+
+    with Session(engine) as session:
+        import_dataset(session, generate("S", 1, today=TODAY, settings=settings))
+        session.commit()
+        run = matching.start_run(session, settings, overrides={"time_limit_s": 5, "workers": 2})
+        session.commit()
+    summary = matching.execute_run(engine, settings, run.id, today=TODAY)
+    assert summary.status is MatchingRunStatus.SUCCEEDED
+    with Session(engine) as session:
+        full = matching.build_instance(session, settings, today=TODAY, with_previous_plan=False)
+        plan = {m.SeatRef(a.need_id, a.seat): a.trust_person_id for a in full.instance.assignments}
+        taken = {(seat.need_id, vp) for seat, vp in plan.items()}
+        for need_id, seat, vp in session.exec(
+            select(Assignment.need_id, Assignment.seat, Assignment.trust_person_id)
+            .where(
+                Assignment.matching_run_id == run.id,
+                Assignment.status == AssignmentStatus.PROPOSED,
+            )
+            .order_by(Assignment.need_id, Assignment.seat)
+        ).all():
+            ref = m.SeatRef(need_id, seat)
+            if need_id in full.need_periods and ref not in plan and (need_id, vp) not in taken:
+                plan[ref] = vp
+                taken.add((need_id, vp))
+        open_ids = sorted(session.exec(select(Need.id).where(Need.status == NeedStatus.OPEN)).all())
+        checked = 0
+        for need_id in open_ids[:: max(1, len(open_ids) // 15)]:
+            if need_id not in full.need_periods:
+                continue
+            narrow = seat_explanation.excluded_for_need(
+                session, settings, run.id, need_id, today=TODAY
+            )
+            whole = m.excluded_from(full.instance, m.Plan(plan), need_id)
+            assert [(e.trust_person_id, e.rule, e.detail) for e in narrow.trust_persons] == [
+                (e.trust_person_id, e.rule, e.detail) for e in whole
+            ]
+            checked += 1
+    assert checked >= 10

@@ -456,6 +456,13 @@ CASES: list[Case] = [
         url="/api/v1/organisations/{org1}/staffing-advice",
         body={"trust_persons": 2, "both_genders": True, "languages": ["nl"]},
     ),
+    Case(
+        "POST",
+        ORG + "/staffing-advice/send",
+        staff(200),
+        url="/api/v1/organisations/{org1}/staffing-advice/send",
+        body={"trust_persons": 2, "both_genders": True, "languages": ["nl"]},
+    ),
     # ---------------------------------------------------------------- annual reports
     *(
         Case(
@@ -467,18 +474,18 @@ CASES: list[Case] = [
                 f"?year={today().year}{query}"
             ),
         )
-        for ending, query in (("", ""), ("/file", "&format=pdf"))
+        for ending, query in (("", ""), (".pdf", ""), (".csv", ""))
     ),
     *(
         Case(
             "GET",
             f"/api/v1/reports/annual{ending}",
             staff(200),
-            url=lambda _world, _role, ending=ending, query=query: (
-                f"/api/v1/reports/annual{ending}?year={today().year}{query}"
+            url=lambda _world, _role, ending=ending: (
+                f"/api/v1/reports/annual{ending}?year={today().year}"
             ),
         )
-        for ending, query in (("", ""), ("/file", "&format=csv"))
+        for ending in (".pdf", ".csv")
     ),
     Case("GET", "/api/v1/me/assignments", (401, 403, 403, 403, 200)),
     # ---------------------------------------------------------------- feeds

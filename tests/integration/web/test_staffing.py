@@ -128,7 +128,7 @@ def test_the_api_keeps_sends_and_shows_the_advice(app_client: TestClient, world:
     body = {"trust_persons": 2, "both_genders": True, "languages": ["nl", "tr"]}
     wrong = app_client.put(url, json={**body, "languages": ["xx"]}, headers=world.auth("planner"))
     assert wrong.status_code == 422
-    kept = app_client.put(url + "?send=true", json=body, headers=world.auth("planner"))
+    kept = app_client.post(url + "/send", json=body, headers=world.auth("planner"))
     assert kept.status_code == 200, kept.text
     seen = app_client.get(url, headers=world.auth("client")).json()
     assert seen["advice"]["trust_persons"] == 2
@@ -157,7 +157,7 @@ def test_the_client_sees_the_version_sent_and_no_genders(
         session.commit()
     url = f"/api/v1/organisations/{world['org1']}/staffing-advice"
     body = {"trust_persons": 2, "both_genders": True, "languages": ["nl"]}
-    sent = app_client.put(url + "?send=true", json=body, headers=world.auth("planner"))
+    sent = app_client.post(url + "/send", json=body, headers=world.auth("planner"))
     assert sent.status_code == 200, sent.text
     edited = app_client.put(url, json={**body, "trust_persons": 5}, headers=world.auth("planner"))
     assert edited.json()["changed_since_sent"] is True
@@ -184,8 +184,8 @@ def test_a_very_large_client_gets_at_most_fifty_and_no_contact_means_not_sent(
         big_id = big.id
     url = f"/api/v1/organisations/{big_id}/staffing-advice"
     assert app_client.get(url, headers=world.auth("planner")).status_code == 200
-    refused = app_client.put(
-        url + "?send=true", json={"trust_persons": 3}, headers=world.auth("planner")
+    refused = app_client.post(
+        url + "/send", json={"trust_persons": 3}, headers=world.auth("planner")
     )
     assert refused.status_code == 422
     assert "geen actieve contactpersoon" in refused.text or "no active contact" in refused.text

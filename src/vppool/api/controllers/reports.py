@@ -1,7 +1,7 @@
 """The annual reports: a client's year (its contact and planners) and the provider's (staff).
 
-As JSON, and as the same documents the web application offers (``/file?format=pdf`` or
-``csv``, in Dutch unless ``lang=en``).
+As JSON, and as the same documents the web application offers (``.pdf`` and ``.csv``, in
+Dutch unless ``lang=en``).
 """
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from typing import Annotated, Literal
 
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, Parameter
+from litestar.params import Parameter
 from litestar.response import Response
 from sqlmodel import Session
 
 from vppool.api.auth import logged_in
-from vppool.api.controllers._shared import Resource
+from vppool.api.controllers._shared import Id, Resource
 from vppool.services import annual_report
 from vppool.services.access import Viewer
-from vppool.services.annual_report import AnnualReport, ProviderReport
+from vppool.services.annual_report import AnnualReport
 from vppool.settings import Settings
 from vppool.web import documents
 
@@ -31,7 +31,7 @@ Lang = Annotated[
 ORG = "/organisations/{organisation_id:int}/annual-report"
 
 
-Format = Annotated[Literal["pdf", "csv"], Parameter(description="PDF or CSV.")]
+Kind = Literal["pdf", "csv"]
 _TYPES = {"pdf": "application/pdf", "csv": "text/csv"}
 
 
@@ -47,12 +47,8 @@ def _file(body: bytes, kind: str, name: str) -> Response[bytes]:
     )
 
 
-class ReportController(Resource):
+class ReportController(Resource, path="/api/v1", tag="reports", guard=logged_in):
     """Annual reports; never anything about reports or cases (vppool stores none)."""
-
-    path = "/api/v1"
-    tags = ["reports"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [logged_in]  # noqa: RUF012
 
     @staticmethod
     def _organisation_year(
@@ -72,7 +68,7 @@ class ReportController(Resource):
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
         settings: NamedDependency[Settings],
-        organisation_id: FromPath[int],
+        organisation_id: Id,
         year: Year,
     ) -> AnnualReport:
         """Read a client's year: trust persons and periods, planned hours, changes, standing.
@@ -82,46 +78,83 @@ class ReportController(Resource):
         """
         return self._organisation_year(db_session, settings, viewer, organisation_id, year)
 
-    @get(ORG + "/file", sync_to_thread=True, media_type="application/octet-stream")
-    def get_annual_report_file(
+    def _client_file(
         self,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        settings: NamedDependency[Settings],
-        organisation_id: FromPath[int],
+        db_session: Session,
+        settings: Settings,
+        viewer: Viewer,
+        organisation_id: int,
         *,
-        year: Year,
-        format: Format,
-        lang: Lang = "nl",
+        year: int,
+        kind: Kind,
+        lang: str,
     ) -> Response[bytes]:
-        """Download a client's year as PDF, or its served periods as CSV (one row each)."""
         report = self._organisation_year(db_session, settings, viewer, organisation_id, year)
-        render = documents.annual_report_pdf if format == "pdf" else documents.annual_report_csv
-        return _file(render(report, lang), format, f"annual-report-{year}-{organisation_id}")
+        render = documents.annual_report_pdf if kind == "pdf" else documents.annual_report_csv
+        return _file(render(report, lang), kind, f"annual-report-{year}-{organisation_id}")
 
-    @get("/reports/annual", sync_to_thread=True)
-    def get_provider_report(
+    @get(ORG + ".pdf", sync_to_thread=True, media_type="application/pdf")
+    def get_annual_report_pdf(
         self,
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
         settings: NamedDependency[Settings],
+        organisation_id: Id,
+        *,
         year: Year,
-    ) -> ProviderReport:
-        """Read the provider's year: one line per client served, the pool's standing (staff)."""
-        return annual_report.provider_report(db_session, settings, year=year, viewer=viewer)
+        lang: Lang = "nl",
+    ) -> Response[bytes]:
+        """Download a client's year as PDF."""
+        return self._client_file(
+            db_session, settings, viewer, organisation_id, year=year, kind="pdf", lang=lang
+        )
 
-    @get("/reports/annual/file", sync_to_thread=True, media_type="application/octet-stream")
-    def get_provider_report_file(
+    @get(ORG + ".csv", sync_to_thread=True, media_type="text/csv")
+    def get_annual_report_csv(
+        self,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        organisation_id: Id,
+        *,
+        year: Year,
+        lang: Lang = "nl",
+    ) -> Response[bytes]:
+        """Download a client's served periods as CSV (one row each)."""
+        return self._client_file(
+            db_session, settings, viewer, organisation_id, year=year, kind="csv", lang=lang
+        )
+
+    @staticmethod
+    def _provider_file(
+        db_session: Session, settings: Settings, viewer: Viewer, *, year: int, kind: Kind, lang: str
+    ) -> Response[bytes]:
+        report = annual_report.provider_report(db_session, settings, year=year, viewer=viewer)
+        render = documents.provider_report_pdf if kind == "pdf" else documents.provider_report_csv
+        return _file(render(report, lang), kind, f"annual-report-{year}")
+
+    @get("/reports/annual.pdf", sync_to_thread=True, media_type="application/pdf")
+    def get_provider_report_pdf(
         self,
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
         settings: NamedDependency[Settings],
         *,
         year: Year,
-        format: Format,
         lang: Lang = "nl",
     ) -> Response[bytes]:
-        """Download the provider's year as PDF (per sector) or CSV (one line per client)."""
-        report = annual_report.provider_report(db_session, settings, year=year, viewer=viewer)
-        render = documents.provider_report_pdf if format == "pdf" else documents.provider_report_csv
-        return _file(render(report, lang), format, f"annual-report-{year}")
+        """Download the provider's year as PDF (per sector; the CSV has each client)."""
+        return self._provider_file(db_session, settings, viewer, year=year, kind="pdf", lang=lang)
+
+    @get("/reports/annual.csv", sync_to_thread=True, media_type="text/csv")
+    def get_provider_report_csv(
+        self,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        *,
+        year: Year,
+        lang: Lang = "nl",
+    ) -> Response[bytes]:
+        """Download the provider's year as CSV (one line per client served)."""
+        return self._provider_file(db_session, settings, viewer, year=year, kind="csv", lang=lang)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from litestar import get, put
+from litestar import get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import JSONBody
 from sqlmodel import Session
 
 from vppool.api.auth import logged_in
-from vppool.api.controllers._shared import Resource
+from vppool.api.controllers._shared import Id, Resource
 from vppool.db.models import StaffingAdviceBase
 from vppool.services import staffing
 from vppool.services.access import Viewer
@@ -19,15 +17,14 @@ from vppool.settings import Settings
 
 __all__ = ["StaffingController"]
 
-Send = Annotated[bool, Parameter(description="Also e-mail the advice to the client's contacts.")]
 
-
-class StaffingController(Resource):
+class StaffingController(
+    Resource,
+    path="/api/v1/organisations/{organisation_id:int}/staffing-advice",
+    tag="organisations",
+    guard=logged_in,
+):
     """Staffing advice per client organisation."""
-
-    path = "/api/v1/organisations/{organisation_id:int}/staffing-advice"
-    tags = ["organisations"]  # noqa: RUF012  (Litestar reads class attributes)
-    guards = [logged_in]  # noqa: RUF012
 
     @get("/", sync_to_thread=True)
     def get_staffing_advice(
@@ -35,7 +32,7 @@ class StaffingController(Resource):
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
         settings: NamedDependency[Settings],
-        organisation_id: FromPath[int],
+        organisation_id: Id,
     ) -> StaffingView:
         """Read the advice (vppool's proposal until one is kept) and each item's current state.
 
@@ -51,17 +48,31 @@ class StaffingController(Resource):
         viewer: NamedDependency[Viewer],
         db_session: NamedDependency[Session],
         settings: NamedDependency[Settings],
-        organisation_id: FromPath[int],
+        organisation_id: Id,
         *,
         data: JSONBody[StaffingAdviceBase],
-        send: Send = False,
     ) -> StaffingView:
-        """Keep the advice (planners); with ``send=true`` e-mail it to the client's contacts."""
+        """Keep the advice (planners); the client contact sees it once it is sent."""
+        return staffing.save_advice(
+            db_session, settings, organisation_id=organisation_id, data=data, viewer=viewer
+        )
+
+    @post("/send", sync_to_thread=True, status_code=200)
+    def send_staffing_advice(
+        self,
+        viewer: NamedDependency[Viewer],
+        db_session: NamedDependency[Session],
+        settings: NamedDependency[Settings],
+        organisation_id: Id,
+        *,
+        data: JSONBody[StaffingAdviceBase],
+    ) -> StaffingView:
+        """Keep the advice and e-mail it to the client's contacts (planners)."""
         return staffing.save_advice(
             db_session,
             settings,
             organisation_id=organisation_id,
             data=data,
-            send=send,
+            send=True,
             viewer=viewer,
         )

@@ -30,6 +30,7 @@ from vppool.matching._solve import cost_model, solve
 from vppool.matching._stability import PlanChange, compare_plans
 from vppool.matching._types import (
     MESSAGE_IDS,
+    MONTH_NAMES,
     PARAM_KINDS,
     Alternative,
     ConflictInput,
@@ -60,6 +61,7 @@ from vppool.matching._validate import new_violations, validate
 __all__ = [
     "HARD_RULES",
     "MESSAGE_IDS",
+    "MONTH_NAMES",
     "PAIR_RULES",
     "PARAM_KINDS",
     "RULES",

@@ -18,6 +18,7 @@ from vppool.matching._geo import Point, haversine_points, point_of
 from vppool.matching._input import MatchingInputError, check_input
 from vppool.matching._rules import PAIR_COSTS, PAIR_RULES
 from vppool.matching._types import (
+    MONTH_NAMES,
     ConflictInput,
     MatchingInstance,
     NeedInput,
@@ -28,22 +29,6 @@ from vppool.matching._types import (
 )
 
 __all__ = ["Context", "MatchingInputError", "minutes_down", "minutes_up", "month_label"]
-
-
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def month_label(year_month: tuple[int, int]) -> str:

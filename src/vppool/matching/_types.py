@@ -290,7 +290,8 @@ PARAM_KINDS: Mapping[str, str] = {
     "genders": "number",
 }
 
-_MONTH_NAMES = (
+#: English month names, for the words of findings (the web has its own Dutch ones).
+MONTH_NAMES = (
     "January",
     "February",
     "March",
@@ -316,7 +317,7 @@ def _english(name: str, value: Any) -> str:
     kind = PARAM_KINDS.get(name, "text")
     if kind == "month":
         year, month = str(value).split("-")
-        return f"{_MONTH_NAMES[int(month) - 1]} {year}"
+        return f"{MONTH_NAMES[int(month) - 1]} {year}"
     if kind == "hours":
         return f"{float(value):.2f}".rstrip("0").rstrip(".")
     if kind == "km":

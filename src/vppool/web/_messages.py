@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 from vppool.errors import FieldError, ValidationFailed, VppoolError
-from vppool.matching import PARAM_KINDS, Findings, Words
+from vppool.matching import MONTH_NAMES, PARAM_KINDS, Findings, Words
 from vppool.vocab import LANGUAGES
 from vppool.web._filters import clock, day, label, number
 from vppool.web._i18n import translator
@@ -30,20 +30,7 @@ _MONTH_NAMES = {
         "november",
         "december",
     ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
+    "en": MONTH_NAMES,
 }
 
 

@@ -551,13 +551,7 @@ def report_annual(
         _fail(exc)
     finally:
         engine.dispose()
-    render: Any = {
-        ("pdf", False): documents.annual_report_pdf,
-        ("csv", False): documents.annual_report_csv,
-        ("pdf", True): documents.provider_report_pdf,
-        ("csv", True): documents.provider_report_csv,
-    }[(kind, organisation is None)]
-    out.write_bytes(render(made, lang))
+    out.write_bytes(documents.render(made, kind, lang))
     if as_json:
         click.echo(json.dumps(dataclasses.asdict(made), default=str, indent=2))
     else:

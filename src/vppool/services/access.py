@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from vppool.db.models import ApiToken, LoginAttempt, Organisation, TrustPerson, User
+from vppool.db.models import ApiToken, FeedToken, LoginAttempt, Organisation, TrustPerson, User
 from vppool.db.types import utc_now
 from vppool.errors import (
     Conflict,
@@ -42,6 +42,7 @@ __all__ = [
     "end_session",
     "list_api_tokens",
     "resolve_token",
+    "revoke",
     "revoke_api_token",
     "set_role",
     "start_session",
@@ -411,20 +412,30 @@ def revoke_api_token(session: Session, token_id: int, viewer: Viewer) -> ApiToke
     row = session.get(ApiToken, token_id)
     if row is None or (row.user_id != viewer.user_id and viewer.role is not Role.ADMIN):
         raise NotFound("API token", token_id)
+    revoke(session, viewer, row, "API token")
+    return ApiTokenPublic.model_validate(row, from_attributes=True)
+
+
+def revoke(session: Session, viewer: Viewer, row: ApiToken | FeedToken, name: str) -> None:
+    """Revoke an API or feed token from now on, audited as ``<token table>_revoked``.
+
+    Raises:
+        Conflict: the token is revoked already (``name`` says what kind of token).
+    """
     if row.revoked_at is not None:
-        msg = f"API token {token_id} is already revoked"
+        msg = f"{name} {row.id} is already revoked"
         raise Conflict(msg)
     row.revoked_at = utc_now()
     session.add(row)
+    entity_type = "api_token" if isinstance(row, ApiToken) else "feed_token"
     audit.record_change(
         session,
         viewer.actor,
-        action="api_token_revoked",
-        entity_type="api_token",
-        entity_id=token_id,
+        action=f"{entity_type}_revoked",
+        entity_type=entity_type,
+        entity_id=row.id,
     )
     session.flush()
-    return ApiTokenPublic.model_validate(row, from_attributes=True)
 
 
 def resolve_token(session: Session, token: str) -> Viewer | None:

@@ -140,13 +140,12 @@ def page_link(session: Session, viewer: Viewer, organisation_id: int) -> PageLin
         NotFound: no such organisation in the viewer's scope.
     """
     organisation = _organisation(session, viewer, organisation_id)
-    page = _page_of(session, organisation_id)
-    return PageLink(
-        organisation_id,
-        organisation.name,
-        page.token if page else None,
-        page.created_at if page else None,
-    )
+    return _link(organisation_id, organisation, _page_of(session, organisation_id))
+
+
+def _link(organisation_id: int, organisation: Organisation, page: EmployeePage | None) -> PageLink:
+    token, made = (page.token, page.created_at) if page else (None, None)
+    return PageLink(organisation_id, organisation.name, token, made)
 
 
 def rotate_page_link(session: Session, viewer: Viewer, organisation_id: int) -> PageLink:
@@ -173,7 +172,7 @@ def rotate_page_link(session: Session, viewer: Viewer, organisation_id: int) -> 
         entity_type="organisation",
         entity_id=organisation_id,
     )
-    return PageLink(organisation_id, organisation.name, page.token, page.created_at)
+    return _link(organisation_id, organisation, page)
 
 
 # --------------------------------------------------------------------------- the page

@@ -15,11 +15,10 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from vppool.db.models import FeedToken, Organisation, TrustPerson
-from vppool.db.types import utc_now
-from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from vppool.errors import NotFound, PermissionDenied, ValidationFailed
 from vppool.security import hash_token, new_token
 from vppool.services import audit
-from vppool.services.access import Viewer
+from vppool.services.access import Viewer, revoke
 from vppool.vocab import FeedKind, Role
 
 __all__ = [
@@ -152,19 +151,7 @@ def list_feed_tokens(session: Session, viewer: Viewer) -> list[FeedTokenPublic]:
 def revoke_feed_token(session: Session, viewer: Viewer, token_id: int) -> FeedTokenPublic:
     """Revoke a token: its URL answers 404 from now on."""
     row = _owned(session, viewer, token_id)
-    if row.revoked_at is not None:
-        msg = f"feed token {token_id} is already revoked"
-        raise Conflict(msg)
-    row.revoked_at = utc_now()
-    session.add(row)
-    audit.record_change(
-        session,
-        viewer.actor,
-        action="feed_token_revoked",
-        entity_type="feed_token",
-        entity_id=token_id,
-    )
-    session.flush()
+    revoke(session, viewer, row, "feed token")
     return _public(row)
 
 

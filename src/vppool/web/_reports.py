@@ -6,8 +6,6 @@ is answered with the error page saying which years there are (422).
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -19,67 +17,39 @@ from vppool.web import documents
 from vppool.web._common import client_only, staff_page
 from vppool.web._page import PageContext, WebPages
 
-__all__ = ["OrganisationReport", "ProviderReport", "TeamReport", "download"]
+__all__ = ["OrganisationReport", "ProviderReport", "TeamReport"]
 
-_TYPES = {"pdf": "application/pdf", "csv": "text/csv"}
+Report = annual_report.AnnualReport | annual_report.ProviderReport
 
 
-def _year(ctx: PageContext, raw: str | None) -> int:
-    """The asked year (this year when none is given)."""
-    if not raw:
-        return ctx.today().year
+def _asked(ctx: PageContext, year: str | None, kind: str) -> tuple[int, str]:
+    """The asked year (this year when none is given) and kind of file, checked in that order."""
     try:
-        return int(raw)
+        asked = int(year) if year else ctx.today().year
     except ValueError:
         raise ValidationFailed.single(
             "year", "Enter a year such as {year}.", subject="annual report", year=ctx.today().year
         ) from None
-
-
-def _format(raw: str) -> str:
-    if raw not in _TYPES:
+    if kind not in documents.MEDIA_TYPES:
         raise ValidationFailed.single(
             "format", "Choose one of: {choices}.", subject="annual report", choices="pdf, csv"
         )
-    return raw
+    return asked, kind
 
 
-def download(body: bytes, kind: str, filename: str) -> Response[bytes]:
-    """A file to save, not a page to show."""
-    return Response(
-        body,
-        media_type=_TYPES[kind],
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}.{kind}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-def _document(ctx: PageContext, kind: str, make: Any, renderers: Any, name: str) -> Response[bytes]:
-    """``make()``'s report as the chosen file (``renderers``: the PDF's and the CSV's)."""
-    kind = _format(kind)
-    render = renderers[0] if kind == "pdf" else renderers[1]
-    return download(render(make(), ctx.lang), kind, name)
+def _document(ctx: PageContext, kind: str, report: Report, name: str) -> Response[bytes]:
+    """The report as the chosen file in the page's language."""
+    return documents.download(documents.render(report, kind, ctx.lang), kind, name)
 
 
 def _organisation_year(
     ctx: PageContext, organisation_id: int, year: str | None, kind: str
 ) -> Response[bytes]:
-    asked = _year(ctx, year)
-    return _document(
-        ctx,
-        kind,
-        lambda: annual_report.annual_report(
-            ctx.session,
-            ctx.settings,
-            organisation_id=organisation_id,
-            year=asked,
-            viewer=ctx.viewer,
-        ),
-        (documents.annual_report_pdf, documents.annual_report_csv),
-        f"jaarverslag-{asked}-{organisation_id}",
+    asked, kind = _asked(ctx, year, kind)
+    report = annual_report.annual_report(
+        ctx.session, ctx.settings, organisation_id=organisation_id, year=asked, viewer=ctx.viewer
     )
+    return _document(ctx, kind, report, f"jaarverslag-{asked}-{organisation_id}")
 
 
 class OrganisationReport(
@@ -125,13 +95,8 @@ class ProviderReport(WebPages, path="/reports/annual", guard=staff_page):
         format: FromQuery[str] = "pdf",
     ) -> Response[bytes]:
         """The report as PDF (summary per sector) or CSV (one line per client)."""
-        asked = _year(ctx, year)
-        return _document(
-            ctx,
-            format,
-            lambda: annual_report.provider_report(
-                ctx.session, ctx.settings, year=asked, viewer=ctx.viewer
-            ),
-            (documents.provider_report_pdf, documents.provider_report_csv),
-            f"jaarverslag-{asked}-alle-klanten",
+        asked, kind = _asked(ctx, year, format)
+        report = annual_report.provider_report(
+            ctx.session, ctx.settings, year=asked, viewer=ctx.viewer
         )
+        return _document(ctx, kind, report, f"jaarverslag-{asked}-alle-klanten")

@@ -16,16 +16,20 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from litestar.response import Response
 
 from vppool.services.annual_report import AnnualReport, ProviderReport
 from vppool.web._filters import day, label, number
 from vppool.web._i18n import translator
 
 __all__ = [
+    "MEDIA_TYPES",
     "annual_report_csv",
     "annual_report_pdf",
+    "download",
     "provider_report_csv",
     "provider_report_pdf",
+    "render",
 ]
 
 _FONTS = Path(__file__).parent / "fonts"
@@ -296,4 +300,27 @@ def provider_report_csv(report: ProviderReport, lang: str = "nl") -> bytes:
             for o in report.organisations
         ),
         lang,
+    )
+
+
+#: The kinds of file a report downloads as, with their media types.
+MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv"}
+
+
+def render(report: AnnualReport | ProviderReport, kind: str, lang: str = "nl") -> bytes:
+    """A client's or the provider's report as a ``pdf`` or ``csv`` file."""
+    if isinstance(report, AnnualReport):
+        return annual_report_pdf(report, lang) if kind == "pdf" else annual_report_csv(report, lang)
+    return provider_report_pdf(report, lang) if kind == "pdf" else provider_report_csv(report, lang)
+
+
+def download(body: bytes, kind: str, filename: str) -> Response[bytes]:
+    """A file to save (``filename.kind``), not a page to show; never kept by a cache."""
+    return Response(
+        body,
+        media_type=MEDIA_TYPES[kind],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}.{kind}"',
+            "Cache-Control": "no-store",
+        },
     )

@@ -32,19 +32,6 @@ ORG = "/organisations/{organisation_id:int}/annual-report"
 
 
 Kind = Literal["pdf", "csv"]
-_TYPES = {"pdf": "application/pdf", "csv": "text/csv"}
-
-
-def _file(body: bytes, kind: str, name: str) -> Response[bytes]:
-    """A file to save: ``name.kind``."""
-    return Response(
-        body,
-        media_type=_TYPES[kind],
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}.{kind}"',
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 class ReportController(Resource, path="/api/v1", tag="reports", guard=logged_in):
@@ -90,8 +77,8 @@ class ReportController(Resource, path="/api/v1", tag="reports", guard=logged_in)
         lang: str,
     ) -> Response[bytes]:
         report = self._organisation_year(db_session, settings, viewer, organisation_id, year)
-        render = documents.annual_report_pdf if kind == "pdf" else documents.annual_report_csv
-        return _file(render(report, lang), kind, f"annual-report-{year}-{organisation_id}")
+        body = documents.render(report, kind, lang)
+        return documents.download(body, kind, f"annual-report-{year}-{organisation_id}")
 
     @get(ORG + ".pdf", sync_to_thread=True, media_type="application/pdf")
     def get_annual_report_pdf(
@@ -130,8 +117,9 @@ class ReportController(Resource, path="/api/v1", tag="reports", guard=logged_in)
         db_session: Session, settings: Settings, viewer: Viewer, *, year: int, kind: Kind, lang: str
     ) -> Response[bytes]:
         report = annual_report.provider_report(db_session, settings, year=year, viewer=viewer)
-        render = documents.provider_report_pdf if kind == "pdf" else documents.provider_report_csv
-        return _file(render(report, lang), kind, f"annual-report-{year}")
+        return documents.download(
+            documents.render(report, kind, lang), kind, f"annual-report-{year}"
+        )
 
     @get("/reports/annual.pdf", sync_to_thread=True, media_type="application/pdf")
     def get_provider_report_pdf(

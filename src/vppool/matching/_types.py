@@ -279,7 +279,7 @@ PARAM_KINDS: Mapping[str, str] = {
     "gender": "gender",
     "conflict": "conflict_reason",
     "rule": "rule",
-    "reason": "text",
+    "reason": "policy_reason",
     "trust_person": "number",
     "seat": "number",
     "count": "number",

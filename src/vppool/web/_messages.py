@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from enum import Enum
@@ -95,7 +96,42 @@ def _matcher_value(name: str, value: Any, lang: str) -> str:
         return ", ".join(label(code, lang).lower() for code in codes)
     if kind == "rule":
         return label(value, lang)
+    if kind == "policy_reason":
+        return _policy_reason(str(value), lang)
     return str(value)
+
+
+_CERTIFICATE = re.compile(r"certificate (expired|missing)")
+_EDUCATION = re.compile(r"education (\w+): short of (.+)")
+_SHORT_OF = re.compile(r"(\d+(?:\.\d+)?) h (\w+)")
+
+
+def _policy_reason(reason: str, lang: str) -> str:
+    """Why the compliance policy excludes a VP (``compliance.policy_exclusion``), in ``lang``.
+
+    The policy words its reason in English codes ("education at_risk: short of 2 h
+    intervision"); each part is said in the page's language. A reason in another form (set
+    by hand through the matcher's input) is shown as it is.
+    """
+    t = translator(lang)
+    if found := _CERTIFICATE.fullmatch(reason):
+        return t(f"certificate {found.group(1)}")
+    if found := _EDUCATION.fullmatch(reason):
+        parts = []
+        for item in found.group(2).split(", "):
+            if item == "total hours":
+                parts.append(t("total hours"))
+            elif short := _SHORT_OF.fullmatch(item):
+                hours = short.group(1).replace(".", ",") if lang == "nl" else short.group(1)
+                category = label(short.group(2), lang).lower()
+                parts.append(t("{hours} h {category}", hours=hours, category=category))
+            else:
+                return reason
+        status = label(found.group(1), lang).lower()
+        return t(
+            "education ({status}): short of {missing}", status=status, missing=", ".join(parts)
+        )
+    return reason
 
 
 def _formatted(value: Any, lang: str) -> str:

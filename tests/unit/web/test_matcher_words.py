@@ -17,9 +17,11 @@ from vppool.matching import (
     Period,
     Plan,
     SeatRef,
+    Words,
     excluded_from,
     validate,
 )
+from vppool.matching._rules import BY_POLICY
 from vppool.web._catalogue import DUTCH
 from vppool.web._filters import label
 from vppool.web._messages import localise_error, localise_words
@@ -98,3 +100,60 @@ def test_an_excluded_vp_reads_in_dutch() -> None:
         "4 van 5 uur bezet in december 2026; deze inzet vraagt 4 uur"
     )
     assert localise_words(listed[2].words, "nl") == "geschikt en vrij"
+
+
+def _policy_reasons() -> list[str]:
+    """Every form of reason the compliance policy gives, from the policy itself."""
+    from vppool.compliance import (
+        ComplianceRules,
+        EducationHours,
+        certification_state,
+        education_state,
+        policy_exclusion,
+    )
+
+    rules = ComplianceRules(shortfall_blocks=True)
+    start, end, today = date(2024, 2, 29), date(2028, 2, 29), date(2026, 3, 1)
+    valid = certification_state(end, today, rules)
+    records = [
+        EducationHours("accredited_course", 24, date(2025, 3, 1)),
+        EducationHours("intervision", 29.5, date(2026, 3, 1)),
+        EducationHours("other", 16, date(2027, 3, 1)),
+    ]
+    reasons = [
+        policy_exclusion(certification_state(date(2026, 1, 1), today, rules), None, rules),
+        policy_exclusion(certification_state(None, today, rules), None, rules),
+        policy_exclusion(valid, education_state([], start, end, today, rules), rules),
+        policy_exclusion(valid, education_state(records, start, end, end, rules), rules),
+    ]
+    return [reason for reason in reasons if reason is not None]
+
+
+def test_a_compliance_policy_exclusion_reads_wholly_in_dutch_on_a_dutch_page() -> None:
+    reasons = _policy_reasons()
+    assert len(reasons) == 4
+    said = {}
+    for reason in reasons:
+        (violation,) = validate(
+            instance([vp(1, excluded_reason=reason)], [need(1)]), Plan({SeatRef(1, 1): 1})
+        )
+        (excluded,) = excluded_from(
+            instance([vp(1, excluded_reason=reason)], [need(1)]), Plan({}), 1
+        )
+        assert localise_words(excluded.words, "nl") == localise_words(violation.words, "nl")
+        said[reason] = localise_words(violation.words, "nl")
+    assert list(said.values()) == [
+        "uitgesloten door het certificerings- en nascholingsbeleid: certificaat verlopen",
+        "uitgesloten door het certificerings- en nascholingsbeleid: geen certificaat",
+        "uitgesloten door het certificerings- en nascholingsbeleid: nascholing (risico): "
+        "tekort van 24 uur geaccrediteerde cursus, 32 uur intervisie, 16 uur overig",
+        "uitgesloten door het certificerings- en nascholingsbeleid: nascholing (niet op orde): "
+        "tekort van 2,5 uur intervisie",
+    ]
+    english = [localise_words(Words(BY_POLICY, {"reason": r}), "en") for r in reasons]
+    assert english[3] == "compliance policy: education (non compliant): short of 2.5 h intervision"
+
+
+def test_a_policy_reason_in_another_form_is_shown_as_it_is() -> None:
+    words = Words(BY_POLICY, {"reason": "blocked by the board"})
+    assert localise_words(words, "nl").endswith(": blocked by the board")

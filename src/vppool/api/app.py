@@ -67,6 +67,9 @@ __all__ = ["create_app"]
 
 log = logging.getLogger("vppool.api")
 
+#: Allocations (net) between two young collections in a web process (Python's default: 700).
+YOUNG_COLLECTION_THRESHOLD = 10_000
+
 
 @get("/api/v1/health", tags=["system"], sync_to_thread=False, exclude_from_auth=True)
 def health(state: State) -> dict[str, str | None]:
@@ -139,6 +142,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         # What is loaded now lives as long as the process: keep the collector from walking
         # it again and again (its full passes showed as the slowest 1 % of feed answers).
         gc.freeze()
+        # A page that reads the pool builds tens of thousands of short-lived rows; with the
+        # default threshold (700) the collector ran hundreds of young passes per request.
+        # Measured at L, CPU per request (median of 10, A/B in one process): quick match
+        # 292 -> 238 ms, a run's review 237 -> 211 ms, dashboard 137 -> 131 ms.
+        gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
         try:
             yield
         finally:

@@ -7,10 +7,12 @@ expires_on)``; the LVV asks for the education hours within it, spread reasonably
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 __all__ = [
     "CATEGORIES",
@@ -63,9 +65,8 @@ class ComplianceRules:
     shortfall_blocks: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class EducationHours:
-    """One completed activity."""
+class EducationHours(NamedTuple):
+    """One completed activity (a named tuple: the pool's thousands are built per request)."""
 
     category: str
     hours: float
@@ -147,13 +148,13 @@ def education_state(
     Yearly caps, when set, limit the hours counted per cycle year (all categories).
     """
     years = _cycle_years(cycle_start, cycle_end)
+    year_starts = [start for start, _ in years]
     per_year_category: list[dict[str, float]] = [dict.fromkeys(CATEGORIES, 0.0) for _ in years]
-    for record in records:
-        if not cycle_start <= record.completed_on < cycle_end or record.completed_on > today:
-            continue
-        index = next(i for i, (lo, hi) in enumerate(years) if lo <= record.completed_on < hi)
-        category = record.category if record.category in CATEGORIES else "other"
-        per_year_category[index][category] += record.hours
+    counted_until = min(cycle_end, today + timedelta(days=1))  # nothing after today counts
+    for category, spent, completed_on in records:
+        if cycle_start <= completed_on < counted_until:
+            bucket = per_year_category[bisect_right(year_starts, completed_on) - 1]
+            bucket[category if category in CATEGORIES else "other"] += spent
     if rules.yearly_cap_hours is not None:
         for bucket in per_year_category:
             total = sum(bucket.values())

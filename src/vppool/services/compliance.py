@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 from typing import NamedTuple
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
@@ -21,6 +22,7 @@ from vppool.compliance import (
 from vppool.db.models import Certification, EducationRecord, TrustPerson, User
 from vppool.errors import NotFound
 from vppool.services import notifications
+from vppool.services._common import plain_rows
 from vppool.settings import Settings
 from vppool.vocab import Role
 
@@ -84,15 +86,16 @@ def current_certificates(session: Session, today: date) -> dict[int, CurrentCert
     Reads plain columns (no ORM objects): the dashboard and the matcher read every VP's.
     """
     current: dict[int, CurrentCertificate] = {}
-    for vp_id, cert_id, number, issued_on, expires_on in session.exec(
-        select(  # type: ignore[call-overload]  # five columns: beyond sqlmodel's overloads
+    for vp_id, cert_id, number, issued_on, expires_on in plain_rows(
+        session,
+        sa.select(
             col(Certification.trust_person_id),
             col(Certification.id),
             col(Certification.number),
             col(Certification.issued_on),
             col(Certification.expires_on),
-        ).where(col(Certification.issued_on) <= today)
-    ).all():
+        ).where(col(Certification.issued_on) <= today),
+    ):
         held = current.get(vp_id)
         if cert_id is not None and (held is None or expires_on > held.expires_on):
             current[vp_id] = CurrentCertificate(cert_id, number, issued_on, expires_on)
@@ -103,16 +106,16 @@ def _education_hours(
     session: Session, only: int | None = None
 ) -> defaultdict[int, list[EducationHours]]:
     """Every VP's education records (or one VP's) as the compliance rules read them."""
-    query = select(
+    query = sa.select(
         col(EducationRecord.trust_person_id),
         col(EducationRecord.category),
         col(EducationRecord.hours),
         col(EducationRecord.completed_on),
     )
     if only is not None:
-        query = query.where(EducationRecord.trust_person_id == only)
+        query = query.where(col(EducationRecord.trust_person_id) == only)
     hours: defaultdict[int, list[EducationHours]] = defaultdict(list)
-    for vp_id, category, spent, completed_on in session.exec(query).all():
+    for vp_id, category, spent, completed_on in plain_rows(session, query):
         hours[vp_id].append(EducationHours(category.value, spent, completed_on))
     return hours
 
@@ -162,9 +165,10 @@ def _reports(
     session: Session, settings: Settings, today: date, only: int | None = None
 ) -> list[ComplianceReport]:
     rules = compliance_rules(settings)
-    query = select(col(TrustPerson.id), col(TrustPerson.first_name), col(TrustPerson.last_name))
-    query = query.where(col(TrustPerson.active) if only is None else TrustPerson.id == only)
-    people = session.exec(query.order_by(col(TrustPerson.id))).all()
+    query = sa.select(
+        col(TrustPerson.id), col(TrustPerson.first_name), col(TrustPerson.last_name)
+    ).where(col(TrustPerson.active).is_(True) if only is None else col(TrustPerson.id) == only)
+    people = plain_rows(session, query.order_by(col(TrustPerson.id)))
     certificates = current_certificates(session, today)
     records = _education_hours(session, only)
     reports = []

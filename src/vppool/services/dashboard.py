@@ -92,12 +92,7 @@ def planner_dashboard(
         expiring=expiring,
         education=education,
         last_run=matching.latest_run(session),
-        organisations={
-            organisation_id: organisations.get_organisation(
-                session, organisation_id=organisation_id, viewer=viewer
-            )
-            for organisation_id in sorted(shown)
-        },
+        organisations=organisations.organisations_by_id(session, shown, viewer=viewer),
     )
 
 

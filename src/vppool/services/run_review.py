@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from vppool.db.models import (
     Assignment,
@@ -23,19 +24,26 @@ from vppool.db.models import (
     Organisation,
     TrustPerson,
 )
-from vppool.db.schemas import AssignmentPublic
+from vppool.db.schemas import AssignmentPublic, NeedPublic, OrganisationPublic
 from vppool.errors import Conflict, NotFound
+from vppool.services import needs, organisations
 from vppool.vocab import AssignmentStatus, MatchingRunStatus
+
+if TYPE_CHECKING:  # the matching service imports this module
+    from vppool.services.access import Viewer
+    from vppool.services.matching import RunSummary
 
 __all__ = [
     "PLANNING_RECORDS",
     "OutOfDate",
     "PlanningRecord",
     "ProposalLine",
+    "RunPage",
     "open_proposals",
     "out_of_date",
     "refuse_out_of_date",
     "run_assignments",
+    "run_page",
 ]
 
 
@@ -182,3 +190,72 @@ def open_proposals(session: Session, run_id: int) -> list[ProposalLine]:
         )
         for assignment, title, organisation, person in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class RunPage:
+    """What a finished run's page shows: one page of its seats with what a planner needs.
+
+    Attributes:
+        seats: the seats of the chosen view (every seat, or the new proposals only), in the
+            run's order; the page shows ``offset`` to ``offset + page_size`` of them.
+        proposals: the run's assignments (still proposed, or confirmed since) of the shown
+            seats, by (need, seat).
+        waiting: how many of the run's proposals wait for confirmation (any seat).
+        needs: the needs of the shown seats and of the first open seats, by id.
+        organisations: their organisations, by id.
+        stale: why the run is out of date, or ``None`` while it is current.
+    """
+
+    seats: list[dict[str, Any]]
+    proposals: dict[tuple[int, int], AssignmentPublic]
+    waiting: int
+    needs: dict[int, NeedPublic]
+    organisations: dict[int, OrganisationPublic]
+    stale: OutOfDate | None
+
+
+def run_page(
+    session: Session,
+    run: RunSummary,
+    *,
+    offset: int,
+    page_size: int,
+    every_seat: bool,
+    viewer: Viewer,
+) -> RunPage:
+    """One page of the finished run ``run``: a handful of queries whatever the pool's size."""
+    explanation = run.explanation or {}
+    seats = [s for s in explanation.get("seats", []) if every_seat or not s.get("fixed")]
+    shown = seats[offset : offset + page_size]
+    wanted = {(s["need_id"], s["seat"]) for s in shown}
+    rows = session.exec(
+        select(Assignment).where(
+            Assignment.matching_run_id == run.id,
+            col(Assignment.status).in_([AssignmentStatus.PROPOSED, AssignmentStatus.CONFIRMED]),
+            col(Assignment.need_id).in_({need_id for need_id, _ in wanted}),
+        )
+    ).all()
+    proposals = {
+        (row.need_id, row.seat): AssignmentPublic.model_validate(row)
+        for row in rows
+        if (row.need_id, row.seat) in wanted
+    }
+    waiting = session.exec(
+        select(func.count()).where(
+            Assignment.matching_run_id == run.id, Assignment.status == AssignmentStatus.PROPOSED
+        )
+    ).one()
+    need_ids = {s["need_id"] for s in shown}
+    need_ids |= {u["need_id"] for u in explanation.get("unfilled", [])[:page_size]}
+    by_id = needs.needs_by_id(session, need_ids, viewer=viewer)
+    return RunPage(
+        seats=seats,
+        proposals=proposals,
+        waiting=waiting,
+        needs=by_id,
+        organisations=organisations.organisations_by_id(
+            session, (need.organisation_id for need in by_id.values()), viewer=viewer
+        ),
+        stale=out_of_date(session, run.id),
+    )

@@ -14,9 +14,7 @@ from sqlmodel import Session
 
 from vppool.db.schemas import (
     MAX_ID,
-    AssignmentPublic,
     NeedPublic,
-    OrganisationPublic,
 )
 from vppool.errors import Conflict, RuleViolation, ValidationFailed
 from vppool.services import (
@@ -45,7 +43,7 @@ from vppool.web._forms import fields_of
 from vppool.web._messages import localise_words
 from vppool.web._page import PageContext, WebPages
 from vppool.web._record_forms import DeclineForm, NeedForm
-from vppool.web._views import all_pages, organisation_names
+from vppool.web._views import all_pages
 
 __all__ = ["PlannerPages"]
 
@@ -110,8 +108,8 @@ class PlannerPages(WebPages, guard=staff_page):
             limit=_PAGE,
             viewer=ctx.viewer,
         )
-        names = organisation_names(
-            ctx.session, ctx.viewer, (n.organisation_id for n in result.items)
+        names = organisations.organisations_by_id(
+            ctx.session, (n.organisation_id for n in result.items), viewer=ctx.viewer
         )
         return ctx.render(
             "needs.html",
@@ -320,32 +318,24 @@ class PlannerPages(WebPages, guard=staff_page):
     ) -> Template:
         """A run: live progress while it runs, then its proposal seat by seat."""
         summary = matching.get_run(ctx.session, run_id)
-        finished = summary.status is MatchingRunStatus.SUCCEEDED
-        seats: list[dict[str, Any]] = []
-        proposals: dict[tuple[int, int], AssignmentPublic] = {}
-        need_by_id: dict[int, NeedPublic] = {}
-        names: dict[int, OrganisationPublic] = {}
-        if finished:
-            every = summary.explanation.get("seats", [])
-            seats = [s for s in every if show == "all" or not s.get("fixed")]
-            for held in run_review.run_assignments(ctx.session, run_id):
-                proposals[(held.need_id, held.seat)] = held
-            shown = seats[max(offset, 0) : max(offset, 0) + _PAGE]
-            for need_id in {s["need_id"] for s in shown} | {
-                u["need_id"] for u in summary.explanation.get("unfilled", [])[:_PAGE]
-            }:
-                need_by_id[need_id] = needs.get_need(
-                    ctx.session, need_id=need_id, viewer=ctx.viewer
-                )
-            names = organisation_names(
-                ctx.session, ctx.viewer, (n.organisation_id for n in need_by_id.values())
+        page = (
+            run_review.run_page(
+                ctx.session,
+                summary,
+                offset=max(offset, 0),
+                page_size=_PAGE,
+                every_seat=show == "all",
+                viewer=ctx.viewer,
             )
-        stale = run_review.out_of_date(ctx.session, run_id) if finished else None
+            if summary.status is MatchingRunStatus.SUCCEEDED
+            else None
+        )
         broken = [
             {"rule": v["rule"], "detail": localise_words(v, ctx.lang)}
             for v in (summary.explanation or {}).get("violations", [])
             if "message_id" in v
         ]
+        stale = page.stale if page else None
         return ctx.render(
             "run.html",
             broken=broken,
@@ -353,10 +343,11 @@ class PlannerPages(WebPages, guard=staff_page):
             run=summary,
             stale=stale,
             stale_words=ctx.words(stale.error()) if stale else "",
-            seats=seats,
-            proposals=proposals,
-            need_by_id=need_by_id,
-            names=names,
+            seats=page.seats if page else [],
+            proposals=page.proposals if page else {},
+            waiting=page.waiting if page else 0,
+            need_by_id=page.needs if page else {},
+            names=page.organisations if page else {},
             offset=max(offset, 0),
             page_size=_PAGE,
             show=show,

@@ -26,7 +26,7 @@ from vppool.web._lists import Column, ListFilter, ListPage, sort_filter, status_
 from vppool.web._page import PageContext, WebPages
 from vppool.web._pool_forms import language_choices
 from vppool.web._pool_records import DONE, MAINTENANCE
-from vppool.web._views import day_availability, organisation_names
+from vppool.web._views import day_availability
 
 __all__ = ["PoolPages", "pool_pages"]
 
@@ -92,17 +92,15 @@ class PoolPages(WebPages, guard=staff_page):
         held = assignments.list_assignments(
             session, trust_person_id=trust_person_id, sort="-starts_on", limit=50, viewer=viewer
         )
-        need_by_id = {
-            a.need_id: needs.get_need(session, need_id=a.need_id, viewer=viewer) for a in held.items
-        }
+        need_by_id = needs.needs_by_id(session, (a.need_id for a in held.items), viewer=viewer)
         return ctx.render(
             "trust_person.html",
             section="pool",
             person=person,
             held=held,
             need_by_id=need_by_id,
-            names=organisation_names(
-                session, viewer, (n.organisation_id for n in need_by_id.values())
+            names=organisations.organisations_by_id(
+                session, (n.organisation_id for n in need_by_id.values()), viewer=viewer
             ),
             week=day_availability(session, person.id, person.timezone, week_start, 7),
             absences=trust_persons.list_absences(

@@ -7,7 +7,7 @@ through them. Pure calculations for display (a month's load, a day's free hours)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TypeVar
@@ -17,20 +17,16 @@ from sqlmodel import Session
 
 from vppool import calendar as cal
 from vppool.db.schemas import (
-    OrganisationPublic,
     Page,
     TeamMember,
 )
-from vppool.services import organisations
 from vppool.services._common import MAX_LIMIT
-from vppool.services.access import Viewer
 from vppool.services.availability import availability_by_id
 
 __all__ = [
     "DayAvailability",
     "all_pages",
     "day_availability",
-    "organisation_names",
 ]
 
 ItemT = TypeVar("ItemT")
@@ -44,18 +40,6 @@ def all_pages(fetch: Callable[[int, int], Page[ItemT]]) -> list[ItemT]:
         items.extend(page.items)
         if not page.items or len(items) >= page.total:
             return items
-
-
-def organisation_names(
-    session: Session, viewer: Viewer, ids: Iterable[int]
-) -> dict[int, OrganisationPublic]:
-    """The organisations with these ids that the viewer may see."""
-    found = {}
-    for organisation_id in sorted(set(ids)):
-        found[organisation_id] = organisations.get_organisation(
-            session, organisation_id=organisation_id, viewer=viewer
-        )
-    return found
 
 
 # --------------------------------------------------------------------------- availability

@@ -13,10 +13,11 @@ from tests.integration.seed import run_matching, seed_small_pool
 from vppool.db.models import Assignment
 from vppool.db.schemas import AbsenceCreate
 from vppool.errors import Conflict
-from vppool.services import matching, run_review, trust_persons
+from vppool.services import matching, needs, organisations, run_review, trust_persons
+from vppool.services.access import Viewer
 from vppool.services.run_review import PlanningRecord
 from vppool.settings import Settings
-from vppool.vocab import AssignmentStatus, MatchingRunStatus
+from vppool.vocab import AssignmentStatus, MatchingRunStatus, Role
 
 pytestmark = pytest.mark.integration
 
@@ -90,3 +91,52 @@ def test_a_run_is_out_of_date_once_planning_data_changed_after_it_started(
         assert error.template.startswith("This run is out of date: the planning data changed")
         with pytest.raises(Conflict, match="planning data changed"):
             matching.confirm_run(session, settings, run.id, today=TODAY)
+
+
+def test_the_run_page_reads_the_shown_seats_and_counts_every_waiting_proposal(
+    engine: Engine, settings: Settings, pool: dict[str, int]
+) -> None:
+    run = _run(engine, settings)
+    planner = Viewer(1, Role.PLANNER, "planner@example.org")
+    with Session(engine) as session:
+        page = run_review.run_page(
+            session, run, offset=1, page_size=1, every_seat=True, viewer=planner
+        )
+        assert len(page.seats) == 3
+        shown = page.seats[1]
+        assert set(page.proposals) == {(shown["need_id"], shown["seat"])}
+        assert page.waiting == 3
+        assert shown["need_id"] in page.needs
+        assert set(page.organisations) == {n.organisation_id for n in page.needs.values()}
+        assert page.stale is None
+
+        matching.confirm_run(
+            session, settings, run.id, seats=[(shown["need_id"], shown["seat"])], today=TODAY
+        )
+        session.commit()
+        again = run_review.run_page(
+            session, run, offset=1, page_size=1, every_seat=True, viewer=planner
+        )
+        assert again.waiting == 2
+        (held,) = again.proposals.values()
+        assert held.status is AssignmentStatus.CONFIRMED
+
+
+def test_the_batched_reads_keep_a_client_contact_to_their_own_organisation(
+    engine: Engine, settings: Settings, pool: dict[str, int]
+) -> None:
+    with Session(engine) as session:
+        zorg = needs.get_need(session, need_id=pool["zorg"])
+        contact = Viewer(
+            2, Role.CLIENT, "contact@example.org", organisation_id=zorg.organisation_id
+        )
+        both = [pool["zorg"], pool["school"]]
+        assert set(needs.needs_by_id(session, both)) == set(both)
+        assert set(needs.needs_by_id(session, both, viewer=contact)) == {pool["zorg"]}
+        school = needs.get_need(session, need_id=pool["school"])
+        organisation_ids = [zorg.organisation_id, school.organisation_id]
+        assert set(organisations.organisations_by_id(session, organisation_ids)) == set(
+            organisation_ids
+        )
+        seen = organisations.organisations_by_id(session, organisation_ids, viewer=contact)
+        assert set(seen) == {zorg.organisation_id}

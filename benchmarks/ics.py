@@ -8,6 +8,10 @@
 * import: an Outlook-like export of ten years just under 10 MB (1 in 10 events recurring),
   imported for a window of 30 days back and a year ahead, in a child process so that its
   peak RSS is its own; also the RSS before the import.
+* upload of 50,000 events (what the worker's ``upload`` lane parses; 7.9 MB, 1 in 10
+  recurring), in two shapes: spread over twelve years (a long export) and all within the
+  window (the worst case for memory: every event is parsed and expanded); peak RSS and time
+  in a child process each, with the import's default limits (10,000 occurrences, 20 s).
 
 Target figures (issue): feed under 20 ms, import under 5 s with bounded memory. The machine
 may be shared, so CPU times are reported next to wall times.
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -169,6 +174,62 @@ def ten_megabytes(limit: int = 10 * 1024 * 1024) -> bytes:
     return b"".join(parts)
 
 
+def fifty_thousand(*, in_window: bool, count: int = 50_000) -> bytes:
+    parts = [b"BEGIN:VCALENDAR\r\nPRODID:-//Benchmark//EN\r\nVERSION:2.0\r\n"]
+    for n in range(count):
+        year = 2027 if in_window else 2016 + n % 12
+        day = f"{year}{1 + n % 12:02d}{1 + n % 28:02d}"
+        hour = 8 + n % 9
+        rule = f"RRULE:FREQ=WEEKLY;COUNT={4 + n % 20}\r\n" if n % 10 == 0 else ""
+        parts.append(
+            (
+                "BEGIN:VEVENT\r\n"
+                f"DTSTART;TZID=Europe/Amsterdam:{day}T{hour:02d}0000\r\n"
+                f"DTEND;TZID=Europe/Amsterdam:{day}T{hour + 1:02d}0000\r\n"
+                f"{rule}SUMMARY:Afspraak {n}\r\nUID:event-{n}@benchmark\r\nEND:VEVENT\r\n"
+            ).encode()
+        )
+    parts.append(b"END:VCALENDAR\r\n")
+    return b"".join(parts)
+
+
+def upload_child(shape: str) -> dict[str, Any]:
+    """Run in a child process: parse a 50,000-event upload once; the figures as JSON."""
+    from vppool.calendar import Interval, import_ics
+
+    data = fifty_thousand(in_window=shape == "window")
+    window = Interval(datetime(2026, 10, 24, tzinfo=UTC), datetime(2027, 11, 23, tzinfo=UTC))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = import_ics(data, window=window)
+    return {
+        "shape": shape,
+        "bytes": len(data),
+        "events_in_file": 50_000,
+        "wall_s": round(time.perf_counter() - wall, 3),
+        "cpu_s": round(time.process_time() - cpu, 3),
+        "events_read": result.event_count,
+        "occurrences": result.occurrence_count,
+        "busy_blocks": len(result.busy),
+        "capped": result.capped,
+        "rss_before_mb": round(before, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def bench_upload() -> list[dict[str, Any]]:
+    results = []
+    for shape in ("spread", "window"):
+        done = subprocess.run(
+            [sys.executable, __file__, "--child-upload", shape],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        results.append(json.loads(done.stdout))
+    return results
+
+
 def import_child() -> dict[str, Any]:
     """Run in a child process: generate, then import once; print the figures as JSON."""
     from vppool.calendar import Interval, import_ics
@@ -218,11 +279,33 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=50, help="feed renders to time")
     parser.add_argument("--import-runs", type=int, default=3, help="10 MB imports to run")
     parser.add_argument("--child-import", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-upload", choices=["spread", "window"], help=argparse.SUPPRESS)
+    parser.add_argument("--only-upload", action="store_true", help="only the 50,000 events")
     args = parser.parse_args()
     if args.child_import:
         print(json.dumps(import_child()))
         return
-    figures = {"feed": bench_feed(args.repeats), "import": bench_import(args.import_runs)}
+    if args.child_upload:
+        print(json.dumps(upload_child(args.child_upload)))
+        return
+    figures: dict[str, Any] = {"load_before": list(os.getloadavg())}
+    if not args.only_upload:
+        figures["feed"] = bench_feed(args.repeats)
+        figures["import"] = bench_import(args.import_runs)
+    figures["upload_50k"] = bench_upload()
+    figures["load_after"] = list(os.getloadavg())
+    for row in figures["upload_50k"]:
+        print(
+            f"upload of 50,000 events ({row['shape']}): {row['bytes']:,} bytes, "
+            f"{row['events_read']:,} events read, {row['occurrences']:,} occurrences, capped "
+            f"{row['capped']}; {row['wall_s']} s (cpu {row['cpu_s']}); peak RSS "
+            f"{row['peak_rss_mb']} MB (before {row['rss_before_mb']} MB)"
+        )
+    print(f"load average {figures['load_before']} -> {figures['load_after']}")
+    if args.only_upload:
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n")
+        return
     feed, imported = figures["feed"], figures["import"]
     print(
         f"feed: {feed['events']} events, {feed['bytes']:,} bytes; cold {feed['cold_ms']} ms "

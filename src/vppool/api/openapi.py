@@ -44,6 +44,7 @@ _DESCRIPTIONS = {
     403: "The caller's role may not do this",
     404: "No such item, or not one the caller may see",
     409: "The current state does not allow this (already decided, capacity taken)",
+    413: "The body is larger than this route accepts",
     422: "Invalid input: 'errors' names each field to fix, 'violations' each rule broken",
     429: "Too many attempts: try again after Retry-After seconds",
 }

@@ -200,6 +200,7 @@ class _Import:
     first_failure: ImportProblem | None = None
     skip_uid_suffix: str | None = None
     skipped_own: int = 0
+    x_wr_failed: bool = False
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -480,24 +481,28 @@ class _Import:
             msg = f"only Gregorian calendars can be read, this one is CALSCALE:{calscale}"
             raise CalendarImportError(msg)
         self.read_timezones(b for b in scanned.blocks if b.name == "VTIMEZONE")
+        wr_zone = self.x_wr_zone(calendar_props.get("X-WR-TIMEZONE"))
         event_blocks = [b for b in scanned.blocks if b.name == "VEVENT"]
-        parsed: list[_Parsed] = []
+        shared = _shared_uids(event_blocks)
+        groups: dict[str, list[_Parsed]] = {}
         try:
             for number, block in enumerate(event_blocks):
                 if number % _CHECK_EVERY == 0:
                     self.check_time()
-                if (event := self.read_event(block)) is not None:
-                    parsed.append(event)
+                if (event := self.read_event(block)) is None:
+                    continue
+                if event.uid in shared:
+                    groups.setdefault(event.uid, []).append(event)
+                else:
+                    # Expanded at once and let go: a file of 50,000 single events never
+                    # holds 50,000 parsed events, so memory stays near the file's size.
+                    self.expand(self.apply_x_wr_timezone([event], wr_zone))
             for block in scanned.blocks:
                 if block.name == "VFREEBUSY":
                     self.read_freebusy(block)
-            parsed = self.apply_x_wr_timezone(parsed, calendar_props.get("X-WR-TIMEZONE"))
-            groups: dict[str, list[_Parsed]] = {}
-            for item in parsed:
-                groups.setdefault(item.uid, []).append(item)
             for group in groups.values():
                 self.check_time()
-                self.expand(group)
+                self.expand(self.apply_x_wr_timezone(group, wr_zone))
         except _Stop:
             pass
         if self.skipped_own:
@@ -520,12 +525,18 @@ class _Import:
             occurrence_count=self.occurrences,
         )
 
-    def apply_x_wr_timezone(self, parsed: list[_Parsed], value: str | None) -> list[_Parsed]:
-        if not value or not parsed:
-            return parsed
+    def x_wr_zone(self, value: str | None) -> str | None:
+        """The zone of Google's X-WR-TIMEZONE, if the calendar has a known one."""
+        if not value:
+            return None
         zone_name = known_zone(value.strip())
         if zone_name is None:
             self.warn(f"X-WR-TIMEZONE {value.strip()!r} is not a known time zone; ignored")
+        return zone_name
+
+    def apply_x_wr_timezone(self, parsed: list[_Parsed], zone_name: str | None) -> list[_Parsed]:
+        """The events of one UID with X-WR-TIMEZONE applied (as Google means it)."""
+        if zone_name is None or not parsed:
             return parsed
         calendar = Calendar()
         calendar.add("X-WR-TIMEZONE", zone_name)
@@ -535,12 +546,28 @@ class _Import:
             standard: Any = x_wr_timezone.to_standard(calendar)
             events = standard.walk("VEVENT")
         except Exception as error:  # the package raises what icalendar raises
-            self.warn(f"X-WR-TIMEZONE {value.strip()!r} could not be applied: {_short(error)}")
+            if not self.x_wr_failed:
+                self.x_wr_failed = True
+                self.warn(f"X-WR-TIMEZONE {zone_name!r} could not be applied: {_short(error)}")
             return parsed
         return [
             _Parsed(event, item.uid, item.line, item.kind)
             for event, item in zip(events, parsed, strict=True)
         ]
+
+
+def _shared_uids(blocks: list[Block]) -> set[str]:
+    """UIDs that more than one event carries (a series and its moved instances)."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for block in blocks:
+        uid = next((_value(x) for x in block.lines if split_line(x.text)[0] == "UID"), None)
+        if uid is None:
+            continue
+        if uid in seen:
+            shared.add(uid)
+        seen.add(uid)
+    return shared
 
 
 _PERIOD_DAYS = {

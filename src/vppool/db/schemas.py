@@ -423,6 +423,13 @@ class CalendarSourcePublic(CalendarSourceBase):
     event_count: int
     byte_count: int
     created_at: datetime
+    reading: bool = Field(
+        default=False,
+        description=(
+            "A read is queued or running: the linked address is being fetched, or the "
+            "uploaded file is being read; its outcome shows in health and last_error."
+        ),
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

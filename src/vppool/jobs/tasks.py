@@ -107,6 +107,17 @@ def _calendar_fetch(runtime: Runtime, payload: dict[str, Any]) -> None:
         )
 
 
+def _calendar_upload(runtime: Runtime, payload: dict[str, Any]) -> None:
+    outcome = calendar_sources.read_upload(
+        runtime.engine,
+        runtime.settings,
+        int(payload["source_id"]),
+        payload["data"],
+        now=runtime.now(),
+    )
+    log.info("uploaded calendar %s: %s", payload["source_id"], outcome)
+
+
 def _scheduled(job: Callable[[Runtime | None], None]) -> Callable[[Runtime, dict[str, Any]], None]:
     return lambda runtime, _payload: job(runtime)
 
@@ -117,11 +128,13 @@ class Task:
 
     ``retry``: a failure goes back on the queue while attempts are left. ``abandoned``:
     closes the task's record (a run) when its worker died and the queue gave up on it.
+    ``data``: the task reads the bytes the job carries (payload key ``data``).
     """
 
     run: Callable[[Runtime, dict[str, Any]], None]
     retry: bool = False
     abandoned: Abandoned | None = None
+    data: bool = False
 
 
 #: Every task a job may name.
@@ -129,6 +142,9 @@ TASKS: dict[str, Task] = {
     matching.TASK: Task(_matching_run, abandoned=matching.abandon_run),
     intervision_runs.TASK: Task(_intervision_run, abandoned=intervision_runs.abandon_run),
     calendar_sources.FETCH_TASK: Task(_calendar_fetch),
+    calendar_sources.UPLOAD_TASK: Task(
+        _calendar_upload, abandoned=calendar_sources.abandon_upload, data=True
+    ),
     "compliance_sweep": Task(_scheduled(compliance_sweep), retry=True),
     "certification_reminders": Task(_scheduled(certification_reminders), retry=True),
     "need_lifecycle": Task(_scheduled(need_lifecycle), retry=True),

@@ -1,8 +1,10 @@
 """`vppool worker`: runs the jobs on the queue, and the schedule when it holds the schedule lock.
 
-A worker has a few threads per *lane*: one for ``cpu`` work (a solve, parsing an upload:
-one at a time, so two runs do not slow each other down), a few for ``io`` (the scheduled
-jobs and e-mail) and ``fetch`` (calendars, bounded per host and overall over all workers).
+A worker has a few threads per *lane*: one for ``cpu`` work (a solve: one at a time, so two
+runs do not slow each other down), one for ``upload`` (reading an uploaded calendar file:
+one at a time per worker, so the memory a large file takes is held once), a few for ``io``
+(the scheduled jobs and e-mail) and ``fetch`` (calendars, bounded per host and overall over
+all workers).
 Each thread claims a job, runs its task and stores the outcome. A keeper thread renews
 the leases of the jobs this worker runs and reaps the jobs of workers that stopped.
 
@@ -66,6 +68,7 @@ class Worker:
         settings = self.settings
         return [
             (LaneLimits("cpu"), 1),
+            (LaneLimits("upload"), 1),
             (LaneLimits("io"), 2),
             (
                 LaneLimits(
@@ -95,6 +98,9 @@ class Worker:
         try:
             if task is None:
                 error = f"no task is called {job.task!r}"
+            elif task.data:
+                data = queue.job_data(self.engine, job.id) or b""
+                task.run(self.runtime, {**job.payload, "data": data})
             else:
                 task.run(self.runtime, job.payload)
         except Exception as exc:  # stored on the job; the worker goes on with the next

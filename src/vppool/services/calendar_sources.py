@@ -14,10 +14,11 @@ the matcher (see :func:`booked_days`) and intervision scheduling read it from th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from math import ceil
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,7 @@ from vppool.db import serialise_writes, session_scope
 from vppool.db.feed_changes import mark_feeds_changed
 from vppool.db.models import BusyInterval, CalendarSource, CalendarSourceBase, TrustPerson
 from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, CalendarSourceUpdate
-from vppool.errors import NotFound, TooManyAttempts, ValidationFailed
+from vppool.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from vppool.services import audit, queue
 from vppool.services._common import (
     SYSTEM,
@@ -56,13 +57,18 @@ from vppool.vocab import CalendarSourceKind, Role
 __all__ = [
     "FETCH_TASK",
     "MAX_SOURCES_PER_PERSON",
+    "UPLOAD_ABANDONED",
+    "UPLOAD_BODY_LIMIT",
+    "UPLOAD_TASK",
     "RefreshReport",
+    "abandon_upload",
     "booked_days",
     "delete_source",
     "enqueue_read",
     "get_source",
     "link_url",
     "list_sources",
+    "read_upload",
     "redact_url",
     "refresh_due",
     "refresh_source",
@@ -82,6 +88,15 @@ MAX_SOURCES_PER_PERSON = 10
 
 #: The queue's name of the task that reads one linked calendar.
 FETCH_TASK = "calendar_fetch"
+#: The queue's name of the task that reads one uploaded calendar file.
+UPLOAD_TASK = "calendar_upload"
+#: The body an upload route takes: the largest calendar size the settings allow (20 MiB)
+#: and room for the multipart envelope; :func:`upload_file` then checks the configured
+#: ``VPPOOL_CALENDAR_MAX_BYTES`` and says the limit in the person's words.
+UPLOAD_BODY_LIMIT = 20 * 1024 * 1024 + 64 * 1024
+
+
+_READS = (FETCH_TASK, UPLOAD_TASK)
 
 
 class RefreshReport(BaseModel):
@@ -111,17 +126,27 @@ def _own_source(session: Session, trust_person_id: int, source_id: int) -> Calen
     )
 
 
-def _public(source: CalendarSource, viewer: Viewer | None) -> CalendarSourcePublic:
+def _public(
+    source: CalendarSource, viewer: Viewer | None, *, reading: bool = False
+) -> CalendarSourcePublic:
     """The public shape; only the VP themselves sees the whole address.
 
     A private calendar address (Google's "secret address", an Outlook ICS link) opens the
     VP's whole agenda with every detail, so planners see only its scheme and host.
+    ``reading``: a read of it (a fetch, or an uploaded file) is queued or running.
     """
-    shown = CalendarSourcePublic.model_validate(source)
+    shown = CalendarSourcePublic.model_validate(source).model_copy(update={"reading": reading})
     own = viewer is not None and viewer.trust_person_id == source.trust_person_id
     if shown.url and not own:
         return shown.model_copy(update={"url": redact_url(shown.url)})
     return shown
+
+
+def _reading(session: Session, sources: Sequence[CalendarSource]) -> set[int]:
+    """The sources of which a read (a fetch or an uploaded file) is queued or running."""
+    keys = {f"{task}:{source.id}": source.id for source in sources for task in _READS}
+    active = queue.active_keys(session, keys)
+    return {source_id for key, source_id in keys.items() if key in active and source_id}
 
 
 def redact_url(url: str) -> str:
@@ -190,7 +215,8 @@ def list_sources(
         .where(CalendarSource.trust_person_id == trust_person_id)
         .order_by(col(CalendarSource.id))
     ).all()
-    return [_public(row, viewer) for row in rows]
+    reading = _reading(session, rows)
+    return [_public(row, viewer, reading=row.id in reading) for row in rows]
 
 
 def get_source(
@@ -203,7 +229,8 @@ def get_source(
         NotFound: no such source of this trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    return _public(_own_source(session, trust_person_id, source_id), viewer)
+    source = _own_source(session, trust_person_id, source_id)
+    return _public(source, viewer, reading=bool(_reading(session, [source])))
 
 
 def link_url(
@@ -242,7 +269,7 @@ def link_url(
     _record(session, actor, "created", source)
     if source.enabled:
         enqueue_read(session, source)
-    return _public(source, viewer)
+    return _public(source, viewer, reading=source.enabled)
 
 
 def update_source(
@@ -329,21 +356,24 @@ def upload_file(
     content_type: str | None = None,
     source_id: int | None = None,
     label: str | None = None,
-    now: datetime | None = None,
     actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> CalendarSourcePublic:
-    """Import an uploaded ICS file: as a new source, or replacing an uploaded one.
+    """Take an uploaded ICS file and queue its reading: as a new source, or replacing one.
 
-    The file is read completely first; if it is refused, nothing changes and the previous
-    upload stays in effect. Call this off the event loop (a worker thread): a 10 MB file
-    takes about a second and a half.
+    Only what is cheap is checked here (size, type, that it is not empty, the name and the
+    label); the file itself is read by a worker (:func:`read_upload`, the ``upload`` lane:
+    one file at a time per worker), never in a web request. Until then the source reads as
+    ``reading``; a file that cannot be read is recorded on the source (``last_error``) and
+    the previous upload stays in effect. A new file for a source whose previous file is
+    still queued replaces that one.
 
     Raises:
         PermissionDenied: the viewer is a client contact.
         NotFound: no such trust person, or no such source of theirs, in the viewer's scope.
-        ValidationFailed: ``file`` says why the file is not a readable calendar (size, type,
-            content with line numbers); ``source_id`` when that source is linked by URL.
+        ValidationFailed: ``file`` says why the file is refused (size, type, empty);
+            ``source_id`` when that source is linked by URL; ``label`` when it is too long.
+        Conflict: the previous file of this source is being read at this moment.
     """
     actor = acting(viewer, actor)
     name = _clean_filename(filename)
@@ -351,19 +381,6 @@ def upload_file(
     if label is not None and len(label) > 80:
         raise ValidationFailed.single("label", "use at most 80 characters", subject="upload")
     _check_upload(content, content_type, settings)
-    # Scope and the VP's zone are read in a short transaction of their own, so none is open
-    # while the file is parsed (SQLite would refuse the later write if another writer
-    # committed in between; PostgreSQL would hold a pooled connection idle in transaction).
-    with Session(session.get_bind(), expire_on_commit=False) as probe:
-        person, _ = _upload_target(probe, viewer, trust_person_id, source_id)
-        timezone = person.timezone
-    now = now or datetime.now(UTC)
-    try:
-        result = _parse(content, timezone, settings, now)
-    except cal.CalendarImportError as exc:
-        raise ValidationFailed.single(
-            "file", f"not a readable calendar: {exc}", subject="calendar upload"
-        ) from exc
     serialise_writes(session)
     _, source = _upload_target(session, viewer, trust_person_id, source_id)
     if source is None:
@@ -377,15 +394,93 @@ def upload_file(
         flush(session)
         action = "created"
     else:
+        key = _upload_key(source)
+        queue.cancel_jobs(session, key)  # a newer file replaces one not read yet
+        if queue.active_with_key(session, key) is not None:
+            msg = (
+                "the previous file of this calendar is being read right now; "
+                "upload the new one when that is done"
+            )
+            raise Conflict(msg)
         source.filename = name or source.filename
         if label is not None:
             source.label = label
         source.enabled = True
         action = "replaced"
-    _store(session, source, result, len(content), now)
-    flush(session)
+    queue.enqueue(
+        session,
+        UPLOAD_TASK,
+        {"source_id": source.id, "bytes": len(content)},
+        lane="upload",
+        unique_key=_upload_key(source),
+        data=content,
+    )
     _record(session, actor, action, source)
-    return _public(source, viewer)
+    return _public(source, viewer, reading=True)
+
+
+def read_upload(
+    engine: Engine,
+    settings: Settings,
+    source_id: int,
+    content: bytes,
+    *,
+    now: datetime | None = None,
+) -> str:
+    """Read an uploaded file (the worker's task) and store its busy time; what happened.
+
+    The file is read completely, with no transaction open, before anything changes; a file
+    that cannot be read is recorded on the source and the previous upload stays in effect.
+    Returns ``updated``, ``unchanged``, ``failed`` or ``skipped`` (the source was removed).
+    """
+    now = now or datetime.now(UTC)
+    with Session(engine) as probe:
+        source = probe.get(CalendarSource, source_id)
+        if source is None or source.kind is not CalendarSourceKind.UPLOAD:
+            return "skipped"
+        timezone = probe.get_one(TrustPerson, source.trust_person_id).timezone
+    message: str | None = None
+    result: cal.ImportResult | None = None
+    try:
+        result = _parse(content, timezone, settings, now)
+    except cal.CalendarImportError as exc:
+        message = "; ".join(error.message for error in exc.errors)
+    except Exception:  # a bug must not leave the file "being read"
+        log.exception("reading uploaded calendar %s failed unexpectedly", source_id)
+        message = "vppool could not read this file because of an error on its side"
+    with session_scope(engine) as session:
+        serialise_writes(session)
+        source = session.exec(
+            select(CalendarSource).where(CalendarSource.id == source_id).with_for_update()
+        ).first()
+        if source is None or source.kind is not CalendarSourceKind.UPLOAD:
+            return "skipped"
+        if result is None:
+            _fail(source, message or "", now)
+            flush(session)
+            return "failed"
+        changed = _store(session, source, result, len(content), now)
+        flush(session)
+        return "updated" if changed else "unchanged"
+
+
+#: Why an uploaded file is not read when the worker reading it stopped (crashed, killed).
+UPLOAD_ABANDONED = (
+    "the file was not read: the worker reading it stopped before it was done; "
+    "upload it again, or export a shorter period if it happens again"
+)
+
+
+def abandon_upload(session: Session, payload: dict[str, Any], _reason: str) -> None:
+    """The queue gave up on reading an upload (its worker died): say so on the source."""
+    source = session.get(CalendarSource, int(payload["source_id"]))
+    if source is not None:
+        _fail(source, UPLOAD_ABANDONED, datetime.now(UTC))
+        session.add(source)
+
+
+def _upload_key(source: CalendarSource) -> str:
+    return f"{UPLOAD_TASK}:{source.id}"
 
 
 def _upload_target(
@@ -424,11 +519,13 @@ def _check_upload(content: bytes, content_type: str | None, settings: Settings) 
     if not content:
         raise ValidationFailed.single("file", "the file is empty", subject="calendar upload")
     if len(content) > settings.calendar_max_bytes:
-        msg = (
-            "the file is larger than the limit of "
-            f"{settings.calendar_max_bytes / 1_000_000:.0f} MB; export a shorter period"
+        msg = "the file is larger than the limit of {megabytes} MB; export a shorter period"
+        raise ValidationFailed.single(
+            "file",
+            msg,
+            subject="calendar upload",
+            megabytes=round(settings.calendar_max_bytes / 1_000_000),
         )
-        raise ValidationFailed.single("file", msg, subject="calendar upload")
 
 
 # --------------------------------------------------------------------------- import
@@ -730,7 +827,7 @@ def request_refresh(
     _check_readable(source)
     _cool_down(source, settings, viewer, now or datetime.now(UTC))
     enqueue_read(session, source)
-    return _public(source, viewer)
+    return _public(source, viewer, reading=True)
 
 
 def refresh_due(

@@ -35,6 +35,7 @@ __all__ = [
     "ACTIVE",
     "Claimed",
     "LaneLimits",
+    "active_keys",
     "active_with_key",
     "cancel_jobs",
     "claim",
@@ -132,6 +133,17 @@ def active_with_key(session: Session, unique_key: str) -> int | None:
     return session.exec(
         select(Job.id).where(Job.unique_key == unique_key, col(Job.status).in_(ACTIVE))
     ).first()
+
+
+def active_keys(session: Session, unique_keys: Iterable[str]) -> set[str]:
+    """Which of these keys have a queued or running job (a page shows "being read")."""
+    keys = set(unique_keys)
+    if not keys:
+        return set()
+    rows = session.exec(
+        select(Job.unique_key).where(col(Job.unique_key).in_(keys), col(Job.status).in_(ACTIVE))
+    ).all()
+    return {key for key in rows if key is not None}
 
 
 def cancel_jobs(session: Session, unique_key: str) -> int:

@@ -15,11 +15,12 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from vppool.db.schemas import CalendarSourceUpdate
-from vppool.errors import ValidationFailed
+from vppool.errors import Conflict, ValidationFailed
 from vppool.services import assignments, calendar_sources, compliance, trust_persons
 from vppool.vocab import AbsenceKind, EducationCategory
 from vppool.web._common import FormData, form_text, trust_person_only
 from vppool.web._forms import Form, errors_by_field
+from vppool.web._messages import localise_error
 from vppool.web._page import FormView, PageContext, Redraw, WebPages
 from vppool.web._record_forms import (
     AbsenceForm,
@@ -230,13 +231,21 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
             again=CALENDARS.again(ctx),
         )
 
-    @post("/calendars/upload", sync_to_thread=True, status_code=303)
+    @post(
+        "/calendars/upload",
+        sync_to_thread=True,
+        status_code=303,
+        request_max_body_size=calendar_sources.UPLOAD_BODY_LIMIT,
+    )
     def upload_calendar(
         self,
         ctx: NamedDependency[PageContext],
         data: Annotated[CalendarUploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Template | Redirect:
-        """Import an .ics file; a file that cannot be read is refused with the reason."""
+        """Hand an .ics file to the worker; the page shows it being read, then the outcome.
+
+        Size, type and an empty file are refused here with the reason by the field.
+        """
         content = data.file.file.read(ctx.settings.calendar_max_bytes + 1) if data.file else b""
         try:
             calendar_sources.upload_file(
@@ -249,16 +258,19 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
                 label=data.label or None,
                 viewer=ctx.viewer,
             )
-        except ValidationFailed as exc:
+        except (ValidationFailed, Conflict) as exc:
             ctx.session.rollback()
-            errors = errors_by_field(exc, ctx.lang, {"file", "label"})
+            if isinstance(exc, ValidationFailed):
+                errors = errors_by_field(exc, ctx.lang, {"file", "label"})
+            else:
+                errors = {"file": [localise_error(exc, ctx.lang)]}
             if "" in errors:
                 errors.setdefault("file", []).extend(errors.pop(""))
             return CALENDARS.draw(
                 ctx,
                 values={"upload_label": data.label or ""},
                 errors={f"upload_{k}": v for k, v in errors.items()},
-                status_code=422,
+                status_code=422 if isinstance(exc, ValidationFailed) else 409,
             )
         return ctx.redirect("/me/calendars?done=uploaded")
 

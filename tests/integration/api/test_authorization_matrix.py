@@ -310,7 +310,7 @@ CASES: list[Case] = [
     Case(
         "POST",
         TP + "/calendar-sources/upload",
-        staff_and_trust_person(201),
+        staff_and_trust_person(202),
         url="/api/v1/trust-persons/{vp1}/calendar-sources/upload",
         body={"label": "Werk"},
         files={"file": ("werk.ics", CALENDAR_FILE, "text/calendar")},

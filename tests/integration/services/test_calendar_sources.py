@@ -17,8 +17,8 @@ from werkzeug import Request, Response
 from tests.factories import typed
 from tests.integration.seed import seed_small_pool
 from vppool.db.models import BusyInterval, CalendarSource, FeedState, Job, Need
-from vppool.db.schemas import CalendarSourceCreate, CalendarSourceUpdate
-from vppool.errors import NotFound, PermissionDenied, TooManyAttempts, ValidationFailed
+from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, CalendarSourceUpdate
+from vppool.errors import Conflict, NotFound, PermissionDenied, TooManyAttempts, ValidationFailed
 from vppool.jobs.worker import Worker
 from vppool.services import calendar_sources, matching, queue
 from vppool.services.access import Viewer
@@ -79,6 +79,30 @@ def link(engine: Engine, vp_id: int, url: str, **extra: object) -> int:
         )
         session.commit()
     return source.id
+
+
+def upload(
+    engine: Engine,
+    settings: Settings,
+    vp_id: int,
+    content: bytes,
+    at: datetime = NOW,
+    **extra: object,
+) -> CalendarSourcePublic:
+    """Upload a file and let a worker read it, as `vppool worker` does; the source after."""
+    with Session(engine) as session:
+        queued = calendar_sources.upload_file(
+            session,
+            settings,
+            trust_person_id=vp_id,
+            content=content,
+            **extra,  # type: ignore[arg-type]
+        )
+        session.commit()
+    assert queued.reading
+    Worker(engine, settings, now=lambda: at).drain()
+    with Session(engine) as session:
+        return calendar_sources.get_source(session, trust_person_id=vp_id, source_id=queued.id)
 
 
 def busy_of(engine: Engine, source_id: int) -> list[tuple[datetime, datetime]]:
@@ -308,11 +332,7 @@ def test_vppools_own_feed_events_are_not_read_back(
         ("assignment-7@vppool", "20261201T090000", "20261201T170000"),
         ("m1", "20261201T100000", "20261201T113000"),
     )
-    with Session(engine) as session:
-        source = calendar_sources.upload_file(
-            session, settings, trust_person_id=ids["anna"], content=both, now=NOW
-        )
-        session.commit()
+    source = upload(engine, settings, ids["anna"], both)
     assert busy_of(engine, source.id) == [
         (datetime(2026, 12, 1, 9, 0, tzinfo=UTC), datetime(2026, 12, 1, 10, 30, tzinfo=UTC))
     ]
@@ -366,11 +386,7 @@ def test_a_private_address_is_refused_without_the_allow_list(
 def test_uploaded_and_switched_off_sources_are_not_fetched(
     engine: Engine, ids: dict, local_settings: Settings
 ) -> None:
-    with Session(engine) as session:
-        uploaded = calendar_sources.upload_file(
-            session, local_settings, trust_person_id=ids["anna"], content=MEETING, now=NOW
-        )
-        session.commit()
+    uploaded = upload(engine, local_settings, ids["anna"], MEETING)
     with pytest.raises(ValidationFailed, match="uploading the file again"):
         calendar_sources.refresh_source(engine, local_settings, uploaded.id, now=NOW)
     source_id = link(engine, ids["anna"], "https://cal.example.nl/a.ics", enabled=False)
@@ -414,48 +430,132 @@ def test_the_job_refreshes_what_is_due_and_one_failure_does_not_stop_the_rest(
 def test_upload_reads_the_file_first_and_a_refused_file_keeps_the_previous(
     engine: Engine, ids: dict, settings: Settings
 ) -> None:
-    with Session(engine) as session:
-        first = calendar_sources.upload_file(
-            session, settings, trust_person_id=ids["anna"], content=MEETING,
-            filename="Werk.ics", content_type="text/calendar", now=NOW,
-        )  # fmt: skip
-        session.commit()
+    first = upload(
+        engine, settings, ids["anna"], MEETING, filename="Werk.ics", content_type="text/calendar"
+    )
     assert first.label == "Werk"
-    assert first.health == "ok"
+    assert (first.health, first.reading) == ("ok", False)
+    # Refused in the request: nothing is queued, nothing changes.
     refusals = [
         (b"", "text/calendar", "empty"),
         (b"\x89PNG\r\n\x1a\n", "image/png", "image/png, not a calendar"),
-        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2026", "text/calendar", "not a readable"),
-        (b"x" * (settings.calendar_max_bytes + 1), "text/calendar", "larger than the limit"),
+        (
+            b"x" * (settings.calendar_max_bytes + 1),
+            "text/calendar",
+            "larger than the limit of 10 MB",
+        ),
     ]
     for content, kind, message in refusals:
         with Session(engine) as session:
             with pytest.raises(ValidationFailed, match=message) as caught:
                 calendar_sources.upload_file(
                     session, settings, trust_person_id=ids["anna"], content=content,
-                    content_type=kind, source_id=first.id, now=NOW,
+                    content_type=kind, source_id=first.id,
                 )  # fmt: skip
             assert caught.value.errors[0].field == "file"
-    assert len(busy_of(engine, first.id)) == 1
     with Session(engine) as session:
-        replaced = calendar_sources.upload_file(
+        assert queue.counts(session) == {"succeeded": 1}
+    # Refused by the worker: the reason is on the source, the previous file stays in effect.
+    cut_off = b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2026"
+    later = NOW + timedelta(hours=1)
+    failed = upload(engine, settings, ids["anna"], cut_off, later, source_id=first.id)
+    assert (failed.health, failed.reading, failed.last_success_at) == ("error", False, NOW)
+    assert "looks cut off" in (failed.last_error or "")
+    assert len(busy_of(engine, first.id)) == 1
+    again = later + timedelta(hours=1)
+    replaced = upload(engine, settings, ids["anna"], TWO_MEETINGS, again, source_id=first.id)
+    assert replaced.id == first.id
+    assert (replaced.health, replaced.event_count) == ("ok", 2)
+    assert len(busy_of(engine, first.id)) == 2
+
+
+def test_a_new_upload_is_read_by_a_worker_and_its_bytes_leave_with_the_job(
+    engine: Engine, ids: dict, settings: Settings
+) -> None:
+    with Session(engine) as session:
+        queued = calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=MEETING, filename="a.ics"
+        )
+        session.commit()
+    assert (queued.health, queued.reading, queued.event_count) == ("pending", True, 0)
+    assert busy_of(engine, queued.id) == []
+    with Session(engine) as session:
+        job = session.exec(select(Job)).one()
+        assert (job.task, job.lane, job.data) == ("calendar_upload", "upload", MEETING)
+        listed = calendar_sources.list_sources(session, trust_person_id=ids["anna"])
+    assert [(s.id, s.reading) for s in listed] == [(queued.id, True)]
+    assert Worker(engine, settings, now=lambda: NOW).drain() == 1
+    with Session(engine) as session:
+        job = session.exec(select(Job)).one()
+        assert (job.status.value, job.data) == ("succeeded", None)
+        read = calendar_sources.get_source(
+            session, trust_person_id=ids["anna"], source_id=queued.id
+        )
+    assert (read.health, read.reading, read.event_count, read.byte_count) == (
+        "ok", False, 1, len(MEETING),
+    )  # fmt: skip
+    assert len(busy_of(engine, queued.id)) == 1
+
+
+def test_a_newer_file_replaces_one_not_read_yet_and_waits_for_one_being_read(
+    engine: Engine, ids: dict, settings: Settings
+) -> None:
+    first = upload(engine, settings, ids["anna"], MEETING)
+    with Session(engine) as session:
+        calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=MEETING, source_id=first.id
+        )
+        session.commit()
+    with Session(engine) as session:  # a second file before a worker took the first
+        calendar_sources.upload_file(
             session, settings, trust_person_id=ids["anna"], content=TWO_MEETINGS,
-            source_id=first.id, now=NOW,
+            source_id=first.id,
         )  # fmt: skip
         session.commit()
-    assert replaced.id == first.id
-    assert replaced.event_count == 2
+    with Session(engine) as session:
+        assert queue.counts(session) == {"succeeded": 1, "cancelled": 1, "queued": 1}
+    held = queue.claim(engine, "w", LaneLimits("upload"), lease_s=20)
+    assert held is not None
+    with Session(engine) as session, pytest.raises(Conflict, match="being read right now"):
+        calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=MEETING,
+            source_id=first.id,
+        )  # fmt: skip
+    calendar_sources.read_upload(engine, settings, first.id, TWO_MEETINGS, now=NOW)
     assert len(busy_of(engine, first.id)) == 2
+
+
+def test_a_worker_that_dies_reading_an_upload_leaves_the_reason_on_the_source(
+    engine: Engine, ids: dict, settings: Settings
+) -> None:
+    with Session(engine) as session:
+        queued = calendar_sources.upload_file(
+            session, settings, trust_person_id=ids["anna"], content=MEETING
+        )
+        session.commit()
+    assert queue.claim(engine, "gone", LaneLimits("upload"), lease_s=20) is not None
+    Worker(engine, settings, now=lambda: NOW).keep()  # its lease has not passed: nothing yet
+    with Session(engine) as session:
+        assert calendar_sources.get_source(
+            session, trust_person_id=ids["anna"], source_id=queued.id
+        ).reading
+    abandoned = {calendar_sources.UPLOAD_TASK: calendar_sources.abandon_upload}
+    later = datetime.now(UTC) + timedelta(seconds=30)
+    assert [status.value for _, status in queue.reap(engine, abandoned, now=later)] == ["failed"]
+    with Session(engine) as session:
+        source = calendar_sources.get_source(
+            session, trust_person_id=ids["anna"], source_id=queued.id
+        )
+        job = session.exec(select(Job)).one()
+    assert (source.health, source.reading) == ("error", False)
+    assert source.last_error == calendar_sources.UPLOAD_ABANDONED
+    assert job.data is None
 
 
 def test_deleting_or_switching_off_a_source_removes_its_busy_time(
     engine: Engine, ids: dict, settings: Settings
 ) -> None:
-    with Session(engine) as session:
-        source = calendar_sources.upload_file(
-            session, settings, trust_person_id=ids["anna"], content=MEETING, now=NOW
-        )
-        session.commit()
+    source = upload(engine, settings, ids["anna"], MEETING)
     before = feed_changed(engine, ids["anna"])
     with Session(engine) as session:
         off = calendar_sources.update_source(
@@ -477,11 +577,7 @@ def test_deleting_or_switching_off_a_source_removes_its_busy_time(
         assert session.get(CalendarSource, source.id) is None
     assert feed_changed(engine, ids["anna"]) == after  # nothing left to show had changed
 
-    with Session(engine) as session:
-        second = calendar_sources.upload_file(
-            session, settings, trust_person_id=ids["anna"], content=MEETING, now=NOW
-        )
-        session.commit()
+    second = upload(engine, settings, ids["anna"], MEETING)
     marked = feed_changed(engine, ids["anna"])
     with Session(engine) as session:
         calendar_sources.delete_source(session, trust_person_id=ids["anna"], source_id=second.id)
@@ -520,12 +616,9 @@ def test_a_new_address_reads_as_never_fetched_and_is_due_at_once(
 def test_fields_that_do_not_fit_the_kind_and_unsafe_names_are_refused(
     engine: Engine, ids: dict, settings: Settings
 ) -> None:
-    with Session(engine) as session:
-        uploaded = calendar_sources.upload_file(
-            session, settings, trust_person_id=ids["anna"], content=MEETING,
-            filename="C:\\Users\\anna\\Werk\x07.ics", now=NOW,
-        )  # fmt: skip
-        session.commit()
+    uploaded = upload(
+        engine, settings, ids["anna"], MEETING, filename="C:\\Users\\anna\\Werk\x07.ics"
+    )
     assert uploaded.filename == "Werk.ics"
     linked = link(engine, ids["anna"], "https://cal.example.nl/a.ics")
     with Session(engine) as session:
@@ -545,7 +638,7 @@ def test_fields_that_do_not_fit_the_kind_and_unsafe_names_are_refused(
         with pytest.raises(ValidationFailed) as caught:
             calendar_sources.upload_file(
                 session, settings, trust_person_id=ids["anna"], content=MEETING,
-                label="a\x00b", now=NOW,
+                label="a\x00b",
             )  # fmt: skip
         assert caught.value.errors[0].field == "label"
     assert len(busy_of(engine, uploaded.id)) == 1
@@ -562,11 +655,8 @@ def test_days_the_vps_calendar_fills_count_as_absences_for_the_matcher(
     holiday = ics(
         ("leave", "20261207", "20261212"), ("meeting", "20261214T100000", "20261214T110000")
     )
+    upload(engine, settings, ids["anna"], holiday)
     with Session(engine) as session:
-        calendar_sources.upload_file(
-            session, settings, trust_person_id=ids["anna"], content=holiday, now=NOW
-        )
-        session.commit()
         booked = calendar_sources.booked_days(session, date(2026, 11, 23), date(2027, 1, 1))
         assert {vp: [(d.starts_on, d.ends_on) for d in days] for vp, days in booked.items()} == {
             ids["anna"]: [(date(2026, 12, 7), date(2026, 12, 12))]
@@ -582,10 +672,8 @@ def test_a_short_need_during_a_calendar_holiday_is_not_offered_to_that_vp(
     engine: Engine, ids: dict, settings: Settings
 ) -> None:
     holiday = ics(("leave", "20261207", "20261219"))
+    upload(engine, settings, ids["anna"], holiday)
     with Session(engine) as session:
-        calendar_sources.upload_file(
-            session, settings, trust_person_id=ids["anna"], content=holiday, now=NOW
-        )
         need = session.exec(select(Need).where(Need.organisation_id == ids["zorg"])).one()
         need.kind = NeedKind.ABSENCE_COVER
         need.starts_on = date(2026, 12, 7)

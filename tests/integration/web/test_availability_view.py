@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.integration.api.world import World, in_days
+from tests.queue import drain
 from vppool.services import calendar_sources
 from vppool.settings import Settings
 from vppool.web._views import day_availability
@@ -29,6 +30,8 @@ def test_busy_time_from_the_vps_own_calendar_is_not_shown_as_free(
         before = day_availability(session, world["vp1"], "Europe/Amsterdam", monday, 1)[0]
         calendar_sources.upload_file(session, settings, trust_person_id=world["vp1"], content=body)
         session.commit()
+    drain(engine, settings)
+    with Session(engine) as session:
         after = day_availability(session, world["vp1"], "Europe/Amsterdam", monday, 1)[0]
     assert before.free == [(time(9), time(17))]
     assert after.free == [(time(11), time(17))]

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from tests.integration.api.world import World
 from tests.integration.web.conftest import WEB, csrf_of, login
+from tests.queue import drain_app
 from vppool.db.models import (
     CalendarSource,
     EducationRecord,
@@ -145,12 +146,46 @@ def test_a_trust_person_uploads_a_calendar_file(
         files={"file": ("export.ics", content, "text/calendar")},
     )
     assert uploaded.status_code == 200, uploaded.text[:500]
-    assert "Het bestand is gelezen" in uploaded.text
+    assert "Het bestand wordt gelezen" in uploaded.text
+    assert "wordt gelezen</span>" in uploaded.text  # the source's badge, until a worker read it
+    assert drain_app(app_client.app) == 1
+    read = app_client.get(f"{WEB}/me/calendars")
+    assert "wordt gelezen</span>" not in read.text
+    assert "in orde</span>" in read.text
+    # Refused in the request, with the reason by the field, in the page's language.
+    picture = app_client.post(
+        f"{WEB}/me/calendars/upload",
+        data={"label": "Foto", "_csrf_token": csrf_of(page.text)},
+        files={"file": ("foto.png", b"\x89PNG\r\n\x1a\n", "image/png")},
+    )
+    assert picture.status_code == 422
+    assert 'id="upload_file-error"' in picture.text
+    assert 'value="Foto"' in picture.text
+    # Read by the worker and refused: the source says so and why.
     garbage = app_client.post(
         f"{WEB}/me/calendars/upload",
         data={"label": "Kapot", "_csrf_token": csrf_of(page.text)},
         files={"file": ("kapot.ics", b"dit is geen agenda", "text/calendar")},
     )
-    assert garbage.status_code == 422
-    assert 'id="upload_file-error"' in garbage.text
-    assert 'value="Kapot"' in garbage.text
+    assert garbage.status_code == 200
+    assert drain_app(app_client.app) == 1
+    failed = app_client.get(f"{WEB}/me/calendars")
+    assert "Het bestand kon niet worden gelezen." in failed.text
+    assert "not an iCalendar file" in failed.text
+    assert "mislukt</span>" in failed.text
+
+
+def test_a_calendar_file_over_the_limit_is_refused_in_the_pages_language(
+    app_client: TestClient, world: World
+) -> None:
+    login(app_client, world, "trust_person")
+    page = app_client.get(f"{WEB}/me/calendars")
+    large = b"BEGIN:VCALENDAR\r\n" + b"X" * (10 * 1024 * 1024) + b"\r\nEND:VCALENDAR\r\n"
+    refused = app_client.post(
+        f"{WEB}/me/calendars/upload",
+        data={"label": "Groot", "_csrf_token": csrf_of(page.text)},
+        files={"file": ("groot.ics", large, "text/calendar")},
+    )
+    assert refused.status_code == 422
+    assert "het bestand is groter dan de grens van 10 MB" in refused.text
+    assert drain_app(app_client.app) == 0

@@ -1,8 +1,10 @@
 """A trust person's own calendars: link an address, upload a file, see their sync health.
 
-The trust person manages their own; planners and admins every VP's. Uploaded files are read
-in a worker thread (never on the event loop) and completely before anything changes, so a
-refused file keeps the previous import in effect and the answer (422) says why.
+The trust person manages their own; planners and admins every VP's. An uploaded file is
+checked for size and type in the request (422 says why) and read by a worker: the upload
+answers 202 with the source (``reading: true``) and its address in ``Location``; a file the
+worker cannot read shows as ``health: error`` with ``last_error``, and the previous upload
+stays in effect.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from litestar import post
+from litestar import Response, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -27,12 +29,6 @@ from vppool.services.access import Viewer
 from vppool.settings import Settings
 
 __all__ = ["CalendarSourceController"]
-
-#: Room for the multipart envelope around a file of the largest accepted size.
-_ENVELOPE = 64 * 1024
-#: The route's body limit: the largest calendar size the settings allow, plus the envelope;
-#: the service then checks the configured limit (``VPPOOL_CALENDAR_MAX_BYTES``).
-UPLOAD_BODY_LIMIT = 20 * 1024 * 1024 + _ENVELOPE
 
 _SOURCES = RecordRoutes(
     "/",
@@ -75,8 +71,10 @@ class CalendarSourceController(
 
     @post(
         "/upload",
+        status_code=202,
         sync_to_thread=True,
-        request_max_body_size=UPLOAD_BODY_LIMIT,
+        request_max_body_size=calendar_sources.UPLOAD_BODY_LIMIT,
+        responses=problem_responses(413),
     )
     def upload_calendar(
         self,
@@ -85,10 +83,17 @@ class CalendarSourceController(
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
         db_session: NamedDependency[Session],
-    ) -> CalendarSourcePublic:
-        """Upload an .ics file (multipart field ``file``), or replace an uploaded one."""
+    ) -> Response[CalendarSourcePublic]:
+        """Upload an .ics file (multipart field ``file``), or replace an uploaded one (202).
+
+        The file is read by a worker within seconds: poll the source at ``Location`` until
+        ``reading`` is false; then ``health`` is ``ok`` (or ``warning``: read in part) or
+        ``error`` with the reason in ``last_error`` (the previous upload stays in effect).
+        A file over ``VPPOOL_CALENDAR_MAX_BYTES``, empty or not a calendar type answers 422
+        at once; a new file while the previous one of the source is being read, 409.
+        """
         content = data.file.file.read(settings.calendar_max_bytes + 1)
-        return calendar_sources.upload_file(
+        source = calendar_sources.upload_file(
             db_session,
             settings,
             trust_person_id=trust_person_id,
@@ -99,6 +104,8 @@ class CalendarSourceController(
             label=data.label,
             viewer=viewer,
         )
+        where = f"/api/v1/trust-persons/{source.trust_person_id}/calendar-sources/{source.id}"
+        return Response(source, status_code=202, headers={"Location": where})
 
     get_calendar_source = _SOURCES.reading(
         calendar_sources.get_source, "Show one calendar with its health."

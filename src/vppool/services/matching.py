@@ -44,7 +44,7 @@ from vppool.db.models import (
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from vppool.services import audit, calendar_sources, queue, run_review
-from vppool.services._common import SYSTEM, Actor
+from vppool.services._common import SYSTEM, Actor, plain_rows
 from vppool.services.compliance import compliance_exclusions, current_certificates
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, ConflictReason, MatchingRunStatus, NeedKind, NeedStatus
@@ -175,13 +175,12 @@ def build_instance(
     horizon_end = _add_months(today, settings.matching_horizon_months)
     rules = settings.rules()
 
-    confirmed = session.execute(
-        _rows(Assignment).where(
-            col(Assignment.status) == AssignmentStatus.CONFIRMED,
-            or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) > today),
-            col(Assignment.starts_on) < horizon_end,
-        )
-    ).all()
+    holding = sa.and_(
+        col(Assignment.status) == AssignmentStatus.CONFIRMED,
+        or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) > today),
+        col(Assignment.starts_on) < horizon_end,
+    )
+    confirmed = plain_rows(session, _rows(Assignment).where(holding))
     busy_need_ids = {a.need_id for a in confirmed}
     open_needs = sa.and_(
         col(Need.status) == NeedStatus.OPEN,
@@ -196,16 +195,21 @@ def build_instance(
         # The other needs only weigh on their VPs' hours and standing clients: their load is
         # all a quick match reads of them, so their wishes, sites and organisation are not read.
         columns = [col(getattr(Need, name)) for name in _LOAD_COLUMNS]
-        if others := busy_need_ids - {only_need}:
-            load_only = session.execute(sa.select(*columns).where(col(Need.id).in_(others))).all()
+        if busy_need_ids - {only_need}:
+            # The ids as a subquery, not a list of thousands of literals to bind.
+            held = sa.select(col(Assignment.need_id)).where(holding).distinct()
+            load_only = plain_rows(
+                session,
+                sa.select(*columns).where(col(Need.id).in_(held), col(Need.id) != only_need),
+            )
         if extra := set(load_needs) - busy_need_ids - {only_need}:
             load_only = [
                 *load_only,
-                *session.execute(
-                    sa.select(*columns).where(open_needs, col(Need.id).in_(extra))
-                ).all(),
+                *plain_rows(
+                    session, sa.select(*columns).where(open_needs, col(Need.id).in_(extra))
+                ),
             ]
-    needs = session.execute(_rows(Need).where(wanted)).all()
+    needs = plain_rows(session, _rows(Need).where(wanted))
     need_inputs = _need_inputs(session, needs) + [_load_input(need) for need in load_only]
     periods: dict[int, tuple[date, date | None]] = {
         need.id: (need.period.starts_on, need.period.ends_on) for need in need_inputs
@@ -215,9 +219,10 @@ def build_instance(
     expiry = {vp_id: cert.expires_on for vp_id, cert in certificates.items()}
     exclusions = compliance_exclusions(session, settings, certificates, today)
     absences: dict[int, list[m.Period]] = defaultdict(list)
-    for absence in session.execute(
-        _rows(Absence).where(col(Absence.ends_on) > today, col(Absence.starts_on) < horizon_end)
-    ).all():
+    for absence in plain_rows(
+        session,
+        _rows(Absence).where(col(Absence.ends_on) > today, col(Absence.starts_on) < horizon_end),
+    ):
         absences[absence.trust_person_id].append(m.Period(absence.starts_on, absence.ends_on))
     # Days the VPs' own calendars fill completely count as absences too.
     for vp_id, days in calendar_sources.booked_days(session, today, horizon_end).items():
@@ -239,13 +244,13 @@ def build_instance(
             active=vp.active,
             excluded_reason=exclusions.get(vp.id),
         )
-        for vp in session.execute(_rows(TrustPerson).order_by(col(TrustPerson.id))).all()
+        for vp in plain_rows(session, _rows(TrustPerson).order_by(col(TrustPerson.id)))
         if vp.id is not None
     ]
 
     lookback = timedelta(days=round(365.25 * rules.conflict_lookback_years))
     conflicts = []
-    for conflict in session.execute(_rows(ConflictOfInterest)).all():
+    for conflict in plain_rows(session, _rows(ConflictOfInterest)):
         ends = conflict.ends_on
         if ends is not None and conflict.reason == ConflictReason.EMPLOYMENT:
             ends = ends + lookback  # former employment stays a conflict for the look-back
@@ -261,7 +266,7 @@ def build_instance(
         )
     preferences = [
         m.PreferenceInput(p.trust_person_id, p.organisation_id, p.strength, p.party.value)
-        for p in session.execute(_rows(Preference)).all()
+        for p in plain_rows(session, _rows(Preference))
     ]
 
     need_ids = {n.id for n in need_inputs}
@@ -273,12 +278,13 @@ def build_instance(
     run_id = _last_succeeded_run_id(session) if with_previous_plan else None
     if run_id is not None:
         taken = {(a.need_id, a.seat) for a in assignments}
-        for proposal in session.execute(
+        for proposal in plain_rows(
+            session,
             _rows(Assignment).where(
                 col(Assignment.matching_run_id) == run_id,
                 col(Assignment.status) == AssignmentStatus.PROPOSED,
-            )
-        ).all():
+            ),
+        ):
             if proposal.need_id in need_ids and (proposal.need_id, proposal.seat) not in taken:
                 assignments.append(
                     m.ExistingAssignment(
@@ -335,22 +341,24 @@ def _need_inputs(session: Session, needs: Sequence[Any]) -> list[m.NeedInput]:
     organisation_ids = sorted({need.organisation_id for need in needs})
     organisations = {
         o.id: o
-        for o in session.execute(
+        for o in plain_rows(
+            session,
             sa.select(
                 col(Organisation.id),
                 col(Organisation.name),
                 col(Organisation.sector),
                 col(Organisation.requires_gender_mix),
                 col(Organisation.max_travel_km),
-            ).where(col(Organisation.id).in_(organisation_ids))
-        ).all()
+            ).where(col(Organisation.id).in_(organisation_ids)),
+        )
     }
     sites: dict[int, list[Any]] = defaultdict(list)
-    for site in session.execute(
+    for site in plain_rows(
+        session,
         sa.select(col(Site.id), col(Site.organisation_id), col(Site.latitude), col(Site.longitude))
         .where(col(Site.organisation_id).in_(organisation_ids))
-        .order_by(col(Site.id))
-    ).all():
+        .order_by(col(Site.id)),
+    ):
         sites[site.organisation_id].append(site)
     sites_by_id = {s.id: s for group in sites.values() for s in group}
 

@@ -657,8 +657,14 @@ def _install_runtime(settings: Settings) -> Any:
 
 
 @main.command()
+@click.option(
+    "--parent",
+    type=int,
+    hidden=True,
+    help="Stop when the process with this id (the server that started this worker) ends.",
+)
 @pass_context
-def worker(ctx: _Context) -> None:
+def worker(ctx: _Context, parent: int | None) -> None:
     """Run the jobs on the queue; one worker per database also keeps the schedule.
 
     Start as many as the work needs (several need PostgreSQL to share it across machines);
@@ -671,6 +677,10 @@ def worker(ctx: _Context) -> None:
     from vppool.jobs import JOBS
     from vppool.jobs.worker import Worker
 
+    if ctx.settings.worker_nice:
+        # Before any thread starts (the solvers' included): on Linux a thread takes its
+        # priority from the thread that starts it.
+        os.nice(ctx.settings.worker_nice)
     engine = _install_runtime(ctx.settings)
     runner = Worker(engine, ctx.settings)
     stop = threading.Event()
@@ -688,12 +698,24 @@ def worker(ctx: _Context) -> None:
         target=_keep_schedule, args=(ctx.settings, engine, stop), name="schedule", daemon=True
     )
     schedule.start()
+    if parent is not None:
+        threading.Thread(
+            target=_follow_parent, args=(parent, stop), name="parent", daemon=True
+        ).start()
     try:
         runner.serve(stop)
     finally:
         stop.set()
         schedule.join(timeout=10)
         engine.dispose()
+
+
+def _follow_parent(parent: int, stop: Any) -> None:
+    """Stop the local worker when its server is gone (killed, so it could not stop it)."""
+    while not stop.wait(1.0):
+        if os.getppid() != parent:
+            console.print(f"the server {parent} that started this worker is gone; stopping")
+            stop.set()
 
 
 #: Seconds between a worker's tries to take over the schedule held by another.
@@ -764,7 +786,8 @@ def _local_worker(settings: Settings) -> Iterator[None]:
         "VPPOOL_DATABASE_URL": settings.resolved_database_url,
         "VPPOOL_DATA_DIR": str(settings.data_dir),
     }
-    command = [sys.executable, "-m", "vppool", "worker"]
+    # With --parent it stops by itself should this server be killed without stopping it.
+    command = [sys.executable, "-m", "vppool", "worker", "--parent", str(os.getpid())]
     stopping = threading.Event()
     current: list[subprocess.Popen[bytes]] = []
 

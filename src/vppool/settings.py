@@ -291,6 +291,15 @@ class Settings(BaseSettings):
             "stopped renewing is retried or failed after it."
         ),
     )
+    worker_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description=(
+            "How much lower `vppool worker` runs than the web processes (Unix nice): a solve "
+            "takes the processor time requests leave, so pages stay quick during a run."
+        ),
+    )
     worker_fetch_threads: int = Field(
         default=8, ge=1, le=64, description="Calendar fetches one worker runs at once."
     )

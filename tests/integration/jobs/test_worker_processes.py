@@ -160,3 +160,44 @@ def test_several_workers_on_postgresql_drain_twenty_runs_each_executed_once(
     assert {job.attempts for job in jobs} == {1}  # claimed once each, never re-run
     assert len({job.worker for job in jobs}) > 1  # the work was shared
     assert all(process.poll() is None for process in workers)
+
+
+def test_a_local_worker_stops_when_the_server_that_started_it_is_killed(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    command.stamp(alembic_config(db_url), "head")
+    pid_file = tmp_path / "worker.pid"
+    # A shell stands in for `vppool serve`: it starts the worker as its child, as the server
+    # does, and is then killed with SIGKILL (no chance to stop its worker itself).
+    server = subprocess.Popen(  # noqa: S603  (our own command line)
+        ["/bin/sh", "-c", '"$0" -m vppool worker --parent $$ & echo $! > "$1"; wait',
+         sys.executable, str(pid_file)],
+        env={**os.environ, "VPPOOL_DATABASE_URL": db_url,
+             "VPPOOL_DATA_DIR": str(tmp_path / "data")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text().strip():
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    worker = int(pid_file.read_text())
+    time.sleep(3)  # the worker is up and running
+    assert _alive(worker)
+    server.send_signal(signal.SIGKILL)
+    server.wait()
+    deadline = time.monotonic() + 30
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _alive(worker):
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail("the worker kept running after its server was killed")
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its new parent to collect it counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"

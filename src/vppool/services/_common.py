@@ -507,13 +507,19 @@ def violated_unique_key(exc: IntegrityError) -> UniqueKey | None:
     return (qualified[0][0], tuple(parts[-1] for parts in qualified))
 
 
-def flush(session: Session, refusals: Mapping[UniqueKey, VppoolError] | None = None) -> None:
+def flush(
+    session: Session,
+    refusals: Mapping[UniqueKey, VppoolError] | None = None,
+    *,
+    race: str | None = None,
+) -> None:
     """Flush, turning a database integrity error into a domain error.
 
     The services check unique keys up front; ``refusals`` maps each unique key to the error
     a concurrent duplicate gets, so a race ends the same way as the up-front check. Any other
-    integrity error becomes a :class:`Conflict`, never a raw database exception. After an
-    error the caller rolls back, as after any failed service call.
+    integrity error becomes a :class:`Conflict` saying ``race`` (what a concurrent change
+    means to the caller), or the database's reason; never a raw database exception. After
+    an error the caller rolls back, as after any failed service call.
     """
     try:
         session.flush()
@@ -522,5 +528,4 @@ def flush(session: Session, refusals: Mapping[UniqueKey, VppoolError] | None = N
         if key is not None and refusals and key in refusals:
             raise refusals[key] from exc
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-        msg = f"the database refused the change: {reason}"
-        raise Conflict(msg) from exc
+        raise Conflict(race or f"the database refused the change: {reason}") from exc

@@ -171,14 +171,7 @@ class Records(Generic[RowT, PublicT]):
         details = self._details(row)
         session.delete(row)
         flush(session)
-        audit.record_change(
-            session,
-            actor,
-            action=f"{self.record}_deleted",
-            entity_type=self.record,
-            entity_id=key,
-            details=details,
-        )
+        audit.record_event(session, actor, (self.record, key), "deleted", details)
 
     def audit(
         self,
@@ -191,15 +184,9 @@ class Records(Generic[RowT, PublicT]):
         details: Mapping[str, Any] | None = None,
     ) -> None:
         """Append the audit entry ``<record>_<verb>`` about ``row``."""
-        audit.record_change(
-            session,
-            actor,
-            action=f"{self.record}_{verb}",
-            entity_type=self.record,
-            entity_id=getattr(row, "id", None),
-            details={**self._details(row), **(details or {})},
-            fields=fields,
-        )
+        entity = (self.record, getattr(row, "id", None))
+        facts = {**self._details(row), **(details or {})}
+        audit.record_event(session, actor, entity, verb, facts, fields=fields)
 
     # ------------------------------------------------------------------ helpers
 

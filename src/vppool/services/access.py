@@ -167,14 +167,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit.record_change(
-        session,
-        actor,
-        action="user_created",
-        entity_type="user",
-        entity_id=user.id,
-        details={"role": role.value},
-    )
+    audit.record_event(session, actor, ("user", user.id), "created", {"role": role.value})
     return _public(user)
 
 
@@ -391,9 +384,7 @@ def create_api_token(
     expires = utc_now() + timedelta(days=days) if days is not None else None
     secret = _issue(session, user_id, name.strip(), expires)
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(secret))).one()
-    audit.record_change(
-        session, actor, action="api_token_created", entity_type="api_token", entity_id=row.id
-    )
+    audit.record_event(session, actor, ("api_token", row.id), "created")
     return ApiTokenPublic.model_validate(row, from_attributes=True), secret
 
 
@@ -428,13 +419,7 @@ def revoke(session: Session, viewer: Viewer, row: ApiToken | FeedToken, name: st
     row.revoked_at = utc_now()
     session.add(row)
     entity_type = "api_token" if isinstance(row, ApiToken) else "feed_token"
-    audit.record_change(
-        session,
-        viewer.actor,
-        action=f"{entity_type}_revoked",
-        entity_type=entity_type,
-        entity_id=row.id,
-    )
+    audit.record_event(session, viewer.actor, (entity_type, row.id), "revoked")
     session.flush()
 
 

@@ -581,13 +581,12 @@ def _record(
     *,
     details: Mapping[str, Any] | None,
 ) -> None:
-    audit.record_change(
+    audit.record_event(
         session,
         actor,
-        action=f"assignment_{action}",
-        entity_type="assignment",
-        entity_id=assignment.id,
-        details={
+        ("assignment", assignment.id),
+        action,
+        {
             "need_id": assignment.need_id,
             "trust_person_id": assignment.trust_person_id,
             **(details or {}),

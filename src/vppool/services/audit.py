@@ -30,42 +30,7 @@ from vppool.services._common import (
 if TYPE_CHECKING:  # access records its changes here, so the viewer type is for annotations
     from vppool.services.access import Viewer
 
-__all__ = ["list_entries", "record", "record_change"]
-
-
-def record(
-    session: Session,
-    *,
-    actor_user_id: int | None,
-    actor_label: str,
-    action: str,
-    entity_type: str,
-    entity_id: int | None,
-    details: Mapping[str, Any] | None = None,
-) -> None:
-    """Append one entry to the audit log, in the caller's transaction, and flush it.
-
-    Args:
-        session: the session of the change being recorded.
-        actor_user_id: the user who made the change, or ``None`` for the system.
-        actor_label: how to show the actor (kept when the user is deleted later).
-        action: what happened, as ``<entity type>_<verb>``: ``need_created``,
-            ``organisation_updated``, ``assignment_ended``, ...
-        entity_type: the kind of entity (``organisation``, ``need``, ...).
-        entity_id: the entity's id.
-        details: JSON-ready facts about the change; no personal data values.
-    """
-    session.add(
-        AuditEntry(
-            actor_user_id=actor_user_id,
-            actor_label=actor_label,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            details=to_jsonable_python(dict(details or {})),
-        )
-    )
-    flush(session)
+__all__ = ["list_entries", "record_change", "record_event"]
 
 
 def record_change(
@@ -78,18 +43,48 @@ def record_change(
     details: Mapping[str, Any] | None = None,
     fields: Sequence[str] = (),
 ) -> None:
-    """Append an entry for ``actor``; ``fields`` lists the names of changed fields, if any."""
+    """Append one entry to the audit log, in the caller's transaction, and flush it.
+
+    ``action`` says what happened as ``<entity type>_<verb>`` (``need_created``,
+    ``assignment_ended``, ...); ``details`` are JSON-ready facts about the change, never
+    personal data values; ``fields`` lists the names of changed fields, if any. The actor's
+    label is kept with the entry, so it still reads when the user is deleted later.
+    """
     facts = dict(details or {})
     if fields:
         facts["fields"] = sorted(fields)
-    record(
+    session.add(
+        AuditEntry(
+            actor_user_id=actor.user_id,
+            actor_label=actor.label,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            details=to_jsonable_python(facts),
+        )
+    )
+    flush(session)
+
+
+def record_event(
+    session: Session,
+    actor: Actor,
+    entity: tuple[str, int | None],
+    verb: str,
+    details: Mapping[str, Any] | None = None,
+    *,
+    fields: Sequence[str] = (),
+) -> None:
+    """Append ``<entity type>_<verb>`` about ``entity`` (its type and id), the usual action."""
+    entity_type, entity_id = entity
+    record_change(
         session,
-        actor_user_id=actor.user_id,
-        actor_label=actor.label,
-        action=action,
+        actor,
+        action=f"{entity_type}_{verb}",
         entity_type=entity_type,
         entity_id=entity_id,
-        details=facts,
+        details=details,
+        fields=fields,
     )
 
 

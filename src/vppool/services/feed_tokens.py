@@ -117,13 +117,8 @@ def create_feed_token(
     )
     session.add(row)
     session.flush()
-    audit.record_change(
-        session,
-        viewer.actor,
-        action="feed_token_created",
-        entity_type="feed_token",
-        entity_id=row.id,
-        details={"kind": kind.value},
+    audit.record_event(
+        session, viewer.actor, ("feed_token", row.id), "created", {"kind": kind.value}
     )
     return _public(row), secret
 

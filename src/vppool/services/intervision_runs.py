@@ -30,7 +30,7 @@ from vppool.errors import (
     ValidationFailed,
     VppoolError,
 )
-from vppool.services import audit, intervision, queue
+from vppool.services import intervision, queue
 from vppool.services._common import SYSTEM, Actor, acting, require_staff
 from vppool.services.access import Viewer
 from vppool.settings import Settings
@@ -165,18 +165,7 @@ def cancel_run(
             run=run_id,
             status=run.status,
         )
-    run.status = MatchingRunStatus.CANCELLED
-    run.finished_at = utc_now()
-    session.add(run)
-    queue.cancel_jobs(session, f"{TASK}:{run_id}")
-    audit.record_change(
-        session,
-        acting(viewer, SYSTEM),
-        action="intervision_run_cancelled",
-        entity_type="intervision_run",
-        entity_id=run_id,
-    )
-    session.flush()
+    queue.stop_run(session, acting(viewer, SYSTEM), run, TASK, "intervision_run")
     return _public(run)
 
 

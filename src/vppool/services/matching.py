@@ -23,7 +23,6 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, or_, select
 
@@ -44,7 +43,7 @@ from vppool.db.models import (
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from vppool.services import audit, calendar_sources, queue, run_review
-from vppool.services._common import SYSTEM, Actor, plain_rows
+from vppool.services._common import SYSTEM, Actor, flush, plain_rows
 from vppool.services.compliance import compliance_exclusions, current_certificates
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, ConflictReason, MatchingRunStatus, NeedKind, NeedStatus
@@ -491,18 +490,7 @@ def cancel_run(session: Session, run_id: int, *, actor: Actor = SYSTEM) -> RunSu
     if run.status not in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING):
         msg = f"matching run {run_id} has already {run.status.value}; only running runs stop"
         raise Conflict(msg)
-    run.status = MatchingRunStatus.CANCELLED
-    run.finished_at = utc_now()
-    session.add(run)
-    queue.cancel_jobs(session, f"{TASK}:{run_id}")
-    audit.record_change(
-        session,
-        actor,
-        action="matching_run_cancelled",
-        entity_type="matching_run",
-        entity_id=run_id,
-    )
-    session.flush()
+    queue.stop_run(session, actor, run, TASK, "matching_run")
     return _summary(run)
 
 
@@ -815,11 +803,8 @@ def confirm_run(
         proposal.updated_at = now
         proposal.revision += 1
         session.add(proposal)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        msg = "Another confirmation took one of these seats or VPs at the same moment; reload."
-        raise Conflict(msg) from exc
+    race = "Another confirmation took one of these seats or VPs at the same moment; reload."
+    flush(session, race=race)
     ids = [p.id for p in chosen if p.id is not None]
     audit.record_change(
         session,
@@ -995,11 +980,8 @@ def override_seat(
         status=AssignmentStatus.CONFIRMED,
     )
     session.add(row)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        msg = "another change took this seat or VP at the same moment; reload and try again"
-        raise Conflict(msg) from exc
+    race = "another change took this seat or VP at the same moment; reload and try again"
+    flush(session, race=race)
     audit.record_change(
         session,
         actor,

@@ -261,13 +261,12 @@ def _insert(
     )
     session.add(need)
     flush(session)
-    audit.record_change(
+    audit.record_event(
         session,
         actor,
-        action="need_created",
-        entity_type="need",
-        entity_id=need.id,
-        details={"organisation_id": organisation_id, "status": status},
+        ("need", need.id),
+        "created",
+        {"organisation_id": organisation_id, "status": status},
     )
     return NeedPublic.model_validate(need), True
 
@@ -387,13 +386,12 @@ def _requested(session: Session, need_id: int, decision: str) -> Need:
 
 
 def _record_decision(session: Session, actor: Actor, need: Need, decision: str) -> None:
-    audit.record_change(
+    audit.record_event(
         session,
         actor,
-        action=f"need_{decision}",
-        entity_type="need",
-        entity_id=need.id,
-        details={"organisation_id": need.organisation_id, "status": need.status},
+        ("need", need.id),
+        decision,
+        {"organisation_id": need.organisation_id, "status": need.status},
     )
     requester = session.get(User, need.requested_by_user_id) if need.requested_by_user_id else None
     if requester is None or not requester.active:
@@ -454,14 +452,7 @@ def update_need(
     changed = apply_changes(need, values)
     if changed:
         flush(session)
-        audit.record_change(
-            session,
-            actor,
-            action="need_updated",
-            entity_type="need",
-            entity_id=need_id,
-            fields=changed,
-        )
+        audit.record_event(session, actor, ("need", need_id), "updated", fields=changed)
     return NeedPublic.model_validate(need)
 
 
@@ -551,13 +542,8 @@ def cancel_need(
                 "because": "need_cancelled",
             },
         )
-    audit.record_change(
-        session,
-        actor,
-        action="need_cancelled",
-        entity_type="need",
-        entity_id=need_id,
-        details={"assignments": len(changes)},
+    audit.record_event(
+        session, actor, ("need", need_id), "cancelled", {"assignments": len(changes)}
     )
     return NeedPublic.model_validate(need)
 

@@ -563,13 +563,12 @@ def set_preference(
         session,
         {_PREFERENCE_KEY: Conflict("this preference was set at the same moment; try again")},
     )
-    audit.record_change(
+    audit.record_event(
         session,
         actor,
-        action=f"preference_{action}",
-        entity_type="preference",
-        entity_id=preference.id,
-        details={
+        ("preference", preference.id),
+        action,
+        {
             "trust_person_id": given.trust_person_id,
             "organisation_id": given.organisation_id,
             "party": given.party,

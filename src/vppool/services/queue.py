@@ -26,9 +26,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from vppool.db import serialised, session_scope
-from vppool.db.models import Job
+from vppool.db.models import IntervisionRun, Job, MatchingRun
 from vppool.db.types import utc_now
-from vppool.vocab import JobStatus
+from vppool.services import audit
+from vppool.services._common import Actor
+from vppool.vocab import JobStatus, MatchingRunStatus
 
 __all__ = [
     "ABANDONED",
@@ -45,6 +47,7 @@ __all__ = [
     "job_data",
     "reap",
     "renew",
+    "stop_run",
 ]
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -336,3 +339,18 @@ def counts(session: Session) -> dict[str, int]:
     """Jobs per status (for the worker's start-up line and tests)."""
     rows = session.exec(select(Job.status, sa.func.count()).group_by(col(Job.status))).all()
     return {JobStatus(status).value: int(number) for status, number in rows}
+
+
+def stop_run(
+    session: Session, actor: Actor, run: MatchingRun | IntervisionRun, task: str, entity_type: str
+) -> None:
+    """Mark a background run cancelled now and cancel its job (``<task>:<run id>``), audited.
+
+    The caller checked that the run is queued or running.
+    """
+    run.status = MatchingRunStatus.CANCELLED
+    run.finished_at = utc_now()
+    session.add(run)
+    cancel_jobs(session, f"{task}:{run.id}")
+    audit.record_event(session, actor, (entity_type, run.id), "cancelled")
+    session.flush()

@@ -819,13 +819,12 @@ def replace_weekly_availability(
     ]
     session.add_all(rows)
     flush(session)
-    audit.record_change(
+    audit.record_event(
         session,
         actor,
-        action="weekly_availability_replaced",
-        entity_type="weekly_availability",
-        entity_id=None,
-        details={"trust_person_id": trust_person_id, "ranges": len(rows)},
+        ("weekly_availability", None),
+        "replaced",
+        {"trust_person_id": trust_person_id, "ranges": len(rows)},
     )
     return list_weekly_availability(session, trust_person_id=trust_person_id, viewer=viewer)
 

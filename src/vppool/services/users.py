@@ -333,15 +333,8 @@ def change_scope(
     user.trust_person_id = scope.trust_person_id
     session.add(user)
     session.flush()
-    audit.record_change(
-        session,
-        actor,
-        action="user_scope_changed",
-        entity_type="user",
-        entity_id=user_id,
-        details={"from": before["role"], "to": scope.role.value},
-        fields=changed,
-    )
+    change = {"from": before["role"], "to": scope.role.value}
+    audit.record_event(session, actor, ("user", user_id), "scope_changed", change, fields=changed)
     return _public(user)
 
 
@@ -384,13 +377,8 @@ def deactivate_user(session: Session, viewer: Viewer | None, user_id: int) -> Us
     user.active = False
     session.add(user)
     revoked = _end_access(session, user_id)
-    audit.record_change(
-        session,
-        actor,
-        action="user_deactivated",
-        entity_type="user",
-        entity_id=user_id,
-        details={"tokens_revoked": revoked},
+    audit.record_event(
+        session, actor, ("user", user_id), "deactivated", {"tokens_revoked": revoked}
     )
     return _public(user)
 
@@ -410,9 +398,7 @@ def reactivate_user(session: Session, viewer: Viewer | None, user_id: int) -> Us
     user.active = True
     session.add(user)
     session.flush()
-    audit.record_change(
-        session, actor, action="user_reactivated", entity_type="user", entity_id=user_id
-    )
+    audit.record_event(session, actor, ("user", user_id), "reactivated")
     return _public(user)
 
 
@@ -487,13 +473,8 @@ def _issue_link(
         body=body.format(name=user.display_name, until=until, url=url),
         dedupe_key=f"user-link:{link.id}",
     )
-    audit.record_change(
-        session,
-        actor,
-        action=f"user_{purpose.value}_issued",
-        entity_type="user",
-        entity_id=user.id,
-        details={"link": link.id},
+    audit.record_event(
+        session, actor, ("user", user.id), f"{purpose.value}_issued", {"link": link.id}
     )
     return IssuedLink(user=_public(user), purpose=purpose, url=url, expires_at=link.expires_at)
 
@@ -551,13 +532,12 @@ def use_link(session: Session, secret: str, choice: PasswordChoice) -> UserPubli
     session.add(link)
     session.add(user)
     session.flush()
-    audit.record_change(
+    audit.record_event(
         session,
         Actor(user.id, f"{user.display_name} <{user.email}>"),
-        action="user_password_set",
-        entity_type="user",
-        entity_id=user.id,
-        details={"link": link.id, "purpose": link.purpose},
+        ("user", user.id),
+        "password_set",
+        {"link": link.id, "purpose": link.purpose},
     )
     return _public(user)
 

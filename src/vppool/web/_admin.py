@@ -344,7 +344,6 @@ class UserPages(WebPages, path="/admin", guard=admin_page):
             organisation=names.get("organisation_id_label"),
             trust_person=names.get("trust_person_id_label"),
             own=user.id == ctx.viewer.user_id,
-            done=done,
         )
 
     @post("/users/{user_id:int}/reactivate", sync_to_thread=True, status_code=303)

@@ -51,7 +51,7 @@ from vppool.web._page import CONTEXT, provide_context
 from vppool.web._pickers import PickerSearches
 from vppool.web._planner import PlannerPages
 from vppool.web._pool import pool_pages
-from vppool.web._reports import OrganisationReport, ProviderReport, TeamReport
+from vppool.web._reports import ReportPages
 from vppool.web._staffing import StaffingPages, TeamAdvice
 from vppool.web._trust_person import TrustPersonPages
 
@@ -193,9 +193,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             EmployeePageLinks,
             OrganisationEmployeePage,
             ProfilePages,
-            OrganisationReport,
-            TeamReport,
-            ProviderReport,
+            ReportPages,
             StaffingPages,
             TeamAdvice,
             create_static_files_router(

@@ -8,7 +8,6 @@ from typing import Any
 
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from vppool.db.schemas import REQUESTABLE_KINDS
@@ -80,9 +79,9 @@ class ClientPages(WebPages, guard=client_only):
         )
 
     @get("/requests", sync_to_thread=True)
-    def requests(self, ctx: NamedDependency[PageContext], done: FromQuery[str] = "") -> Template:
+    def requests(self, ctx: NamedDependency[PageContext]) -> Template:
         """Earlier requests with their status, and the form for a new one."""
-        return REQUESTS.draw(ctx, values={"seats": "1"}, done=done)
+        return REQUESTS.draw(ctx, values={"seats": "1"})
 
     @post("/requests", sync_to_thread=True, status_code=303)
     def file_request(

@@ -37,6 +37,7 @@ __all__ = [
     "client_only",
     "client_or_staff_page",
     "client_or_trust_person_page",
+    "done_of",
     "form_list",
     "form_text",
     "language_of",
@@ -176,9 +177,15 @@ def page(
             "section": section,
             "here": _here(request),
             "today_year": request.app.state.settings.today().year,
+            "done": done_of(request),
             **context,
         },
     )
+
+
+def done_of(request: Request[Any, Any, Any]) -> str:
+    """What the change before this page did (``?done=saved``), for the page to say so."""
+    return request.query_params.get("done", "")
 
 
 def _here(request: Request[Any, Any, Any]) -> str:

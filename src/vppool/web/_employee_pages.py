@@ -103,7 +103,6 @@ def _link_page(ctx: PageContext, link: PageLink, *, back: str, action: str) -> T
         qr=qr,
         back=back,
         action=action,
-        done=ctx.request.query_params.get("done", ""),
     )
 
 

@@ -40,7 +40,6 @@ class IntervisionPages(WebPages, path="/intervision", guard=staff_or_trust_perso
         ctx: NamedDependency[PageContext],
         year: FromQuery[int | None] = None,
         offset: FromQuery[int] = 0,
-        done: FromQuery[str] = "",
     ) -> Template:
         """A year's groups with their members and meetings."""
         year = year or ctx.today().year
@@ -57,7 +56,6 @@ class IntervisionPages(WebPages, path="/intervision", guard=staff_or_trust_perso
             groups=groups,
             sessions_by_group=sessions_by_group,
             page_size=_PAGE,
-            done=done,
         )
 
     @get("/groups/{group_id:int}/sessions/{session_id:int}", sync_to_thread=True)
@@ -66,7 +64,6 @@ class IntervisionPages(WebPages, path="/intervision", guard=staff_or_trust_perso
         ctx: NamedDependency[PageContext],
         group_id: FromPath[int],
         session_id: FromPath[int],
-        done: FromQuery[str] = "",
     ) -> Template:
         """Who attended a meeting (a trust person may record only their own attendance)."""
         group, meeting = _meeting(ctx, group_id, session_id)
@@ -81,7 +78,6 @@ class IntervisionPages(WebPages, path="/intervision", guard=staff_or_trust_perso
             members=_recordable(ctx, group),
             attended={a.trust_person_id: a.attended for a in recorded},
             hours={a.trust_person_id: a.hours for a in recorded if a.attended},
-            done=done,
         )
 
     @post("/groups/{group_id:int}/sessions/{session_id:int}", sync_to_thread=True, status_code=303)

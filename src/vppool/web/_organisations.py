@@ -12,7 +12,7 @@ from typing import Any
 
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlmodel import Session
 
@@ -101,7 +101,6 @@ class OrganisationPages(WebPages):
         self,
         ctx: NamedDependency[PageContext],
         organisation_id: FromPath[int],
-        done: FromQuery[str] = "",
     ) -> Template:
         """An organisation with its sites, team, needs and (for planners) conflicts."""
         session, viewer = ctx.session, ctx.viewer
@@ -119,7 +118,7 @@ class OrganisationPages(WebPages):
             "organisation.html",
             section="organisations" if viewer.is_staff else "team",
             organisation=organisation,
-            done_message=DONE.get(done),
+            done_message=DONE.get(ctx.done),
             sites=organisations.list_sites(session, organisation_id=organisation_id, viewer=viewer),
             team=assignments.organisation_team(
                 session, organisation_id=organisation_id, viewer=viewer

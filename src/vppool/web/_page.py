@@ -31,7 +31,15 @@ from sqlmodel import Session
 from vppool.errors import VppoolError
 from vppool.services.access import Viewer
 from vppool.settings import Settings
-from vppool.web._common import FieldErrors, IdempotencyKeys, language_of, page, redirect, viewer_of
+from vppool.web._common import (
+    FieldErrors,
+    IdempotencyKeys,
+    done_of,
+    language_of,
+    page,
+    redirect,
+    viewer_of,
+)
 from vppool.web._forms import FormT, handle
 from vppool.web._messages import localise_error
 
@@ -77,6 +85,11 @@ class PageContext:
     def today(self) -> date:
         """Today in the provider's time zone."""
         return self.settings.today()
+
+    @property
+    def done(self) -> str:
+        """What the change before this page did (``?done=saved``; every page is told it)."""
+        return done_of(self.request)
 
     @property
     def htmx(self) -> bool:
@@ -150,7 +163,6 @@ class FormView:
         *,
         values: Mapping[str, Any] | None = None,
         errors: FieldErrors | None = None,
-        done: str = "",
         status_code: int = 200,
         **more: Any,
     ) -> Template:
@@ -163,7 +175,6 @@ class FormView:
             status_code=status_code,
             values=values,
             errors=errors or {},
-            done=done,
             **facts,
         )
 

@@ -95,7 +95,6 @@ class PlannerPages(WebPages, guard=staff_page):
         kind: FromQuery[str] = "",
         urgency: FromQuery[str] = "",
         offset: FromQuery[int] = 0,
-        done: FromQuery[str] = "",
     ) -> Template:
         """Requests and needs, most urgent first, with filters."""
         result = needs.list_needs(
@@ -120,7 +119,6 @@ class PlannerPages(WebPages, guard=staff_page):
             statuses=list(NeedStatus),
             kinds=list(NeedKind),
             urgencies=list(Urgency),
-            done=done,
             page_size=_PAGE,
         )
 
@@ -314,7 +312,6 @@ class PlannerPages(WebPages, guard=staff_page):
         run_id: FromPath[int],
         offset: FromQuery[int] = 0,
         show: FromQuery[str] = "new",
-        done: FromQuery[str] = "",
     ) -> Template:
         """A run: live progress while it runs, then its proposal seat by seat."""
         summary = matching.get_run(ctx.session, run_id)
@@ -351,7 +348,6 @@ class PlannerPages(WebPages, guard=staff_page):
             offset=max(offset, 0),
             page_size=_PAGE,
             show=show,
-            done=done,
         )
 
     @get("/matching/runs/{run_id:int}/needs/{need_id:int}/excluded", sync_to_thread=True)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Template
 
 from vppool.db.schemas import TrustPersonPublic
@@ -81,7 +81,6 @@ class PoolPages(WebPages, guard=staff_page):
         self,
         ctx: NamedDependency[PageContext],
         trust_person_id: FromPath[int],
-        done: FromQuery[str] = "",
     ) -> Template:
         """A VP: profile, assignments, this week's availability, compliance, calendars."""
         session, viewer, today = ctx.session, ctx.viewer, ctx.today()
@@ -117,7 +116,7 @@ class PoolPages(WebPages, guard=staff_page):
                 session, trust_person_id=trust_person_id, viewer=viewer
             ),
             today=today,
-            done_message=DONE.get(done),
+            done_message=DONE.get(ctx.done),
             education=trust_persons.list_education_records(
                 session, trust_person_id=trust_person_id, viewer=viewer
             ),

@@ -6,8 +6,10 @@ is answered with the error page saying which years there are (422).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import get
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response
 
@@ -17,86 +19,90 @@ from vppool.web import documents
 from vppool.web._common import client_only, staff_page
 from vppool.web._page import PageContext, WebPages
 
-__all__ = ["OrganisationReport", "ProviderReport", "TeamReport"]
+__all__ = ["ReportPages"]
 
 Report = annual_report.AnnualReport | annual_report.ProviderReport
 
 
-def _asked(ctx: PageContext, year: str | None, kind: str) -> tuple[int, str]:
-    """The asked year (this year when none is given) and kind of file, checked in that order."""
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """The year and the kind of file a download asks for, checked."""
+
+    year: int
+    kind: str
+
+
+def provide_asked(
+    ctx: NamedDependency[PageContext],
+    year: FromQuery[str | None] = None,
+    format: FromQuery[str] = "pdf",
+) -> Asked:
+    """``?year=`` (this year when none is given) and ``?format=``, checked in that order."""
     try:
         asked = int(year) if year else ctx.today().year
     except ValueError:
         raise ValidationFailed.single(
             "year", "Enter a year such as {year}.", subject="annual report", year=ctx.today().year
         ) from None
-    if kind not in documents.MEDIA_TYPES:
+    if format not in documents.MEDIA_TYPES:
         raise ValidationFailed.single(
             "format", "Choose one of: {choices}.", subject="annual report", choices="pdf, csv"
         )
-    return asked, kind
+    return Asked(asked, format)
 
 
-def _document(ctx: PageContext, kind: str, report: Report, name: str) -> Response[bytes]:
-    """The report as the chosen file in the page's language."""
-    return documents.download(documents.render(report, kind, ctx.lang), kind, name)
+def _document(ctx: PageContext, asked: Asked, report: Report, name: str) -> Response[bytes]:
+    """The report as the asked file in the page's language."""
+    body = documents.render(report, asked.kind, ctx.lang)
+    return documents.download(body, asked.kind, name)
 
 
 def _organisation_year(
-    ctx: PageContext, organisation_id: int, year: str | None, kind: str
+    ctx: PageContext, organisation_id: int, asked: NamedDependency[Asked]
 ) -> Response[bytes]:
-    asked, kind = _asked(ctx, year, kind)
     report = annual_report.annual_report(
-        ctx.session, ctx.settings, organisation_id=organisation_id, year=asked, viewer=ctx.viewer
+        ctx.session,
+        ctx.settings,
+        organisation_id=organisation_id,
+        year=asked.year,
+        viewer=ctx.viewer,
     )
-    return _document(ctx, kind, report, f"jaarverslag-{asked}-{organisation_id}")
+    return _document(ctx, asked, report, f"jaarverslag-{asked.year}-{organisation_id}")
 
 
-class OrganisationReport(
-    WebPages, path="/organisations/{organisation_id:int}/annual-report", guard=staff_page
-):
-    """A planner downloads a client's year."""
+class ReportPages(WebPages):
+    """The annual reports as PDF or CSV: a client's year and the provider's (for its board)."""
 
-    @get("/", sync_to_thread=True)
+    dependencies = {"asked": Provide(provide_asked, sync_to_thread=False)}  # noqa: RUF012
+
+    @get(
+        "/organisations/{organisation_id:int}/annual-report",
+        guards=[staff_page],
+        sync_to_thread=True,
+    )
     def organisation(
         self,
         ctx: NamedDependency[PageContext],
         organisation_id: FromPath[int],
-        year: FromQuery[str | None] = None,
-        format: FromQuery[str] = "pdf",
+        asked: NamedDependency[Asked],
     ) -> Response[bytes]:
-        """The report as PDF or CSV."""
-        return _organisation_year(ctx, organisation_id, year, format)
+        """A planner downloads a client's year."""
+        return _organisation_year(ctx, organisation_id, asked)
 
-
-class TeamReport(WebPages, path="/team/annual-report", guard=client_only):
-    """The client contact downloads their own organisation's year."""
-
-    @get("/", sync_to_thread=True)
+    @get("/team/annual-report", guards=[client_only], sync_to_thread=True)
     def team(
-        self,
-        ctx: NamedDependency[PageContext],
-        year: FromQuery[str | None] = None,
-        format: FromQuery[str] = "pdf",
+        self, ctx: NamedDependency[PageContext], asked: NamedDependency[Asked]
     ) -> Response[bytes]:
-        """The report as PDF or CSV."""
+        """The client contact downloads their own organisation's year."""
         assert ctx.viewer.organisation_id is not None  # noqa: S101  (client users are bound)
-        return _organisation_year(ctx, ctx.viewer.organisation_id, year, format)
+        return _organisation_year(ctx, ctx.viewer.organisation_id, asked)
 
-
-class ProviderReport(WebPages, path="/reports/annual", guard=staff_page):
-    """The provider's year over all clients (for its board)."""
-
-    @get("/", sync_to_thread=True)
+    @get("/reports/annual", guards=[staff_page], sync_to_thread=True)
     def provider(
-        self,
-        ctx: NamedDependency[PageContext],
-        year: FromQuery[str | None] = None,
-        format: FromQuery[str] = "pdf",
+        self, ctx: NamedDependency[PageContext], asked: NamedDependency[Asked]
     ) -> Response[bytes]:
-        """The report as PDF (summary per sector) or CSV (one line per client)."""
-        asked, kind = _asked(ctx, year, format)
+        """A planner downloads the provider's year: a summary per sector (PDF) or every client."""
         report = annual_report.provider_report(
-            ctx.session, ctx.settings, year=asked, viewer=ctx.viewer
+            ctx.session, ctx.settings, year=asked.year, viewer=ctx.viewer
         )
-        return _document(ctx, kind, report, f"jaarverslag-{asked}-alle-klanten")
+        return _document(ctx, asked, report, f"jaarverslag-{asked.year}-alle-klanten")

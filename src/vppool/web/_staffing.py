@@ -12,7 +12,7 @@ from typing import Any
 
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from vppool.db.models import StaffingAdviceBase
@@ -71,13 +71,12 @@ class StaffingPages(
         self,
         ctx: NamedDependency[PageContext],
         organisation_id: FromPath[int],
-        done: FromQuery[str] = "",
     ) -> Template:
         """The advice against the current state, and the form."""
         view = staffing.staffing_view(
             ctx.session, ctx.settings, organisation_id=organisation_id, viewer=ctx.viewer
         )
-        return self._page(ctx, view, values=_values(view), errors={}, done=done)
+        return self._page(ctx, view, values=_values(view), errors={})
 
     @staticmethod
     def _page(
@@ -86,7 +85,6 @@ class StaffingPages(
         *,
         values: dict[str, Any],
         errors: FieldErrors,
-        done: str = "",
         status_code: int = 200,
     ) -> Template:
         return ctx.render(
@@ -97,7 +95,6 @@ class StaffingPages(
             fields=fields_of(StaffingForm),
             values=values,
             errors=errors,
-            done=done,
         )
 
     @post("/", sync_to_thread=True, status_code=303)

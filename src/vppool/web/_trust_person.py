@@ -144,7 +144,7 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
             if index < RANGES_PER_DAY:
                 values[f"start_{row.weekday}_{index}"] = row.start_time.strftime("%H:%M")
                 values[f"end_{row.weekday}_{index}"] = row.end_time.strftime("%H:%M")
-        return AVAILABILITY.draw(ctx, values=values, done=done)
+        return AVAILABILITY.draw(ctx, values=values)
 
     @post("/availability", sync_to_thread=True, status_code=303)
     def save_weekly_hours(
@@ -192,9 +192,9 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
     # ------------------------------------------------------------------ education
 
     @get("/education", sync_to_thread=True)
-    def education(self, ctx: NamedDependency[PageContext], done: FromQuery[str] = "") -> Template:
+    def education(self, ctx: NamedDependency[PageContext]) -> Template:
         """Education and intervision hours against the requirement; record a course."""
-        return EDUCATION.draw(ctx, done=done)
+        return EDUCATION.draw(ctx)
 
     @post("/education", sync_to_thread=True, status_code=303)
     def record_course(
@@ -213,9 +213,9 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
     # ------------------------------------------------------------------ calendars
 
     @get("/calendars", sync_to_thread=True)
-    def calendars(self, ctx: NamedDependency[PageContext], done: FromQuery[str] = "") -> Template:
+    def calendars(self, ctx: NamedDependency[PageContext]) -> Template:
         """The trust person's linked calendars, their health, and linking a new one."""
-        return CALENDARS.draw(ctx, done=done)
+        return CALENDARS.draw(ctx)
 
     @post("/calendars", sync_to_thread=True, status_code=303)
     def link_calendar(

@@ -19,12 +19,11 @@ from vppool.vocab import Role
 pytestmark = pytest.mark.integration
 
 
-def test_record_appends_one_entry_with_json_ready_details(session: Session) -> None:
+def test_record_change_appends_one_entry_with_json_ready_details(session: Session) -> None:
     user = make_user(session)
-    audit.record(
+    audit.record_change(
         session,
-        actor_user_id=user.id,
-        actor_label="Planner P.",
+        Actor(user_id=user.id, label="Planner P."),
         action="need_updated",
         entity_type="need",
         entity_id=7,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from inspect import Parameter, Signature
 from typing import Annotated, Any, get_origin
 
@@ -33,6 +33,7 @@ from litestar.params import FromQuery, JSONBody
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from vppool.api.auth import staff_only
 from vppool.api.controllers._shared import DEFAULT_LIMIT, Id, Limit, Offset, SortKey
 from vppool.db.schemas import Page
 from vppool.services.access import Viewer
@@ -50,6 +51,9 @@ _PATH_ID = re.compile(r"\{(\w+):int\}")
 _PUBLIC: Any = object()
 #: The parameters every route ends with: the caller and the request's session.
 _CALLER = {"viewer": NamedDependency[Viewer], "db_session": NamedDependency[Session]}
+#: Names Litestar keeps for itself: a filter of that name is declared as ``<name>_`` (its
+#: annotation names the query parameter) and handed to the service by its own name.
+_RESERVED = frozenset({"scope", "request", "state", "socket", "headers", "cookies", "query"})
 
 
 @dataclass(frozen=True)
@@ -65,14 +69,22 @@ class RecordRoutes:
             (``trust_person_id``), if any.
         create: the body of a new record.
         update: the body of a change (the fields to change).
+        guards: who may use every route (besides the controller's guard); :attr:`staff`
+            gives the routes planners and admins alone may use.
     """
 
     path: str
-    public: type[BaseModel]
+    public: type[Any]
     key: str | None = None
     owner: str | None = None
     create: type[BaseModel] | None = None
     update: type[BaseModel] | None = None
+    guards: tuple[Any, ...] = ()
+
+    @property
+    def staff(self) -> RecordRoutes:
+        """The same records' routes for planners and admins only."""
+        return replace(self, guards=(*self.guards, staff_only))
 
     @property
     def item(self) -> str:
@@ -190,7 +202,9 @@ class RecordRoutes:
             data = JSONBody[body]  # type: ignore[valid-type]
             parameters.append(Parameter("data", Parameter.KEYWORD_ONLY, annotation=data))
         parameters += [
-            Parameter(name, Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+            Parameter(
+                _declared(name), Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+            )
             for name, (annotation, default) in (query or {}).items()
         ]
         if with_settings:
@@ -201,11 +215,14 @@ class RecordRoutes:
             for name, annotation in _CALLER.items()
         ]
         returns = self.public if returns is _PUBLIC else returns
+        if self.guards:
+            options["guards"] = [*self.guards, *options.get("guards", ())]
 
         def handler(self: Any, *, db_session: Session, viewer: Viewer, **given: Any) -> Any:
             if spread:
                 data = given.pop("data")
                 given |= {name: getattr(data, name) for name in type(data).model_fields}
+            given |= {name: given.pop(_declared(name)) for name in _RESERVED & set(query or {})}
             return service(db_session, viewer=viewer, **given)
 
         handler.__doc__ = doc
@@ -215,6 +232,11 @@ class RecordRoutes:
             return_annotation=returns,
         )
         return method(path, sync_to_thread=True, **options)(handler)
+
+
+def _declared(name: str) -> str:
+    """The handler's name of the query parameter ``name`` (see :data:`_RESERVED`)."""
+    return f"{name}_" if name in _RESERVED else name
 
 
 def _optional(filters: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:

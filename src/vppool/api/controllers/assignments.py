@@ -12,7 +12,7 @@ from functools import partial
 
 from litestar import delete, post, put
 
-from vppool.api.auth import logged_in, staff_only
+from vppool.api.auth import logged_in
 from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
     IdFilter,
@@ -51,40 +51,36 @@ class AssignmentController(
     )
 
     get_assignment = _ASSIGNMENTS.reading(assignments.get_assignment, "Get an assignment.")
-    pin_assignment = _ASSIGNMENTS.acting(
+    pin_assignment = _ASSIGNMENTS.staff.acting(
         put,
         "/pin",
         partial(assignments.set_pinned, pinned=True),
         "Pin an assignment: the matcher keeps it.",
-        guards=[staff_only],
     )
-    unpin_assignment = _ASSIGNMENTS.acting(
+    unpin_assignment = _ASSIGNMENTS.staff.acting(
         delete,
         "/pin",
         partial(assignments.set_pinned, pinned=False),
         "Release a pinned assignment: the matcher may change it again.",
-        guards=[staff_only],
         status_code=200,
     )
 
-    record_works_council_consent = _ASSIGNMENTS.acting(
+    record_works_council_consent = _ASSIGNMENTS.staff.acting(
         post,
         "/works-council-consent",
         assignments.record_works_council_consent,
         "Record the works council's consent to a confirmed standing assignment.",
         body=WorksCouncilConsent,
         spread=True,
-        guards=[staff_only],
         status_code=200,
     )
 
-    end_assignment = _ASSIGNMENTS.acting(
+    end_assignment = _ASSIGNMENTS.staff.acting(
         post,
         "/end",
         assignments.end_assignment,
         "End a confirmed assignment on a date (exclusive: the day before is its last).",
         body=AssignmentEnd,
         spread=True,
-        guards=[staff_only],
         status_code=200,
     )

@@ -14,7 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import Body
 from sqlmodel import Session
 
-from vppool.api.auth import client_or_staff, staff_only
+from vppool.api.auth import client_or_staff
 from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
     IdFilter,
@@ -77,25 +77,22 @@ class NeedController(Resource, path="/api/v1/needs", tag="needs", guard=client_o
     get_need = _NEEDS.reading(
         needs.get_need, "Get a need with its status (and a declined request's reason)."
     )
-    update_need = _NEEDS.changing(
+    update_need = _NEEDS.staff.changing(
         needs.update_need,
         "Change a need's given fields; confirmed assignments must still fit.",
-        guards=[staff_only],
     )
-    accept_request = _NEEDS.acting(
+    accept_request = _NEEDS.staff.acting(
         post,
         "/accept",
         needs.accept_request,
         "Accept a requested need: it becomes open for matching (else 409).",
-        guards=[staff_only],
         status_code=200,
     )
-    decline_request = _NEEDS.acting(
+    decline_request = _NEEDS.staff.acting(
         post,
         "/decline",
         needs.decline_request,
         "Decline a requested need with a reason the client contact reads (else 409).",
         body=NeedDecline,
-        guards=[staff_only],
         status_code=200,
     )

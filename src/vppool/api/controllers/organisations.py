@@ -70,23 +70,20 @@ class OrganisationController(
         sort="name",
     )
 
-    create_organisation = _ORGANISATIONS.creating(
+    create_organisation = _ORGANISATIONS.staff.creating(
         organisations.create_organisation,
         "Add a client organisation.",
-        guards=[staff_only],
     )
     get_organisation = _ORGANISATIONS.reading(
         organisations.get_organisation, "Get an organisation."
     )
-    update_organisation = _ORGANISATIONS.changing(
+    update_organisation = _ORGANISATIONS.staff.changing(
         organisations.update_organisation,
         "Change an organisation's given fields (active: false deactivates it).",
-        guards=[staff_only],
     )
-    delete_organisation = _ORGANISATIONS.deleting(
+    delete_organisation = _ORGANISATIONS.staff.deleting(
         organisations.delete_organisation,
         "Delete an organisation without needs or client accounts (else 409: deactivate).",
-        guards=[staff_only],
     )
     get_organisation_team = _ORGANISATIONS.acting(
         get,
@@ -101,18 +98,14 @@ class OrganisationController(
     list_sites = _SITES.listing(
         organisations.list_sites, "List an organisation's sites, the main site first."
     )
-    add_site = _SITES.creating(
+    add_site = _SITES.staff.creating(
         organisations.add_site,
         "Add a site; a new main site takes over from the old one.",
-        guards=[staff_only],
     )
-    update_site = _SITES.changing(
-        organisations.update_site, "Change a site's given fields.", guards=[staff_only]
-    )
-    delete_site = _SITES.deleting(
+    update_site = _SITES.staff.changing(organisations.update_site, "Change a site's given fields.")
+    delete_site = _SITES.staff.deleting(
         organisations.delete_site,
         "Delete a site; its needs keep their organisation but lose the site.",
-        guards=[staff_only],
     )
 
 

@@ -10,20 +10,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import delete, get, post, put
+from litestar import delete, post, put
 from litestar.di import NamedDependency
-from litestar.params import Body, FromQuery, QueryParameter
+from litestar.params import Body, QueryParameter
 from sqlmodel import Session
 
-from vppool.api.auth import staff_only, trust_person_or_staff
+from vppool.api.auth import trust_person_or_staff
 from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import (
-    DEFAULT_LIMIT,
     Id,
-    Limit,
-    Offset,
     Resource,
-    SortKey,
     TextFilter,
 )
 from vppool.db.schemas import (
@@ -37,7 +33,6 @@ from vppool.db.schemas import (
     DateOverridePublic,
     EducationRecordCreate,
     EducationRecordPublic,
-    Page,
     TrustPersonCreate,
     TrustPersonPublic,
     TrustPersonUpdate,
@@ -93,46 +88,29 @@ class TrustPersonController(
 ):
     """The pool: trust persons' profiles."""
 
-    @get("/", sync_to_thread=True)
-    def list_trust_persons(
-        self,
-        *,
-        viewer: NamedDependency[Viewer],
-        db_session: NamedDependency[Session],
-        active: FromQuery[bool | None] = None,
-        qualified_for: Annotated[
-            Scope | None, QueryParameter(name="scope", description="Only those with this scope")
-        ] = None,
-        language: TextFilter = None,
-        municipality: TextFilter = None,
-        search: TextFilter = None,
-        sort: SortKey = "last_name",
-        offset: Offset = 0,
-        limit: Limit = DEFAULT_LIMIT,
-    ) -> Page[TrustPersonPublic]:
+    list_trust_persons = _PEOPLE.paging(
+        trust_persons.list_trust_persons,
         """List trust persons.
 
         Filters: active, scope, language (ISO 639 code), municipality, search (words in the
         name or e-mail address). Sort by last_name, created_at or capacity ('-' reverses).
         A trust person sees only their own record.
-        """
-        return trust_persons.list_trust_persons(
-            db_session,
-            active=active,
-            scope=qualified_for,
-            language=language,
-            municipality=municipality,
-            search=search,
-            sort=sort,
-            offset=offset,
-            limit=limit,
-            viewer=viewer,
-        )
+        """,
+        filters={
+            "active": bool | None,
+            "scope": Annotated[
+                Scope | None, QueryParameter(name="scope", description="Only those with this scope")
+            ],
+            "language": TextFilter,
+            "municipality": TextFilter,
+            "search": TextFilter,
+        },
+        sort="last_name",
+    )
 
-    create_trust_person = _PEOPLE.creating(
+    create_trust_person = _PEOPLE.staff.creating(
         trust_persons.create_trust_person,
         "Add a trust person to the pool.",
-        guards=[staff_only],
     )
     get_trust_person = _PEOPLE.reading(
         trust_persons.get_trust_person, "Get a trust person, sensitive attributes included."
@@ -145,17 +123,15 @@ class TrustPersonController(
         time zone and self-declared attributes; a change to another field answers 403.
         """,
     )
-    delete_trust_person = _PEOPLE.deleting(
+    delete_trust_person = _PEOPLE.staff.deleting(
         trust_persons.delete_trust_person,
         "Delete a trust person who never held an assignment nor had a login (else 409).",
-        guards=[staff_only],
     )
-    deactivate_trust_person = _PEOPLE.acting(
+    deactivate_trust_person = _PEOPLE.staff.acting(
         post,
         "/deactivate",
         trust_persons.deactivate_trust_person,
         "Take a trust person out of planning, keeping their history.",
-        guards=[staff_only],
         status_code=200,
     )
     erase_sensitive_attributes = _PEOPLE.acting(
@@ -181,20 +157,17 @@ class TrustPersonRecordsController(
         trust_persons.list_certifications,
         "List a trust person's certificates, the latest expiry first.",
     )
-    add_certification = _CERTIFICATIONS.creating(
+    add_certification = _CERTIFICATIONS.staff.creating(
         trust_persons.add_certification,
         "Record a certificate (planners check certificates).",
-        guards=[staff_only],
     )
-    update_certification = _CERTIFICATIONS.changing(
+    update_certification = _CERTIFICATIONS.staff.changing(
         trust_persons.update_certification,
         "Change a certificate's given fields.",
-        guards=[staff_only],
     )
-    delete_certification = _CERTIFICATIONS.deleting(
+    delete_certification = _CERTIFICATIONS.staff.deleting(
         trust_persons.delete_certification,
         "Delete a certificate recorded by mistake.",
-        guards=[staff_only],
     )
 
     # ------------------------------------------------------------------ education
@@ -207,10 +180,9 @@ class TrustPersonRecordsController(
         trust_persons.add_education_record,
         "Record hours of permanent education (the person themselves or a planner).",
     )
-    delete_education_record = _EDUCATION.deleting(
+    delete_education_record = _EDUCATION.staff.deleting(
         trust_persons.delete_education_record,
         "Delete an education record (planners: the hours count towards compliance).",
-        guards=[staff_only],
     )
 
     # ------------------------------------------------------------------ absences

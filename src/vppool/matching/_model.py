@@ -38,6 +38,11 @@ class ModelParts:
     constants: dict[str, int] = field(default_factory=dict)
     #: Fairness excess variables per VP with their tier's threshold, to hint them.
     fairness_vars: dict[int, list[tuple[cp_model.IntVar, int]]] = field(default_factory=dict)
+    #: Utilisation in whole percent (rounded up) per VP with a fairness cost, to hint it.
+    utilisation: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    #: The gender mix's helpers: (variable, need, gender) is "a VP of this gender serves the
+    #: need"; with gender ``None`` it is "two or more VPs serve the need".
+    gender_vars: list[tuple[cp_model.IntVar, int, str | None]] = field(default_factory=list)
 
     def fill_expr(self) -> cp_model.LinearExpr:
         """Level-1 objective (to maximise)."""
@@ -118,13 +123,22 @@ def _fair_workload(ctx: Context, candidates: Candidates, parts: ModelParts) -> N
         totals = [ctx.loads[n].total for n in need_ids]
         load = cp_model.LinearExpr.weighted_sum(variables, totals) + fixed_total
         most = fixed_total + sum(totals)
+        # Utilisation in whole percent, rounded up: one row with the loads' large
+        # coefficients per VP, then each tier's excess over its threshold in small numbers
+        # (ceil((100 * load - t * capacity) / capacity) = ceil(100 * load / capacity) - t).
+        top = -(-100 * most // capacity)
+        tiers = [(t, slope) for t, slope in ctx.instance.weights.fairness_tiers if top > t]
+        if not tiers:
+            continue
+        utilisation = model.new_int_var(
+            -(-100 * fixed_total // capacity), top, f"utilisation_v{vp.id}"
+        )
+        model.add(capacity * utilisation >= 100 * load)
+        parts.utilisation[vp.id] = utilisation
         excesses = []
-        for threshold, slope in ctx.instance.weights.fairness_tiers:
-            top = -(-(100 * most - threshold * capacity) // capacity)
-            if top <= 0:
-                continue
-            excess = model.new_int_var(0, top, f"excess_v{vp.id}_{threshold}")
-            model.add(capacity * excess >= 100 * load - threshold * capacity)
+        for threshold, slope in tiers:
+            excess = model.new_int_var(0, top - threshold, f"excess_v{vp.id}_{threshold}")
+            model.add(excess >= utilisation - threshold)
             excesses.append((excess, threshold))
             parts.cost_terms["fair_workload"].append((excess, slope))
         parts.fairness_vars[vp.id] = excesses

@@ -243,7 +243,9 @@ def gender_mix_model(ctx: Context, candidates: Candidates, parts: ModelParts) ->
             members = [parts.serve[(need_id, v)] for v in vp_ids if ctx.vps[v].gender == gender]
             model.add(has <= sum(members))
             present.append(has)
+            parts.gender_vars.append((has, need_id, gender))
         several = model.new_bool_var(f"several_n{need_id}")
+        parts.gender_vars.append((several, need_id, None))
         total = len(fixed) + sum(chosen)
         model.add(total <= 1 + need.seats * several)
         model.add(sum(present) >= 2 * several)

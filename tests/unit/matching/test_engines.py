@@ -56,7 +56,10 @@ def test_the_portfolio_reports_both_engines_per_level() -> None:
     result = solve(_problem(), replace(FAST, engine="portfolio"))
     engines = result.stats["engines"]
     assert [o["engine"] for o in engines["fill"]] == ["cpsat", "highs"]
-    assert [o["engine"] for o in engines["cost"]] == ["cpsat", "highs"]
+    # Level 2: the neighbourhood search (CP-SAT on the needs around one place at a time)
+    # beside HiGHS; it says how many neighbourhoods it searched.
+    assert [o["engine"] for o in engines["cost"]] == ["nearby", "highs"]
+    assert engines["cost"][0]["rounds"] >= 0
 
 
 def test_the_mip_reads_the_cp_sat_model_as_it_is() -> None:

@@ -104,8 +104,11 @@ SYSTEM = Actor(user_id=None, label="system")
 # an id that does not exist, so ids of other organisations and trust persons do not leak.
 
 
-def acting(viewer: Viewer | None, actor: Actor) -> Actor:
-    """Who a change is audited as: the viewer, unless the caller named another actor."""
+def acting(viewer: Viewer | None, actor: Actor = SYSTEM) -> Actor:
+    """Who a change is audited as: the viewer, unless the caller named another actor.
+
+    A use case that takes a viewer is audited as that viewer (the system when there is none).
+    """
     return viewer.actor if viewer is not None and actor is SYSTEM else actor
 
 

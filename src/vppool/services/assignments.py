@@ -38,7 +38,6 @@ from vppool.errors import Conflict, FieldError, NotFound, PermissionDenied, Vali
 from vppool.services import audit
 from vppool.services._common import (
     DEFAULT_LIMIT,
-    SYSTEM,
     Actor,
     UniqueKey,
     acting,
@@ -83,7 +82,6 @@ def create_assignment(
     session: Session,
     *,
     data: AssignmentCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> AssignmentPublic:
     """Place a trust person on a seat of an open need by hand, confirmed (planners).
@@ -100,7 +98,7 @@ def create_assignment(
             already holds a seat of the need.
     """
     require_staff(viewer, "place trust persons")
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     given = data
     need = get_or_404(session, Need, given.need_id, "need")
     person = get_or_404(session, TrustPerson, given.trust_person_id, "trust person")
@@ -307,7 +305,6 @@ def set_pinned(
     *,
     assignment_id: int,
     pinned: bool,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> AssignmentPublic:
     """Pin an assignment (the matcher keeps it) or release it (planners).
@@ -318,7 +315,7 @@ def set_pinned(
         Conflict: the assignment is ended or cancelled.
     """
     require_staff(viewer, "pin assignments")
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     assignment = _assignment(session, assignment_id)
     if assignment.status not in _PINNABLE:
         msg = (
@@ -337,7 +334,6 @@ def record_works_council_consent(
     *,
     assignment_id: int,
     consent_on: date,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> AssignmentPublic:
     """Record the date the works council consented to a standing assignment (OR-instemming).
@@ -348,7 +344,7 @@ def record_works_council_consent(
         ValidationFailed: the assignment is not a confirmed assignment of a standing need.
     """
     require_staff(viewer, "record works-council consent")
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     assignment = _assignment(session, assignment_id)
     need = get_or_404(session, Need, assignment.need_id, "need")
     refusal = _consent_refusal(need, assignment.status)
@@ -390,7 +386,6 @@ def end_assignment(
     *,
     assignment_id: int,
     on: date,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> AssignmentPublic:
     """End a confirmed assignment on ``on`` (its last day is the day before) (planners).
@@ -405,7 +400,7 @@ def end_assignment(
             already agreed (ending cannot extend an assignment).
     """
     require_staff(viewer, "end assignments")
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     assignment = _assignment(session, assignment_id)
     if assignment.status is not AssignmentStatus.CONFIRMED:
         raise Conflict(

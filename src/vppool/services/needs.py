@@ -44,7 +44,6 @@ from vppool.inputs import field_errors_from
 from vppool.services import audit, notifications
 from vppool.services._common import (
     DEFAULT_LIMIT,
-    SYSTEM,
     Actor,
     acting,
     apply_changes,
@@ -94,7 +93,6 @@ def create_need(
     *,
     organisation_id: int,
     data: NeedCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> NeedPublic:
     """Create an open need of an organisation (a planner's decision, ready for matching).
@@ -111,7 +109,7 @@ def create_need(
         organisation_id=organisation_id,
         given=data,
         status=NeedStatus.OPEN,
-        actor=acting(viewer, actor),
+        actor=acting(viewer),
     )
     return need
 
@@ -121,7 +119,6 @@ def request_need(
     *,
     organisation_id: int,
     data: NeedRequest,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
     today: date | None = None,
 ) -> NeedPublic:
@@ -134,7 +131,6 @@ def request_need(
         session: the database session.
         organisation_id: the organisation the request is for (a client contact's own).
         data: the request.
-        actor: who files it, if not the viewer (a planner typing in a phoned request).
         viewer: who asks.
         today: the date requests may start from (default: today in the Netherlands).
 
@@ -152,7 +148,7 @@ def request_need(
         organisation_id=organisation_id,
         given=given,
         status=NeedStatus.REQUESTED,
-        actor=acting(viewer, actor),
+        actor=acting(viewer),
     )
     return need
 
@@ -162,7 +158,6 @@ def submit_need(
     *,
     data: NeedSubmit,
     viewer: Viewer | None = None,
-    actor: Actor = SYSTEM,
     today: date | None = None,
 ) -> tuple[NeedPublic, bool]:
     """File a need from the API: a planner's need is ``open``, a client's a request.
@@ -209,7 +204,7 @@ def submit_need(
         organisation_id=organisation_id,
         given=given,
         status=status,
-        actor=acting(viewer, actor),
+        actor=acting(viewer),
         replay=True,
     )
 
@@ -321,9 +316,7 @@ def needs_by_id(
     return {need.id: need for need in shown}
 
 
-def accept_request(
-    session: Session, *, need_id: int, viewer: Viewer | None = None, actor: Actor = SYSTEM
-) -> NeedPublic:
+def accept_request(session: Session, *, need_id: int, viewer: Viewer | None = None) -> NeedPublic:
     """Accept a client's request: the need becomes ``open``, ready for matching.
 
     The client contact who filed it is notified.
@@ -337,7 +330,7 @@ def accept_request(
     need = _requested(session, need_id, "accepted")
     apply_changes(need, {"status": NeedStatus.OPEN})
     flush(session)
-    _record_decision(session, acting(viewer, actor), need, "accepted")
+    _record_decision(session, acting(viewer), need, "accepted")
     return NeedPublic.model_validate(need)
 
 
@@ -347,7 +340,6 @@ def decline_request(
     need_id: int,
     data: NeedDecline,
     viewer: Viewer | None = None,
-    actor: Actor = SYSTEM,
 ) -> NeedPublic:
     """Decline a client's request with a reason, which the client contact reads.
 
@@ -364,7 +356,7 @@ def decline_request(
     need = _requested(session, need_id, "declined")
     apply_changes(need, {"status": NeedStatus.DECLINED, "decision_reason": data.reason})
     flush(session)
-    _record_decision(session, acting(viewer, actor), need, "declined")
+    _record_decision(session, acting(viewer), need, "declined")
     return NeedPublic.model_validate(need)
 
 
@@ -422,7 +414,6 @@ def update_need(
     *,
     need_id: int,
     data: NeedUpdate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> NeedPublic:
     """Change the given fields of a need; the period is checked as a whole (planners).
@@ -434,7 +425,7 @@ def update_need(
             change would leave a confirmed assignment without its seat or outside the period.
     """
     require_staff(viewer, "change needs")
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     changes = data
     need = get_or_404(session, Need, need_id, _ENTITY)
     values = validate_merged(NeedBase, need, changes, subject=_ENTITY)
@@ -501,7 +492,6 @@ def cancel_need(
     session: Session,
     *,
     need_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
     today: date | None = None,
 ) -> NeedPublic:
@@ -516,7 +506,7 @@ def cancel_need(
         Conflict: the need is not open.
     """
     require_staff(viewer, "cancel needs")
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     serialise_writes(session)
     need, changes, first_free = _cancellation(session, need_id, today)
     for assignment, what in changes:

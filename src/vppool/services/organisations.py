@@ -48,8 +48,6 @@ from vppool.errors import Conflict, NotFound, ValidationFailed
 from vppool.services import audit
 from vppool.services._common import (
     DEFAULT_LIMIT,
-    SYSTEM,
-    Actor,
     UniqueField,
     acting,
     apply_changes,
@@ -129,7 +127,6 @@ def create_organisation(
     session: Session,
     *,
     data: OrganisationCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> OrganisationPublic:
     """Add a client organisation (planners).
@@ -139,7 +136,7 @@ def create_organisation(
         ValidationFailed: the name is already used.
     """
     require_staff(viewer, "add organisations")
-    return ORGANISATIONS.show(ORGANISATIONS.create(session, acting(viewer, actor), data))
+    return ORGANISATIONS.show(ORGANISATIONS.create(session, acting(viewer), data))
 
 
 def get_organisation(
@@ -159,7 +156,6 @@ def update_organisation(
     *,
     organisation_id: int,
     data: OrganisationUpdate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> OrganisationPublic:
     """Change the given fields of an organisation (planners).
@@ -171,7 +167,7 @@ def update_organisation(
     """
     require_staff(viewer, "change organisations")
     organisation = ORGANISATIONS.find(session, organisation_id)
-    ORGANISATIONS.update(session, acting(viewer, actor), organisation, data)
+    ORGANISATIONS.update(session, acting(viewer), organisation, data)
     return ORGANISATIONS.show(organisation)
 
 
@@ -273,7 +269,6 @@ def delete_organisation(
     session: Session,
     *,
     organisation_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> None:
     """Delete an organisation without needs or client accounts, with its sites (planners).
@@ -286,7 +281,7 @@ def delete_organisation(
     require_staff(viewer, "delete organisations")
     ORGANISATIONS.delete(
         session,
-        acting(viewer, actor),
+        acting(viewer),
         ORGANISATIONS.find(session, organisation_id),
         used_by={"needs": Need.organisation_id, "client user accounts": User.organisation_id},
     )
@@ -300,7 +295,6 @@ def add_site(
     *,
     organisation_id: int,
     data: SiteCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> SitePublic:
     """Add a site to an organisation; a new main site takes over from the old one (planners).
@@ -313,7 +307,7 @@ def add_site(
     ORGANISATIONS.find(session, organisation_id)
     if data.is_main:
         _demote_main_sites(session, organisation_id)
-    site = SITES.create(session, acting(viewer, actor), data, organisation_id=organisation_id)
+    site = SITES.create(session, acting(viewer), data, organisation_id=organisation_id)
     return SITES.show(site)
 
 
@@ -351,7 +345,6 @@ def update_site(
     organisation_id: int,
     site_id: int,
     data: SiteUpdate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> SitePublic:
     """Change the given fields of a site (planners).
@@ -366,7 +359,7 @@ def update_site(
     values = SITES.merged(site, data)
     if values.get("is_main") and not site.is_main:
         _demote_main_sites(session, organisation_id)
-    SITES.update(session, acting(viewer, actor), site, values)
+    SITES.update(session, acting(viewer), site, values)
     return SITES.show(site)
 
 
@@ -375,7 +368,6 @@ def delete_site(
     *,
     organisation_id: int,
     site_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> None:
     """Delete a site; needs at that site keep their organisation but lose the site (planners).
@@ -385,7 +377,7 @@ def delete_site(
         NotFound: there is no such site of this organisation.
     """
     require_staff(viewer, "delete sites")
-    SITES.delete(session, acting(viewer, actor), _site(session, organisation_id, site_id))
+    SITES.delete(session, acting(viewer), _site(session, organisation_id, site_id))
 
 
 def _demote_main_sites(session: Session, organisation_id: int) -> None:
@@ -402,7 +394,6 @@ def add_conflict_of_interest(
     session: Session,
     *,
     data: ConflictOfInterestCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> ConflictOfInterestPublic:
     """Record that a trust person may not serve an organisation (during a period, if given).
@@ -412,7 +403,7 @@ def add_conflict_of_interest(
         NotFound: the trust person or the organisation does not exist.
     """
     require_staff(viewer, "record conflicts of interest")
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     get_or_404(session, TrustPerson, data.trust_person_id, "trust person")
     ORGANISATIONS.find(session, data.organisation_id)
     conflict = CONFLICTS.create(session, actor, data, recorded_by_user_id=actor.user_id)
@@ -474,7 +465,6 @@ def delete_conflict_of_interest(
     session: Session,
     *,
     conflict_of_interest_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> None:
     """Delete a conflict of interest recorded by mistake.
@@ -485,7 +475,7 @@ def delete_conflict_of_interest(
     """
     require_staff(viewer, "delete conflicts of interest")
     conflict = CONFLICTS.find(session, conflict_of_interest_id)
-    CONFLICTS.delete(session, acting(viewer, actor), conflict)
+    CONFLICTS.delete(session, acting(viewer), conflict)
 
 
 class _ConflictEnd(BaseModel):
@@ -498,7 +488,6 @@ def end_conflict_of_interest(
     conflict_of_interest_id: int,
     ends_on: date,
     organisation_id: int | None = None,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> ConflictOfInterestPublic:
     """End a conflict of interest: it holds until ``ends_on`` (exclusive) (planners).
@@ -517,7 +506,7 @@ def end_conflict_of_interest(
     )
     if apply_changes(conflict, values):
         flush(session)
-        CONFLICTS.audit(session, acting(viewer, actor), "ended", conflict, details=values)
+        CONFLICTS.audit(session, acting(viewer), "ended", conflict, details=values)
     return CONFLICTS.show(conflict)
 
 
@@ -528,7 +517,6 @@ def set_preference(
     session: Session,
     *,
     data: PreferenceCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> PreferencePublic:
     """Set one party's preference between a trust person and an organisation.
@@ -541,7 +529,7 @@ def set_preference(
         ValidationFailed: a field is invalid (strength outside -2..2).
     """
     require_staff(viewer, "set preferences")
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     given = data
     get_or_404(session, TrustPerson, given.trust_person_id, "trust person")
     _organisation(session, given.organisation_id)

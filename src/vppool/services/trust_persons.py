@@ -58,7 +58,6 @@ from vppool.errors import Conflict, FieldError, PermissionDenied, ValidationFail
 from vppool.services import audit
 from vppool.services._common import (
     DEFAULT_LIMIT,
-    SYSTEM,
     Actor,
     UniqueField,
     acting,
@@ -202,7 +201,6 @@ def create_trust_person(
     session: Session,
     *,
     data: TrustPersonCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
     """Add a trust person to the pool (planners).
@@ -212,7 +210,7 @@ def create_trust_person(
         ValidationFailed: the e-mail address is already used.
     """
     require_staff(viewer, "add trust persons")
-    return PEOPLE.show(PEOPLE.create(session, acting(viewer, actor), data))
+    return PEOPLE.show(PEOPLE.create(session, acting(viewer), data))
 
 
 def get_trust_person(
@@ -232,7 +230,6 @@ def update_trust_person(
     *,
     trust_person_id: int,
     data: TrustPersonUpdate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
     """Change the given fields of a trust person.
@@ -260,7 +257,7 @@ def update_trust_person(
                 f"{', '.join(sorted(SELF_EDITABLE_FIELDS))}"
             )
             raise PermissionDenied(msg)
-    PEOPLE.update(session, acting(viewer, actor), person, values)
+    PEOPLE.update(session, acting(viewer), person, values)
     return PEOPLE.show(person)
 
 
@@ -345,7 +342,6 @@ def deactivate_trust_person(
     session: Session,
     *,
     trust_person_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
     """Take a trust person out of planning (archive), keeping their history (planners).
@@ -356,14 +352,13 @@ def deactivate_trust_person(
         PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such trust person.
     """
-    return _set_active(session, trust_person_id, False, acting(viewer, actor), viewer)
+    return _set_active(session, trust_person_id, False, acting(viewer), viewer)
 
 
 def reactivate_trust_person(
     session: Session,
     *,
     trust_person_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
     """Take an archived trust person back into planning (planners).
@@ -372,7 +367,7 @@ def reactivate_trust_person(
         PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such trust person.
     """
-    return _set_active(session, trust_person_id, True, acting(viewer, actor), viewer)
+    return _set_active(session, trust_person_id, True, acting(viewer), viewer)
 
 
 def _set_active(
@@ -390,7 +385,6 @@ def delete_trust_person(
     session: Session,
     *,
     trust_person_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> None:
     """Delete a trust person who never held an assignment nor logged in, with their records.
@@ -403,7 +397,7 @@ def delete_trust_person(
     require_staff(viewer, "delete trust persons")
     PEOPLE.delete(
         session,
-        acting(viewer, actor),
+        acting(viewer),
         PEOPLE.find(session, trust_person_id),
         used_by={"assignments": Assignment.trust_person_id, "a user account": User.trust_person_id},
     )
@@ -413,7 +407,6 @@ def erase_sensitive_attributes(
     session: Session,
     *,
     trust_person_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> TrustPersonPublic:
     """Erase gender, birth year and background tags (AVG/GDPR right to erasure).
@@ -429,9 +422,7 @@ def erase_sensitive_attributes(
     changed = apply_changes(person, _SENSITIVE_EMPTY)
     if changed:
         flush(session)
-    PEOPLE.audit(
-        session, acting(viewer, actor), "sensitive_attributes_erased", person, fields=changed
-    )
+    PEOPLE.audit(session, acting(viewer), "sensitive_attributes_erased", person, fields=changed)
     return PEOPLE.show(person)
 
 
@@ -443,7 +434,6 @@ def add_certification(
     *,
     trust_person_id: int,
     data: CertificationCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> CertificationPublic:
     """Record a certificate of a trust person (planners check certificates).
@@ -456,7 +446,7 @@ def add_certification(
     require_staff(viewer, "record certificates")
     _person(session, trust_person_id)
     certificate = CERTIFICATES.create(
-        session, acting(viewer, actor), data, trust_person_id=trust_person_id
+        session, acting(viewer), data, trust_person_id=trust_person_id
     )
     return CERTIFICATES.show(certificate)
 
@@ -495,7 +485,6 @@ def update_certification(
     trust_person_id: int,
     certification_id: int,
     data: CertificationUpdate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> CertificationPublic:
     """Change the given fields of a certificate (planners).
@@ -507,7 +496,7 @@ def update_certification(
     """
     require_staff(viewer, "change certificates")
     certificate = _own(session, CERTIFICATES, certification_id, trust_person_id)
-    CERTIFICATES.update(session, acting(viewer, actor), certificate, data)
+    CERTIFICATES.update(session, acting(viewer), certificate, data)
     return CERTIFICATES.show(certificate)
 
 
@@ -516,7 +505,6 @@ def delete_certification(
     *,
     trust_person_id: int,
     certification_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> None:
     """Delete a certificate recorded by mistake (planners).
@@ -527,7 +515,7 @@ def delete_certification(
     """
     require_staff(viewer, "delete certificates")
     certificate = _own(session, CERTIFICATES, certification_id, trust_person_id)
-    CERTIFICATES.delete(session, acting(viewer, actor), certificate)
+    CERTIFICATES.delete(session, acting(viewer), certificate)
 
 
 # --------------------------------------------------------------------------- education
@@ -538,7 +526,6 @@ def add_education_record(
     *,
     trust_person_id: int,
     data: EducationRecordCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
     today: date | None = None,
 ) -> EducationRecordPublic:
@@ -555,7 +542,7 @@ def add_education_record(
     """
     _visible(session, viewer, trust_person_id)
     _check_education_day(session, trust_person_id, data, today or get_settings().today())
-    record = EDUCATION.create(session, acting(viewer, actor), data, trust_person_id=trust_person_id)
+    record = EDUCATION.create(session, acting(viewer), data, trust_person_id=trust_person_id)
     return EDUCATION.show(record)
 
 
@@ -565,7 +552,6 @@ def update_education_record(
     trust_person_id: int,
     education_record_id: int,
     data: EducationRecordUpdate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
     today: date | None = None,
 ) -> EducationRecordPublic:
@@ -593,7 +579,7 @@ def update_education_record(
     _check_education_day(
         session, trust_person_id, changed, today or get_settings().today(), other_than=record.id
     )
-    EDUCATION.update(session, acting(viewer, actor), record, values)
+    EDUCATION.update(session, acting(viewer), record, values)
     return EDUCATION.show(record)
 
 
@@ -690,7 +676,6 @@ def delete_education_record(
     *,
     trust_person_id: int,
     education_record_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> None:
     """Delete an education record (planners: the hours count towards compliance).
@@ -701,7 +686,7 @@ def delete_education_record(
     """
     require_staff(viewer, "delete education records")
     record = _own(session, EDUCATION, education_record_id, trust_person_id)
-    EDUCATION.delete(session, acting(viewer, actor), record)
+    EDUCATION.delete(session, acting(viewer), record)
 
 
 # --------------------------------------------------------------------------- absences
@@ -712,7 +697,6 @@ def add_absence(
     *,
     trust_person_id: int,
     data: AbsenceCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> AbsencePublic:
     """Record a period ``[starts_on, ends_on)`` in which a trust person is away.
@@ -723,7 +707,7 @@ def add_absence(
         ValidationFailed: a field is invalid (such as an end before the start).
     """
     _visible(session, viewer, trust_person_id)
-    absence = ABSENCES.create(session, acting(viewer, actor), data, trust_person_id=trust_person_id)
+    absence = ABSENCES.create(session, acting(viewer), data, trust_person_id=trust_person_id)
     return ABSENCES.show(absence)
 
 
@@ -746,7 +730,6 @@ def update_absence(
     trust_person_id: int,
     absence_id: int,
     data: AbsenceUpdate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> AbsencePublic:
     """Change the given fields of an absence (the period is checked as a whole).
@@ -758,7 +741,7 @@ def update_absence(
     """
     _visible(session, viewer, trust_person_id)
     absence = _own(session, ABSENCES, absence_id, trust_person_id)
-    ABSENCES.update(session, acting(viewer, actor), absence, data)
+    ABSENCES.update(session, acting(viewer), absence, data)
     return ABSENCES.show(absence)
 
 
@@ -767,7 +750,6 @@ def delete_absence(
     *,
     trust_person_id: int,
     absence_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> None:
     """Delete an absence.
@@ -778,7 +760,7 @@ def delete_absence(
     """
     _visible(session, viewer, trust_person_id)
     absence = _own(session, ABSENCES, absence_id, trust_person_id)
-    ABSENCES.delete(session, acting(viewer, actor), absence)
+    ABSENCES.delete(session, acting(viewer), absence)
 
 
 # --------------------------------------------------------------------------- availability
@@ -789,7 +771,6 @@ def replace_weekly_availability(
     *,
     trust_person_id: int,
     ranges: Sequence[WeeklyAvailabilityCreate],
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> list[WeeklyAvailabilityPublic]:
     """Replace a trust person's whole weekly schedule with ``ranges``.
@@ -804,7 +785,7 @@ def replace_weekly_availability(
             the stored schedule is then left as it was.
     """
     _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     parsed = list(ranges)
     errors = _overlapping_ranges(parsed)
     if errors:
@@ -876,7 +857,6 @@ def add_date_override(
     *,
     trust_person_id: int,
     data: DateOverrideCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> DateOverridePublic:
     """Replace the weekly hours of one date: a range of hours, or no times for a day off.
@@ -901,9 +881,7 @@ def add_date_override(
         clash = _override_clash(given, other)
         if clash is not None:
             raise ValidationFailed([clash], subject="date override")
-    override = OVERRIDES.create(
-        session, acting(viewer, actor), given, trust_person_id=trust_person_id
-    )
+    override = OVERRIDES.create(session, acting(viewer), given, trust_person_id=trust_person_id)
     return OVERRIDES.show(override)
 
 
@@ -950,7 +928,6 @@ def delete_date_override(
     *,
     trust_person_id: int,
     date_override_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> None:
     """Delete a date override.
@@ -961,7 +938,7 @@ def delete_date_override(
     """
     _visible(session, viewer, trust_person_id)
     override = _own(session, OVERRIDES, date_override_id, trust_person_id)
-    OVERRIDES.delete(session, acting(viewer, actor), override)
+    OVERRIDES.delete(session, acting(viewer), override)
 
 
 # --------------------------------------------------------------------------- helpers

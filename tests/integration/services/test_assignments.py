@@ -21,10 +21,9 @@ from tests.factories import (
 from vppool.db.models import AuditEntry, Need, TrustPerson, User
 from vppool.db.schemas import AssignmentCreate
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from vppool.services import Actor
 from vppool.services import assignments as service
 from vppool.services.access import Viewer
-from vppool.vocab import AssignmentStatus, Gender, NeedKind
+from vppool.vocab import AssignmentStatus, Gender, NeedKind, Role
 
 pytestmark = pytest.mark.integration
 
@@ -234,7 +233,7 @@ def test_assignment_creation_is_audited(session: Session) -> None:
     created = service.create_assignment(
         session,
         data=typed(AssignmentCreate, _placement(need, person)),
-        actor=Actor(user_id=user.id, label="Planner"),
+        viewer=Viewer(user.id, Role.PLANNER, "Planner"),
     )
     entry = session.exec(select(AuditEntry)).one()
     assert (entry.action, entry.entity_type, entry.entity_id, entry.actor_user_id) == (

@@ -25,7 +25,6 @@ from tests.factories import (
 from vppool.db.models import AuditEntry, Need, Notification, User
 from vppool.db.schemas import NeedCreate, NeedDecline, NeedRequest, NeedSubmit, NeedUpdate
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from vppool.services import Actor
 from vppool.services import needs as service
 from vppool.services.access import Viewer
 from vppool.vocab import NeedStatus, Role
@@ -65,7 +64,7 @@ def test_need_filed_by_a_client_is_requested_by_that_user(session: Session) -> N
         session,
         organisation_id=organisation.id,
         data=typed(NeedRequest, need_data(kind="aftercare", ends_on=day(90))),
-        actor=Actor(user_id=client.id, label="HR"),
+        viewer=Viewer(client.id, Role.CLIENT, "HR", organisation_id=organisation.id),
         today=day(0),
     )
     assert (need.status, need.requested_by_user_id) == (NeedStatus.REQUESTED, client.id)

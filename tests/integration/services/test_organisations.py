@@ -28,9 +28,9 @@ from vppool.db.schemas import (
     SiteUpdate,
 )
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from vppool.services import Actor
 from vppool.services import organisations as service
 from vppool.services.access import Viewer
+from vppool.vocab import Role
 
 pytestmark = pytest.mark.integration
 
@@ -164,20 +164,20 @@ def test_delete_organisation_without_needs(session: Session) -> None:
 
 def test_organisation_changes_are_audited_with_the_actor(session: Session) -> None:
     user = make_user(session)
-    actor = Actor(user_id=user.id, label="Planner")
+    planner = Viewer(user.id, Role.PLANNER, "Planner")
     created = service.create_organisation(
-        session, data=typed(OrganisationCreate, organisation_data()), actor=actor
+        session, data=typed(OrganisationCreate, organisation_data()), viewer=planner
     )
     service.update_organisation(
         session,
         organisation_id=created.id,
         data=typed(OrganisationUpdate, {"wishes": "twee VP's"}),
-        actor=actor,
+        viewer=planner,
     )
     service.update_organisation(
         session, organisation_id=created.id, data=typed(OrganisationUpdate, {"wishes": "twee VP's"})
     )
-    service.delete_organisation(session, organisation_id=created.id, actor=actor)
+    service.delete_organisation(session, organisation_id=created.id, viewer=planner)
     entries = session.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()
     assert [e.action for e in entries] == [
         "organisation_created",
@@ -371,7 +371,7 @@ def test_conflict_of_interest_records_who_recorded_it(session: Session) -> None:
                 "reason": "works_council",
             },
         ),
-        actor=Actor(user_id=user.id, label="Planner"),
+        viewer=Viewer(user.id, Role.PLANNER, "Planner"),
     )
     assert conflict.recorded_by_user_id == user.id
 

@@ -21,10 +21,9 @@ from tests.factories import (
 from vppool.db.models import AuditEntry, User
 from vppool.db.schemas import TrustPersonCreate, TrustPersonUpdate, client_view
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from vppool.services import Actor
 from vppool.services import trust_persons as service
 from vppool.services.access import Viewer
-from vppool.vocab import Gender
+from vppool.vocab import Gender, Role
 
 pytestmark = pytest.mark.integration
 
@@ -118,7 +117,7 @@ def test_create_failing_after_its_first_write_leaves_nothing_after_rollback(
         service.create_trust_person(
             session,
             data=typed(TrustPersonCreate, trust_person_data()),
-            actor=Actor(user_id=999, label="ghost"),
+            viewer=Viewer(999, Role.PLANNER, "ghost"),
         )
     session.rollback()
     assert table_counts(engine) == before
@@ -414,7 +413,7 @@ def test_update_audit_names_fields_without_personal_values(session: Session) -> 
         session,
         trust_person_id=person.id,
         data=typed(TrustPersonUpdate, {"email": "new.address@example.nl"}),
-        actor=Actor(user_id=user.id, label="planner"),
+        viewer=Viewer(user.id, Role.PLANNER, "planner"),
     )
     entry = session.exec(
         select(AuditEntry).where(AuditEntry.action == "trust_person_updated")

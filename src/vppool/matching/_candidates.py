@@ -71,6 +71,14 @@ def room_for(
     return None
 
 
+def _limit_km(vp: TrustPersonInput, need: NeedInput) -> float:
+    return (
+        vp.max_travel_km
+        if need.max_travel_km is None
+        else min(vp.max_travel_km, need.max_travel_km)
+    )
+
+
 def _out_of_reach(
     vp: TrustPersonInput, need: NeedInput, latitudes: list[float], road: float
 ) -> bool:
@@ -129,6 +137,9 @@ def build_candidates(ctx: Context, limit: int | None) -> Candidates:
                 continue
             if sites_at and _out_of_reach(vp, need, sites_at, road):
                 excluded["travel_distance"] += 1  # as ctx.rejection would say: distance first
+                continue
+            if sites_at and ctx.distance_km(need, vp) > _limit_km(vp, need):
+                excluded["travel_distance"] += 1  # the first rule, checked without the rest
                 continue
             rejection = ctx.rejection(need, vp)
             if rejection is not None:

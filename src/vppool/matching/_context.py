@@ -154,7 +154,10 @@ class Context:
             if sites is None:
                 sites = self._sites[need.id] = [point_of(site) for site in need.sites]
             home = self._homes.get(vp.id) or point_of(vp.home)
-            crow = min((haversine_points(home, site) for site in sites), default=0.0)
+            if len(sites) == 1:  # most needs: one site, no generator
+                crow = haversine_points(home, sites[0])
+            else:
+                crow = min((haversine_points(home, site) for site in sites), default=0.0)
             cached = crow * self.instance.weights.road_factor
             self._distance[key] = cached
         return cached

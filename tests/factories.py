@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -24,6 +24,7 @@ from vppool.db.models import (
     Site,
     TrustPerson,
     User,
+    WeeklyAvailability,
 )
 from vppool.errors import FieldError, ValidationFailed
 from vppool.inputs import field_errors_from
@@ -99,6 +100,23 @@ def need_data(**overrides: Any) -> dict[str, Any]:
 def make_trust_person(session: Session, **overrides: Any) -> TrustPerson:
     """A trust person in Utrecht, qualified for both scopes, speaking Dutch."""
     return _save(session, TrustPerson, trust_person_data(**overrides))
+
+
+def make_weekly_hours(
+    session: Session,
+    trust_person: TrustPerson,
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4),
+    start: time = time(9),
+    end: time = time(17),
+) -> None:
+    """Weekly hours for a VP: ``start`` to ``end`` on each of ``weekdays`` (0 = Monday)."""
+    for weekday in weekdays:
+        session.add(
+            WeeklyAvailability(
+                trust_person_id=trust_person.id, weekday=weekday, start_time=start, end_time=end
+            )
+        )
+    session.flush()
 
 
 def make_organisation(session: Session, **overrides: Any) -> Organisation:

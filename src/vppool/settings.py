@@ -165,11 +165,18 @@ class Settings(BaseSettings):
     intervision_session_hours: float = Field(
         default=2.0, gt=0, le=8, description="Length of one intervision session in hours."
     )
+    intervision_min_common_hours: float = Field(
+        default=2.0,
+        ge=0,
+        le=40,
+        description="Weekly time every member of an intervision group must share, in hours, "
+        "counted in pieces at least a session long (0: not required).",
+    )
     intervision_time_limit_s: float = Field(
         default=60.0, gt=0, le=3600, description="Time limit of forming a year's groups, seconds."
     )
     intervision_workers: int = Field(
-        default=2, ge=1, le=64, description="CP-SAT worker threads when forming groups."
+        default=2, ge=1, le=64, description="Solver threads when forming groups."
     )
     intervision_seed: int = Field(default=1, description="Random seed of group formation.")
 
@@ -324,6 +331,12 @@ class Settings(BaseSettings):
     def _consistent(self) -> Settings:
         if self.intervision_group_min > self.intervision_group_max:
             msg = "intervision_group_min must not exceed intervision_group_max"
+            raise ValueError(msg)
+        if 0 < self.intervision_min_common_hours < self.intervision_session_hours:
+            msg = (
+                "intervision_min_common_hours must be 0 or at least intervision_session_hours "
+                "(a session must fit in the shared time)"
+            )
             raise ValueError(msg)
         if self.hours_min > self.hours_max:
             msg = "hours_min must not exceed hours_max"

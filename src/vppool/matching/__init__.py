@@ -16,10 +16,15 @@ from vppool.matching._geo import haversine_km
 from vppool.matching._greedy import greedy_plan
 from vppool.matching._input import MatchingInputError
 from vppool.matching._intervision import (
+    SLOTS_PER_DAY,
+    SLOTS_PER_WEEK,
     GroupOutcome,
     IntervisionConfig,
     IntervisionMemberInput,
     IntervisionResult,
+    LeftOutMember,
+    WeeklySpan,
+    common_weekly_time,
     form_groups,
     validate_groups,
 )
@@ -65,6 +70,8 @@ __all__ = [
     "PAIR_RULES",
     "PARAM_KINDS",
     "RULES",
+    "SLOTS_PER_DAY",
+    "SLOTS_PER_WEEK",
     "SOFT_RULES",
     "Alternative",
     "ConflictInput",
@@ -75,6 +82,7 @@ __all__ = [
     "IntervisionConfig",
     "IntervisionMemberInput",
     "IntervisionResult",
+    "LeftOutMember",
     "Location",
     "MatchingConfig",
     "MatchingInputError",
@@ -97,8 +105,10 @@ __all__ = [
     "TrustPersonInput",
     "UnfilledSeat",
     "Violation",
+    "WeeklySpan",
     "Weights",
     "Words",
+    "common_weekly_time",
     "compare_plans",
     "cost_model",
     "diagnose",

@@ -1,18 +1,27 @@
-"""Intervision groups: partition the pool into fixed groups for a year, with CP-SAT.
+"""Intervision groups: partition the pool into fixed groups for a year, as a MIP (MathOpt).
 
-Hard: every VP in exactly one group; group sizes within the range; VPs who serve the same
-client organisation in different groups (anonymised cases stay untraceable). Soft: members
-live close to their group's meeting place, each group mixes newly certified and seasoned
-VPs, holds more than one gender, and repeats few pairs from last year's groups.
+Hard: every VP in at most one group, and in one unless left out with a reason; group sizes
+within the range; VPs who serve the same client organisation in different groups
+(anonymised cases stay untraceable); the members of a group share enough weekly time for
+their sessions (``min_common_slots`` half-hours, in blocks as long as a session). Soft:
+members live close to their group's meeting place, each group mixes newly certified and
+seasoned VPs, holds more than one gender, repeats few pairs from last year's groups, shares
+more weekly time than the minimum, and nobody is left out who could be placed.
+
+Weekly time is a set of half-hours of the week (0 = Monday 00:00 local time) per VP. The
+week is cut, per day, into disjoint *blocks* as long as a session, chosen where most VPs are
+free; a group shares a block when every member is free in all of it. The model asks for
+enough shared blocks (a sufficient condition: shared blocks are common time in pieces long
+enough for a session), and :func:`validate_groups` checks the rule itself on the members'
+half-hours.
 
 A start grouping comes first: the VPs in the order of a Hilbert curve over their homes, cut
-into groups of the right sizes, skipping whoever would meet a VP serving the same
-organisation. It keeps every hard rule, and its groups' centres are the meeting places, so
-travel is a linear cost. Each VP then considers the few nearest meeting places (and their
-own start group, so the start stays a solution); the candidate limit keeps 2,000 VPs
-tractable. The start, improved by single moves and swaps, is CP-SAT's hint; CP-SAT improves
-on it and proves a bound; the same moves and swaps polish its answer. A group may end
-empty; it is then left out.
+into groups of the right sizes. Its groups' centres are the meeting places, so travel is a
+linear cost. Each VP considers the few nearest meeting places; each meeting place the few
+blocks most of its candidates share. The MIP (HiGHS through OR-Tools MathOpt) links each
+member to an open group (``x <= used``) and each shared block to every member
+(``shared + x <= 1`` for a member not free then), which keeps its LP relaxation close to the
+integer optimum, so the proven bound, and the gap reported with it, mean something.
 """
 
 from __future__ import annotations
@@ -20,21 +29,30 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from ortools.sat.python import cp_model
+from ortools.math_opt.python import mathopt
 
 from vppool.matching._geo import haversine_km
 from vppool.matching._types import Location, ProgressEvent
 
 _EARTH_KM = 6371.0
+#: Half-hours per day and per week of weekly time (slot 0 = Monday 00:00).
+SLOTS_PER_DAY = 48
+SLOTS_PER_WEEK = 7 * SLOTS_PER_DAY
 
 __all__ = [
+    "SLOTS_PER_DAY",
+    "SLOTS_PER_WEEK",
     "GroupOutcome",
     "IntervisionConfig",
     "IntervisionMemberInput",
     "IntervisionResult",
+    "LeftOutMember",
+    "WeeklySpan",
+    "common_weekly_time",
     "form_groups",
     "validate_groups",
 ]
@@ -51,6 +69,8 @@ class IntervisionMemberInput:
     gender: str | None = None
     #: Organisations the VP serves (VPs sharing one are kept apart).
     organisations: frozenset[int] = frozenset()
+    #: Half-hours of the week the VP is free every week (0 = Monday 00:00 local time).
+    weekly_free: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,17 +82,47 @@ class IntervisionConfig:
     time_limit_s: float = 60.0
     workers: int = 2
     seed: int = 1
-    nearest_centres: int = 16
-    #: Share of the time limit kept for polishing the hint and the result.
-    polish_share: float = 0.1
+    nearest_centres: int = 12
+    #: Start groups per region (runs along the curve); a VP's meeting places lie in its own.
+    groups_per_region: int = 8
+    #: Share of each region's time for the start grouping's moves and swaps.
+    polish_share: float = 0.15
+    #: Share of the time limit for the first pass over the regions; the rest goes to the
+    #: regions with the widest gap, in a second pass.
+    first_pass_share: float = 0.6
+    #: Half-hours of one session (weekly time counts in pieces at least this long).
+    session_slots: int = 4
+    #: Common weekly half-hours a group must share (0: the rule is off).
+    min_common_slots: int = 0
+    #: Shared blocks below which a group pays ``weight_short_block`` per missing block.
+    target_blocks: int = 3
+    #: Blocks each meeting place considers (those most of its candidates are free in).
+    blocks_per_group: int = 10
+    #: Relative gap at which the solver stops early.
+    relative_gap: float = 0.005
     new_below_years: float = 2.0
     seasoned_from_years: float = 5.0
-    weight_travel_per_km: int = 1
+    weight_travel_per_km: float = 1.0
     weight_no_seasoned: int = 60
     weight_single_gender: int = 30
     weight_repeated_pair: int = 40
-    #: Called with each improving grouping the solver finds (phase ``"groups"``).
+    weight_short_block: int = 8
+    weight_left_out: int = 1000
+    #: Called as the forming proceeds (phase ``"groups"``).
     progress: Callable[[ProgressEvent], None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklySpan:
+    """A piece of weekly time: ``weekday`` (0 = Monday), minutes from midnight."""
+
+    weekday: int
+    start_minute: int
+    end_minute: int
+
+    @property
+    def hours(self) -> float:
+        return (self.end_minute - self.start_minute) / 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +138,26 @@ class GroupOutcome:
     seasoned_members: int
     genders: tuple[str, ...]
     repeated_pairs: int
+    #: Weekly time every member is free, in pieces long enough for a session.
+    common_time: tuple[WeeklySpan, ...] = ()
+
+    @property
+    def common_weekly_hours(self) -> float:
+        return sum(span.hours for span in self.common_time)
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOutMember:
+    """A VP in no group, with the reason (``code`` for translation, ``reason`` in English)."""
+
+    id: int
+    code: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
 class IntervisionResult:
-    """The groups, the objective with CP-SAT's bound and gap, and any violations."""
+    """The groups, the objective with the proven bound and gap, and any violations."""
 
     status: str
     groups: tuple[GroupOutcome, ...]
@@ -102,25 +167,84 @@ class IntervisionResult:
     wall_s: float
     violations: tuple[str, ...]
     stats: dict[str, int | float] = field(default_factory=dict)
+    left_out: tuple[LeftOutMember, ...] = ()
+    #: Every meeting place the model offered (the bound is over these).
+    centres: tuple[Location, ...] = ()
 
 
-class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports each improving grouping with its objective and the bound so far."""
+# --------------------------------------------------------------------------- weekly time
 
-    def __init__(self, started: float, report: Callable[[ProgressEvent], None]) -> None:
-        super().__init__()
-        self.started = started
-        self.report = report
 
-    def on_solution_callback(self) -> None:
-        self.report(
-            ProgressEvent(
-                "groups",
-                time.perf_counter() - self.started,
-                self.objective_value,
-                self.best_objective_bound,
-            )
+def _runs(slots: Iterable[int]) -> list[tuple[int, int]]:
+    """Maximal runs ``[start, end)`` of consecutive half-hours, never across midnight."""
+    runs: list[tuple[int, int]] = []
+    for slot in sorted(set(slots)):
+        if runs and runs[-1][1] == slot and slot % SLOTS_PER_DAY != 0:
+            runs[-1] = (runs[-1][0], slot + 1)
+        else:
+            runs.append((slot, slot + 1))
+    return runs
+
+
+def common_weekly_time(
+    masks: Sequence[frozenset[int]], session_slots: int
+) -> tuple[WeeklySpan, ...]:
+    """The weekly time all ``masks`` share, in pieces of at least ``session_slots``."""
+    if not masks:
+        return ()
+    shared = frozenset.intersection(*masks)
+    minutes = 60 // (SLOTS_PER_DAY // 24)
+    return tuple(
+        WeeklySpan(
+            start // SLOTS_PER_DAY,
+            (start % SLOTS_PER_DAY) * minutes,
+            (start % SLOTS_PER_DAY + end - start) * minutes,
         )
+        for start, end in _runs(shared)
+        if end - start >= session_slots
+    )
+
+
+def _common_slots(masks: Sequence[frozenset[int]], session_slots: int) -> int:
+    return sum(round(span.hours * 2) for span in common_weekly_time(masks, session_slots))
+
+
+def _blocks(members: Sequence[IntervisionMemberInput], config: IntervisionConfig) -> list[int]:
+    """Starts of the blocks (a session long) a group may share, where enough VPs are free.
+
+    When one block of common time suffices (the minimum is one session), the blocks start
+    on every hour and may overlap, so any two VPs free together for a session on the hour
+    share one. When more is required, the blocks are disjoint (per day, chosen to cover as
+    many VPs as possible), so that shared blocks add up to common time.
+    """
+    length = config.session_slots
+    free_for = [0] * SLOTS_PER_WEEK
+    for m in members:
+        for start, end in _runs(m.weekly_free):
+            for s in range(start, end - length + 1):
+                free_for[s] += 1
+    if config.min_common_slots <= length:
+        return [s for s in range(0, SLOTS_PER_WEEK, 2) if free_for[s] >= config.min_size]
+    chosen: list[int] = []
+    for day in range(7):
+        base = day * SLOTS_PER_DAY
+        best = [0] * (SLOTS_PER_DAY + 1)
+        take = [False] * (SLOTS_PER_DAY + 1)
+        for p in range(1, SLOTS_PER_DAY + 1):
+            best[p] = best[p - 1]
+            if p >= length:
+                weight = free_for[base + p - length]
+                if weight >= config.min_size and best[p - length] + weight > best[p]:
+                    best[p] = best[p - length] + weight
+                    take[p] = True
+        p = SLOTS_PER_DAY
+        while p > 0:
+            if take[p]:
+                chosen.append(base + p - length)
+                p -= length
+            else:
+                p -= 1
+    return sorted(chosen)
 
 
 def _hilbert(x: int, y: int, side: int) -> int:
@@ -201,242 +325,362 @@ def _km_to(home: Location, places: Sequence[Location]) -> list[float]:
 
 
 def _group_count(n: int, config: IntervisionConfig) -> int | None:
-    """As many groups as the middle size gives, within what the size range allows.
+    """As many meeting places as groups could be formed (``n // min_size``).
 
-    Aiming at the middle leaves every group room to grow or shrink, so local clusters of
-    VPs fit their nearest meeting places; the fewest possible groups would all have to be
-    (nearly) full, which the nearest-centre limit can make infeasible on large pools.
+    The model leaves the places it does not need empty; offering as many as could be used
+    lets VPs who share weekly time only with each other (or live apart) form their own
+    groups, where aiming at the middle size would squeeze them into too few.
     """
-    fewest = math.ceil(n / config.max_size)
-    most = n // config.min_size
-    if n == 0 or fewest > most:
+    if n == 0 or math.ceil(n / config.max_size) > n // config.min_size:
         return None
-    middle = round(2 * n / (config.min_size + config.max_size))
-    return min(max(middle, fewest), most)
+    return n // config.min_size
 
 
-def _build(
-    members: Sequence[IntervisionMemberInput],
-    candidates: dict[int, list[int]],
-    groups: Sequence[int],
-    *,
-    distance: dict[int, list[int]],
-    pairs: set[tuple[int, int]],
-    config: IntervisionConfig,
-) -> tuple[cp_model.CpModel, dict[tuple[int, int], cp_model.IntVar]]:
-    """The CP-SAT model of placing ``members`` in ``groups`` (each VP: its candidates)."""
-    model = cp_model.CpModel()
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    by_group: dict[int, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-    for m in members:
-        for g in candidates[m.id]:
-            x[(m.id, g)] = model.new_bool_var(f"x_{m.id}_{g}")
-            by_group[g].append((m.id, x[(m.id, g)]))
-        model.add_exactly_one(x[(m.id, g)] for g in candidates[m.id])
-    used = {g: model.new_bool_var(f"used_{g}") for g in groups}
-    for g in groups:
-        size = sum(var for _, var in by_group[g])
-        model.add(size >= config.min_size * used[g])
-        model.add(size <= config.max_size * used[g])
-    serving: dict[int, list[int]] = defaultdict(list)
-    for m in members:
-        for org in m.organisations:
-            serving[org].append(m.id)
-    for vp_ids in serving.values():
-        if len(vp_ids) < 2:
-            continue
-        for g in sorted({g for v in vp_ids for g in candidates[v]}):
-            together = [x[(v, g)] for v in vp_ids if (v, g) in x]
-            if len(together) > 1:
-                model.add_at_most_one(together)
-    terms: list[tuple[cp_model.IntVar, int]] = [
-        (var, config.weight_travel_per_km * distance[v][g]) for (v, g), var in x.items()
-    ]
-    kind = {m.id: m for m in members}
-    for g in groups:
-        seasoned = [
-            var for v, var in by_group[g] if kind[v].years_certified >= config.seasoned_from_years
-        ]
-        lacking = model.new_bool_var(f"no_seasoned_{g}")
-        model.add(sum(seasoned) + lacking >= used[g])
-        terms.append((lacking, config.weight_no_seasoned))
-        for gender in ("female", "male"):
-            present = [var for v, var in by_group[g] if kind[v].gender == gender]
-            missing = model.new_bool_var(f"no_{gender}_{g}")
-            model.add(sum(present) + missing >= used[g])
-            terms.append((missing, config.weight_single_gender))
-    for a, b in sorted(pairs):
-        if a not in kind or b not in kind:
-            continue
-        for g in sorted(set(candidates[a]) & set(candidates[b])):
-            again = model.new_bool_var(f"again_{a}_{b}_{g}")
-            model.add(again >= x[(a, g)] + x[(b, g)] - 1)
-            terms.append((again, config.weight_repeated_pair))
-    model.minimize(cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms]))
-    return model, x
+@dataclass(slots=True)
+class _Instance:
+    """What the model is built from: candidates, distances, blocks and last year's pairs."""
+
+    members: Sequence[IntervisionMemberInput]
+    centres: list[Location]
+    candidates: dict[int, list[int]]
+    distance: dict[int, dict[int, float]]
+    pairs: set[tuple[int, int]]
+    #: Per VP the blocks (indices) they are free in; per meeting place the blocks it offers.
+    blocks_of: dict[int, set[int]]
+    group_blocks: dict[int, list[int]]
+    need: int
+    config: IntervisionConfig
+
+    def cost(self, group_of: dict[int, int], left_out: Iterable[int]) -> float:
+        """The objective of a grouping, term by term as the model counts it."""
+        config = self.config
+        kind = {m.id: m for m in self.members}
+        members_of: dict[int, list[int]] = defaultdict(list)
+        for v, g in group_of.items():
+            members_of[g].append(v)
+        total = sum(config.weight_travel_per_km * self.distance[v][g] for v, g in group_of.items())
+        total += config.weight_left_out * len(list(left_out))
+        for g, people in members_of.items():
+            if not any(kind[v].years_certified >= config.seasoned_from_years for v in people):
+                total += config.weight_no_seasoned
+            for gender in ("female", "male"):
+                if not any(kind[v].gender == gender for v in people):
+                    total += config.weight_single_gender
+            total += config.weight_repeated_pair * sum(
+                1
+                for i, a in enumerate(sorted(people))
+                for b in sorted(people)[i + 1 :]
+                if (a, b) in self.pairs
+            )
+            if self.need:
+                shared = sum(
+                    1 for b in self.group_blocks[g] if all(b in self.blocks_of[v] for v in people)
+                )
+                total += config.weight_short_block * max(0, config.target_blocks - shared)
+        return total
 
 
-def _solver(config: IntervisionConfig, seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.num_workers = config.workers
-    solver.parameters.random_seed = config.seed
-    return solver
+class _Local:
+    """A grouping kept within every hard rule, improved by single moves and swaps.
 
-
-class _Polish:
-    """Moves and swaps of single VPs between candidate groups that lower the cost.
-
-    The cost is exactly the model's objective, and every step keeps every hard rule (sizes,
-    separation, candidate groups), so the solver's bound stays a bound for the result.
+    Its cost is exactly the model's objective (:meth:`_Instance.cost`), so the grouping it
+    reaches is a solution hint for the MIP and the bound stays a bound for it.
     """
 
-    def __init__(
-        self,
-        members: Sequence[IntervisionMemberInput],
-        candidates: dict[int, list[int]],
-        *,
-        distance: dict[int, list[int]],
-        pairs: set[tuple[int, int]],
-        config: IntervisionConfig,
-        assignment: dict[int, int],
-    ) -> None:
-        self.kind = {m.id: m for m in members}
-        self.candidates = candidates
-        self.distance = distance
-        self.config = config
-        self.group_of = dict(assignment)
-        self.partners: dict[int, set[int]] = defaultdict(set)
-        for a, b in pairs:
-            if a in self.kind and b in self.kind:
-                self.partners[a].add(b)
-                self.partners[b].add(a)
+    def __init__(self, instance: _Instance, group_of: dict[int, int]) -> None:
+        self.instance = instance
+        self.config = instance.config
+        self.kind = {m.id: m for m in instance.members}
+        self.group_of = dict(group_of)
         self.members: dict[int, set[int]] = defaultdict(set)
-        self.orgs: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         for v, g in self.group_of.items():
-            self._enter(v, g)
+            self.members[g].add(v)
+        self.partners: dict[int, set[int]] = defaultdict(set)
+        for a, b in instance.pairs:
+            self.partners[a].add(b)
+            self.partners[b].add(a)
 
-    def _enter(self, v: int, g: int) -> None:
-        self.members[g].add(v)
-        for org in self.kind[v].organisations:
-            self.orgs[g][org] += 1
-
-    def _leave(self, v: int, g: int) -> None:
-        self.members[g].discard(v)
-        for org in self.kind[v].organisations:
-            self.orgs[g][org] -= 1
-
-    def _penalty(self, people: set[int] | list[int]) -> int:
+    def allowed(self, g: int, people: set[int]) -> bool:
+        """Whether ``people`` may meet as group ``g``: no shared client, enough shared time."""
         if not people:
-            return 0
+            return True
+        seen: set[int] = set()
+        for v in people:
+            orgs = self.kind[v].organisations
+            if seen & orgs:
+                return False
+            seen |= orgs
+        need = self.instance.need
+        if need:
+            shared = set(self.instance.group_blocks[g])
+            for v in people:
+                shared &= self.instance.blocks_of[v]
+                if len(shared) < need:
+                    return False
+        return True
+
+    def group_cost(self, g: int, people: set[int]) -> float:
+        """The soft terms of one group apart from travel."""
+        if not people:
+            return 0.0
         config = self.config
         kinds = [self.kind[v] for v in people]
-        cost = 0
+        cost = 0.0
         if not any(k.years_certified >= config.seasoned_from_years for k in kinds):
             cost += config.weight_no_seasoned
         for gender in ("female", "male"):
             if not any(k.gender == gender for k in kinds):
                 cost += config.weight_single_gender
+        cost += (
+            config.weight_repeated_pair * sum(len(self.partners[v] & people) for v in people) / 2
+        )
+        if self.instance.need:
+            shared = set(self.instance.group_blocks[g])
+            for v in people:
+                shared &= self.instance.blocks_of[v]
+            cost += config.weight_short_block * max(0, config.target_blocks - len(shared))
         return cost
 
-    def _repeats(self, v: int, people: set[int] | list[int]) -> int:
-        return self.config.weight_repeated_pair * len(self.partners[v].intersection(people))
+    def _size_ok(self, size: int) -> bool:
+        return size == 0 or self.config.min_size <= size <= self.config.max_size
 
-    def _clash(self, v: int, g: int, leaving: int | None = None) -> bool:
-        counts = self.orgs[g]
-        out = self.kind[leaving].organisations if leaving is not None else frozenset()
-        return any(counts[org] - (org in out) > 0 for org in self.kind[v].organisations)
+    def _travel(self, v: int, g: int | None) -> float:
+        if g is None:
+            return float(self.config.weight_left_out)
+        return self.config.weight_travel_per_km * self.instance.distance[v][g]
 
-    def cost(self) -> int:
-        """The objective of the current grouping."""
-        travel = sum(
-            self.config.weight_travel_per_km * self.distance[v][g] for v, g in self.group_of.items()
-        )
-        groups = sum(self._penalty(people) for people in self.members.values())
-        repeats = sum(self._repeats(v, self.members[g]) for v, g in self.group_of.items()) // 2
-        return travel + groups + repeats
+    def _apply(self, changes: dict[int, int | None]) -> None:
+        for v, g in changes.items():
+            old = self.group_of.pop(v, None)
+            if old is not None:
+                self.members[old].discard(v)
+            if g is not None:
+                self.group_of[v] = g
+                self.members[g].add(v)
 
-    def _move_gain(self, v: int, a: int, b: int) -> int | None:
-        config = self.config
-        size_a, size_b = len(self.members[a]), len(self.members[b])
-        if size_b + 1 > config.max_size or size_b + 1 < config.min_size:
-            return None
-        if size_a - 1 != 0 and size_a - 1 < config.min_size:
-            return None
-        if self._clash(v, b):
-            return None
-        rest_a = self.members[a] - {v}
-        with_b = self.members[b] | {v}
-        before = (
-            self.distance[v][a]
-            + self._penalty(self.members[a])
-            + self._penalty(self.members[b])
-            + self._repeats(v, rest_a)
+    def _gain(self, changes: dict[int, int | None]) -> float | None:
+        """How much ``changes`` (VP -> group or out) lower the cost; ``None``: not allowed."""
+        touched: dict[int, set[int]] = {}
+        for v, g in changes.items():
+            old = self.group_of.get(v)
+            for h in (old, g):
+                if h is not None and h not in touched:
+                    touched[h] = set(self.members[h])
+        for v in changes:
+            old = self.group_of.get(v)
+            if old is not None:
+                touched[old].discard(v)
+        for v, g in changes.items():
+            if g is not None:
+                touched[g].add(v)
+        for h, people in touched.items():
+            if not self._size_ok(len(people)) or not self.allowed(h, people):
+                return None
+        before = sum(self.group_cost(h, self.members[h]) for h in touched) + sum(
+            self._travel(v, self.group_of.get(v)) for v in changes
         )
-        after = (
-            self.distance[v][b]
-            + self._penalty(rest_a)
-            + self._penalty(with_b)
-            + self._repeats(v, self.members[b])
-        )
-        return before - after
-
-    def _swap_gain(self, v: int, w: int) -> int | None:
-        a, b = self.group_of[v], self.group_of[w]
-        if a not in self.candidates[w] or self._clash(v, b, w) or self._clash(w, a, v):
-            return None
-        new_a = (self.members[a] - {v}) | {w}
-        new_b = (self.members[b] - {w}) | {v}
-        before = (
-            self.distance[v][a]
-            + self.distance[w][b]
-            + self._penalty(self.members[a])
-            + self._penalty(self.members[b])
-            + self._repeats(v, self.members[a] - {v})
-            + self._repeats(w, self.members[b] - {w})
-        )
-        after = (
-            self.distance[v][b]
-            + self.distance[w][a]
-            + self._penalty(new_a)
-            + self._penalty(new_b)
-            + self._repeats(v, new_b - {v})
-            + self._repeats(w, new_a - {w})
+        after = sum(self.group_cost(h, people) for h, people in touched.items()) + sum(
+            self._travel(v, g) for v, g in changes.items()
         )
         return before - after
 
     def run(self, deadline: float) -> dict[int, int]:
-        """Improve until no step helps or the deadline (``time.perf_counter``) passes."""
+        """Improve until no move or swap helps or the deadline (``time.perf_counter``) passes."""
+        everyone = sorted(self.instance.candidates)
         improved = True
         while improved and time.perf_counter() < deadline:
             improved = False
-            for v in sorted(self.group_of):
+            for v in everyone:
                 if time.perf_counter() >= deadline:
                     break
-                a = self.group_of[v]
-                for b in self.candidates[v]:
+                a = self.group_of.get(v)
+                for b in self.instance.candidates[v]:
                     if b == a:
                         continue
-                    gain = self._move_gain(v, a, b)
-                    if gain is not None and gain > 0:
-                        self._leave(v, a)
-                        self._enter(v, b)
-                        self.group_of[v] = b
+                    gain = self._gain({v: b})
+                    if gain is not None and gain > 1e-9:
+                        self._apply({v: b})
                         improved = True
                         break
+                    done = False
                     for w in sorted(self.members[b]):
-                        gain = self._swap_gain(v, w)
-                        if gain is not None and gain > 0:
-                            self._leave(v, a)
-                            self._leave(w, b)
-                            self._enter(v, b)
-                            self._enter(w, a)
-                            self.group_of[v], self.group_of[w] = b, a
-                            improved = True
+                        if a is not None and a not in self.instance.candidates[w]:
+                            continue
+                        gain = self._gain({v: b, w: a})
+                        if gain is not None and gain > 1e-9:
+                            self._apply({v: b, w: a})
+                            improved = done = True
                             break
-                    if self.group_of[v] != a:
+                    if done:
                         break
+                if a is None and v not in self.group_of and self._make_room(v):
+                    improved = True
         return self.group_of
+
+    def _make_room(self, v: int) -> bool:
+        """Place VP ``v`` (out) in a group by moving one member on to another group."""
+        for b in self.instance.candidates[v]:
+            for w in sorted(self.members[b]):
+                for c in self.instance.candidates[w]:
+                    if c == b or not self.members[c]:
+                        continue
+                    gain = self._gain({v: b, w: c})
+                    if gain is not None and gain > 1e-9:
+                        self._apply({v: b, w: c})
+                        return True
+        return False
+
+
+def _start(instance: _Instance, start: dict[int, list[IntervisionMemberInput]]) -> dict[int, int]:
+    """A first grouping within every hard rule, from the start groups along the curve.
+
+    Each start group keeps the members who share its best block(s) and never a client;
+    the others join the nearest candidate group with room that keeps the rules; a group left
+    too small is shared out the same way. Whoever fits nowhere stays out (the solver and
+    the moves may still place them).
+    """
+    local = _Local(instance, {})
+    config = instance.config
+    waiting: list[int] = []
+    for g, group in start.items():
+        kept: set[int] = set()
+        for m in sorted(group, key=lambda m: instance.distance[m.id][g]):
+            if (
+                g in instance.candidates[m.id]
+                and len(kept) < config.max_size
+                and local.allowed(g, kept | {m.id})
+            ):
+                kept.add(m.id)
+            else:
+                waiting.append(m.id)
+        local._apply(dict.fromkeys(kept, g))
+    for _ in range(2):
+        for g in [g for g, people in local.members.items() if 0 < len(people) < config.min_size]:
+            waiting.extend(local.members[g])
+            local._apply(dict.fromkeys(list(local.members[g]), None))
+        still: list[int] = []
+        for v in waiting:
+            for g in instance.candidates[v]:
+                people = local.members[g]
+                if (
+                    len(people) < config.max_size
+                    and (people or False)
+                    and local.allowed(g, people | {v})
+                ):
+                    local._apply({v: g})
+                    break
+            else:
+                still.append(v)
+        waiting = still
+    for g in [g for g, people in local.members.items() if 0 < len(people) < config.min_size]:
+        local._apply(dict.fromkeys(list(local.members[g]), None))
+    return local.group_of
+
+
+def _model(
+    instance: _Instance, groups: int
+) -> tuple[
+    mathopt.Model,
+    dict[tuple[int, int], mathopt.Variable],
+    dict[int, mathopt.Variable],
+    dict[int, mathopt.Variable],
+]:
+    """The MIP: assignment to open groups, sizes, separation, shared blocks, soft terms."""
+    config = instance.config
+    model = mathopt.Model(name="intervision")
+    kind = {m.id: m for m in instance.members}
+    x: dict[tuple[int, int], mathopt.Variable] = {}
+    by_group: dict[int, list[int]] = defaultdict(list)
+    out: dict[int, mathopt.Variable] = {}
+    opened: dict[int, mathopt.Variable] = {}
+    objective: list[mathopt.LinearExpression | mathopt.Variable | float] = []
+    terms: list[tuple[float, mathopt.Variable]] = []
+    for m in instance.members:
+        out[m.id] = model.add_binary_variable(name=f"out_{m.id}")
+        terms.append((config.weight_left_out, out[m.id]))
+        for g in instance.candidates[m.id]:
+            var = model.add_binary_variable(name=f"x_{m.id}_{g}")
+            x[(m.id, g)] = var
+            by_group[g].append(m.id)
+            terms.append((config.weight_travel_per_km * instance.distance[m.id][g], var))
+        model.add_linear_constraint(
+            mathopt.fast_sum([x[(m.id, g)] for g in instance.candidates[m.id]]) + out[m.id] == 1
+        )
+    for g in range(groups):
+        people = by_group[g]
+        if not people:
+            continue
+        used = opened[g] = model.add_binary_variable(name=f"used_{g}")
+        size = mathopt.fast_sum([x[(v, g)] for v in people])
+        model.add_linear_constraint(size >= config.min_size * used)
+        model.add_linear_constraint(size <= config.max_size * used)
+        for v in people:
+            model.add_linear_constraint(x[(v, g)] <= used)
+        seasoned = [
+            x[(v, g)] for v in people if kind[v].years_certified >= config.seasoned_from_years
+        ]
+        lacking = model.add_variable(lb=0.0, ub=1.0, name=f"no_seasoned_{g}")
+        model.add_linear_constraint(mathopt.fast_sum(seasoned) + lacking >= used)
+        terms.append((config.weight_no_seasoned, lacking))
+        for gender in ("female", "male"):
+            present = [x[(v, g)] for v in people if kind[v].gender == gender]
+            missing = model.add_variable(lb=0.0, ub=1.0, name=f"no_{gender}_{g}")
+            model.add_linear_constraint(mathopt.fast_sum(present) + missing >= used)
+            terms.append((config.weight_single_gender, missing))
+        if instance.need:
+            shared = []
+            for b in instance.group_blocks[g]:
+                z = model.add_variable(lb=0.0, ub=1.0, name=f"shared_{g}_{b}")
+                model.add_linear_constraint(z <= used)
+                for v in people:
+                    if b not in instance.blocks_of[v]:
+                        model.add_linear_constraint(z + x[(v, g)] <= 1)
+                shared.append(z)
+            model.add_linear_constraint(mathopt.fast_sum(shared) >= instance.need * used)
+            short = model.add_variable(lb=0.0, name=f"short_{g}")
+            model.add_linear_constraint(
+                short >= config.target_blocks * used - mathopt.fast_sum(shared)
+            )
+            terms.append((config.weight_short_block, short))
+    serving: dict[int, list[int]] = defaultdict(list)
+    for m in instance.members:
+        for org in m.organisations:
+            serving[org].append(m.id)
+    for vp_ids in serving.values():
+        if len(vp_ids) < 2:
+            continue
+        for g in sorted({g for v in vp_ids for g in instance.candidates[v]}):
+            together = [x[(v, g)] for v in vp_ids if (v, g) in x]
+            if len(together) > 1:
+                model.add_linear_constraint(mathopt.fast_sum(together) <= 1)
+    for a, b in sorted(instance.pairs):
+        if a not in kind or b not in kind:
+            continue
+        for g in sorted(set(instance.candidates[a]) & set(instance.candidates[b])):
+            again = model.add_variable(lb=0.0, ub=1.0, name=f"again_{a}_{b}_{g}")
+            model.add_linear_constraint(again >= x[(a, g)] + x[(b, g)] - 1)
+            terms.append((config.weight_repeated_pair, again))
+    del objective
+    model.minimize(mathopt.fast_sum([weight * var for weight, var in terms]))
+    return model, x, out, opened
+
+
+def _infeasible(
+    members: Sequence[IntervisionMemberInput],
+    config: IntervisionConfig,
+    started: float,
+    left_out: Sequence[LeftOutMember] = (),
+) -> IntervisionResult:
+    return IntervisionResult(
+        "INFEASIBLE",
+        (),
+        0.0,
+        0.0,
+        0.0,
+        time.perf_counter() - started,
+        (f"{len(members)} VPs cannot form groups of {config.min_size} to {config.max_size}",),
+        left_out=tuple(left_out),
+    )
 
 
 def form_groups(
@@ -446,110 +690,169 @@ def form_groups(
 ) -> IntervisionResult:
     """Partition ``members`` into groups; never raises for an impossible pool (status says).
 
-    Each VP considers its ``nearest_centres`` meeting places and its start group; should
-    that prove infeasible, the reach doubles while time is left.
+    VPs who cannot share the weekly time a group needs with anyone are left out first, each
+    with the reason; the solver may leave out more (at a high cost), also with the reason.
     """
     config = config or IntervisionConfig()
     started = time.perf_counter()
-    count = _group_count(len(members), config)
-    if not members or count is None:
-        return IntervisionResult(
-            "INFEASIBLE",
-            (),
-            0.0,
-            0.0,
-            0.0,
-            time.perf_counter() - started,
-            (f"{len(members)} VPs cannot form groups of {config.min_size} to {config.max_size}",),
-        )
-    start = _start_groups(members, count, config)
-    centres = [_middle(group) for group in start] or [_middle(members)] * count
+    hours = config.session_slots / 2
+    need = (
+        math.ceil(config.min_common_slots / config.session_slots)
+        if config.min_common_slots > 0
+        else 0
+    )
+    left_out: list[LeftOutMember] = []
+    blocks: list[int] = []
+    blocks_of: dict[int, set[int]] = {m.id: set() for m in members}
+    placeable = list(members)
+    if need:
+        blocks = _blocks(members, config)
+        placeable = []
+        for m in members:
+            mine = {
+                i
+                for i, b in enumerate(blocks)
+                if all(b + k in m.weekly_free for k in range(config.session_slots))
+            }
+            blocks_of[m.id] = mine
+            if not any(end - start >= config.session_slots for start, end in _runs(m.weekly_free)):
+                left_out.append(
+                    LeftOutMember(
+                        m.id,
+                        "no_weekly_time",
+                        f"no {hours:g} h in a row free every week (weekly hours, busy time)",
+                    )
+                )
+            elif len(mine) < need:
+                left_out.append(
+                    LeftOutMember(
+                        m.id,
+                        "time_not_shared",
+                        f"free every week only at times fewer than {config.min_size} VPs share",
+                    )
+                )
+            else:
+                placeable.append(m)
+    count = _group_count(len(placeable), config)
+    if count is None:
+        return _infeasible(members, config, started, left_out)
+    start = _start_groups(placeable, count, config)
+    # Groups the start could not fill still give meeting places (one at least).
+    start = [group for group in start if group] or [list(placeable)]
+    centres = [_middle(group) for group in start]
     count = len(centres)
-    distance: dict[int, list[int]] = {}
-    order: dict[int, list[int]] = {}
-    for m in members:
-        km = _km_to(m.home, centres)
-        distance[m.id] = [round(d) for d in km]
-        order[m.id] = sorted(range(count), key=km.__getitem__)
-    kind = {m.id: m for m in members}
+    kind = {m.id: m for m in placeable}
     pairs: set[tuple[int, int]] = set()
     for group in previous_groups:
         ids = sorted(set(group) & set(kind))
         pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
-    start_of = {m.id: index for index, group in enumerate(start) for m in group}
-
-    def candidates_within(reach: int) -> dict[int, list[int]]:
-        near = {v: order[v][:reach] for v in order}
-        for v, g in start_of.items():
-            if g not in near[v]:
-                near[v].append(g)
-        return near
-
-    reach = min(count, max(config.nearest_centres, 1))
-    budget = config.time_limit_s * config.polish_share
-    hint = _Polish(
-        members,
-        candidates_within(reach),
-        distance=distance,
-        pairs=pairs,
-        config=config,
-        assignment=start_of,
-    ).run(time.perf_counter() + budget / 2)
-    while True:
-        candidates = candidates_within(reach)
-        model, x = _build(
-            members, candidates, range(count), distance=distance, pairs=pairs, config=config
-        )
-        for (v, g), var in x.items():
-            if v in hint:
-                model.add_hint(var, hint[v] == g)
-        seconds = config.time_limit_s - budget / 2 - (time.perf_counter() - started)
-        solver = _solver(config, seconds)
-        callback = _Progress(started, config.progress) if config.progress is not None else None
-        status = solver.solve(model, callback)
-        left = config.time_limit_s - (time.perf_counter() - started)
-        if status != cp_model.INFEASIBLE or reach >= count or left < 1:
-            break
-        reach = min(count, 2 * reach)
-    name = solver.status_name(status)
+    # Regions: runs of start groups along the curve; each VP's meeting places lie in its own.
+    regions = math.ceil(count / max(1, config.groups_per_region))
+    region_of_group = [g * regions // count for g in range(count)]
+    start_of = {m.id: g for g, group in enumerate(start) for m in group}
+    distance: dict[int, dict[int, float]] = {}
+    candidates: dict[int, list[int]] = {}
+    for m in placeable:
+        home = start_of.get(m.id)
+        if home is None:  # not in the start: the region of the nearest meeting place
+            km_all = _km_to(m.home, centres)
+            home = min(range(count), key=km_all.__getitem__)
+        region = region_of_group[home]
+        places = [g for g in range(count) if region_of_group[g] == region]
+        km = _km_to(m.home, [centres[g] for g in places])
+        distance[m.id] = {g: round(d, 1) for g, d in zip(places, km, strict=True)}
+        candidates[m.id] = sorted(places, key=distance[m.id].__getitem__)[
+            : max(1, config.nearest_centres)
+        ]
+    group_blocks: dict[int, list[int]] = {g: [] for g in range(count)}
+    if need:
+        tally: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for v, near in candidates.items():
+            for g in near:
+                for b in blocks_of[v]:
+                    tally[g][b] += 1
+        for g in range(count):
+            ranked = sorted(tally[g].items(), key=lambda item: (-item[1], item[0]))
+            group_blocks[g] = sorted(
+                b for b, n in ranked[: config.blocks_per_group] if n >= config.min_size
+            )
+        for v in list(candidates):
+            candidates[v] = [
+                g for g in candidates[v] if len(blocks_of[v].intersection(group_blocks[g])) >= need
+            ]
+    if config.progress is not None:
+        config.progress(ProgressEvent("groups", time.perf_counter() - started, None, None))
     stats: dict[str, int | float] = {
         "groups": count,
-        "variables": len(x),
-        "reach": reach,
-        "start_members": len(start_of),
+        "regions": regions,
+        "blocks": len(blocks),
         "repeat_pairs_known": len(pairs),
+        "variables": 0,
+        "constraints": 0,
+        "start_cost": 0.0,
     }
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        assignment = {v: g for (v, g), var in x.items() if solver.value(var)}
-        stats["solver_objective"] = float(solver.objective_value)
-    elif len(hint) == len(members):
-        # CP-SAT found nothing in its time, but the start placed everyone: that grouping
-        # keeps every hard rule (the validator below re-checks it).
-        assignment = dict(hint)
-        name = "FEASIBLE"
-        stats["from_start"] = 1
-    else:
-        return IntervisionResult(
-            name,
-            (),
-            0.0,
-            float(solver.best_objective_bound),
-            1.0,
-            time.perf_counter() - started,
-            ("no grouping satisfies the size and separation rules within the time limit",),
-            stats,
+    # Per region: its grouping, cost, proven lower bound and whether the MIP proved it.
+    solved: dict[int, tuple[_Instance, dict[int, int], float, float, bool]] = {}
+    left_members = len(placeable)
+    first_pass_end = started + config.time_limit_s * config.first_pass_share
+    for region in range(regions):
+        people = [m for m in placeable if region_of_group[next(iter(distance[m.id]))] == region]
+        if not people:
+            continue
+        instance = _Instance(
+            people, centres, candidates, distance, pairs, blocks_of, group_blocks, need, config
         )
-    polish = _Polish(
-        members,
-        candidates,
-        distance=distance,
-        pairs=pairs,
-        config=config,
-        assignment=assignment,
+        share = (first_pass_end - time.perf_counter()) * len(people) / max(1, left_members)
+        left_members -= len(people)
+        places = [g for g in range(count) if region_of_group[g] == region]
+        here = {m.id for m in people}
+        first = _start(instance, {g: [m for m in start[g] if m.id in here] for g in places})
+        found, low, proven = _solve_region(
+            instance, places, first, deadline=time.perf_counter() + share, stats=stats
+        )
+        cost = instance.cost(found, [m.id for m in people if m.id not in found])
+        solved[region] = (instance, found, cost, min(low, cost), proven)
+        _report(config, started, solved)
+    # Second pass: the rest of the time to the regions with the widest gap, in proportion.
+    open_gaps = sorted(
+        (r for r, item in solved.items() if not item[4] and item[2] - item[3] > 1e-6),
+        key=lambda r: solved[r][3] - solved[r][2],
+    )
+    for index, region in enumerate(open_gaps):
+        instance, found, cost, low, _ = solved[region]
+        widest = sum(solved[r][2] - solved[r][3] for r in open_gaps[index:])
+        left = config.time_limit_s - (time.perf_counter() - started)
+        if left < 0.5:
+            break
+        share = left * (cost - low) / max(widest, 1e-9)
+        places = [g for g in range(count) if region_of_group[g] == region]
+        again, low_again, proven = _solve_region(
+            instance, places, found, deadline=time.perf_counter() + share, stats=stats
+        )
+        cost_again = instance.cost(again, [m.id for m in instance.members if m.id not in again])
+        if cost_again < cost:
+            found, cost = again, cost_again
+        solved[region] = (instance, found, cost, min(max(low, low_again), cost), proven)
+        _report(config, started, solved)
+    group_of: dict[int, int] = {}
+    for _, found, _, _, _ in solved.values():
+        group_of.update(found)
+    objective = sum(item[2] for item in solved.values())
+    bound = sum(item[3] for item in solved.values())
+    optimal = all(item[4] or item[2] - item[3] <= 1e-6 for item in solved.values())
+    dropped = [m.id for m in placeable if m.id not in group_of]
+    left_out.extend(
+        LeftOutMember(
+            v,
+            "no_group_fits",
+            "no group within reach can take them within the rules "
+            "(size, clients kept apart, common weekly time)",
+        )
+        for v in dropped
     )
     members_of: dict[int, list[int]] = defaultdict(list)
-    for vp_id, g in polish.run(started + config.time_limit_s).items():
-        members_of[g].append(vp_id)
+    for v, g in group_of.items():
+        members_of[g].append(v)
     groups = tuple(
         _outcome(
             index,
@@ -561,18 +864,95 @@ def form_groups(
         )
         for index, g in enumerate(g for g in range(count) if members_of[g])
     )
-    objective = float(polish.cost())
-    bound = float(solver.best_objective_bound)
     return IntervisionResult(
-        status=name,
+        status="OPTIMAL" if optimal else "FEASIBLE",
         groups=groups,
-        objective=objective,
-        best_bound=bound,
+        objective=round(objective, 1),
+        best_bound=round(bound, 1),
         gap=max(0.0, (objective - bound) / max(1.0, abs(objective))),
         wall_s=time.perf_counter() - started,
-        violations=tuple(validate_groups(members, [g.members for g in groups], config)),
+        violations=tuple(
+            validate_groups(
+                members, [g.members for g in groups], config, left_out=[v.id for v in left_out]
+            )
+        ),
         stats=stats,
+        left_out=tuple(sorted(left_out, key=lambda item: item.id)),
+        centres=tuple(centres),
     )
+
+
+def _report(
+    config: IntervisionConfig,
+    started: float,
+    solved: dict[int, tuple[_Instance, dict[int, int], float, float, bool]],
+) -> None:
+    if config.progress is not None:
+        config.progress(
+            ProgressEvent(
+                "groups",
+                time.perf_counter() - started,
+                sum(item[2] for item in solved.values()),
+                sum(item[3] for item in solved.values()),
+            )
+        )
+
+
+def _solve_region(
+    instance: _Instance,
+    places: list[int],
+    first: dict[int, int],
+    *,
+    deadline: float,
+    stats: dict[str, int | float],
+) -> tuple[dict[int, int], float, bool]:
+    """Group one region's VPs: a start within the rules, then the MIP, then moves and swaps.
+
+    Returns the grouping, a proven lower bound on its region's cost, and whether the MIP
+    proved its answer optimal.
+    """
+    config = instance.config
+    began = time.perf_counter()
+    budget = deadline - began
+    ids = {m.id for m in instance.members}
+    hint = _Local(instance, first).run(began + budget * config.polish_share / 2)
+    hint_cost = instance.cost(hint, [v for v in ids if v not in hint])
+    stats["start_cost"] = round(float(stats["start_cost"]) + hint_cost, 1)
+    model, x, out, opened = _model(instance, max(places) + 1)
+    stats["variables"] = int(stats["variables"]) + model.get_num_variables()
+    stats["constraints"] = int(stats["constraints"]) + model.get_num_linear_constraints()
+    values_hint: dict[mathopt.Variable, float] = {
+        var: float(hint.get(v) == g) for (v, g), var in x.items()
+    }
+    values_hint.update({var: float(v not in hint) for v, var in out.items()})
+    used_hint = set(hint.values())
+    values_hint.update({var: float(g in used_hint) for g, var in opened.items()})
+    seconds = deadline - budget * config.polish_share / 2 - time.perf_counter()
+    params = mathopt.SolveParameters(
+        time_limit=timedelta(seconds=max(0.5, seconds)),
+        relative_gap_tolerance=config.relative_gap,
+        random_seed=config.seed,
+    )
+    solved = mathopt.solve(
+        model,
+        mathopt.SolverType.HIGHS,
+        params=params,
+        model_params=mathopt.ModelSolveParameters(
+            solution_hints=[mathopt.SolutionHint(variable_values=values_hint)]
+        ),
+    )
+    group_of = hint
+    if solved.has_primal_feasible_solution():
+        values = solved.variable_values()
+        found = {v: g for (v, g), var in x.items() if values[var] > 0.5}
+        if instance.cost(found, [v for v in ids if v not in found]) < hint_cost:
+            group_of = found
+    group_of = _Local(instance, group_of).run(deadline)
+    low = solved.termination.objective_bounds.dual_bound
+    if not math.isfinite(low) or low < 0:
+        low = 0.0  # every term of the cost is non-negative
+    proven = solved.termination.reason == mathopt.TerminationReason.OPTIMAL
+    return group_of, float(low), proven
 
 
 def _outcome(
@@ -600,6 +980,11 @@ def _outcome(
         ),
         genders=tuple(sorted({g for v in member_ids if (g := kind[v].gender) is not None})),
         repeated_pairs=repeated,
+        common_time=common_weekly_time(
+            [kind[v].weekly_free for v in member_ids], config.session_slots
+        )
+        if config.min_common_slots > 0
+        else (),
     )
 
 
@@ -607,8 +992,10 @@ def validate_groups(
     members: Sequence[IntervisionMemberInput],
     groups: Sequence[Sequence[int]],
     config: IntervisionConfig,
+    *,
+    left_out: Iterable[int] = (),
 ) -> list[str]:
-    """Every hard-rule violation of a grouping, in words."""
+    """Every hard-rule violation of a grouping, in words (``left_out``: VPs out with a reason)."""
     problems = []
     seen: dict[int, int] = {}
     known = {m.id: m for m in members}
@@ -632,5 +1019,22 @@ def validate_groups(
                         f"group {index}: VPs {orgs[org]} and {vp_id} both serve organisation {org}"
                     )
                 orgs[org] = vp_id
-    problems.extend(f"VP {vp_id} is in no group" for vp_id in known if vp_id not in seen)
+        if config.min_common_slots > 0:
+            masks = [known[v].weekly_free for v in group if v in known]
+            shared = _common_slots(masks, config.session_slots)
+            if shared < config.min_common_slots:
+                problems.append(
+                    f"group {index}: the members share {shared / 2:g} h of weekly time "
+                    f"in pieces of {config.session_slots / 2:g} h or more "
+                    f"(at least {config.min_common_slots / 2:g} h needed)"
+                )
+    out = set(left_out)
+    problems.extend(
+        f"VP {vp_id} is in no group" for vp_id in known if vp_id not in seen and vp_id not in out
+    )
+    problems.extend(
+        f"VP {vp_id} is both left out and in group {seen[vp_id]}"
+        for vp_id in sorted(out)
+        if vp_id in seen
+    )
     return problems

@@ -4,7 +4,10 @@
 (or on today, later in the year) are partitioned by :func:`vppool.matching.form_groups`.
 VPs who serve the same client organisation that year (confirmed or ended assignments that
 overlap it) go in different groups; last year's groups steer towards new pairs; homes give
-the meeting places. :func:`vppool.matching.validate_groups` re-checks the grouping before
+the meeting places. Members of a group must share weekly time
+(``VPPOOL_INTERVISION_MIN_COMMON_HOURS``, from :func:`weekly_free`); a VP who cannot is
+left out with the reason.
+:func:`vppool.matching.validate_groups` re-checks the grouping, common time included, before
 anything is stored. A year's groups are *replaced* as a whole, inside the caller's
 transaction, as long as none of their sessions has taken place (held, attended or begun);
 once one has, the membership is history that attendance and education hours refer to, so a
@@ -30,12 +33,13 @@ contacts get :class:`~vppool.errors.PermissionDenied`.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import logging
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -88,6 +92,7 @@ __all__ = [
     "LeftOut",
     "MemberPublic",
     "ScheduleReport",
+    "WeeklyTime",
     "WindowOutcome",
     "form_groups_for_year",
     "get_group",
@@ -97,6 +102,7 @@ __all__ = [
     "record_attendance",
     "schedule_sessions",
     "store_formation",
+    "weekly_free",
 ]
 
 log = logging.getLogger("vppool.intervision")
@@ -137,8 +143,16 @@ class IntervisionGroupPublic(BaseModel):
     members: list[MemberPublic]
 
 
+class WeeklyTime(BaseModel):
+    """A piece of weekly time (``weekday`` 0 = Monday), in the provider's time zone."""
+
+    weekday: int
+    starts: time
+    ends: time
+
+
 class GroupExplanation(BaseModel):
-    """How a formed group scores on the soft goals."""
+    """How a formed group scores on the soft goals, and the weekly time its members share."""
 
     group: IntervisionGroupPublic
     mean_travel_km: float
@@ -147,6 +161,8 @@ class GroupExplanation(BaseModel):
     seasoned_members: int
     genders: list[str]
     repeated_pairs: int
+    common_weekly_hours: float = 0.0
+    common_time: list[WeeklyTime] = []
 
 
 class LeftOut(BaseModel):
@@ -170,6 +186,9 @@ class FormationReport(BaseModel):
     replaced_groups: int
     groups: list[GroupExplanation]
     left_out: list[LeftOut]
+    #: Every meeting place the model offered, ``[latitude, longitude]`` (the bound is over
+    #: these; a benchmark checks it against its own relaxation).
+    meeting_places: list[list[float]] = []
 
 
 class IntervisionSessionPublic(BaseModel):
@@ -312,9 +331,16 @@ def _took_place(session: Session, group_ids: Sequence[int], now: datetime) -> da
 
 
 def _pool(
-    session: Session, year: int, reference: date
+    session: Session,
+    year: int,
+    reference: date,
+    *,
+    weekly: Callable[[list[TrustPerson]], dict[int, frozenset[int]]] | None = None,
 ) -> tuple[list[m.IntervisionMemberInput], dict[int, TrustPerson], list[LeftOut]]:
-    """The VPs to place, their rows, and the active VPs left out with the reason."""
+    """The VPs to place, their rows, and the active VPs left out with the reason.
+
+    ``weekly`` gives the certified VPs' weekly free half-hours (see :func:`weekly_free`).
+    """
     certificates = current_certificates(session, reference)
     first_certified = _first_certified(session)
     served = _serving(session, year)
@@ -346,7 +372,89 @@ def _pool(
             )
         )
         people[person.id] = person
+    if weekly is not None:
+        masks = weekly(list(people.values()))
+        inputs = [
+            dataclasses.replace(item, weekly_free=masks.get(item.id, frozenset()))
+            for item in inputs
+        ]
     return inputs, people, left_out
+
+
+#: Weeks of the year sampled for each VP's weekly time, and the share of them a half-hour
+#: must be free in (of the sampled weeks in which the VP works at all) to count as weekly.
+_SAMPLED_WEEKS = 6
+_WEEKLY_SHARE = 0.75
+
+
+def _sample_weeks(year: int, now: datetime, zone: ZoneInfo) -> list[cal.Interval]:
+    """One week (Monday to Monday, local) every other month of ``year``, those after ``now``.
+
+    Late in a year with few months left, the weeks after ``now`` are taken instead.
+    """
+    weeks = []
+    for month in range(1, 13, 12 // _SAMPLED_WEEKS):
+        day = date(year, month, 8)
+        monday = day + timedelta(days=-day.weekday() % 7)
+        weeks.append(monday)
+    ahead = [w for w in weeks if cal.local_day(w, zone) >= now]
+    if len(ahead) < _SAMPLED_WEEKS // 2:
+        first = max(date(year, 1, 1), now.astimezone(zone).date() + timedelta(days=1))
+        monday = first + timedelta(days=-first.weekday() % 7)
+        ahead = [
+            monday + timedelta(weeks=k)
+            for k in range(_SAMPLED_WEEKS)
+            if (monday + timedelta(weeks=k + 1)).year == year
+        ]
+    return [
+        cal.Interval(cal.local_day(w, zone), cal.local_day(w + timedelta(days=7), zone))
+        for w in ahead
+    ]
+
+
+def weekly_free(
+    session: Session, people: Sequence[TrustPerson], *, year: int, now: datetime, zone: ZoneInfo
+) -> dict[int, frozenset[int]]:
+    """Per VP, the half-hours of the week (0 = Monday 00:00 in ``zone``) free nearly every week.
+
+    Free time comes from :func:`vppool.services.availability.availability_of` (weekly
+    hours, date overrides, absences, public holidays, imported busy time, other intervision
+    sessions) in a sample of weeks of ``year``; a half-hour counts when it is free in at
+    least three in four of the sampled weeks in which the VP works at all (so a holiday or a
+    one-off appointment does not remove it; a fortnightly one does).
+    """
+    weeks = _sample_weeks(year, now, zone)
+    counts: dict[int, list[int]] = {p.id: [0] * m.SLOTS_PER_WEEK for p in people if p.id}
+    working: dict[int, int] = defaultdict(int)
+    step = timedelta(minutes=30)
+    for week in weeks:
+        for vp_id, state in availability_of(session, list(people), week).items():
+            if not state.free:
+                continue
+            working[vp_id] += 1
+            tally = counts[vp_id]
+            for interval in state.free:
+                start = interval.start.astimezone(zone)
+                end = interval.end.astimezone(zone)
+                # whole half-hours only, on the local half-hour grid
+                minute = start.minute % 30
+                if minute or start.second or start.microsecond:
+                    start += step - timedelta(
+                        minutes=minute, seconds=start.second, microseconds=start.microsecond
+                    )
+                slot = start.weekday() * m.SLOTS_PER_DAY + start.hour * 2 + start.minute // 30
+                while start + step <= end:
+                    tally[slot % m.SLOTS_PER_WEEK] += 1
+                    start += step
+                    slot += 1
+    result = {}
+    for vp_id, tally in counts.items():
+        weeks_working = working.get(vp_id, 0)
+        needed = math.ceil(_WEEKLY_SHARE * weeks_working)
+        result[vp_id] = frozenset(
+            slot for slot, n in enumerate(tally) if weeks_working and n >= needed
+        )
+    return result
 
 
 def _remove_groups(session: Session, groups: Sequence[IntervisionGroup]) -> None:
@@ -404,6 +512,8 @@ def _config(
     return m.IntervisionConfig(
         min_size=settings.intervision_group_min,
         max_size=settings.intervision_group_max,
+        session_slots=max(1, math.ceil(settings.intervision_session_hours * 2)),
+        min_common_slots=math.ceil(settings.intervision_min_common_hours * 2),
         time_limit_s=time_limit_s or settings.intervision_time_limit_s,
         workers=workers or settings.intervision_workers,
         seed=settings.intervision_seed,
@@ -492,7 +602,13 @@ def form_groups_for_year(
         )
         raise Conflict(msg)
     reference = max(today, date(year, 1, 1))
-    inputs, people, left_out = _pool(session, year, reference)
+    zone = settings.zone
+    inputs, people, left_out = _pool(
+        session,
+        year,
+        reference,
+        weekly=lambda rows: weekly_free(session, rows, year=year, now=now, zone=zone),
+    )
     previous = _members_by_group(
         session, [g.id for g in _groups_of_year(session, year - 1) if g.id is not None]
     )
@@ -503,13 +619,16 @@ def form_groups_for_year(
     # meanwhile; they take the write lock and check the year's groups again.
     session.commit()
     result = m.form_groups(inputs, config, previous_groups=previous_groups)
+    out_ids = [item.id for item in result.left_out]
     if not result.groups or result.violations:
         msg = f"no intervision groups for {year}: " + "; ".join(result.violations)
         raise RuleViolation(
             msg, [{"rule": "intervision_groups", "message": v} for v in result.violations]
         )
     # The solver's answer is checked independently before it is stored.
-    problems = m.validate_groups(inputs, [g.members for g in result.groups], config)
+    problems = m.validate_groups(
+        inputs, [g.members for g in result.groups], config, left_out=out_ids
+    )
     if problems:
         msg = f"the grouping for {year} breaks hard rules; nothing was stored"
         raise RuleViolation(msg, [{"rule": "intervision_groups", "message": p} for p in problems])
@@ -552,10 +671,17 @@ def form_groups_for_year(
                 seasoned_members=outcome.seasoned_members,
                 genders=list(outcome.genders),
                 repeated_pairs=outcome.repeated_pairs,
+                common_weekly_hours=outcome.common_weekly_hours,
+                common_time=[_weekly_time(span) for span in outcome.common_time],
             )
             for group, outcome in rows
         ],
-        left_out=left_out,
+        meeting_places=[[c.latitude, c.longitude] for c in result.centres],
+        left_out=left_out
+        + [
+            LeftOut(trust_person_id=item.id, name=_name(people[item.id]), reason=item.reason)
+            for item in result.left_out
+        ],
     )
     audit.record_change(
         session,
@@ -572,9 +698,19 @@ def form_groups_for_year(
             "objective": result.objective,
             "best_bound": result.best_bound,
             "gap": round(result.gap, 6),
+            "left_out": len(report.left_out),
         },
     )
     return report
+
+
+def _weekly_time(span: m.WeeklySpan) -> WeeklyTime:
+    def clock(minute: int) -> time:
+        return time(minute // 60 % 24, minute % 60)
+
+    return WeeklyTime(
+        weekday=span.weekday, starts=clock(span.start_minute), ends=clock(span.end_minute)
+    )
 
 
 def store_formation(
@@ -618,7 +754,14 @@ def store_formation(
         for members in memberships
         for vp_id in members
         if vp_id not in people
-    ] or m.validate_groups(inputs, memberships, _config(settings))
+    ] or m.validate_groups(
+        inputs,
+        memberships,
+        # Common weekly time was checked when the groups were formed (on the availability
+        # then); sizes, separation and who is placed are checked again on the pool now.
+        dataclasses.replace(_config(settings), min_common_slots=0),
+        left_out=[item.trust_person_id for item in proposal.left_out],
+    )
     if problems:
         log.info("the proposed %s groups no longer fit the pool: %s", year, problems[0])
         raise Conflict("The pool changed since these groups were proposed; form the groups again.")

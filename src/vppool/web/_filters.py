@@ -27,6 +27,11 @@ _WEEKDAYS = {
 }
 
 
+def weekday(value: int, lang: str = "nl") -> str:
+    """A weekday (0 = Monday) in ``lang``, short."""
+    return _WEEKDAYS[lang][value % 7]
+
+
 def label(value: Any, lang: str = "nl") -> str:
     """A word of the domain (an enum value such as ``absence_cover``) in ``lang``."""
     text = value.value if isinstance(value, Enum) else str(value)
@@ -161,6 +166,7 @@ def register_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters.update(
         {
             "label": label,
+            "weekday": weekday,
             "why_not": why_not,
             "day": day,
             "short_day": short_day,

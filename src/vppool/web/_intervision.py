@@ -165,6 +165,10 @@ FORMING = FormPage(
 
 _ACTIVE = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
 _EXPIRED = re.compile(r"certificate (?P<number>.+) expired on (?P<day>\d{4}-\d{2}-\d{2})")
+_NO_WEEKLY_TIME = re.compile(
+    r"no (?P<hours>[\d.]+) h in a row free every week \(weekly hours, busy time\)"
+)
+_TIME_NOT_SHARED = re.compile(r"free every week only at times fewer than (?P<size>\d+) VPs share")
 
 
 def _left_out_reason(reason: str) -> tuple[str, dict[str, str]]:
@@ -172,6 +176,12 @@ def _left_out_reason(reason: str) -> tuple[str, dict[str, str]]:
     expired = _EXPIRED.fullmatch(reason)
     if expired:
         return "certificate {number} expired on {day}", expired.groupdict()
+    alone = _NO_WEEKLY_TIME.fullmatch(reason)
+    if alone:
+        return "no {hours} h in a row free every week (weekly hours, busy time)", alone.groupdict()
+    unshared = _TIME_NOT_SHARED.fullmatch(reason)
+    if unshared:
+        return "free every week only at times fewer than {size} VPs share", unshared.groupdict()
     return reason, {}
 
 

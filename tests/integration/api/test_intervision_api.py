@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tests.dbutil import table_counts
-from tests.factories import make_certification, make_trust_person
+from tests.factories import make_certification, make_trust_person, make_weekly_hours
 from tests.integration.api.world import World, in_days, seed_world, today
 from tests.queue import drain_app
 from vppool.api import create_app
@@ -54,6 +54,7 @@ def test_a_planner_forms_next_years_groups_and_gets_the_explanation(
         for number in range(7):
             vp = make_trust_person(session, first_name=f"Extra{number}")
             make_certification(session, trust_person=vp)
+            make_weekly_hours(session, vp, weekdays=(0,))
         session.commit()
     headers = world.auth("planner")
     year = today().year + 1

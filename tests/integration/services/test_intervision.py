@@ -64,12 +64,19 @@ PLANNER = Viewer(user_id=1, role=Role.PLANNER, label="planner")
 CLIENT = Viewer(user_id=2, role=Role.CLIENT, label="client", organisation_id=1)
 
 
-def _certified(session: Session, count: int, **person: Any) -> list[TrustPerson]:
-    """``count`` VPs in Utrecht with a certificate valid through the year."""
+def _certified(
+    session: Session, count: int, *, weekly: bool = False, **person: Any
+) -> list[TrustPerson]:
+    """``count`` VPs in Utrecht with a certificate valid through the year.
+
+    ``weekly``: each works Monday to Friday, 9:00 to 17:00 (groups need common weekly time).
+    """
     people = []
     for index in range(count):
         vp = make_trust_person(session, first_name=f"VP{index}", **person)
         make_certification(session, trust_person=vp)
+        if weekly:
+            _hours(session, vp, *((day, time(9), time(17)) for day in range(5)))
         people.append(vp)
     return people
 
@@ -128,8 +135,17 @@ def test_groups_of_the_l_preset_honour_every_hard_rule(engine: Engine, settings:
         ).all():
             members[group_id].append(vp_id)
         placed = [vp for vps in members.values() for vp in vps]
-        assert sorted(placed) == sorted(eligible)
-        assert {left.trust_person_id for left in report.left_out} == active - eligible
+        # ... or left out, with the reason, for lack of weekly time shared with others.
+        no_time = {
+            left.trust_person_id
+            for left in report.left_out
+            if "every week" in left.reason or "common weekly time" in left.reason
+        }
+        assert sorted(placed + list(no_time)) == sorted(eligible)
+        assert len(no_time) < len(eligible) / 50
+        assert {left.trust_person_id for left in report.left_out} - no_time == active - eligible
+        # Every group's members share at least a session's time every week.
+        assert all(g.common_weekly_hours >= 2 for g in report.groups)
         # Sizes within 4 to 6.
         assert all(4 <= len(vps) <= 6 for vps in members.values())
         # No two members of a group serve the same organisation in the year.
@@ -161,7 +177,7 @@ def test_groups_of_the_l_preset_honour_every_hard_rule(engine: Engine, settings:
 def test_vps_serving_the_same_organisation_are_put_in_different_groups(
     session: Session, settings: Settings
 ) -> None:
-    people = _certified(session, 8)
+    people = _certified(session, 8, weekly=True)
     shared = make_need(session, starts_on=TODAY, ends_on=None, seats=2)
     for vp in people[:2]:
         make_assignment(session, need=shared, trust_person=vp, seat=people.index(vp) + 1)
@@ -177,7 +193,7 @@ def test_vps_serving_the_same_organisation_are_put_in_different_groups(
 def test_inactive_and_uncertified_vps_are_left_out_with_the_reason(
     session: Session, settings: Settings
 ) -> None:
-    people = _certified(session, 8)
+    people = _certified(session, 8, weekly=True)
     lapsed = make_trust_person(session, first_name="Verlopen")
     old = make_certification(
         session, trust_person=lapsed, issued_on=date(2022, 1, 1), expires_on=date(2026, 12, 1)

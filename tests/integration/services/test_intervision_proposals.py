@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.factories import make_certification, make_trust_person, make_user
+from tests.factories import make_certification, make_trust_person, make_user, make_weekly_hours
 from vppool.db.models import IntervisionGroup, IntervisionMember, TrustPerson
 from vppool.errors import Conflict
 from vppool.services import intervision_runs
@@ -37,6 +37,7 @@ def _pool(engine: Engine, count: int) -> list[int]:
         for index in range(count):
             vp = make_trust_person(session, first_name=f"VP{index}")
             make_certification(session, trust_person=vp)
+            make_weekly_hours(session, vp)
             ids.append(vp.id)
         session.commit()
     return [i for i in ids if i is not None]

@@ -9,7 +9,7 @@ from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tests.factories import make_certification, make_trust_person
+from tests.factories import make_certification, make_trust_person, make_weekly_hours
 from tests.integration.api.world import World
 from tests.integration.web.conftest import WEB, csrf_of, login
 from tests.queue import drain_app
@@ -275,6 +275,7 @@ def _certified_pool(engine: Engine, count: int) -> None:
         for index in range(count):
             vp = make_trust_person(session, first_name=f"Intervisie{index}")
             make_certification(session, trust_person=vp)
+            make_weekly_hours(session, vp)
         session.commit()
 
 
@@ -301,6 +302,8 @@ def test_a_planner_forms_next_years_groups_sees_them_explained_and_stores_them(
     _wait_for(app_client, run_page)
     shown = app_client.get(f"{WEB}{run_page}").text
     assert "Deze groepen opslaan" in shown
+    assert "Gezamenlijke weektijd" in shown
+    assert "uur per week" in shown
     assert "Intervisie0" in shown
     with Session(engine) as session:
         assert (

@@ -87,9 +87,9 @@ def test_any_feasible_pool_gets_a_valid_grouping(n: int, seed: int) -> None:
         assert result.violations == ()
 
 
-def test_a_large_clustered_pool_is_grouped_within_the_rules_and_polish_only_lowers_cost() -> None:
-    # 300 VPs in three towns, many serving shared organisations: the start grouping along
-    # the Hilbert curve must already keep every hard rule, so a short limit suffices.
+def test_a_large_clustered_pool_is_grouped_within_the_rules_with_a_bound() -> None:
+    # 300 VPs in three towns, many serving shared organisations: every VP is placed, the
+    # rules hold, and the proven bound is a bound (never above the cost).
     rng = random.Random(7)
     towns = [Location(52.09, 5.12), Location(53.22, 6.57), Location(51.44, 5.48)]
     pool = [
@@ -106,15 +106,9 @@ def test_a_large_clustered_pool_is_grouped_within_the_rules_and_polish_only_lowe
         )
         for i in range(1, 301)
     ]
-    result = form_groups(pool, IntervisionConfig(time_limit_s=4, workers=1))
+    result = form_groups(pool, IntervisionConfig(time_limit_s=8, workers=1))
     assert result.status in {"OPTIMAL", "FEASIBLE"}
     assert result.violations == ()
-    assert result.stats["start_members"] == 300
-    solved = result.stats.get("solver_objective")
-    if solved is None:
-        # On a crowded machine CP-SAT may find nothing within its 4 s; the start grouping
-        # then stands (it keeps every rule, as checked above) and there is nothing to polish.
-        assert result.stats["from_start"] == 1
-    else:
-        assert result.objective <= solved
-    assert result.best_bound <= result.objective
+    assert result.left_out == ()
+    assert 0 <= result.best_bound <= result.objective
+    assert result.stats["regions"] >= 2

@@ -11,6 +11,7 @@ from enum import StrEnum
 __all__ = [
     "LANGUAGES",
     "LANGUAGES_EN",
+    "MONTH_NAMES_NL",
     "NL_LATITUDE_RANGE",
     "NL_LONGITUDE_RANGE",
     "SECTORS",
@@ -278,3 +279,20 @@ def unknown_languages(codes: list[str] | tuple[str, ...]) -> list[str]:
 def unknown_sectors(names: list[str] | tuple[str, ...]) -> list[str]:
     """Return the names in ``names`` that are not in :data:`SECTORS`."""
     return [s for s in names if s not in SECTORS]
+
+
+#: The months in Dutch, January first (English: ``vppool.matching.MONTH_NAMES``).
+MONTH_NAMES_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)

@@ -856,6 +856,15 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=300)
     active: bool = True
     created_at: datetime = _created_at()
+    #: The language of their messages and e-mails ("nl" or "en").
+    language: str = Field(default="nl", max_length=2, sa_column_kwargs={"server_default": "nl"})
+    #: Kinds of message they get in the inbox only, not by e-mail.
+    email_off: list[str] = Field(
+        default_factory=list,
+        sa_type=JSON,
+        nullable=False,
+        sa_column_kwargs={"server_default": "[]"},
+    )
 
 
 class ApiToken(SQLModel, table=True):
@@ -1084,13 +1093,16 @@ class AuditEntry(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
-    """An outbox message to a user; sent by SMTP when configured, otherwise logged.
+    """A message to a user: in their inbox, and sent by SMTP when configured (else logged).
 
     ``dedupe_key`` makes scheduled reminders idempotent: a job that runs twice (or is
     retried) cannot send the same reminder twice.
     """
 
-    __table_args__ = (sa.UniqueConstraint("dedupe_key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("dedupe_key"),
+        sa.Index("ix_notification_inbox", "recipient_user_id", "read_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(min_length=1, max_length=60, index=True)
@@ -1103,6 +1115,12 @@ class Notification(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = Field(default=0, ge=0)
     last_error: str | None = Field(default=None, max_length=2000)
+    #: Whether it goes out by e-mail too (the recipient chose, per kind); always in the inbox.
+    by_email: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    #: When the recipient read it in the inbox.
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: Where in the web application it leads (a path below /app).
+    link: str | None = Field(default=None, max_length=300)
 
 
 class FeedState(SQLModel, table=True):

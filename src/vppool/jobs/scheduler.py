@@ -61,6 +61,12 @@ JOBS: tuple[JobSpec, ...] = (
         "daily 06:10: reminders 1 year, 90 and 30 days before expiry",
     ),
     JobSpec(
+        "assignment_reminders",
+        "assignment_reminders",
+        {"type": "cron", "hour": 6, "minute": 20},
+        "daily 06:20: tell VPs and clients of assignments that end within two weeks",
+    ),
+    JobSpec(
         "need_lifecycle",
         "need_lifecycle",
         {"type": "cron", "hour": 0, "minute": 5},

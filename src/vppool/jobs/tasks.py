@@ -21,6 +21,7 @@ from vppool.services import (
     intervision_runs,
     lifecycle,
     matching,
+    notices,
     notifications,
 )
 from vppool.services.queue import Abandoned
@@ -28,6 +29,7 @@ from vppool.services.queue import Abandoned
 __all__ = [
     "TASKS",
     "Task",
+    "assignment_reminders",
     "certification_reminders",
     "compliance_sweep",
     "need_lifecycle",
@@ -53,6 +55,14 @@ def certification_reminders(runtime: Runtime | None = None) -> None:
     with runtime.scope() as session:
         queued = compliance.certification_reminders(session, runtime.settings, runtime.today())
     log.info("certification reminders queued: %s", queued)
+
+
+def assignment_reminders(runtime: Runtime | None = None) -> None:
+    """Daily: tell VPs and clients of confirmed assignments that end within two weeks."""
+    runtime = runtime or current()
+    with runtime.scope() as session:
+        queued = notices.assignments_ending(session, runtime.today())
+    log.info("assignment reminders queued: %s", queued)
 
 
 def need_lifecycle(runtime: Runtime | None = None) -> None:
@@ -147,6 +157,7 @@ TASKS: dict[str, Task] = {
     ),
     "compliance_sweep": Task(_scheduled(compliance_sweep), retry=True),
     "certification_reminders": Task(_scheduled(certification_reminders), retry=True),
+    "assignment_reminders": Task(_scheduled(assignment_reminders), retry=True),
     "need_lifecycle": Task(_scheduled(need_lifecycle), retry=True),
     "refresh_calendars": Task(_scheduled(refresh_calendars), retry=True),
     "send_notifications": Task(_scheduled(send_notifications), retry=True),

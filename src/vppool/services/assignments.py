@@ -35,7 +35,7 @@ from vppool.db.schemas import (
     client_view,
 )
 from vppool.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from vppool.services import audit
+from vppool.services import audit, notices
 from vppool.services._common import (
     DEFAULT_LIMIT,
     Actor,
@@ -123,6 +123,8 @@ def create_assignment(
         assignment,
         details={"seat": assignment.seat, "status": assignment.status},
     )
+    if assignment.status is AssignmentStatus.CONFIRMED and assignment.id is not None:
+        notices.assignments_confirmed(session, [assignment.id])
     return AssignmentPublic.model_validate(assignment)
 
 

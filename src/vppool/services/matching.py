@@ -42,7 +42,7 @@ from vppool.db.models import (
 )
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
-from vppool.services import audit, calendar_sources, queue, run_review
+from vppool.services import audit, calendar_sources, notices, queue, run_review
 from vppool.services._common import SYSTEM, Actor, flush, plain_rows
 from vppool.services.compliance import compliance_exclusions, current_certificates
 from vppool.settings import Settings
@@ -814,6 +814,7 @@ def confirm_run(
         entity_id=run_id,
         details={"assignment_ids": ids},
     )
+    notices.assignments_confirmed(session, ids)
     return ids
 
 
@@ -990,6 +991,7 @@ def override_seat(
         entity_id=row.id,
         details={"need_id": need_id, "seat": seat, "replaced_trust_person_id": replaced},
     )
+    notices.assignments_confirmed(session, [row.id] if row.id is not None else [])
     assert row.id is not None  # noqa: S101  (flushed)
     return row.id
 

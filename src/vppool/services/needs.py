@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from vppool.db.engine import serialise_writes
-from vppool.db.models import Assignment, Need, NeedBase, Organisation, Site, User
+from vppool.db.models import Assignment, Need, NeedBase, Organisation, Site
 from vppool.db.schemas import (
     NeedCreate,
     NeedDecline,
@@ -41,7 +41,7 @@ from vppool.db.schemas import (
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from vppool.inputs import field_errors_from
-from vppool.services import audit, notifications
+from vppool.services import audit, notices
 from vppool.services._common import (
     DEFAULT_LIMIT,
     Actor,
@@ -263,6 +263,8 @@ def _insert(
         "created",
         {"organisation_id": organisation_id, "status": status},
     )
+    if status is NeedStatus.REQUESTED:
+        notices.request_received(session, need, organisation)
     return NeedPublic.model_validate(need), True
 
 
@@ -385,21 +387,7 @@ def _record_decision(session: Session, actor: Actor, need: Need, decision: str) 
         decision,
         {"organisation_id": need.organisation_id, "status": need.status},
     )
-    requester = session.get(User, need.requested_by_user_id) if need.requested_by_user_id else None
-    if requester is None or not requester.active:
-        return
-    reason = f"\n\nReason: {need.decision_reason}" if need.decision_reason else ""
-    notifications.enqueue(
-        session,
-        kind=f"request_{decision}",
-        recipient=requester,
-        subject=f"Your request '{need.title}' was {decision}",
-        body=(
-            f"Your request '{need.title}' ({need.kind.value}, from "
-            f"{need.starts_on.isoformat()}) was {decision} by the planner.{reason}"
-        ),
-        dedupe_key=f"need:{need.id}:{decision}",
-    )
+    notices.request_decided(session, need, decision)
 
 
 def _visible(session: Session, viewer: Viewer | None, need_id: int) -> Need:

@@ -44,6 +44,7 @@ from vppool.web._employee_pages import (
 )
 from vppool.web._feeds import FeedPages
 from vppool.web._filters import register_filters
+from vppool.web._inbox import InboxPages
 from vppool.web._intervision import IntervisionFormingPages, IntervisionPages
 from vppool.web._needs import need_pages
 from vppool.web._organisations import organisation_pages
@@ -186,6 +187,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             ClientPages,
             TrustPersonPages,
             FeedPages,
+            InboxPages,
             IntervisionPages,
             IntervisionFormingPages,
             admin_pages(),

@@ -10,29 +10,13 @@ from typing import Any
 
 from vppool.errors import FieldError, ValidationFailed, VppoolError
 from vppool.matching import MONTH_NAMES, PARAM_KINDS, Findings, Words
-from vppool.vocab import LANGUAGES
+from vppool.vocab import LANGUAGES, MONTH_NAMES_NL
 from vppool.web._filters import clock, day, label, number
 from vppool.web._i18n import translator
 
 __all__ = ["localise", "localise_error", "localise_findings", "localise_words"]
 
-_MONTH_NAMES = {
-    "nl": (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": MONTH_NAMES,
-}
+_MONTH_NAMES = {"nl": MONTH_NAMES_NL, "en": MONTH_NAMES}
 
 
 def localise(error: FieldError, lang: str) -> str:

@@ -29,6 +29,7 @@ from litestar.types import Guard
 from sqlmodel import Session
 
 from vppool.errors import VppoolError
+from vppool.services import notifications
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.web._common import (
@@ -99,7 +100,12 @@ class PageContext:
     def render(
         self, template: str, *, section: str = "", status_code: int = 200, **context: Any
     ) -> Template:
-        """``template`` with what every page needs (see :func:`vppool.web._common.page`)."""
+        """``template`` with what every page needs (see :func:`vppool.web._common.page`).
+
+        For a logged-in user, ``unread`` counts their unread messages (the inbox link).
+        """
+        if self.user is not None and "unread" not in context:
+            context["unread"] = notifications.unread_count(self.session, self.user)
         return page(self.request, template, section=section, status_code=status_code, **context)
 
     @staticmethod

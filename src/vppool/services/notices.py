@@ -1,0 +1,345 @@
+"""What vppool tells people, in their own language: each step of a request and an assignment.
+
+Every message goes to the recipient's inbox and, unless they turned e-mail off for its kind,
+by e-mail (:mod:`vppool.services.notifications`). The texts are composed here in the
+recipient's language (Dutch by default). A period reads from its first to its *last* day.
+
+Who is told what:
+- a request is filed: every active planner and administrator;
+- a request is accepted or declined: the contact who filed it;
+- an assignment is confirmed: the VP (client, site address, contact person, hours, period)
+  and the organisation's contacts (who their VP is, from when);
+- an assignment ends within :data:`ENDING_NOTICE_DAYS`: the VP and the organisation's
+  contacts, once per assignment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from vppool.db.models import Assignment, Need, Organisation, Site, TrustPerson, User
+from vppool.matching import MONTH_NAMES
+from vppool.services import notifications
+from vppool.vocab import MONTH_NAMES_NL, AssignmentStatus, Role
+
+__all__ = [
+    "ENDING_NOTICE_DAYS",
+    "assignments_confirmed",
+    "assignments_ending",
+    "request_decided",
+    "request_received",
+]
+
+#: How many days before an assignment's last day its VP and client are told it ends.
+ENDING_NOTICE_DAYS = 14
+
+_MONTHS = {"nl": MONTH_NAMES_NL, "en": MONTH_NAMES}
+LANGS = ("nl", "en")
+
+#: (subject, body) per kind and language; ``{…}`` are filled in per message.
+_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "request_received": {
+        "nl": (
+            "Nieuwe aanvraag van {organisation}: {title}",
+            "{organisation} vraagt een vertrouwenspersoon: {title}, {period}, {hours} uur per "
+            "maand.{note}\n\nBeoordeel de aanvraag in vppool onder Aanvragen.",
+        ),
+        "en": (
+            "New request from {organisation}: {title}",
+            "{organisation} asks for a trust person: {title}, {period}, {hours} hours a "
+            "month.{note}\n\nReview the request in vppool under Requests.",
+        ),
+    },
+    "request_accepted": {
+        "nl": (
+            "Uw aanvraag '{title}' is geaccepteerd",
+            "Uw aanvraag '{title}' ({period}) is geaccepteerd. De planner zoekt nu een "
+            "vertrouwenspersoon; u hoort wie het wordt.{reason}",
+        ),
+        "en": (
+            "Your request '{title}' was accepted",
+            "Your request '{title}' ({period}) was accepted. The planner is now looking for a "
+            "trust person; you will hear who it is.{reason}",
+        ),
+    },
+    "request_declined": {
+        "nl": (
+            "Uw aanvraag '{title}' is afgewezen",
+            "Uw aanvraag '{title}' ({period}) is afgewezen.{reason}",
+        ),
+        "en": (
+            "Your request '{title}' was declined",
+            "Your request '{title}' ({period}) was declined.{reason}",
+        ),
+    },
+    "assignment_confirmed": {
+        "nl": (
+            "Nieuwe opdracht: {organisation}",
+            "U bent de vertrouwenspersoon van {organisation} ({title}).\n\n"
+            "Periode: {period}\nUren: {hours} uur per maand\nLocatie: {site}\n"
+            "Contactpersoon: {contact}",
+        ),
+        "en": (
+            "New assignment: {organisation}",
+            "You are the trust person of {organisation} ({title}).\n\n"
+            "Period: {period}\nHours: {hours} a month\nSite: {site}\nContact person: {contact}",
+        ),
+    },
+    "assignment_confirmed_client": {
+        "nl": (
+            "Uw vertrouwenspersoon: {person}",
+            "{person} is uw vertrouwenspersoon voor {title}, {period}.",
+        ),
+        "en": (
+            "Your trust person: {person}",
+            "{person} is your trust person for {title}, {period}.",
+        ),
+    },
+    "assignment_ending": {
+        "nl": (
+            "Opdracht eindigt op {last_day}: {organisation}",
+            "De opdracht van {person} bij {organisation} ({title}) eindigt op {last_day}.",
+        ),
+        "en": (
+            "Assignment ends on {last_day}: {organisation}",
+            "The assignment of {person} at {organisation} ({title}) ends on {last_day}.",
+        ),
+    },
+}
+
+#: Kinds whose texts are a variant of another kind (same e-mail choice).
+_KIND_OF_TEXT = {"assignment_confirmed_client": "assignment_confirmed"}
+
+_WORDS = {
+    "nl": {"from": "vanaf {day}", "none": "niet opgegeven", "reason": "\n\nToelichting: {text}"},
+    "en": {"from": "from {day}", "none": "not given", "reason": "\n\nReason: {text}"},
+}
+_NOTE = {"nl": "\n\nToelichting van de klant: {text}", "en": "\n\nThe client's note: {text}"}
+
+
+def _lang(user: User) -> str:
+    return user.language if user.language in _TEXTS["request_received"] else "nl"
+
+
+def _day(value: date, lang: str) -> str:
+    return f"{value.day} {_MONTHS[lang][value.month - 1]} {value.year}"
+
+
+def _period(starts_on: date, ends_on: date | None, lang: str) -> str:
+    """First to last day (the stored end is exclusive)."""
+    if ends_on is None:
+        return _WORDS[lang]["from"].format(day=_day(starts_on, lang))
+    last = ends_on - timedelta(days=1)
+    if last <= starts_on:
+        return _day(starts_on, lang)
+    return f"{_day(starts_on, lang)} \u2013 {_day(last, lang)}"  # an en dash
+
+
+def _hours(value: float, lang: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def _send(
+    session: Session,
+    *,
+    kind: str,
+    to: User,
+    values: dict[str, dict[str, object]],
+    dedupe_key: str,
+    link: str,
+) -> bool:
+    lang = _lang(to)
+    subject, body = _TEXTS[kind][lang]
+    formatted = values[lang]
+    return notifications.enqueue(
+        session,
+        kind=_KIND_OF_TEXT.get(kind, kind),
+        recipient=to,
+        subject=subject.format(**formatted),
+        body=body.format(**formatted),
+        dedupe_key=dedupe_key,
+        link=link,
+    )
+
+
+def _active(session: Session, *conditions: object) -> list[User]:
+    return list(
+        session.exec(
+            select(User).where(col(User.active).is_(True), *conditions)  # type: ignore[arg-type]
+        ).all()
+    )
+
+
+def request_received(session: Session, need: Need, organisation: Organisation) -> int:
+    """Tell every planner and administrator that ``organisation`` filed request ``need``."""
+    staff = _active(session, col(User.role).in_([Role.PLANNER, Role.ADMIN]))
+    sent = 0
+    for user in staff:
+        sent += _send(
+            session,
+            kind="request_received",
+            to=user,
+            values={
+                lang: {
+                    "organisation": organisation.name,
+                    "title": need.title,
+                    "period": _period(need.starts_on, need.ends_on, lang),
+                    "hours": _hours(need.expected_hours_per_month, lang),
+                    "note": (_NOTE[lang].format(text=need.description) if need.description else ""),
+                }
+                for lang in LANGS
+            },
+            dedupe_key=f"need:{need.id}:received:{user.id}",
+            link="/needs?status=requested",
+        )
+    return sent
+
+
+def request_decided(session: Session, need: Need, decision: str) -> bool:
+    """Tell the contact who filed ``need`` that it was ``accepted`` or ``declined``."""
+    requester = session.get(User, need.requested_by_user_id) if need.requested_by_user_id else None
+    if requester is None or not requester.active:
+        return False
+    return _send(
+        session,
+        kind=f"request_{decision}",
+        to=requester,
+        values={
+            lang: {
+                "title": need.title,
+                "period": _period(need.starts_on, need.ends_on, lang),
+                "reason": (
+                    _WORDS[lang]["reason"].format(text=need.decision_reason)
+                    if need.decision_reason
+                    else ""
+                ),
+            }
+            for lang in LANGS
+        },
+        dedupe_key=f"need:{need.id}:{decision}",
+        link="/requests",
+    )
+
+
+def _contacts(session: Session, organisation_id: int) -> list[User]:
+    return _active(session, User.role == Role.CLIENT, User.organisation_id == organisation_id)
+
+
+def _site_text(session: Session, need: Need, lang: str) -> str:
+    site = session.get(Site, need.site_id) if need.site_id else None
+    if site is None:
+        site = session.exec(
+            select(Site)
+            .where(Site.organisation_id == need.organisation_id)
+            .order_by(col(Site.is_main).desc(), col(Site.id))
+        ).first()
+    if site is None:
+        return _WORDS[lang]["none"]
+    parts = [site.name, site.address, " ".join(p for p in (site.postcode, site.municipality) if p)]
+    return ", ".join(p for p in parts if p)
+
+
+def _contact_text(organisation: Organisation, lang: str) -> str:
+    parts = [p for p in (organisation.contact_name, organisation.contact_email) if p]
+    return ", ".join(parts) if parts else _WORDS[lang]["none"]
+
+
+def assignments_confirmed(session: Session, assignment_ids: Iterable[int]) -> int:
+    """Tell each confirmed assignment's VP what they need, and the client who their VP is."""
+    sent = 0
+    for assignment in session.exec(
+        select(Assignment).where(col(Assignment.id).in_(list(assignment_ids)))
+    ).all():
+        need = session.get(Need, assignment.need_id)
+        person = session.get(TrustPerson, assignment.trust_person_id)
+        if need is None or person is None:
+            continue
+        organisation = session.get(Organisation, need.organisation_id)
+        if organisation is None:
+            continue
+        name = f"{person.first_name} {person.last_name}"
+        for user in _active(session, User.trust_person_id == person.id):
+            sent += _send(
+                session,
+                kind="assignment_confirmed",
+                to=user,
+                values={
+                    lang: {
+                        "organisation": organisation.name,
+                        "title": need.title,
+                        "period": _period(assignment.starts_on, assignment.ends_on, lang),
+                        "hours": _hours(need.expected_hours_per_month, lang),
+                        "site": _site_text(session, need, lang),
+                        "contact": _contact_text(organisation, lang),
+                    }
+                    for lang in LANGS
+                },
+                dedupe_key=f"assignment:{assignment.id}:confirmed:{user.id}",
+                link="/me",
+            )
+        for user in _contacts(session, organisation.id or 0):
+            sent += _send(
+                session,
+                kind="assignment_confirmed_client",
+                to=user,
+                values={
+                    lang: {
+                        "person": name,
+                        "title": need.title,
+                        "period": _period(assignment.starts_on, assignment.ends_on, lang),
+                    }
+                    for lang in LANGS
+                },
+                dedupe_key=f"assignment:{assignment.id}:confirmed:{user.id}",
+                link="/team",
+            )
+    return sent
+
+
+def assignments_ending(session: Session, today: date, *, days: int = ENDING_NOTICE_DAYS) -> int:
+    """Tell VPs and clients of confirmed assignments whose last day is within ``days``."""
+    horizon = today + timedelta(days=days + 1)  # the stored end is the day after the last
+    sent = 0
+    for assignment in session.exec(
+        select(Assignment).where(
+            Assignment.status == AssignmentStatus.CONFIRMED,
+            col(Assignment.ends_on).is_not(None),
+            col(Assignment.ends_on) > today,
+            col(Assignment.ends_on) <= horizon,
+        )
+    ).all():
+        assert assignment.ends_on is not None  # noqa: S101  (selected above)
+        last_day = assignment.ends_on - timedelta(days=1)
+        need = session.get(Need, assignment.need_id)
+        person = session.get(TrustPerson, assignment.trust_person_id)
+        if need is None or person is None:
+            continue
+        organisation = session.get(Organisation, need.organisation_id)
+        if organisation is None:
+            continue
+        recipients = [
+            *_active(session, User.trust_person_id == person.id),
+            *_contacts(session, organisation.id or 0),
+        ]
+        for user in recipients:
+            sent += _send(
+                session,
+                kind="assignment_ending",
+                to=user,
+                values={
+                    lang: {
+                        "person": f"{person.first_name} {person.last_name}",
+                        "organisation": organisation.name,
+                        "title": need.title,
+                        "last_day": _day(last_day, lang),
+                    }
+                    for lang in LANGS
+                },
+                dedupe_key=f"assignment:{assignment.id}:ending:{assignment.ends_on}:{user.id}",
+                link="/me" if user.role is Role.TRUST_PERSON else "/team",
+            )
+    return sent

@@ -16,6 +16,7 @@ Who is told what:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
@@ -38,6 +39,8 @@ ENDING_NOTICE_DAYS = 14
 
 _MONTHS = {"nl": MONTH_NAMES_NL, "en": MONTH_NAMES}
 LANGS = ("nl", "en")
+#: The fillings of a message's placeholders, per language.
+Values = dict[str, dict[str, object]]
 
 #: (subject, body) per kind and language; ``{…}`` are filled in per message.
 _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
@@ -143,27 +146,28 @@ def _hours(value: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "nl" else text
 
 
-def _send(
-    session: Session,
-    *,
-    kind: str,
-    to: User,
-    values: dict[str, dict[str, object]],
-    dedupe_key: str,
-    link: str,
-) -> bool:
-    lang = _lang(to)
-    subject, body = _TEXTS[kind][lang]
-    formatted = values[lang]
-    return notifications.enqueue(
-        session,
-        kind=_KIND_OF_TEXT.get(kind, kind),
-        recipient=to,
-        subject=subject.format(**formatted),
-        body=body.format(**formatted),
-        dedupe_key=dedupe_key,
-        link=link,
-    )
+@dataclass(frozen=True, slots=True)
+class _Notice:
+    """One thing to tell: its kind, its fillings per language, its key and where it leads."""
+
+    kind: str
+    values: Values
+    key: str
+    link: str
+
+    def send(self, session: Session, to: User, link: str | None = None) -> bool:
+        """Queue it for ``to`` in their language (once per person and key)."""
+        subject, body = _TEXTS[self.kind][_lang(to)]
+        formatted = self.values[_lang(to)]
+        return notifications.enqueue(
+            session,
+            kind=_KIND_OF_TEXT.get(self.kind, self.kind),
+            recipient=to,
+            subject=subject.format(**formatted),
+            body=body.format(**formatted),
+            dedupe_key=f"{self.key}:{to.id}",
+            link=link or self.link,
+        )
 
 
 def _active(session: Session, *conditions: object) -> list[User]:
@@ -176,27 +180,21 @@ def _active(session: Session, *conditions: object) -> list[User]:
 
 def request_received(session: Session, need: Need, organisation: Organisation) -> int:
     """Tell every planner and administrator that ``organisation`` filed request ``need``."""
+    values: Values = {
+        lang: {
+            "organisation": organisation.name,
+            "title": need.title,
+            "period": _period(need.starts_on, need.ends_on, lang),
+            "hours": _hours(need.expected_hours_per_month, lang),
+            "note": _NOTE[lang].format(text=need.description) if need.description else "",
+        }
+        for lang in LANGS
+    }
     staff = _active(session, col(User.role).in_([Role.PLANNER, Role.ADMIN]))
-    sent = 0
-    for user in staff:
-        sent += _send(
-            session,
-            kind="request_received",
-            to=user,
-            values={
-                lang: {
-                    "organisation": organisation.name,
-                    "title": need.title,
-                    "period": _period(need.starts_on, need.ends_on, lang),
-                    "hours": _hours(need.expected_hours_per_month, lang),
-                    "note": (_NOTE[lang].format(text=need.description) if need.description else ""),
-                }
-                for lang in LANGS
-            },
-            dedupe_key=f"need:{need.id}:received:{user.id}",
-            link="/needs?status=requested",
-        )
-    return sent
+    notice = _Notice(
+        "request_received", values, f"need:{need.id}:received", "/needs?status=requested"
+    )
+    return sum(notice.send(session, user) for user in staff)
 
 
 def request_decided(session: Session, need: Need, decision: str) -> bool:
@@ -204,29 +202,27 @@ def request_decided(session: Session, need: Need, decision: str) -> bool:
     requester = session.get(User, need.requested_by_user_id) if need.requested_by_user_id else None
     if requester is None or not requester.active:
         return False
-    return _send(
-        session,
-        kind=f"request_{decision}",
-        to=requester,
-        values={
-            lang: {
-                "title": need.title,
-                "period": _period(need.starts_on, need.ends_on, lang),
-                "reason": (
-                    _WORDS[lang]["reason"].format(text=need.decision_reason)
-                    if need.decision_reason
-                    else ""
-                ),
-            }
-            for lang in LANGS
-        },
-        dedupe_key=f"need:{need.id}:{decision}",
-        link="/requests",
-    )
+    reason = need.decision_reason
+    values: Values = {
+        lang: {
+            "title": need.title,
+            "period": _period(need.starts_on, need.ends_on, lang),
+            "reason": _WORDS[lang]["reason"].format(text=reason) if reason else "",
+        }
+        for lang in LANGS
+    }
+    notice = _Notice(f"request_{decision}", values, f"need:{need.id}:{decision}", "/requests")
+    return notice.send(session, requester)
 
 
-def _contacts(session: Session, organisation_id: int) -> list[User]:
-    return _active(session, User.role == Role.CLIENT, User.organisation_id == organisation_id)
+def _contacts(session: Session, organisation: Organisation) -> list[User]:
+    """The organisation's active client contacts."""
+    return _active(session, User.role == Role.CLIENT, User.organisation_id == organisation.id)
+
+
+def _vp_users(session: Session, person: TrustPerson) -> list[User]:
+    """The VP's active logins."""
+    return _active(session, User.trust_person_id == person.id)
 
 
 def _site_text(session: Session, need: Need, lang: str) -> str:
@@ -248,55 +244,48 @@ def _contact_text(organisation: Organisation, lang: str) -> str:
     return ", ".join(parts) if parts else _WORDS[lang]["none"]
 
 
+def _parties(
+    session: Session, assignment: Assignment
+) -> tuple[Need, TrustPerson, Organisation] | None:
+    """The need, the VP and the organisation of an assignment (``None`` if one is gone)."""
+    need = session.get(Need, assignment.need_id)
+    person = session.get(TrustPerson, assignment.trust_person_id)
+    organisation = session.get(Organisation, need.organisation_id) if need else None
+    if need is None or person is None or organisation is None:
+        return None
+    return need, person, organisation
+
+
 def assignments_confirmed(session: Session, assignment_ids: Iterable[int]) -> int:
     """Tell each confirmed assignment's VP what they need, and the client who their VP is."""
     sent = 0
     for assignment in session.exec(
         select(Assignment).where(col(Assignment.id).in_(list(assignment_ids)))
     ).all():
-        need = session.get(Need, assignment.need_id)
-        person = session.get(TrustPerson, assignment.trust_person_id)
-        if need is None or person is None:
+        if (parties := _parties(session, assignment)) is None:
             continue
-        organisation = session.get(Organisation, need.organisation_id)
-        if organisation is None:
-            continue
+        need, person, organisation = parties
+        period = {lang: _period(assignment.starts_on, assignment.ends_on, lang) for lang in LANGS}
+        for_vp: Values = {
+            lang: {
+                "organisation": organisation.name,
+                "title": need.title,
+                "period": period[lang],
+                "hours": _hours(need.expected_hours_per_month, lang),
+                "site": _site_text(session, need, lang),
+                "contact": _contact_text(organisation, lang),
+            }
+            for lang in LANGS
+        }
         name = f"{person.first_name} {person.last_name}"
-        for user in _active(session, User.trust_person_id == person.id):
-            sent += _send(
-                session,
-                kind="assignment_confirmed",
-                to=user,
-                values={
-                    lang: {
-                        "organisation": organisation.name,
-                        "title": need.title,
-                        "period": _period(assignment.starts_on, assignment.ends_on, lang),
-                        "hours": _hours(need.expected_hours_per_month, lang),
-                        "site": _site_text(session, need, lang),
-                        "contact": _contact_text(organisation, lang),
-                    }
-                    for lang in LANGS
-                },
-                dedupe_key=f"assignment:{assignment.id}:confirmed:{user.id}",
-                link="/me",
-            )
-        for user in _contacts(session, organisation.id or 0):
-            sent += _send(
-                session,
-                kind="assignment_confirmed_client",
-                to=user,
-                values={
-                    lang: {
-                        "person": name,
-                        "title": need.title,
-                        "period": _period(assignment.starts_on, assignment.ends_on, lang),
-                    }
-                    for lang in LANGS
-                },
-                dedupe_key=f"assignment:{assignment.id}:confirmed:{user.id}",
-                link="/team",
-            )
+        for_client: Values = {
+            lang: {"person": name, "title": need.title, "period": period[lang]} for lang in LANGS
+        }
+        key = f"assignment:{assignment.id}:confirmed"
+        to_vp = _Notice("assignment_confirmed", for_vp, key, "/me")
+        to_client = _Notice("assignment_confirmed_client", for_client, key, "/team")
+        sent += sum(to_vp.send(session, user) for user in _vp_users(session, person))
+        sent += sum(to_client.send(session, user) for user in _contacts(session, organisation))
     return sent
 
 
@@ -314,32 +303,26 @@ def assignments_ending(session: Session, today: date, *, days: int = ENDING_NOTI
     ).all():
         assert assignment.ends_on is not None  # noqa: S101  (selected above)
         last_day = assignment.ends_on - timedelta(days=1)
-        need = session.get(Need, assignment.need_id)
-        person = session.get(TrustPerson, assignment.trust_person_id)
-        if need is None or person is None:
+        if (parties := _parties(session, assignment)) is None:
             continue
-        organisation = session.get(Organisation, need.organisation_id)
-        if organisation is None:
-            continue
-        recipients = [
-            *_active(session, User.trust_person_id == person.id),
-            *_contacts(session, organisation.id or 0),
-        ]
-        for user in recipients:
-            sent += _send(
-                session,
-                kind="assignment_ending",
-                to=user,
-                values={
-                    lang: {
-                        "person": f"{person.first_name} {person.last_name}",
-                        "organisation": organisation.name,
-                        "title": need.title,
-                        "last_day": _day(last_day, lang),
-                    }
-                    for lang in LANGS
-                },
-                dedupe_key=f"assignment:{assignment.id}:ending:{assignment.ends_on}:{user.id}",
-                link="/me" if user.role is Role.TRUST_PERSON else "/team",
-            )
+        need, person, organisation = parties
+        values: Values = {
+            lang: {
+                "person": f"{person.first_name} {person.last_name}",
+                "organisation": organisation.name,
+                "title": need.title,
+                "last_day": _day(last_day, lang),
+            }
+            for lang in LANGS
+        }
+        notice = _Notice(
+            "assignment_ending",
+            values,
+            f"assignment:{assignment.id}:ending:{assignment.ends_on}",
+            "/me",
+        )
+        sent += sum(notice.send(session, user) for user in _vp_users(session, person))
+        sent += sum(
+            notice.send(session, user, "/team") for user in _contacts(session, organisation)
+        )
     return sent

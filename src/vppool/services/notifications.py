@@ -194,6 +194,12 @@ class InboxEntry:
     created_at: datetime
     read: bool
 
+    @classmethod
+    def of(cls, row: Notification) -> InboxEntry:
+        """The entry of a stored message."""
+        read = row.read_at is not None
+        return cls(row.id or 0, row.kind, row.subject, row.body, row.link, row.created_at, read)
+
 
 def _own(viewer: Viewer) -> Any:
     """The viewer's messages; one-time links (invitation, password reset) stay in e-mail."""
@@ -215,18 +221,7 @@ def inbox(
         .offset(max(offset, 0))
         .limit(min(max(limit, 1), 100))
     ).all()
-    entries = [
-        InboxEntry(
-            id=row.id or 0,
-            kind=row.kind,
-            subject=row.subject,
-            body=row.body,
-            link=row.link,
-            created_at=row.created_at,
-            read=row.read_at is not None,
-        )
-        for row in rows
-    ]
+    entries = [InboxEntry.of(row) for row in rows]
     return Page[InboxEntry](items=entries, total=total, offset=max(offset, 0), limit=limit)
 
 

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 
 from vppool.errors import ValidationFailed
 from vppool.services import notifications
+from vppool.services.notifications import MessageSettings
 from vppool.web._common import FormData, form_list, form_text, web_logged_in
 from vppool.web._messages import localise_error
 from vppool.web._page import PageContext, WebPages
@@ -62,23 +63,7 @@ class InboxPages(WebPages, path="/inbox", guard=web_logged_in):
     @get("/settings", sync_to_thread=True)
     def settings_page(self, ctx: NamedDependency[PageContext]) -> Template:
         """The language of the viewer's messages and which kinds come by e-mail."""
-        return self._settings(ctx, notifications.message_settings(ctx.session, ctx.viewer))
-
-    def _settings(
-        self,
-        ctx: PageContext,
-        chosen: notifications.MessageSettings,
-        error: str = "",
-        status_code: int = 200,
-    ) -> Template:
-        return ctx.render(
-            "inbox_settings.html",
-            section="inbox",
-            chosen=chosen,
-            choices=CHOICES,
-            error=error,
-            status_code=status_code,
-        )
+        return _settings(ctx, notifications.message_settings(ctx.session, ctx.viewer))
 
     @post("/settings", sync_to_thread=True, status_code=303)
     def save_settings(
@@ -93,8 +78,16 @@ class InboxPages(WebPages, path="/inbox", guard=web_logged_in):
             )
         except ValidationFailed as exc:
             ctx.session.rollback()
-            kept = notifications.MessageSettings(
+            kept = MessageSettings(
                 language, {kind: kind in email for kind in notifications.EMAIL_KINDS}
             )
-            return self._settings(ctx, kept, localise_error(exc, ctx.lang), status_code=422)
+            return _settings(ctx, kept, localise_error(exc, ctx.lang))
         return ctx.redirect("/inbox?done=settings")
+
+
+def _settings(ctx: PageContext, chosen: MessageSettings, error: str = "") -> Template:
+    """The settings page with ``chosen`` ticked, and why they were refused (status 422)."""
+    page = {"chosen": chosen, "choices": CHOICES, "error": error}
+    return ctx.render(
+        "inbox_settings.html", section="inbox", status_code=422 if error else 200, **page
+    )

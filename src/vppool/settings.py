@@ -176,7 +176,7 @@ class Settings(BaseSettings):
         default=60.0, gt=0, le=3600, description="Time limit of forming a year's groups, seconds."
     )
     intervision_workers: int = Field(
-        default=2, ge=1, le=64, description="Solver threads when forming groups."
+        default=2, ge=1, le=64, description="Regions solved at once when forming groups."
     )
     intervision_seed: int = Field(default=1, description="Random seed of group formation.")
 

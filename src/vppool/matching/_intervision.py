@@ -16,20 +16,26 @@ enough for a session), and :func:`validate_groups` checks the rule itself on the
 half-hours.
 
 A start grouping comes first: the VPs in the order of a Hilbert curve over their homes, cut
-into groups of the right sizes. Its groups' centres are the meeting places, so travel is a
-linear cost. Each VP considers the few nearest meeting places; each meeting place the few
-blocks most of its candidates share. The MIP (HiGHS through OR-Tools MathOpt) links each
+into as many groups as could be formed. Its groups' centres are the meeting places, so
+travel is a linear cost. Runs of meeting places along the curve form *regions*; a VP's
+meeting places lie in its own region, so the regions are independent problems whose costs
+and proven bounds add up. Per region a MIP (HiGHS through OR-Tools MathOpt) links each
 member to an open group (``x <= used``) and each shared block to every member
-(``shared + x <= 1`` for a member not free then), which keeps its LP relaxation close to the
-integer optimum, so the proven bound, and the gap reported with it, mean something.
+(``shared + x <= 1`` for a member not free then); small regions let HiGHS close most of
+the gap, so the proven bound, and the gap reported with it, mean something. A start
+grouping within the rules, improved by moves and swaps, is each MIP's hint; ``workers``
+regions are solved at once, and what time is left after a first pass goes to the regions
+with the widest gap.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -99,7 +105,7 @@ class IntervisionConfig:
     #: Blocks each meeting place considers (those most of its candidates are free in).
     blocks_per_group: int = 10
     #: Relative gap at which the solver stops early.
-    relative_gap: float = 0.005
+    relative_gap: float = 0.02
     new_below_years: float = 2.0
     seasoned_from_years: float = 5.0
     weight_travel_per_km: float = 1.0
@@ -789,51 +795,84 @@ def form_groups(
         "repeat_pairs_known": len(pairs),
         "variables": 0,
         "constraints": 0,
-        "start_cost": 0.0,
     }
     # Per region: its grouping, cost, proven lower bound and whether the MIP proved it.
+    # ``workers`` regions are solved at once (HiGHS releases the GIL while it solves);
+    # progress is reported from this thread only.
     solved: dict[int, tuple[_Instance, dict[int, int], float, float, bool]] = {}
-    left_members = len(placeable)
-    first_pass_end = started + config.time_limit_s * config.first_pass_share
-    for region in range(regions):
-        people = [m for m in placeable if region_of_group[next(iter(distance[m.id]))] == region]
-        if not people:
-            continue
-        instance = _Instance(
-            people, centres, candidates, distance, pairs, blocks_of, group_blocks, need, config
+    lock = threading.Lock()
+    workers = max(1, config.workers)
+    people_of: dict[int, list[IntervisionMemberInput]] = defaultdict(list)
+    for m in placeable:
+        people_of[region_of_group[next(iter(distance[m.id]))]].append(m)
+    instances = {
+        region: (
+            _Instance(
+                people, centres, candidates, distance, pairs, blocks_of, group_blocks, need, config
+            ),
+            [g for g in range(count) if region_of_group[g] == region],
         )
-        share = (first_pass_end - time.perf_counter()) * len(people) / max(1, left_members)
-        left_members -= len(people)
-        places = [g for g in range(count) if region_of_group[g] == region]
-        here = {m.id for m in people}
+        for region, people in people_of.items()
+    }
+    first_pass = config.time_limit_s * config.first_pass_share - (time.perf_counter() - started)
+    first_pass_end = started + config.time_limit_s * config.first_pass_share
+    end = started + config.time_limit_s
+
+    def first_solve(region: int) -> tuple[int, dict[int, int], float, bool]:
+        instance, places = instances[region]
+        began = time.perf_counter()
+        budget = first_pass * workers * len(instance.members) / max(1, len(placeable))
+        here = {m.id for m in instance.members}
         first = _start(instance, {g: [m for m in start[g] if m.id in here] for g in places})
         found, low, proven = _solve_region(
-            instance, places, first, deadline=time.perf_counter() + share, stats=stats
+            instance,
+            places,
+            first,
+            deadline=min(began + budget, first_pass_end),
+            stats=stats,
+            lock=lock,
         )
-        cost = instance.cost(found, [m.id for m in people if m.id not in found])
+        return region, found, low, proven
+
+    def settle(region: int, found: dict[int, int], low: float, proven: bool) -> None:
+        instance = instances[region][0]
+        cost = instance.cost(found, [m.id for m in instance.members if m.id not in found])
+        if region in solved:
+            _, best, best_cost, best_low, _ = solved[region]
+            low = max(low, best_low)
+            if best_cost <= cost:
+                found, cost = best, best_cost
         solved[region] = (instance, found, cost, min(low, cost), proven)
         _report(config, started, solved)
-    # Second pass: the rest of the time to the regions with the widest gap, in proportion.
-    open_gaps = sorted(
-        (r for r, item in solved.items() if not item[4] and item[2] - item[3] > 1e-6),
-        key=lambda r: solved[r][3] - solved[r][2],
-    )
-    for index, region in enumerate(open_gaps):
-        instance, found, cost, low, _ = solved[region]
-        widest = sum(solved[r][2] - solved[r][3] for r in open_gaps[index:])
-        left = config.time_limit_s - (time.perf_counter() - started)
-        if left < 0.5:
-            break
-        share = left * (cost - low) / max(widest, 1e-9)
-        places = [g for g in range(count) if region_of_group[g] == region]
-        again, low_again, proven = _solve_region(
-            instance, places, found, deadline=time.perf_counter() + share, stats=stats
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in as_completed([pool.submit(first_solve, r) for r in sorted(instances)]):
+            settle(*future.result())
+        # Second pass: the rest of the time to the regions with the widest gap, in proportion.
+        open_gaps = sorted(
+            (r for r, item in solved.items() if not item[4] and item[2] - item[3] > 1e-6),
+            key=lambda r: solved[r][3] - solved[r][2],
         )
-        cost_again = instance.cost(again, [m.id for m in instance.members if m.id not in again])
-        if cost_again < cost:
-            found, cost = again, cost_again
-        solved[region] = (instance, found, cost, min(max(low, low_again), cost), proven)
-        _report(config, started, solved)
+        widest = sum(solved[r][2] - solved[r][3] for r in open_gaps)
+        left = end - time.perf_counter()
+
+        def second_solve(region: int) -> tuple[int, dict[int, int], float, bool]:
+            instance, places = instances[region]
+            _, found, cost, low, _ = solved[region]
+            share = left * workers * (cost - low) / max(widest, 1e-9)
+            found, low, proven = _solve_region(
+                instance,
+                places,
+                found,
+                deadline=min(time.perf_counter() + share, end),
+                stats=stats,
+                lock=lock,
+            )
+            return region, found, low, proven
+
+        if left > 1.0:
+            for future in as_completed([pool.submit(second_solve, r) for r in open_gaps]):
+                settle(*future.result())
     group_of: dict[int, int] = {}
     for _, found, _, _, _ in solved.values():
         group_of.update(found)
@@ -905,6 +944,7 @@ def _solve_region(
     *,
     deadline: float,
     stats: dict[str, int | float],
+    lock: threading.Lock,
 ) -> tuple[dict[int, int], float, bool]:
     """Group one region's VPs: a start within the rules, then the MIP, then moves and swaps.
 
@@ -917,10 +957,13 @@ def _solve_region(
     ids = {m.id for m in instance.members}
     hint = _Local(instance, first).run(began + budget * config.polish_share / 2)
     hint_cost = instance.cost(hint, [v for v in ids if v not in hint])
-    stats["start_cost"] = round(float(stats["start_cost"]) + hint_cost, 1)
+    if time.perf_counter() >= deadline - 0.2:
+        # No time left for this region (a second pass that came too late): keep what it has.
+        return first, 0.0, False
     model, x, out, opened = _model(instance, max(places) + 1)
-    stats["variables"] = int(stats["variables"]) + model.get_num_variables()
-    stats["constraints"] = int(stats["constraints"]) + model.get_num_linear_constraints()
+    with lock:
+        stats["variables"] = int(stats["variables"]) + model.get_num_variables()
+        stats["constraints"] = int(stats["constraints"]) + model.get_num_linear_constraints()
     values_hint: dict[mathopt.Variable, float] = {
         var: float(hint.get(v) == g) for (v, g), var in x.items()
     }

@@ -5,7 +5,8 @@
 For each size: generate the dataset, load it into a fresh SQLite database, build the
 instance with the product's own service, and solve it side by side in one run with each
 engine — CP-SAT alone, the MIP alone (HiGHS through OR-Tools' MathOpt), and the portfolio
-(both at once, the product's default) — next to the greedy baseline (needs by urgency, each
+(the product's default: level 1 CP-SAT beside HiGHS, level 2 the neighbourhood search beside
+HiGHS) — next to the greedy baseline (needs by urgency, each
 seat to the nearest eligible VP with room), all scored by the same objective and checked by
 the same independent validator. Quick match is timed for up to 200 short-term needs against
 the portfolio's plan. Each size runs in its own process so its peak memory is its own; the

@@ -6,7 +6,7 @@ import math
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -150,6 +150,9 @@ class _Level:
     maximize: bool
     offset: float
     hint: set[tuple[int, int]]
+    #: Level 1's terms when level 1 was not proven: the neighbourhood search of level 2 may
+    #: still fill seats (each weighted above any cost, so filling comes first).
+    reward: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)
 
 
 class _CpSat:
@@ -316,17 +319,25 @@ def _portfolio_cost(
     first = time.perf_counter() - started
     thread = threading.Thread(target=run_mip, name="mip", daemon=True)
     thread.start()
-    chosen, value, rounds, optimal = search_nearby(
+    terms = list(level.terms)
+    if level.reward:
+        domains = parts.model.proto.variables
+        # One seat weight more than every cost at once: filling a seat always comes first.
+        big = 1 + sum(abs(c) * max(abs(x) for x in domains[v.index].domain) for v, c in terms)
+        terms += [(var, -big * weight) for var, weight in level.reward]
+    chosen, _, rounds, optimal = search_nearby(
         ctx,
         parts,
-        level.terms,
+        terms,
         level.hint,
         start_values,
         deadline=deadline,
         seed=config.seed,
         stop=stop,
-        improved=improved,
+        improved=None if level.reward else improved,
     )
+    values = _plan_values(ctx, parts, chosen)
+    value = float(sum(values[var] * c for var, c in level.terms))
     proved = optimal or stop.is_set()
     stop.set()  # the MIP stops at its next tick when the search proved the plan
     thread.join(timeout=1.5 if proved else max(0.0, deadline - time.perf_counter()) + 2.0)
@@ -444,7 +455,8 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         }
         if start <= parts.serve.keys():
             chosen = start
-        level = _Level("cost", cost_terms, False, float(parts.constant), chosen)
+        reward = [] if fill.status == "OPTIMAL" else list(parts.fill_terms)
+        level = _Level("cost", cost_terms, False, float(parts.constant), chosen, reward)
         # Leave the polish a share of the limit: on large instances the search may not
         # improve much on level 1's plan, and the polish's swaps are what lower its cost.
         remaining = max(0.1, search_end - (time.perf_counter() - started))
@@ -453,6 +465,9 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         )
         if cost.chosen is not None:
             chosen = cost.chosen
+            # The neighbourhood search may have filled seats level 1 left open.
+            fill_value = max(fill_value, sum(ctx.unfilled_weight(ctx.needs[n]) for n, _ in chosen))
+            fill_bound = max(fill_bound, fill_value)
     cost_bound = None if cost.bound is None else cost.bound + parts.constant
     plan = _seat_plan(ctx, chosen)
     if cost.status != "OPTIMAL":
@@ -460,7 +475,9 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
         # plan, which is a level-2 plan too): keep the cheaper of the two, then make every
         # single swap that lowers the cost, keeping every seat filled.
         first = _seat_plan(ctx, fill_chosen)
-        if _cost(objective_terms(ctx, first)) < _cost(objective_terms(ctx, plan)):
+        first_fill = sum(ctx.unfilled_weight(ctx.needs[n]) for n, _ in fill_chosen)
+        cheaper = _cost(objective_terms(ctx, first)) < _cost(objective_terms(ctx, plan))
+        if cheaper and first_fill >= fill_value:
             plan = first
         plan = _polish(ctx, candidates, plan, started + 0.97 * config.time_limit_s)
     terms = objective_terms(ctx, plan)

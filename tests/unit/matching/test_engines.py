@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from ortools.sat.python import cp_model
@@ -109,3 +111,61 @@ def test_without_a_proven_bound_the_plan_is_not_called_optimal(
     # The bound is weak (what no decision changes, every saving taken) but true.
     assert result.best_bound < result.objective
     assert result.gap > 0
+
+
+def _neighbourhood_start(problem: MatchingInstance) -> tuple[Any, Any, Any]:
+    from vppool.matching._candidates import build_candidates
+    from vppool.matching._context import Context
+    from vppool.matching._model import build_model
+
+    ctx = Context(problem)
+    parts = build_model(ctx, build_candidates(ctx, None))
+    return ctx, parts, [pair for terms in parts.cost_terms.values() for pair in terms]
+
+
+def test_the_neighbourhood_search_proves_a_small_instance_with_the_whole_model() -> None:
+    from vppool.matching._neighbourhoods import search_nearby
+    from vppool.matching._solve import _plan_values
+
+    problem = _problem()
+    reference = solve(problem, replace(FAST, engine="cpsat"))
+    ctx, parts, terms = _neighbourhood_start(problem)
+    parts.model.add(parts.fill_expr() >= round(reference.fill_objective))
+    start = {(s.need_id, v) for s, v in reference.plan.assignments.items() if s not in ctx.fixed}
+    _chosen, value, rounds, proven = search_nearby(
+        ctx,
+        parts,
+        terms,
+        start,
+        _plan_values(ctx, parts, start),
+        deadline=time.perf_counter() + 5,
+        seed=1,
+    )
+    assert (proven, rounds) == (True, 1)
+    assert value + parts.constant == reference.objective
+
+
+def test_the_neighbourhood_search_fills_seats_first_when_filling_is_rewarded() -> None:
+    from vppool.matching._neighbourhoods import search_nearby
+    from vppool.matching._solve import _plan_values
+
+    problem = _problem()
+    reference = solve(problem, replace(FAST, engine="cpsat"))
+    ctx, parts, terms = _neighbourhood_start(problem)
+    # Level 1 unproven and poor (nothing filled): the weighted seats outweigh every cost.
+    big = 10**6
+    rewarded = terms + [(var, -big * weight) for var, weight in parts.fill_terms]
+    chosen, _, _, proven = search_nearby(
+        ctx,
+        parts,
+        rewarded,
+        set(),
+        _plan_values(ctx, parts, set()),
+        deadline=time.perf_counter() + 5,
+        seed=1,
+    )
+    filled = sum(ctx.unfilled_weight(ctx.needs[n]) for n, _ in chosen)
+    values = _plan_values(ctx, parts, chosen)
+    assert proven
+    assert filled == reference.fill_objective
+    assert sum(values[v] * c for v, c in terms) + parts.constant == reference.objective

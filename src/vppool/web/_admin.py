@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from litestar import Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -331,9 +331,7 @@ class UserPages(WebPages, path="/admin", guard=admin_page):
         return answer
 
     @get("/users/{user_id:int}", sync_to_thread=True)
-    def user(
-        self, ctx: NamedDependency[PageContext], user_id: FromPath[int], done: FromQuery[str] = ""
-    ) -> Template:
+    def user(self, ctx: NamedDependency[PageContext], user_id: FromPath[int]) -> Template:
         """One user: their role and scope, and what the administrator can do."""
         user = users.get_user(ctx.session, ctx.viewer, user_id)
         names = _labels(ctx.session, _scope_values(ctx.session, user))

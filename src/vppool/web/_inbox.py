@@ -43,11 +43,10 @@ class InboxPages(WebPages, path="/inbox", guard=web_logged_in):
         self,
         ctx: NamedDependency[PageContext],
         offset: FromQuery[int] = 0,
-        done: FromQuery[str] = "",
     ) -> Template:
         """The messages, newest first."""
         found = notifications.inbox(ctx.session, ctx.viewer, offset=max(offset, 0), limit=_PAGE)
-        return ctx.render("inbox.html", section="inbox", found=found, page_size=_PAGE, done=done)
+        return ctx.render("inbox.html", section="inbox", found=found, page_size=_PAGE)
 
     @post("/read", sync_to_thread=True, status_code=303)
     def read(self, ctx: NamedDependency[PageContext], data: FormData) -> Redirect:

@@ -11,7 +11,7 @@ from litestar import get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from vppool.db.schemas import CalendarSourceUpdate
@@ -129,9 +129,7 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
     # ------------------------------------------------------------------ availability
 
     @get("/availability", sync_to_thread=True)
-    def availability(
-        self, ctx: NamedDependency[PageContext], done: FromQuery[str] = ""
-    ) -> Template:
+    def availability(self, ctx: NamedDependency[PageContext]) -> Template:
         """The weekly hours editor and the absences."""
         weekly = trust_persons.list_weekly_availability(
             ctx.session, trust_person_id=_own(ctx), viewer=ctx.viewer

@@ -371,6 +371,11 @@ def _run_level(
         outcomes = [_mip(ctx, parts, level, config, started, seconds)]
     elif not level.maximize and level.hint:
         outcomes = _portfolio_cost(ctx, parts, level, config, started=started, seconds=seconds)
+    elif level.maximize and level.hint:
+        # Level 1 of the portfolio is CP-SAT's with every worker: beside HiGHS on two loaded
+        # cores it proved less and on L found no plan at all (benchmarks/README.md), while
+        # HiGHS's level-1 bound on L stayed trivial.
+        outcomes = [_CpSat(ctx, parts, level, config, seconds).run(started)]
     else:
         outcomes = _portfolio(ctx, parts, level, config, started=started, seconds=seconds)
     best = outcomes[0]
@@ -434,7 +439,12 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
     chosen = fill.chosen or set()
     fill_chosen = chosen
     fill_value = sum(ctx.unfilled_weight(ctx.needs[n]) for n, _ in chosen)
-    fill_bound = fill_value if fill.bound is None else max(fill.bound, fill_value)
+    # Without a proven bound, every seat a candidate could take (a true bound, if a weak one).
+    most = sum(
+        ctx.unfilled_weight(ctx.needs[n]) * min(len(vps), len(ctx.open_seats(ctx.needs[n])))
+        for n, vps in candidates.by_need.items()
+    )
+    fill_bound = max(most, fill_value) if fill.bound is None else max(fill.bound, fill_value)
 
     # Level 2: keep level 1 at its best and minimise the remaining costs.
     cost = _Outcome("none", "OPTIMAL")

@@ -57,7 +57,9 @@ def test_scip_is_there_too() -> None:
 def test_the_portfolio_reports_both_engines_per_level() -> None:
     result = solve(_problem(), replace(FAST, engine="portfolio"))
     engines = result.stats["engines"]
-    assert [o["engine"] for o in engines["fill"]] == ["cpsat", "highs"]
+    # Level 1 from a start plan: CP-SAT with every worker (HiGHS beside it on a loaded
+    # machine made it prove less); level 2 the neighbourhood search beside HiGHS.
+    assert [o["engine"] for o in engines["fill"]] == ["cpsat"]
     # Level 2: the neighbourhood search (CP-SAT on the needs around one place at a time)
     # beside HiGHS; it says how many neighbourhoods it searched.
     assert [o["engine"] for o in engines["cost"]] == ["nearby", "highs"]

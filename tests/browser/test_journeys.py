@@ -182,6 +182,8 @@ MAIN_PAGES = {
         "/organisations",
         "/organisations/{organisation}",
         "/intervision",
+        "/insight",
+        "/inbox",
         "/audit",
     ],
     "client": ["/team", "/requests", "/feeds"],

@@ -33,6 +33,8 @@ def _pages(ids: dict[str, Any]) -> dict[str, list[str]]:
         "/organisations",
         f"/organisations/{ids['organisation']}",
         "/intervision",
+        "/insight",
+        "/inbox",
         "/audit",
     ]
     return {

@@ -45,6 +45,7 @@ from vppool.web._employee_pages import (
 from vppool.web._feeds import FeedPages
 from vppool.web._filters import register_filters
 from vppool.web._inbox import InboxPages
+from vppool.web._insight import InsightPages
 from vppool.web._intervision import IntervisionFormingPages, IntervisionPages
 from vppool.web._needs import need_pages
 from vppool.web._organisations import organisation_pages
@@ -188,6 +189,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             TrustPersonPages,
             FeedPages,
             InboxPages,
+            InsightPages,
             IntervisionPages,
             IntervisionFormingPages,
             admin_pages(),

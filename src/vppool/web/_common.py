@@ -80,6 +80,7 @@ _NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("/pool", "Pool", "pool"),
         NavItem("/organisations", "Organisations", "organisations"),
         NavItem("/intervision", "Intervision", "intervision"),
+        NavItem("/insight", "Insight", "insight"),
         NavItem("/audit", "Audit log", "audit"),
     ),
     Role.CLIENT: (

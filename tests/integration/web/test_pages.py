@@ -25,6 +25,9 @@ PLANNER_PAGES = [
     "/pool",
     "/pool?search=a",
     "/organisations",
+    "/insight",
+    "/inbox",
+    "/inbox/settings",
     "/audit",
 ]
 
@@ -126,3 +129,20 @@ def test_the_needs_queue_shows_the_clients_note(
     login(app_client, world, "planner")
     page = app_client.get(f"{WEB}/needs?status=open").text
     assert "Toelichting van de klant: Graag iemand die de sector kent" in page
+
+
+def test_the_insight_page_draws_each_chart_with_its_table_for_planners_only(
+    app_client: TestClient, world: World
+) -> None:
+    login(app_client, world, "planner")
+    page = app_client.get(f"{WEB}/insight")
+    assert page.status_code == 200
+    assert "<h1>Inzicht</h1>" in page.text
+    # The world's standing needs start in the future: no province chart, a sentence instead.
+    assert page.text.count('role="img"') == 2
+    assert page.text.count('<details class="chart-table"><summary>Tabel</summary>') == 2
+    assert "Vandaag lopen er geen vaste plaatsen." in page.text
+    assert "Geplande uren tegenover capaciteit, per maand" in page.text
+    app_client.cookies.clear()
+    login(app_client, world, "client")
+    assert app_client.get(f"{WEB}/insight").status_code == 404

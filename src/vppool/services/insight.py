@@ -1,0 +1,178 @@
+"""Planning insight as data for charts: use, standing seats by province, education.
+
+The pool's planned hours against its capacity month by month, standing seats filled per
+province, and where the pool stands with its education.
+
+Each figure is what a chart draws and what the table behind it lists (the web page shows
+both, so the numbers are readable without the picture).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, or_
+
+from vppool.compliance import CertificationStatus
+from vppool.db.models import Assignment, Need, Site
+from vppool.services import compliance, overview
+from vppool.services._common import plain_rows
+from vppool.services.dashboard import month_starts
+from vppool.settings import Settings
+from vppool.synthetic import load_places
+from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus
+
+__all__ = ["EducationCount", "Insight", "MonthUse", "ProvinceFill", "insight", "province_of"]
+
+#: The education statuses in the order the chart shows them; ``no_certificate``: a VP
+#: without a valid certificate (their education is not counted).
+EDUCATION_ORDER = ("compliant", "at_risk", "non_compliant", "no_certificate")
+
+
+@dataclass(frozen=True, slots=True)
+class MonthUse:
+    """The pool in one month: confirmed hours against the active VPs' capacity."""
+
+    month: date
+    planned_hours: float
+    capacity_hours: float
+
+    @property
+    def percent(self) -> int:
+        """Planned hours as a share of capacity, in whole percents."""
+        return round(100 * self.planned_hours / self.capacity_hours) if self.capacity_hours else 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceFill:
+    """Standing seats running today in one province, and how many hold a VP."""
+
+    province: str
+    seats: int
+    filled: int
+
+    @property
+    def open(self) -> int:
+        """Seats without a VP."""
+        return self.seats - self.filled
+
+
+@dataclass(frozen=True, slots=True)
+class EducationCount:
+    """How many active VPs have this education status."""
+
+    status: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Insight:
+    """The three figures of the insight page."""
+
+    use: list[MonthUse]
+    provinces: list[ProvinceFill]
+    education: list[EducationCount]
+
+
+@cache
+def _province_near(latitude: float, longitude: float) -> str:
+    """The province of the nearest place in the package's table of Dutch places."""
+    scale = math.cos(math.radians(latitude))
+    nearest = min(
+        load_places(),
+        key=lambda p: (p.latitude - latitude) ** 2 + ((p.longitude - longitude) * scale) ** 2,
+    )
+    return nearest.province
+
+
+def province_of(latitude: float, longitude: float) -> str:
+    """The province a point lies in (by the nearest known place, to about a kilometre)."""
+    return _province_near(round(latitude, 2), round(longitude, 2))
+
+
+def _use(session: Session, today: date, months: int) -> list[MonthUse]:
+    firsts = month_starts(today, months)
+    loads = overview.monthly_load(session, firsts)
+    capacity = sum(load.capacity_hours_per_month for load in loads)
+    return [
+        MonthUse(month, round(sum(load.hours[index] for load in loads), 1), round(capacity, 1))
+        for index, month in enumerate(firsts)
+    ]
+
+
+def _provinces(session: Session, today: date) -> list[ProvinceFill]:
+    """Standing seats running today, by the province of the need's site (or the main site)."""
+    running = sa.and_(
+        col(Need.kind) == NeedKind.STANDING,
+        col(Need.status) == NeedStatus.OPEN,
+        col(Need.starts_on) <= today,
+        or_(col(Need.ends_on).is_(None), col(Need.ends_on) > today),
+    )
+    needs = plain_rows(
+        session,
+        sa.select(
+            col(Need.id), col(Need.organisation_id), col(Need.site_id), col(Need.seats)
+        ).where(running),
+    )
+    sites = plain_rows(
+        session,
+        sa.select(
+            col(Site.id), col(Site.organisation_id), col(Site.latitude), col(Site.longitude)
+        ).order_by(col(Site.organisation_id), col(Site.is_main).desc(), col(Site.id)),
+    )
+    by_id = {site.id: site for site in sites}
+    main: dict[int, Any] = {}
+    for site in sites:
+        main.setdefault(site.organisation_id, site)
+    held = Counter(
+        need_id
+        for (need_id,) in plain_rows(
+            session,
+            sa.select(col(Assignment.need_id))
+            .join(Need, col(Need.id) == Assignment.need_id)
+            .where(
+                running,
+                col(Assignment.status) == AssignmentStatus.CONFIRMED,
+                col(Assignment.starts_on) <= today,
+                or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) > today),
+            ),
+        )
+    )
+    seats: Counter[str] = Counter()
+    filled: Counter[str] = Counter()
+    for need in needs:
+        place: Any = by_id.get(need.site_id) or main.get(need.organisation_id)
+        province = province_of(place.latitude, place.longitude) if place is not None else "?"
+        seats[province] += need.seats
+        filled[province] += min(need.seats, held[need.id])
+    return sorted(
+        (ProvinceFill(name, seats[name], filled[name]) for name in seats),
+        key=lambda fill: (-fill.seats, fill.province),
+    )
+
+
+def _education(session: Session, settings: Settings, today: date) -> list[EducationCount]:
+    counts: Counter[str] = Counter()
+    for report in compliance.compliance_reports(session, settings, today):
+        valid = report.certification_status not in (
+            CertificationStatus.MISSING,
+            CertificationStatus.EXPIRED,
+        )
+        status = report.education_status
+        counts[status.value if valid and status is not None else "no_certificate"] += 1
+    return [EducationCount(status, counts[status]) for status in EDUCATION_ORDER]
+
+
+def insight(session: Session, settings: Settings, today: date, *, months: int = 12) -> Insight:
+    """The pool's use over ``months`` months, standing seats by province, education."""
+    return Insight(
+        use=_use(session, today, months),
+        provinces=_provinces(session, today),
+        education=_education(session, settings, today),
+    )

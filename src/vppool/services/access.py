@@ -34,6 +34,7 @@ __all__ = [
     "SESSION_TOKEN_NAME",
     "ApiTokenPublic",
     "LoginThrottle",
+    "Throttled",
     "UserPublic",
     "Viewer",
     "authenticate_password",
@@ -221,6 +222,17 @@ class LoginThrottle:
     known_address_days: int = 90
 
 
+@dataclass(frozen=True, slots=True)
+class Throttled:
+    """A login try counted against ``limits``, from the client ``address`` it comes from.
+
+    Every try with a throttle is recorded by its address (none known: one shared address).
+    """
+
+    limits: LoginThrottle
+    address: str | None
+
+
 #: A try without a known client address (a test client, a socket) counts under this one.
 UNKNOWN_ADDRESS = "unknown"
 
@@ -302,8 +314,7 @@ def authenticate_password(
     email: str,
     password: str,
     *,
-    throttle: LoginThrottle | None = None,
-    address: str | None = None,
+    throttled: Throttled | None = None,
 ) -> Viewer:
     """The viewer whose e-mail and password these are.
 
@@ -313,16 +324,16 @@ def authenticate_password(
 
     Raises:
         ValidationFailed: the e-mail address holds a control character (a NUL, a newline).
-        TooManyAttempts: the throttle refuses this try (see :class:`LoginThrottle`).
+        TooManyAttempts: the limits refuse this try (see :class:`LoginThrottle`).
         Unauthenticated: the e-mail address or the password is wrong.
     """
     key = _check_email(email)
-    where = (address or UNKNOWN_ADDRESS)[:64]
+    where = ((throttled.address if throttled else None) or UNKNOWN_ADDRESS)[:64]
     bind = session.get_bind()
     now = utc_now()
     with Session(bind, expire_on_commit=False) as own:
-        if throttle is not None:
-            _check_throttle(own, throttle, key, where, now)
+        if throttled is not None:
+            _check_throttle(own, throttled.limits, key, where, now)
         user = own.exec(select(User).where(User.email == key)).first()
     valid = (
         user is not None
@@ -330,7 +341,7 @@ def authenticate_password(
         and user.password_hash is not None
         and verify_password(user.password_hash, password)
     )
-    if throttle is not None:
+    if throttled is not None:
         _record_attempt(bind, key, where, succeeded=valid, now=now)
     if not valid or user is None:
         msg = "e-mail address or password is wrong"

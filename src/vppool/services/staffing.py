@@ -43,7 +43,6 @@ from vppool.db.types import utc_now
 from vppool.errors import NotFound, ValidationFailed
 from vppool.services import audit, notifications
 from vppool.services._common import (
-    SYSTEM,
     acting,
     ensure_own_organisation,
     get_or_404,
@@ -54,7 +53,14 @@ from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import LANGUAGES, AssignmentStatus, Gender, NeedKind, Role
 
-__all__ = ["Check", "StaffingView", "proposed_advice", "save_advice", "staffing_view"]
+__all__ = [
+    "Check",
+    "StaffingView",
+    "proposed_advice",
+    "save_advice",
+    "send_advice",
+    "staffing_view",
+]
 
 #: The most VPs an advice names (the advice's own limit).
 MOST_TRUST_PERSONS = 50
@@ -269,16 +275,62 @@ def save_advice(
     *,
     organisation_id: int,
     data: StaffingAdviceBase,
-    send: bool = False,
     viewer: Viewer | None = None,
 ) -> StaffingView:
-    """Keep the planner's advice; with ``send``, e-mail it to the client's contacts.
+    """Keep the planner's advice; the client contact sees it once it is sent.
 
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
         NotFound: no such organisation.
         ValidationFailed: a field is invalid.
     """
+    _keep(session, organisation_id, data, viewer)
+    session.flush()
+    return staffing_view(session, settings, organisation_id=organisation_id, viewer=None)
+
+
+def send_advice(
+    session: Session,
+    settings: Settings,
+    *,
+    organisation_id: int,
+    data: StaffingAdviceBase,
+    viewer: Viewer | None = None,
+) -> StaffingView:
+    """Keep the planner's advice and e-mail it to the client's contacts.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: no such organisation.
+        ValidationFailed: a field is invalid, or the client has no active contact to send
+            it to (then nothing is kept).
+    """
+    organisation, advice = _keep(session, organisation_id, data, viewer)
+    if not _send(session, settings, organisation, advice):
+        raise ValidationFailed.single(
+            "send",
+            "This client has no active contact in vppool to send the advice to; "
+            "invite one first (the advice is not saved).",
+            subject="staffing advice",
+        )
+    advice.sent_at = utc_now()
+    advice.sent_version = _version(advice)
+    session.add(advice)
+    audit.record_change(
+        session,
+        acting(viewer),
+        action="staffing_advice_sent",
+        entity_type="organisation",
+        entity_id=organisation_id,
+    )
+    session.flush()
+    return staffing_view(session, settings, organisation_id=organisation_id, viewer=None)
+
+
+def _keep(
+    session: Session, organisation_id: int, data: StaffingAdviceBase, viewer: Viewer | None
+) -> tuple[Organisation, StaffingAdvice]:
+    """Store ``data`` as the organisation's advice (planners), audited with its changed fields."""
     require_staff(viewer, "keep a staffing advice")
     organisation = get_or_404(session, Organisation, organisation_id, "organisation")
     advice = _kept(session, organisation_id) or StaffingAdvice(
@@ -295,35 +347,15 @@ def save_advice(
     advice.updated_by_user_id = viewer.user_id if viewer is not None else None
     session.add(advice)
     session.flush()
-    actor = acting(viewer, SYSTEM)
     audit.record_change(
         session,
-        actor,
+        acting(viewer),
         action="staffing_advice_saved",
         entity_type="organisation",
         entity_id=organisation_id,
         fields=changed,
     )
-    if send:
-        if not _send(session, settings, organisation, advice):
-            raise ValidationFailed.single(
-                "send",
-                "This client has no active contact in vppool to send the advice to; "
-                "invite one first (the advice is not saved).",
-                subject="staffing advice",
-            )
-        advice.sent_at = utc_now()
-        advice.sent_version = _version(advice)
-        session.add(advice)
-        audit.record_change(
-            session,
-            actor,
-            action="staffing_advice_sent",
-            entity_type="organisation",
-            entity_id=organisation_id,
-        )
-    session.flush()
-    return staffing_view(session, settings, organisation_id=organisation_id, viewer=None)
+    return organisation, advice
 
 
 def _send(

@@ -65,8 +65,9 @@ class AuthPages(WebPages):
                 ctx.session,
                 email,
                 form_text(data, "password"),
-                throttle=ctx.request.app.state.login_throttle,
-                address=client.host if client else None,
+                throttled=access.Throttled(
+                    ctx.request.app.state.login_throttle, client.host if client else None
+                ),
             )
         except (Unauthenticated, TooManyAttempts, ValidationFailed) as exc:
             error = (

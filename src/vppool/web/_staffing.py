@@ -105,12 +105,12 @@ class StaffingPages(
         send = form_text(data, "send") == "1"
 
         def act(form: StaffingForm) -> str:
-            staffing.save_advice(
+            keep = staffing.send_advice if send else staffing.save_advice
+            keep(
                 ctx.session,
                 ctx.settings,
                 organisation_id=organisation_id,
                 data=form.to_input(),
-                send=send,
                 viewer=ctx.viewer,
             )
             return f"/organisations/{organisation_id}/staffing?done={'sent' if send else 'saved'}"

@@ -197,33 +197,41 @@ def test_spraying_from_a_shared_address_stops_strangers_not_its_known_accounts(
         )
         session.commit()
         # The planner logged in from the office before; the second user never did.
-        access.authenticate_password(session, planner, PASSWORD, throttle=throttle, address=office)
+        access.authenticate_password(
+            session, planner, PASSWORD, throttled=access.Throttled(throttle, office)
+        )
         for number in range(throttle.max_failures_per_address):
             with pytest.raises(Unauthenticated):
                 access.authenticate_password(
-                    session, f"guess{number}@example.nl", "guess", throttle=throttle, address=office
+                    session,
+                    f"guess{number}@example.nl",
+                    "guess",
+                    throttled=access.Throttled(throttle, office),
                 )
         with pytest.raises(TooManyAttempts):
             access.authenticate_password(
-                session, "guess-again@example.nl", "guess", throttle=throttle, address=office
+                session,
+                "guess-again@example.nl",
+                "guess",
+                throttled=access.Throttled(throttle, office),
             )
         with pytest.raises(TooManyAttempts):
             access.authenticate_password(
-                session, client, PASSWORD, throttle=throttle, address=office
+                session, client, PASSWORD, throttled=access.Throttled(throttle, office)
             )
         viewer = access.authenticate_password(
-            session, planner, PASSWORD, throttle=throttle, address=office
+            session, planner, PASSWORD, throttled=access.Throttled(throttle, office)
         )
         assert viewer.user_id == world["user_planner"]
         # Known or not, guessing one account from the address still stops at five.
         for _ in range(throttle.max_failures):
             with pytest.raises(Unauthenticated):
                 access.authenticate_password(
-                    session, planner, "guess", throttle=throttle, address=office
+                    session, planner, "guess", throttled=access.Throttled(throttle, office)
                 )
         with pytest.raises(TooManyAttempts):
             access.authenticate_password(
-                session, planner, PASSWORD, throttle=throttle, address=office
+                session, planner, PASSWORD, throttled=access.Throttled(throttle, office)
             )
 
 
@@ -234,20 +242,23 @@ def test_the_right_password_from_a_known_address_works_while_an_account_is_attac
     email = world.emails["planner"]
     with Session(engine) as session:
         access.authenticate_password(
-            session, email, PASSWORD, throttle=throttle, address="192.0.2.10"
+            session, email, PASSWORD, throttled=access.Throttled(throttle, "192.0.2.10")
         )
         for number in range(throttle.max_failures_per_account):
             with pytest.raises(Unauthenticated):
                 access.authenticate_password(
-                    session, email, "guess", throttle=throttle, address=f"198.51.100.{number}"
+                    session,
+                    email,
+                    "guess",
+                    throttled=access.Throttled(throttle, f"198.51.100.{number}"),
                 )
         viewer = access.authenticate_password(
-            session, email, PASSWORD, throttle=throttle, address="192.0.2.10"
+            session, email, PASSWORD, throttled=access.Throttled(throttle, "192.0.2.10")
         )
         assert viewer.user_id == world["user_planner"]
         with pytest.raises(TooManyAttempts):
             access.authenticate_password(
-                session, email, PASSWORD, throttle=throttle, address="203.0.113.7"
+                session, email, PASSWORD, throttled=access.Throttled(throttle, "203.0.113.7")
             )
 
 

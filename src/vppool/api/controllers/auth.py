@@ -79,8 +79,9 @@ class AuthController(Controller):
             db_session,
             data.email,
             data.password,
-            throttle=state.login_throttle,
-            address=request.client.host if request.client else None,
+            throttled=access.Throttled(
+                state.login_throttle, request.client.host if request.client else None
+            ),
         )
         secret = access.start_session(db_session, viewer)
         cookie = session_cookie(request, state.settings, secret)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from litestar import get, post, put
 
 from vppool.api.auth import logged_in
@@ -47,7 +45,7 @@ class StaffingController(
     send_staffing_advice = _ADVICE.route(
         post,
         "/send",
-        partial(staffing.save_advice, send=True),
+        staffing.send_advice,
         "Keep the advice and e-mail it to the client's contacts (planners).",
         body=StaffingAdviceBase,
         with_settings=True,

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_
@@ -63,12 +63,11 @@ class ProvinceFill:
         return self.seats - self.filled
 
 
-@dataclass(frozen=True, slots=True)
-class EducationCount:
+class EducationCount(NamedTuple):
     """How many active VPs have this education status."""
 
     status: str
-    count: int
+    people: int
 
 
 @dataclass(frozen=True, slots=True)

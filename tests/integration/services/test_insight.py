@@ -66,7 +66,7 @@ def test_the_figures_count_seats_by_province_hours_per_month_and_education(
     # The assignment runs through every month of the year ahead: 4 hours each.
     assert [m.planned_hours for m in found.use] == [4.0] * 12
     assert found.use[0].percent == 13
-    counts = {e.status: e.count for e in found.education}
+    counts = {e.status: e.people for e in found.education}
     assert counts["no_certificate"] == 1
     assert sum(counts.values()) == 2
     assert [e.status for e in found.education] == [

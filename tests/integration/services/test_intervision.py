@@ -653,3 +653,72 @@ def test_education_completed_after_today_is_refused_naming_the_date(session: Ses
         today=TODAY,
     )
     assert record.completed_on == TODAY
+
+
+# --------------------------------------------------------------------------- weekly time
+
+
+def _slots(weekday: int, start: float, end: float) -> set[int]:
+    return set(range(weekday * 48 + int(start * 2), weekday * 48 + int(end * 2)))
+
+
+def test_weekly_time_is_the_weekly_hours_free_nearly_every_week(
+    session: Session, settings: Settings
+) -> None:
+    steady, busy, away = _certified(session, 3)
+    for vp in (steady, busy, away):
+        _hours(session, vp, (1, time(13), time(17)))  # Tuesdays 13:00-17:00
+    # A weekly meeting in the imported calendar on Tuesdays 14:00-15:00 all year.
+    source = CalendarSource(trust_person_id=busy.id, kind=CalendarSourceKind.UPLOAD)
+    session.add(source)
+    session.flush()
+    first = datetime(2027, 1, 5, 13, tzinfo=UTC)  # Tuesday 14:00 in Amsterdam (winter)
+    for week in range(53):
+        starts = _local(first + timedelta(weeks=week)).replace(hour=14)
+        session.add(
+            BusyInterval(
+                calendar_source_id=source.id, starts_at=starts, ends_at=starts + timedelta(hours=1)
+            )
+        )
+    # Away for a whole month: the weeks away do not count against the others.
+    session.add(
+        Absence(
+            trust_person_id=away.id,
+            kind=AbsenceKind.LEAVE,
+            starts_on=date(2027, 3, 1),
+            ends_on=date(2027, 4, 1),
+        )
+    )
+    session.flush()
+
+    weekly = intervision.weekly_free(
+        session, [steady, busy, away], year=YEAR, now=NOW, zone=AMSTERDAM
+    )
+
+    assert weekly[steady.id] == _slots(1, 13, 17)
+    assert weekly[away.id] == _slots(1, 13, 17)
+    assert weekly[busy.id] == _slots(1, 13, 14) | _slots(1, 15, 17)
+
+
+def test_vps_who_share_no_weekly_time_are_never_grouped_together(
+    session: Session, settings: Settings
+) -> None:
+    mondays = _certified(session, 4)
+    tuesdays = _certified(session, 4)
+    for vp in mondays:
+        _hours(session, vp, (0, time(9), time(12)))
+    for vp in tuesdays:
+        _hours(session, vp, (1, time(13), time(17)))
+    loner = _certified(session, 1)[0]
+    _hours(session, loner, (5, time(9), time(12)))  # Saturday mornings: nobody else
+    report = intervision.form_groups_for_year(
+        session, settings, year=YEAR, today=TODAY, now=NOW, time_limit_s=5
+    )
+    groups = sorted(sorted(m.trust_person_id for m in g.group.members) for g in report.groups)
+    assert groups == sorted([sorted(vp.id for vp in mondays), sorted(vp.id for vp in tuesdays)])
+    assert sorted(g.common_weekly_hours for g in report.groups) == [3.0, 4.0]
+    reasons = {left.trust_person_id: left.reason for left in report.left_out}
+    assert reasons == {loner.id: "free every week only at times fewer than 4 VPs share"}
+    # Their sessions are planned on the shared time, in every window.
+    planned = intervision.schedule_sessions(session, settings, year=YEAR, now=NOW)
+    assert (planned.planned, planned.without_time) == (8, 0)

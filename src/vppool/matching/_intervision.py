@@ -111,6 +111,7 @@ class IntervisionConfig:
     weight_travel_per_km: float = 1.0
     weight_no_seasoned: int = 60
     weight_single_gender: int = 30
+    #: Per pair of members who were in one group last year.
     weight_repeated_pair: int = 40
     weight_short_block: int = 8
     weight_left_out: int = 1000
@@ -356,6 +357,8 @@ class _Instance:
     group_blocks: dict[int, list[int]]
     need: int
     config: IntervisionConfig
+    #: Per VP, the index of their group of last year (if any).
+    last_group: dict[int, int] = field(default_factory=dict)
 
     def cost(self, group_of: dict[int, int], left_out: Iterable[int]) -> float:
         """The objective of a grouping, term by term as the model counts it."""
@@ -372,12 +375,7 @@ class _Instance:
             for gender in ("female", "male"):
                 if not any(kind[v].gender == gender for v in people):
                     total += config.weight_single_gender
-            total += config.weight_repeated_pair * sum(
-                1
-                for i, a in enumerate(sorted(people))
-                for b in sorted(people)[i + 1 :]
-                if (a, b) in self.pairs
-            )
+            total += config.weight_repeated_pair * _again(people, self.last_group)
             if self.need:
                 shared = sum(
                     1 for b in self.group_blocks[g] if all(b in self.blocks_of[v] for v in people)
@@ -401,10 +399,6 @@ class _Local:
         self.members: dict[int, set[int]] = defaultdict(set)
         for v, g in self.group_of.items():
             self.members[g].add(v)
-        self.partners: dict[int, set[int]] = defaultdict(set)
-        for a, b in instance.pairs:
-            self.partners[a].add(b)
-            self.partners[b].add(a)
 
     def allowed(self, g: int, people: set[int]) -> bool:
         """Whether ``people`` may meet as group ``g``: no shared client, enough shared time."""
@@ -437,9 +431,7 @@ class _Local:
         for gender in ("female", "male"):
             if not any(k.gender == gender for k in kinds):
                 cost += config.weight_single_gender
-        cost += (
-            config.weight_repeated_pair * sum(len(self.partners[v] & people) for v in people) / 2
-        )
+        cost += config.weight_repeated_pair * _again(people, self.instance.last_group)
         if self.instance.need:
             shared = set(self.instance.group_blocks[g])
             for v in people:
@@ -659,13 +651,22 @@ def _model(
             together = [x[(v, g)] for v in vp_ids if (v, g) in x]
             if len(together) > 1:
                 model.add_linear_constraint(mathopt.fast_sum(together) <= 1)
-    for a, b in sorted(instance.pairs):
-        if a not in kind or b not in kind:
+    # Pairs from one group of last year at one meeting place: with k of its members there,
+    # k(k-1)/2 = sum over j >= 1 of max(0, k - j), so one variable per j (tighter and
+    # smaller than one per pair).
+    together_last: dict[int, list[int]] = defaultdict(list)
+    for v, p in instance.last_group.items():
+        if v in kind:
+            together_last[p].append(v)
+    for p, vp_ids in sorted(together_last.items()):
+        if len(vp_ids) < 2:
             continue
-        for g in sorted(set(instance.candidates[a]) & set(instance.candidates[b])):
-            again = model.add_variable(lb=0.0, ub=1.0, name=f"again_{a}_{b}_{g}")
-            model.add_linear_constraint(again >= x[(a, g)] + x[(b, g)] - 1)
-            terms.append((config.weight_repeated_pair, again))
+        for g in sorted({g for v in vp_ids for g in instance.candidates[v]}):
+            here = [x[(v, g)] for v in vp_ids if (v, g) in x]
+            for j in range(1, min(len(here), config.max_size)):
+                again = model.add_variable(lb=0.0, name=f"again_{p}_{g}_{j}")
+                model.add_linear_constraint(again >= mathopt.fast_sum(here) - j)
+                terms.append((config.weight_repeated_pair, again))
     del objective
     model.minimize(mathopt.fast_sum([weight * var for weight, var in terms]))
     return model, x, out, opened
@@ -749,6 +750,9 @@ def form_groups(
     count = len(centres)
     kind = {m.id: m for m in placeable}
     pairs: set[tuple[int, int]] = set()
+    last_group = {
+        v: index for index, group in enumerate(previous_groups) for v in group if v in kind
+    }
     for group in previous_groups:
         ids = sorted(set(group) & set(kind))
         pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
@@ -808,7 +812,16 @@ def form_groups(
     instances = {
         region: (
             _Instance(
-                people, centres, candidates, distance, pairs, blocks_of, group_blocks, need, config
+                people,
+                centres,
+                candidates,
+                distance,
+                pairs,
+                blocks_of,
+                group_blocks,
+                need,
+                config,
+                last_group,
             ),
             [g for g in range(count) if region_of_group[g] == region],
         )
@@ -919,6 +932,15 @@ def form_groups(
         left_out=tuple(sorted(left_out, key=lambda item: item.id)),
         centres=tuple(centres),
     )
+
+
+def _again(people: Iterable[int], last_group: dict[int, int]) -> int:
+    """Pairs of ``people`` who were in one group last year."""
+    counts: dict[int, int] = defaultdict(int)
+    for v in people:
+        if v in last_group:
+            counts[last_group[v]] += 1
+    return sum(n * (n - 1) // 2 for n in counts.values())
 
 
 def _report(

@@ -439,12 +439,14 @@ def solve(instance: MatchingInstance, config: MatchingConfig | None = None) -> M
     chosen = fill.chosen or set()
     fill_chosen = chosen
     fill_value = sum(ctx.unfilled_weight(ctx.needs[n]) for n, _ in chosen)
-    # Without a proven bound, every seat a candidate could take (a true bound, if a weak one).
+    # Every seat a candidate could take is a true bound (a weak one): without an engine's
+    # bound it stands, and it caps one that is looser still.
     most = sum(
         ctx.unfilled_weight(ctx.needs[n]) * min(len(vps), len(ctx.open_seats(ctx.needs[n])))
         for n, vps in candidates.by_need.items()
     )
-    fill_bound = max(most, fill_value) if fill.bound is None else max(fill.bound, fill_value)
+    proven = most if fill.bound is None else min(most, fill.bound)  # CP-SAT's may be looser
+    fill_bound = max(proven, fill_value)
 
     # Level 2: keep level 1 at its best and minimise the remaining costs.
     cost = _Outcome("none", "OPTIMAL")

@@ -688,15 +688,15 @@ def worker(ctx: _Context, parent: int | None) -> None:
     from vppool.jobs.worker import Worker
 
     if ctx.settings.worker_nice:
-        # Before any thread starts (the solvers' included): on Linux a thread takes its
-        # priority from the thread that starts it.
-        os.nice(ctx.settings.worker_nice)
+        _lower_priority(ctx.settings.worker_nice)
     engine = _install_runtime(ctx.settings)
     runner = Worker(engine, ctx.settings)
     stop = threading.Event()
 
     def stop_on_signal(_signum: int, _frame: Any) -> None:
-        stop.set()
+        # Not stop.set() here: the handler runs in the main thread, which may hold the
+        # event's lock at that moment (in stop.wait), and would wait for itself for ever.
+        threading.Thread(target=stop.set, name="stop", daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop_on_signal)
     signal.signal(signal.SIGINT, stop_on_signal)
@@ -718,6 +718,17 @@ def worker(ctx: _Context, parent: int | None) -> None:
         stop.set()
         schedule.join(timeout=10)
         engine.dispose()
+
+
+def _lower_priority(nice: int) -> None:
+    """Run below the web processes, before any thread starts (the solvers' included).
+
+    On Linux a thread takes its priority from the thread that starts it. Where the kernel
+    groups processes by session (autogroup), nice counts only inside a group; the local
+    worker therefore runs in a session of its own, so that a solve's processor time is
+    not counted against the server's group (and is not starved by a lowered group either).
+    """
+    os.nice(nice)
 
 
 def _follow_parent(parent: int, stop: Any) -> None:
@@ -803,7 +814,11 @@ def _local_worker(settings: Settings) -> Iterator[None]:
 
     def supervise() -> None:
         while not stopping.is_set():
-            process = subprocess.Popen(command, env=environment)  # noqa: S603  (our own module)
+            # A session of its own: its processor time is not counted against the server's
+            # (see _lower_priority); it stops with the server all the same (--parent).
+            process = subprocess.Popen(  # noqa: S603  (our own module)
+                command, env=environment, start_new_session=True
+            )
             current[:] = [process]
             while process.poll() is None and not stopping.wait(0.5):
                 pass

@@ -149,7 +149,10 @@ class Worker:
             for limits, count in self.lanes()
             for i in range(count)
         ]
-        threads.append(threading.Thread(target=self._keeper, args=(stop,), name="keeper"))
+        # A daemon too: a keeper held up by the database must not keep a stopping worker.
+        threads.append(
+            threading.Thread(target=self._keeper, args=(stop,), name="keeper", daemon=True)
+        )
         for thread in threads:
             thread.start()
         log.info("worker %s: %s threads", self.name, len(threads))

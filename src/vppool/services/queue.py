@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from vppool.db import serialised, session_scope
@@ -58,6 +59,9 @@ ABANDONED = (
     "The worker running this stopped before it ended (it was stopped or crashed); "
     "nothing of it was stored. Start it again."
 )
+#: Jobs are read without the bytes they carry (an uploaded file of up to 20 MB): only the
+#: task that needs them reads them (:func:`job_data`).
+_WITHOUT_DATA = defer(Job.data)  # type: ignore[arg-type]
 #: Seconds before a failed job with attempts left is tried again, per attempt made.
 RETRY_AFTER_S = (10, 60, 300)
 
@@ -201,7 +205,7 @@ def claim(
         job_id = session.exec(query.order_by(col(Job.run_after), col(Job.id)).limit(1)).first()
         if job_id is None:
             return None
-        job = session.get_one(Job, job_id)
+        job = session.exec(select(Job).where(Job.id == job_id).options(_WITHOUT_DATA)).one()
         job.status = JobStatus.RUNNING
         job.worker = worker[:120]
         job.attempts += 1
@@ -259,7 +263,9 @@ def finish(
     """
     now = now or utc_now()
     with session_scope(serialised(engine)) as session:
-        job = session.exec(select(Job).where(Job.id == job_id).with_for_update()).first()
+        job = session.exec(
+            select(Job).where(Job.id == job_id).options(_WITHOUT_DATA).with_for_update()
+        ).first()
         if job is None or job.status is not JobStatus.RUNNING or job.worker != worker:
             return None
         job.lease_until = None
@@ -302,6 +308,7 @@ def reap(
         expired = session.exec(
             select(Job)
             .where(Job.status == JobStatus.RUNNING, whose)
+            .options(_WITHOUT_DATA)
             .order_by(col(Job.id))
             .with_for_update(skip_locked=True)
         ).all()

@@ -146,3 +146,24 @@ def test_the_insight_page_draws_each_chart_with_its_table_for_planners_only(
     app_client.cookies.clear()
     login(app_client, world, "client")
     assert app_client.get(f"{WEB}/insight").status_code == 404
+
+
+def test_the_clients_note_and_wishes_are_in_the_queue_and_on_the_organisation_page(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        need = session.get(Need, world["need2_free"])
+        org = session.get(Organisation, world["org2"])
+        assert need is not None
+        assert org is not None
+        assert need.organisation_id == org.id
+        need.description = "Graag na vijf uur bereikbaar"
+        org.wishes = "Iemand met ervaring in het onderwijs"
+        session.add_all([need, org])
+        session.commit()
+    login(app_client, world, "planner")
+    for path in ("/needs?status=open", f"/organisations/{world['org2']}"):
+        page = app_client.get(WEB + path).text
+        assert "Toelichting van de klant: Graag na vijf uur bereikbaar" in page, path
+    queue = app_client.get(f"{WEB}/needs?status=open").text
+    assert "Wensen: Iemand met ervaring in het onderwijs" in queue

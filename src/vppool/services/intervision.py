@@ -1027,6 +1027,19 @@ def _why_no_time(
             f"every member is free at some time, but never all together for {hours}; "
             f"without {' or '.join(blocking)} the others would have common time"
         )
+    # No single member blocks it: name the pairs without whom the others could meet.
+    pairs = [
+        f"{_name(a)} and {_name(b)}"
+        for a, b in itertools.combinations(members, 2)
+        if cal.common_free_time(
+            [free[o.id or 0] for o in members if o.id not in (a.id, b.id)], min_duration=length
+        )
+    ]
+    if pairs and len(members) > 3:
+        return (
+            f"every member is free at some time, but never all together for {hours}; "
+            f"without both {' or '.join(pairs[:3])} the others would have common time"
+        )
     return (
         f"every member is free at some time, but no {hours} in which all "
         f"{len(members)} members are free together"

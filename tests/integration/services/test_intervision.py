@@ -722,3 +722,20 @@ def test_vps_who_share_no_weekly_time_are_never_grouped_together(
     # Their sessions are planned on the shared time, in every window.
     planned = intervision.schedule_sessions(session, settings, year=YEAR, now=NOW)
     assert (planned.planned, planned.without_time) == (8, 0)
+
+
+def test_a_window_no_single_member_blocks_names_the_pair_who_do(
+    session: Session, settings: Settings
+) -> None:
+    a, b, c, d = _certified(session, 4)
+    for vp in (a, b):
+        _hours(session, vp, (0, time(9), time(17)))  # Mondays
+    for vp in (c, d):
+        _hours(session, vp, (1, time(9), time(17)))  # Tuesdays
+    split = _group(session, [a, b, c, d])
+    report = intervision.schedule_sessions(session, settings, group_id=split.id, now=NOW)
+    assert (report.planned, report.without_time) == (0, 4)
+    reason = report.groups[0].windows[0].reason or ""
+    assert "never all together for 2 h" in reason
+    assert f"{a.first_name} {a.last_name} and {b.first_name} {b.last_name}" in reason
+    assert f"{c.first_name} {c.last_name} and {d.first_name} {d.last_name}" in reason

@@ -1,6 +1,6 @@
 """Intervision work that takes long, run in the background.
 
-Forming a year's groups (a CP-SAT solve) and planning the sessions of all its groups. A
+Forming a year's groups (a MIP per region, HiGHS) and planning the sessions of all its groups. A
 planner starts a run (the API answers 202 with its id); the run is put on the job queue in
 the same transaction and a `vppool worker` executes it with the configured time limit and
 stores the outcome: the report of

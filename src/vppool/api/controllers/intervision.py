@@ -6,10 +6,10 @@ attendance (another group's id answers 404). Client contacts have no access. The
 (who is eligible, who is kept apart, when everyone is free, what attendance gives) are the
 service's (:mod:`vppool.services.intervision`).
 
-Forming a year's groups (a MIP per region with HiGHS, bounded by ``VPPOOL_INTERVISION_TIME_LIMIT_S``) and
-planning all of a year's sessions run in the background: the POST answers 202 with a run to
-poll at ``/api/v1/intervision-runs/{id}``. Planning one group's sessions is quick and answers
-directly.
+Forming a year's groups (a MIP per region with HiGHS, bounded by
+``VPPOOL_INTERVISION_TIME_LIMIT_S``) and planning all of a year's sessions run in the
+background: the POST answers 202 with a run to poll at ``/api/v1/intervision-runs/{id}``.
+Planning one group's sessions is quick and answers directly.
 """
 
 from __future__ import annotations

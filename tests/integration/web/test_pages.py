@@ -98,18 +98,28 @@ def test_quick_match_offers_the_seat_being_filled(
     assert set(selected) == {chosen}
 
 
+def _note_and_wishes(engine: Engine, need_id: int, note: str, wishes: str) -> None:
+    """Give the need the client's note and its organisation these wishes."""
+    with Session(engine) as session:
+        need = session.get(Need, need_id)
+        assert need is not None
+        org = session.get(Organisation, need.organisation_id)
+        assert org is not None
+        need.description = note
+        org.wishes = wishes
+        session.add_all([need, org])
+        session.commit()
+
+
 def test_quick_match_shows_the_clients_note_and_wishes(
     app_client: TestClient, world: World, engine: Engine
 ) -> None:
-    with Session(engine) as session:
-        need = session.get(Need, world["need1"])
-        org = session.get(Organisation, world["org1"])
-        assert need is not None
-        assert org is not None
-        need.description = "Liefst iemand met ervaring in de zorg"
-        org.wishes = "Een vrouw die Turks spreekt"
-        session.add_all([need, org])
-        session.commit()
+    _note_and_wishes(
+        engine,
+        world["need1"],
+        "Liefst iemand met ervaring in de zorg",
+        "Een vrouw die Turks spreekt",
+    )
     login(app_client, world, "planner")
     page = app_client.get(f"{WEB}/needs/{world['need1']}/quick-match").text
     assert "Toelichting van de klant" in page
@@ -151,16 +161,12 @@ def test_the_insight_page_draws_each_chart_with_its_table_for_planners_only(
 def test_the_clients_note_and_wishes_are_in_the_queue_and_on_the_organisation_page(
     app_client: TestClient, world: World, engine: Engine
 ) -> None:
-    with Session(engine) as session:
-        need = session.get(Need, world["need2_free"])
-        org = session.get(Organisation, world["org2"])
-        assert need is not None
-        assert org is not None
-        assert need.organisation_id == org.id
-        need.description = "Graag na vijf uur bereikbaar"
-        org.wishes = "Iemand met ervaring in het onderwijs"
-        session.add_all([need, org])
-        session.commit()
+    _note_and_wishes(
+        engine,
+        world["need2_free"],
+        "Graag na vijf uur bereikbaar",
+        "Iemand met ervaring in het onderwijs",
+    )
     login(app_client, world, "planner")
     for path in ("/needs?status=open", f"/organisations/{world['org2']}"):
         page = app_client.get(WEB + path).text

@@ -10,7 +10,7 @@ from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from tests.factories import make_certification, make_trust_person
+from tests.factories import make_certification, make_trust_person, make_weekly_hours
 from tests.integration.api.world import World, seed_world
 from tests.queue import drain_app
 from vppool.api import create_app
@@ -115,6 +115,7 @@ def test_a_proposal_run_stores_nothing_until_it_is_stored(
         for index in range(9):
             vp = make_trust_person(session, first_name=f"Api{index}")
             make_certification(session, trust_person=vp)
+            make_weekly_hours(session, vp)  # groups need common weekly time
         session.commit()
     year = settings.today().year + 1
     started = client.post(

@@ -596,11 +596,12 @@ def form_groups_for_year(
     existing = _groups_of_year(session, year)
     taken = _took_place(session, [g.id for g in existing if g.id is not None], now)
     if taken is not None:
-        msg = (
-            f"the {year} intervision groups already met (first on {taken.date().isoformat()}); "
-            "their membership stays as it is, since attendance and education hours refer to it"
+        raise Conflict(
+            "The {year} intervision groups already met (first on {day}); their membership "
+            "stays as it is, since attendance and education hours refer to it.",
+            year=str(year),
+            day=taken.date(),
         )
-        raise Conflict(msg)
     reference = max(today, date(year, 1, 1))
     zone = settings.zone
     inputs, people, left_out = _pool(
@@ -637,8 +638,10 @@ def form_groups_for_year(
     existing = _groups_of_year(session, year)
     taken = _took_place(session, [g.id for g in existing if g.id is not None], utc_now())
     if taken is not None:
-        msg = f"a {year} intervision group met while the groups were being formed; nothing changed"
-        raise Conflict(msg)
+        raise Conflict(
+            "A {year} intervision group met while the groups were being formed; nothing changed.",
+            year=str(year),
+        )
     _remove_groups(session, existing)
     planned: list[_Planned] = []
     for number, outcome in enumerate(result.groups, start=1):

@@ -250,7 +250,7 @@ class IntervisionFormingPages(WebPages, path="/intervision/formations", guard=st
             )
         except Conflict as refused:
             ctx.session.rollback()
-            return _formation(ctx, run_id, problem=refused.message)
+            return _formation(ctx, run_id, problem=ctx.words(refused))
         return ctx.redirect(f"/intervision?year={run.year}&done=formed")
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, or_
@@ -119,17 +119,18 @@ def _provinces(session: Session, today: date) -> list[ProvinceFill]:
             col(Need.id), col(Need.organisation_id), col(Need.site_id), col(Need.seats)
         ).where(running),
     )
-    sites = plain_rows(
+    # Each site's province once; a need without its own site counts at the main site.
+    province_at: dict[int | None, str] = {}
+    main: dict[int, str] = {}
+    for site_id, organisation_id, latitude, longitude in plain_rows(
         session,
         sa.select(
             col(Site.id), col(Site.organisation_id), col(Site.latitude), col(Site.longitude)
         ).order_by(col(Site.organisation_id), col(Site.is_main).desc(), col(Site.id)),
-    )
-    by_id = {site.id: site for site in sites}
-    main: dict[int, Any] = {}
-    for site in sites:
-        main.setdefault(site.organisation_id, site)
-    held = Counter(
+    ):
+        province_at[site_id] = province_of(latitude, longitude)
+        main.setdefault(organisation_id, province_at[site_id])
+    held: Counter[int | None] = Counter(
         need_id
         for (need_id,) in plain_rows(
             session,
@@ -145,11 +146,10 @@ def _provinces(session: Session, today: date) -> list[ProvinceFill]:
     )
     seats: Counter[str] = Counter()
     filled: Counter[str] = Counter()
-    for need in needs:
-        place: Any = by_id.get(need.site_id) or main.get(need.organisation_id)
-        province = province_of(place.latitude, place.longitude) if place is not None else "?"
-        seats[province] += need.seats
-        filled[province] += min(need.seats, held[need.id])
+    for need_id, organisation_id, site_id, count in needs:
+        province = province_at.get(site_id) or main.get(organisation_id, "?")
+        seats[province] += count
+        filled[province] += min(count, held[need_id])
     return sorted(
         (ProvinceFill(name, seats[name], filled[name]) for name in seats),
         key=lambda fill: (-fill.seats, fill.province),

@@ -13,10 +13,12 @@ re-validates the chosen seats against the state of the moment and refuses with a
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -111,12 +113,15 @@ def _run(session: Session, run_id: int) -> MatchingRun:
 # --------------------------------------------------------------------------- instance
 
 
-class InstanceBundle(BaseModel):
-    """The instance plus what the service needs to map results back to rows."""
+@dataclass(frozen=True, slots=True)
+class InstanceBundle:
+    """The instance plus what the service needs to map results back to rows.
 
-    model_config = {"arbitrary_types_allowed": True}
+    A plain dataclass: its parts are built here from typed rows, and validating thousands of
+    need periods again cost a quick match at L about 130 ms.
+    """
 
-    instance: Any  # m.MatchingInstance (a frozen dataclass)
+    instance: m.MatchingInstance
     need_periods: dict[int, tuple[date, date | None]]
 
 
@@ -209,7 +214,7 @@ def build_instance(
                 ),
             ]
     needs = plain_rows(session, _rows(Need).where(wanted))
-    need_inputs = _need_inputs(session, needs) + [_load_input(need) for need in load_only]
+    need_inputs = _need_inputs(session, needs) + [_load_input(tuple(need)) for need in load_only]
     periods: dict[int, tuple[date, date | None]] = {
         need.id: (need.period.starts_on, need.period.ends_on) for need in need_inputs
     }
@@ -318,20 +323,27 @@ _LOAD_COLUMNS = (
 )
 
 
-def _load_input(need: Any) -> m.NeedInput:
-    """A need read only for the load it puts on its VPs (no wishes, no sites)."""
+@functools.lru_cache(maxsize=1 << 16)
+def _load_input(need: tuple[Any, ...]) -> m.NeedInput:
+    """A need read only for the load it puts on its VPs (no wishes, no sites).
+
+    ``need`` holds the values of :data:`_LOAD_COLUMNS`. The input is immutable and made of
+    those values alone, so a process keeps the ones it made: a quick match at L reads about
+    2,800 such needs per request and they rarely change between two requests.
+    """
+    need_id, organisation_id, kind, starts_on, ends_on, hours, seats, urgency = need
     return m.NeedInput(
-        id=need.id,
-        organisation_id=need.organisation_id,
+        id=need_id,
+        organisation_id=organisation_id,
         organisation_name="",
-        kind=need.kind.value,
+        kind=kind.value,
         scopes=frozenset(),
         languages=frozenset(),
-        period=m.Period(need.starts_on, need.ends_on),
-        hours_per_month=need.expected_hours_per_month,
-        seats=need.seats,
+        period=m.Period(starts_on, ends_on),
+        hours_per_month=hours,
+        seats=seats,
         sites=(),
-        urgency=need.urgency.value,
+        urgency=urgency.value,
     )
 
 

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, or_
 
 from vppool.compliance import CertificationStatus
-from vppool.db.models import Assignment, Need, Site
-from vppool.services import compliance, overview
+from vppool.db.models import Assignment, Need, Site, TrustPerson
+from vppool.services import compliance
 from vppool.services._common import plain_rows
 from vppool.services.dashboard import month_starts
 from vppool.settings import Settings
@@ -96,12 +96,45 @@ def province_of(latitude: float, longitude: float) -> str:
 
 
 def _use(session: Session, today: date, months: int) -> list[MonthUse]:
+    """Confirmed hours per month (pro rata to the days each assignment covers) and capacity.
+
+    The pool's totals only: assignments are summed per distinct period in the database, so
+    the months are walked once per period, not once per assignment.
+    """
     firsts = month_starts(today, months)
-    loads = overview.monthly_load(session, firsts)
-    capacity = sum(load.capacity_hours_per_month for load in loads)
+    bounds = [(first, month_starts(first, 2)[1]) for first in firsts]
+    first_day, last_day = bounds[0][0], bounds[-1][1]
+    planned = [0.0] * len(firsts)
+    for starts_on, ends_on, hours in plain_rows(
+        session,
+        sa.select(
+            col(Assignment.starts_on),
+            col(Assignment.ends_on),
+            sa.func.sum(col(Need.expected_hours_per_month)),
+        )
+        .join(Need, col(Need.id) == Assignment.need_id)
+        .join(TrustPerson, col(TrustPerson.id) == Assignment.trust_person_id)
+        .where(
+            col(TrustPerson.active).is_(True),
+            col(Assignment.status) == AssignmentStatus.CONFIRMED,
+            col(Assignment.starts_on) < last_day,
+            or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) > first_day),
+        )
+        .group_by(col(Assignment.starts_on), col(Assignment.ends_on)),
+    ):
+        for index, (month, following) in enumerate(bounds):
+            start, end = max(starts_on, month), min(ends_on or following, following)
+            if end > start:
+                planned[index] += hours * (end - start).days / (following - month).days
+    capacity = plain_rows(
+        session,
+        sa.select(
+            sa.func.coalesce(sa.func.sum(col(TrustPerson.capacity_hours_per_month)), 0)
+        ).where(col(TrustPerson.active).is_(True)),
+    )[0][0]
     return [
-        MonthUse(month, round(sum(load.hours[index] for load in loads), 1), round(capacity, 1))
-        for index, month in enumerate(firsts)
+        MonthUse(month, round(hours, 1), round(float(capacity), 1))
+        for month, hours in zip(firsts, planned, strict=True)
     ]
 
 

@@ -65,6 +65,32 @@ def _load_over(
     return _Load(per_month=per_month, total=sum(per_month.values()))
 
 
+class _FixedLoads(dict[int, list[int]]):
+    """Each VP's kept minutes (or standing clients) per month, worked out on first reading.
+
+    Read only, like a mapping that holds every VP (a VP without kept seats reads zeros).
+    """
+
+    def __init__(self, ctx: Context, needs_of: dict[int, list[int]], *, clients: bool) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._needs_of = needs_of
+        self._clients = clients
+
+    def __missing__(self, vp_id: int) -> list[int]:
+        ctx = self._ctx
+        row = [0] * len(ctx.months)
+        for need_id in self._needs_of.get(vp_id, ()):
+            if self._clients:
+                for index in ctx.standing_months[need_id]:
+                    row[index] += 1
+            else:
+                for index, minutes in ctx.loads[need_id].per_month.items():
+                    row[index] += minutes
+        self[vp_id] = row
+        return row
+
+
 class Context:
     """Indexes and derived numbers of one instance."""
 
@@ -105,12 +131,14 @@ class Context:
             else:
                 self.previous[assignment.need_id].add(assignment.trust_person_id)
                 self.previous_seat[assignment.need_id][assignment.trust_person_id] = seat.seat
-        self.fixed_hours: dict[int, list[int]] = defaultdict(lambda: [0] * len(self.months))
-        self.fixed_clients: dict[int, list[int]] = defaultdict(lambda: [0] * len(self.months))
         self.fixed_total: dict[int, int] = defaultdict(int)
+        fixed_needs: dict[int, list[int]] = defaultdict(list)
         for seat, vp_id in self.fixed.items():
-            self.add_load(vp_id, seat.need_id, self.fixed_hours, self.fixed_clients)
+            fixed_needs[vp_id].append(seat.need_id)
             self.fixed_total[vp_id] += self.loads[seat.need_id].total
+        # Per VP and month, worked out when first read: a quick match reads few VPs' loads.
+        self.fixed_hours: dict[int, list[int]] = _FixedLoads(self, fixed_needs, clients=False)
+        self.fixed_clients: dict[int, list[int]] = _FixedLoads(self, fixed_needs, clients=True)
         self.fixed_by_need: dict[int, dict[int, int]] = defaultdict(dict)
         for seat, vp_id in self.fixed.items():
             self.fixed_by_need[seat.need_id][seat.seat] = vp_id

@@ -48,6 +48,7 @@ def _pages(ids: dict[str, Any]) -> dict[str, list[str]]:
             f"/organisations/{ids['organisation']}",
             "/intervision",
             "/insight",
+            "/insight/education",
             "/inbox",
             "/audit",
         ],

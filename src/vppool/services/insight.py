@@ -28,7 +28,15 @@ from vppool.settings import Settings
 from vppool.synthetic import load_places
 from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus
 
-__all__ = ["EducationCount", "Insight", "MonthUse", "ProvinceFill", "insight", "province_of"]
+__all__ = [
+    "EducationCount",
+    "Insight",
+    "MonthUse",
+    "ProvinceFill",
+    "education_counts",
+    "insight",
+    "province_of",
+]
 
 #: The education statuses in the order the chart shows them; ``no_certificate``: a VP
 #: without a valid certificate (their education is not counted).
@@ -72,11 +80,10 @@ class EducationCount(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Insight:
-    """The three figures of the insight page."""
+    """The insight page's first two figures (its education: :func:`education_counts`)."""
 
     use: list[MonthUse]
     provinces: list[ProvinceFill]
-    education: list[EducationCount]
 
 
 @cache
@@ -189,7 +196,8 @@ def _provinces(session: Session, today: date) -> list[ProvinceFill]:
     )
 
 
-def _education(session: Session, settings: Settings, today: date) -> list[EducationCount]:
+def education_counts(session: Session, settings: Settings, today: date) -> list[EducationCount]:
+    """How many active VPs stand where with their education (every VP's state worked out)."""
     counts: Counter[str] = Counter()
     for report in compliance.compliance_reports(session, settings, today):
         valid = report.certification_status not in (
@@ -201,10 +209,6 @@ def _education(session: Session, settings: Settings, today: date) -> list[Educat
     return [EducationCount(status, counts[status]) for status in EDUCATION_ORDER]
 
 
-def insight(session: Session, settings: Settings, today: date, *, months: int = 12) -> Insight:
-    """The pool's use over ``months`` months, standing seats by province, education."""
-    return Insight(
-        use=_use(session, today, months),
-        provinces=_provinces(session, today),
-        education=_education(session, settings, today),
-    )
+def insight(session: Session, today: date, *, months: int = 12) -> Insight:
+    """The pool's use over ``months`` months and the standing seats by province."""
+    return Insight(use=_use(session, today, months), provinces=_provinces(session, today))

@@ -149,13 +149,23 @@ def test_the_insight_page_draws_each_chart_with_its_table_for_planners_only(
     assert page.status_code == 200
     assert "<h1>Inzicht</h1>" in page.text
     # The world's standing needs start in the future: no province chart, a sentence instead.
-    assert page.text.count('role="img"') == 2
-    assert page.text.count('<details class="chart-table"><summary>Tabel</summary>') == 2
+    assert page.text.count('role="img"') == 1
+    assert page.text.count('<details class="chart-table"><summary>Tabel</summary>') == 1
     assert "Vandaag lopen er geen vaste plaatsen." in page.text
+    # The education chart loads right after the page (htmx), or on its own page.
+    assert 'hx-get="/app/insight/education"' in page.text
+    fragment = app_client.get(f"{WEB}/insight/education", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    assert fragment.text.count('role="img"') == 1
+    alone = app_client.get(f"{WEB}/insight/education")
+    assert "<html" in alone.text
+    assert "Scholing van de actieve vertrouwenspersonen" in alone.text
     assert "Geplande uren tegenover capaciteit, per maand" in page.text
     app_client.cookies.clear()
     login(app_client, world, "client")
     assert app_client.get(f"{WEB}/insight").status_code == 404
+    assert app_client.get(f"{WEB}/insight/education").status_code == 404
 
 
 def test_the_clients_note_and_wishes_are_in_the_queue_and_on_the_organisation_page(

@@ -169,7 +169,8 @@ def test_planner_accepts_a_request_once(client: TestClient, world: World, engine
         message = session.exec(select(Notification)).one()
     assert (entry.entity_id, entry.actor_user_id) == (world["request1"], world["user_planner"])
     assert message.recipient_user_id == world["user_client"]
-    assert "accepted" in message.subject
+    assert message.kind == "request_accepted"
+    assert "geaccepteerd" in message.subject  # in the contact's language, Dutch by default
 
 
 def test_planner_declines_with_a_reason_the_client_reads(

@@ -24,6 +24,7 @@ from vppool.db.models import Assignment, Need, Site, TrustPerson
 from vppool.services import compliance
 from vppool.services._common import plain_rows
 from vppool.services.dashboard import month_starts
+from vppool.services.overview import add_pro_rata, month_spans
 from vppool.settings import Settings
 from vppool.synthetic import load_places
 from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus
@@ -109,8 +110,8 @@ def _use(session: Session, today: date, months: int) -> list[MonthUse]:
     the months are walked once per period, not once per assignment.
     """
     firsts = month_starts(today, months)
-    bounds = [(first, month_starts(first, 2)[1]) for first in firsts]
-    first_day, last_day = bounds[0][0], bounds[-1][1]
+    spans = month_spans(firsts)
+    first_day, last_day = spans[0][0], spans[-1][1]
     planned = [0.0] * len(firsts)
     for starts_on, ends_on, hours in plain_rows(
         session,
@@ -129,10 +130,7 @@ def _use(session: Session, today: date, months: int) -> list[MonthUse]:
         )
         .group_by(col(Assignment.starts_on), col(Assignment.ends_on)),
     ):
-        for index, (month, following) in enumerate(bounds):
-            start, end = max(starts_on, month), min(ends_on or following, following)
-            if end > start:
-                planned[index] += hours * (end - start).days / (following - month).days
+        add_pro_rata(planned, hours, (starts_on, ends_on), spans)
     capacity = plain_rows(
         session,
         sa.select(

@@ -225,7 +225,8 @@ def _vp_users(session: Session, person: TrustPerson) -> list[User]:
     return _active(session, User.trust_person_id == person.id)
 
 
-def _site_text(session: Session, need: Need, lang: str) -> str:
+def _site_text(session: Session, need: Need) -> str | None:
+    """The need's site (or the organisation's main one) as an address, if it has one."""
     site = session.get(Site, need.site_id) if need.site_id else None
     if site is None:
         site = session.exec(
@@ -234,7 +235,7 @@ def _site_text(session: Session, need: Need, lang: str) -> str:
             .order_by(col(Site.is_main).desc(), col(Site.id))
         ).first()
     if site is None:
-        return _WORDS[lang]["none"]
+        return None
     parts = [site.name, site.address, " ".join(p for p in (site.postcode, site.municipality) if p)]
     return ", ".join(p for p in parts if p)
 
@@ -266,13 +267,14 @@ def assignments_confirmed(session: Session, assignment_ids: Iterable[int]) -> in
             continue
         need, person, organisation = parties
         period = {lang: _period(assignment.starts_on, assignment.ends_on, lang) for lang in LANGS}
+        site = _site_text(session, need)
         for_vp: Values = {
             lang: {
                 "organisation": organisation.name,
                 "title": need.title,
                 "period": period[lang],
                 "hours": _hours(need.expected_hours_per_month, lang),
-                "site": _site_text(session, need, lang),
+                "site": site or _WORDS[lang]["none"],
                 "contact": _contact_text(organisation, lang),
             }
             for lang in LANGS

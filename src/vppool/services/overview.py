@@ -20,9 +20,12 @@ from vppool.services.compliance import current_certificates
 from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus
 
 __all__ = [
+    "MonthSpan",
     "MonthlyLoad",
     "Overview",
     "UncoveredOrganisation",
+    "add_pro_rata",
+    "month_spans",
     "monthly_load",
     "pool_overview",
     "uncovered_organisations",
@@ -81,11 +84,31 @@ def _month_end(first: date) -> date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1]) + timedelta(1)
 
 
+#: A month as ``add_pro_rata`` reads it: its first day, the next month's first day, its days.
+MonthSpan = tuple[date, date, int]
+
+
+def month_spans(months: list[date]) -> list[MonthSpan]:
+    """The spans of ``months`` (their first days)."""
+    return [(month, end, (end - month).days) for month in months for end in [_month_end(month)]]
+
+
+def add_pro_rata(
+    row: list[float], per_month: float, period: tuple[date, date | None], spans: list[MonthSpan]
+) -> None:
+    """Add ``per_month`` hours to each month of ``row``, pro rata to the days ``period`` covers."""
+    starts_on, ends_on = period
+    for index, (month, following, days) in enumerate(spans):
+        start, end = max(starts_on, month), min(ends_on or following, following)
+        if end > start:
+            row[index] += per_month * (end - start).days / days
+
+
 def monthly_load(session: Session, months: list[date]) -> list[MonthlyLoad]:
     """Confirmed hours of every active VP in each of ``months`` (first days of months)."""
     if not months:
         return []
-    spans = [(month, end, (end - month).days) for month in months for end in [_month_end(month)]]
+    spans = month_spans(months)
     first, last = months[0], spans[-1][1]
     hours: dict[int, list[float]] = defaultdict(lambda: [0.0] * len(months))
     for vp_id, starts_on, ends_on, per_month in session.execute(
@@ -102,11 +125,7 @@ def monthly_load(session: Session, months: list[date]) -> list[MonthlyLoad]:
             or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) > first),
         )
     ).all():
-        row = hours[vp_id]
-        for index, (month, end_of_month, days) in enumerate(spans):
-            start, end = max(starts_on, month), min(ends_on or end_of_month, end_of_month)
-            if end > start:
-                row[index] += per_month * (end - start).days / days
+        add_pro_rata(hours[vp_id], per_month, (starts_on, ends_on), spans)
     return [
         MonthlyLoad(
             trust_person_id=vp_id,

@@ -13,6 +13,7 @@ from tests.integration.api.world import World
 from tests.integration.web.conftest import WEB, csrf_of, login
 from vppool.db.models import User
 from vppool.services import notifications
+from vppool.web._inbox import CHOICES
 
 pytestmark = pytest.mark.integration
 
@@ -112,3 +113,7 @@ def test_the_choices_are_saved_and_a_wrong_one_is_refused_in_dutch(
     # What was ticked stays ticked.
     assert re.search(r'value="request_received" checked', refused.text)
     assert not re.search(r'value="assignment_confirmed" checked', refused.text)
+
+
+def test_every_kind_a_user_can_choose_has_words_on_the_settings_page() -> None:
+    assert set(CHOICES) == set(notifications.EMAIL_KINDS)

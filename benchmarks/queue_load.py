@@ -404,10 +404,14 @@ def run_on(database: str, args: argparse.Namespace, folder: Path) -> dict[str, A
     with serving(env, port, data / "serve.log") as base:
         for _ in range(20):  # warm-up: first queries, caches, connections
             httpx.get(base + NEEDS, headers=bearer, timeout=30).raise_for_status()
-        drip = slow_calendars(base, port, bearer, args)
-        print(f"{database} a: {json.dumps(drip)}", flush=True)
-        run = matching_run(base, port, bearer, args)
-        print(f"{database} b: {json.dumps(run)}", flush=True)
+        drip: dict[str, Any] | None = None
+        run: dict[str, Any] | None = None
+        if args.only in (None, "calendars"):
+            drip = slow_calendars(base, port, bearer, args)
+            print(f"{database} a: {json.dumps(drip)}", flush=True)
+        if args.only in (None, "run"):
+            run = matching_run(base, port, bearer, args)
+            print(f"{database} b: {json.dumps(run)}", flush=True)
     return {
         "dataset": {"size": args.size, "seed": 1, "load_s": prepared["load_s"]},
         "slow_calendars": drip,
@@ -430,6 +434,9 @@ def main() -> None:
         help="also on PostgreSQL: the URL of a database to drop and create for this",
     )
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument(
+        "--only", choices=["calendars", "run"], help="measure one phase (a or b) only"
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -448,16 +455,20 @@ def main() -> None:
         if database not in results:
             continue
         drip, run = results[database]["slow_calendars"], results[database]["matching_run"]
-        print(
-            f"{database}: slow calendars: idle p50 {drip['idle']['p50_ms']} ms -> "
-            f"{drip['during']['p50_ms']} ms ({drip['p50_ratio']}x, target <= 2x), "
-            f"failed {drip['during']['failed']}, dripping median {drip['dripping_median']}; "
-            f"load {drip['load_before']} -> {drip['load_after']}\n"
-            f"{database}: L run ({run['run_status']}, {run['running_s']} s): idle p95 "
-            f"{run['idle']['p95_ms']} ms -> {run['during'].get('p95_ms')} ms "
-            f"({run['p95_ratio']}x, target <= 1.5x); load {run['load_before']} -> "
-            f"{run['load_after']}"
-        )
+        if drip is not None:
+            print(
+                f"{database}: slow calendars: idle p50 {drip['idle']['p50_ms']} ms -> "
+                f"{drip['during']['p50_ms']} ms ({drip['p50_ratio']}x, target <= 2x), "
+                f"failed {drip['during']['failed']}, dripping median {drip['dripping_median']}; "
+                f"load {drip['load_before']} -> {drip['load_after']}"
+            )
+        if run is not None:
+            print(
+                f"{database}: L run ({run['run_status']}, {run['running_s']} s): idle p95 "
+                f"{run['idle']['p95_ms']} ms -> {run['during'].get('p95_ms')} ms "
+                f"({run['p95_ratio']}x, target <= 1.5x); load {run['load_before']} -> "
+                f"{run['load_after']}"
+            )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

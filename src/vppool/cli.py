@@ -688,7 +688,7 @@ def worker(ctx: _Context, parent: int | None) -> None:
     from vppool.jobs.worker import Worker
 
     if ctx.settings.worker_nice:
-        _lower_priority(ctx.settings.worker_nice)
+        _lower_priority(ctx.settings.worker_nice, idle_class=parent is not None)
     engine = _install_runtime(ctx.settings)
     runner = Worker(engine, ctx.settings)
     stop = threading.Event()
@@ -720,15 +720,24 @@ def worker(ctx: _Context, parent: int | None) -> None:
         engine.dispose()
 
 
-def _lower_priority(nice: int) -> None:
+def _lower_priority(nice: int, *, idle_class: bool) -> None:
     """Run below the web processes, before any thread starts (the solvers' included).
 
-    On Linux a thread takes its priority from the thread that starts it. Where the kernel
-    groups processes by session (autogroup), nice counts only inside a group; the local
-    worker therefore runs in a session of its own, so that a solve's processor time is
-    not counted against the server's group (and is not starved by a lowered group either).
+    On Linux a thread takes its priority from the thread that starts it. The local worker
+    of `vppool serve` (``idle_class``: started with ``--parent``, on its server's machine)
+    also takes Linux's idle scheduling class (``SCHED_IDLE``): a waiting request of its
+    server always goes first, and a solve gets the processor time requests leave. It stays
+    in the server's session, because where the kernel shares processor time between
+    sessions (autogroup), one of its own would take a full share beside the server's. A
+    worker an operator starts on its own is only niced.
     """
     os.nice(nice)
+    idle = getattr(os, "SCHED_IDLE", None)
+    if idle_class and idle is not None:
+        try:
+            os.sched_setscheduler(0, idle, os.sched_param(0))
+        except OSError as error:  # a kernel or sandbox that refuses it: nice alone then
+            console.print(f"could not take the idle scheduling class ({error}); nice {nice} only")
 
 
 def _follow_parent(parent: int, stop: Any) -> None:
@@ -814,10 +823,11 @@ def _local_worker(settings: Settings) -> Iterator[None]:
 
     def supervise() -> None:
         while not stopping.is_set():
-            # A session of its own: its processor time is not counted against the server's
-            # (see _lower_priority); it stops with the server all the same (--parent).
+            # The server's session (its idle scheduling class keeps it behind requests,
+            # see _lower_priority) but a process group of its own: Ctrl-C in the terminal
+            # stops the server, which stops the worker (and --parent if it is killed).
             process = subprocess.Popen(  # noqa: S603  (our own module)
-                command, env=environment, start_new_session=True
+                command, env=environment, process_group=0
             )
             current[:] = [process]
             while process.poll() is None and not stopping.wait(0.5):

@@ -204,3 +204,42 @@ def _alive(pid: int) -> bool:
     except (FileNotFoundError, ProcessLookupError):
         return False
     return state != "Z"
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "SCHED_IDLE") or not sys.platform.startswith("linux"),
+    reason="Linux's idle scheduling class is not available here",
+)
+def test_a_local_worker_takes_the_idle_scheduling_class_so_requests_go_first(
+    db_url: str, engine: Engine, tmp_path: Path
+) -> None:
+    command.stamp(alembic_config(db_url), "head")
+    pid_file = tmp_path / "worker.pid"
+    # The shell stands in for `vppool serve` again; the worker keeps the default nice.
+    script = '"$0" -m vppool worker --parent $$ > /dev/null 2>&1 & echo $! > "$1"; wait'
+    server = subprocess.Popen(  # noqa: S603  (our own command line)
+        ["/bin/sh", "-c", script, sys.executable, str(pid_file)],
+        env={**os.environ, "VPPOOL_DATABASE_URL": db_url, "VPPOOL_DATA_DIR": str(tmp_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not pid_file.exists() or not pid_file.read_text().strip():
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.1)
+        worker = int(pid_file.read_text())
+        policy = os.sched_getscheduler(worker)
+        while policy != os.SCHED_IDLE and _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            policy = os.sched_getscheduler(worker)
+        assert policy == os.SCHED_IDLE
+        # Its session is the server's (autogroup shares time between sessions).
+        assert os.getsid(worker) == os.getsid(server.pid)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+        if pid_file.exists() and pid_file.read_text().strip():
+            worker = int(pid_file.read_text())
+            if _alive(worker):
+                os.kill(worker, signal.SIGKILL)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -227,6 +227,43 @@ class Settings(BaseSettings):
         ge=0,
         description="Staffing advice: sites farther apart than this call for local VPs.",
     )
+    # --- information sessions at client sites
+    info_session_day_start: time = Field(
+        default=time(8, 30),
+        description="Information sessions: the clients' working day starts (weekdays).",
+    )
+    info_session_day_end: time = Field(
+        default=time(17, 30),
+        description="Information sessions: the clients' working day ends (weekdays).",
+    )
+    info_session_travel_kmh: float = Field(
+        default=50.0,
+        gt=0,
+        le=200,
+        description="Information sessions: average travel speed from a VP's home, km/h.",
+    )
+    info_session_road_factor: float = Field(
+        default=1.3,
+        ge=1,
+        le=3,
+        description="Information sessions: road distance per kilometre as the crow flies.",
+    )
+    info_session_max_days: int = Field(
+        default=42,
+        ge=1,
+        le=366,
+        description="Information sessions: the longest preferred period a request may give.",
+    )
+    info_session_candidates: int = Field(
+        default=40,
+        ge=1,
+        le=500,
+        description="Information sessions: nearest suitable VPs whose free time is searched.",
+    )
+    info_session_clients_book: bool = Field(
+        default=False,
+        description="Information sessions: client contacts may pick a proposed time themselves.",
+    )
     max_absence_share: float = Field(
         default=0.25,
         ge=0,
@@ -337,6 +374,9 @@ class Settings(BaseSettings):
                 "intervision_min_common_hours must be 0 or at least intervision_session_hours "
                 "(a session must fit in the shared time)"
             )
+            raise ValueError(msg)
+        if self.info_session_day_end <= self.info_session_day_start:
+            msg = "info_session_day_end must be after info_session_day_start"
             raise ValueError(msg)
         if self.hours_min > self.hours_max:
             msg = "hours_min must not exceed hours_max"

@@ -22,6 +22,8 @@ __all__ = [
     "EducationCategory",
     "FeedKind",
     "Gender",
+    "InfoSessionKind",
+    "InfoSessionStatus",
     "IntervisionRunKind",
     "MatchingRunStatus",
     "NeedKind",
@@ -162,6 +164,22 @@ class SessionStatus(StrEnum):
 
     PLANNED = "planned"
     HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class InfoSessionKind(StrEnum):
+    """What an information session at a client's site is for."""
+
+    INFORMATION = "information"  # voorlichting for employees
+    TEAM_MEETING = "team_meeting"  # a VP at a team's meeting
+    INTRODUCTION = "introduction"  # introducing a new VP
+
+
+class InfoSessionStatus(StrEnum):
+    """Life cycle of an information session: requested, booked (a VP and a time), cancelled."""
+
+    REQUESTED = "requested"
+    BOOKED = "booked"
     CANCELLED = "cancelled"
 
 

@@ -152,6 +152,7 @@ class CommitmentKind(StrEnum):
 
     ON_SITE = "on_site"  # a day at a client for an assignment
     INTERVISION = "intervision"
+    INFO_SESSION = "info_session"  # an information session at a client's site
     TRAINING = "training"
     OTHER = "other"
 

@@ -47,6 +47,7 @@ __all__ = [
     "DeadlineKind",
     "FeedAssignment",
     "FeedDeadline",
+    "FeedInfoSession",
     "FeedOptions",
     "FeedResponse",
     "FeedSession",
@@ -143,7 +144,30 @@ class FeedTraining:
         _check_timed(self, f"training {self.id}")
 
 
-def _check_timed(item: FeedSession | FeedTraining, what: str) -> None:
+@dataclass(frozen=True, slots=True)
+class FeedInfoSession:
+    """An information session ``[starts_at, ends_at)`` at a client's site.
+
+    ``kind`` is its :class:`~vppool.vocab.InfoSessionKind` value; ``trust_person_name`` is
+    who holds it (the team feed names the VP by first name), ``location`` the site.
+    """
+
+    id: int
+    revision: int
+    updated_at: datetime
+    kind: str
+    organisation_name: str
+    trust_person_name: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str | None = None
+    cancelled_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _check_timed(self, f"information session {self.id}")
+
+
+def _check_timed(item: FeedSession | FeedTraining | FeedInfoSession, what: str) -> None:
     for name in ("updated_at", "starts_at", "ends_at", "cancelled_at"):
         value = getattr(item, name)
         if value is not None:
@@ -243,6 +267,8 @@ _TEXTS: dict[str, dict[Language, str]] = {
     },
     "session": {"nl": "Intervisie: {group}", "en": "Intervision: {group}"},
     "training": {"nl": "Training: {title}", "en": "Training: {title}"},
+    "info_session": {"nl": "{kind}: {org}", "en": "{kind}: {org}"},
+    "info_session_team": {"nl": "{kind} met {name}", "en": "{kind} with {name}"},
     DeadlineKind.CERTIFICATION_EXPIRES: {
         "nl": "Certificaat {number} verloopt",
         "en": "Certificate {number} expires",
@@ -270,6 +296,13 @@ _NEED_KIND: dict[NeedKind, dict[Language, str]] = {
     NeedKind.ABSENCE_COVER: {"nl": "vervanging", "en": "absence cover"},
     NeedKind.REORGANISATION: {"nl": "reorganisatie", "en": "reorganisation"},
     NeedKind.AFTERCARE: {"nl": "nazorg", "en": "aftercare"},
+}
+
+
+_INFO_SESSION_KIND: dict[str, dict[Language, str]] = {
+    "information": {"nl": "Voorlichting", "en": "Information session"},
+    "team_meeting": {"nl": "Teamoverleg", "en": "Team meeting"},
+    "introduction": {"nl": "Kennismaking", "en": "Introduction"},
 }
 
 
@@ -577,6 +610,51 @@ def _training_event(item: FeedTraining, zone_name: str, language: Language) -> b
     )
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
+def _info_session_event(
+    item: FeedInfoSession, zone_name: str, language: Language, *, team: bool
+) -> bytes:
+    kind = _INFO_SESSION_KIND[item.kind][language]
+    summary = (
+        _text("info_session_team", language, kind=kind, name=item.trust_person_name)
+        if team
+        else _text("info_session", language, kind=kind, org=item.organisation_name)
+    )
+    return _timed_event(
+        uid=f"info-session-{item.id}",
+        summary=summary,
+        starts_at=item.starts_at,
+        ends_at=item.ends_at,
+        zone=ZoneInfo(zone_name),
+        revision=item.revision,
+        changed=_changed(item.updated_at, item.cancelled_at),
+        cancelled=item.cancelled_at is not None,
+        location=item.location,
+    )
+
+
+def _info_session_events(
+    items: Iterable[FeedInfoSession],
+    *,
+    window: Interval,
+    today: date,
+    options: FeedOptions,
+    zone_name: str,
+    team: bool,
+) -> list[tuple[datetime, str, bytes]]:
+    """The sessions in the window (cancelled ones for ``keep_cancelled_days``), dated."""
+    return [
+        (
+            item.starts_at,
+            f"info-session-{item.id}",
+            _info_session_event(item, zone_name, options.language, team=team),
+        )
+        for item in items
+        if not _cancelled_long_ago(item.cancelled_at, today, options.keep_cancelled_days)
+        and _overlaps(item, window)
+    ]
+
+
 _DEADLINE_UID = {
     DeadlineKind.CERTIFICATION_EXPIRES: "expires",
     DeadlineKind.RENEWAL_WINDOW_OPENS: "renewal-opens",
@@ -614,9 +692,13 @@ def render_vp_feed(
     sessions: Iterable[FeedSession] = (),
     trainings: Iterable[FeedTraining] = (),
     deadlines: Iterable[FeedDeadline] = (),
+    info_sessions: Iterable[FeedInfoSession] = (),
     options: FeedOptions = FeedOptions(),
 ) -> bytes:
-    """Render a VP's own feed: assignments, intervision, trainings and certificate dates.
+    """Render a VP's own feed: assignments, meetings, trainings and certificate dates.
+
+    Meetings are the sessions of the VP's intervision groups and the information sessions
+    the VP holds at clients' sites.
 
     Args:
         trust_person_id: The VP's id (for the calendar's UID).
@@ -627,6 +709,7 @@ def render_vp_feed(
         sessions: Sessions of the VP's intervision groups.
         trainings: Trainings the VP takes part in.
         deadlines: Certificate expiry and renewal dates.
+        info_sessions: The information sessions the VP holds at clients' sites.
         options: Window, retention of cancelled items, refresh and language.
 
     Returns:
@@ -674,6 +757,11 @@ def render_vp_feed(
             continue
         timed = True
         dated.append((t.starts_at, f"training-{t.id}", _training_event(t, timezone, language)))
+    visits = _info_session_events(
+        info_sessions, window=window, today=today, options=options, zone_name=timezone, team=False
+    )
+    timed = timed or bool(visits)
+    dated += visits
     for d in deadlines:
         if first <= d.on < end:
             key = f"certification-{d.certification_id}-{_DEADLINE_UID[d.kind]}"
@@ -689,7 +777,7 @@ def render_vp_feed(
     return _assemble(head, timezones, (entry[2] for entry in dated))
 
 
-def _overlaps(item: FeedSession | FeedTraining, window: Interval) -> bool:
+def _overlaps(item: FeedSession | FeedTraining | FeedInfoSession, window: Interval) -> bool:
     return item.starts_at < window.end and window.start < item.ends_at
 
 
@@ -839,9 +927,10 @@ def render_team_feed(
     changed_at: datetime,
     members: Sequence[TeamMember],
     include_free: bool = True,
+    info_sessions: Sequence[FeedInfoSession] = (),
     options: FeedOptions = FeedOptions(),
 ) -> bytes:
-    """Render when the VPs who serve an organisation are busy or free.
+    """Render when the VPs who serve an organisation are busy or free, and its sessions.
 
     Each VP's blocks are separate events labelled with the VP's first name only
     (:func:`team_labels`), so the client sees per VP when they can be reached; busy time is
@@ -856,6 +945,7 @@ def render_team_feed(
         members: The VPs with confirmed assignments at the organisation, their time and
             the periods they serve it (nothing outside those is shown).
         include_free: Whether free time is shown as transparent "Anna: beschikbaar" blocks.
+        info_sessions: The organisation's information sessions (the VP by first name).
         options: Window, refresh and language.
 
     Returns:
@@ -880,13 +970,19 @@ def render_team_feed(
                 tentative_text=_text("member_tentative", language, name=name),
                 free_text=_text("member_free", language, name=name),
             )
+    visits = _info_session_events(
+        info_sessions, window=window, today=today, options=options, zone_name=timezone, team=True
+    )
+    dated += visits
     dated.sort(key=lambda entry: (entry[0], entry[1]))
     head = _calendar_head(
         _text("team", language, org=organisation_name),
         f"organisation-{organisation_id}-availability",
         options,
     )
-    return _assemble(head, (), (entry[2] for entry in dated))
+    first, end = options.window.dates(today)
+    timezones = [_vtimezone(timezone, first.year, end.year)] if visits else []
+    return _assemble(head, timezones, (entry[2] for entry in dated))
 
 
 # --------------------------------------------------------------------------- HTTP caching

@@ -4,6 +4,7 @@ A session listener looks at what a flush inserts, updates and deletes; for the r
 feeds show it raises ``feed_state.changed_at`` of the VP (``vp:<id>``) and, for
 assignments, of the organisation (``org:<id>``). Deletions count too, which a maximum over
 the remaining rows would miss. The raise happens in the same transaction as the change.
+Information sessions raise their VP (and one they were moved away from) and the organisation.
 Names that feeds show from other rows count as well: an organisation's name (in its VPs'
 schedules and its team feed), a need's kind and an intervision group's name. The feeds
 serve rendered bodies from a cache keyed by this time, so a change it misses would stay
@@ -28,6 +29,7 @@ from vppool.db.models import (
     Certification,
     DateOverride,
     FeedState,
+    InfoSession,
     IntervisionGroup,
     IntervisionMember,
     IntervisionSession,
@@ -60,6 +62,12 @@ def feed_keys(connection: sa.Connection, obj: Any, *, new: bool = False) -> set[
         ).scalar()
         if organisation is not None:
             keys.add(f"org:{organisation}")
+    elif isinstance(obj, InfoSession):
+        keys.add(f"org:{obj.organisation_id}")
+        # the VP who holds it now, and one it was moved away from in this flush
+        history = sa.inspect(obj).attrs.trust_person_id.history
+        holders = {obj.trust_person_id, *history.deleted}
+        keys.update(f"vp:{holder}" for holder in holders if holder is not None)
     elif isinstance(obj, BusyInterval):
         person = connection.execute(
             select(CalendarSource.trust_person_id).where(

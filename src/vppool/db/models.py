@@ -30,6 +30,8 @@ from vppool.vocab import (
     EducationCategory,
     FeedKind,
     Gender,
+    InfoSessionKind,
+    InfoSessionStatus,
     IntervisionRunKind,
     JobStatus,
     MatchingRunStatus,
@@ -65,6 +67,8 @@ __all__ = [
     "EmployeePage",
     "FeedState",
     "FeedToken",
+    "InfoSession",
+    "InfoSessionBase",
     "IntervisionAttendance",
     "IntervisionGroup",
     "IntervisionMember",
@@ -829,6 +833,74 @@ class IntervisionRun(SQLModel, table=True):
     created_at: datetime = _created_at()
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# --------------------------------------------------------------------------- information sessions
+
+
+class InfoSessionBase(SQLModel):
+    """A client's request for an information session at one of its sites.
+
+    The preferred period is whole days ``[starts_on, ends_on)``; the session lasts
+    ``duration_minutes`` and is held in ``language`` for about ``audience`` people.
+    """
+
+    kind: InfoSessionKind = Field(sa_type=enum_type(InfoSessionKind, "info_session_kind"))
+    starts_on: date
+    ends_on: date
+    duration_minutes: int = Field(ge=15, le=480)
+    audience: int = Field(default=10, ge=1, le=10_000)
+    language: str = Field(default="nl", min_length=2, max_length=8)
+    note: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        return _known_languages([value])[0]
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _blank_note(cls, value: object) -> object:
+        return value.strip() or None if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _period(self) -> InfoSessionBase:
+        _check_period(self.starts_on, self.ends_on)
+        return self
+
+
+class InfoSession(InfoSessionBase, table=True):
+    """Table of information sessions: requested, then booked with a VP and a time."""
+
+    __tablename__ = "info_session"
+    __table_args__ = (
+        sa.CheckConstraint("ends_on > starts_on", name="period"),
+        sa.CheckConstraint("starts_at IS NULL OR ends_at > starts_at", name="times"),
+        sa.CheckConstraint("duration_minutes BETWEEN 15 AND 480", name="duration"),
+        sa.CheckConstraint("travel_minutes >= 0", name="travel_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = _fk("organisation.id")
+    site_id: int | None = _fk("site.id", nullable=True, ondelete="SET NULL")
+    preferred_trust_person_id: int | None = _fk(
+        "trust_person.id", nullable=True, ondelete="SET NULL"
+    )
+    status: InfoSessionStatus = Field(
+        default=InfoSessionStatus.REQUESTED,
+        sa_type=enum_type(InfoSessionStatus, "info_session_status"),
+        index=True,
+    )
+    #: The VP who holds it, from its booking on.
+    trust_person_id: int | None = _fk("trust_person.id", nullable=True, ondelete="SET NULL")
+    starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    #: Minutes from the VP's home to the site (and as many back): busy time too.
+    travel_minutes: int = Field(default=0, ge=0)
+    requested_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    revision: int = Field(default=0, ge=0)
+    created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
 
 
 # --------------------------------------------------------------------------- access and audit

@@ -47,6 +47,7 @@ __all__ = [
     "UniqueField",
     "UniqueKey",
     "acting",
+    "address_line",
     "apply_changes",
     "choice",
     "contains_text",
@@ -110,6 +111,12 @@ def acting(viewer: Viewer | None, actor: Actor = SYSTEM) -> Actor:
     A use case that takes a viewer is audited as that viewer (the system when there is none).
     """
     return viewer.actor if viewer is not None and actor is SYSTEM else actor
+
+
+def address_line(name: str, address: str | None, postcode: str | None, town: str) -> str:
+    """A site as one line: its name, street, postcode and town (the ones it has)."""
+    place = " ".join(p for p in (postcode, town) if p)
+    return ", ".join(p for p in (name, address, place) if p)
 
 
 def sees_everything(viewer: Viewer | None) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -19,14 +19,18 @@ from vppool.db.models import (
     BusyInterval,
     CalendarSource,
     DateOverride,
+    InfoSession,
     IntervisionMember,
     IntervisionSession,
     TrustPerson,
     WeeklyAvailability,
 )
-from vppool.vocab import SessionStatus
+from vppool.vocab import InfoSessionStatus, SessionStatus
 
 __all__ = ["availability_by_id", "availability_of", "commitments_of"]
+
+#: Information sessions this close outside a window may reach into it with their travel.
+_LONGEST_TRIP = timedelta(hours=12)
 
 
 def availability_of(
@@ -36,8 +40,13 @@ def availability_of(
     *,
     tentative_is_busy: bool = True,
     default_weekly: tuple[cal.WeeklyHours, ...] = (),
+    leave_out_info_session: int | None = None,
 ) -> dict[int, cal.Availability]:
-    """Each VP's working, busy, free and away time in ``window``, by VP id."""
+    """Each VP's working, busy, free and away time in ``window``, by VP id.
+
+    ``leave_out_info_session``: an information session not to count as busy (the one
+    being moved).
+    """
     ids = [p.id for p in people if p.id is not None]
     weekly: dict[int, list[cal.WeeklyHours]] = defaultdict(list)
     for row in session.exec(
@@ -72,7 +81,7 @@ def availability_of(
         busy[source.trust_person_id].append(
             cal.BusyBlock(block.starts_at, block.ends_at, block.tentative)
         )
-    commitments = commitments_of(session, ids, window)
+    commitments = commitments_of(session, ids, window, leave_out_info_session)
     result = {}
     for person in people:
         if person.id is None:
@@ -102,9 +111,16 @@ def availability_by_id(
 
 
 def commitments_of(
-    session: Session, ids: Sequence[int], window: cal.Interval
+    session: Session,
+    ids: Sequence[int],
+    window: cal.Interval,
+    leave_out_info_session: int | None = None,
 ) -> dict[int, list[cal.Commitment]]:
-    """The VPs' commitments in vppool per VP in ``window``: their groups' intervision sessions."""
+    """The VPs' commitments in vppool per VP in ``window``.
+
+    Their groups' intervision sessions, and the information sessions booked with them with
+    the travel there and back (but ``leave_out_info_session``).
+    """
     result: dict[int, list[cal.Commitment]] = defaultdict(list)
     if not ids:
         return result
@@ -120,6 +136,25 @@ def commitments_of(
     ).all():
         result[person_id].append(
             cal.Commitment(meeting.starts_at, meeting.ends_at, cal.CommitmentKind.INTERVISION)
+        )
+    for visit in session.exec(
+        select(InfoSession).where(
+            col(InfoSession.trust_person_id).in_(ids),
+            InfoSession.status == InfoSessionStatus.BOOKED,
+            col(InfoSession.id) != leave_out_info_session,
+            col(InfoSession.ends_at) > window.start - _LONGEST_TRIP,
+            col(InfoSession.starts_at) < window.end + _LONGEST_TRIP,
+        )
+    ).all():
+        if visit.trust_person_id is None or visit.starts_at is None or visit.ends_at is None:
+            continue
+        travel = timedelta(minutes=visit.travel_minutes)
+        result[visit.trust_person_id].append(
+            cal.Commitment(
+                visit.starts_at - travel,
+                visit.ends_at + travel,
+                cal.CommitmentKind.INFO_SESSION,
+            )
         )
     return result
 

@@ -1,9 +1,10 @@
 """Calendar feeds behind secret tokens: gather the rows, render with :mod:`vppool.calendar`.
 
-Three feeds: a VP's own schedule (assignments, intervision sessions, certificate dates), a
-VP's availability (busy and free blocks only) and a client team's availability (per VP,
-first name only). Each answer carries a strong ETag and a Last-Modified from the stored,
-monotonic ``feed_state`` of its subject, so clients can revalidate cheaply.
+Three feeds: a VP's own schedule (assignments, intervision sessions, information sessions
+at clients, certificate dates), a VP's availability (busy and free blocks only) and a client
+team's availability (per VP, first name only) with the client's information sessions. Each
+answer carries a strong ETag and a Last-Modified from the stored, monotonic ``feed_state``
+of its subject, so clients can revalidate cheaply.
 
 Feeds are polled far more often than they change, so each process keeps the rendered
 answers of recent feeds, keyed by what the body depends on: the feed and its subject, the
@@ -30,18 +31,21 @@ from vppool.db.models import (
     Assignment,
     Certification,
     FeedState,
+    InfoSession,
     IntervisionGroup,
     IntervisionMember,
     IntervisionSession,
     Need,
     Organisation,
+    Site,
     TrustPerson,
 )
+from vppool.services._common import address_line
 from vppool.services.availability import availability_of
 from vppool.services.compliance import current_certificates
 from vppool.services.feed_tokens import FeedTarget, resolve_feed_token
 from vppool.settings import Settings
-from vppool.vocab import AssignmentStatus, FeedKind
+from vppool.vocab import AssignmentStatus, FeedKind, InfoSessionStatus
 
 __all__ = ["RENDERED", "RenderedFeeds", "feed_for_token"]
 
@@ -205,9 +209,47 @@ def _schedule_feed(session: Session, person: TrustPerson, today: date) -> cal.Fe
         assignments=assignments,
         sessions=sessions,
         deadlines=deadlines,
+        info_sessions=_info_sessions(session, InfoSession.trust_person_id == person.id),
     )
     changed = _changed_at(session, f"vp:{person.id}")
     return cal.feed_response(body, changed_at=changed, today=today, timezone=person.timezone)
+
+
+def _info_sessions(session: Session, *where: object) -> list[cal.FeedInfoSession]:
+    """Booked (and cancelled after booking) information sessions, with their site and VP."""
+    rows = session.exec(
+        select(InfoSession, Organisation, TrustPerson, Site)
+        .join(Organisation, col(Organisation.id) == InfoSession.organisation_id)
+        .join(TrustPerson, col(TrustPerson.id) == InfoSession.trust_person_id)
+        .outerjoin(Site, col(Site.id) == InfoSession.site_id)
+        .where(
+            col(InfoSession.status).in_([InfoSessionStatus.BOOKED, InfoSessionStatus.CANCELLED]),
+            col(InfoSession.starts_at).is_not(None),
+            *where,  # type: ignore[arg-type]
+        )
+    ).all()
+    items = []
+    for row, organisation, person, site in rows:
+        assert row.starts_at is not None  # noqa: S101  (selected above)
+        assert row.ends_at is not None  # noqa: S101  (set with starts_at)
+        cancelled = row.status is InfoSessionStatus.CANCELLED
+        items.append(
+            cal.FeedInfoSession(
+                id=row.id or 0,
+                revision=row.revision,
+                updated_at=row.updated_at,
+                kind=row.kind.value,
+                organisation_name=organisation.name,
+                trust_person_name=person.first_name,
+                starts_at=row.starts_at,
+                ends_at=row.ends_at,
+                location=None
+                if site is None
+                else address_line(site.name, site.address, site.postcode, site.municipality),
+                cancelled_at=row.updated_at if cancelled else None,
+            )
+        )
+    return items
 
 
 def _availability_feed(session: Session, person: TrustPerson, today: date) -> cal.FeedResponse:
@@ -302,6 +344,7 @@ def _team_feed(
         today=today,
         changed_at=changed,
         members=members,
+        info_sessions=_info_sessions(session, InfoSession.organisation_id == organisation.id),
         options=options,
     )
     return cal.feed_response(body, changed_at=changed, today=today, timezone=settings.timezone)

@@ -10,26 +10,49 @@ Who is told what:
 - an assignment is confirmed: the VP (client, site address, contact person, hours, period)
   and the organisation's contacts (who their VP is, from when);
 - an assignment ends within :data:`ENDING_NOTICE_DAYS`: the VP and the organisation's
-  contacts, once per assignment.
+  contacts, once per assignment;
+- an information session is requested: every active planner and administrator;
+- it is booked or moved: its VP (client, site, time) and the organisation's contacts (who,
+  when); it is cancelled: its VP and the organisation's contacts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from vppool.db.models import Assignment, Need, Organisation, Site, TrustPerson, User
+from vppool.db.models import (
+    Assignment,
+    InfoSession,
+    Need,
+    Organisation,
+    Site,
+    TrustPerson,
+    User,
+)
 from vppool.matching import MONTH_NAMES
 from vppool.services import notifications
-from vppool.vocab import MONTH_NAMES_NL, AssignmentStatus, Role
+from vppool.services._common import address_line
+from vppool.vocab import (
+    LANGUAGES,
+    LANGUAGES_EN,
+    MONTH_NAMES_NL,
+    AssignmentStatus,
+    InfoSessionStatus,
+    Role,
+)
 
 __all__ = [
     "ENDING_NOTICE_DAYS",
     "assignments_confirmed",
     "assignments_ending",
+    "info_session_booked",
+    "info_session_cancelled",
+    "info_session_requested",
     "request_decided",
     "request_received",
 ]
@@ -113,6 +136,70 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+_TEXTS |= {
+    "info_session_requested": {
+        "nl": (
+            "Verzoek om een bijeenkomst van {organisation}",
+            "{organisation} vraagt een {kind} op {site}, {period}, {minutes} minuten, "
+            "voor ongeveer {audience} mensen ({language}).{note}\n\n"
+            "Kies een tijd in vppool onder Bijeenkomsten.",
+        ),
+        "en": (
+            "Request for a session from {organisation}",
+            "{organisation} asks for a {kind} at {site}, {period}, {minutes} minutes, "
+            "for about {audience} people ({language}).{note}\n\n"
+            "Choose a time in vppool under Sessions.",
+        ),
+    },
+    "info_session_booked": {
+        "nl": (
+            "Bijeenkomst op {when}: {organisation}",
+            "{kind_cap} bij {organisation}, {site}.\n\nWanneer: {when}\n"
+            "Vertrouwenspersoon: {person}\nDeelnemers: ongeveer {audience} ({language})",
+        ),
+        "en": (
+            "Session on {when}: {organisation}",
+            "{kind_cap} at {organisation}, {site}.\n\nWhen: {when}\n"
+            "Trust person: {person}\nAudience: about {audience} ({language})",
+        ),
+    },
+    "info_session_moved": {
+        "nl": (
+            "Bijeenkomst verplaatst naar {when}: {organisation}",
+            "{kind_cap} bij {organisation}, {site}, is verplaatst.\n\nWanneer: {when}\n"
+            "Vertrouwenspersoon: {person}\nDeelnemers: ongeveer {audience} ({language})",
+        ),
+        "en": (
+            "Session moved to {when}: {organisation}",
+            "{kind_cap} at {organisation}, {site}, was moved.\n\nWhen: {when}\n"
+            "Trust person: {person}\nAudience: about {audience} ({language})",
+        ),
+    },
+    "info_session_cancelled": {
+        "nl": (
+            "Bijeenkomst geannuleerd: {organisation}",
+            "{kind_cap} bij {organisation}, {site} ({when}), gaat niet door.",
+        ),
+        "en": (
+            "Session cancelled: {organisation}",
+            "{kind_cap} at {organisation}, {site} ({when}), is cancelled.",
+        ),
+    },
+}
+
+_SESSION_KINDS = {
+    "nl": {
+        "information": "voorlichting",
+        "team_meeting": "teamoverleg",
+        "introduction": "kennismaking met een nieuwe vertrouwenspersoon",
+    },
+    "en": {
+        "information": "information session",
+        "team_meeting": "team meeting",
+        "introduction": "introduction of a new trust person",
+    },
+}
+
 #: Kinds whose texts are a variant of another kind (same e-mail choice).
 _KIND_OF_TEXT = {"assignment_confirmed_client": "assignment_confirmed"}
 
@@ -139,6 +226,12 @@ def _period(starts_on: date, ends_on: date | None, lang: str) -> str:
     if last <= starts_on:
         return _day(starts_on, lang)
     return f"{_day(starts_on, lang)} \u2013 {_day(last, lang)}"  # an en dash
+
+
+def _moment(value: datetime, lang: str, zone: ZoneInfo) -> str:
+    """A day and a local time (24-hour clock) in the provider's zone."""
+    local = value.astimezone(zone)
+    return f"{_day(local.date(), lang)} {local:%H:%M}"
 
 
 def _hours(value: float, lang: str) -> str:
@@ -234,10 +327,12 @@ def _site_text(session: Session, need: Need) -> str | None:
             .where(Site.organisation_id == need.organisation_id)
             .order_by(col(Site.is_main).desc(), col(Site.id))
         ).first()
-    if site is None:
-        return None
-    parts = [site.name, site.address, " ".join(p for p in (site.postcode, site.municipality) if p)]
-    return ", ".join(p for p in parts if p)
+    return None if site is None else _place(site)
+
+
+def _place(site: Site) -> str:
+    """A site as an address line."""
+    return address_line(site.name, site.address, site.postcode, site.municipality)
 
 
 def _contact_text(organisation: Organisation, lang: str) -> str:
@@ -327,4 +422,76 @@ def assignments_ending(session: Session, today: date, *, days: int = ENDING_NOTI
         sent += sum(
             notice.send(session, user, "/team") for user in _contacts(session, organisation)
         )
+    return sent
+
+
+# --------------------------------------------------------------------------- information sessions
+
+
+def _session_values(
+    session: Session, row: InfoSession, organisation: Organisation, zone: ZoneInfo
+) -> Values:
+    """The fillings of every information-session message, per language."""
+    site = session.get(Site, row.site_id) if row.site_id is not None else None
+    person = session.get(TrustPerson, row.trust_person_id) if row.trust_person_id else None
+    values: Values = {}
+    for lang in LANGS:
+        kind = _SESSION_KINDS[lang][row.kind.value]
+        languages = LANGUAGES if lang == "nl" else LANGUAGES_EN
+        values[lang] = {
+            "organisation": organisation.name,
+            "kind": kind,
+            "kind_cap": kind[:1].upper() + kind[1:],
+            "site": _place(site) if site is not None else _WORDS[lang]["none"],
+            "period": _period(row.starts_on, row.ends_on, lang),
+            "minutes": row.duration_minutes,
+            "audience": row.audience,
+            "language": languages.get(row.language, row.language),
+            "note": _NOTE[lang].format(text=row.note) if row.note else "",
+            "when": _moment(row.starts_at, lang, zone) if row.starts_at else "",
+            "person": f"{person.first_name} {person.last_name}" if person else "",
+        }
+    return values
+
+
+def info_session_requested(session: Session, row: InfoSession, organisation: Organisation) -> int:
+    """Tell every planner and administrator that ``organisation`` asks for a session."""
+    values = _session_values(session, row, organisation, ZoneInfo("Europe/Amsterdam"))
+    staff = _active(session, col(User.role).in_([Role.PLANNER, Role.ADMIN]))
+    notice = _Notice(
+        "info_session_requested", values, f"info_session:{row.id}:requested", "/sessions"
+    )
+    return sum(notice.send(session, user) for user in staff)
+
+
+def info_session_booked(
+    session: Session, row: InfoSession, organisation: Organisation, *, moved: bool
+) -> int:
+    """Tell the session's VP and the organisation's contacts when and where (and who)."""
+    person = session.get(TrustPerson, row.trust_person_id) if row.trust_person_id else None
+    if person is None:
+        return 0
+    values = _session_values(session, row, organisation, ZoneInfo(person.timezone))
+    kind = "info_session_moved" if moved else "info_session_booked"
+    notice = _Notice(kind, values, f"info_session:{row.id}:{kind}:{row.revision}", "/sessions")
+    sent = sum(notice.send(session, user) for user in _vp_users(session, person))
+    return sent + sum(notice.send(session, user) for user in _contacts(session, organisation))
+
+
+def info_session_cancelled(
+    session: Session,
+    row: InfoSession,
+    organisation: Organisation,
+    *,
+    trust_person_id: int | None,
+) -> int:
+    """Tell the VP who was to hold it (if any) and the organisation's contacts."""
+    person = session.get(TrustPerson, trust_person_id) if trust_person_id else None
+    zone = ZoneInfo(person.timezone if person else "Europe/Amsterdam")
+    values = _session_values(session, row, organisation, zone)
+    key = f"info_session:{row.id}:cancelled:{row.revision}:{trust_person_id}"
+    notice = _Notice("info_session_cancelled", values, key, "/sessions")
+    sent = sum(notice.send(session, user) for user in _vp_users(session, person)) if person else 0
+    if row.status is InfoSessionStatus.CANCELLED:
+        sent += sum(notice.send(session, user) for user in _contacts(session, organisation))
     return sent

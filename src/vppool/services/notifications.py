@@ -173,12 +173,17 @@ EMAIL_KINDS = (
     "education_status",
     "compliance_digest",
     "staffing_advice",
+    "info_session",
 )
 
 #: Kinds as their senders name them, mapped to the choice that covers them.
 _CHOICE_OF = {
     "request_accepted": "request_decided",
     "request_declined": "request_decided",
+    "info_session_requested": "info_session",
+    "info_session_booked": "info_session",
+    "info_session_moved": "info_session",
+    "info_session_cancelled": "info_session",
 }
 
 

@@ -44,6 +44,7 @@ EMPTY_TABLES = frozenset(
         "calendar_source",
         "employee_page",
         "feed_token",
+        "info_session",
         "intervision_run",
         "matching_run",
         "notification",

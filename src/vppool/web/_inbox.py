@@ -32,6 +32,7 @@ CHOICES = {
     "education_status": "You fall behind on education hours",
     "compliance_digest": "Weekly overview of certificates and education (planners)",
     "staffing_advice": "Staffing advice for your organisation (client contacts)",
+    "info_session": "Information sessions: requested, booked, moved or cancelled",
 }
 
 

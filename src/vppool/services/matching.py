@@ -903,16 +903,7 @@ def quick_match_need(
     ranked = m.QuickMatcher(bundle.instance).rank(target, limit=limit)
     return QuickMatchResult(
         need_id=need_id,
-        candidates=[
-            QuickCandidate(
-                trust_person_id=c.trust_person_id,
-                name=c.name,
-                marginal_cost=c.marginal_cost,
-                distance_km=c.distance_km,
-                terms=c.terms,
-            )
-            for c in ranked.ranked
-        ],
+        candidates=[QuickCandidate.model_validate(c, from_attributes=True) for c in ranked.ranked],
         ineligible=ranked.ineligible,
     )
 

@@ -589,9 +589,9 @@ def list_tokens(
         ValidationFailed: a bad offset or limit.
     """
     _require_admin(viewer, "see every token")
-    now = utc_now()
     if kind is TokenKind.API:
-        api = (
+        now = utc_now()
+        query: Any = (  # an API token or a feed link with its owner's row(s)
             select(ApiToken, User)
             .join(User, col(User.id) == ApiToken.user_id)
             .where(ApiToken.name != SESSION_TOKEN_NAME)
@@ -600,33 +600,25 @@ def list_tokens(
             col(ApiToken.revoked_at).is_(None),
             sa.or_(col(ApiToken.expires_at).is_(None), col(ApiToken.expires_at) > now),
         )
-        if active is not None:
-            api = api.where(working if active else sa.not_(working))
-        return fetch_page(
-            session,
-            api,  # type: ignore[arg-type]
-            public=TokenRow,
-            ordering=[col(ApiToken.id).desc()],
-            offset=offset,
-            limit=limit,
-            convert=_api_rows,
+        newest, convert = col(ApiToken.id).desc(), _api_rows
+    else:
+        query = (
+            select(FeedToken, TrustPerson, Organisation)
+            .outerjoin(TrustPerson, col(TrustPerson.id) == FeedToken.trust_person_id)
+            .outerjoin(Organisation, col(Organisation.id) == FeedToken.organisation_id)
         )
-    feeds = (
-        select(FeedToken, TrustPerson, Organisation)
-        .outerjoin(TrustPerson, col(TrustPerson.id) == FeedToken.trust_person_id)
-        .outerjoin(Organisation, col(Organisation.id) == FeedToken.organisation_id)
-    )
+        working = col(FeedToken.revoked_at).is_(None)
+        newest, convert = col(FeedToken.id).desc(), _feed_rows
     if active is not None:
-        revoked = col(FeedToken.revoked_at).is_(None)
-        feeds = feeds.where(revoked if active else sa.not_(revoked))
+        query = query.where(working if active else sa.not_(working))
     return fetch_page(
         session,
-        feeds,  # type: ignore[arg-type]
+        query,
         public=TokenRow,
-        ordering=[col(FeedToken.id).desc()],
+        ordering=[newest],
         offset=offset,
         limit=limit,
-        convert=_feed_rows,
+        convert=convert,
     )
 
 

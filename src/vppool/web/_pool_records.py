@@ -91,54 +91,30 @@ def _change_profile(at: At, form: ProfileChangeForm) -> str:
     return _done(at, "saved")
 
 
-def _ask_archive(at: At) -> Confirmation:
-    return Confirmation(
-        question=("Archive {name}?", {"name": _name(at)}),
-        consequences=[
-            "They are no longer proposed for needs; their current assignments stay as they are.",
-            "Their history is kept, and they can be reactivated at any time.",
-        ],
-        subject=_name(at),
-    )
+def _person_action(
+    path: str,
+    title: str,
+    service: Callable[..., object],
+    done: str,
+    question: str,
+    *consequences: str,
+) -> ConfirmRoute:
+    """A change to the VP of the address, asked once: ``question`` names them (``{name}``).
 
+    ``service`` is called with the session, the VP's id and the viewer; the VP's page then
+    says ``done``. ``title`` is the page's heading and its button.
+    """
 
-def _archive(at: At) -> str:
-    trust_persons.deactivate_trust_person(
-        at.session, trust_person_id=at["trust_person_id"], viewer=at.viewer
-    )
-    return _done(at, "archived")
+    def ask(at: At) -> Confirmation:
+        return Confirmation(
+            question=(question, {"name": _name(at)}), consequences=consequences, subject=_name(at)
+        )
 
+    def act(at: At) -> str:
+        service(at.session, trust_person_id=at["trust_person_id"], viewer=at.viewer)
+        return _done(at, done)
 
-def _ask_reactivate(at: At) -> Confirmation:
-    return Confirmation(
-        question=("Take {name} back into planning?", {"name": _name(at)}),
-        subject=_name(at),
-    )
-
-
-def _reactivate(at: At) -> str:
-    trust_persons.reactivate_trust_person(
-        at.session, trust_person_id=at["trust_person_id"], viewer=at.viewer
-    )
-    return _done(at, "reactivated")
-
-
-def _ask_erase(at: At) -> Confirmation:
-    return Confirmation(
-        question=("Erase the diversity profile of {name}?", {"name": _name(at)}),
-        consequences=[
-            "Gender, birth year and background are removed (the right to erasure).",
-            "The audit log names the erased fields, never their values.",
-        ],
-        subject=_name(at),
-    )
-
-
-def _erase(at: At) -> str:
-    trust_persons.erase_sensitive_attributes(
-        at.session, trust_person_id=at["trust_person_id"], viewer=at.viewer
-    )
-    return _done(at, "erased")
+    return _confirm(_PERSON + path, title=title, submit_label=title, ask=ask, act=act)
 
 
 # --------------------------------------------------------------------------- a VP's records
@@ -290,26 +266,30 @@ MAINTENANCE: tuple[Declared, ...] = (
         load=_profile_values,
         save=_change_profile,
     ),
-    _confirm(
-        _PERSON + "/archive",
-        title="Archive",
-        submit_label="Archive",
-        ask=_ask_archive,
-        act=_archive,
+    _person_action(
+        "/archive",
+        "Archive",
+        trust_persons.deactivate_trust_person,
+        "archived",
+        "Archive {name}?",
+        "They are no longer proposed for needs; their current assignments stay as they are.",
+        "Their history is kept, and they can be reactivated at any time.",
     ),
-    _confirm(
-        _PERSON + "/reactivate",
-        title="Reactivate",
-        submit_label="Reactivate",
-        ask=_ask_reactivate,
-        act=_reactivate,
+    _person_action(
+        "/reactivate",
+        "Reactivate",
+        trust_persons.reactivate_trust_person,
+        "reactivated",
+        "Take {name} back into planning?",
     ),
-    _confirm(
-        _PERSON + "/erase-diversity-profile",
-        title="Erase diversity profile",
-        submit_label="Erase diversity profile",
-        ask=_ask_erase,
-        act=_erase,
+    _person_action(
+        "/erase-diversity-profile",
+        "Erase diversity profile",
+        trust_persons.erase_sensitive_attributes,
+        "erased",
+        "Erase the diversity profile of {name}?",
+        "Gender, birth year and background are removed (the right to erasure).",
+        "The audit log names the erased fields, never their values.",
     ),
     *_CERTIFICATES.routes(
         new="New certificate",

@@ -32,6 +32,7 @@ from vppool.api.controllers.audit import AuditController
 from vppool.api.controllers.auth import AuthController
 from vppool.api.controllers.calendar_sources import CalendarSourceController
 from vppool.api.controllers.feeds import FeedController, FeedTokenController
+from vppool.api.controllers.info_sessions import InfoSessionController
 from vppool.api.controllers.intervision import IntervisionController
 from vppool.api.controllers.matching import MatchingController
 from vppool.api.controllers.me import MeController
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             TokenController,
             ReportController,
             StaffingController,
+            InfoSessionController,
         ],
         dependencies=dependencies,
         lifespan=[database],

@@ -105,6 +105,7 @@ RUN = "/api/v1/matching-runs/{run_id:int}"
 IG = "/api/v1/intervision-groups/{group_id:int}"
 SESSION = "/api/v1/intervision-sessions/{session_id:int}"
 USER = "/api/v1/users/{user_id:int}"
+ISESS = "/api/v1/info-sessions/{info_session_id:int}"
 
 
 def _own_spare_token(world: World, role: str) -> str:
@@ -462,6 +463,51 @@ CASES: list[Case] = [
         staff(200),
         url="/api/v1/organisations/{org1}/staffing-advice/send",
         body={"trust_persons": 2, "both_genders": True, "languages": ["nl"]},
+    ),
+    # ---------------------------------------------------------------- information sessions
+    Case("GET", "/api/v1/info-sessions", logged_in(200)),
+    Case(
+        "POST",
+        "/api/v1/info-sessions",
+        (401, 201, 201, 201, 403),
+        body=lambda w: {
+            "organisation_id": w["org1"],
+            "site_id": w["site1"],
+            "kind": "team_meeting",
+            "starts_on": in_days(10).isoformat(),
+            "ends_on": in_days(20).isoformat(),
+            "duration_minutes": 45,
+        },
+    ),
+    # The trust person holds no session: theirs to see are only the ones they hold.
+    Case(
+        "GET",
+        ISESS,
+        (401, 200, 200, 200, 404),
+        url="/api/v1/info-sessions/{isess1}",
+    ),
+    Case(
+        "GET",
+        ISESS + "/proposals",
+        staff(200),
+        url="/api/v1/info-sessions/{isess1}/proposals",
+    ),
+    # Off the quarter-hour grid: past the guard, the planner hears the time does not work.
+    Case(
+        "POST",
+        ISESS + "/book",
+        staff(422),
+        url="/api/v1/info-sessions/{isess1}/book",
+        body=lambda w: {
+            "trust_person_id": w["vp1"],
+            "starts_at": f"{in_days(8).isoformat()}T10:07:00+01:00",
+        },
+    ),
+    Case(
+        "POST",
+        ISESS + "/cancel",
+        (401, 200, 200, 200, 403),
+        url="/api/v1/info-sessions/{isess1}/cancel",
     ),
     # ---------------------------------------------------------------- annual reports
     *(

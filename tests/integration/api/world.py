@@ -30,6 +30,7 @@ from vppool.db.models import (
     ConflictOfInterest,
     DateOverride,
     EducationRecord,
+    InfoSession,
     IntervisionGroup,
     IntervisionMember,
     IntervisionRun,
@@ -45,6 +46,7 @@ from vppool.vocab import (
     CalendarSourceKind,
     ConflictReason,
     EducationCategory,
+    InfoSessionKind,
     IntervisionRunKind,
     MatchingRunStatus,
     NeedKind,
@@ -233,6 +235,18 @@ def seed_world(engine: Engine) -> World:
         ids["assignment1"] = make_assignment(session, need=standing, trust_person=vp1).id
         ids["assignment1_aftercare"] = make_assignment(session, need=aftercare, trust_person=vp1).id
         ids["assignment2"] = make_assignment(session, need=standing_two, trust_person=vp2).id
+
+        # An information session requested by organisation one (nobody booked yet).
+        ids["isess1"] = add(
+            InfoSession(
+                kind=InfoSessionKind.INFORMATION,
+                organisation_id=one.id,
+                site_id=ids["site1"],
+                starts_on=in_days(7),
+                ends_on=in_days(19),
+                duration_minutes=60,
+            )
+        )
 
         ids["run_queued"] = add(MatchingRun(status=MatchingRunStatus.QUEUED))
         ids["run_done"] = add(MatchingRun(status=MatchingRunStatus.SUCCEEDED))

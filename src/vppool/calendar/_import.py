@@ -478,8 +478,8 @@ class _Import:
         calendar_props = {split_line(x.text)[0]: split_line(x.text)[2] for x in scanned.properties}
         calscale = calendar_props.get("CALSCALE", "GREGORIAN").strip().upper()
         if calscale != "GREGORIAN":
-            msg = f"only Gregorian calendars can be read, this one is CALSCALE:{calscale}"
-            raise CalendarImportError(msg)
+            msg = "only Gregorian calendars can be read, this one is CALSCALE:{calscale}"
+            raise CalendarImportError(msg, calscale=calscale)
         self.read_timezones(b for b in scanned.blocks if b.name == "VTIMEZONE")
         wr_zone = self.x_wr_zone(calendar_props.get("X-WR-TIMEZONE"))
         event_blocks = [b for b in scanned.blocks if b.name == "VEVENT"]
@@ -511,11 +511,13 @@ class _Import:
                 "(vppool already knows them)"
             )
         if self.first_failure and self.event_count == 0:  # nothing at all could be read
-            msg = f"none of the {self.failed} events could be read; the first: "
+            msg = "none of the {failed} events could be read; the first: {first}"
             raise CalendarImportError(
-                msg + self.first_failure.message.removeprefix("event skipped: "),
+                msg,
                 line=self.first_failure.line,
                 uid=self.first_failure.uid,
+                failed=self.failed,
+                first=self.first_failure.message.removeprefix("event skipped: "),
             )
         return ImportResult(
             busy=tuple(merge_busy(self.blocks)),

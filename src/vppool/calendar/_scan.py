@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from vppool.errors import FieldError, ValidationFailed
 
@@ -37,12 +38,16 @@ _NAME_PART = re.compile(r"[A-Za-z0-9-]+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BYTE_FOLD = re.compile(rb"(?:\r\n|\r|\n)[ \t]")
 _TOP_LEVEL = frozenset({"VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VAVAILABILITY"})
+#: What a file that is no calendar starts with, and what to say (a message id each).
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
-    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\x89PNG", "this is a PNG image, not an iCalendar (.ics) text file"),
+    (b"\xff\xd8\xff", "this is a JPEG image, not an iCalendar (.ics) text file"),
+    (b"%PDF", "this is a PDF document, not an iCalendar (.ics) text file"),
+    (
+        b"PK\x03\x04",
+        "this is a ZIP archive (or an Office document), not an iCalendar (.ics) text file",
+    ),
+    (b"\x1f\x8b", "this is gzip-compressed data, not an iCalendar (.ics) text file"),
 )
 
 
@@ -54,14 +59,20 @@ class CalendarImportError(ValidationFailed):
         uid: The UID of the component concerned, if any.
     """
 
-    def __init__(self, message: str, *, line: int | None = None, uid: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, line: int | None = None, uid: str | None = None, **params: Any
+    ) -> None:
+        # ``message`` is a template with ``{name}`` placeholders for ``params``; where the
+        # problem is joins them, so that a page finds the whole text in its language.
         where = []
         if line is not None:
-            where.append(f"line {line}")
+            where.append("line {line}")
+            params["line"] = line
         if uid is not None:
-            where.append(f"UID {uid}")
-        text = f"{message} ({', '.join(where)})" if where else message
-        super().__init__([FieldError("calendar", text)], subject="calendar")
+            where.append("UID {uid}")
+            params["uid"] = uid
+        template = f"{message} ({', '.join(where)})" if where else message
+        super().__init__([FieldError("calendar", template, params)], subject="calendar")
         self.line = line
         self.uid = uid
 
@@ -117,11 +128,10 @@ def decode(data: bytes | str, max_bytes: int) -> tuple[str, list[str]]:
     """
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > max_bytes:
-        msg = (
-            f"the calendar is {size:,} bytes; the limit is {max_bytes:,} bytes "
-            f"({max_bytes / 1024 / 1024:g} MB)"
+        msg = "the calendar is {size} bytes; the limit is {limit} bytes ({limit_mb} MB)"
+        raise CalendarImportError(
+            msg, size=f"{size:,}", limit=f"{max_bytes:,}", limit_mb=f"{max_bytes / 1024 / 1024:g}"
         )
-        raise CalendarImportError(msg)
     if isinstance(data, str):
         text = data
         notes: list[str] = []
@@ -133,22 +143,21 @@ def decode(data: bytes | str, max_bytes: int) -> tuple[str, list[str]]:
         raise CalendarImportError(msg)
     nul = text.find("\x00")
     if nul >= 0:
-        msg = f"binary data (a NUL character at offset {nul}): this is not an iCalendar text file"
-        raise CalendarImportError(msg)
+        msg = "binary data (a NUL character at offset {offset}): this is not an iCalendar text file"
+        raise CalendarImportError(msg, offset=nul)
     return text, notes
 
 
 def _decode_bytes(data: bytes) -> tuple[str, list[str]]:
-    for magic, what in _MAGIC:
+    for magic, message in _MAGIC:
         if data.startswith(magic):
-            msg = f"this is {what}, not an iCalendar (.ics) text file"
-            raise CalendarImportError(msg)
+            raise CalendarImportError(message)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), ["the file is UTF-16; read as such"]
         except UnicodeDecodeError as error:
-            msg = f"the file claims to be UTF-16 but is not (byte {error.start})"
-            raise CalendarImportError(msg) from None
+            msg = "the file claims to be UTF-16 but is not (byte {byte})"
+            raise CalendarImportError(msg, byte=error.start) from None
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
@@ -164,19 +173,22 @@ def _decode_bytes(data: bytes) -> tuple[str, list[str]]:
     return unfolded, [note]
 
 
-def _sniff(first: str) -> str:
+def _sniff(first: str) -> tuple[str, dict[str, Any]]:
+    """What a file that does not start with BEGIN:VCALENDAR is: a template and its values."""
     lowered = first.lstrip().lower()
     if lowered.startswith(("<!doctype html", "<html", "<?xml", "<")):
         return (
             "this is a web page or XML, not an iCalendar file; check the address "
             "(it may need a login, or point to a page instead of the .ics file)"
-        )
+        ), {}
     if lowered.startswith(("{", "[")):
-        return "this is JSON, not an iCalendar file"
+        return "this is JSON, not an iCalendar file", {}
     if lowered.startswith("begin:vcard"):
-        return "this is a contact card (vCard), not a calendar"
-    shown = first.strip()[:60]
-    return f"this is not an iCalendar file: it starts with {shown!r}, not BEGIN:VCALENDAR"
+        return "this is a contact card (vCard), not a calendar", {}
+    shown = repr(first.strip()[:60])
+    return "this is not an iCalendar file: it starts with {shown}, not BEGIN:VCALENDAR", {
+        "shown": shown
+    }
 
 
 def _logical_lines(text: str, notes: list[tuple[int, str]]) -> Iterator[Line]:
@@ -265,7 +277,8 @@ def scan(text: str, keep: Mapping[str, frozenset[str]] | None = None) -> Scanned
                 stack.append(begin)
                 seen_calendar = True
             elif not seen_calendar:
-                raise CalendarImportError(_sniff(line.text), line=line.number)
+                template, values = _sniff(line.text)
+                raise CalendarImportError(template, line=line.number, **values)
             elif not trailing_noted:
                 trailing_noted = True
                 result.notes.append((line.number, "text after END:VCALENDAR was ignored"))
@@ -295,8 +308,8 @@ def scan(text: str, keep: Mapping[str, frozenset[str]] | None = None) -> Scanned
                 stack[-1] = begin
                 continue
             if len(stack) >= MAX_NESTING:
-                msg = f"components are nested more than {MAX_NESTING} deep"
-                raise CalendarImportError(msg, line=line.number)
+                msg = "components are nested more than {most} deep"
+                raise CalendarImportError(msg, line=line.number, most=MAX_NESTING)
             stack.append(begin)
             if wanted is None:
                 block.lines.append(line)

@@ -468,6 +468,9 @@ class CalendarSource(CalendarSourceBase, table=True):
     last_fetched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=2000)
+    #: ``last_error`` as a message id with its values (``{"message_id", "params"}``), so
+    #: that a page says it in the reader's language.
+    last_error_words: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
     last_error_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     event_count: int = Field(default=0, ge=0)
     byte_count: int = Field(default=0, ge=0)

@@ -419,6 +419,13 @@ class CalendarSourcePublic(CalendarSourceBase):
     last_fetched_at: datetime | None
     last_success_at: datetime | None
     last_error: str | None
+    last_error_words: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "last_error as a message id (the English template) with its values, "
+            '{"message_id": ..., "params": {...}}, for a client that words it itself.'
+        ),
+    )
     last_error_at: datetime | None
     event_count: int
     byte_count: int

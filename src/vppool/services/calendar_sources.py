@@ -14,8 +14,8 @@ the matcher (see :func:`booked_days`) and intervision scheduling read it from th
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from math import ceil
 from typing import Any
@@ -180,7 +180,9 @@ def _check_url(url: str | None) -> None:
     try:
         normalise_calendar_url(url)
     except FetchError as exc:
-        raise ValidationFailed.single("url", str(exc), subject="calendar source") from exc
+        raise ValidationFailed.single(
+            "url", exc.template, subject="calendar source", **exc.params
+        ) from exc
 
 
 def _room_for_one_more(session: Session, trust_person_id: int) -> None:
@@ -439,15 +441,15 @@ def read_upload(
         if source is None or source.kind is not CalendarSourceKind.UPLOAD:
             return "skipped"
         timezone = probe.get_one(TrustPerson, source.trust_person_id).timezone
-    message: str | None = None
+    problem = Problem("")
     result: cal.ImportResult | None = None
     try:
         result = _parse(content, timezone, settings, now)
     except cal.CalendarImportError as exc:
-        message = "; ".join(error.message for error in exc.errors)
+        problem = _problem(exc)
     except Exception:  # a bug must not leave the file "being read"
         log.exception("reading uploaded calendar %s failed unexpectedly", source_id)
-        message = "vppool could not read this file because of an error on its side"
+        problem = Problem("vppool could not read this file because of an error on its side")
     with session_scope(engine) as session:
         serialise_writes(session)
         source = session.exec(
@@ -456,7 +458,7 @@ def read_upload(
         if source is None or source.kind is not CalendarSourceKind.UPLOAD:
             return "skipped"
         if result is None:
-            _fail(source, message or "", now)
+            _fail(source, problem, now)
             flush(session)
             return "failed"
         changed = _store(session, source, result, len(content), now)
@@ -475,7 +477,7 @@ def abandon_upload(session: Session, payload: dict[str, Any], _reason: str) -> N
     """The queue gave up on reading an upload (its worker died): say so on the source."""
     source = session.get(CalendarSource, int(payload["source_id"]))
     if source is not None:
-        _fail(source, UPLOAD_ABANDONED, datetime.now(UTC))
+        _fail(source, Problem(UPLOAD_ABANDONED), datetime.now(UTC))
         session.add(source)
 
 
@@ -596,10 +598,8 @@ def _store(
     source.event_count = result.event_count
     source.byte_count = size
     if result.capped:
-        source.last_error = (
-            "only part of the calendar was read (it has more events than vppool reads in "
-            f"one go); busy time may be missing. {'; '.join(map(str, result.warnings[:3]))}"
-        )[:2000]
+        source.last_error = f"{CAPPED} {'; '.join(map(str, result.warnings[:3]))}"[:2000]
+        source.last_error_words = Problem(CAPPED).words()
         source.last_error_at = now
     return changed
 
@@ -611,14 +611,46 @@ def _forget_reads(source: CalendarSource) -> None:
     source.last_fetched_at = None
     source.last_success_at = None
     source.last_error = None
+    source.last_error_words = None
     source.last_error_at = None
     source.event_count = 0
     source.byte_count = 0
 
 
-def _fail(source: CalendarSource, message: str, now: datetime) -> None:
+#: Why a read is marked "only in part" (the first warnings follow it in ``last_error``).
+CAPPED = (
+    "only part of the calendar was read (it has more events than vppool reads in one go); "
+    "busy time may be missing."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a calendar could not be read: a message id (the English template) and its values."""
+
+    template: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.template.format(**self.params) if self.params else self.template
+
+    def words(self) -> dict[str, Any]:
+        """The JSON form a page localises (``web._messages.localise_words``)."""
+        return {"message_id": self.template, "params": dict(self.params)}
+
+
+def _problem(error: FetchError | cal.CalendarImportError) -> Problem:
+    if isinstance(error, FetchError):
+        return Problem(error.template, error.params)
+    first = error.errors[0]  # a calendar that cannot be read has one reason
+    return Problem(first.template, first.params)
+
+
+def _fail(source: CalendarSource, problem: Problem, now: datetime) -> None:
     source.last_fetched_at = now
-    source.last_error = message[:2000]
+    source.last_error = problem.text[:2000]
+    source.last_error_words = problem.words()
     source.last_error_at = now
 
 
@@ -753,10 +785,10 @@ def _fetch_and_read(
         )
         result = None if fetched.not_modified else _parse(fetched.body, job.timezone, settings, now)
     except (FetchError, cal.CalendarImportError) as exc:
-        message = str(exc)
+        problem = _problem(exc)
     except Exception:  # a bug must not leave the source "pending" and fetched every minute
         log.exception("reading calendar %s failed unexpectedly", redact_url(job.url))
-        message = "vppool could not read this calendar because of an error on its side"
+        problem = Problem("vppool could not read this calendar because of an error on its side")
     else:
 
         def stored(session: Session, source: CalendarSource) -> bool:
@@ -776,7 +808,7 @@ def _fetch_and_read(
         return stored
 
     def failed(_session: Session, source: CalendarSource) -> bool:
-        _fail(source, message, now)
+        _fail(source, problem, now)
         return False
 
     return failed

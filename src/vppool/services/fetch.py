@@ -20,6 +20,7 @@ import logging
 import socket
 import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -34,7 +35,16 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class FetchError(Exception):
-    """The calendar could not be fetched; the message says why in the VP's terms."""
+    """The calendar could not be fetched; the message says why in the VP's terms.
+
+    ``template`` is the English text with ``{name}`` placeholders filled from ``params``
+    and the message id under which a page finds it in the reader's language.
+    """
+
+    def __init__(self, template: str, **params: Any) -> None:
+        super().__init__(template.format(**params) if params else template)
+        self.template = template
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +66,8 @@ def normalise_calendar_url(url: str) -> str:
         port = parts.port
         host = parts.hostname
     except ValueError as exc:  # an unclosed [ or a port out of range
-        msg = f"this is not a valid address ({exc})"
-        raise FetchError(msg) from exc
+        msg = "this is not a valid address ({problem})"
+        raise FetchError(msg, problem=str(exc)) from exc
     scheme = parts.scheme.lower()
     if scheme in ("webcal", "webcals"):
         parts = parts._replace(scheme="https")
@@ -73,8 +83,8 @@ def normalise_calendar_url(url: str) -> str:
     try:
         host.encode("idna")
     except UnicodeError as exc:
-        msg = f"the host name {host[:80]!r} is not valid"
-        raise FetchError(msg) from exc
+        msg = "the host name {host} is not valid"
+        raise FetchError(msg, host=repr(host[:80])) from exc
     return urlunsplit(parts)
 
 
@@ -99,19 +109,19 @@ def _check_host(url: str, allow: tuple[str, ...]) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        msg = f"the host {host!r} does not exist (DNS lookup failed)"
-        raise FetchError(msg) from exc
+        msg = "the host {host} does not exist (DNS lookup failed)"
+        raise FetchError(msg, host=repr(host)) from exc
     addresses = [str(info[4][0]) for info in infos]
     for address in addresses:
         if not _allowed(host, address, allow):
             msg = (
-                f"{host} points to a private or local address ({address}); "
+                "{host} points to a private or local address ({address}); "
                 "vppool only fetches public calendars"
             )
-            raise FetchError(msg)
+            raise FetchError(msg, host=host, address=address)
     if not addresses:
-        msg = f"the host {host!r} has no address"
-        raise FetchError(msg)
+        msg = "the host {host} has no address"
+        raise FetchError(msg, host=repr(host))
     return addresses[0]
 
 
@@ -166,22 +176,22 @@ def fetch_calendar(
                         continue
                     return _read(response, max_bytes, current, deadline, timeout_s)
             except httpx.TimeoutException as exc:
-                msg = f"the calendar server did not answer within {timeout_s:g} seconds"
-                raise FetchError(msg) from exc
+                msg = "the calendar server did not answer within {seconds} seconds"
+                raise FetchError(msg, seconds=f"{timeout_s:g}") from exc
             except httpx.HTTPError as exc:
-                msg = f"could not reach the calendar server: {exc}"
-                raise FetchError(msg) from exc
+                msg = "could not reach the calendar server: {problem}"
+                raise FetchError(msg, problem=str(exc)) from exc
             except (ValueError, UnicodeError, httpx.InvalidURL) as exc:
-                msg = f"the calendar server sent an unusable answer: {exc}"
-                raise FetchError(msg) from exc
-    msg = f"more than {MAX_REDIRECTS} redirects"
-    raise FetchError(msg)
+                msg = "the calendar server sent an unusable answer: {problem}"
+                raise FetchError(msg, problem=str(exc)) from exc
+    msg = "more than {count} redirects"
+    raise FetchError(msg, count=MAX_REDIRECTS)
 
 
 def _check_deadline(deadline: float, timeout_s: float) -> None:
     if time.monotonic() > deadline:
-        msg = f"the calendar server did not send the calendar within {timeout_s:g} seconds"
-        raise FetchError(msg)
+        msg = "the calendar server did not send the calendar within {seconds} seconds"
+        raise FetchError(msg, seconds=f"{timeout_s:g}")
 
 
 def _read(
@@ -190,26 +200,26 @@ def _read(
     """Check the answer and read its body up to ``max_bytes`` before the deadline."""
     limit_mb = max_bytes // 1_000_000
     if response.status_code >= 400:
-        msg = f"the calendar server answered {response.status_code} {response.reason_phrase}"
-        raise FetchError(msg)
+        msg = "the calendar server answered {status} {reason}"
+        raise FetchError(msg, status=response.status_code, reason=response.reason_phrase)
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "text/html":
         msg = "the address returns a web page, not a calendar; copy the .ics link"
         raise FetchError(msg)
     if kind and kind not in CALENDAR_TYPES and not kind.startswith("text/"):
-        msg = f"the address returns {kind}, not a calendar (text/calendar)"
-        raise FetchError(msg)
+        msg = "the address returns {kind}, not a calendar (text/calendar)"
+        raise FetchError(msg, kind=kind)
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        msg = f"the calendar is {int(declared) // 1_000_000} MB; the limit is {limit_mb} MB"
-        raise FetchError(msg)
+        msg = "the calendar is {size} MB; the limit is {limit} MB"
+        raise FetchError(msg, size=int(declared) // 1_000_000, limit=limit_mb)
     chunks = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            msg = f"the calendar is larger than {limit_mb} MB"
-            raise FetchError(msg)
+            msg = "the calendar is larger than {limit} MB"
+            raise FetchError(msg, limit=limit_mb)
         chunks.append(chunk)
         _check_deadline(deadline, timeout_s)
     return FetchResult(

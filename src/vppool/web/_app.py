@@ -47,6 +47,7 @@ from vppool.web._filters import register_filters
 from vppool.web._inbox import InboxPages
 from vppool.web._insight import InsightPages
 from vppool.web._intervision import IntervisionFormingPages, IntervisionPages
+from vppool.web._messages import localise_stored
 from vppool.web._needs import need_pages
 from vppool.web._organisations import organisation_pages
 from vppool.web._page import CONTEXT, provide_context
@@ -227,7 +228,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
         template_config=TemplateConfig(
             directory=_HERE / "templates",
             engine=JinjaTemplateEngine,
-            engine_callback=register_filters,
+            engine_callback=_register_filters,
         ),
         openapi_config=None,
         state=state,
@@ -239,3 +240,9 @@ def create_web_app(state: State) -> ASGIRouteHandler:
         await web(scope, receive, send)
 
     return web_application
+
+
+def _register_filters(engine: JinjaTemplateEngine) -> None:
+    """The pages' filters, and ``words``: a stored message in the page's language."""
+    register_filters(engine)
+    engine.engine.filters["words"] = localise_stored

@@ -14,7 +14,13 @@ from vppool.vocab import LANGUAGES, MONTH_NAMES_NL
 from vppool.web._filters import clock, day, label, number
 from vppool.web._i18n import translator
 
-__all__ = ["localise", "localise_error", "localise_findings", "localise_words"]
+__all__ = [
+    "localise",
+    "localise_error",
+    "localise_findings",
+    "localise_stored",
+    "localise_words",
+]
 
 _MONTH_NAMES = {"nl": MONTH_NAMES_NL, "en": MONTH_NAMES}
 
@@ -29,6 +35,13 @@ def localise_error(error: VppoolError, lang: str) -> str:
     if isinstance(error, ValidationFailed):
         return "; ".join(localise(field_error, lang) for field_error in error.errors)
     return _words(error.template, error.params, lang)
+
+
+def localise_stored(words: Mapping[str, Any] | None, lang: str) -> str:
+    """A message stored as ``{"message_id", "params"}`` (a calendar's last error) in ``lang``."""
+    if not words:
+        return ""
+    return _words(str(words["message_id"]), words.get("params") or {}, lang)
 
 
 def _words(template: str, params: Mapping[str, Any], lang: str) -> str:

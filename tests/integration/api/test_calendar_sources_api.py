@@ -203,6 +203,10 @@ def test_link_refresh_and_health_over_http(
     failed = client.get(url, headers=headers).json()
     assert failed["health"] == "error"
     assert "410" in failed["last_error"]
+    assert failed["last_error_words"] == {
+        "message_id": "the calendar server answered {status} {reason}",
+        "params": {"status": 410, "reason": "GONE"},  # as the test server words it
+    }
     listed = client.get(base, headers=headers).json()
     assert {s["id"]: s["health"] for s in listed}[linked.json()["id"]] == "error"
 

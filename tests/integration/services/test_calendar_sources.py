@@ -461,6 +461,13 @@ def test_upload_reads_the_file_first_and_a_refused_file_keeps_the_previous(
     failed = upload(engine, settings, ids["anna"], cut_off, later, source_id=first.id)
     assert (failed.health, failed.reading, failed.last_success_at) == ("error", False, NOW)
     assert "looks cut off" in (failed.last_error or "")
+    # ... also as a message id with its values, for a page in the reader's language.
+    assert failed.last_error_words == {
+        "message_id": (
+            "the calendar ends without END:VCALENDAR: the file looks cut off (line {line})"
+        ),
+        "params": {"line": 3},
+    }
     assert len(busy_of(engine, first.id)) == 1
     again = later + timedelta(hours=1)
     replaced = upload(engine, settings, ids["anna"], TWO_MEETINGS, again, source_id=first.id)

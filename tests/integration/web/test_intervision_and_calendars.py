@@ -171,7 +171,8 @@ def test_a_trust_person_uploads_a_calendar_file(
     assert drain_app(app_client.app) == 1
     failed = app_client.get(f"{WEB}/me/calendars")
     assert "Het bestand kon niet worden gelezen." in failed.text
-    assert "not an iCalendar file" in failed.text
+    assert "geen iCalendar-bestand" in failed.text  # the reason in Dutch too
+    assert "not an iCalendar" not in failed.text
     assert "mislukt</span>" in failed.text
 
 

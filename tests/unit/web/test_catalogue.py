@@ -167,3 +167,88 @@ def test_every_document_text_has_a_dutch_translation() -> None:
     assert len(texts) > 20
     missing = sorted(text for text in texts if text not in DUTCH)
     assert not missing, f"add these to a file in vppool/web/catalogue/nl/: {missing}"
+
+
+#: Where a calendar that cannot be read says why (stored on the source, shown to the VP).
+_CALENDAR_PROBLEM_MODULES = ("calendar/_scan.py", "calendar/_import.py", "services/fetch.py")
+_CALENDAR_ERRORS = {"CalendarImportError", "FetchError", "Problem"}
+#: What ``CalendarImportError`` joins to its template for each place it is given.
+_WHERE = {
+    frozenset(): "",
+    frozenset({"line"}): " (line {line})",
+    frozenset({"uid"}): " (UID {uid})",
+    frozenset({"line", "uid"}): " (line {line}, UID {uid})",
+}
+
+
+def _calendar_problem_templates() -> set[str]:
+    """Every template a calendar read can fail with, with each "where" it can carry."""
+    found: set[str] = set()
+    for relative in (*_CALENDAR_PROBLEM_MODULES, "services/calendar_sources.py"):
+        tree = ast.parse((SOURCES / relative).read_text())
+        functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        constants = {
+            target.id: node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)
+        }
+        # What a name holds where it is raised: the last binding before the call.
+        bindings: list[tuple[int, str, set[str]]] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+                if isinstance(target, ast.Name):
+                    bindings.append((node.lineno, target.id, set(_texts(value))))
+                elif isinstance(target, ast.Tuple) and isinstance(value, ast.Call):
+                    called = functions.get(getattr(value.func, "id", ""))
+                    returns = [
+                        r.value.elts[0]
+                        for r in ast.walk(called or ast.Pass())
+                        if isinstance(r, ast.Return) and isinstance(r.value, ast.Tuple)
+                    ]
+                    first = target.elts[0]
+                    if isinstance(first, ast.Name):
+                        texts = {text for r in returns for text in _texts(r)}
+                        bindings.append((node.lineno, first.id, texts))
+            if isinstance(node, ast.For) and isinstance(node.target, ast.Tuple):
+                table = constants.get(getattr(node.iter, "id", ""))
+                second = node.target.elts[1]
+                if isinstance(table, ast.Tuple) and isinstance(second, ast.Name):
+                    texts = {
+                        text
+                        for row in table.elts
+                        if isinstance(row, ast.Tuple)
+                        for text in _texts(row.elts[1])
+                    }
+                    bindings.append((node.lineno, second.id, texts))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            if getattr(node.func, "id", None) not in _CALENDAR_ERRORS:
+                continue
+            argument = node.args[0]
+            if isinstance(argument, ast.Name):
+                earlier = [b for b in bindings if b[1] == argument.id and b[0] <= node.lineno]
+                if earlier:
+                    texts = max(earlier, key=lambda b: b[0])[2]
+                else:
+                    texts = set(_texts(constants.get(argument.id, ast.Pass())))  # type: ignore[arg-type]
+            else:
+                texts = set(_texts(argument))
+            given = {k.arg for k in node.keywords if k.arg in {"line", "uid"}}
+            wheres = [w for places, w in _WHERE.items() if places <= given]
+            found.update(text + where for text in texts if text for where in wheres)
+    return found
+
+
+def test_every_calendar_problem_has_a_dutch_translation() -> None:
+    templates = _calendar_problem_templates()
+    assert "the calendar ends without END:VCALENDAR: the file looks cut off (line {line})" in (
+        templates
+    )
+    assert "the calendar server answered {status} {reason}" in templates
+    assert len(templates) > 30
+    missing = sorted(text for text in templates if text not in DUTCH)
+    assert not missing, f"add these to vppool/web/catalogue/nl/calendars.json: {missing}"

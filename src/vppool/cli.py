@@ -440,14 +440,7 @@ def intervision_form(
     table.add_row("groups", f"{len(formed.groups)} ({formed.members} VPs)")
     table.add_row("objective", f"{formed.objective:,.0f}")
     table.add_row("proven bound", f"{formed.best_bound:,.0f}")
-    points = max(0.0, formed.objective - formed.best_bound)
-    table.add_row(
-        "gap",
-        "proven optimal"
-        if formed.status == "OPTIMAL"
-        else f"at most {points:,.0f} points = {100 * formed.gap:.1f} % of the cost "
-        "from the best possible grouping",
-    )
+    table.add_row("gap", gap_words(formed))
     table.add_row("solver time", f"{formed.wall_s:.1f} s")
     table.add_row("groups replaced", str(formed.replaced_groups))
     table.add_row("left out", str(len(formed.left_out)))

@@ -166,11 +166,17 @@ class GroupExplanation(BaseModel):
 
 
 class LeftOut(BaseModel):
-    """A VP not placed in any group, and why."""
+    """A VP not placed in any group, and why.
+
+    ``reason`` is in English; ``message`` is its message id and ``values`` fill it in, for
+    pages in other languages.
+    """
 
     trust_person_id: int
     name: str
     reason: str
+    message: str | None = None
+    values: dict[str, str] = {}
 
 
 class FormationReport(BaseModel):
@@ -189,6 +195,11 @@ class FormationReport(BaseModel):
     #: Every meeting place the model offered, ``[latitude, longitude]`` (the bound is over
     #: these; a benchmark checks it against its own relaxation).
     meeting_places: list[list[float]] = []
+
+    @property
+    def solver_status(self) -> str:
+        """The status under the name the matcher's gap words read (``OPTIMAL``, ...)."""
+        return self.status
 
 
 class IntervisionSessionPublic(BaseModel):
@@ -211,7 +222,10 @@ class WindowOutcome(BaseModel):
     ends_on: date
     session: IntervisionSessionPublic | None
     kept: bool
+    #: Why there is no session, in English; ``message`` is its message id, ``values`` fill it.
     reason: str | None
+    message: str | None = None
+    values: dict[str, str] = {}
 
 
 class GroupSchedule(BaseModel):
@@ -244,6 +258,23 @@ class AttendancePublic(BaseModel):
 
 
 # --------------------------------------------------------------------------- forming
+
+
+def _said(message: str, **values: object) -> dict[str, Any]:
+    """A reason as its English words, its message id and the values that fill it in."""
+    texts = {key: str(value) for key, value in values.items()}
+    return {"reason": message.format(**texts), "message": message, "values": texts}
+
+
+#: The message ids of the solver's reasons for leaving a VP out (by its code).
+_LEFT_OUT = {
+    "no_weekly_time": "no {hours} h in a row free every week (weekly hours, busy time)",
+    "time_not_shared": "free every week only at times fewer than {size} VPs share",
+    "no_group_fits": (
+        "no group within reach can take them within the rules "
+        "(size, clients kept apart, common weekly time)"
+    ),
+}
 
 
 def _check_year(year: int) -> None:
@@ -354,11 +385,15 @@ def _pool(
         cert = certificates.get(person.id)
         if cert is None or cert.expires_on <= reference:
             reason = (
-                "no LVV certificate"
+                _said("no LVV certificate")
                 if cert is None
-                else f"certificate {cert.number} expired on {cert.expires_on.isoformat()}"
+                else _said(
+                    "certificate {number} expired on {day}",
+                    number=cert.number,
+                    day=cert.expires_on.isoformat(),
+                )
             )
-            left_out.append(LeftOut(trust_person_id=person.id, name=_name(person), reason=reason))
+            left_out.append(LeftOut(trust_person_id=person.id, name=_name(person), **reason))
             continue
         since = first_certified.get(person.id, cert.issued_on)
         inputs.append(
@@ -680,11 +715,7 @@ def form_groups_for_year(
             for group, outcome in rows
         ],
         meeting_places=[[c.latitude, c.longitude] for c in result.centres],
-        left_out=left_out
-        + [
-            LeftOut(trust_person_id=item.id, name=_name(people[item.id]), reason=item.reason)
-            for item in result.left_out
-        ],
+        left_out=left_out + [_left_out(item, people[item.id], config) for item in result.left_out],
     )
     audit.record_change(
         session,
@@ -705,6 +736,19 @@ def form_groups_for_year(
         },
     )
     return report
+
+
+def _left_out(item: m.LeftOutMember, person: TrustPerson, config: m.IntervisionConfig) -> LeftOut:
+    """A VP the solver left out, with its reason's message id when it has one."""
+    message = _LEFT_OUT.get(item.code)
+    values = {"hours": f"{config.session_slots / 2:g}", "size": str(config.min_size)}
+    return LeftOut(
+        trust_person_id=item.id,
+        name=_name(person),
+        reason=item.reason,
+        message=message,
+        values={k: v for k, v in values.items() if message and "{" + k + "}" in message},
+    )
 
 
 def _weekly_time(span: m.WeeklySpan) -> WeeklyTime:
@@ -1008,15 +1052,19 @@ def _why_no_time(
     members: Sequence[TrustPerson],
     free: dict[int, list[cal.Interval]],
     length: timedelta,
-) -> str:
-    """Why the members have no common free time of ``length`` in a window, in words."""
-    hours = f"{length.total_seconds() / 3600:g} h"
+) -> dict[str, Any]:
+    """Why the members have no common free time of ``length`` in a window (see :func:`_said`)."""
+    hours = f"{length.total_seconds() / 3600:g}"
     alone = [_name(p) for p in members if not any(i.duration >= length for i in free[p.id or 0])]
     if alone:
-        verb = "has" if len(alone) == 1 else "have"
-        return (
-            f"{', '.join(alone)} {verb} no free {hours} at all in this window "
-            "(weekly hours, absences, public holidays, own calendar or other sessions)"
+        return _said(
+            "{names} has no free {hours} h at all in this window (weekly hours, absences, "
+            "public holidays, own calendar or other sessions)"
+            if len(alone) == 1
+            else "{names} have no free {hours} h at all in this window (weekly hours, "
+            "absences, public holidays, own calendar or other sessions)",
+            names=", ".join(alone),
+            hours=hours,
         )
     blocking = [
         _name(p)
@@ -1026,26 +1074,32 @@ def _why_no_time(
         )
     ]
     if blocking:
-        return (
-            f"every member is free at some time, but never all together for {hours}; "
-            f"without {' or '.join(blocking)} the others would have common time"
+        return _said(
+            "every member is free at some time, but never all together for {hours} h; "
+            "the others would have common time without one of: {names}",
+            hours=hours,
+            names=", ".join(blocking),
         )
     # No single member blocks it: name the pairs without whom the others could meet.
     pairs = [
-        f"{_name(a)} and {_name(b)}"
+        f"{_name(a)} & {_name(b)}"
         for a, b in itertools.combinations(members, 2)
         if cal.common_free_time(
             [free[o.id or 0] for o in members if o.id not in (a.id, b.id)], min_duration=length
         )
     ]
     if pairs and len(members) > 3:
-        return (
-            f"every member is free at some time, but never all together for {hours}; "
-            f"without both {' or '.join(pairs[:3])} the others would have common time"
+        return _said(
+            "every member is free at some time, but never all together for {hours} h; "
+            "the others would have common time without one of these pairs: {pairs}",
+            hours=hours,
+            pairs=", ".join(pairs[:3]),
         )
-    return (
-        f"every member is free at some time, but no {hours} in which all "
-        f"{len(members)} members are free together"
+    return _said(
+        "every member is free at some time, but no {hours} h in which all {count} members "
+        "are free together",
+        hours=hours,
+        count=len(members),
     )
 
 
@@ -1166,12 +1220,12 @@ def schedule_sessions(
         return cal.subtract(within, booked[vp_id]) if booked[vp_id] else within
 
     # Per group and window: the session (kept or new) or the reason there is none.
-    chosen: list[list[tuple[date, date, IntervisionSession | None, bool, str | None]]] = []
+    chosen: list[list[tuple[date, date, IntervisionSession | None, bool, dict[str, Any]]]] = []
     planned = kept_count = without = 0
     for done, group in enumerate(groups, start=1):
         assert group.id is not None  # noqa: S101  (read from the database)
         people = members[group.id]
-        rows: list[tuple[date, date, IntervisionSession | None, bool, str | None]] = []
+        rows: list[tuple[date, date, IntervisionSession | None, bool, dict[str, Any]]] = []
         for first, after in windows:
             start, end = cal.local_day(first, zone), cal.local_day(after, zone)
             held = [
@@ -1181,14 +1235,17 @@ def schedule_sessions(
             ]
             if held:
                 kept_count += 1
-                rows.append((first, after, held[0], True, None))
+                rows.append((first, after, held[0], True, {}))
                 continue
-            reason: str | None = None
+            reason: dict[str, Any] = {}
             created: IntervisionSession | None = None
             if end <= now:
-                reason = f"this window ended before planning ({_to_date(now, zone).isoformat()})"
+                reason = _said(
+                    "this window ended before planning ({day})",
+                    day=_to_date(now, zone).isoformat(),
+                )
             elif not people:
-                reason = "the group has no members"
+                reason = _said("the group has no members")
             else:
                 search = cal.Interval(max(start, now), end)
                 clipped = {p.id or 0: free_in(p.id or 0, search) for p in people}
@@ -1226,7 +1283,7 @@ def schedule_sessions(
                     ends_on=after,
                     session=_session_public(row, group) if row is not None else None,
                     kept=was_kept,
-                    reason=reason,
+                    **(reason or {"reason": None}),
                 )
                 for first, after, row, was_kept, reason in rows
             ],

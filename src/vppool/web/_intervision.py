@@ -3,13 +3,14 @@
 Forming a year's groups is a solver run: the planner starts it from a page, it runs in the
 background (a request never waits for a solve) and stores nothing; its page shows the
 progress, then the proposed groups with their explanation, and the planner stores them.
-Planning the meetings is started from the API or the command line.
+Planning the meetings of a year is a background run too (from the year's page, the API or
+the command line); its page lists every window left without a meeting, with the reason.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
+from datetime import date
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
@@ -164,25 +165,11 @@ FORMING = FormPage(
 )
 
 _ACTIVE = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
-_EXPIRED = re.compile(r"certificate (?P<number>.+) expired on (?P<day>\d{4}-\d{2}-\d{2})")
-_NO_WEEKLY_TIME = re.compile(
-    r"no (?P<hours>[\d.]+) h in a row free every week \(weekly hours, busy time\)"
-)
-_TIME_NOT_SHARED = re.compile(r"free every week only at times fewer than (?P<size>\d+) VPs share")
 
 
-def _left_out_reason(reason: str) -> tuple[str, dict[str, str]]:
-    """Why a VP is left out, as a message id and its values."""
-    expired = _EXPIRED.fullmatch(reason)
-    if expired:
-        return "certificate {number} expired on {day}", expired.groupdict()
-    alone = _NO_WEEKLY_TIME.fullmatch(reason)
-    if alone:
-        return "no {hours} h in a row free every week (weekly hours, busy time)", alone.groupdict()
-    unshared = _TIME_NOT_SHARED.fullmatch(reason)
-    if unshared:
-        return "free every week only at times fewer than {size} VPs share", unshared.groupdict()
-    return reason, {}
+def _reason(item: intervision.LeftOut | intervision.WindowOutcome) -> tuple[str, dict[str, str]]:
+    """A reason as its message id and values (older reports: the English words)."""
+    return (item.message or item.reason or "", item.values)
 
 
 class IntervisionFormingPages(WebPages, path="/intervision/formations", guard=staff_page):
@@ -217,6 +204,21 @@ class IntervisionFormingPages(WebPages, path="/intervision/formations", guard=st
             return f"/intervision/formations/{run.id}"
 
         return FORMING.submit(ctx, data, start)
+
+    @post("/plan/{year:int}", sync_to_thread=True, status_code=303)
+    def plan(self, ctx: NamedDependency[PageContext], year: FromPath[int]) -> Redirect:
+        """Plan the meetings of a year's groups in the background and show the run."""
+        try:
+            run = intervision_runs.start_run(
+                ctx.session,
+                ctx.settings,
+                kind=IntervisionRunKind.SCHEDULE,
+                year=year,
+                viewer=ctx.viewer,
+            )
+        except Conflict:
+            return ctx.redirect(f"/intervision?year={year}&done=busy")
+        return ctx.redirect(f"/intervision/formations/{run.id}")
 
     @get("/{run_id:int}", sync_to_thread=True)
     def formation(self, ctx: NamedDependency[PageContext], run_id: FromPath[int]) -> Template:
@@ -257,13 +259,13 @@ class IntervisionFormingPages(WebPages, path="/intervision/formations", guard=st
 def _formation(ctx: PageContext, run_id: int, *, problem: str | None = None) -> Template:
     """A forming run's page; ``problem`` says why its groups could not be stored."""
     run = intervision_runs.get_run(ctx.session, run_id, viewer=ctx.viewer)
-    if run.kind is not IntervisionRunKind.FORMATION:
-        raise NotFoundException
+    if run.kind is IntervisionRunKind.SCHEDULE:
+        return _schedule(ctx, run)
     report = None
     left_out: list[tuple[str, str, dict[str, str]]] = []
     if run.status is MatchingRunStatus.SUCCEEDED:
         report = intervision.FormationReport.model_validate(run.report)
-        left_out = [(p.name, *_left_out_reason(p.reason)) for p in report.left_out]
+        left_out = [(p.name, *_reason(p)) for p in report.left_out]
     return ctx.render(
         "intervision_formation.html",
         section="intervision",
@@ -274,4 +276,26 @@ def _formation(ctx: PageContext, run_id: int, *, problem: str | None = None) -> 
         stored=bool(run.report.get("stored_at")),
         running=run.status in _ACTIVE,
         problem=problem,
+    )
+
+
+def _schedule(ctx: PageContext, run: intervision_runs.IntervisionRunPublic) -> Template:
+    """A planning run's page: its progress, then each window left without a meeting and why."""
+    report = None
+    missing: list[tuple[intervision.GroupSchedule, date, date, str, dict[str, str]]] = []
+    if run.status is MatchingRunStatus.SUCCEEDED:
+        report = intervision.ScheduleReport.model_validate(run.report)
+        missing = [
+            (group, window.starts_on, window.ends_on, *_reason(window))
+            for group in report.groups
+            for window in group.windows
+            if window.session is None
+        ]
+    return ctx.render(
+        "intervision_schedule.html",
+        section="intervision",
+        run=run,
+        report=report,
+        missing=missing,
+        running=run.status in _ACTIVE,
     )

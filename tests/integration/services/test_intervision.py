@@ -737,5 +737,10 @@ def test_a_window_no_single_member_blocks_names_the_pair_who_do(
     assert (report.planned, report.without_time) == (0, 4)
     reason = report.groups[0].windows[0].reason or ""
     assert "never all together for 2 h" in reason
-    assert f"{a.first_name} {a.last_name} and {b.first_name} {b.last_name}" in reason
-    assert f"{c.first_name} {c.last_name} and {d.first_name} {d.last_name}" in reason
+    assert f"{a.first_name} {a.last_name} & {b.first_name} {b.last_name}" in reason
+    assert f"{c.first_name} {c.last_name} & {d.first_name} {d.last_name}" in reason
+    # The reason is a message id with values, for pages in Dutch.
+    window = report.groups[0].windows[0]
+    assert window.message is not None
+    assert window.message.format(**window.values) == reason
+    assert "{pairs}" in window.message

@@ -13,7 +13,14 @@ from tests.factories import make_certification, make_trust_person, make_weekly_h
 from tests.integration.api.world import World
 from tests.integration.web.conftest import WEB, csrf_of, login
 from tests.queue import drain_app
-from vppool.db.models import AuditEntry, IntervisionGroup, Notification, TrustPerson, User
+from vppool.db.models import (
+    AuditEntry,
+    IntervisionGroup,
+    IntervisionMember,
+    Notification,
+    TrustPerson,
+    User,
+)
 from vppool.settings import Settings
 
 NEW_PASSWORD = "een-nieuw-wachtwoord"
@@ -279,10 +286,20 @@ def _certified_pool(engine: Engine, count: int) -> None:
         session.commit()
 
 
-def _wait_for(client: TestClient, run_page: str) -> None:
+def _run_page(started: object) -> str:
+    """The intervision run page a start redirected to."""
+    run_page = urlsplit(str(started.url)).path.removeprefix(WEB)  # type: ignore[attr-defined]
+    assert run_page.startswith("/intervision/formations/")
+    return run_page
+
+
+def _finished(client: TestClient, started: object) -> tuple[str, str]:
+    """The run page a start redirected to and its text once the run has ended."""
+    run_page = _run_page(started)
     drain_app(client.app)
     answer = client.get(f"{WEB}{run_page}/progress", headers={"HX-Request": "true"})
     assert answer.headers.get("HX-Refresh") == "true", answer.text[:300]
+    return run_page, client.get(f"{WEB}{run_page}").text
 
 
 def test_a_planner_forms_next_years_groups_sees_them_explained_and_stores_them(
@@ -297,10 +314,7 @@ def test_a_planner_forms_next_years_groups_sees_them_explained_and_stores_them(
         "/intervision/formations",
         {"year": str(year), "time_limit_s": "5"},
     )
-    run_page = urlsplit(str(started.url)).path.removeprefix(WEB)  # type: ignore[attr-defined]
-    assert run_page.startswith("/intervision/formations/")
-    _wait_for(app_client, run_page)
-    shown = app_client.get(f"{WEB}{run_page}").text
+    run_page, shown = _finished(app_client, started)
     assert "Deze groepen opslaan" in shown
     assert "Gezamenlijke weektijd" in shown
     assert "uur per week" in shown
@@ -330,12 +344,45 @@ def test_a_planner_stops_a_formation_from_its_page_and_it_says_so_in_dutch(
         "/intervision/formations",
         {"year": str(settings.today().year + 1), "time_limit_s": "5"},
     )
-    run_page = urlsplit(str(started.url)).path.removeprefix(WEB)  # type: ignore[attr-defined]
+    run_page = _run_page(started)
     assert f'action="{WEB}{run_page}/cancel"' in started.text  # type: ignore[attr-defined]
     stopped = _post(app_client, run_page, f"{run_page}/cancel", {})
     assert "Deze run is gestopt; er is niets van bewaard." in stopped.text  # type: ignore[attr-defined]
     assert f"{run_page}/cancel" not in stopped.text  # type: ignore[attr-defined]
     assert drain_app(app_client.app) == 0
+
+
+def test_a_planner_plans_the_meetings_and_sees_in_dutch_who_blocks_a_window(
+    app_client: TestClient, world: World, engine: Engine, settings: Settings
+) -> None:
+    year = settings.today().year + 1
+    with Session(engine) as session:
+        people = []
+        for index, weekday in enumerate((0, 0, 1, 1)):  # two on Mondays, two on Tuesdays
+            vp = make_trust_person(session, first_name=f"Splits{index}")
+            make_certification(session, trust_person=vp)
+            make_weekly_hours(session, vp, weekdays=(weekday,))
+            people.append(vp)
+        group = IntervisionGroup(name="Groep zonder tijd", year=year)
+        session.add(group)
+        session.flush()
+        for vp in people:
+            session.add(IntervisionMember(group_id=group.id, trust_person_id=vp.id))
+        session.commit()
+    login(app_client, world, "planner")
+    page = app_client.get(f"{WEB}/intervision", params={"year": str(year)})
+    action = f"{WEB}/intervision/formations/plan/{year}"
+    assert f'action="{action}"' in page.text
+    started = app_client.post(action, data={"_csrf_token": csrf_of(page.text)})
+    _, shown = _finished(app_client, started)
+    assert "Perioden zonder bijeenkomst" in shown
+    assert "Groep zonder tijd" in shown
+    assert "zonder een van deze paren hadden de anderen samen tijd" in shown
+    assert "Splits0" in shown
+    assert "never all together" not in shown
+    # The window's last day is shown, not the day after it.
+    assert f"31 dec {year}" in shown
+    assert f"1 jan {year + 1}" not in shown
 
 
 def test_the_forming_form_shows_wrong_input_next_to_its_field_and_keeps_it(

@@ -29,7 +29,7 @@ from vppool.errors import ValidationFailed
 from vppool.services._common import ensure_own_organisation, get_or_404, require_role, require_staff
 from vppool.services.access import Viewer
 from vppool.services.availability import availability_by_id
-from vppool.services.compliance import compliance_report, compliance_reports
+from vppool.services.compliance import compliance_report, compliance_reports, pool_on
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, NeedKind, Role
 
@@ -431,7 +431,8 @@ def provider_report(
         )
     certification: dict[str, int] = defaultdict(int)
     education: dict[str, int] = defaultdict(int)
-    for report in compliance_reports(session, settings, as_of):
+    pool = pool_on(session, settings, as_of)
+    for report in compliance_reports(session, settings, as_of, pool=pool):
         certification[report.certification_status.value] += 1
         if report.education_status is not None:
             education[report.education_status.value] += 1

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from collections.abc import Collection
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from vppool.compliance import (
     education_state,
     policy_exclusion,
 )
-from vppool.db.models import Certification, EducationRecord, TrustPerson, User
+from vppool.db.models import AuditEntry, Certification, EducationRecord, TrustPerson, User
 from vppool.errors import NotFound
 from vppool.services import notifications
 from vppool.services._common import plain_rows
@@ -37,6 +38,7 @@ __all__ = [
     "compliance_reports",
     "compliance_rules",
     "current_certificates",
+    "pool_on",
     "sweep",
 ]
 
@@ -162,12 +164,22 @@ def compliance_exclusions(
 
 
 def _reports(
-    session: Session, settings: Settings, today: date, only: int | None = None
+    session: Session,
+    settings: Settings,
+    today: date,
+    only: int | None = None,
+    pool: Collection[int] | None = None,
 ) -> list[ComplianceReport]:
     rules = compliance_rules(settings)
+    if only is not None:
+        which = col(TrustPerson.id) == only
+    elif pool is not None:
+        which = col(TrustPerson.id).in_(sorted(pool))
+    else:
+        which = col(TrustPerson.active).is_(True)
     query = sa.select(
         col(TrustPerson.id), col(TrustPerson.first_name), col(TrustPerson.last_name)
-    ).where(col(TrustPerson.active).is_(True) if only is None else col(TrustPerson.id) == only)
+    ).where(which)
     people = plain_rows(session, query.order_by(col(TrustPerson.id)))
     certificates = current_certificates(session, today)
     records = _education_hours(session, only)
@@ -201,12 +213,42 @@ def _reports(
     return reports
 
 
-def compliance_reports(session: Session, settings: Settings, today: date) -> list[ComplianceReport]:
+def compliance_reports(
+    session: Session, settings: Settings, today: date, *, pool: Collection[int] | None = None
+) -> list[ComplianceReport]:
     """Every active VP's standing (certification and education), in id order.
 
-    For planners' overviews; reads the pool in three queries.
+    ``pool`` names the VPs instead (for a day in the past: :func:`pool_on`). For planners'
+    overviews; reads the pool in three queries.
     """
-    return _reports(session, settings, today)
+    return _reports(session, settings, today, pool=pool)
+
+
+def pool_on(session: Session, settings: Settings, day: date) -> set[int]:
+    """The VPs who were in the pool (not archived) at the end of ``day``, local time.
+
+    Read from today's state and the audit log's archive and reactivate entries: a VP
+    archived after ``day`` was still in the pool then, one reactivated after it was not.
+    """
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=settings.zone).astimezone(UTC)
+    pool = set(session.exec(select(TrustPerson.id).where(col(TrustPerson.active).is_(True))).all())
+    later = session.exec(
+        select(AuditEntry.entity_id, AuditEntry.action)
+        .where(
+            AuditEntry.entity_type == "trust_person",
+            col(AuditEntry.action).in_(["trust_person_deactivated", "trust_person_reactivated"]),
+            col(AuditEntry.at) >= end,
+        )
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+    ).all()
+    for trust_person_id, action in later:  # undo the changes after the day, newest first
+        if trust_person_id is None:
+            continue
+        if action == "trust_person_deactivated":
+            pool.add(trust_person_id)
+        else:
+            pool.discard(trust_person_id)
+    return {i for i in pool if i is not None}
 
 
 def compliance_report(

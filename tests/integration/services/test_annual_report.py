@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pypdf
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tests.factories import (
     make_assignment,
@@ -19,8 +19,9 @@ from tests.factories import (
     make_organisation,
     make_trust_person,
 )
+from vppool.db.models import AuditEntry, TrustPerson
 from vppool.errors import NotFound, PermissionDenied, ValidationFailed
-from vppool.services import annual_report, assignments
+from vppool.services import annual_report, assignments, compliance
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, NeedKind, Role
@@ -285,3 +286,44 @@ def test_csv_cells_a_spreadsheet_would_run_are_text(engine: Engine, settings: Se
         )
     )
     assert rows[1][0] == "'=HYPERLINK x"
+
+
+def test_the_providers_pool_is_the_pool_on_the_last_day_of_the_year(
+    engine: Engine, settings: Settings, client_year: dict[str, int]
+) -> None:
+    """Archived after the year: still counted; archived within it: not; back again: counted."""
+    with Session(engine) as session:
+        people = {p.first_name: p for p in session.exec(select(TrustPerson)).all()}
+        ids = {name: person.id for name, person in people.items()}
+        moves = [  # (who, archived or back, when in UTC), as the archive pages record them
+            ("Anna", False, datetime(2027, 1, 5, 9, tzinfo=UTC)),
+            ("Olga", False, datetime(2026, 11, 2, 9, tzinfo=UTC)),
+            ("Pieter", False, datetime(2026, 5, 1, 9, tzinfo=UTC)),
+            ("Pieter", True, datetime(2026, 6, 1, 9, tzinfo=UTC)),
+            # 00:30 on 1 January 2027 in Amsterdam is still 31 December in UTC: after the year.
+            ("Şebnem", False, datetime(2026, 12, 31, 23, 30, tzinfo=UTC)),
+        ]
+        for name, active, when in moves:
+            people[name].active = active
+            session.add(people[name])
+            session.add(
+                AuditEntry(
+                    at=when,
+                    actor_label="planner",
+                    action="trust_person_reactivated" if active else "trust_person_deactivated",
+                    entity_type="trust_person",
+                    entity_id=ids[name],
+                    details={},
+                )
+            )
+        session.commit()
+        assert compliance.pool_on(session, settings, date(2026, 12, 31)) == {
+            ids["Anna"],
+            ids["Pieter"],
+            ids["Şebnem"],
+        }
+        assert compliance.pool_on(session, settings, date(2026, 5, 15)) == set(ids.values()) - {
+            ids["Pieter"]
+        }
+        report = annual_report.provider_report(session, settings, year=2026, today=TODAY)
+    assert sum(report.certification.values()) == 3  # Olga left in November

@@ -504,6 +504,97 @@ def intervision_schedule(ctx: _Context, year: int, show: int) -> None:
 
 
 @main.group()
+def insight() -> None:
+    """Planning insight: coverage gaps and whom to recruit."""
+
+
+def _run_insight(settings: Settings, engine: Any, run_id: int, title: str) -> Any:
+    """Work an insight run out in the foreground with a progress line; returns the run."""
+    from vppool.services import insight_runs
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
+    ) as bar:
+        task = bar.add_task(title, total=1)
+
+        def report(phase: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=max(total, 1), description=f"{title}: {phase}")
+
+        return insight_runs.execute_run(engine, settings, run_id, on_progress=report)
+
+
+@insight.command("gaps")
+@click.option("--months", type=int, default=12, show_default=True, help="Months to look ahead.")
+@click.option("--today", help="Planning date (default: today).")
+@click.option(
+    "--recruit/--no-recruit",
+    default=True,
+    show_default=True,
+    help="Re-solve to rank VPs to recruit (takes a full solve and one short solve each).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print everything as JSON.")
+@click.option("--show", type=int, default=10, show_default=True, help="Rows per table.")
+@pass_context
+def insight_gaps(
+    ctx: _Context, *, months: int, today: str | None, recruit: bool, as_json: bool, show: int
+) -> None:
+    """Demand against supply by province, language, scope, sector and gender; whom to recruit."""
+    from vppool.db import create_engine_for, session_scope
+    from vppool.services import coverage, insight_runs
+
+    engine = create_engine_for(ctx.settings)
+    planning_date = _today(today, ctx.settings)
+    analysis: dict[str, Any] | None = None
+    try:
+        insight_runs.check_months(months)
+        with session_scope(engine) as session:
+            found = coverage.coverage(session, planning_date, months=months)
+            run = (
+                insight_runs.start_recruitment(
+                    session, months=months, today=planning_date, enqueue=False
+                )
+                if recruit
+                else None
+            )
+        if run is not None:
+            done = _run_insight(ctx.settings, engine, run.id, "recruitment")
+            if done.error:
+                console.print(f"[bold red]error:[/] {done.error}")
+                raise SystemExit(1)
+            analysis = done.result
+    except VppoolError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+    if as_json:
+        click.echo(json.dumps({"coverage": found.as_dict(), "recruitment": analysis}, indent=2))
+        return
+    for dimension, rows in found.gaps.items():
+        table = Table(dimension, "seats", "filled", "open", "VPs", "spare h/month", title=None)
+        for gap in rows[:show]:
+            table.add_row(
+                gap.key,
+                str(gap.seats),
+                str(gap.filled),
+                str(gap.open),
+                str(gap.trust_persons),
+                f"{gap.spare_hours:g}",
+            )
+        console.print(table)
+    if analysis is None:
+        return
+    plan = analysis["plan"]
+    console.print(
+        f"plan over {months} months: {plan['filled']} of {plan['seats']} seats filled, "
+        f"{plan['open']} open ({plan['status']})"
+    )
+    for cause in analysis["causes"][:show]:
+        console.print(f"[red]cause[/] {cause['rule']}: keeps {cause['seats']} seat(s) open")
+    for item in analysis["suggestions"][:show]:
+        console.print(f"[green]recruit[/] {item['words']}: +{item['seats']} seats")
+
+
+@main.group()
 def report() -> None:
     """Annual reports (planning side: never anything about reports or cases)."""
 

@@ -24,6 +24,7 @@ __all__ = [
     "Gender",
     "InfoSessionKind",
     "InfoSessionStatus",
+    "InsightRunKind",
     "IntervisionRunKind",
     "MatchingRunStatus",
     "NeedKind",
@@ -150,6 +151,13 @@ class JobStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class InsightRunKind(StrEnum):
+    """What a planning-insight run works out in the background."""
+
+    RECRUITMENT = "recruitment"  # the gaps, their causes and whom to recruit (re-solves)
+    SCENARIO = "scenario"  # a what-if: changes solved on a copy of the plan
 
 
 class IntervisionRunKind(StrEnum):

@@ -33,6 +33,7 @@ from vppool.api.controllers.auth import AuthController
 from vppool.api.controllers.calendar_sources import CalendarSourceController
 from vppool.api.controllers.feeds import FeedController, FeedTokenController
 from vppool.api.controllers.info_sessions import InfoSessionController
+from vppool.api.controllers.insight import InsightController
 from vppool.api.controllers.intervision import IntervisionController
 from vppool.api.controllers.matching import MatchingController
 from vppool.api.controllers.me import MeController
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             ReportController,
             StaffingController,
             InfoSessionController,
+            InsightController,
         ],
         dependencies=dependencies,
         lifespan=[database],

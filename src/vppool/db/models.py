@@ -32,6 +32,7 @@ from vppool.vocab import (
     Gender,
     InfoSessionKind,
     InfoSessionStatus,
+    InsightRunKind,
     IntervisionRunKind,
     JobStatus,
     MatchingRunStatus,
@@ -69,6 +70,7 @@ __all__ = [
     "FeedToken",
     "InfoSession",
     "InfoSessionBase",
+    "InsightRun",
     "IntervisionAttendance",
     "IntervisionGroup",
     "IntervisionMember",
@@ -904,6 +906,35 @@ class InfoSession(InfoSessionBase, table=True):
     revision: int = Field(default=0, ge=0)
     created_at: datetime = _created_at()
     updated_at: datetime = _created_at()
+class InsightRun(SQLModel, table=True):
+    """A recruitment analysis or a what-if scenario, worked out in the background (202 + id).
+
+    ``spec`` is what the planner asked (the months looked ahead, the scenario's changes),
+    ``result`` what the worker found. A scenario is adopted (its changes made real and its
+    seats stored as a matching run's proposals) or discarded: ``decision``.
+    """
+
+    __tablename__ = "insight_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: InsightRunKind = Field(sa_type=enum_type(InsightRunKind, "insight_run_kind"))
+    status: MatchingRunStatus = Field(
+        default=MatchingRunStatus.QUEUED,
+        sa_type=enum_type(MatchingRunStatus, "insight_run_status"),
+        index=True,
+    )
+    spec: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    progress: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    result: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    error: str | None = Field(default=None, max_length=4000)
+    created_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    created_by_label: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _created_at()
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decision: str | None = Field(default=None, max_length=20)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    matching_run_id: int | None = _fk("matching_run.id", nullable=True, ondelete="SET NULL")
 
 
 # --------------------------------------------------------------------------- access and audit

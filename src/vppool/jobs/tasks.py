@@ -18,6 +18,7 @@ from vppool.jobs.runtime import Runtime, current
 from vppool.services import (
     calendar_sources,
     compliance,
+    insight_runs,
     intervision_runs,
     lifecycle,
     matching,
@@ -109,6 +110,10 @@ def _intervision_run(runtime: Runtime, payload: dict[str, Any]) -> None:
     log.info("intervision run %s: %s", run.id, run.status.value)
 
 
+def _insight_run(runtime: Runtime, payload: dict[str, Any]) -> None:
+    insight_runs.execute_queued(runtime.engine, runtime.settings, int(payload["run_id"]))
+
+
 def _calendar_fetch(runtime: Runtime, payload: dict[str, Any]) -> None:
     # Removed, switched off or changed into an upload since it was queued: nothing to read.
     with contextlib.suppress(NotFound, ValidationFailed):
@@ -151,6 +156,7 @@ class Task:
 TASKS: dict[str, Task] = {
     matching.TASK: Task(_matching_run, abandoned=matching.abandon_run),
     intervision_runs.TASK: Task(_intervision_run, abandoned=intervision_runs.abandon_run),
+    insight_runs.TASK: Task(_insight_run, abandoned=insight_runs.abandon_run),
     calendar_sources.FETCH_TASK: Task(_calendar_fetch),
     calendar_sources.UPLOAD_TASK: Task(
         _calendar_upload, abandoned=calendar_sources.abandon_upload, data=True

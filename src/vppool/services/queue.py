@@ -27,7 +27,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from vppool.db import serialised, session_scope
-from vppool.db.models import IntervisionRun, Job, MatchingRun
+from vppool.db.models import InsightRun, IntervisionRun, Job, MatchingRun
 from vppool.db.types import utc_now
 from vppool.services import audit
 from vppool.services._common import Actor
@@ -349,7 +349,11 @@ def counts(session: Session) -> dict[str, int]:
 
 
 def stop_run(
-    session: Session, actor: Actor, run: MatchingRun | IntervisionRun, task: str, entity_type: str
+    session: Session,
+    actor: Actor,
+    run: MatchingRun | IntervisionRun | InsightRun,
+    task: str,
+    entity_type: str,
 ) -> None:
     """Mark a background run cancelled now and cancel its job (``<task>:<run id>``), audited.
 

@@ -509,6 +509,21 @@ CASES: list[Case] = [
         (401, 200, 200, 200, 403),
         url="/api/v1/info-sessions/{isess1}/cancel",
     ),
+    # ---------------------------------------------------------------- planning insight
+    Case("GET", "/api/v1/insight/gaps", staff(200)),
+    Case(
+        "GET",
+        "/api/v1/insight-runs/{run_id:int}",
+        staff(200),
+        url="/api/v1/insight-runs/{insight_done}",
+    ),
+    Case(  # it has ended: a planner hears so, anyone else may not ask
+        "DELETE",
+        "/api/v1/insight-runs/{run_id:int}",
+        staff(409),
+        url="/api/v1/insight-runs/{insight_done}",
+    ),
+    Case("POST", "/api/v1/insight/recruitment", staff(202), body={"months": 6}),
     # ---------------------------------------------------------------- annual reports
     *(
         Case(

@@ -31,6 +31,7 @@ from vppool.db.models import (
     DateOverride,
     EducationRecord,
     InfoSession,
+    InsightRun,
     IntervisionGroup,
     IntervisionMember,
     IntervisionRun,
@@ -47,6 +48,7 @@ from vppool.vocab import (
     ConflictReason,
     EducationCategory,
     InfoSessionKind,
+    InsightRunKind,
     IntervisionRunKind,
     MatchingRunStatus,
     NeedKind,
@@ -298,6 +300,21 @@ def seed_world(engine: Engine) -> World:
                 kind=IntervisionRunKind.SCHEDULE,
                 year=today().year,
                 status=MatchingRunStatus.SUCCEEDED,
+            )
+        )
+        ids["insight_done"] = add(
+            InsightRun(
+                kind=InsightRunKind.RECRUITMENT,
+                status=MatchingRunStatus.SUCCEEDED,
+                spec={"months": 6, "today": today().isoformat()},
+                result={
+                    "months": 6,
+                    "plan": {"status": "OPTIMAL", "seats": 3, "filled": 3, "open": 0},
+                    "causes": [],
+                    "unfilled": [],
+                    "barely_filled": [],
+                    "suggestions": [],
+                },
             )
         )
 

@@ -26,6 +26,8 @@ PLANNER_PAGES = [
     "/pool?search=a",
     "/organisations",
     "/insight",
+    "/insight/gaps",
+    "/insight/gaps?months=x",
     "/inbox",
     "/inbox/settings",
     "/audit",

@@ -1,0 +1,111 @@
+"""Planning insight (planners and admins): coverage gaps and whom to recruit.
+
+``GET /api/v1/insight/gaps`` answers at once with demand against supply by province,
+language, scope, sector and gender over the coming months, and the newest recruitment
+analysis. That analysis re-solves the plan, so it runs in the background:
+``POST /api/v1/insight/recruitment`` answers 202 with a run to poll at
+``/api/v1/insight-runs/{id}``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, Parameter
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session
+
+from vppool.api.auth import staff_only
+from vppool.db.schemas import MAX_ID
+from vppool.services import coverage, insight_runs
+from vppool.services.access import Viewer
+from vppool.settings import Settings
+from vppool.vocab import InsightRunKind
+
+__all__ = ["InsightController"]
+
+RunId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Insight run id")]
+Months = Annotated[
+    int, Parameter(ge=1, le=insight_runs.MAX_MONTHS, description="Months to look ahead")
+]
+
+
+class Gaps(BaseModel):
+    """Demand against supply, and the newest recruitment analysis (if any)."""
+
+    coverage: dict[str, Any]
+    recruitment: insight_runs.InsightRunPublic | None
+
+
+class RecruitmentInput(BaseModel):
+    """How many months ahead the analysis looks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    months: int = Field(default=12, ge=1, le=insight_runs.MAX_MONTHS)
+
+
+class InsightController(Controller):
+    """Coverage gaps, recruitment analyses and their runs."""
+
+    path = "/api/v1"
+    tags = ["insight"]  # noqa: RUF012
+    guards = [staff_only]  # noqa: RUF012
+
+    @get("/insight/gaps", sync_to_thread=True)
+    def gaps(
+        self,
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+        months: Months = 12,
+    ) -> Gaps:
+        """Demand against supply over ``months`` months, and the newest recruitment analysis.
+
+        ``coverage.gaps`` has a list per dimension (``province``, ``language``, ``scope``,
+        ``sector``, ``gender``): the seats of the open needs in the window, how many a
+        confirmed VP holds, the certified VPs who offer it and their spare hours per month
+        (a province: the VPs living there, and ``reaching``: those whose travel limit reaches
+        one of its sites). The gender rows count the seats each gender's VPs hold, and
+        ``mix`` the seats of needs asking for two genders (filled: they have them).
+        """
+        found = coverage.coverage(db_session, settings.today(), months=months)
+        latest = insight_runs.latest_run(db_session, InsightRunKind.RECRUITMENT, viewer=viewer)
+        return Gaps(coverage=found.as_dict(), recruitment=latest)
+
+    @post("/insight/recruitment", status_code=202, sync_to_thread=True)
+    def start_recruitment(
+        self,
+        data: JSONBody[RecruitmentInput],
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> insight_runs.InsightRunPublic:
+        """Start the recruitment analysis (202 + a run to poll).
+
+        When it succeeded, ``result`` holds the plan it solved (``plan``), the open seats per
+        need with the matcher's reasons (``unfilled``), those reasons summed (``causes``:
+        per rule, the seats it kept open most and the seats it played a part in), the
+        filled seats no other VP could take (``barely_filled``) and the VPs to recruit,
+        ranked (``suggestions``: where they live, languages, scopes, and the ``seats`` a
+        re-solve with them added fills, with the organisations).
+        """
+        return insight_runs.start_recruitment(
+            db_session, months=data.months, today=settings.today(), viewer=viewer
+        )
+
+    @get("/insight-runs/{run_id:int}", sync_to_thread=True)
+    def get_run(
+        self, run_id: RunId, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
+    ) -> insight_runs.InsightRunPublic:
+        """A recruitment analysis or a scenario: status, progress, then result or error."""
+        return insight_runs.get_run(db_session, run_id, viewer=viewer)
+
+    @delete("/insight-runs/{run_id:int}", status_code=200, sync_to_thread=True)
+    def cancel_run(
+        self, run_id: RunId, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
+    ) -> insight_runs.InsightRunPublic:
+        """Stop a queued or running analysis or scenario (409 when it has ended)."""
+        return insight_runs.cancel_run(db_session, run_id, viewer=viewer)

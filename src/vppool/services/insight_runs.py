@@ -1,0 +1,294 @@
+"""Planning insight that takes solves, run in the background: recruitment and what-if scenarios.
+
+A planner starts a run (the API answers 202 with its id, the web page shows its progress);
+it is stored with its job on the queue in the same transaction, and a `vppool worker` works
+it out: the recruitment analysis of :mod:`vppool.services.recruitment`, or a scenario of
+:mod:`vppool.services.scenarios`. The result is stored as JSON on the run, which any server
+process can read; the live plan is never touched by a run (a scenario changes the data only
+when a planner adopts it).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from vppool.db import serialised, session_scope
+from vppool.db.models import InsightRun
+from vppool.db.types import utc_now
+from vppool.errors import Conflict, NotFound, ValidationFailed, VppoolError
+from vppool.services import audit, queue, recruitment
+from vppool.services._common import SYSTEM, acting, require_staff
+from vppool.services.access import Viewer
+from vppool.settings import Settings
+from vppool.vocab import InsightRunKind, MatchingRunStatus
+
+__all__ = [
+    "ACTIVE",
+    "MAX_MONTHS",
+    "TASK",
+    "InsightRunPublic",
+    "abandon_run",
+    "cancel_run",
+    "check_months",
+    "execute_queued",
+    "execute_run",
+    "get_run",
+    "latest_run",
+    "start_recruitment",
+    "start_run",
+]
+
+log = logging.getLogger("vppool.insight")
+
+ACTIVE = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
+#: The queue's name of the task that executes a run.
+TASK = "insight_run"
+_PROGRESS_EVERY_S = 0.5
+#: The furthest a planner looks ahead, in months.
+MAX_MONTHS = 24
+
+
+class InsightRunPublic(BaseModel):
+    """A background insight run: its state, its progress and, once done, its result."""
+
+    id: int
+    kind: InsightRunKind
+    status: MatchingRunStatus
+    spec: dict[str, Any]
+    progress: dict[str, Any]
+    result: dict[str, Any]
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    decision: str | None
+    decided_at: datetime | None
+    matching_run_id: int | None
+
+
+def _public(run: InsightRun) -> InsightRunPublic:
+    return InsightRunPublic.model_validate(run, from_attributes=True)
+
+
+def _run(session: Session, run_id: int, kind: InsightRunKind | None = None) -> InsightRun:
+    run = session.get(InsightRun, run_id)
+    if run is None or (kind is not None and run.kind is not kind):
+        raise NotFound(f"{kind.value if kind else 'insight'} run", run_id)
+    return run
+
+
+def start_run(
+    session: Session,
+    *,
+    kind: InsightRunKind,
+    spec: dict[str, Any],
+    viewer: Viewer | None = None,
+    enqueue: bool = True,
+) -> InsightRunPublic:
+    """Store a queued run of ``kind`` with what it works out (``spec``), on the job queue.
+
+    The caller validated ``spec`` (:func:`start_recruitment` checks the months). With
+    ``enqueue=False`` the caller runs :func:`execute_run` itself (the CLI, in the foreground).
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+    """
+    require_staff(viewer, "start planning analyses")
+    run = InsightRun(
+        kind=kind,
+        spec=spec,
+        created_by_user_id=viewer.user_id if viewer else None,
+        created_by_label=viewer.label if viewer else None,
+    )
+    session.add(run)
+    session.flush()
+    if enqueue:
+        queue.enqueue(session, TASK, {"run_id": run.id}, unique_key=f"{TASK}:{run.id}")
+    audit.record_event(session, acting(viewer), ("insight_run", run.id), "started", {"kind": kind})
+    return _public(run)
+
+
+def start_recruitment(
+    session: Session,
+    *,
+    months: int,
+    today: date,
+    viewer: Viewer | None = None,
+    enqueue: bool = True,
+) -> InsightRunPublic:
+    """Queue the recruitment analysis of the ``months`` months from ``today``.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        ValidationFailed: months outside 1 to 24.
+    """
+    return start_run(
+        session,
+        kind=InsightRunKind.RECRUITMENT,
+        spec={"months": check_months(months), "today": today.isoformat()},
+        viewer=viewer,
+        enqueue=enqueue,
+    )
+
+
+def check_months(months: int) -> int:
+    """The months to look ahead, 1 to 24.
+
+    Raises:
+        ValidationFailed: outside that range.
+    """
+    if not 1 <= months <= MAX_MONTHS:
+        raise ValidationFailed.single("months", f"give 1 to {MAX_MONTHS} months")
+    return months
+
+
+def get_run(
+    session: Session,
+    run_id: int,
+    *,
+    kind: InsightRunKind | None = None,
+    viewer: Viewer | None = None,
+) -> InsightRunPublic:
+    """One run (of ``kind``, if given).
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such run (of that kind).
+    """
+    require_staff(viewer, "see planning analyses")
+    return _public(_run(session, run_id, kind))
+
+
+def latest_run(
+    session: Session, kind: InsightRunKind, *, viewer: Viewer | None = None
+) -> InsightRunPublic | None:
+    """The newest run of ``kind``, if any."""
+    require_staff(viewer, "see planning analyses")
+    run = session.exec(
+        select(InsightRun).where(InsightRun.kind == kind).order_by(col(InsightRun.id).desc())
+    ).first()
+    return _public(run) if run else None
+
+
+def cancel_run(session: Session, run_id: int, *, viewer: Viewer | None = None) -> InsightRunPublic:
+    """Stop a queued or running run; nothing of it is kept.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such run.
+        Conflict: the run has ended already.
+    """
+    require_staff(viewer, "stop planning analyses")
+    run = _run(session, run_id)
+    if run.status not in ACTIVE:
+        raise Conflict(
+            "Run {run} has {status} already; only a queued or running run stops.",
+            run=run_id,
+            status=run.status,
+        )
+    queue.stop_run(session, acting(viewer, SYSTEM), run, TASK, "insight_run")
+    return _public(run)
+
+
+def abandon_run(session: Session, payload: dict[str, Any], reason: str) -> None:
+    """Fail a run whose worker stopped (the queue gave up on its job); the reason is kept."""
+    run = session.get(InsightRun, int(payload["run_id"]))
+    if run is not None and run.status in ACTIVE:
+        run.status = MatchingRunStatus.FAILED
+        run.error = reason
+        run.finished_at = utc_now()
+        session.add(run)
+
+
+def _set(engine: Engine, run_id: int, **values: Any) -> MatchingRunStatus:
+    """Update a running run in its own short transaction; returns its status."""
+    with session_scope(serialised(engine)) as session:
+        run = _run(session, run_id)
+        if run.status in ACTIVE:
+            for name, value in values.items():
+                setattr(run, name, value)
+        return run.status
+
+
+#: What a kind of run works out: (engine, settings, spec, progress, should_stop) -> result.
+Work = Callable[..., dict[str, Any]]
+
+
+def _recruitment(
+    engine: Engine,
+    settings: Settings,
+    spec: dict[str, Any],
+    progress: recruitment.Progress,
+    should_stop: Callable[[], bool],
+) -> dict[str, Any]:
+    return recruitment.analyse(
+        engine,
+        settings,
+        today=date.fromisoformat(spec["today"]),
+        months=int(spec["months"]),
+        progress=progress,
+        should_stop=should_stop,
+    )
+
+
+_WORK: dict[InsightRunKind, Work] = {
+    InsightRunKind.RECRUITMENT: _recruitment,
+}
+
+
+def execute_run(
+    engine: Engine,
+    settings: Settings,
+    run_id: int,
+    *,
+    on_progress: recruitment.Progress | None = None,
+) -> InsightRunPublic:
+    """Work a queued run out and store its result (never raises for its work)."""
+    with session_scope(serialised(engine)) as session:
+        run = _run(session, run_id)
+        if run.status is not MatchingRunStatus.QUEUED:
+            return _public(run)
+        run.status = MatchingRunStatus.RUNNING
+        run.started_at = utc_now()
+        kind, spec = run.kind, dict(run.spec)
+    last = [0.0]
+    stopped = [False]
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if on_progress is not None:
+            on_progress(phase, done, total)
+        now = time.perf_counter()
+        if now - last[0] >= _PROGRESS_EVERY_S or done == total:
+            last[0] = now
+            state = _set(engine, run_id, progress={"phase": phase, "done": done, "total": total})
+            stopped[0] = state is not MatchingRunStatus.RUNNING
+
+    values: dict[str, Any]
+    try:
+        result = _WORK[kind](engine, settings, spec, progress, lambda: stopped[0])
+        values = {"status": MatchingRunStatus.SUCCEEDED, "result": result}
+    except VppoolError as exc:
+        values = {"status": MatchingRunStatus.FAILED, "error": exc.message[:4000]}
+    except Exception:  # stored and logged: the run must not stay "running" for ever
+        log.exception("insight run %s failed", run_id)
+        values = {
+            "status": MatchingRunStatus.FAILED,
+            "error": "the run stopped because of an error on vppool's side; it was logged",
+        }
+    _set(engine, run_id, finished_at=utc_now(), **values)
+    with Session(engine) as session:
+        return _public(_run(session, run_id))
+
+
+def execute_queued(engine: Engine, settings: Settings, run_id: int) -> None:
+    """The queue's task: work the run out if it is still queued."""
+    run = execute_run(engine, settings, run_id)
+    log.info("insight run %s (%s): %s", run.id, run.kind.value, run.status.value)

@@ -1,0 +1,311 @@
+"""Where to recruit: the unfilled seats, their causes, and VPs who would fill them (re-solves).
+
+The analysis solves the plan as it stands (confirmed seats kept, the open seats of the
+months ahead filled as well as the matcher can), aggregates the matcher's explanation of
+every seat it left open (which rule kept how many VPs out) and lists the seats that are
+filled but have no other VP who could take them. Then it describes VPs to recruit, one per
+group of open seats that ask alike (a province, the languages): a VP living at the largest
+place near those sites, speaking the languages, qualified for the scopes, with the pool's
+usual capacity and travel limit, certified. Each is added to a copy of the instance and
+solved again with the first plan's seats kept: the seats the newcomer fills are what
+recruiting them promises, a lower bound (a full re-solve may move others and fill more).
+The list is ranked by those seats.
+
+This is slow work: :mod:`vppool.services.insight_runs` runs it on the job queue.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from vppool import matching as m
+from vppool.services.insight import province_of
+from vppool.services.matching import build_instance
+from vppool.settings import Settings
+from vppool.synthetic import load_places
+from vppool.vocab import LANGUAGES_EN
+
+__all__ = [
+    "Progress",
+    "Recruit",
+    "analyse",
+    "config_for",
+    "horizon_settings",
+    "recruit_input",
+]
+
+#: ``progress(phase, done, total)``: what the analysis is doing.
+Progress = Callable[[str, int, int], None]
+#: At most this many recruits are tried (the largest groups of open seats first).
+MAX_RECRUITS = 12
+#: Places this large or larger name where a recruit lives ("near Rotterdam").
+_TOWN = 40_000
+#: A re-solve with a recruit added decides only the open seats: it needs little time.
+_RECRUIT_LIMIT_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Recruit:
+    """A VP to recruit, as the re-solve adds them."""
+
+    place: str
+    province: str
+    latitude: float
+    longitude: float
+    languages: tuple[str, ...]
+    scopes: tuple[str, ...]
+    sectors: tuple[str, ...]
+    gender: str | None
+    capacity_hours_per_month: float
+    capacity_standing_clients: int
+    max_travel_km: float
+
+    @property
+    def words(self) -> str:
+        """In English: "a Turkish-speaking VP near Rotterdam"."""
+        spoken = [LANGUAGES_EN.get(code, code) for code in self.languages if code != "nl"]
+        who = f"a {'/'.join(spoken)}-speaking VP" if spoken else "a VP"
+        if self.gender:
+            who = f"{who} ({self.gender.replace('_', '-')})"
+        return f"{who} near {self.place}"
+
+
+def horizon_settings(settings: Settings, months: int) -> Settings:
+    """The settings with the matcher looking ``months`` months ahead."""
+    return settings.model_copy(update={"matching_horizon_months": months})
+
+
+def config_for(
+    settings: Settings,
+    *,
+    time_limit_s: float | None = None,
+    progress: Callable[[m.ProgressEvent], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> m.MatchingConfig:
+    """The matcher's configuration from the settings (time limit, workers, seed)."""
+    return m.MatchingConfig(
+        time_limit_s=time_limit_s or settings.matching_time_limit_s,
+        workers=settings.matching_workers,
+        seed=settings.matching_seed,
+        max_candidates_per_need=settings.matching_max_candidates,
+        progress=progress,
+        should_stop=should_stop,
+    )
+
+
+def kept(plan: m.Plan) -> tuple[m.ExistingAssignment, ...]:
+    """A plan's seats as pinned assignments: a re-solve decides only the other seats."""
+    return tuple(
+        m.ExistingAssignment(seat.need_id, seat.seat, vp_id, "confirmed", pinned=True)
+        for seat, vp_id in sorted(plan.assignments.items())
+    )
+
+
+def recruit_input(recruit: Recruit, vp_id: int, today: date) -> m.TrustPersonInput:
+    """The recruit as the matcher reads a VP (certified for four years from ``today``)."""
+    return m.TrustPersonInput(
+        id=vp_id,
+        name=recruit.words,
+        scopes=frozenset(recruit.scopes),
+        languages=frozenset(recruit.languages),
+        home=m.Location(recruit.latitude, recruit.longitude),
+        max_travel_km=recruit.max_travel_km,
+        capacity_hours_per_month=recruit.capacity_hours_per_month,
+        capacity_standing_clients=recruit.capacity_standing_clients,
+        certification_expires_on=today + timedelta(days=4 * 365),
+        sectors=frozenset(recruit.sectors),
+        gender=recruit.gender,
+    )
+
+
+def _town_near(latitude: float, longitude: float) -> Any:
+    scale = (1 - (latitude / 90) ** 2) ** 0.5
+    return min(
+        (p for p in load_places() if p.population >= _TOWN),
+        key=lambda p: (p.latitude - latitude) ** 2 + ((p.longitude - longitude) * scale) ** 2,
+    )
+
+
+def _recruits(instance: m.MatchingInstance, result: m.MatchingResult) -> list[tuple[Recruit, int]]:
+    """One recruit per group of open seats asking alike, with the group's seat count."""
+    needs = {need.id: need for need in instance.needs}
+    vps = {vp.id: vp for vp in instance.trust_persons}
+    active = [vp for vp in instance.trust_persons if vp.active]
+    hours = statistics.median([vp.capacity_hours_per_month for vp in active] or [8.0])
+    clients = round(statistics.median([vp.capacity_standing_clients for vp in active] or [2]))
+    travel = statistics.median([vp.max_travel_km for vp in active] or [50.0])
+    groups: dict[tuple[str, tuple[str, ...]], list[m.NeedInput]] = defaultdict(list)
+    for gap in result.unfilled:
+        need = needs[gap.seat.need_id]
+        if need.sites:
+            province = province_of(need.sites[0].latitude, need.sites[0].longitude)
+            groups[(province, tuple(sorted(need.languages)))].append(need)
+    on_need: dict[int, set[str]] = defaultdict(set)
+    for seat, vp_id in result.plan.assignments.items():
+        gender = vps[vp_id].gender
+        if gender:
+            on_need[seat.need_id].add(gender)
+    recruits = []
+    for (province, languages), members in sorted(
+        groups.items(), key=lambda item: (-len(item[1]), item[0])
+    )[:MAX_RECRUITS]:
+        sites = [need.sites[0] for need in members]
+        latitude = sum(s.latitude for s in sites) / len(sites)
+        longitude = sum(s.longitude for s in sites) / len(sites)
+        town = _town_near(latitude, longitude)
+        # A need asking for a mix whose VPs are all of one gender wants the other one.
+        lacking = Counter(
+            "male" if on_need[need.id] == {"female"} else "female"
+            for need in members
+            if need.requires_gender_mix and len(on_need[need.id]) == 1
+        )
+        sectors = Counter(need.sector for need in members if need.sector)
+        recruit = Recruit(
+            place=town.name,
+            province=province,
+            latitude=town.latitude,
+            longitude=town.longitude,
+            languages=tuple(sorted({"nl", *languages})),
+            scopes=tuple(sorted({scope for need in members for scope in need.scopes})),
+            sectors=tuple(sector for sector, _ in sectors.most_common(2)),
+            gender=lacking.most_common(1)[0][0] if lacking else None,
+            capacity_hours_per_month=float(hours),
+            capacity_standing_clients=max(1, clients),
+            max_travel_km=float(travel),
+        )
+        recruits.append((recruit, len(members)))
+    return recruits
+
+
+def _unfilled(instance: m.MatchingInstance, result: m.MatchingResult) -> dict[str, Any]:
+    """The open seats per need with their causes, the causes summed, the barely filled."""
+    needs = {need.id: need for need in instance.needs}
+    main: Counter[str] = Counter()
+    anywhere: Counter[str] = Counter()
+    per_need: dict[int, dict[str, Any]] = {}
+    for gap in result.unfilled:
+        need = needs[gap.seat.need_id]
+        if gap.reasons:
+            main[max(gap.reasons.items(), key=lambda item: (item[1], item[0]))[0]] += 1
+        anywhere.update(gap.reasons.keys())
+        entry = per_need.setdefault(
+            need.id,
+            {
+                "need_id": need.id,
+                "organisation_id": need.organisation_id,
+                "organisation": need.organisation_name,
+                "kind": need.kind,
+                "seats": need.seats,
+                "open": 0,
+                "reasons": dict(gap.reasons),
+                "message": gap.message,
+            },
+        )
+        entry["open"] += 1
+    barely: dict[int, dict[str, Any]] = {}
+    for seat in result.seats:
+        if seat.fixed or seat.alternatives:
+            continue
+        need = needs[seat.seat.need_id]
+        entry = barely.setdefault(
+            need.id,
+            {
+                "need_id": need.id,
+                "organisation_id": need.organisation_id,
+                "organisation": need.organisation_name,
+                "kind": need.kind,
+                "seats": 0,
+            },
+        )
+        entry["seats"] += 1
+    return {
+        "causes": [
+            {"rule": rule, "seats": main[rule], "seats_any": anywhere[rule]}
+            for rule in sorted(anywhere, key=lambda r: (-main[r], -anywhere[r], r))
+        ],
+        "unfilled": sorted(per_need.values(), key=lambda e: (-e["open"], e["organisation"])),
+        "barely_filled": sorted(barely.values(), key=lambda e: (-e["seats"], e["organisation"])),
+    }
+
+
+def analyse(
+    engine: Engine,
+    settings: Settings,
+    *,
+    today: date,
+    months: int,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> dict[str, Any]:
+    """The gaps of the coming ``months`` months, their causes, and whom to recruit (JSON)."""
+    report = progress or (lambda _phase, _done, _total: None)
+    with Session(engine) as session:
+        instance = build_instance(session, horizon_settings(settings, months), today=today).instance
+    report("plan", 0, 1)
+    baseline = m.solve(instance, config_for(settings, should_stop=should_stop))
+    found = _unfilled(instance, baseline)
+    recruits = _recruits(instance, baseline)
+    new_id = max((vp.id for vp in instance.trust_persons), default=0) + 1
+    needs = {need.id: need for need in instance.needs}
+    pinned = kept(baseline.plan)
+    suggestions = []
+    for done, (recruit, asked) in enumerate(recruits):
+        report("recruits", done, len(recruits))
+        if should_stop is not None and should_stop():
+            break
+        trial = dataclasses.replace(
+            instance,
+            trust_persons=(*instance.trust_persons, recruit_input(recruit, new_id, today)),
+            assignments=pinned,
+        )
+        limit = min(_RECRUIT_LIMIT_S, settings.matching_time_limit_s)
+        config = config_for(settings, time_limit_s=limit)
+        outcome = m.solve(trial, dataclasses.replace(config, alternatives_per_seat=0))
+        if outcome.violations:
+            continue
+        taken = sorted(seat for seat, vp in outcome.plan.assignments.items() if vp == new_id)
+        suggestions.append(
+            {
+                **dataclasses.asdict(recruit),
+                "words": recruit.words,
+                "open_seats_asking": asked,
+                "seats": len(taken),
+                "hours_per_month": round(sum(needs[s.need_id].hours_per_month for s in taken), 1),
+                "needs": [{"need_id": s.need_id, "seat": s.seat} for s in taken],
+                "organisations": sorted({needs[s.need_id].organisation_name for s in taken}),
+            }
+        )
+    report("recruits", len(recruits), len(recruits))
+    suggestions.sort(key=lambda s: (-s["seats"], -s["hours_per_month"], s["words"]))
+    return {
+        "today": today.isoformat(),
+        "months": months,
+        "plan": {
+            "status": baseline.status,
+            "seats": sum(need.seats for need in instance.needs),
+            "filled": len(baseline.plan.assignments),
+            "open": len(baseline.unfilled),
+            "gap": baseline.gap,
+            "wall_s": round(baseline.wall_s, 2),
+        },
+        "shortages": [
+            {
+                "dimension": s.dimension,
+                "key": s.key,
+                "demand_seats": s.demand_seats,
+                "supply_seats": s.supply_seats,
+            }
+            for s in baseline.shortages
+        ],
+        **found,
+        "suggestions": suggestions,
+    }

@@ -551,7 +551,7 @@ def insight_gaps(
             found = coverage.coverage(session, planning_date, months=months)
             run = (
                 insight_runs.start_recruitment(
-                    session, months=months, today=planning_date, enqueue=False
+                    session, months=months, today=planning_date, queued=False
                 )
                 if recruit
                 else None

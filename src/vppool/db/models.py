@@ -906,6 +906,8 @@ class InfoSession(InfoSessionBase, table=True):
     revision: int = Field(default=0, ge=0)
     created_at: datetime = _created_at()
     updated_at: datetime = _created_at()
+
+
 class InsightRun(SQLModel, table=True):
     """A recruitment analysis or a what-if scenario, worked out in the background (202 + id).
 

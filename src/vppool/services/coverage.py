@@ -38,9 +38,6 @@ __all__ = [
     "Coverage",
     "CoverageMap",
     "Gap",
-    "MapHome",
-    "MapLabel",
-    "MapSite",
     "coverage",
     "project",
 ]
@@ -90,48 +87,21 @@ class Gap:
         """Seats without a VP."""
         return self.seats - self.filled
 
-    @property
-    def percent(self) -> int:
-        """Filled seats as a share of the seats, in whole percents."""
-        return round(100 * self.filled / self.seats) if self.seats else 100
-
-
-@dataclass(frozen=True, slots=True)
-class MapHome:
-    """A VP's home on the map and their travel circle (radius in picture units)."""
-
-    x: float
-    y: float
-    radius: float
-
-
-@dataclass(frozen=True, slots=True)
-class MapSite:
-    """A site with demand in the window: whether seats there are open."""
-
-    x: float
-    y: float
-    open: bool
-
-
-@dataclass(frozen=True, slots=True)
-class MapLabel:
-    """A province's name, placed at the middle of its larger places."""
-
-    x: float
-    y: float
-    province: str
-
 
 @dataclass(frozen=True, slots=True)
 class CoverageMap:
-    """What the map draws; its table is the province rows of :class:`Coverage`."""
+    """What the map draws, in picture units; its table is the province rows of the gaps.
+
+    ``homes``: each VP's home and the radius of their travel circle; ``sites``: each site
+    with demand, and whether seats there are open; ``labels``: each province's name at the
+    population-weighted middle of its places.
+    """
 
     width: float
     height: float
-    homes: list[MapHome]
-    sites: list[MapSite]
-    labels: list[MapLabel]
+    homes: list[tuple[float, float, float]]
+    sites: list[tuple[float, float, bool]]
+    labels: list[tuple[float, float, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +142,7 @@ class Coverage:
 
 
 @cache
-def _labels() -> tuple[MapLabel, ...]:
+def _labels() -> tuple[tuple[float, float, str], ...]:
     """Each province's name at the population-weighted middle of its places."""
     weight: Counter[str] = Counter()
     lat: defaultdict[str, float] = defaultdict(float)
@@ -182,7 +152,7 @@ def _labels() -> tuple[MapLabel, ...]:
         lat[place.province] += place.latitude * place.population
         lon[place.province] += place.longitude * place.population
     return tuple(
-        MapLabel(*project(lat[name] / total, lon[name] / total), province=name)
+        (*project(lat[name] / total, lon[name] / total), name)
         for name, total in sorted(weight.items())
     )
 
@@ -321,7 +291,7 @@ def coverage(session: Session, today: date, *, months: int = 12) -> Coverage:
         for province, points in province_sites.items():
             if any((x - hx) ** 2 + (y - hy) ** 2 <= reach for x, y in points):
                 reaching[province] += 1
-        homes.append(MapHome(hx, hy, vp.max_travel_km * _SCALE))
+        homes.append((hx, hy, vp.max_travel_km * _SCALE))
     # The genders' rows: the seats their VPs hold (demand is for a mix, not for a gender).
     for vp_ids in vps_on.values():
         for vp_id in vp_ids:
@@ -358,7 +328,7 @@ def coverage(session: Session, today: date, *, months: int = 12) -> Coverage:
             width=MAP_WIDTH,
             height=MAP_HEIGHT,
             homes=homes,
-            sites=[MapSite(*project(*point), open=is_open) for point, is_open in map_sites.items()],
+            sites=[(*project(*point), is_open) for point, is_open in map_sites.items()],
             labels=list(_labels()),
         ),
         totals={

@@ -46,14 +46,14 @@ __all__ = [
     "start_run",
 ]
 
-log = logging.getLogger("vppool.insight")
-
-ACTIVE = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
-#: The queue's name of the task that executes a run.
-TASK = "insight_run"
-_PROGRESS_EVERY_S = 0.5
 #: The furthest a planner looks ahead, in months.
 MAX_MONTHS = 24
+#: The queue's name of the task that executes a run.
+TASK = "insight_run"
+ACTIVE = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
+_PROGRESS_EVERY_S = 0.5
+
+log = logging.getLogger("vppool.insight")
 
 
 class InsightRunPublic(BaseModel):
@@ -66,12 +66,12 @@ class InsightRunPublic(BaseModel):
     progress: dict[str, Any]
     result: dict[str, Any]
     error: str | None
+    decision: str | None
+    matching_run_id: int | None
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
-    decision: str | None
     decided_at: datetime | None
-    matching_run_id: int | None
 
 
 def _public(run: InsightRun) -> InsightRunPublic:
@@ -117,12 +117,7 @@ def start_run(
 
 
 def start_recruitment(
-    session: Session,
-    *,
-    months: int,
-    today: date,
-    viewer: Viewer | None = None,
-    enqueue: bool = True,
+    session: Session, *, months: int, today: date, viewer: Viewer | None = None, queued: bool = True
 ) -> InsightRunPublic:
     """Queue the recruitment analysis of the ``months`` months from ``today``.
 
@@ -135,7 +130,7 @@ def start_recruitment(
         kind=InsightRunKind.RECRUITMENT,
         spec={"months": check_months(months), "today": today.isoformat()},
         viewer=viewer,
-        enqueue=enqueue,
+        enqueue=queued,
     )
 
 
@@ -150,21 +145,10 @@ def check_months(months: int) -> int:
     return months
 
 
-def get_run(
-    session: Session,
-    run_id: int,
-    *,
-    kind: InsightRunKind | None = None,
-    viewer: Viewer | None = None,
-) -> InsightRunPublic:
-    """One run (of ``kind``, if given).
-
-    Raises:
-        PermissionDenied: the viewer is not a planner or admin.
-        NotFound: there is no such run (of that kind).
-    """
+def get_run(session: Session, run_id: int, *, viewer: Viewer | None = None) -> InsightRunPublic:
+    """One run; planners and admins only (NotFound: no such run)."""
     require_staff(viewer, "see planning analyses")
-    return _public(_run(session, run_id, kind))
+    return _public(_run(session, run_id))
 
 
 def latest_run(
@@ -179,33 +163,23 @@ def latest_run(
 
 
 def cancel_run(session: Session, run_id: int, *, viewer: Viewer | None = None) -> InsightRunPublic:
-    """Stop a queued or running run; nothing of it is kept.
+    """Stop a queued or running run (planners and admins); nothing of it is kept.
 
     Raises:
-        PermissionDenied: the viewer is not a planner or admin.
-        NotFound: there is no such run.
         Conflict: the run has ended already.
     """
     require_staff(viewer, "stop planning analyses")
     run = _run(session, run_id)
-    if run.status not in ACTIVE:
-        raise Conflict(
-            "Run {run} has {status} already; only a queued or running run stops.",
-            run=run_id,
-            status=run.status,
-        )
-    queue.stop_run(session, acting(viewer, SYSTEM), run, TASK, "insight_run")
-    return _public(run)
+    if run.status in ACTIVE:
+        queue.stop_run(session, acting(viewer, SYSTEM), run, TASK, "insight_run")
+        return _public(run)
+    ended = "Run {run} has {status} already; only a queued or running run stops."
+    raise Conflict(ended, run=run_id, status=run.status)
 
 
 def abandon_run(session: Session, payload: dict[str, Any], reason: str) -> None:
     """Fail a run whose worker stopped (the queue gave up on its job); the reason is kept."""
-    run = session.get(InsightRun, int(payload["run_id"]))
-    if run is not None and run.status in ACTIVE:
-        run.status = MatchingRunStatus.FAILED
-        run.error = reason
-        run.finished_at = utc_now()
-        session.add(run)
+    queue.fail_abandoned(session, InsightRun, payload, reason)
 
 
 def _set(engine: Engine, run_id: int, **values: Any) -> MatchingRunStatus:

@@ -171,13 +171,9 @@ def cancel_run(
 
 def abandon_run(session: Session, payload: dict[str, Any], reason: str) -> None:
     """Fail a run whose worker stopped (the queue gave up on its job); the reason is kept."""
-    run = session.get(IntervisionRun, int(payload["run_id"]))
-    if run is not None and run.status in _ACTIVE:
-        run.status = MatchingRunStatus.FAILED
-        run.error = reason
+    run = queue.fail_abandoned(session, IntervisionRun, payload, reason)
+    if run is not None:
         run.error_status = 500
-        run.finished_at = utc_now()
-        session.add(run)
 
 
 class _Cancelled(Exception):

@@ -612,12 +612,7 @@ def execute_queued(engine: Engine, settings: Settings, run_id: int) -> RunSummar
 
 def abandon_run(session: Session, payload: dict[str, Any], reason: str) -> None:
     """Fail a run whose worker stopped (the queue gave up on its job); the reason is kept."""
-    run = session.get(MatchingRun, int(payload["run_id"]))
-    if run is not None and run.status in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING):
-        run.status = MatchingRunStatus.FAILED
-        run.error = reason
-        run.finished_at = utc_now()
-        session.add(run)
+    queue.fail_abandoned(session, MatchingRun, payload, reason)
 
 
 def _finished(engine: Engine, run_id: int) -> RunSummary:

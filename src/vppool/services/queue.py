@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -44,6 +44,7 @@ __all__ = [
     "claim",
     "counts",
     "enqueue",
+    "fail_abandoned",
     "finish",
     "job_data",
     "reap",
@@ -346,6 +347,28 @@ def counts(session: Session) -> dict[str, int]:
     """Jobs per status (for the worker's start-up line and tests)."""
     rows = session.exec(select(Job.status, sa.func.count()).group_by(col(Job.status))).all()
     return {JobStatus(status).value: int(number) for status, number in rows}
+
+
+#: A background run: of the matcher, of intervision, of planning insight.
+RunT = TypeVar("RunT", MatchingRun, IntervisionRun, InsightRun)
+
+
+def fail_abandoned(
+    session: Session, table: type[RunT], payload: Mapping[str, Any], reason: str
+) -> RunT | None:
+    """Fail the run a job was for (``run_id``) if it is still queued or running.
+
+    A task's ``abandoned`` hook: the queue gave up on the job because its worker stopped;
+    the reason is kept on the run. Returns the run it failed.
+    """
+    run = session.get(table, int(payload["run_id"]))
+    if run is None or run.status not in (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING):
+        return None
+    run.status = MatchingRunStatus.FAILED
+    run.error = reason
+    run.finished_at = utc_now()
+    session.add(run)
+    return run
 
 
 def stop_run(

@@ -20,7 +20,6 @@ import dataclasses
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -31,16 +30,16 @@ from vppool import matching as m
 from vppool.services.insight import province_of
 from vppool.services.matching import build_instance
 from vppool.settings import Settings
-from vppool.synthetic import load_places
+from vppool.synthetic import Place, load_places
 from vppool.vocab import LANGUAGES_EN
 
 __all__ = [
     "Progress",
-    "Recruit",
     "analyse",
     "config_for",
     "horizon_settings",
-    "recruit_input",
+    "kept",
+    "recruit_words",
 ]
 
 #: ``progress(phase, done, total)``: what the analysis is doing.
@@ -53,30 +52,13 @@ _TOWN = 40_000
 _RECRUIT_LIMIT_S = 10.0
 
 
-@dataclass(frozen=True, slots=True)
-class Recruit:
-    """A VP to recruit, as the re-solve adds them."""
-
-    place: str
-    province: str
-    latitude: float
-    longitude: float
-    languages: tuple[str, ...]
-    scopes: tuple[str, ...]
-    sectors: tuple[str, ...]
-    gender: str | None
-    capacity_hours_per_month: float
-    capacity_standing_clients: int
-    max_travel_km: float
-
-    @property
-    def words(self) -> str:
-        """In English: "a Turkish-speaking VP near Rotterdam"."""
-        spoken = [LANGUAGES_EN.get(code, code) for code in self.languages if code != "nl"]
-        who = f"a {'/'.join(spoken)}-speaking VP" if spoken else "a VP"
-        if self.gender:
-            who = f"{who} ({self.gender.replace('_', '-')})"
-        return f"{who} near {self.place}"
+def recruit_words(vp: m.TrustPersonInput, place: str) -> str:
+    """A recruit in English: "a Turkish-speaking VP near Rotterdam"."""
+    spoken = [LANGUAGES_EN.get(code, code) for code in sorted(vp.languages) if code != "nl"]
+    who = f"a {'/'.join(spoken)}-speaking VP" if spoken else "a VP"
+    if vp.gender:
+        who = f"{who} ({vp.gender.replace('_', '-')})"
+    return f"{who} near {place}"
 
 
 def horizon_settings(settings: Settings, months: int) -> Settings:
@@ -110,24 +92,7 @@ def kept(plan: m.Plan) -> tuple[m.ExistingAssignment, ...]:
     )
 
 
-def recruit_input(recruit: Recruit, vp_id: int, today: date) -> m.TrustPersonInput:
-    """The recruit as the matcher reads a VP (certified for four years from ``today``)."""
-    return m.TrustPersonInput(
-        id=vp_id,
-        name=recruit.words,
-        scopes=frozenset(recruit.scopes),
-        languages=frozenset(recruit.languages),
-        home=m.Location(recruit.latitude, recruit.longitude),
-        max_travel_km=recruit.max_travel_km,
-        capacity_hours_per_month=recruit.capacity_hours_per_month,
-        capacity_standing_clients=recruit.capacity_standing_clients,
-        certification_expires_on=today + timedelta(days=4 * 365),
-        sectors=frozenset(recruit.sectors),
-        gender=recruit.gender,
-    )
-
-
-def _town_near(latitude: float, longitude: float) -> Any:
+def _town_near(latitude: float, longitude: float) -> Place:
     scale = (1 - (latitude / 90) ** 2) ** 0.5
     return min(
         (p for p in load_places() if p.population >= _TOWN),
@@ -135,8 +100,14 @@ def _town_near(latitude: float, longitude: float) -> Any:
     )
 
 
-def _recruits(instance: m.MatchingInstance, result: m.MatchingResult) -> list[tuple[Recruit, int]]:
-    """One recruit per group of open seats asking alike, with the group's seat count."""
+def _recruits(
+    instance: m.MatchingInstance, result: m.MatchingResult, new_id: int
+) -> list[tuple[m.TrustPersonInput, Place, str, int]]:
+    """One recruit (id ``new_id``) per group of open seats asking alike.
+
+    Each comes with their town, the group's province and its open seats; each is certified
+    for four years, with the pool's median capacity and travel limit.
+    """
     needs = {need.id: need for need in instance.needs}
     vps = {vp.id: vp for vp in instance.trust_persons}
     active = [vp for vp in instance.trust_persons if vp.active]
@@ -169,20 +140,22 @@ def _recruits(instance: m.MatchingInstance, result: m.MatchingResult) -> list[tu
             if need.requires_gender_mix and len(on_need[need.id]) == 1
         )
         sectors = Counter(need.sector for need in members if need.sector)
-        recruit = Recruit(
-            place=town.name,
-            province=province,
-            latitude=town.latitude,
-            longitude=town.longitude,
-            languages=tuple(sorted({"nl", *languages})),
-            scopes=tuple(sorted({scope for need in members for scope in need.scopes})),
-            sectors=tuple(sector for sector, _ in sectors.most_common(2)),
-            gender=lacking.most_common(1)[0][0] if lacking else None,
-            capacity_hours_per_month=float(hours),
-            capacity_standing_clients=max(1, clients),
-            max_travel_km=float(travel),
+        # Positional: the matcher's own order of a VP's fields (id, name, scopes, languages,
+        # home, travel, hours, standing clients, certificate, sectors, gender).
+        recruit = m.TrustPersonInput(
+            new_id,
+            "",
+            frozenset(scope for need in members for scope in need.scopes),
+            frozenset({"nl", *languages}),
+            m.Location(town.latitude, town.longitude),
+            float(travel),
+            float(hours),
+            max(1, clients),
+            instance.today + timedelta(days=4 * 365),
+            frozenset(sector for sector, _ in sectors.most_common(2)),
+            lacking.most_common(1)[0][0] if lacking else None,
         )
-        recruits.append((recruit, len(members)))
+        recruits.append((recruit, town, province, len(members)))
     return recruits
 
 
@@ -253,18 +226,18 @@ def analyse(
     report("plan", 0, 1)
     baseline = m.solve(instance, config_for(settings, should_stop=should_stop))
     found = _unfilled(instance, baseline)
-    recruits = _recruits(instance, baseline)
     new_id = max((vp.id for vp in instance.trust_persons), default=0) + 1
+    recruits = _recruits(instance, baseline, new_id)
     needs = {need.id: need for need in instance.needs}
     pinned = kept(baseline.plan)
-    suggestions = []
-    for done, (recruit, asked) in enumerate(recruits):
+    suggestions: list[dict[str, Any]] = []
+    for done, (recruit, town, province, asked) in enumerate(recruits):
         report("recruits", done, len(recruits))
         if should_stop is not None and should_stop():
             break
         trial = dataclasses.replace(
             instance,
-            trust_persons=(*instance.trust_persons, recruit_input(recruit, new_id, today)),
+            trust_persons=(*instance.trust_persons, recruit),
             assignments=pinned,
         )
         limit = min(_RECRUIT_LIMIT_S, settings.matching_time_limit_s)
@@ -275,8 +248,18 @@ def analyse(
         taken = sorted(seat for seat, vp in outcome.plan.assignments.items() if vp == new_id)
         suggestions.append(
             {
-                **dataclasses.asdict(recruit),
-                "words": recruit.words,
+                "place": town.name,
+                "province": province,
+                "latitude": town.latitude,
+                "longitude": town.longitude,
+                "languages": sorted(recruit.languages),
+                "scopes": sorted(recruit.scopes),
+                "sectors": sorted(recruit.sectors),
+                "gender": recruit.gender,
+                "capacity_hours_per_month": recruit.capacity_hours_per_month,
+                "capacity_standing_clients": recruit.capacity_standing_clients,
+                "max_travel_km": recruit.max_travel_km,
+                "words": recruit_words(recruit, town.name),
                 "open_seats_asking": asked,
                 "seats": len(taken),
                 "hours_per_month": round(sum(needs[s.need_id].hours_per_month for s in taken), 1),

@@ -59,8 +59,8 @@ def test_coverage_counts_demand_and_supply_per_dimension(engine: Engine) -> None
     assert [g.key for g in found.gaps["language"]] == ["nl", "tr", "en"]
     assert len(found.map.homes) == 1
     assert len(found.map.sites) == 1
-    assert found.map.sites[0].open
-    assert {label.province for label in found.map.labels} >= {"Utrecht", "Zuid-Holland"}
+    assert found.map.sites[0][2]  # seats are open there
+    assert {label[2] for label in found.map.labels} >= {"Utrecht", "Zuid-Holland"}
     assert found.last_day == date(2027, 4, 30)  # this month and the five after it
 
 
@@ -77,7 +77,7 @@ def test_the_top_recruit_really_fills_the_seats_it_promised(
     months = settings.matching_horizon_months
     with Session(engine) as session:
         import_dataset(session, generate("S", 1, today=TODAY, settings=settings))
-        run = insight_runs.start_recruitment(session, months=months, today=TODAY, enqueue=False)
+        run = insight_runs.start_recruitment(session, months=months, today=TODAY, queued=False)
         session.commit()
     done = insight_runs.execute_run(engine, settings, run.id)
     assert done.status is MatchingRunStatus.SUCCEEDED, done.error

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, delete, get, post
+from litestar import delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from vppool.api.auth import staff_only
+from vppool.api.controllers._shared import Resource
 from vppool.db.schemas import MAX_ID
 from vppool.services import coverage, insight_runs
 from vppool.services.access import Viewer
@@ -47,20 +48,17 @@ class RecruitmentInput(BaseModel):
     months: int = Field(default=12, ge=1, le=insight_runs.MAX_MONTHS)
 
 
-class InsightController(Controller):
+class InsightController(Resource, path="/api/v1", tag="insight", guard=staff_only):
     """Coverage gaps, recruitment analyses and their runs."""
 
-    path = "/api/v1"
-    tags = ["insight"]  # noqa: RUF012
-    guards = [staff_only]  # noqa: RUF012
-
     @get("/insight/gaps", sync_to_thread=True)
-    def gaps(
+    def insight_gaps(
         self,
+        months: Months = 12,
+        *,
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
         db_session: NamedDependency[Session],
-        months: Months = 12,
     ) -> Gaps:
         """Demand against supply over ``months`` months, and the newest recruitment analysis.
 
@@ -97,14 +95,14 @@ class InsightController(Controller):
         )
 
     @get("/insight-runs/{run_id:int}", sync_to_thread=True)
-    def get_run(
+    def get_insight_run(
         self, run_id: RunId, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
     ) -> insight_runs.InsightRunPublic:
         """A recruitment analysis or a scenario: status, progress, then result or error."""
         return insight_runs.get_run(db_session, run_id, viewer=viewer)
 
     @delete("/insight-runs/{run_id:int}", status_code=200, sync_to_thread=True)
-    def cancel_run(
+    def cancel_insight_run(
         self, run_id: RunId, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
     ) -> insight_runs.InsightRunPublic:
         """Stop a queued or running analysis or scenario (409 when it has ended)."""

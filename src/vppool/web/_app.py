@@ -45,6 +45,7 @@ from vppool.web._employee_pages import (
 from vppool.web._feeds import FeedPages
 from vppool.web._filters import register_filters
 from vppool.web._inbox import InboxPages
+from vppool.web._info_sessions import InfoSessionPages
 from vppool.web._insight import InsightPages
 from vppool.web._intervision import IntervisionFormingPages, IntervisionPages
 from vppool.web._messages import localise_stored
@@ -190,6 +191,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             TrustPersonPages,
             FeedPages,
             InboxPages,
+            InfoSessionPages,
             InsightPages,
             IntervisionPages,
             IntervisionFormingPages,

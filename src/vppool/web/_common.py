@@ -80,12 +80,14 @@ _NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("/pool", "Pool", "pool"),
         NavItem("/organisations", "Organisations", "organisations"),
         NavItem("/intervision", "Intervision", "intervision"),
+        NavItem("/sessions", "Sessions", "sessions"),
         NavItem("/insight", "Insight", "insight"),
         NavItem("/audit", "Audit log", "audit"),
     ),
     Role.CLIENT: (
         NavItem("/team", "Our trust persons", "team"),
         NavItem("/requests", "Requests", "requests"),
+        NavItem("/sessions", "Sessions", "sessions"),
         NavItem("/feeds", "Calendar feed", "feeds"),
     ),
     Role.TRUST_PERSON: (
@@ -93,6 +95,7 @@ _NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
         NavItem("/me/availability", "Availability", "availability"),
         NavItem("/me/education", "Education", "education"),
         NavItem("/intervision", "Intervision", "intervision"),
+        NavItem("/sessions", "Sessions", "sessions"),
         NavItem("/me/calendars", "My calendars", "calendars"),
         NavItem("/me/profile", "My profile", "profile"),
         NavItem("/feeds", "Calendar feeds", "feeds"),

@@ -163,20 +163,17 @@ def compliance_exclusions(
     return result
 
 
-def _reports(
-    session: Session,
-    settings: Settings,
-    today: date,
-    only: int | None = None,
-    pool: Collection[int] | None = None,
-) -> list[ComplianceReport]:
+#: Whose standing to read: one VP's id, the ids of a pool, or ``None`` for today's pool.
+Who = int | Collection[int] | None
+
+
+def _reports(session: Session, settings: Settings, today: date, who: Who) -> list[ComplianceReport]:
     rules = compliance_rules(settings)
-    if only is not None:
-        which = col(TrustPerson.id) == only
-    elif pool is not None:
-        which = col(TrustPerson.id).in_(sorted(pool))
+    if isinstance(who, int):
+        which, only = col(TrustPerson.id) == who, who
     else:
-        which = col(TrustPerson.active).is_(True)
+        which = col(TrustPerson.active).is_(True) if who is None else col(TrustPerson.id).in_(who)
+        only = None
     query = sa.select(
         col(TrustPerson.id), col(TrustPerson.first_name), col(TrustPerson.last_name)
     ).where(which)
@@ -221,7 +218,7 @@ def compliance_reports(
     ``pool`` names the VPs instead (for a day in the past: :func:`pool_on`). For planners'
     overviews; reads the pool in three queries.
     """
-    return _reports(session, settings, today, pool=pool)
+    return _reports(session, settings, today, pool)
 
 
 def pool_on(session: Session, settings: Settings, day: date) -> set[int]:
@@ -255,7 +252,7 @@ def compliance_report(
     session: Session, settings: Settings, trust_person_id: int, today: date
 ) -> ComplianceReport:
     """One VP's standing."""
-    reports = _reports(session, settings, today, only=trust_person_id)
+    reports = _reports(session, settings, today, trust_person_id)
     if not reports:
         raise NotFound("trust person", trust_person_id)
     return reports[0]
@@ -278,7 +275,7 @@ def sweep(session: Session, settings: Settings, today: date) -> SweepReport:
     Each (VP, status, cycle) is notified once; planners get one digest per day when any VP
     is at risk or non-compliant.
     """
-    reports = _reports(session, settings, today)
+    reports = _reports(session, settings, today, None)
     own, planners = _users(session)
     by_cert: dict[str, int] = defaultdict(int)
     by_education: dict[str, int] = defaultdict(int)

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import LiveApp, log_in, new_context, skip_without_a_browser
+from vppool.vocab import Role
+from vppool.web._common import _NAVIGATION
 
 skip_without_a_browser()
 
@@ -23,25 +25,20 @@ pytestmark = pytest.mark.slow
 
 
 def _pages(ids: dict[str, Any]) -> dict[str, list[str]]:
+    """Every page of each role's navigation (so a new one is checked too), and the details."""
+    nav = {role: [item.href for item in items] for role, items in _NAVIGATION.items()}
     planner = [
-        "/dashboard",
-        "/needs",
+        *nav[Role.PLANNER],
         "/needs/new",
-        "/matching",
-        "/pool",
         f"/pool/{ids['trust_person']}",
-        "/organisations",
         f"/organisations/{ids['organisation']}",
-        "/intervision",
-        "/insight",
         "/inbox",
-        "/audit",
     ]
     return {
         "planner": planner,
-        "admin": ["/admin/users", "/admin/tokens"],
-        "client": ["/team", "/requests", "/feeds"],
-        "trust_person": ["/me", "/me/availability", "/me/education", "/me/calendars"],
+        "admin": [href for href in nav[Role.ADMIN] if href not in nav[Role.PLANNER]],
+        "client": nav[Role.CLIENT],
+        "trust_person": nav[Role.TRUST_PERSON],
     }
 
 

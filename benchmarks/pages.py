@@ -32,7 +32,11 @@ EMPLOYEE_TARGET_MS = 50.0
 
 
 def _pages(ids: dict[str, Any]) -> dict[str, list[str]]:
-    return {
+    """The main pages and details of each role; every page of its navigation is among them."""
+    from vppool.vocab import Role
+    from vppool.web._common import _NAVIGATION
+
+    pages = {
         "planner": [
             "/dashboard",
             "/dashboard/coverage",
@@ -64,6 +68,10 @@ def _pages(ids: dict[str, Any]) -> dict[str, list[str]]:
         # The organisation's page for its employees: no login (target 50 ms).
         "employee": [f"/employees/{ids['employee_page']}"],
     }
+    for role in (Role.PLANNER, Role.CLIENT, Role.TRUST_PERSON):
+        shown = pages[role.value]
+        shown += [item.href for item in _NAVIGATION[role] if item.href not in shown]
+    return pages
 
 
 def _measure(

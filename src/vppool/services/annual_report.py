@@ -281,7 +281,6 @@ def annual_report(
     organisation_id: int,
     year: int,
     viewer: Viewer | None = None,
-    today: date | None = None,
 ) -> AnnualReport:
     """One client's year (planners, and the client's own contact).
 
@@ -293,7 +292,7 @@ def annual_report(
     require_role(viewer, Role.CLIENT, "read an organisation's annual report")
     ensure_own_organisation(viewer, organisation_id)
     organisation = get_or_404(session, Organisation, organisation_id, "organisation")
-    start, end, as_of = _year(year, today or settings.today())
+    start, end, as_of = _year(year, settings.today())
     rows = _confirmed(session, start, end, organisation_id)
     periods = []
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
@@ -379,12 +378,7 @@ def _merged(periods: list[tuple[date, date]]) -> list[tuple[date, date]]:
 
 
 def provider_report(
-    session: Session,
-    settings: Settings,
-    *,
-    year: int,
-    viewer: Viewer | None = None,
-    today: date | None = None,
+    session: Session, settings: Settings, *, year: int, viewer: Viewer | None = None
 ) -> ProviderReport:
     """The provider's year: one line per client served, and the pool's standing (staff).
 
@@ -393,7 +387,7 @@ def provider_report(
         ValidationFailed: a year before 2000 or after this one.
     """
     require_staff(viewer, "read the provider's annual report")
-    start, end, as_of = _year(year, today or settings.today())
+    start, end, as_of = _year(year, settings.today())
     rows = _confirmed(session, start, end, None)
     early = _ended_early(session, rows)
     by_organisation: dict[int, list[Row]] = defaultdict(list)

@@ -36,7 +36,6 @@ from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, Calend
 from vppool.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from vppool.services import audit, queue
 from vppool.services._common import (
-    SYSTEM,
     Actor,
     acting,
     apply_changes,
@@ -240,7 +239,6 @@ def link_url(
     *,
     trust_person_id: int,
     data: CalendarSourceCreate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> CalendarSourcePublic:
     """Link a calendar by its ``https``, ``http`` or ``webcal`` address.
@@ -254,7 +252,7 @@ def link_url(
             ``url`` (upload a file with :func:`upload_file`), or the VP has too many.
     """
     _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     values = data
     if values.kind is not CalendarSourceKind.URL:
         msg = "link an address with kind 'url'; upload a file to …/calendar-sources/upload"
@@ -280,7 +278,6 @@ def update_source(
     trust_person_id: int,
     source_id: int,
     data: CalendarSourceUpdate,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> CalendarSourcePublic:
     """Change a source's label, address, refresh interval or whether it is used.
@@ -295,7 +292,7 @@ def update_source(
         ValidationFailed: a field is invalid, or the kind would change.
     """
     _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     changes = data
     source = _own_source(session, trust_person_id, source_id)
     if changes.kind is not None and changes.kind is not source.kind:
@@ -330,7 +327,6 @@ def delete_source(
     *,
     trust_person_id: int,
     source_id: int,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> None:
     """Remove a calendar source and the busy time it brought.
@@ -340,7 +336,7 @@ def delete_source(
         NotFound: no such source of this trust person in the viewer's scope.
     """
     _visible(session, viewer, trust_person_id)
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     source = _own_source(session, trust_person_id, source_id)
     _replace_busy(session, source, ())
     _record(session, actor, "deleted", source)
@@ -358,7 +354,6 @@ def upload_file(
     content_type: str | None = None,
     source_id: int | None = None,
     label: str | None = None,
-    actor: Actor = SYSTEM,
     viewer: Viewer | None = None,
 ) -> CalendarSourcePublic:
     """Take an uploaded ICS file and queue its reading: as a new source, or replacing one.
@@ -377,7 +372,7 @@ def upload_file(
             ``source_id`` when that source is linked by URL; ``label`` when it is too long.
         Conflict: the previous file of this source is being read at this moment.
     """
-    actor = acting(viewer, actor)
+    actor = acting(viewer)
     name = _clean_filename(filename)
     label = plain_text((label or "").strip(), field="label") or None
     if label is not None and len(label) > 80:

@@ -212,12 +212,7 @@ def _checks(
 
 
 def staffing_view(
-    session: Session,
-    settings: Settings,
-    *,
-    organisation_id: int,
-    viewer: Viewer | None = None,
-    today: date | None = None,
+    session: Session, settings: Settings, *, organisation_id: int, viewer: Viewer | None = None
 ) -> StaffingView:
     """The client's advice and how it stands (planners; the client contact once it is sent).
 
@@ -239,7 +234,7 @@ def staffing_view(
         advice = StaffingAdviceBase.model_validate(kept, from_attributes=True)
     else:
         advice = proposed_advice(session, settings, organisation)
-    people = _serving(session, organisation_id, today or settings.today())
+    people = _serving(session, organisation_id, settings.today())
     return StaffingView(
         organisation_id=organisation_id,
         organisation_name=organisation.name,

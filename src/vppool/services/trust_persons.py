@@ -553,11 +553,10 @@ def update_education_record(
     education_record_id: int,
     data: EducationRecordUpdate,
     viewer: Viewer | None = None,
-    today: date | None = None,
 ) -> EducationRecordPublic:
     """Correct an education record (planners: the hours count towards compliance).
 
-    The changed record is checked like a new one: not after ``today``, at most 24 hours on
+    The changed record is checked like a new one: not after today, at most 24 hours on
     its day with the VP's other records of that day. A record of an intervision meeting is
     kept by the meeting's attendance, not here.
 
@@ -577,7 +576,7 @@ def update_education_record(
         {name: values.get(name, getattr(record, name)) for name in EducationRecordBase.model_fields}
     )
     _check_education_day(
-        session, trust_person_id, changed, today or get_settings().today(), other_than=record.id
+        session, trust_person_id, changed, get_settings().today(), other_than=record.id
     )
     EDUCATION.update(session, acting(viewer), record, values)
     return EDUCATION.show(record)

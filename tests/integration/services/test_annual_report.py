@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pypdf
@@ -32,6 +33,17 @@ pytestmark = pytest.mark.integration
 TODAY = date(2027, 2, 10)
 #: Free text a client wrote: it must never reach a report.
 SECRET = "Melding over afdeling Inkoop"
+
+
+@pytest.fixture(name="clock", autouse=True)
+def fx_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
+    """Today is ``TODAY`` where the reports read it (``Settings.today``); ``clock`` moves it."""
+
+    def set_today(day: date) -> None:
+        monkeypatch.setattr(Settings, "today", lambda _self: day)
+
+    set_today(TODAY)
+    return set_today
 
 
 @pytest.fixture(name="client_year")
@@ -98,7 +110,6 @@ def _report(
             settings,
             organisation_id=organisation_id,
             year=2026,
-            today=TODAY,
             **kwargs,  # type: ignore[arg-type]
         )
 
@@ -134,15 +145,12 @@ def test_a_clients_year_holds_its_confirmed_periods_clipped_to_the_year(
 
 
 def test_the_running_year_stops_today(
-    engine: Engine, settings: Settings, client_year: dict[str, int]
+    engine: Engine, settings: Settings, client_year: dict[str, int], clock: Callable[[date], None]
 ) -> None:
+    clock(date(2026, 3, 15))
     with Session(engine) as session:
         report = annual_report.annual_report(
-            session,
-            settings,
-            organisation_id=client_year["org"],
-            year=2026,
-            today=date(2026, 3, 15),
+            session, settings, organisation_id=client_year["org"], year=2026
         )
     assert report.as_of == date(2026, 3, 15)
     assert max(p.last_day for p in report.periods) == date(2026, 3, 15)
@@ -187,7 +195,7 @@ def test_the_providers_year_has_a_line_per_client_served(
     engine: Engine, settings: Settings, client_year: dict[str, int]
 ) -> None:
     with Session(engine) as session:
-        report = annual_report.provider_report(session, settings, year=2026, today=TODAY)
+        report = annual_report.provider_report(session, settings, year=2026)
     lines = {line.organisation_name: line for line in report.organisations}
     assert set(lines) == {"Zorggroep Een", "School Twee"}
     assert lines["Zorggroep Een"].planned_hours == 58.0
@@ -215,15 +223,15 @@ def test_who_may_read_which_year(
     own = Viewer(3, Role.CLIENT, "own", organisation_id=client_year["org"])
     assert _report(engine, settings, client_year["org"], viewer=own).trust_persons == 3
     with Session(engine) as session, pytest.raises(PermissionDenied):
-        annual_report.provider_report(session, settings, year=2026, viewer=own, today=TODAY)
+        annual_report.provider_report(session, settings, year=2026, viewer=own)
     with Session(engine) as session, pytest.raises(ValidationFailed):
         annual_report.annual_report(
-            session, settings, organisation_id=client_year["org"], year=2028, today=TODAY
+            session, settings, organisation_id=client_year["org"], year=2028
         )
 
 
 def test_a_change_on_new_years_day_and_offered_time_counted_once(
-    engine: Engine, settings: Settings
+    engine: Engine, settings: Settings, clock: Callable[[date], None]
 ) -> None:
     """Bram serves until 31 Dec 2025 (his term ran out), Cora from 1 Jan 2026 on two needs."""
     with Session(engine) as session:
@@ -250,12 +258,9 @@ def test_a_change_on_new_years_day_and_offered_time_counted_once(
         session.commit()
         org_id = org.id
         assert org_id is not None
-        report = annual_report.annual_report(
-            session, settings, organisation_id=org_id, year=2026, today=TODAY
-        )
-        january = annual_report.annual_report(
-            session, settings, organisation_id=org_id, year=2026, today=date(2026, 1, 31)
-        )
+        report = annual_report.annual_report(session, settings, organisation_id=org_id, year=2026)
+        clock(date(2026, 1, 31))
+        january = annual_report.annual_report(session, settings, organisation_id=org_id, year=2026)
     (change,) = report.changes
     assert (change.on, change.before, change.after, change.reason) == (
         date(2026, 1, 1),
@@ -277,9 +282,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_text(engine: Engine, settings: Se
         make_assignment(session, need=need, trust_person=person)
         session.commit()
         assert org.id is not None
-        report = annual_report.annual_report(
-            session, settings, organisation_id=org.id, year=2026, today=TODAY
-        )
+        report = annual_report.annual_report(session, settings, organisation_id=org.id, year=2026)
     rows = list(
         csv.reader(
             io.StringIO(documents.annual_report_csv(report).decode("utf-8-sig")), delimiter=";"
@@ -325,5 +328,5 @@ def test_the_providers_pool_is_the_pool_on_the_last_day_of_the_year(
         assert compliance.pool_on(session, settings, date(2026, 5, 15)) == set(ids.values()) - {
             ids["Pieter"]
         }
-        report = annual_report.provider_report(session, settings, year=2026, today=TODAY)
+        report = annual_report.provider_report(session, settings, year=2026)
     assert sum(report.certification.values()) == 3  # Olga left in November

@@ -8,9 +8,10 @@ preferences are planners' information only.
 from __future__ import annotations
 
 from litestar import get, put
+from litestar.handlers import HTTPRouteHandler
 
 from vppool.api.auth import client_or_staff, staff_only
-from vppool.api.controllers._routes import RecordRoutes
+from vppool.api.controllers._routes import RecordRoutes, Service
 from vppool.api.controllers._shared import (
     IdFilter,
     Resource,
@@ -52,6 +53,18 @@ _CONFLICTS = RecordRoutes(
     key="conflict_of_interest_id",
     create=ConflictOfInterestCreate,
 )
+
+
+def _between(routes: RecordRoutes, service: Service, what: str) -> HTTPRouteHandler:
+    """``GET /``: the ``what`` (a list) of a trust person, an organisation or the pair."""
+    return routes.listing(
+        service,
+        f"""List the {what} of a trust person, an organisation or the pair.
+
+        Give trust_person_id, organisation_id or both (neither: 422).
+        """,
+        filters=_PARTIES,
+    )
 
 
 class OrganisationController(
@@ -114,13 +127,8 @@ class ConflictOfInterestController(
 ):
     """Who may not serve where (planners only)."""
 
-    list_conflicts_of_interest = _CONFLICTS.listing(
-        organisations.list_conflicts_of_interest,
-        """List the conflicts of interest of a trust person, an organisation or the pair.
-
-        Give trust_person_id, organisation_id or both (neither: 422).
-        """,
-        filters=_PARTIES,
+    list_conflicts_of_interest = _between(
+        _CONFLICTS, organisations.list_conflicts_of_interest, "conflicts of interest"
     )
 
     add_conflict_of_interest = _CONFLICTS.creating(
@@ -138,14 +146,7 @@ class PreferenceController(
 ):
     """Soft wishes between trust persons and organisations (planners only)."""
 
-    list_preferences = _PREFERENCES.listing(
-        organisations.list_preferences,
-        """List the preferences of a trust person, an organisation or the pair.
-
-        Give trust_person_id, organisation_id or both (neither: 422).
-        """,
-        filters=_PARTIES,
-    )
+    list_preferences = _between(_PREFERENCES, organisations.list_preferences, "preferences")
 
     set_preference = _PREFERENCES.route(
         put,

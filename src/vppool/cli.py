@@ -444,6 +444,9 @@ def intervision_form(
     table.add_row("solver time", f"{formed.wall_s:.1f} s")
     table.add_row("groups replaced", str(formed.replaced_groups))
     table.add_row("left out", str(len(formed.left_out)))
+    if formed.kept_groups:
+        table.add_row("groups kept (they met)", str(formed.kept_groups))
+        table.add_row("groups dissolved", str(len(formed.dissolved_group_ids)))
     console.print(table)
     groups = Table(
         "group", "members", "mean km", "max km", "seasoned", "new", "genders", "again", "common h"
@@ -461,6 +464,8 @@ def intervision_form(
             f"{item.common_weekly_hours:g}",
         )
     console.print(groups)
+    for change in formed.changes:
+        console.print(f"[cyan]change[/] {change.reason}")
     for left in formed.left_out[:show]:
         console.print(f"[yellow]left out[/] {left.name}: {left.reason}")
 

@@ -25,6 +25,7 @@ from vppool.matching._intervision import (
     LeftOutMember,
     WeeklySpan,
     common_weekly_time,
+    describe_group,
     form_groups,
     validate_groups,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "common_weekly_time",
     "compare_plans",
     "cost_model",
+    "describe_group",
     "diagnose",
     "excluded_from",
     "form_groups",

@@ -59,6 +59,7 @@ __all__ = [
     "LeftOutMember",
     "WeeklySpan",
     "common_weekly_time",
+    "describe_group",
     "form_groups",
     "validate_groups",
 ]
@@ -1050,6 +1051,29 @@ def _outcome(
         )
         if config.min_common_slots > 0
         else (),
+    )
+
+
+def describe_group(
+    index: int,
+    members: Sequence[IntervisionMemberInput],
+    meeting_place: Location,
+    config: IntervisionConfig,
+    previous_groups: Sequence[Sequence[int]] = (),
+) -> GroupOutcome:
+    """How a given group scores (travel, mix, pairs from ``previous_groups``, common time)."""
+    kind = {m.id: m for m in members}
+    pairs: set[tuple[int, int]] = set()
+    for group in previous_groups:
+        ids = sorted(set(group) & set(kind))
+        pairs.update((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :])
+    return _outcome(
+        index,
+        member_ids=sorted(kind),
+        centre=meeting_place,
+        kind=kind,
+        pairs=pairs,
+        config=config,
     )
 
 

@@ -9,9 +9,11 @@ the meeting places. Members of a group must share weekly time
 left out with the reason.
 :func:`vppool.matching.validate_groups` re-checks the grouping, common time included, before
 anything is stored. A year's groups are *replaced* as a whole, inside the caller's
-transaction, as long as none of their sessions has taken place (held, attended or begun);
-once one has, the membership is history that attendance and education hours refer to, so a
-new grouping is refused with :class:`~vppool.errors.Conflict`.
+transaction, as long as none of their sessions has taken place (held, attended or begun).
+A group that met is history that attendance and education hours refer to: re-forming in
+the middle of the year keeps it (see :mod:`vppool.services.intervision_reform`: only
+members who left the pool move; a group too small is topped up or dissolved) and says
+each change in words.
 
 **Scheduling** (staff): each group gets ``VPPOOL_INTERVISION_SESSIONS_PER_YEAR`` sessions of
 ``VPPOOL_INTERVISION_SESSION_HOURS``, one in each of as many equal windows of the year, at
@@ -65,6 +67,7 @@ from vppool.db.schemas import Page
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from vppool.services import audit
+from vppool.services import intervision_reform as reformed
 from vppool.services._common import (
     DEFAULT_LIMIT,
     SYSTEM,
@@ -84,6 +87,7 @@ from vppool.vocab import AssignmentStatus, EducationCategory, Role, SessionStatu
 
 __all__ = [
     "AttendancePublic",
+    "Change",
     "FormationReport",
     "GroupExplanation",
     "GroupSchedule",
@@ -163,6 +167,16 @@ class GroupExplanation(BaseModel):
     repeated_pairs: int
     common_weekly_hours: float = 0.0
     common_time: list[WeeklyTime] = []
+    #: A group that met, kept by a re-forming in the middle of the year.
+    kept: bool = False
+
+
+class Change(BaseModel):
+    """One change a re-forming made to the groups that met, in words (see ``LeftOut``)."""
+
+    reason: str
+    message: str
+    values: dict[str, str] = {}
 
 
 class LeftOut(BaseModel):
@@ -195,6 +209,11 @@ class FormationReport(BaseModel):
     #: Every meeting place the model offered, ``[latitude, longitude]`` (the bound is over
     #: these; a benchmark checks it against its own relaxation).
     meeting_places: list[list[float]] = []
+    #: Re-forming after some groups met: how many were kept, which were dissolved (their
+    #: rows stay with the sessions they held, without members), and every change in words.
+    kept_groups: int = 0
+    dissolved_group_ids: list[int] = []
+    changes: list[Change] = []
 
     @property
     def solver_status(self) -> str:
@@ -338,27 +357,123 @@ def _groups_of_year(session: Session, year: int) -> list[IntervisionGroup]:
     )
 
 
-def _took_place(session: Session, group_ids: Sequence[int], now: datetime) -> datetime | None:
-    """The start of the first session of these groups that took place, if any."""
-    if not group_ids:
-        return None
+def _took_place_clause(now: datetime) -> Any:
+    """A session took place: held, attended, or begun and not cancelled."""
     attended = select(IntervisionAttendance.session_id).where(
         IntervisionAttendance.session_id == IntervisionSession.id
     )
-    first: datetime | None = session.exec(
-        select(func.min(IntervisionSession.starts_at)).where(
-            col(IntervisionSession.group_id).in_(list(group_ids)),
-            sa.or_(
-                col(IntervisionSession.status) == SessionStatus.HELD,
-                sa.exists(attended),
-                sa.and_(
-                    col(IntervisionSession.status) != SessionStatus.CANCELLED,
-                    col(IntervisionSession.starts_at) <= now,
-                ),
-            ),
+    return sa.or_(
+        col(IntervisionSession.status) == SessionStatus.HELD,
+        sa.exists(attended),
+        sa.and_(
+            col(IntervisionSession.status) != SessionStatus.CANCELLED,
+            col(IntervisionSession.starts_at) <= now,
+        ),
+    )
+
+
+def _met(session: Session, group_ids: Sequence[int], now: datetime) -> dict[int, datetime]:
+    """Per group (of these) that held a session: when its first one began."""
+    if not group_ids:
+        return {}
+    rows = session.exec(
+        select(IntervisionSession.group_id, func.min(IntervisionSession.starts_at))
+        .where(col(IntervisionSession.group_id).in_(list(group_ids)), _took_place_clause(now))
+        .group_by(col(IntervisionSession.group_id))
+    ).all()
+    return dict(rows)
+
+
+def _kept(group: IntervisionGroup, members: dict[int, list[TrustPerson]]) -> reformed.KeptGroup:
+    """A group that met, with its stored members and meeting place."""
+    people = members[group.id or 0]
+    if group.meeting_latitude is not None and group.meeting_longitude is not None:
+        place = m.Location(group.meeting_latitude, group.meeting_longitude)
+    else:  # no place stored: the middle of the members' homes
+        place = m.Location(
+            sum(p.home_latitude for p in people) / max(1, len(people)),
+            sum(p.home_longitude for p in people) / max(1, len(people)),
         )
-    ).one()
-    return first
+    return reformed.KeptGroup(group.id or 0, group.name, place, [p.id or 0 for p in people])
+
+
+def _apply(
+    session: Session,
+    existing: Sequence[IntervisionGroup],
+    kept: dict[int, list[int]],
+    dissolved: Sequence[int],
+    planned: Sequence[_Planned],
+    *,
+    year: int,
+    now: datetime,
+) -> list[IntervisionGroup]:
+    """Store a (re-)forming: kept groups get their members, the rest go, new ones come.
+
+    A kept group loses the members not in ``kept`` and gains the new ones; a dissolved
+    group keeps its row and the sessions it held, loses its members and the sessions that
+    have not taken place; every other group of the year is removed.
+
+    Returns the kept groups' rows (in the order of ``kept``), then the new ones.
+    """
+    by_id = {g.id: g for g in existing}
+    gone = set(dissolved)
+    _remove_groups(session, [g for g in existing if g.id not in kept and g.id not in gone])
+    touched = list(kept) + list(gone)
+    for row in session.exec(
+        select(IntervisionMember).where(col(IntervisionMember.group_id).in_(touched))
+    ).all():
+        if row.group_id in gone or row.trust_person_id not in kept[row.group_id]:
+            session.delete(row)
+    if gone:
+        for meeting in session.exec(
+            select(IntervisionSession).where(
+                col(IntervisionSession.group_id).in_(list(gone)),
+                sa.not_(_took_place_clause(now)),
+            )
+        ).all():
+            session.delete(meeting)
+    flush(session)
+    present = {
+        (g, v)
+        for g, v in session.exec(
+            select(IntervisionMember.group_id, IntervisionMember.trust_person_id).where(
+                col(IntervisionMember.group_id).in_(list(kept))
+            )
+        ).all()
+    }
+    for group_id, members in kept.items():
+        for vp_id in members:
+            if (group_id, vp_id) not in present:
+                session.add(IntervisionMember(group_id=group_id, trust_person_id=vp_id))
+    flush(session)
+    return [by_id[g] for g in kept] + _insert_groups(session, year, planned)
+
+
+def _explained(
+    group: IntervisionGroup,
+    outcome: m.GroupOutcome,
+    people: dict[int, TrustPerson],
+    *,
+    kept: bool = False,
+) -> GroupExplanation:
+    """A stored group with how it scores."""
+    return GroupExplanation(
+        group=_group_public(group, [people[v] for v in outcome.members]),
+        mean_travel_km=outcome.mean_travel_km,
+        max_travel_km=outcome.max_travel_km,
+        new_members=outcome.new_members,
+        seasoned_members=outcome.seasoned_members,
+        genders=list(outcome.genders),
+        repeated_pairs=outcome.repeated_pairs,
+        common_weekly_hours=outcome.common_weekly_hours,
+        common_time=[_weekly_time(span) for span in outcome.common_time],
+        kept=kept,
+    )
+
+
+def _took_place(session: Session, group_ids: Sequence[int], now: datetime) -> datetime | None:
+    """The start of the first session of these groups that took place, if any."""
+    return min(_met(session, group_ids, now).values(), default=None)
 
 
 def _pool(
@@ -629,14 +744,7 @@ def form_groups_for_year(
     today = _open_year(settings, year, today)
     now = now or utc_now()
     existing = _groups_of_year(session, year)
-    taken = _took_place(session, [g.id for g in existing if g.id is not None], now)
-    if taken is not None:
-        raise Conflict(
-            "The {year} intervision groups already met (first on {day}); their membership "
-            "stays as it is, since attendance and education hours refer to it.",
-            year=str(year),
-            day=taken.date(),
-        )
+    met = _met(session, [g.id for g in existing if g.id is not None], now)
     reference = max(today, date(year, 1, 1))
     zone = settings.zone
     inputs, people, left_out = _pool(
@@ -650,72 +758,132 @@ def form_groups_for_year(
     )
     config = _config(settings, time_limit_s=time_limit_s, workers=workers, progress=progress)
     previous_groups = [[p.id for p in ms if p.id is not None] for ms in previous.values()]
+    pool = {item.id: item for item in inputs}
+    current = _members_by_group(session, [g.id for g in existing if g.id is not None])
+    names = {p.id or 0: _name(p) for ps in current.values() for p in ps} | {
+        v: _name(p) for v, p in people.items()
+    }
+    reform = reformed.keep_met_groups(
+        [_kept(g, current) for g in existing if g.id in met],
+        {p.id or 0: g.name for g in existing if g.id not in met for p in current[g.id or 0]},
+        pool,
+        names=names,
+        config=config,
+        said=_said,
+    )
     # The solve may take a minute: end the reading transaction first (nothing is written
     # yet), so that on SQLite the writes below cannot clash with what others commit
     # meanwhile; they take the write lock and check the year's groups again.
     session.commit()
-    result = m.form_groups(inputs, config, previous_groups=previous_groups)
-    out_ids = [item.id for item in result.left_out]
-    if not result.groups or result.violations:
+    movable = set(reform.movable)
+    result = m.form_groups(
+        [item for item in inputs if item.id in movable], config, previous_groups=previous_groups
+    )
+    if (not result.groups and not met) or (result.groups and result.violations):
         msg = f"no intervision groups for {year}: " + "; ".join(result.violations)
         raise RuleViolation(
             msg, [{"rule": "intervision_groups", "message": v} for v in result.violations]
         )
-    # The solver's answer is checked independently before it is stored.
-    problems = m.validate_groups(
-        inputs, [g.members for g in result.groups], config, left_out=out_ids
+    placed = {v for g in result.groups for v in g.members}
+    reasons = {item.id: item for item in result.left_out}
+    still = reformed.place_leftovers(
+        [v for v in reform.movable if v not in placed],
+        reform,
+        pool,
+        names=names,
+        config=config,
+        said=_said,
     )
+    out = [
+        reasons.get(v) or m.LeftOutMember(v, "no_group_fits", _LEFT_OUT["no_group_fits"])
+        for v in still
+    ]
+    out_ids = [item.id for item in out]
+    kept = list(reform.kept.values())
+    # The answer is checked independently before it is stored: every VP once or out with a
+    # reason, sizes and clients kept apart in every group, common time in the new ones
+    # (a kept group's newcomers were checked against it).
+    memberships = [g.members for g in result.groups] + [g.members for g in kept]
+    problems = m.validate_groups(
+        inputs, memberships, dataclasses.replace(config, min_common_slots=0), left_out=out_ids
+    ) + m.validate_groups([pool[v] for v in placed], [g.members for g in result.groups], config)
     if problems:
         msg = f"the grouping for {year} breaks hard rules; nothing was stored"
         raise RuleViolation(msg, [{"rule": "intervision_groups", "message": p} for p in problems])
 
     serialise_writes(session)
     existing = _groups_of_year(session, year)
-    taken = _took_place(session, [g.id for g in existing if g.id is not None], utc_now())
-    if taken is not None:
+    if set(_met(session, [g.id for g in existing if g.id is not None], utc_now())) != set(met):
         raise Conflict(
             "A {year} intervision group met while the groups were being formed; nothing changed.",
             year=str(year),
         )
-    _remove_groups(session, existing)
+    taken_names = {g.name for g in existing if g.id in met}
+    numbers = (n for n in itertools.count(1) if not any(f" {n:02d} " in x for x in taken_names))
     planned: list[_Planned] = []
-    for number, outcome in enumerate(result.groups, start=1):
+    for outcome in result.groups:
         place = _meeting_place(outcome.meeting_place, [people[v] for v in outcome.members])
         planned.append(
             _Planned(
-                f"Intervisiegroep {year} {number:02d} {place}",
+                f"Intervisiegroep {year} {next(numbers):02d} {place}",
                 place,
                 outcome.meeting_place.latitude,
                 outcome.meeting_place.longitude,
                 tuple(outcome.members),
             )
         )
-    rows = list(zip(_insert_groups(session, year, planned), result.groups, strict=True))
+    stored = _apply(
+        session,
+        existing,
+        {g.group_id: g.members for g in kept},
+        reform.dissolved,
+        planned,
+        year=year,
+        now=now,
+    )
+    notes = reform.notes + [
+        _said(
+            "{group} is new: {names}",
+            group=plan.name,
+            names=", ".join(names[v] for v in plan.members),
+        )
+        for plan in planned
+        if met
+    ]
+    rows = [
+        (
+            group,
+            m.describe_group(
+                0,
+                [pool[v] for v in plan.members],
+                plan.place,
+                config,
+                previous_groups,
+            ),
+            True,
+        )
+        for group, plan in zip(stored[: len(kept)], kept, strict=True)
+    ] + [
+        (group, outcome, False)
+        for group, outcome in zip(stored[len(kept) :], result.groups, strict=True)
+    ]
     report = FormationReport(
         year=year,
-        status=result.status,
+        status=result.status if result.groups else "OPTIMAL",
         objective=result.objective,
         best_bound=result.best_bound,
         gap=result.gap,
         wall_s=result.wall_s,
         members=len(inputs),
-        replaced_groups=len(existing),
+        replaced_groups=len([g for g in existing if g.id not in met]),
+        kept_groups=len(kept),
+        dissolved_group_ids=reform.dissolved,
+        changes=[Change(**note) for note in notes],
         groups=[
-            GroupExplanation(
-                group=_group_public(group, [people[v] for v in outcome.members]),
-                mean_travel_km=outcome.mean_travel_km,
-                max_travel_km=outcome.max_travel_km,
-                new_members=outcome.new_members,
-                seasoned_members=outcome.seasoned_members,
-                genders=list(outcome.genders),
-                repeated_pairs=outcome.repeated_pairs,
-                common_weekly_hours=outcome.common_weekly_hours,
-                common_time=[_weekly_time(span) for span in outcome.common_time],
-            )
-            for group, outcome in rows
+            _explained(group, outcome, people, kept=was_kept) for group, outcome, was_kept in rows
         ],
         meeting_places=[[c.latitude, c.longitude] for c in result.centres],
-        left_out=left_out + [_left_out(item, people[item.id], config) for item in result.left_out],
+        left_out=left_out + [_left_out(item, people[item.id], config) for item in out],
     )
     audit.record_change(
         session,
@@ -727,7 +895,9 @@ def form_groups_for_year(
             "year": year,
             "groups": len(rows),
             "members": len(inputs),
-            "replaced_groups": len(existing),
+            "replaced_groups": report.replaced_groups,
+            "kept_groups": len(kept),
+            "dissolved_groups": len(reform.dissolved),
             "status": result.status,
             "objective": result.objective,
             "best_bound": result.best_bound,
@@ -790,10 +960,14 @@ def store_formation(
     year = proposal.year
     today = _open_year(settings, year, today)
     serialise_writes(session)
+    now = now or utc_now()
     existing = _groups_of_year(session, year)
-    taken = _took_place(session, [g.id for g in existing if g.id is not None], now or utc_now())
-    if taken is not None:
-        raise Conflict("These groups already met; their membership stays as it is.")
+    met = _met(session, [g.id for g in existing if g.id is not None], now)
+    kept_ids = [g.group.id for g in proposal.groups if g.kept]
+    if set(met) != set(kept_ids) | set(proposal.dissolved_group_ids):
+        if not kept_ids and not proposal.dissolved_group_ids:
+            raise Conflict("These groups already met; their membership stays as it is.")
+        raise Conflict("The pool changed since these groups were proposed; form the groups again.")
     inputs, people, _ = _pool(session, year, max(today, date(year, 1, 1)))
     memberships = [[m.trust_person_id for m in g.group.members] for g in proposal.groups]
     problems = [
@@ -812,7 +986,6 @@ def store_formation(
     if problems:
         log.info("the proposed %s groups no longer fit the pool: %s", year, problems[0])
         raise Conflict("The pool changed since these groups were proposed; form the groups again.")
-    _remove_groups(session, existing)
     planned = [
         _Planned(
             g.group.name,
@@ -822,16 +995,29 @@ def store_formation(
             tuple(members),
         )
         for g, members in zip(proposal.groups, memberships, strict=True)
+        if not g.kept
     ]
-    stored = _insert_groups(session, year, planned)
+    kept = {
+        g.group.id: members
+        for g, members in zip(proposal.groups, memberships, strict=True)
+        if g.kept
+    }
+    stored = _apply(
+        session, existing, kept, proposal.dissolved_group_ids, planned, year=year, now=now
+    )
+    order = [g for g in proposal.groups if g.kept] + [g for g in proposal.groups if not g.kept]
     report = proposal.model_copy(
         update={
-            "replaced_groups": len(existing),
+            "replaced_groups": len(existing) - len(met),
             "groups": [
                 explained.model_copy(
-                    update={"group": _group_public(row, [people[v] for v in plan.members])}
+                    update={
+                        "group": _group_public(
+                            row, [people[m.trust_person_id] for m in explained.group.members]
+                        )
+                    }
                 )
-                for explained, row, plan in zip(proposal.groups, stored, planned, strict=True)
+                for explained, row in zip(order, stored, strict=True)
             ],
         }
     )
@@ -845,7 +1031,8 @@ def store_formation(
             "year": year,
             "groups": len(stored),
             "members": proposal.members,
-            "replaced_groups": len(existing),
+            "replaced_groups": len(existing) - len(met),
+            "kept_groups": len(kept),
             "proposed": True,
         },
     )
@@ -1139,7 +1326,8 @@ def schedule_sessions(
     """Plan the sessions of every group of ``year``, or of one group, when all are free.
 
     Sessions that took place (held, attended or begun) are kept and fill their window;
-    planned sessions that have not begun are planned anew. Windows that ended before
+    planned sessions that have not begun are planned anew. A year's groups without members
+    (dissolved by a re-forming after they met) get none. Windows that ended before
     ``now`` get no new session.
 
     Raises:
@@ -1170,6 +1358,9 @@ def schedule_sessions(
     )
     group_ids = [g.id for g in groups if g.id is not None]
     members = _members_by_group(session, group_ids)
+    if group_id is None:  # a year's groups: not those dissolved (kept rows, no members)
+        groups = [g for g in groups if members.get(g.id or 0)]
+        group_ids = [g.id for g in groups if g.id is not None]
     attended = set(
         session.exec(
             select(IntervisionAttendance.session_id)

@@ -105,7 +105,7 @@ def test_a_planner_stops_a_queued_formation_and_nothing_of_it_runs_or_is_kept(
     assert "only a queued or running run stops" in again.json()["detail"]
 
 
-def test_forming_again_after_the_groups_met_answers_409_and_keeps_them(
+def test_forming_again_after_the_groups_met_keeps_their_rows_and_says_what_changed(
     client: TestClient, world: World
 ) -> None:
     headers = world.auth("admin")
@@ -116,10 +116,17 @@ def test_forming_again_after_the_groups_met_answers_409_and_keeps_them(
         ),
         headers,
     )
-    assert (run["status"], run["error_status"]) == ("failed", 409)
-    assert "already met" in run["error"]
-    groups = client.get(f"/api/v1/intervision-groups/{world['ig1']}", headers=headers)
-    assert groups.status_code == 200
+    assert run["status"] == "succeeded", run
+    report = run["report"]
+    # Both groups met with two members; the pool is too small to top them up to four, so
+    # they are dissolved: their rows and the sessions they held stay, and it is said why.
+    assert sorted(report["dissolved_group_ids"]) == sorted([world["ig1"], world["ig2"]])
+    said = [change["reason"] for change in report["changes"]]
+    assert "Intervisiegroep ig1 dissolved: 0 of 2 members left" in said
+    assert all(change["message"] for change in report["changes"])
+    group = client.get(f"/api/v1/intervision-groups/{world['ig1']}", headers=headers)
+    assert group.status_code == 200
+    assert group.json()["members"] == []
 
 
 @pytest.mark.parametrize(

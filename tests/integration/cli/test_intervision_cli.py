@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tests.factories import make_certification, make_trust_person
 from vppool.cli import main
 from vppool.db import create_engine_for
-from vppool.db.models import WeeklyAvailability
+from vppool.db.models import IntervisionGroup, IntervisionSession, WeeklyAvailability
 from vppool.settings import get_settings
+from vppool.vocab import SessionStatus
 
 pytestmark = pytest.mark.integration
 
@@ -70,3 +71,32 @@ def test_form_with_too_few_vps_exits_2_with_the_reason(runner: CliRunner) -> Non
     assert result.exit_code == 2
     assert "3 VPs cannot form groups of 4 to 6" in result.output
     assert "Traceback" not in result.output
+
+
+def test_forming_again_after_a_group_met_keeps_it_and_prints_the_changes(
+    runner: CliRunner,
+) -> None:
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    _pool(9)
+    year = get_settings().today().year + 1
+    assert runner.invoke(main, ["intervision", "form", "--year", str(year)]).exit_code == 0
+    assert runner.invoke(main, ["intervision", "schedule", "--year", str(year)]).exit_code == 0
+    engine = create_engine_for(get_settings())
+    with Session(engine) as session:
+        meeting = session.exec(
+            select(IntervisionSession).order_by(col(IntervisionSession.id))
+        ).first()
+        assert meeting is not None
+        meeting.status = SessionStatus.HELD
+        session.commit()
+        kept = meeting.group_id
+    engine.dispose()
+    _pool(1)  # someone new in the pool
+    again = runner.invoke(main, ["intervision", "form", "--year", str(year), "--time-limit", "5"])
+    assert again.exit_code == 0, again.output
+    assert "groups kept (they met)" in again.output
+    assert "change" in again.output
+    engine = create_engine_for(get_settings())
+    with Session(engine) as session:
+        assert session.get(IntervisionGroup, kept) is not None
+    engine.dispose()

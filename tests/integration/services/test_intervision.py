@@ -37,7 +37,7 @@ from vppool.db.models import (
     WeeklyAvailability,
 )
 from vppool.db.schemas import EducationRecordCreate
-from vppool.errors import Conflict, NotFound, PermissionDenied, RuleViolation, ValidationFailed
+from vppool.errors import NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from vppool.services import intervision, trust_persons
 from vppool.services.access import Viewer
 from vppool.services.compliance import current_certificates
@@ -231,27 +231,113 @@ def test_reforming_replaces_groups_that_have_not_met(session: Session, settings:
     assert len(session.exec(select(IntervisionMember)).all()) == 9
 
 
-def test_reforming_after_a_session_took_place_is_refused_and_changes_nothing(
+def _held(session: Session, group: IntervisionGroup) -> IntervisionSession:
+    meeting = IntervisionSession(
+        group_id=group.id,
+        starts_at=datetime(2026, 10, 6, 11, tzinfo=UTC),
+        ends_at=datetime(2026, 10, 6, 13, tzinfo=UTC),
+        status=SessionStatus.HELD,
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def _named(vp: TrustPerson) -> str:
+    return f"{vp.first_name} {vp.last_name}"
+
+
+def test_reforming_mid_year_keeps_groups_that_met_and_explains_each_change(
+    session: Session, settings: Settings
+) -> None:
+    tuesday = (1, time(9), time(17))
+    kept = _certified(session, 4)  # met; one of them leaves the pool
+    for vp in kept:
+        _hours(session, vp, tuesday)
+    small = _certified(session, 4)  # met on Wednesdays; two leave: nobody can top it up
+    for vp in small:
+        _hours(session, vp, (2, time(9), time(17)))
+    newcomers = _certified(session, 3)  # in no group yet
+    unmet = _certified(session, 4)  # in a group that had not met
+    for vp in newcomers + unmet:
+        _hours(session, vp, tuesday)
+    met_group = _group(session, kept, year=2026)
+    dissolved = _group(session, small, year=2026)
+    waiting_name = _group(session, unmet, year=2026).name
+    held = _held(session, met_group)
+    dissolved_held = _held(session, dissolved)
+    for vp in (kept[3], small[1], small[2]):
+        vp.active = False
+    session.flush()
+
+    report = intervision.form_groups_for_year(
+        session, settings, year=2026, today=TODAY, now=NOW, time_limit_s=5
+    )
+
+    # The group that met stays, minus the member who left, topped up by the nearest
+    # newcomer who keeps the rules.
+    assert report.kept_groups == 1
+    members = {
+        g.group.id: sorted(m.trust_person_id for m in g.group.members) for g in report.groups
+    }
+    assert members[met_group.id] == sorted(vp.id for vp in [*kept[:3], newcomers[0]])
+    assert next(g for g in report.groups if g.group.id == met_group.id).kept
+    # The Wednesday group fell to 2 of 4 and was dissolved: its row and held session stay,
+    # without members; its two members fit nowhere (nobody else shares their time).
+    assert report.dissolved_group_ids == [dissolved.id]
+    assert session.get(IntervisionGroup, dissolved.id) is not None
+    assert session.get(IntervisionSession, dissolved_held.id) is not None
+    assert session.get(IntervisionSession, held.id) is not None
+    assert (
+        session.exec(
+            select(IntervisionMember).where(IntervisionMember.group_id == dissolved.id)
+        ).all()
+        == []
+    )
+    assert {left.trust_person_id for left in report.left_out} == {small[0].id, small[3].id}
+    # The group that had not met is formed again with the other newcomers.
+    assert (
+        session.exec(select(IntervisionGroup).where(IntervisionGroup.name == waiting_name)).all()
+        == []
+    )
+    (new,) = [g for g in report.groups if not g.kept]
+    assert sorted(m.trust_person_id for m in new.group.members) == sorted(
+        vp.id for vp in unmet + newcomers[1:]
+    )
+    assert report.replaced_groups == 1
+    # Each change, in words with a message id.
+    said = [change.reason for change in report.changes]
+    assert f"{_named(kept[3])} leaves {met_group.name}: no longer in the pool " in said[0]
+    assert f"{_named(newcomers[0])} joins {met_group.name}: new in the pool" in said
+    assert f"{dissolved.name} dissolved: 2 of 4 members left" in said
+    assert any(line.startswith(f"{new.group.name} is new: ") for line in said)
+    assert all(c.message.format(**c.values) == c.reason for c in report.changes)
+    # Planning the year skips the dissolved group and keeps the held session.
+    planned = intervision.schedule_sessions(session, settings, year=2026, now=NOW)
+    assert {g.group_id for g in planned.groups} == {met_group.id, new.group.id}
+
+
+def test_reforming_again_after_the_groups_met_keeps_them_as_they_are(
     engine: Engine, settings: Settings
 ) -> None:
     with Session(engine) as session:
         people = _certified(session, 8)
-        group = _group(session, people[:4], year=2026)
-        _group(session, people[4:], year=2026)
-        session.add(
-            IntervisionSession(
-                group_id=group.id,
-                starts_at=datetime(2026, 10, 6, 11, tzinfo=UTC),
-                ends_at=datetime(2026, 10, 6, 13, tzinfo=UTC),
-            )
-        )
+        for vp in people:
+            _hours(session, vp, (1, time(9), time(17)))
+        groups = [_group(session, people[:4], year=2026), _group(session, people[4:], year=2026)]
+        for group in groups:
+            _held(session, group)
+        ids = sorted(g.id for g in groups)
         session.commit()
     before = table_counts(engine)
-    with Session(engine) as session, pytest.raises(Conflict, match="already met"):
-        intervision.form_groups_for_year(
+    with Session(engine) as session:
+        report = intervision.form_groups_for_year(
             session, settings, year=2026, today=TODAY, now=NOW, time_limit_s=5
         )
-    assert table_counts(engine) == before
+        session.commit()
+    assert (report.kept_groups, report.replaced_groups, report.changes) == (2, 0, [])
+    assert sorted(g.group.id for g in report.groups) == ids
+    assert table_counts(engine) == {**before, "audit_entry": before["audit_entry"] + 1}
 
 
 def test_too_small_a_pool_is_a_rule_violation_and_nothing_is_stored(

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tests.factories import make_certification, make_trust_person, make_user, make_weekly_hours
-from vppool.db.models import IntervisionGroup, IntervisionMember, TrustPerson
+from vppool.db.models import IntervisionGroup, IntervisionMember, IntervisionSession, TrustPerson
 from vppool.errors import Conflict
 from vppool.services import intervision_runs
 from vppool.services.access import Viewer
 from vppool.settings import Settings
-from vppool.vocab import IntervisionRunKind, MatchingRunStatus, Role
+from vppool.vocab import IntervisionRunKind, MatchingRunStatus, Role, SessionStatus
 
 pytestmark = pytest.mark.integration
 
@@ -113,3 +115,44 @@ def test_an_older_proposal_or_one_the_pool_outgrew_is_not_stored(
     with Session(engine) as session, pytest.raises(Conflict, match="pool changed"):
         intervision_runs.store_proposal(session, settings, newer.id, viewer=planner)
     assert _stored(engine, year) == {}
+
+
+def test_a_proposal_after_a_group_met_keeps_it_when_stored(
+    engine: Engine, settings: Settings, year: int, planner: Viewer
+) -> None:
+    pool = _pool(engine, 9)
+    first = _propose(engine, settings, year, planner)
+    with Session(engine) as session:
+        intervision_runs.store_proposal(session, settings, first.id, viewer=planner)
+        session.commit()
+    before = _stored(engine, year)
+    with Session(engine) as session:
+        group = session.exec(
+            select(IntervisionGroup)
+            .where(IntervisionGroup.year == year)
+            .order_by(col(IntervisionGroup.id))
+        ).first()
+        assert group is not None
+        session.add(
+            IntervisionSession(
+                group_id=group.id,
+                starts_at=datetime(year, 1, 12, 10, tzinfo=UTC),
+                ends_at=datetime(year, 1, 12, 12, tzinfo=UTC),
+                status=SessionStatus.HELD,
+            )
+        )
+        kept_name, kept_id = group.name, group.id
+        session.commit()
+    newcomer = _pool(engine, 1)[0]
+    run = _propose(engine, settings, year, planner)
+    assert run.status is MatchingRunStatus.SUCCEEDED, run.error
+    assert run.report["kept_groups"] == 1
+    assert _stored(engine, year) == before  # a proposal stores nothing
+    with Session(engine) as session:
+        intervision_runs.store_proposal(session, settings, run.id, viewer=planner)
+        session.commit()
+    after = _stored(engine, year)
+    assert after[kept_name] == before[kept_name]  # the group that met is as it was
+    assert set().union(*after.values()) == {*pool, newcomer}
+    with Session(engine) as session:
+        assert session.get(IntervisionGroup, kept_id) is not None

@@ -252,3 +252,38 @@ def test_every_calendar_problem_has_a_dutch_translation() -> None:
     assert len(templates) > 30
     missing = sorted(text for text in templates if text not in DUTCH)
     assert not missing, f"add these to vppool/web/catalogue/nl/calendars.json: {missing}"
+
+
+def _intervision_reasons() -> set[str]:
+    """Every reason the intervision services say with a message id (``_said``/``said``),
+    and the tables of them."""
+    found: set[str] = set()
+    for relative in ("services/intervision.py", "services/intervision_reform.py"):
+        tree = ast.parse((SOURCES / relative).read_text())
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) in {"_said", "said"}
+                and node.args
+            ):
+                found.update(_texts(node.args[0]))
+            if (
+                isinstance(node, ast.Assign | ast.AnnAssign)
+                and isinstance(node.value, ast.Dict)
+                and any(getattr(t, "id", "") in {"_LEFT_OUT", "_JOINS"} for t in _targets(node))
+            ):
+                for value in node.value.values:
+                    found.update(_texts(value))
+    return found
+
+
+def _targets(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
+
+
+def test_every_intervision_reason_has_a_dutch_translation() -> None:
+    reasons = _intervision_reasons()
+    assert "{group} dissolved: {left} of {size} members left" in reasons  # the scan works
+    assert "the group has no members" in reasons
+    missing = sorted(text for text in reasons if text not in DUTCH)
+    assert missing == []

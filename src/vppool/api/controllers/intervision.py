@@ -127,9 +127,12 @@ class IntervisionController(
         ``GET /api/v1/intervision-runs/{id}``. When it succeeded, ``report`` holds the groups
         with their explanation (travel, experience and gender mix, repeated pairs), the
         solver's status, objective, proven bound and gap, and the VPs left out with the
-        reason; groups that have not met yet are replaced. When it failed, ``error`` and
-        ``error_status`` say why (409: the year's groups already met; 422: the pool cannot
-        be grouped within the size and separation rules).
+        reason; groups that have not met yet are replaced. Groups that met are kept (only
+        members who left the pool leave; a group too small is topped up or dissolved), with
+        ``kept_groups``, ``dissolved_group_ids`` and each change in ``changes`` (words,
+        message id and values). When it failed, ``error`` and ``error_status`` say why (409:
+        a group met while forming; 422: the pool cannot be grouped within the size and
+        separation rules).
         """
         return _start(
             state,
@@ -149,7 +152,7 @@ class IntervisionController(
         """Store the groups a proposal run (``propose: true``) formed, as proposed.
 
         409 when the run is no finished proposal, is stored already, a newer formation of
-        the year exists, the year's groups already met, or the pool changed so that the
+        the year exists, a group met since it was proposed, or the pool changed so that the
         proposal no longer fits (form the groups again).
         """,
         with_settings=True,

@@ -4,8 +4,9 @@ Per client organisation and calendar year: which trust persons served it and whe
 to the year, each period with its last day), the hours planned for them (a need's expected
 hours per month, pro rata by day), the working time they offered while serving (their weekly
 hours, date overrides and absences: what the availability feeds show as working time), the
-changes of trust person with their reason, and each serving VP's certificate and education
-standing at the end of the year (or today, for the running year).
+changes of trust person with their reason, the information sessions held at its sites (kind,
+day, VP, audience), and each serving VP's certificate and education standing at the end of
+the year (or today, for the running year).
 
 It never holds anything about reports or cases: vppool stores none. Needs appear by their
 kind only, not by their title or the client's note, which are free text a client writes.
@@ -17,27 +18,36 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, or_, select
 
 from vppool import calendar as cal
-from vppool.db.models import Assignment, AuditEntry, Need, Organisation, TrustPerson
+from vppool.db.models import (
+    Assignment,
+    AuditEntry,
+    InfoSession,
+    Need,
+    Organisation,
+    TrustPerson,
+)
+from vppool.db.types import utc_now
 from vppool.errors import ValidationFailed
 from vppool.services._common import ensure_own_organisation, get_or_404, require_role, require_staff
 from vppool.services.access import Viewer
 from vppool.services.availability import availability_by_id
 from vppool.services.compliance import compliance_report, compliance_reports, pool_on
 from vppool.settings import Settings
-from vppool.vocab import AssignmentStatus, NeedKind, Role
+from vppool.vocab import AssignmentStatus, InfoSessionKind, InfoSessionStatus, NeedKind, Role
 
 __all__ = [
     "AnnualReport",
     "OrganisationYear",
     "ProviderReport",
     "ServedPeriod",
+    "SessionHeld",
     "VpChange",
     "VpStanding",
     "annual_report",
@@ -87,6 +97,16 @@ class VpStanding:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionHeld:
+    """An information session held at one of the client's sites."""
+
+    on: date
+    kind: InfoSessionKind
+    trust_person: str
+    audience: int
+
+
+@dataclass(frozen=True, slots=True)
 class AnnualReport:
     """One client's year."""
 
@@ -100,6 +120,7 @@ class AnnualReport:
     offered_hours: float
     covered_days: int
     days: int
+    sessions: list[SessionHeld] = field(default_factory=list)
 
     @property
     def planned_hours(self) -> float:
@@ -123,6 +144,7 @@ class OrganisationYear:
     planned_hours: float
     covered_days: int
     changes: int
+    sessions_held: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +356,47 @@ def annual_report(
         offered_hours=_offered_hours(session, spans, settings.timezone),
         covered_days=_covered_days([span for group in spans.values() for span in group]),
         days=(end - start).days,
+        sessions=[
+            held
+            for _, held in _sessions_held(session, start, as_of, settings.timezone, organisation_id)
+        ],
     )
+
+
+def _sessions_held(
+    session: Session, start: date, as_of: date, timezone: str, organisation_id: int | None
+) -> list[tuple[int, SessionHeld]]:
+    """Information sessions held in the year: booked, ended by ``as_of`` and by now.
+
+    Each with its organisation's id, in time order.
+    """
+    zone = ZoneInfo(timezone)
+    first = datetime.combine(start, time(0), tzinfo=zone)
+    until = min(datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=zone), utc_now())
+    query = (
+        select(InfoSession, TrustPerson)
+        .outerjoin(TrustPerson, col(TrustPerson.id) == InfoSession.trust_person_id)
+        .where(
+            InfoSession.status == InfoSessionStatus.BOOKED,
+            col(InfoSession.starts_at) >= first,
+            col(InfoSession.ends_at) <= until,
+        )
+        .order_by(col(InfoSession.starts_at), col(InfoSession.id))
+    )
+    if organisation_id is not None:
+        query = query.where(InfoSession.organisation_id == organisation_id)
+    return [
+        (
+            row.organisation_id,
+            SessionHeld(
+                on=row.starts_at.astimezone(zone).date() if row.starts_at else start,
+                kind=row.kind,
+                trust_person=_name(person) if person is not None else "\u2013",
+                audience=row.audience,
+            ),
+        )
+        for row, person in session.exec(query).all()
+    ]
 
 
 def _offered_hours(
@@ -401,6 +463,9 @@ def provider_report(
             )
         ).all()
     }
+    held: dict[int, int] = defaultdict(int)
+    for organisation_id, _ in _sessions_held(session, start, as_of, settings.timezone, None):
+        held[organisation_id] += 1
     lines = []
     for organisation_id, group in by_organisation.items():
         hours = 0.0
@@ -421,6 +486,7 @@ def provider_report(
                 planned_hours=round(hours, 1),
                 covered_days=_covered_days(spans),
                 changes=len(_changes(group, start, as_of + timedelta(days=1), early)),
+                sessions_held=held[organisation_id],
             )
         )
     certification: dict[str, int] = defaultdict(int)

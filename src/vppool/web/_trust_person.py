@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from litestar import get, post
 from litestar.datastructures import UploadFile
@@ -16,8 +17,14 @@ from litestar.response import Redirect, Template
 
 from vppool.db.schemas import CalendarSourceUpdate
 from vppool.errors import Conflict, ValidationFailed
-from vppool.services import assignments, calendar_sources, compliance, trust_persons
-from vppool.vocab import AbsenceKind, EducationCategory
+from vppool.services import (
+    assignments,
+    calendar_sources,
+    compliance,
+    info_sessions,
+    trust_persons,
+)
+from vppool.vocab import AbsenceKind, EducationCategory, InfoSessionStatus
 from vppool.web._common import FormData, form_text, trust_person_only
 from vppool.web._forms import Form, errors_by_field
 from vppool.web._messages import localise_error
@@ -117,12 +124,26 @@ class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
             ctx.session, trust_person_id=_own(ctx), viewer=ctx.viewer
         )
         today = ctx.today()
+        booked = info_sessions.list_sessions(
+            ctx.session, status=InfoSessionStatus.BOOKED, viewer=ctx.viewer, limit=100
+        )
+        zone = ZoneInfo(person.timezone)
         return ctx.render(
             "me.html",
             section="me",
             person=person,
             held=assignments.own_assignments(ctx.session, viewer=ctx.viewer, limit=100),
             week=day_availability(ctx.session, person.id, person.timezone, today, 7),
+            # the information sessions in the same seven days (their travel is busy time)
+            visits=sorted(
+                (
+                    s
+                    for s in booked.items
+                    if s.starts_at is not None
+                    and 0 <= (s.starts_at.astimezone(zone).date() - today).days < 7
+                ),
+                key=lambda s: s.starts_at or datetime.min.replace(tzinfo=UTC),
+            ),
             today=today,
         )
 

@@ -134,6 +134,7 @@ def annual_report_pdf(report: AnnualReport, lang: str = "nl") -> bytes:
                 t("{covered} of {days}", covered=report.covered_days, days=report.days),
             ),
             (t("Changes of trust person"), str(len(report.changes))),
+            (t("Information sessions held"), str(len(report.sessions))),
             (t("Up to and including"), day(report.as_of, lang)),
         ]
     )
@@ -173,6 +174,16 @@ def annual_report_pdf(report: AnnualReport, lang: str = "nl") -> bytes:
         )
     else:
         pdf.paragraph(t("No changes of trust person in this year."))
+    if report.sessions:
+        pdf.heading(t("Information sessions held"))
+        pdf.grid(
+            [t("Day"), t("Kind of session"), t("Trust person"), t("Number of participants")],
+            (
+                [day(h.on, lang), label(h.kind, lang), h.trust_person, str(h.audience)]
+                for h in report.sessions
+            ),
+            (32, 50, 60, 38),
+        )
     pdf.heading(t("Certification and education on {day}", day=day(report.as_of, lang)))
     if report.standings:
         pdf.grid(
@@ -209,6 +220,10 @@ def provider_report_pdf(report: ProviderReport, lang: str = "nl") -> bytes:
             (
                 t("Changes of trust person"),
                 str(sum(o.changes for o in report.organisations)),
+            ),
+            (
+                t("Information sessions held"),
+                str(sum(o.sessions_held for o in report.organisations)),
             ),
             (t("Up to and including"), day(report.as_of, lang)),
         ]
@@ -288,6 +303,7 @@ def provider_report_csv(report: ProviderReport, lang: str = "nl") -> bytes:
             t("Hours planned"),
             t("Days with a trust person"),
             t("Changes"),
+            t("Information sessions held"),
         ],
         (
             [
@@ -296,6 +312,7 @@ def provider_report_csv(report: ProviderReport, lang: str = "nl") -> bytes:
                 f"{o.planned_hours:.1f}",
                 o.covered_days,
                 o.changes,
+                o.sessions_held,
             ]
             for o in report.organisations
         ),

@@ -24,6 +24,7 @@ from vppool import calendar as cal
 from vppool.db.models import (
     AuditEntry,
     ConflictOfInterest,
+    InfoSession,
     IntervisionGroup,
     IntervisionMember,
     IntervisionSession,
@@ -31,11 +32,12 @@ from vppool.db.models import (
     User,
 )
 from vppool.errors import NotFound, PermissionDenied, ValidationFailed
-from vppool.services import feed_tokens, feeds, info_sessions
+from vppool.services import annual_report, feed_tokens, feeds, info_sessions
 from vppool.services.access import Viewer
 from vppool.services.availability import availability_by_id
 from vppool.settings import Settings
-from vppool.vocab import ConflictReason, FeedKind, InfoSessionStatus, Role
+from vppool.vocab import ConflictReason, FeedKind, InfoSessionKind, InfoSessionStatus, Role
+from vppool.web import documents
 
 pytestmark = pytest.mark.integration
 
@@ -419,3 +421,44 @@ def test_a_booked_session_is_in_the_vps_and_the_client_teams_feeds(
     again = feeds.feed_for_token(session, settings, vp_secret)
     assert again is not None
     assert "STATUS:CANCELLED" in again.body.decode()
+
+
+def test_the_annual_report_counts_the_sessions_held(session: Session, settings: Settings) -> None:
+    world = Setup(session)
+    now = datetime.now(UTC)
+    past = now - timedelta(days=2)
+    for status, starts_at in (
+        (InfoSessionStatus.BOOKED, past),  # held
+        (InfoSessionStatus.CANCELLED, past),  # cancelled: not held
+        (InfoSessionStatus.BOOKED, now + timedelta(days=2)),  # still to come
+    ):
+        session.add(
+            InfoSession(
+                kind=InfoSessionKind.INTRODUCTION,
+                organisation_id=world.org.id,
+                site_id=world.site.id,
+                starts_on=starts_at.date() - timedelta(days=7),
+                ends_on=starts_at.date() + timedelta(days=7),
+                duration_minutes=60,
+                audience=12,
+                status=status,
+                trust_person_id=world.own.id,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=1),
+            )
+        )
+    session.flush()
+    year = past.astimezone(ZONE).year
+    report = annual_report.annual_report(
+        session, settings, organisation_id=world.org.id or 0, year=year
+    )
+    assert [(h.on, h.kind, h.audience) for h in report.sessions] == [
+        (past.astimezone(ZONE).date(), InfoSessionKind.INTRODUCTION, 12)
+    ]
+    assert report.sessions[0].trust_person.startswith("Olga")
+    board = annual_report.provider_report(session, settings, year=year)
+    line = next(o for o in board.organisations if o.organisation_id == world.org.id)
+    assert line.sessions_held == 1
+    text = documents.annual_report_pdf(report)
+    assert text.startswith(b"%PDF")
+    assert "Bijeenkomsten gehouden" in documents.provider_report_csv(board).decode("utf-8")

@@ -4,12 +4,18 @@ fields), the planner books a proposed time, the VP sees it; Dutch by default, En
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from tests.integration.api.world import World, in_days
 from tests.integration.web.conftest import WEB, csrf_of, login
+from vppool.db.models import InfoSession
+from vppool.vocab import InfoSessionKind, InfoSessionStatus
 
 pytestmark = pytest.mark.integration
 
@@ -97,3 +103,33 @@ def test_another_client_does_not_see_the_session(app_client: TestClient, world: 
     app_client.cookies.set("vppool_session", world.tokens["client2"])
     assert app_client.get(f"{WEB}/sessions/{found.group(1)}").status_code == 404
     assert f'id="session-{found.group(1)}"' not in app_client.get(f"{WEB}/sessions").text
+
+
+def test_the_vps_week_lists_a_booked_session(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    starts_at = datetime.combine(in_days(2), time(14), tzinfo=ZoneInfo("Europe/Amsterdam"))
+    with Session(engine) as session:
+        session.add(
+            InfoSession(
+                kind=InfoSessionKind.TEAM_MEETING,
+                organisation_id=world["org1"],
+                site_id=world["site1"],
+                starts_on=in_days(1),
+                ends_on=in_days(5),
+                duration_minutes=45,
+                status=InfoSessionStatus.BOOKED,
+                trust_person_id=world["vp1"],
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(minutes=45),
+                travel_minutes=20,
+            )
+        )
+        session.commit()
+    login(app_client, world, "trust_person")
+    week = app_client.get(f"{WEB}/me").text
+    assert "Teamoverleg, Zorggroep Een" in week
+    assert "20 minuten reistijd per kant" in week
+    app_client.cookies.clear()
+    login(app_client, world, "trust_person2")
+    assert "Teamoverleg, Zorggroep Een" not in app_client.get(f"{WEB}/me").text

@@ -16,7 +16,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from ortools.math_opt import model_pb2
@@ -106,17 +106,85 @@ def solve_mip(
     threads: int = 1,
     hint: dict[int, int] | None = None,
     tick: Callable[[float], bool] | None = None,
+    relaxation_first: bool = False,
 ) -> MipOutcome:
     """Solve ``model`` (CP-SAT, linear) with ``objective`` (index, coefficient) as a MIP.
 
     ``tick`` is called about once a second with the seconds spent; returning True stops the
-    solver (cancellation). HiGHS takes no hint; SCIP does.
+    solver (cancellation). HiGHS takes the hint as its first incumbent; SCIP does too.
+
+    With ``relaxation_first`` the LP relaxation is solved before the MIP: a true bound that
+    stands when the MIP stops (its limit, or interrupted) before it reports one of its own
+    (on L, seed 1, HiGHS's branch and bound returned no bound within two minutes of a
+    loaded machine, while the LP takes seconds).
     """
     started = time.perf_counter()
-    math_model = mathopt.Model.from_model_proto(_proto(model, objective, maximize=maximize))
+    proto = _proto(model, objective, maximize=maximize)
+    math_model = mathopt.Model.from_model_proto(proto)
     variables = [math_model.get_variable(i) for i in range(len(model.proto.variables))]
+    interrupter = SolveInterrupter()
+    done = threading.Event()
+
+    def watch() -> None:
+        while tick is not None and not done.wait(1.0):
+            if tick(time.perf_counter() - started):
+                interrupter.interrupt()
+                return
+
+    def left() -> timedelta:
+        return timedelta(seconds=max(0.05, time_limit_s - (time.perf_counter() - started)))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        relaxed = _relaxation(proto, left(), interrupter) if relaxation_first else None
+        result = _solve_mip(math_model, variables, solver, threads, left(), hint, interrupter)
+    finally:
+        done.set()
+        watcher.join()
+    outcome = _outcome(result, variables, maximize=maximize, started=started)
+    if relaxed is None:
+        return outcome
+    bounds = [_integer_bound(relaxed, maximize=maximize)]
+    bounds += [] if outcome.bound is None else [outcome.bound]
+    return replace(outcome, bound=min(bounds) if maximize else max(bounds))
+
+
+def _integer_bound(value: float, *, maximize: bool) -> float:
+    """Integer coefficients: the optimum is an integer, so is a true bound."""
+    return math.floor(value + 1e-6) if maximize else math.ceil(value - 1e-6)
+
+
+def _relaxation(
+    proto: model_pb2.ModelProto, limit: timedelta, interrupter: SolveInterrupter
+) -> float | None:
+    """The LP relaxation's optimum (HiGHS), or ``None`` when it was not solved in time."""
+    relaxed = model_pb2.ModelProto()
+    relaxed.CopyFrom(proto)
+    del relaxed.variables.integers[:]
+    relaxed.variables.integers.extend([False] * len(relaxed.variables.ids))
+    result = mathopt.solve(
+        mathopt.Model.from_model_proto(relaxed),
+        mathopt.SolverType.HIGHS,
+        params=mathopt.SolveParameters(time_limit=limit, enable_output=False),
+        interrupter=interrupter,
+    )
+    if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
+        return None
+    return float(result.objective_value())
+
+
+def _solve_mip(  # noqa: PLR0917  (the MIP's own settings, in one place)
+    math_model: mathopt.Model,
+    variables: list[mathopt.Variable],
+    solver: str,
+    threads: int,
+    limit: timedelta,
+    hint: dict[int, int] | None,
+    interrupter: SolveInterrupter,
+) -> mathopt.SolveResult:
     params = mathopt.SolveParameters(
-        time_limit=timedelta(seconds=max(0.05, time_limit_s - (time.perf_counter() - started))),
+        time_limit=limit,
         # Every coefficient is an integer, so a gap below one point is a proof of optimality.
         relative_gap_tolerance=0.0,
         absolute_gap_tolerance=0.999,
@@ -135,28 +203,22 @@ def solve_mip(
                 )
             ]
         )
-    interrupter = SolveInterrupter()
-    done = threading.Event()
+    return mathopt.solve(
+        math_model,
+        _SOLVERS[solver],
+        params=params,
+        model_params=model_params,
+        interrupter=interrupter,
+    )
 
-    def watch() -> None:
-        while tick is not None and not done.wait(1.0):
-            if tick(time.perf_counter() - started):
-                interrupter.interrupt()
-                return
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        result = mathopt.solve(
-            math_model,
-            _SOLVERS[solver],
-            params=params,
-            model_params=model_params,
-            interrupter=interrupter,
-        )
-    finally:
-        done.set()
-        watcher.join()
+def _outcome(
+    result: mathopt.SolveResult,
+    variables: list[mathopt.Variable],
+    *,
+    maximize: bool,
+    started: float,
+) -> MipOutcome:
     reason = result.termination.reason
     found = result.has_primal_feasible_solution()
     if reason == mathopt.TerminationReason.OPTIMAL:
@@ -174,8 +236,8 @@ def solve_mip(
     bounds = result.termination.objective_bounds
     bound = bounds.dual_bound
     finite = bound not in (float("inf"), float("-inf"))
-    if finite:  # integer coefficients: the optimum is an integer, so is a true bound
-        bound = math.floor(bound + 1e-6) if maximize else math.ceil(bound - 1e-6)
+    if finite:
+        bound = _integer_bound(bound, maximize=maximize)
     return MipOutcome(
         status=status,
         values=values,

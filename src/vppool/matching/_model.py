@@ -40,9 +40,6 @@ class ModelParts:
     fairness_vars: dict[int, list[tuple[cp_model.IntVar, int]]] = field(default_factory=dict)
     #: Utilisation in whole percent (rounded up) per VP with a fairness cost, to hint it.
     utilisation: dict[int, cp_model.IntVar] = field(default_factory=dict)
-    #: The gender mix's helpers: (variable, need, gender) is "a VP of this gender serves the
-    #: need"; with gender ``None`` it is "two or more VPs serve the need".
-    gender_vars: list[tuple[cp_model.IntVar, int, str | None]] = field(default_factory=list)
 
     def fill_expr(self) -> cp_model.LinearExpr:
         """Level-1 objective (to maximise)."""

@@ -27,7 +27,7 @@ from vppool.matching._context import Context
 from vppool.matching._geo import haversine_points, point_of
 from vppool.matching._model import ModelParts
 
-__all__ = ["search_nearby"]
+__all__ = ["search_nearby", "whole_at_once"]
 
 #: Needs freed at once to begin with, and the bounds the size moves within.
 _START_NEEDS = 30
@@ -35,6 +35,11 @@ _FEWEST_NEEDS = 8
 _MOST_NEEDS = 200
 #: Seconds one neighbourhood may take at most.
 _SUB_LIMIT_S = 2.0
+
+
+def whole_at_once(parts: ModelParts) -> bool:
+    """Whether the search's first neighbourhood is the whole model (a small instance)."""
+    return len({need_id for need_id, _ in parts.serve}) <= _MOST_NEEDS
 
 
 def _fix(domain: Any, lowest: int, highest: int) -> None:

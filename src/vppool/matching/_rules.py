@@ -222,33 +222,51 @@ def capacity_standing_clients_model(
 
 
 def gender_mix_model(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
-    """Where required, two or more VPs on a need include two known genders."""
+    """Where required, two or more VPs on a need include two known genders.
+
+    Written on the serve variables alone, one row per known gender ``g``: the members who are
+    of gender ``g`` or of no known gender may number at most one unless someone of another
+    known gender serves too,
+
+        |members in A_g| - 1  <=  M_g * |members of a known gender other than g|,
+
+    with ``M_g`` the most members ``A_g`` can hold beside one of another gender, less one. A
+    team of two or more that lacks a second known gender breaks the row of its one gender (or
+    of any gender, when no member's is known); a team with two known genders keeps every row.
+    For the common two-seat need ``M_g`` is 1: the LP relaxation may no longer seat two VPs
+    of one gender, as the indicator "two or more serve" of the earlier rows allowed (M, seed
+    1: level 1's LP bound 777.7 with those rows, 774.4 with these, optimum 773; level 2's LP
+    bound 18,651 then, 19,145 now).
+    """
     model = parts.model
     for need_id, vp_ids in candidates.by_need.items():
         need = ctx.needs[need_id]
-        if not need.requires_gender_mix or need.seats < 2:
+        if not need.requires_gender_mix or need.seats < 2 or not vp_ids:
             continue
-        fixed = list(ctx.fixed_by_need.get(need_id, {}).values())
-        fixed_genders = {ctx.vps[v].gender for v in fixed} - {None}
-        if len(fixed) >= 2 and len(fixed_genders) < 2:
+        fixed = [ctx.vps[v].gender for v in ctx.fixed_by_need.get(need_id, {}).values()]
+        fixed_known = {g for g in fixed if g is not None}
+        if len(fixed) >= 2 and len(fixed_known) < 2:
             continue  # already broken by kept assignments: the validator reports it
-        chosen = [parts.serve[(need_id, vp_id)] for vp_id in vp_ids]
-        present: list[cp_model.LinearExprT] = []
-        genders = {ctx.vps[v].gender for v in vp_ids} | fixed_genders
-        for gender in sorted(g for g in genders if g is not None):
-            if gender in fixed_genders:
-                present.append(1)
-                continue
-            has = model.new_bool_var(f"gender_n{need_id}_{gender}")
-            members = [parts.serve[(need_id, v)] for v in vp_ids if ctx.vps[v].gender == gender]
-            model.add(has <= sum(members))
-            present.append(has)
-            parts.gender_vars.append((has, need_id, gender))
-        several = model.new_bool_var(f"several_n{need_id}")
-        parts.gender_vars.append((several, need_id, None))
-        total = len(fixed) + sum(chosen)
-        model.add(total <= 1 + need.seats * several)
-        model.add(sum(present) >= 2 * several)
+        if len(fixed_known) >= 2:
+            continue  # the mix is there whoever joins
+        open_seats = len(ctx.open_seats(need))
+        by_gender: dict[str | None, list[cp_model.IntVar]] = defaultdict(list)
+        for vp_id in vp_ids:
+            by_gender[ctx.vps[vp_id].gender].append(parts.serve[(need_id, vp_id)])
+        known = sorted({g for g in by_gender if g is not None} | fixed_known)
+        if not known:  # nobody's gender is known: one member at most
+            model.add(sum(by_gender[None]) + len(fixed) <= 1)
+            continue
+        for gender in known:
+            alike = by_gender[gender] + by_gender[None]
+            alike_fixed = sum(1 for g in fixed if g in (gender, None))
+            others = [v for g, vs in by_gender.items() if g not in (gender, None) for v in vs]
+            others_fixed = len(fixed) - alike_fixed
+            if others_fixed or min(len(alike), open_seats) + alike_fixed <= 1:
+                continue  # a kept member of another gender already, or never two alike
+            # With someone of another gender on a seat, the alike fill the others at most.
+            most = max(0, min(len(alike), open_seats - 1) + alike_fixed - 1)
+            model.add(sum(alike) + alike_fixed - 1 <= most * sum(others))
 
 
 # ------------------------------------------------------------ soft pair terms

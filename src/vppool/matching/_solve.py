@@ -6,6 +6,7 @@ import math
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,7 +18,7 @@ from vppool.matching._diagnostics import diagnose
 from vppool.matching._explain import alternatives_for, explain_unfilled, plan_loads
 from vppool.matching._mip import solve_mip
 from vppool.matching._model import ModelParts, build_model
-from vppool.matching._neighbourhoods import search_nearby
+from vppool.matching._neighbourhoods import search_nearby, whole_at_once
 from vppool.matching._objective import objective_terms
 from vppool.matching._types import (
     MatchingConfig,
@@ -82,20 +83,18 @@ def _plan_values(
 ) -> dict[cp_model.IntVar, int]:
     """Every model variable's value for a plan: who serves where, and from that the helpers.
 
-    The fairness utilisation and excesses follow from the loads, the gender mix's helpers
-    from the team. A complete assignment is a solution an engine can take as it is (HiGHS
-    accepts it as its first incumbent); with the helpers left out it has to complete them
-    first, which on a large model it may not do within the limit.
+    The fairness utilisation and excesses follow from the loads. A complete assignment is a
+    solution an engine can take as it is (HiGHS accepts it as its first incumbent); with the
+    helpers left out it has to complete them first, which on a large model it may not do
+    within the limit.
     """
     values: dict[cp_model.IntVar, int] = {}
     load: dict[int, int] = defaultdict(int)
-    served: dict[int, list[int]] = defaultdict(list)
     for key, var in parts.serve.items():
         on = key in chosen
         values[var] = int(on)
         if on:
             load[key[1]] += ctx.loads[key[0]].total
-            served[key[0]].append(key[1])
     months = len(ctx.months)
     for vp_id, excesses in parts.fairness_vars.items():
         capacity = ctx.capacity_minutes(ctx.vps[vp_id]) * months
@@ -104,12 +103,6 @@ def _plan_values(
         values[parts.utilisation[vp_id]] = utilisation
         for excess, threshold in excesses:
             values[excess] = max(0, utilisation - threshold)
-    for var, need_id, gender in parts.gender_vars:
-        team = served[need_id]
-        if gender is None:
-            values[var] = int(len(team) + len(ctx.fixed_by_need.get(need_id, {})) >= 2)
-        else:
-            values[var] = int(any(ctx.vps[v].gender == gender for v in team))
     return values
 
 
@@ -226,6 +219,8 @@ def _mip(  # noqa: PLR0917  (one level's engine, as _CpSat takes it)
         threads=config.workers,
         hint=hint if level.hint else None,
         tick=tick,
+        # The LP's bound first: it stands when the branch and bound stops without one.
+        relaxation_first=not level.maximize,
     )
     outcome = _Outcome(config.mip_solver, found.status, bound=found.bound)
     if found.objective is not None:
@@ -275,7 +270,7 @@ def _portfolio(
     return [cpsat.outcome, mip]
 
 
-def _portfolio_cost(
+def _portfolio_nearby(
     ctx: Context,
     parts: ModelParts,
     level: _Level,
@@ -284,24 +279,51 @@ def _portfolio_cost(
     started: float,
     seconds: float,
 ) -> list[_Outcome]:
-    """Level 2 side by side: HiGHS for the bound (and its plans), neighbourhoods for plans.
+    """A level from a start plan: the neighbourhood search beside a whole-model engine.
 
-    On the realistic presets HiGHS's root bound comes within a few per cent of the best plan
-    known, while CP-SAT on the whole model improves its plans slowly; re-planning a few
-    nearby needs at a time (``_neighbourhoods``) finds much cheaper plans in the same time.
-    HiGHS starts from the same plan (a complete assignment, its first incumbent).
+    Level 2 (costs): HiGHS beside it, for the bound (and its plans). On the realistic
+    presets HiGHS's root bound comes within a few per cent of the best plan known, while
+    CP-SAT on the whole model improves its plans slowly; re-planning a few nearby needs at a
+    time (``_neighbourhoods``) finds much cheaper plans in the same time. HiGHS starts from
+    the same plan (a complete assignment, its first incumbent).
+
+    Level 1 (filling): CP-SAT on the whole model beside it, for its proof. On L (seed 1,
+    load 8-10) CP-SAT on the whole model went from the greedy start's 2,317 urgency points
+    to 2,355 in 60 s, the search to 2,607 (LP bound 2,627); on M CP-SAT proves level 1 in a
+    few seconds, and its proof stops the search.
+
+    The engine runs on a thread: ``run(stop)`` solves the whole level and returns its
+    outcome, ``halt()`` (CP-SAT) stops it at once; ``stop`` is set when the search proved
+    the level or the deadline came. The first to prove the level optimal stops the other. A
+    maximised level is searched as the minimum of its negation.
     """
-    deadline = time.perf_counter() + seconds
     single = replace(config, workers=max(1, config.workers - 1))
+    run: Callable[[threading.Event], _Outcome]
+    halt: Callable[[], None] | None
+    if level.maximize:
+        cpsat = _CpSat(ctx, parts, level, single, seconds)  # set up before the search copies
+
+        def run_cpsat(_stop: threading.Event) -> _Outcome:
+            return cpsat.run(started)
+
+        name, run, halt = "cpsat", run_cpsat, cpsat.solver.stop_search
+    else:
+
+        def run_mip(stop: threading.Event) -> _Outcome:
+            return _mip(ctx, parts, level, single, started, seconds, stop=stop)
+
+        name, run, halt = config.mip_solver, run_mip, None
+    deadline = time.perf_counter() + seconds
+    sign = -1 if level.maximize else 1
     start_values = _plan_values(ctx, parts, level.hint)
     stop = threading.Event()
     found: list[_Outcome] = []
 
-    def run_mip() -> None:
+    def run_engine() -> None:
         try:
-            found.append(_mip(ctx, parts, level, single, started, seconds, stop=stop))
-        except Exception:  # a failing MIP solver leaves the search's answer standing
-            found.append(_Outcome(config.mip_solver, "UNKNOWN"))
+            found.append(run(stop))
+        except Exception:  # a failing engine leaves the search's answer standing
+            found.append(_Outcome(name, "UNKNOWN"))
         if found[0].status == "OPTIMAL":
             stop.set()  # proved: the search stops
 
@@ -311,15 +333,15 @@ def _portfolio_cost(
                 ProgressEvent(
                     f"{level.phase} (nearby)",
                     time.perf_counter() - started,
-                    value + level.offset,
+                    sign * value + level.offset,
                     None,
                 )
             )
 
     first = time.perf_counter() - started
-    thread = threading.Thread(target=run_mip, name="mip", daemon=True)
+    thread = threading.Thread(target=run_engine, name=f"{level.phase}-engine", daemon=True)
     thread.start()
-    terms = list(level.terms)
+    terms = [(var, sign * coefficient) for var, coefficient in level.terms]
     if level.reward:
         domains = parts.model.proto.variables
         # One seat weight more than every cost at once: filling a seat always comes first.
@@ -339,10 +361,14 @@ def _portfolio_cost(
     values = _plan_values(ctx, parts, chosen)
     value = float(sum(values[var] * c for var, c in level.terms))
     proved = optimal or stop.is_set()
-    stop.set()  # the MIP stops at its next tick when the search proved the plan
+    stop.set()  # the engine stops at its next tick when the search proved the plan
+    if halt is not None and optimal:
+        halt()
     thread.join(timeout=1.5 if proved else max(0.0, deadline - time.perf_counter()) + 2.0)
-    stop.set()
-    mip = found[0] if found else _Outcome(config.mip_solver, "UNKNOWN")
+    if halt is not None:  # an engine that stops when told: wait, the model changes next
+        halt()
+        thread.join()
+    other = found[0] if found else _Outcome(name, "UNKNOWN")
     search = _Outcome(
         "nearby",
         "OPTIMAL" if optimal else "FEASIBLE",
@@ -352,7 +378,7 @@ def _portfolio_cost(
         first,
         rounds=rounds,
     )
-    return [search, mip]
+    return [search, other]
 
 
 def _run_level(
@@ -369,13 +395,16 @@ def _run_level(
         outcomes = [_CpSat(ctx, parts, level, config, seconds).run(started)]
     elif config.engine == "mip":
         outcomes = [_mip(ctx, parts, level, config, started, seconds)]
-    elif not level.maximize and level.hint:
-        outcomes = _portfolio_cost(ctx, parts, level, config, started=started, seconds=seconds)
-    elif level.maximize and level.hint:
-        # Level 1 of the portfolio is CP-SAT's with every worker: beside HiGHS on two loaded
-        # cores it proved less and on L found no plan at all (benchmarks/README.md), while
-        # HiGHS's level-1 bound on L stayed trivial.
+    elif level.maximize and level.hint and whole_at_once(parts):
+        # A small instance: the search would solve the whole model too, CP-SAT's second
+        # worker does more for it.
         outcomes = [_CpSat(ctx, parts, level, config, seconds).run(started)]
+    elif level.hint:
+        # From a start plan, both levels: the neighbourhood search beside HiGHS (level 2)
+        # or CP-SAT (level 1: beside HiGHS on two loaded cores CP-SAT proved less and on L
+        # found no plan at all, while HiGHS's level-1 bound on L stayed trivial; see
+        # benchmarks/README.md).
+        outcomes = _portfolio_nearby(ctx, parts, level, config, started=started, seconds=seconds)
     else:
         outcomes = _portfolio(ctx, parts, level, config, started=started, seconds=seconds)
     best = outcomes[0]

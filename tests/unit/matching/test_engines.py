@@ -10,7 +10,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from tests.unit.matching.builders import AMERSFOORT, FAST, GRONINGEN, instance, need, vp
-from vppool.matching import ExistingAssignment, MatchingInstance, solve
+from vppool.matching import ExistingAssignment, MatchingInstance, _mip, _neighbourhoods, solve
 from vppool.matching._mip import solve_mip
 
 pytestmark = pytest.mark.unit
@@ -54,16 +54,25 @@ def test_scip_is_there_too() -> None:
     )
 
 
-def test_the_portfolio_reports_both_engines_per_level() -> None:
+def test_the_portfolio_reports_both_engines_per_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    reference = solve(_problem(), replace(FAST, engine="cpsat"))
     result = solve(_problem(), replace(FAST, engine="portfolio"))
     engines = result.stats["engines"]
-    # Level 1 from a start plan: CP-SAT with every worker (HiGHS beside it on a loaded
-    # machine made it prove less); level 2 the neighbourhood search beside HiGHS.
+    # Level 1 of a small instance from a start plan: CP-SAT with every worker (HiGHS beside
+    # it on a loaded machine made it prove less; the search would solve the whole model too).
     assert [o["engine"] for o in engines["fill"]] == ["cpsat"]
     # Level 2: the neighbourhood search (CP-SAT on the needs around one place at a time)
     # beside HiGHS; it says how many neighbourhoods it searched.
     assert [o["engine"] for o in engines["cost"]] == ["nearby", "highs"]
     assert engines["cost"][0]["rounds"] >= 0
+    # Beyond a neighbourhood's size, level 1 too is the search beside CP-SAT (one core
+    # each), to the same optimum.
+    monkeypatch.setattr(_neighbourhoods, "_MOST_NEEDS", 2)
+    result = solve(_problem(), replace(FAST, engine="portfolio", workers=2))
+    engines = result.stats["engines"]
+    assert [o["engine"] for o in engines["fill"]] == ["nearby", "cpsat"]
+    assert result.fill_objective == result.fill_bound == reference.fill_objective
+    assert (result.status, result.objective) == ("OPTIMAL", reference.objective)
 
 
 def test_the_mip_reads_the_cp_sat_model_as_it_is() -> None:
@@ -73,6 +82,27 @@ def test_the_mip_reads_the_cp_sat_model_as_it_is() -> None:
     model.add(x + 2 * y <= 7)
     found = solve_mip(model, [(x.index, 3), (y.index, 2)], maximize=True, time_limit_s=5)
     assert (found.status, found.objective, found.values) == ("OPTIMAL", 9.0, {0: 1, 1: 3})
+
+
+def test_the_lp_relaxation_s_bound_stands_when_the_mip_stops_without_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Cover 3 with items of 2 at a cost of 3 each: the LP takes one and a half (4.5, so 5
+    # in whole points), the MIP two (6).
+    model = cp_model.CpModel()
+    items = [model.new_bool_var(f"x{i}") for i in range(3)]
+    model.add(sum(2 * x for x in items) >= 3)
+    objective = [(x.index, 3) for x in items]
+    assert solve_mip(model, objective, maximize=False, time_limit_s=5).bound == 6
+    real = _mip._outcome
+
+    def stopped_without_a_bound(*args: Any, **kwargs: Any) -> _mip.MipOutcome:
+        return replace(real(*args, **kwargs), bound=None)  # as at a limit, no bound reported
+
+    monkeypatch.setattr(_mip, "_outcome", stopped_without_a_bound)
+    assert solve_mip(model, objective, maximize=False, time_limit_s=5).bound is None
+    found = solve_mip(model, objective, maximize=False, time_limit_s=5, relaxation_first=True)
+    assert (found.objective, found.bound) == (6.0, 5)
 
 
 def test_the_mip_refuses_a_model_it_cannot_read() -> None:

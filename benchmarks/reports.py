@@ -15,9 +15,16 @@ import json
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from vppool.settings import Settings
 
 TARGET_S = 2.0
 
@@ -34,38 +41,60 @@ def _median(action: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def run(size: str, seed: int, repeat: int, keep: Path | None) -> dict[str, Any]:
-    """Time the reports on one size."""
-    import sqlalchemy as sa
-    from sqlmodel import Session
-
+@contextmanager
+def demo_database(
+    size: str, seed: int, keep: Path | None, name: str
+) -> Iterator[tuple[Settings, Engine]]:
+    """The demo database of a size (prepared once; kept under ``keep`` if given), migrated."""
     from vppool.db import make_engine
     from vppool.db.migrate import upgrade
-    from vppool.db.models import Assignment, Need
-    from vppool.services import annual_report
     from vppool.services.demo import prepare_demo
     from vppool.settings import Settings
-    from vppool.web import documents
 
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch) if keep is None else keep / f"reports-{size}-{seed}"
+        folder = Path(scratch) if keep is None else keep / f"{name}-{size}-{seed}"
         folder.mkdir(parents=True, exist_ok=True)
-        database = folder / "reports.sqlite3"
+        database = folder / f"{name}.sqlite3"
         settings = Settings(data_dir=folder, database_url=f"sqlite:///{database}")
         if not database.exists():
             print(f"{size}: preparing the database", flush=True)
             prepare_demo(settings, database, size=size, seed=seed, password="benchmark-pw")  # noqa: S106  (a throw-away database)
         engine = make_engine(settings.resolved_database_url)
         upgrade(engine)
+        try:
+            yield settings, engine
+        finally:
+            engine.dispose()
+
+
+def busiest_client(session: Session) -> int:
+    """The id of the client organisation with the most assignments."""
+    import sqlalchemy as sa
+
+    from vppool.db.models import Assignment, Need
+
+    return int(
+        session.execute(
+            sa.select(Need.organisation_id)
+            .join(Assignment, Assignment.need_id == Need.id)
+            .group_by(Need.organisation_id)
+            .order_by(sa.func.count().desc(), Need.organisation_id)
+            .limit(1)
+        ).scalar_one()
+    )
+
+
+def run(size: str, seed: int, repeat: int, keep: Path | None) -> dict[str, Any]:
+    """Time the reports on one size."""
+    from sqlmodel import Session
+
+    from vppool.services import annual_report
+    from vppool.web import documents
+
+    with demo_database(size, seed, keep, "reports") as (settings, engine):
         year = settings.today().year
         with Session(engine) as session:
-            organisation_id = session.execute(
-                sa.select(Need.organisation_id)
-                .join(Assignment, Assignment.need_id == Need.id)
-                .group_by(Need.organisation_id)
-                .order_by(sa.func.count().desc(), Need.organisation_id)
-                .limit(1)
-            ).scalar_one()
+            organisation_id = busiest_client(session)
 
             def data() -> annual_report.AnnualReport:
                 return annual_report.annual_report(
@@ -93,13 +122,16 @@ def run(size: str, seed: int, repeat: int, keep: Path | None) -> dict[str, Any]:
             figures["pdf_bytes"] = len(documents.annual_report_pdf(report))
             figures["target_s"] = TARGET_S
             figures["over_target"] = figures["client_pdf_s"] > TARGET_S
-        engine.dispose()
     return figures
 
 
-def main() -> None:
-    """Run the sizes asked for and print (and save) the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+#: A benchmark of one size: ``run(size, seed, repeat, keep)`` -> its figures.
+SizeRun = Callable[[str, int, int, Path | None], dict[str, Any]]
+
+
+def run_sizes(run: SizeRun, description: str) -> None:
+    """Run ``run`` for the sizes the command line asks for; print (and save) the figures."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sizes", nargs="+", default=["M", "L"], choices=["S", "M", "L"])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
@@ -110,6 +142,11 @@ def main() -> None:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2))
+
+
+def main() -> None:
+    """Run the sizes asked for and print (and save) the figures."""
+    run_sizes(run, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

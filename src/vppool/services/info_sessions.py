@@ -5,9 +5,9 @@ team's meeting, introducing a new VP), the site, a preferred period, how long it
 audience and the language, and optionally the VP they would like (one of their own).
 vppool then proposes times at which a suitable VP is free:
 
-* suitable: active, speaks the session's language, no conflict of interest with the client,
-  and the site within the VP's travel radius; the ``info_session_candidates`` nearest are
-  searched (the preferred VP and the client's own VPs always);
+* suitable: active, certified through the preferred period, speaks the session's language,
+  no conflict of interest with the client, and the site within the VP's travel radius;
+  the ``info_session_candidates`` nearest are searched (the preferred and own VPs always);
 * free: the VP's weekly hours, date overrides, absences, public holidays, the busy time of
   their own calendars and their commitments in vppool (intervision sessions, other
   information sessions with their travel) — :func:`vppool.services.availability.availability_of`;
@@ -64,6 +64,7 @@ from vppool.services._common import (
 )
 from vppool.services.access import Viewer
 from vppool.services.availability import availability_of
+from vppool.services.compliance import current_certificates
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, InfoSessionKind, InfoSessionStatus, Role
 
@@ -402,10 +403,19 @@ def _candidates(
         ).all()
     )
     own = _own_vp_ids(session, row.organisation_id, row.starts_on, row.ends_on)
+    certified = {
+        vp_id
+        for vp_id, held in current_certificates(session, row.starts_on).items()
+        if held.expires_on >= row.ends_on  # both ends exclusive: valid through the period
+    }
     place = m.Location(site.latitude, site.longitude)
     found = []
     for person in session.exec(query).all():
-        if person.id in conflicted or row.language not in person.languages:
+        if (
+            person.id in conflicted
+            or person.id not in certified
+            or row.language not in person.languages
+        ):
             continue
         km = m.haversine_km(m.Location(person.home_latitude, person.home_longitude), place)
         if km > person.max_travel_km:

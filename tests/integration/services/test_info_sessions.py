@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from tests.factories import (
     UTRECHT,
     make_assignment,
+    make_certification,
     make_need,
     make_organisation,
     make_site,
@@ -70,6 +71,7 @@ class Setup:
         self.near = make_trust_person(session, first_name="Nina")  # lives at the site
         for person in (self.own, self.near):
             make_weekly_hours(session, person)  # Monday to Friday 09:00-17:00
+            make_certification(session, trust_person=person)  # valid until November 2029
         need = make_need(session, organisation=self.org, starts_on=date(2026, 1, 1))
         make_assignment(session, need=need, trust_person=self.own, starts_on=date(2026, 1, 1))
         self.client = make_user(
@@ -176,8 +178,16 @@ def test_unsuitable_vps_are_not_proposed(session: Session, settings: Settings) -
     far = make_trust_person(session, home_latitude=53.2, home_longitude=6.56, max_travel_km=60)
     mute = make_trust_person(session, languages=["en"])
     conflicted = make_trust_person(session)
-    for person in (far, mute, conflicted):
+    uncertified = make_trust_person(session)
+    expiring = make_trust_person(session)
+    for person in (far, mute, conflicted, uncertified, expiring):
         make_weekly_hours(session, person)
+        if person is not uncertified:
+            make_certification(
+                session,
+                trust_person=person,
+                expires_on=MONDAY + timedelta(days=3) if person is expiring else date(2029, 1, 1),
+            )
     session.add(
         ConflictOfInterest(
             trust_person_id=conflicted.id,

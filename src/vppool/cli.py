@@ -600,6 +600,123 @@ def insight_gaps(
 
 
 @main.group()
+def sessions() -> None:
+    """Information sessions at clients' sites: requests, proposed times, booking."""
+
+
+def _sessions_call(ctx: _Context, call: Callable[[Any], Any]) -> Any:
+    """Run ``call(session)`` in one transaction (as the system), or fail with its error."""
+    from vppool.db import create_engine_for, session_scope
+
+    engine = create_engine_for(ctx.settings)
+    try:
+        with session_scope(engine) as session:
+            return call(session)
+    except VppoolError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+
+
+@sessions.command("list")
+@click.option(
+    "--status", type=click.Choice(["requested", "booked", "cancelled"]), help="Only these."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the sessions as JSON.")
+@pass_context
+def sessions_list(ctx: _Context, *, status: str | None, as_json: bool) -> None:
+    """List information sessions (requests first, then booked ones, latest first)."""
+    from vppool.services import info_sessions
+    from vppool.vocab import InfoSessionStatus
+
+    found = _sessions_call(
+        ctx,
+        lambda session: info_sessions.list_sessions(
+            session, status=InfoSessionStatus(status) if status else None, limit=200
+        ),
+    )
+    if as_json:
+        click.echo(found.model_dump_json(indent=2))
+        return
+    table = Table("id", "kind", "organisation", "status", "when", "trust person", title=None)
+    for item in found.items:
+        when = (
+            item.starts_at.astimezone(ctx.settings.zone).strftime("%Y-%m-%d %H:%M")
+            if item.starts_at
+            else f"{item.first_day} .. {item.last_day}"
+        )
+        table.add_row(
+            str(item.id),
+            item.kind.value,
+            item.organisation_name,
+            item.status.value,
+            when,
+            item.trust_person_name or "",
+        )
+    console.print(table)
+
+
+@sessions.command("propose")
+@click.argument("session_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the proposals as JSON.")
+@pass_context
+def sessions_propose(ctx: _Context, session_id: int, *, as_json: bool) -> None:
+    """Times at which a suitable VP is free for session SESSION_ID, best first."""
+    from vppool.services import info_sessions
+
+    found = _sessions_call(
+        ctx,
+        lambda session: info_sessions.propose_times(
+            session, ctx.settings, info_session_id=session_id
+        ),
+    )
+    if as_json:
+        click.echo(json.dumps([p.model_dump(mode="json") for p in found], indent=2))
+        return
+    table = Table("when", "trust person", "id", "travel min", "km", "own", title=None)
+    for p in found:
+        local = p.starts_at.astimezone(ctx.settings.zone)
+        own = "preferred" if p.preferred else ("own" if p.own else "")
+        table.add_row(
+            local.strftime("%Y-%m-%d %H:%M"),
+            p.name,
+            str(p.trust_person_id),
+            str(p.travel_minutes),
+            f"{p.distance_km:g}",
+            own,
+        )
+    console.print(table)
+
+
+@sessions.command("book")
+@click.argument("session_id", type=int)
+@click.option("--trust-person", type=int, required=True, help="The VP's id.")
+@click.option("--at", "starts_at", required=True, help="Start, e.g. 2027-03-22T10:00+01:00.")
+@pass_context
+def sessions_book(ctx: _Context, session_id: int, *, trust_person: int, starts_at: str) -> None:
+    """Book session SESSION_ID with a VP at a time (checked again; everyone is told)."""
+    from vppool.services import info_sessions
+
+    try:
+        moment = datetime.fromisoformat(starts_at)
+    except ValueError as exc:
+        console.print(f"[bold red]--at is not a date and time:[/] {starts_at}")
+        raise SystemExit(2) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ctx.settings.zone)
+    booked = _sessions_call(
+        ctx,
+        lambda session: info_sessions.book_session(
+            session,
+            ctx.settings,
+            info_session_id=session_id,
+            data=info_sessions.InfoSessionBooking(trust_person_id=trust_person, starts_at=moment),
+        ),
+    )
+    console.print(f"booked session {booked.id} with {booked.trust_person_name}")
+
+
+@main.group()
 def report() -> None:
     """Annual reports (planning side: never anything about reports or cases)."""
 

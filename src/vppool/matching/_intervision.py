@@ -361,6 +361,25 @@ class _Instance:
     #: Per VP, the index of their group of last year (if any).
     last_group: dict[int, int] = field(default_factory=dict)
 
+    def floor(self) -> float:
+        """A lower bound on this region's cost that needs no solve.
+
+        Each VP is either in a group at one of their candidate meeting places (travel at
+        least to the nearest) or left out; every other term is non-negative. The MIP's
+        bound replaces it once the MIP proves more (a region the time ran out for keeps it).
+        """
+        config = self.config
+        return sum(
+            min(
+                [config.weight_left_out]
+                + [
+                    config.weight_travel_per_km * self.distance[m.id][g]
+                    for g in self.candidates[m.id]
+                ]
+            )
+            for m in self.members
+        )
+
     def cost(self, group_of: dict[int, int], left_out: Iterable[int]) -> float:
         """The objective of a grouping, term by term as the model counts it."""
         config = self.config
@@ -982,7 +1001,7 @@ def _solve_region(
     hint_cost = instance.cost(hint, [v for v in ids if v not in hint])
     if time.perf_counter() >= deadline - 0.2:
         # No time left for this region (a second pass that came too late): keep what it has.
-        return first, 0.0, False
+        return first, instance.floor(), False
     model, x, out, opened = _model(instance, max(places) + 1)
     with lock:
         stats["variables"] = int(stats["variables"]) + model.get_num_variables()
@@ -1015,8 +1034,9 @@ def _solve_region(
             group_of = found
     group_of = _Local(instance, group_of).run(deadline)
     low = solved.termination.objective_bounds.dual_bound
-    if not math.isfinite(low) or low < 0:
-        low = 0.0  # every term of the cost is non-negative
+    if not math.isfinite(low):
+        low = 0.0
+    low = max(low, instance.floor())
     proven = solved.termination.reason == mathopt.TerminationReason.OPTIMAL
     return group_of, float(low), proven
 

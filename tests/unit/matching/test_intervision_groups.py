@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -112,3 +113,23 @@ def test_a_large_clustered_pool_is_grouped_within_the_rules_with_a_bound() -> No
     assert result.left_out == ()
     assert 0 <= result.best_bound <= result.objective
     assert result.stats["regions"] >= 2
+
+
+def test_a_region_the_time_ran_out_for_still_has_a_bound_from_travel() -> None:
+    # No time for any MIP: the start grouping stands, and the bound is each VP's travel to
+    # the nearest meeting place offered (or leaving them out), never 0 and never above
+    # the cost.
+    pool = _pool(40, seed=3)
+    result = form_groups(pool, IntervisionConfig(time_limit_s=0.01, workers=1))
+    assert result.violations == ()
+    per_degree = math.pi * 6371.0 / 180
+
+    def km(home: Location, place: Location) -> float:
+        scale = math.cos(math.radians(home.latitude))
+        return per_degree * math.hypot(
+            place.latitude - home.latitude, (place.longitude - home.longitude) * scale
+        )
+
+    nearest = sum(min(km(m.home, c) for c in result.centres) - 0.05 for m in pool)
+    assert nearest > 0
+    assert nearest <= result.best_bound <= result.objective

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -19,6 +19,7 @@ from tests.conftest import REFERENCE_DATE
 from vppool.db.models import (
     Assignment,
     Certification,
+    IntervisionSession,
     Need,
     Organisation,
     Site,
@@ -28,7 +29,7 @@ from vppool.db.models import (
 )
 from vppool.errors import FieldError, ValidationFailed
 from vppool.inputs import field_errors_from
-from vppool.vocab import AssignmentStatus, NeedKind, Role, Scope
+from vppool.vocab import AssignmentStatus, NeedKind, Role, Scope, SessionStatus
 
 #: Utrecht, in the middle of the country.
 UTRECHT = (52.09, 5.12)
@@ -166,6 +167,18 @@ def make_certification(
         **overrides,
     }
     return _save(session, Certification, values)
+
+
+def make_held_session(session: Session, *, group_id: int | None, day: date) -> IntervisionSession:
+    """An intervision session of ``group_id`` held on ``day`` (11:00 to 13:00 UTC)."""
+    starts = datetime.combine(day, time(11), tzinfo=UTC)
+    values = {
+        "group_id": group_id,
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "status": SessionStatus.HELD,
+    }
+    return _save(session, IntervisionSession, values)
 
 
 def make_user(session: Session, **overrides: Any) -> User:

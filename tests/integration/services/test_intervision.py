@@ -16,6 +16,7 @@ from tests.dbutil import table_counts
 from tests.factories import (
     make_assignment,
     make_certification,
+    make_held_session,
     make_need,
     make_trust_person,
     make_user,
@@ -232,15 +233,7 @@ def test_reforming_replaces_groups_that_have_not_met(session: Session, settings:
 
 
 def _held(session: Session, group: IntervisionGroup) -> IntervisionSession:
-    meeting = IntervisionSession(
-        group_id=group.id,
-        starts_at=datetime(2026, 10, 6, 11, tzinfo=UTC),
-        ends_at=datetime(2026, 10, 6, 13, tzinfo=UTC),
-        status=SessionStatus.HELD,
-    )
-    session.add(meeting)
-    session.flush()
-    return meeting
+    return make_held_session(session, group_id=group.id, day=date(2026, 10, 6))
 
 
 def _named(vp: TrustPerson) -> str:

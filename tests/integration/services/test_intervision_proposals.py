@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tests.factories import make_certification, make_trust_person, make_user, make_weekly_hours
-from vppool.db.models import IntervisionGroup, IntervisionMember, IntervisionSession, TrustPerson
+from tests.factories import (
+    make_certification,
+    make_held_session,
+    make_trust_person,
+    make_user,
+    make_weekly_hours,
+)
+from vppool.db.models import IntervisionGroup, IntervisionMember, TrustPerson
 from vppool.errors import Conflict
 from vppool.services import intervision_runs
 from vppool.services.access import Viewer
 from vppool.settings import Settings
-from vppool.vocab import IntervisionRunKind, MatchingRunStatus, Role, SessionStatus
+from vppool.vocab import IntervisionRunKind, MatchingRunStatus, Role
 
 pytestmark = pytest.mark.integration
 
@@ -133,14 +139,7 @@ def test_a_proposal_after_a_group_met_keeps_it_when_stored(
             .order_by(col(IntervisionGroup.id))
         ).first()
         assert group is not None
-        session.add(
-            IntervisionSession(
-                group_id=group.id,
-                starts_at=datetime(year, 1, 12, 10, tzinfo=UTC),
-                ends_at=datetime(year, 1, 12, 12, tzinfo=UTC),
-                status=SessionStatus.HELD,
-            )
-        )
+        make_held_session(session, group_id=group.id, day=date(year, 1, 12))
         kept_name, kept_id = group.name, group.id
         session.commit()
     newcomer = _pool(engine, 1)[0]

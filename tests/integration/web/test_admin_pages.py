@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tests.factories import make_certification, make_trust_person, make_weekly_hours
+from tests.factories import (
+    make_certification,
+    make_held_session,
+    make_trust_person,
+    make_weekly_hours,
+)
 from tests.integration.api.world import World
 from tests.integration.web.conftest import WEB, csrf_of, login
 from tests.queue import drain_app
@@ -302,12 +308,19 @@ def _finished(client: TestClient, started: object) -> tuple[str, str]:
     return run_page, client.get(f"{WEB}{run_page}").text
 
 
+def _planner_and_pool(
+    client: TestClient, world: World, engine: Engine, settings: Settings, count: int = 9
+) -> int:
+    """A pool of ``count`` certified VPs and a planner logged in; next year."""
+    _certified_pool(engine, count)
+    login(client, world, "planner")
+    return settings.today().year + 1
+
+
 def test_a_planner_forms_next_years_groups_sees_them_explained_and_stores_them(
     app_client: TestClient, world: World, engine: Engine, settings: Settings
 ) -> None:
-    _certified_pool(engine, 9)
-    year = settings.today().year + 1
-    login(app_client, world, "planner")
+    year = _planner_and_pool(app_client, world, engine, settings)
     started = _post(
         app_client,
         "/intervision/formations",
@@ -350,6 +363,29 @@ def test_a_planner_stops_a_formation_from_its_page_and_it_says_so_in_dutch(
     assert "Deze run is gestopt; er is niets van bewaard." in stopped.text  # type: ignore[attr-defined]
     assert f"{run_page}/cancel" not in stopped.text  # type: ignore[attr-defined]
     assert drain_app(app_client.app) == 0
+
+
+def test_forming_again_after_a_group_met_shows_it_kept_and_the_changes_in_dutch(
+    app_client: TestClient, world: World, engine: Engine, settings: Settings
+) -> None:
+    year = _planner_and_pool(app_client, world, engine, settings)
+    form = {"year": str(year), "time_limit_s": "5"}
+    run_page, _ = _finished(
+        app_client, _post(app_client, "/intervision/formations", "/intervision/formations", form)
+    )
+    _post(app_client, run_page, f"{run_page}/store", {})
+    with Session(engine) as session:
+        group = session.exec(select(IntervisionGroup).where(IntervisionGroup.year == year)).first()
+        assert group is not None
+        make_held_session(session, group_id=group.id, day=date(year, 1, 12))
+        session.commit()
+    _certified_pool(engine, 1)  # someone new
+    _, shown = _finished(
+        app_client, _post(app_client, "/intervision/formations", "/intervision/formations", form)
+    )
+    assert "Behouden: deze groep kwam al bijeen" in shown
+    assert "Wijzigingen in de groepen die al bijeen waren" in shown
+    assert " is nieuw: " in shown  # the other group, formed again with the newcomer
 
 
 def test_a_planner_plans_the_meetings_and_sees_in_dutch_who_blocks_a_window(

@@ -717,6 +717,66 @@ def sessions_book(ctx: _Context, session_id: int, *, trust_person: int, starts_a
 
 
 @main.group()
+def scenario() -> None:
+    """What-if scenarios: changes solved on a copy of the plan (docs/insight.md)."""
+
+
+@scenario.command("run")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--today", help="Planning date (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@click.option("--show", type=int, default=20, show_default=True, help="Seats to list.")
+@pass_context
+def scenario_run(ctx: _Context, file: Path, *, today: str | None, as_json: bool, show: int) -> None:
+    """Solve a scenario (FILE.json) on a copy of the plan and compare; nothing is changed."""
+    import pydantic
+
+    from vppool.db import create_engine_for, session_scope
+    from vppool.services import insight_runs, scenarios
+
+    try:
+        spec = scenarios.ScenarioSpec.model_validate_json(file.read_bytes())
+    except pydantic.ValidationError as exc:
+        console.print(f"[bold red]{file.name} is not a valid scenario:[/]")
+        for error in exc.errors()[:20]:
+            where = ".".join(str(part) for part in error["loc"])
+            console.print(f"  [red]•[/] {where}: {error['msg']}")
+        raise SystemExit(2) from exc
+    engine = create_engine_for(ctx.settings)
+    try:
+        with session_scope(engine) as session:
+            run = insight_runs.start_scenario(
+                session, spec, today=_today(today, ctx.settings), queued=False
+            )
+        done = _run_insight(ctx.settings, engine, run.id, "scenario")
+    except VppoolError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+    if done.error:
+        console.print(f"[bold red]error:[/] {done.error}")
+        raise SystemExit(1)
+    result = done.result
+    if as_json:
+        click.echo(json.dumps({"run_id": done.id, **result}, indent=2))
+        return
+    table = Table("figure", "current plan", "scenario", title=f"scenario: {result['name']}")
+    for key in ("seats", "filled", "unfilled", "travel_km", "utilisation_mean", "utilisation_max"):
+        table.add_row(key, str(result["current"][key]), str(result["scenario"][key]))
+    table.add_row("solver", result["current"]["status"], result["scenario"]["status"])
+    console.print(table)
+    console.print(f"{result['seats_changed']} seats change; organisations affected:")
+    for org in result["organisations"]:
+        console.print(f"  {org['organisation']}: {org['seats_changed']} seat(s) changed")
+    for change in result["changes"][:show]:
+        console.print(
+            f"  {change['organisation']} seat {change['seat']}: "
+            f"{change['before'] or '-'} -> {change['after'] or 'unfilled'}"
+        )
+    console.print(f"scenario run {done.id}: adopt it on the web page or the API")
+
+
+@main.group()
 def report() -> None:
     """Annual reports (planning side: never anything about reports or cases)."""
 

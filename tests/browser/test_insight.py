@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import LiveApp, log_in, new_context, skip_without_a_browser
@@ -35,3 +37,26 @@ def test_a_planner_finds_the_gaps_and_whom_to_recruit(browser: Browser, live_app
     first = planner.locator("#suggestions li").first
     expect(first).to_contain_text("plaatsen")
     expect(planner.get_by_role("heading", name="Waarom plaatsen open blijven")).to_be_visible()
+
+
+def test_a_planner_tries_a_scenario_and_adopts_it(browser: Browser, live_app: LiveApp) -> None:
+    from datetime import date, timedelta
+
+    planner = new_context(browser, live_app).new_page()
+    log_in(planner, live_app, "planner")
+    planner.goto(live_app.url("/insight"))
+    planner.get_by_role("link", name="Wat-als-scenario's").click()
+    planner.get_by_label("Naam van het scenario").fill("Drie maanden weg")
+    away = planner.locator("#absence_trust_person_id")
+    away.select_option(index=1)
+    first = date.today() + timedelta(days=7)
+    planner.get_by_label("Eerste dag afwezig").fill(first.isoformat())
+    planner.get_by_label("Laatste dag afwezig").fill((first + timedelta(days=90)).isoformat())
+    planner.get_by_role("button", name="Scenario doorrekenen").click()
+    # Solved on the worker; the page shows the comparison when it is done.
+    expect(
+        planner.get_by_role("heading", name="De huidige planning en het scenario")
+    ).to_be_visible(timeout=90_000)
+    expect(planner.get_by_role("heading", name="Organisaties die het raakt")).to_be_visible()
+    planner.get_by_role("button", name="Scenario overnemen").click()
+    expect(planner).to_have_url(re.compile(r"/app/matching/runs/\d+"))

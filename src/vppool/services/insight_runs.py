@@ -21,10 +21,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from vppool.db import serialised, session_scope
+from vppool.db.engine import serialise_writes
 from vppool.db.models import InsightRun
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, NotFound, ValidationFailed, VppoolError
-from vppool.services import audit, queue, recruitment
+from vppool.services import audit, queue, recruitment, scenarios
 from vppool.services._common import SYSTEM, acting, require_staff
 from vppool.services.access import Viewer
 from vppool.settings import Settings
@@ -36,14 +37,19 @@ __all__ = [
     "TASK",
     "InsightRunPublic",
     "abandon_run",
+    "adopt_scenario",
     "cancel_run",
     "check_months",
+    "discard_scenario",
     "execute_queued",
     "execute_run",
     "get_run",
+    "get_scenario",
     "latest_run",
+    "recent_runs",
     "start_recruitment",
     "start_run",
+    "start_scenario",
 ]
 
 #: The furthest a planner looks ahead, in months.
@@ -134,6 +140,115 @@ def start_recruitment(
     )
 
 
+def start_scenario(
+    session: Session,
+    scenario: scenarios.ScenarioSpec,
+    *,
+    today: date,
+    viewer: Viewer | None = None,
+    queued: bool = True,
+) -> InsightRunPublic:
+    """Queue a what-if scenario: its changes solved on a copy of the plan of ``today``.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        ValidationFailed: a change names an unknown VP or place.
+    """
+    require_staff(viewer, "try scenarios")
+    scenarios.check(session, scenario)
+    spec = {"scenario": scenario.model_dump(mode="json"), "today": today.isoformat()}
+    return start_run(
+        session, kind=InsightRunKind.SCENARIO, spec=spec, viewer=viewer, enqueue=queued
+    )
+
+
+def get_scenario(
+    session: Session, run_id: int, *, viewer: Viewer | None = None
+) -> InsightRunPublic:
+    """One scenario run (NotFound for any other run)."""
+    require_staff(viewer, "see scenarios")
+    return _public(_run(session, run_id, InsightRunKind.SCENARIO))
+
+
+def _finished_scenario(session: Session, run_id: int) -> InsightRun:
+    run = _run(session, run_id, InsightRunKind.SCENARIO)
+    if run.status is not MatchingRunStatus.SUCCEEDED:
+        raise Conflict(
+            "Scenario {run} is {status}; only a solved scenario is adopted or discarded.",
+            run=run_id,
+            status=run.status,
+        )
+    if run.decision is not None:
+        raise Conflict("Scenario {run} was {decision} already.", run=run_id, decision=run.decision)
+    return run
+
+
+def adopt_scenario(
+    session: Session, settings: Settings, run_id: int, *, viewer: Viewer | None = None
+) -> InsightRunPublic:
+    """Make a solved scenario real: its changes, and its seats as a matching run's proposals.
+
+    The run's ``matching_run_id`` names the run to review and confirm.
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or admin.
+        NotFound: there is no such scenario.
+        Conflict: it is not solved, was adopted or discarded already, or the plan changed so
+            that its seats would break hard rules (then nothing changes).
+    """
+    require_staff(viewer, "adopt scenarios")
+    serialise_writes(session)
+    run = _finished_scenario(session, run_id)
+    spec = scenarios.ScenarioSpec.model_validate(run.spec["scenario"])
+    run.matching_run_id = scenarios.adopt(
+        session,
+        settings,
+        spec,
+        run.result,
+        viewer=viewer,
+        actor_user_id=viewer.user_id if viewer else None,
+    )
+    return _decide(session, run, "adopted", viewer)
+
+
+def discard_scenario(
+    session: Session, run_id: int, *, viewer: Viewer | None = None
+) -> InsightRunPublic:
+    """Put a solved scenario aside: nothing of it becomes real.
+
+    Raises:
+        Conflict: it is not solved, or was adopted or discarded already.
+    """
+    require_staff(viewer, "discard scenarios")
+    return _decide(session, _finished_scenario(session, run_id), "discarded", viewer)
+
+
+def _decide(
+    session: Session, run: InsightRun, decision: str, viewer: Viewer | None
+) -> InsightRunPublic:
+    run.decision = decision
+    run.decided_at = utc_now()
+    session.add(run)
+    session.flush()
+    details = {"matching_run_id": run.matching_run_id}
+    audit.record_event(session, acting(viewer), ("insight_run", run.id), decision, details)
+    return _public(run)
+
+
+def recent_runs(
+    session: Session, kind: InsightRunKind, *, viewer: Viewer | None = None, limit: int = 20
+) -> list[InsightRunPublic]:
+    """The newest runs of ``kind``, newest first."""
+    require_staff(viewer, "see planning analyses")
+    rows = session.exec(
+        select(InsightRun)
+        .where(InsightRun.kind == kind)
+        .order_by(col(InsightRun.id).desc())
+        .limit(limit)
+    ).all()
+    return [_public(run) for run in rows]
+
+
 def check_months(months: int) -> int:
     """The months to look ahead, 1 to 24.
 
@@ -215,6 +330,7 @@ def _recruitment(
 
 _WORK: dict[InsightRunKind, Work] = {
     InsightRunKind.RECRUITMENT: _recruitment,
+    InsightRunKind.SCENARIO: scenarios.work_out,
 }
 
 

@@ -56,6 +56,7 @@ from vppool.web._pickers import PickerSearches
 from vppool.web._planner import PlannerPages
 from vppool.web._pool import pool_pages
 from vppool.web._reports import ReportPages
+from vppool.web._scenarios import ScenarioPages
 from vppool.web._staffing import StaffingPages, TeamAdvice
 from vppool.web._trust_person import TrustPersonPages
 
@@ -193,6 +194,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             InboxPages,
             InfoSessionPages,
             InsightPages,
+            ScenarioPages,
             IntervisionPages,
             IntervisionFormingPages,
             admin_pages(),

@@ -524,6 +524,40 @@ CASES: list[Case] = [
         url="/api/v1/insight-runs/{insight_done}",
     ),
     Case("POST", "/api/v1/insight/recruitment", staff(202), body={"months": 6}),
+    Case(
+        "POST",
+        "/api/v1/scenarios",
+        staff(202),
+        body=lambda w: {
+            "name": "VP 1 weg",
+            "changes": [
+                {
+                    "type": "absence",
+                    "trust_person_id": w["vp1"],
+                    "first_day": in_days(7).isoformat(),
+                    "last_day": in_days(30).isoformat(),
+                }
+            ],
+        },
+    ),
+    Case(
+        "GET",
+        "/api/v1/scenarios/{run_id:int}",
+        staff(200),
+        url="/api/v1/scenarios/{scenario_done}",
+    ),
+    Case(
+        "POST",
+        "/api/v1/scenarios/{run_id:int}/adopt",
+        staff(200),
+        url="/api/v1/scenarios/{scenario_done}/adopt",
+    ),
+    Case(  # adopted just now: it cannot be discarded any more
+        "POST",
+        "/api/v1/scenarios/{run_id:int}/discard",
+        staff(409),
+        url="/api/v1/scenarios/{scenario_done}/discard",
+    ),
     # ---------------------------------------------------------------- annual reports
     *(
         Case(

@@ -302,6 +302,20 @@ def seed_world(engine: Engine) -> World:
                 status=MatchingRunStatus.SUCCEEDED,
             )
         )
+        ids["scenario_done"] = add(  # solved, not decided: a weight changed, no seat moved
+            InsightRun(
+                kind=InsightRunKind.SCENARIO,
+                status=MatchingRunStatus.SUCCEEDED,
+                spec={
+                    "scenario": {
+                        "name": "Reizen telt zwaarder",
+                        "changes": [{"type": "weight", "name": "travel_per_km", "value": 2}],
+                    },
+                    "today": today().isoformat(),
+                },
+                result={"today": today().isoformat(), "added_needs": [], "plan": []},
+            )
+        )
         ids["insight_done"] = add(
             InsightRun(
                 kind=InsightRunKind.RECRUITMENT,

@@ -28,6 +28,7 @@ PLANNER_PAGES = [
     "/insight",
     "/insight/gaps",
     "/insight/gaps?months=x",
+    "/insight/scenarios",
     "/inbox",
     "/inbox/settings",
     "/audit",

@@ -1,10 +1,12 @@
-"""Planning insight (planners and admins): coverage gaps and whom to recruit.
+"""Planning insight (planners and admins): coverage gaps, whom to recruit, what-if scenarios.
 
 ``GET /api/v1/insight/gaps`` answers at once with demand against supply by province,
 language, scope, sector and gender over the coming months, and the newest recruitment
 analysis. That analysis re-solves the plan, so it runs in the background:
 ``POST /api/v1/insight/recruitment`` answers 202 with a run to poll at
-``/api/v1/insight-runs/{id}``.
+``/api/v1/insight-runs/{id}``. A scenario (``POST /api/v1/scenarios``, the format of
+``docs/insight.md``) is solved in the background too; once solved it is adopted or
+discarded.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlmodel import Session
 from vppool.api.auth import staff_only
 from vppool.api.controllers._shared import Resource
 from vppool.db.schemas import MAX_ID
-from vppool.services import coverage, insight_runs
+from vppool.services import coverage, insight_runs, scenarios
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import InsightRunKind
@@ -107,3 +109,54 @@ class InsightController(Resource, path="/api/v1", tag="insight", guard=staff_onl
     ) -> insight_runs.InsightRunPublic:
         """Stop a queued or running analysis or scenario (409 when it has ended)."""
         return insight_runs.cancel_run(db_session, run_id, viewer=viewer)
+
+    @post("/scenarios", status_code=202, sync_to_thread=True)
+    def start_scenario(
+        self,
+        data: JSONBody[scenarios.ScenarioSpec],
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> insight_runs.InsightRunPublic:
+        """Solve a what-if scenario on a copy of the plan (202 + a run to poll).
+
+        When solved, ``result`` holds the plan as it stands (``current``) and the scenario
+        (``scenario``) side by side — seats, filled, unfilled, travel in km, utilisation,
+        the solver's status and gap — the seats that changed (``changes``), every
+        organisation they or the added needs belong to (``organisations``) and the needs
+        the changes added (``added_needs``: cover, successors, the new client's). 422 when a
+        change names an unknown VP or place.
+        """
+        return insight_runs.start_scenario(db_session, data, today=settings.today(), viewer=viewer)
+
+    @get("/scenarios/{run_id:int}", sync_to_thread=True)
+    def get_scenario(
+        self, run_id: RunId, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
+    ) -> insight_runs.InsightRunPublic:
+        """A scenario: status, progress, then the comparison or the error."""
+        return insight_runs.get_scenario(db_session, run_id, viewer=viewer)
+
+    @post("/scenarios/{run_id:int}/adopt", status_code=200, sync_to_thread=True)
+    def adopt_scenario(
+        self,
+        run_id: RunId,
+        viewer: NamedDependency[Viewer],
+        settings: NamedDependency[Settings],
+        db_session: NamedDependency[Session],
+    ) -> insight_runs.InsightRunPublic:
+        """Make a solved scenario real; its seats become the proposals of a matching run.
+
+        The absences, capacities, new client and the needs it added are stored as a planner
+        would; the seats are checked by the independent validator and stored as the
+        proposals of the run named in ``matching_run_id``, confirmed from there. 409 when it
+        is not solved, was decided already, or the plan changed so that its seats would
+        break hard rules (nothing changes then).
+        """
+        return insight_runs.adopt_scenario(db_session, settings, run_id, viewer=viewer)
+
+    @post("/scenarios/{run_id:int}/discard", status_code=200, sync_to_thread=True)
+    def discard_scenario(
+        self, run_id: RunId, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
+    ) -> insight_runs.InsightRunPublic:
+        """Put a solved scenario aside; nothing of it becomes real (409 once decided)."""
+        return insight_runs.discard_scenario(db_session, run_id, viewer=viewer)

@@ -17,7 +17,7 @@ import functools
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -57,6 +57,7 @@ __all__ = [
     "QuickMatchResult",
     "RunSummary",
     "abandon_run",
+    "add_proposals",
     "build_instance",
     "cancel_run",
     "confirm_run",
@@ -648,23 +649,33 @@ def _store(engine: Engine, run_id: int, bundle: InstanceBundle, result: m.Matchi
                 for a in bundle.instance.assignments
                 if a.status == "confirmed" or a.pinned
             }
-            for seat, vp_id in sorted(result.plan.assignments.items()):
-                if (seat.need_id, seat.seat) in fixed:
-                    continue
-                starts, ends = bundle.need_periods[seat.need_id]
-                session.add(
-                    Assignment(
-                        need_id=seat.need_id,
-                        trust_person_id=vp_id,
-                        seat=seat.seat,
-                        starts_on=max(starts, bundle.instance.today),
-                        ends_on=ends,
-                        status=AssignmentStatus.PROPOSED,
-                        matching_run_id=run_id,
-                    )
-                )
+            chosen = {
+                seat: vp_id
+                for seat, vp_id in result.plan.assignments.items()
+                if (seat.need_id, seat.seat) not in fixed
+            }
+            add_proposals(session, bundle, run_id, chosen)
         session.add(run)
         session.commit()
+
+
+def add_proposals(
+    session: Session, bundle: InstanceBundle, run_id: int, seats: Mapping[m.SeatRef, int]
+) -> None:
+    """Store ``seats`` as the run's proposals, each from its need's start or today if later."""
+    for seat, vp_id in sorted(seats.items()):
+        starts, ends = bundle.need_periods[seat.need_id]
+        session.add(
+            Assignment(
+                need_id=seat.need_id,
+                trust_person_id=vp_id,
+                seat=seat.seat,
+                starts_on=max(starts, bundle.instance.today),
+                ends_on=ends,
+                status=AssignmentStatus.PROPOSED,
+                matching_run_id=run_id,
+            )
+        )
 
 
 def explanation_of(instance: m.MatchingInstance, result: m.MatchingResult) -> dict[str, Any]:

@@ -41,7 +41,7 @@ from vppool.db.schemas import (
 from vppool.errors import Conflict, FieldError, ValidationFailed
 from vppool.services import assignments, needs, organisations, trust_persons
 from vppool.services.access import Viewer
-from vppool.services.matching import build_instance
+from vppool.services.matching import add_proposals, build_instance
 from vppool.services.recruitment import Progress, config_for, kept
 from vppool.settings import Settings
 from vppool.synthetic import load_places
@@ -710,19 +710,7 @@ def adopt(
     )
     session.add(run)
     session.flush()
-    for seat, vp_id in sorted(proposals.items()):
-        starts, ends = live.need_periods[seat.need_id]
-        session.add(
-            Assignment(
-                need_id=seat.need_id,
-                trust_person_id=vp_id,
-                seat=seat.seat,
-                starts_on=max(starts, today),
-                ends_on=ends,
-                status=AssignmentStatus.PROPOSED,
-                matching_run_id=run.id,
-            )
-        )
-    session.flush()
     assert run.id is not None  # noqa: S101  (flushed)
+    add_proposals(session, live, run.id, proposals)
+    session.flush()
     return run.id

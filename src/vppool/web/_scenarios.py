@@ -8,6 +8,7 @@ reviewed and confirmed on that run's page) or discarded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pydantic
@@ -116,46 +117,57 @@ class ScenarioPages(WebPages, path="/insight/scenarios", guard=staff_page):
         self, ctx: NamedDependency[PageContext], run_id: FromPath[int]
     ) -> Template | Redirect:
         """Make it real; its seats are the proposals of a run, confirmed on the run's page."""
-        try:
+
+        def adopted() -> str:
             run = insight_runs.adopt_scenario(ctx.session, ctx.settings, run_id, viewer=ctx.viewer)
-        except Conflict as refused:
-            ctx.session.rollback()
-            return _scenario(ctx, run_id, problem=ctx.words(refused))
-        return ctx.redirect(f"/matching/runs/{run.matching_run_id}")
+            return f"/matching/runs/{run.matching_run_id}"
+
+        return _decided(ctx, run_id, adopted)
 
     @post("/{run_id:int}/discard", sync_to_thread=True, status_code=303)
     def discard(
         self, ctx: NamedDependency[PageContext], run_id: FromPath[int]
     ) -> Template | Redirect:
         """Put it aside; nothing of it becomes real."""
-        try:
+
+        def discarded() -> str:
             insight_runs.discard_scenario(ctx.session, run_id, viewer=ctx.viewer)
-        except Conflict as refused:
-            ctx.session.rollback()
-            return _scenario(ctx, run_id, problem=ctx.words(refused))
-        return ctx.redirect("/insight/scenarios?done=discarded")
+            return "/insight/scenarios?done=discarded"
+
+        return _decided(ctx, run_id, discarded)
+
+
+def _decided(ctx: PageContext, run_id: int, decide: Callable[[], str]) -> Template | Redirect:
+    """Adopt or discard, then on to where that leads; a refusal shows on the scenario's page."""
+    try:
+        return ctx.redirect(decide())
+    except Conflict as refused:
+        ctx.session.rollback()
+        return _scenario(ctx, run_id, problem=ctx.words(refused))
 
 
 def _form(ctx: PageContext, values: dict[str, Any], errors: dict[str, str]) -> Template:
+    recent = insight_runs.recent_runs(ctx.session, InsightRunKind.SCENARIO, viewer=ctx.viewer)
+    people = scenarios.trust_person_choices(ctx.session)
+    page = {"values": values, "errors": errors, "people": people, "recent": recent}
     return ctx.render(
         "scenarios.html",
+        weights=scenarios.WEIGHTS,
         section="insight",
         status_code=422 if errors else 200,
-        values=values,
-        errors=errors,
-        people=scenarios.trust_person_choices(ctx.session),
-        weights=scenarios.WEIGHTS,
-        recent=insight_runs.recent_runs(ctx.session, InsightRunKind.SCENARIO, viewer=ctx.viewer),
+        **page,
     )
 
 
 def _scenario(ctx: PageContext, run_id: int, *, problem: str | None = None) -> Template:
     run = insight_runs.get_scenario(ctx.session, run_id, viewer=ctx.viewer)
+    running = run.status in insight_runs.ACTIVE
+    status = 409 if problem else 200
     return ctx.render(
         "scenario.html",
-        section="insight",
-        status_code=409 if problem else 200,
         run=run,
-        running=run.status in insight_runs.ACTIVE,
+        running=running,
         problem=problem,
+        section="insight",
+        status_code=status,
     )

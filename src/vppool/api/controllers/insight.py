@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from vppool.api.auth import staff_only
+from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import Resource
 from vppool.db.schemas import MAX_ID
 from vppool.services import coverage, insight_runs, scenarios
@@ -33,6 +34,15 @@ RunId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="Insight run id")]
 Months = Annotated[
     int, Parameter(ge=1, le=insight_runs.MAX_MONTHS, description="Months to look ahead")
 ]
+
+
+#: The caller, the settings and the request's session, as the handlers take them.
+Caller = NamedDependency[Viewer]
+Config = NamedDependency[Settings]
+Db = NamedDependency[Session]
+#: A scenario in the format of docs/insight.md.
+Scenario = JSONBody[scenarios.ScenarioSpec]
+Public = insight_runs.InsightRunPublic
 
 
 class Gaps(BaseModel):
@@ -50,17 +60,25 @@ class RecruitmentInput(BaseModel):
     months: int = Field(default=12, ge=1, le=insight_runs.MAX_MONTHS)
 
 
+_ADOPT = """Make a solved scenario real; its seats become the proposals of a matching run.
+
+The absences, capacities, new client and the needs it added are stored as a planner
+would; the seats are checked by the independent validator and stored as the
+proposals of the run named in ``matching_run_id``, confirmed from there. 409 when it
+is not solved, was decided already, or the plan changed so that its seats would
+break hard rules (nothing changes then).
+"""
+_DISCARD = "Put a solved scenario aside; nothing of it becomes real (409 once decided)."
+_RUNS = RecordRoutes("/insight-runs", insight_runs.InsightRunPublic, key="run_id")
+_SCENARIOS = RecordRoutes("/scenarios", insight_runs.InsightRunPublic, key="run_id")
+
+
 class InsightController(Resource, path="/api/v1", tag="insight", guard=staff_only):
     """Coverage gaps, recruitment analyses and their runs."""
 
     @get("/insight/gaps", sync_to_thread=True)
     def insight_gaps(
-        self,
-        months: Months = 12,
-        *,
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
+        self, months: Months = 12, *, viewer: Caller, settings: Config, db_session: Db
     ) -> Gaps:
         """Demand against supply over ``months`` months, and the newest recruitment analysis.
 
@@ -77,12 +95,8 @@ class InsightController(Resource, path="/api/v1", tag="insight", guard=staff_onl
 
     @post("/insight/recruitment", status_code=202, sync_to_thread=True)
     def start_recruitment(
-        self,
-        data: JSONBody[RecruitmentInput],
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
-    ) -> insight_runs.InsightRunPublic:
+        self, data: JSONBody[RecruitmentInput], viewer: Caller, settings: Config, db_session: Db
+    ) -> Public:
         """Start the recruitment analysis (202 + a run to poll).
 
         When it succeeded, ``result`` holds the plan it solved (``plan``), the open seats per
@@ -96,28 +110,22 @@ class InsightController(Resource, path="/api/v1", tag="insight", guard=staff_onl
             db_session, months=data.months, today=settings.today(), viewer=viewer
         )
 
-    @get("/insight-runs/{run_id:int}", sync_to_thread=True)
-    def get_insight_run(
-        self, run_id: RunId, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
-    ) -> insight_runs.InsightRunPublic:
-        """A recruitment analysis or a scenario: status, progress, then result or error."""
-        return insight_runs.get_run(db_session, run_id, viewer=viewer)
-
-    @delete("/insight-runs/{run_id:int}", status_code=200, sync_to_thread=True)
-    def cancel_insight_run(
-        self, run_id: RunId, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
-    ) -> insight_runs.InsightRunPublic:
-        """Stop a queued or running analysis or scenario (409 when it has ended)."""
-        return insight_runs.cancel_run(db_session, run_id, viewer=viewer)
+    get_insight_run = _RUNS.reading(
+        insight_runs.get_run,
+        "A recruitment analysis or a scenario: status, progress, then result or error.",
+    )
+    cancel_insight_run = _RUNS.route(
+        delete,
+        _RUNS.item,
+        insight_runs.cancel_run,
+        "Stop a queued or running analysis or scenario (409 when it has ended).",
+        status_code=200,
+    )
 
     @post("/scenarios", status_code=202, sync_to_thread=True)
     def start_scenario(
-        self,
-        data: JSONBody[scenarios.ScenarioSpec],
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
-    ) -> insight_runs.InsightRunPublic:
+        self, data: Scenario, viewer: Caller, settings: Config, db_session: Db
+    ) -> Public:
         """Solve a what-if scenario on a copy of the plan (202 + a run to poll).
 
         When solved, ``result`` holds the plan as it stands (``current``) and the scenario
@@ -129,34 +137,12 @@ class InsightController(Resource, path="/api/v1", tag="insight", guard=staff_onl
         """
         return insight_runs.start_scenario(db_session, data, today=settings.today(), viewer=viewer)
 
-    @get("/scenarios/{run_id:int}", sync_to_thread=True)
-    def get_scenario(
-        self, run_id: RunId, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
-    ) -> insight_runs.InsightRunPublic:
-        """A scenario: status, progress, then the comparison or the error."""
-        return insight_runs.get_scenario(db_session, run_id, viewer=viewer)
-
-    @post("/scenarios/{run_id:int}/adopt", status_code=200, sync_to_thread=True)
-    def adopt_scenario(
-        self,
-        run_id: RunId,
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
-    ) -> insight_runs.InsightRunPublic:
-        """Make a solved scenario real; its seats become the proposals of a matching run.
-
-        The absences, capacities, new client and the needs it added are stored as a planner
-        would; the seats are checked by the independent validator and stored as the
-        proposals of the run named in ``matching_run_id``, confirmed from there. 409 when it
-        is not solved, was decided already, or the plan changed so that its seats would
-        break hard rules (nothing changes then).
-        """
-        return insight_runs.adopt_scenario(db_session, settings, run_id, viewer=viewer)
-
-    @post("/scenarios/{run_id:int}/discard", status_code=200, sync_to_thread=True)
-    def discard_scenario(
-        self, run_id: RunId, viewer: NamedDependency[Viewer], db_session: NamedDependency[Session]
-    ) -> insight_runs.InsightRunPublic:
-        """Put a solved scenario aside; nothing of it becomes real (409 once decided)."""
-        return insight_runs.discard_scenario(db_session, run_id, viewer=viewer)
+    get_scenario = _SCENARIOS.reading(
+        insight_runs.get_scenario, "A scenario: status, progress, then the comparison or the error."
+    )
+    adopt_scenario = _SCENARIOS.acting(
+        post, "/adopt", insight_runs.adopt_scenario, _ADOPT, with_settings=True, status_code=200
+    )
+    discard_scenario = _SCENARIOS.acting(
+        post, "/discard", insight_runs.discard_scenario, _DISCARD, status_code=200
+    )

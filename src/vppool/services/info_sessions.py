@@ -685,7 +685,8 @@ def cancel_session(
 ) -> InfoSessionPublic:
     """Cancel a request or a booked session (staff, or the client's own contact).
 
-    Its VP (if booked) and the client's contacts are told; the feeds show it cancelled.
+    Its VP (if booked) and the client's contacts are told (the planners too when the client
+    cancels); the feeds show it cancelled.
 
     Raises:
         PermissionDenied: a trust person.
@@ -713,6 +714,7 @@ def cancel_session(
         row,
         organisation,
         trust_person_id=row.trust_person_id if was_booked else None,
+        staff=viewer is not None and viewer.role is Role.CLIENT,
     )
     return _public(session, [row])[0]
 

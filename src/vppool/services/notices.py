@@ -13,7 +13,8 @@ Who is told what:
   contacts, once per assignment;
 - an information session is requested: every active planner and administrator;
 - it is booked or moved: its VP (client, site, time) and the organisation's contacts (who,
-  when); it is cancelled: its VP and the organisation's contacts.
+  when); it is cancelled: its VP and the organisation's contacts (and the planners, when
+  the client cancelled it).
 """
 
 from __future__ import annotations
@@ -484,8 +485,12 @@ def info_session_cancelled(
     organisation: Organisation,
     *,
     trust_person_id: int | None,
+    staff: bool = False,
 ) -> int:
-    """Tell the VP who was to hold it (if any) and the organisation's contacts."""
+    """Tell the VP who was to hold it (if any) and the organisation's contacts.
+
+    ``staff``: the planners and administrators too (the client cancelled it).
+    """
     person = session.get(TrustPerson, trust_person_id) if trust_person_id else None
     zone = ZoneInfo(person.timezone if person else "Europe/Amsterdam")
     values = _session_values(session, row, organisation, zone)
@@ -494,4 +499,7 @@ def info_session_cancelled(
     sent = sum(notice.send(session, user) for user in _vp_users(session, person)) if person else 0
     if row.status is InfoSessionStatus.CANCELLED:
         sent += sum(notice.send(session, user) for user in _contacts(session, organisation))
+    if staff:
+        planners = _active(session, col(User.role).in_([Role.PLANNER, Role.ADMIN]))
+        sent += sum(notice.send(session, user) for user in planners)
     return sent

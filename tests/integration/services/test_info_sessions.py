@@ -264,6 +264,8 @@ def test_booking_makes_the_vp_busy_tells_everyone_and_can_be_cancelled(
     assert cancelled.status is InfoSessionStatus.CANCELLED
     after = {(n.recipient_user_id, n.kind) for n in session.exec(select(Notification)).all()}
     assert (world.vp_user.id, "info_session_cancelled") in after
+    assert (world.client.id, "info_session_cancelled") in after
+    assert (world.planner.id, "info_session_cancelled") in after  # the client cancelled
     actions = session.exec(
         select(AuditEntry.action).where(AuditEntry.entity_type == "info_session")
     ).all()
@@ -472,3 +474,32 @@ def test_the_annual_report_counts_the_sessions_held(session: Session, settings: 
     text = documents.annual_report_pdf(report)
     assert text.startswith(b"%PDF")
     assert "Bijeenkomsten gehouden" in documents.provider_report_csv(board).decode("utf-8")
+
+
+def test_each_is_told_in_their_own_language(session: Session, settings: Settings) -> None:
+    world = Setup(session)
+    world.vp_user.language = "en"
+    session.add(world.vp_user)
+    session.flush()
+    request = world.request(session, settings, kind="team_meeting", audience=8)
+    start = datetime.combine(MONDAY, time(13), tzinfo=ZONE)
+    info_sessions.book_session(
+        session,
+        settings,
+        info_session_id=request.id,
+        data=info_sessions.InfoSessionBooking(trust_person_id=world.own.id or 0, starts_at=start),
+        now=NOW,
+    )
+    told = {
+        n.recipient_user_id: n
+        for n in session.exec(
+            select(Notification).where(Notification.kind == "info_session_booked")
+        ).all()
+    }
+    vp, contact = told[world.vp_user.id], told[world.client.id]
+    assert vp.subject == f"Session on 22 March 2027 13:00: {world.org.name}"
+    assert "Team meeting at" in vp.body
+    assert "Audience: about 8 (Dutch)" in vp.body
+    assert contact.subject == f"Bijeenkomst op 22 maart 2027 13:00: {world.org.name}"
+    assert "Teamoverleg bij" in contact.body
+    assert vp.link == "/sessions"

@@ -264,6 +264,13 @@ class Settings(BaseSettings):
         default=False,
         description="Information sessions: client contacts may pick a proposed time themselves.",
     )
+    wish_local_km: float = Field(
+        default=25,
+        ge=0,
+        le=400,
+        description="A client's wish for a local VP: one who lives within this distance of "
+        "the site (a central VP lives further away).",
+    )
     max_absence_share: float = Field(
         default=0.25,
         ge=0,

@@ -26,6 +26,7 @@ __all__ = [
     "InfoSessionStatus",
     "InsightRunKind",
     "IntervisionRunKind",
+    "Locality",
     "MatchingRunStatus",
     "NeedKind",
     "NeedStatus",
@@ -34,6 +35,8 @@ __all__ = [
     "Scope",
     "SessionStatus",
     "Urgency",
+    "WishKind",
+    "WorkMode",
     "unknown_languages",
     "unknown_sectors",
 ]
@@ -52,6 +55,29 @@ class Gender(StrEnum):
     FEMALE = "female"
     MALE = "male"
     NON_BINARY = "non_binary"
+
+
+class Locality(StrEnum):
+    """A client's wish for where its VP lives: near the site, or further away."""
+
+    LOCAL = "local"  # knows the region, is close by
+    CENTRAL = "central"  # from elsewhere: nobody in a small place knows them
+
+
+class WorkMode(StrEnum):
+    """How a VP meets the employees: at the site, or remotely (no travel)."""
+
+    IN_PERSON = "in_person"
+    REMOTE = "remote"
+
+
+class WishKind(StrEnum):
+    """A wish a client can make a condition (a hard rule of the matcher)."""
+
+    GENDER = "gender"
+    LANGUAGES = "languages"
+    SECTOR = "sector"
+    LOCALITY = "locality"
 
 
 class EducationCategory(StrEnum):

@@ -10,6 +10,7 @@ No table holds anything about a reporter (melder) or a case: vppool never stores
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +36,7 @@ from vppool.vocab import (
     InsightRunKind,
     IntervisionRunKind,
     JobStatus,
+    Locality,
     MatchingRunStatus,
     NeedKind,
     NeedStatus,
@@ -43,6 +45,8 @@ from vppool.vocab import (
     Scope,
     SessionStatus,
     Urgency,
+    WishKind,
+    WorkMode,
     unknown_languages,
     unknown_sectors,
 )
@@ -170,6 +174,14 @@ def _known_sectors(sectors: list[str]) -> list[str]:
             "Unknown sector(s) {sectors}; choose one of the list.", sectors=", ".join(unknown)
         )
     return list(dict.fromkeys(sectors))
+
+
+def _known_codes(codes: list[str], vocabulary: type[StrEnum], template: str) -> list[str]:
+    """``codes``, each once, if all are values of ``vocabulary``; else ``template`` names them."""
+    known = {member.value for member in vocabulary}
+    if unknown := [code for code in codes if code not in known]:
+        raise InvalidValue(template, codes=", ".join(unknown))
+    return list(dict.fromkeys(codes))
 
 
 def _in_netherlands(value: float, axis: str) -> float:
@@ -639,8 +651,35 @@ class NeedBase(SQLModel):
     urgency: Urgency = Field(default=Urgency.NORMAL, sa_type=enum_type(Urgency, "urgency"))
     requires_gender_mix: bool = False
     max_travel_km: float | None = Field(default=None, ge=0, le=400)
+    # The client's wishes: a kind named in ``hard_wishes`` is a condition (a hard rule of the
+    # matcher), the others weigh as costs. Empty wishes ask for nothing.
+    wish_genders: list[str] = _strings()
+    wish_languages: list[str] = _strings()
+    wish_sectors: list[str] = _strings()
+    wish_locality: Locality | None = Field(
+        default=None, sa_type=enum_type(Locality, "wish_locality")
+    )
+    wish_mode: WorkMode | None = Field(default=None, sa_type=enum_type(WorkMode, "wish_mode"))
+    hard_wishes: list[str] = _strings()
+    #: The client wants to choose among a shortlist of VPs.
+    client_chooses: bool = False
 
-    _languages = field_validator("languages")(_known_languages)
+    _languages = field_validator("languages", "wish_languages")(_known_languages)
+    _wished_sectors = field_validator("wish_sectors")(_known_sectors)
+
+    @field_validator("wish_genders")
+    @classmethod
+    def _genders(cls, value: list[str]) -> list[str]:
+        return _known_codes(
+            value, Gender, "Unknown gender(s) {codes}; use female, male or non_binary."
+        )
+
+    @field_validator("hard_wishes")
+    @classmethod
+    def _wish_kinds(cls, value: list[str]) -> list[str]:
+        return _known_codes(
+            value, WishKind, "Unknown wish(es) {codes}; use gender, languages, sector or locality."
+        )
 
     @field_validator("scopes")
     @classmethod
@@ -652,6 +691,12 @@ class NeedBase(SQLModel):
     @model_validator(mode="after")
     def _period(self) -> NeedBase:
         _check_period(self.starts_on, self.ends_on)
+        if self.wish_mode is WorkMode.REMOTE and self.wish_locality is not None:
+            raise InvalidValue(
+                "Remote help has no site to live near; choose in person for a local or "
+                "central trust person.",
+                field="wish_locality",
+            )
         return self
 
 

@@ -53,9 +53,11 @@ from vppool.vocab import (
     CalendarSourceKind,
     EducationCategory,
     Gender,
+    Locality,
     NeedKind,
     NeedStatus,
     Urgency,
+    WorkMode,
 )
 
 #: The largest id a caller may name: ids are 32-bit integers on every backend, and a larger
@@ -635,6 +637,13 @@ class NeedUpdate(PartialUpdate):
     urgency: Urgency | None = None
     requires_gender_mix: bool | None = None
     max_travel_km: float | None = None
+    wish_genders: list[str] | None = None
+    wish_languages: list[str] | None = None
+    wish_sectors: list[str] | None = None
+    wish_locality: Locality | None = None
+    wish_mode: WorkMode | None = None
+    hard_wishes: list[str] | None = None
+    client_chooses: bool | None = None
     site_id: int | None = _id(optional=True)
 
 

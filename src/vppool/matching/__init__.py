@@ -38,6 +38,7 @@ from vppool.matching._types import (
     MESSAGE_IDS,
     MONTH_NAMES,
     PARAM_KINDS,
+    WISH_KINDS,
     Alternative,
     ConflictInput,
     ExcludedTrustPerson,
@@ -60,6 +61,7 @@ from vppool.matching._types import (
     UnfilledSeat,
     Violation,
     Weights,
+    Wishes,
     Words,
 )
 from vppool.matching._validate import new_violations, validate
@@ -74,6 +76,7 @@ __all__ = [
     "SLOTS_PER_DAY",
     "SLOTS_PER_WEEK",
     "SOFT_RULES",
+    "WISH_KINDS",
     "Alternative",
     "ConflictInput",
     "ExcludedTrustPerson",
@@ -108,6 +111,7 @@ __all__ = [
     "Violation",
     "WeeklySpan",
     "Weights",
+    "Wishes",
     "Words",
     "common_weekly_time",
     "compare_plans",

@@ -6,7 +6,7 @@ matcher, only the promise that ids refer to something and numbers can be meant.
 
 from __future__ import annotations
 
-from vppool.matching._types import MatchingInstance
+from vppool.matching._types import LOCALITIES, WISH_KINDS, MatchingInstance
 
 __all__ = ["MatchingInputError", "check_input"]
 
@@ -52,6 +52,13 @@ def check_input(instance: MatchingInstance) -> None:
             raise MatchingInputError(item, "hours_per_month", "must not be negative")
         if need.period.ends_on is not None and need.period.ends_on <= need.period.starts_on:
             raise MatchingInputError(item, "period", "ends before it starts")
+        wishes = need.wishes
+        if wishes.locality not in (None, *LOCALITIES):
+            raise MatchingInputError(item, "wishes", "locality is local, central or none")
+        if wishes.local_km < 0:
+            raise MatchingInputError(item, "wishes", "local_km must not be negative")
+        if unknown := wishes.hard - set(WISH_KINDS):
+            raise MatchingInputError(item, "wishes", f"unknown kinds {sorted(unknown)}")
     for assignment in instance.assignments:
         item = f"assignment of need {assignment.need_id} seat {assignment.seat}"
         if assignment.need_id not in need_seats:

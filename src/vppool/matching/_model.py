@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from vppool.matching._candidates import Candidates
 from vppool.matching._context import Context
-from vppool.matching._rules import HARD_RULES
+from vppool.matching._rules import HARD_RULES, SOFT_RULES
 
 __all__ = ["ModelParts", "build_model"]
 
@@ -61,10 +61,7 @@ class ModelParts:
 def build_model(ctx: Context, candidates: Candidates) -> ModelParts:
     """Create the variables, the plan rules and both objective levels."""
     parts = ModelParts(model=cp_model.CpModel())
-    parts.cost_terms = {
-        name: []
-        for name in ("travel", "continuity", "fair_workload", "sector_experience", "preferences")
-    }
+    parts.cost_terms = {rule.name: [] for rule in SOFT_RULES if rule.level == 2}
     parts.constants = dict.fromkeys(parts.cost_terms, 0)
     model = parts.model
     for need_id, vp_ids in candidates.by_need.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from vppool.matching._context import Context
+from vppool.matching._rules import SOFT_RULES
 from vppool.matching._types import MatchingInstance, Plan
 
 __all__ = ["objective_terms"]
@@ -18,18 +19,7 @@ def objective_terms(instance: MatchingInstance | Context, plan: Plan) -> dict[st
     """The value of every soft rule for ``plan`` (level 1 and level 2), as the model counts."""
     ctx = instance if isinstance(instance, Context) else Context(instance)
     weights = ctx.instance.weights
-    terms = dict.fromkeys(
-        (
-            "unfilled_seats",
-            "urgency",
-            "travel",
-            "continuity",
-            "fair_workload",
-            "sector_experience",
-            "preferences",
-        ),
-        0,
-    )
+    terms = dict.fromkeys((rule.name for rule in SOFT_RULES), 0)
     chosen: dict[int, set[int]] = defaultdict(set)
     filled: dict[int, int] = defaultdict(int)
     totals: dict[int, int] = defaultdict(int)

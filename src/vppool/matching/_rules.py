@@ -80,6 +80,11 @@ DOES_NOT_SPEAK = message_id("does not speak {languages}")
 CONFLICT = message_id("conflict of interest ({conflict})")
 TOO_FAR = message_id("{km} km away (limit {limit_km} km)")
 ABSENT = message_id("absent {absent} of {days} days")
+NOT_WISHED_GENDER = message_id("not of the wished gender ({wished_genders})")
+NO_WISHED_LANGUAGE = message_id("does not speak the wished {languages}")
+NO_WISHED_SECTOR = message_id("no experience in the wished sector ({sectors})")
+NOT_LOCAL = message_id("{km} km from the site; a local VP lives within {limit_km} km")
+NOT_CENTRAL = message_id("{km} km from the site; a central VP lives over {limit_km} km away")
 
 
 def active(_ctx: Context, _need: NeedInput, vp: TrustPersonInput) -> Words | None:
@@ -162,6 +167,43 @@ def absence_overlap(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> Word
     share = absent / length
     if share > ctx.instance.rules.max_absence_share:
         return Words(ABSENT, {"absent": absent, "days": length})
+    return None
+
+
+def unmet_wishes(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, Words]]:
+    """The client's wishes (hard and soft) this VP does not meet: the kind and the words."""
+    wishes = need.wishes
+    unmet: list[tuple[str, Words]] = []
+    if wishes.genders and vp.gender not in wishes.genders:
+        unmet.append(
+            ("gender", Words(NOT_WISHED_GENDER, {"wished_genders": tuple(sorted(wishes.genders))}))
+        )
+    if missing := wishes.languages - vp.languages:
+        unmet.append(
+            ("languages", Words(NO_WISHED_LANGUAGE, {"languages": tuple(sorted(missing))}))
+        )
+    if wishes.sectors and not wishes.sectors & vp.sectors:
+        unmet.append(
+            ("sector", Words(NO_WISHED_SECTOR, {"sectors": tuple(sorted(wishes.sectors))}))
+        )
+    if wishes.locality is not None and need.sites:
+        km = ctx.distance_km(need, vp)
+        near = km <= wishes.local_km
+        if near != (wishes.locality == "local"):
+            template = NOT_LOCAL if wishes.locality == "local" else NOT_CENTRAL
+            unmet.append(
+                ("locality", Words(template, {"km": round(km, 1), "limit_km": wishes.local_km}))
+            )
+    return unmet
+
+
+def hard_wishes(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> Words | None:
+    """The client's hard wishes (gender, languages, sector, local or central) all hold."""
+    if not need.wishes.hard:
+        return None
+    for kind, words in unmet_wishes(ctx, need, vp):
+        if kind in need.wishes.hard:
+            return words
     return None
 
 
@@ -289,6 +331,14 @@ def preferences(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> int:
     return -ctx.instance.weights.preference_per_step * strength
 
 
+def soft_wishes(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> int:
+    """A fixed cost per soft wish of the client the VP does not meet."""
+    if not set(need.wishes.stated()) - need.wishes.hard:
+        return 0
+    unmet = [kind for kind, _ in unmet_wishes(ctx, need, vp) if kind not in need.wishes.hard]
+    return ctx.instance.weights.unmet_wish * len(unmet)
+
+
 #: Hard rules, pair rules in the order an explanation blames them (the first failing counts).
 #: Distance comes first: candidate generation skips VPs far out of reach without checking
 #: them one by one, and blames the distance, so every explanation blames it first too.
@@ -316,6 +366,13 @@ HARD_RULES: tuple[Rule, ...] = (
         check=scope_qualification,
     ),
     Rule("language", "hard", "speaks every required language", "by language", check=language),
+    Rule(
+        "hard_wishes",
+        "hard",
+        "meets every wish the client made a condition (gender, languages, sector, locality)",
+        "by the client's wishes",
+        check=hard_wishes,
+    ),
     Rule(
         "certification_valid",
         "hard",
@@ -397,6 +454,13 @@ SOFT_RULES: tuple[Rule, ...] = (
         "client and VP preferences (negative = wished)",
         level=2,
         pair_cost=preferences,
+    ),
+    Rule(
+        "soft_wishes",
+        "soft",
+        "each wish of the client the VP does not meet (where not a condition)",
+        level=2,
+        pair_cost=soft_wishes,
     ),
 )
 

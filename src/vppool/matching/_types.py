@@ -17,6 +17,7 @@ from typing import Any
 __all__ = [
     "MESSAGE_IDS",
     "PARAM_KINDS",
+    "WISH_KINDS",
     "Alternative",
     "ConflictInput",
     "ExcludedTrustPerson",
@@ -39,6 +40,7 @@ __all__ = [
     "UnfilledSeat",
     "Violation",
     "Weights",
+    "Wishes",
     "Words",
     "message_id",
 ]
@@ -95,6 +97,39 @@ class TrustPersonInput:
     excluded_reason: str | None = None
 
 
+#: The kinds of wish a client can state, each hard (a rule) or soft (a cost).
+WISH_KINDS = ("gender", "languages", "sector", "locality")
+LOCALITIES = ("local", "central")
+
+
+@dataclass(frozen=True, slots=True)
+class Wishes:
+    """A client's wishes for the VPs of a need; ``hard`` names the kinds that must hold.
+
+    ``genders``: one of these genders; ``languages``: every one of these; ``sectors``:
+    experience in at least one of them; ``locality``: ``"local"`` (lives within ``local_km``
+    of the need's nearest site) or ``"central"`` (lives further away, e.g. so that nobody in
+    a small place knows them). Wishes left empty (or ``None``) ask for nothing.
+    """
+
+    genders: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+    sectors: frozenset[str] = frozenset()
+    locality: str | None = None
+    local_km: float = 25.0
+    hard: frozenset[str] = frozenset()
+
+    def stated(self) -> tuple[str, ...]:
+        """The kinds of wish this need states, in :data:`WISH_KINDS` order."""
+        present = {
+            "gender": bool(self.genders),
+            "languages": bool(self.languages),
+            "sector": bool(self.sectors),
+            "locality": self.locality is not None,
+        }
+        return tuple(kind for kind in WISH_KINDS if present[kind])
+
+
 @dataclass(frozen=True, slots=True)
 class NeedInput:
     """A need with ``seats`` seats at an organisation."""
@@ -113,6 +148,7 @@ class NeedInput:
     urgency: str = "normal"
     requires_gender_mix: bool = False
     max_travel_km: float | None = None
+    wishes: Wishes = field(default_factory=Wishes)
 
     @property
     def is_standing(self) -> bool:
@@ -175,6 +211,8 @@ class Weights:
     continuity: int = 60
     sector_mismatch: int = 15
     preference_per_step: int = 20
+    #: Cost of each soft wish of the client a VP does not meet.
+    unmet_wish: int = 30
     #: Fair workload: cost per percentage point of utilisation above each tier (convex).
     fairness_tiers: tuple[tuple[int, int], ...] = ((50, 1), (75, 3), (90, 8))
     #: Weight of an unfilled seat per urgency (low, normal, high, critical); level 1.
@@ -288,6 +326,8 @@ PARAM_KINDS: Mapping[str, str] = {
     "standing": "number",
     "maximum": "number",
     "genders": "number",
+    "wished_genders": "gender",
+    "sectors": "sectors",
 }
 
 #: English month names, for the words of findings (the web has its own Dutch ones).

@@ -32,7 +32,10 @@ where a date is needed):
   that run on at least one day of it;
 - distinct_trust_persons, gender_mix (two or more VPs on a need that requires a mix include
   two known genders), fixed_assignments_kept (pinned ones, and confirmed ones unless a
-  re-optimisation lets them go, stay on their seat).
+  re-optimisation lets them go, stay on their seat);
+- hard_wishes: every wish the client made a condition: a wished gender, every wished
+  language, experience in a wished sector, a home within the local distance of the nearest
+  site (local) or beyond it (central).
 """
 
 from __future__ import annotations
@@ -87,6 +90,11 @@ _ALSO_ON = message_id("also on seat {seat} of this need")
 _NO_MIX = message_id("{count} VPs but {genders} known gender(s); a mix is required")
 _HOURS = message_id("{hours} h in {month}, capacity {capacity} h")
 _STANDING = message_id("{standing} standing clients in {month}, maximum {maximum}")
+_WISHED_GENDER = message_id("not of the wished gender ({wished_genders})")
+_WISHED_LANGUAGE = message_id("does not speak the wished {languages}")
+_WISHED_SECTOR = message_id("no experience in the wished sector ({sectors})")
+_NOT_LOCAL = message_id("{km} km from the site; a local VP lives within {limit_km} km")
+_NOT_CENTRAL = message_id("{km} km from the site; a central VP lives over {limit_km} km away")
 
 
 def validate(instance: MatchingInstance, plan: Plan) -> list[Violation]:
@@ -243,7 +251,37 @@ class _Checker:
         broken.extend(self.conflicts(need, vp))
         broken.extend(self.distance(need, vp))
         broken.extend(self.absence(need, vp))
+        broken.extend(self.wishes(need, vp))
         return broken
+
+    def wishes(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, Words]]:
+        """Each hard wish of the client the VP does not meet."""
+        wishes, hard = need.wishes, need.wishes.hard
+        broken: list[Words] = []
+        if "gender" in hard and wishes.genders and vp.gender not in wishes.genders:
+            genders = tuple(sorted(wishes.genders))
+            broken.append(Words(_WISHED_GENDER, {"wished_genders": genders}))
+        if "languages" in hard and (missing := sorted(wishes.languages - vp.languages)):
+            broken.append(Words(_WISHED_LANGUAGE, {"languages": tuple(missing)}))
+        if "sector" in hard and wishes.sectors and not wishes.sectors & vp.sectors:
+            sectors = tuple(sorted(wishes.sectors))
+            broken.append(Words(_WISHED_SECTOR, {"sectors": sectors}))
+        if "locality" in hard and wishes.locality is not None and need.sites:
+            km = self.km(need, vp)
+            limit = wishes.local_km
+            if wishes.locality == "local" and km > limit + _KM_SLACK:
+                broken.append(Words(_NOT_LOCAL, {"km": round(km, 1), "limit_km": limit}))
+            if wishes.locality == "central" and km <= limit - _KM_SLACK:
+                broken.append(Words(_NOT_CENTRAL, {"km": round(km, 1), "limit_km": limit}))
+        return [("hard_wishes", words) for words in broken]
+
+    def km(self, need: NeedInput, vp: TrustPersonInput) -> float:
+        """Great-circle kilometres to the need's nearest site, times the road factor."""
+        crow = min(
+            _great_circle_km(vp.home.latitude, vp.home.longitude, site.latitude, site.longitude)
+            for site in need.sites
+        )
+        return crow * self.instance.weights.road_factor
 
     def conflicts(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, Words]]:
         first, end = self.rest(need)
@@ -259,11 +297,7 @@ class _Checker:
     def distance(self, need: NeedInput, vp: TrustPersonInput) -> list[tuple[str, Words]]:
         if not need.sites:
             return []
-        crow = min(
-            _great_circle_km(vp.home.latitude, vp.home.longitude, site.latitude, site.longitude)
-            for site in need.sites
-        )
-        km = crow * self.instance.weights.road_factor
+        km = self.km(need, vp)
         limit = vp.max_travel_km
         if need.max_travel_km is not None:
             limit = min(limit, need.max_travel_km)

@@ -48,7 +48,14 @@ from vppool.services import audit, calendar_sources, notices, queue, run_review
 from vppool.services._common import SYSTEM, Actor, flush, plain_rows
 from vppool.services.compliance import compliance_exclusions, current_certificates
 from vppool.settings import Settings
-from vppool.vocab import AssignmentStatus, ConflictReason, MatchingRunStatus, NeedKind, NeedStatus
+from vppool.vocab import (
+    AssignmentStatus,
+    ConflictReason,
+    MatchingRunStatus,
+    NeedKind,
+    NeedStatus,
+    WorkMode,
+)
 
 __all__ = [
     "TASK",
@@ -215,7 +222,9 @@ def build_instance(
                 ),
             ]
     needs = plain_rows(session, _rows(Need).where(wanted))
-    need_inputs = _need_inputs(session, needs) + [_load_input(tuple(need)) for need in load_only]
+    need_inputs = _need_inputs(session, needs, settings.wish_local_km) + [
+        _load_input(tuple(need)) for need in load_only
+    ]
     periods: dict[int, tuple[date, date | None]] = {
         need.id: (need.period.starts_on, need.period.ends_on) for need in need_inputs
     }
@@ -348,7 +357,7 @@ def _load_input(need: tuple[Any, ...]) -> m.NeedInput:
     )
 
 
-def _need_inputs(session: Session, needs: Sequence[Any]) -> list[m.NeedInput]:
+def _need_inputs(session: Session, needs: Sequence[Any], local_km: float) -> list[m.NeedInput]:
     """Needs as the matcher reads them: wishes, sites and the organisation's defaults."""
     organisation_ids = sorted({need.organisation_id for need in needs})
     organisations = {
@@ -377,8 +386,11 @@ def _need_inputs(session: Session, needs: Sequence[Any]) -> list[m.NeedInput]:
     need_inputs = []
     for need in needs:
         org = organisations[need.organisation_id]
+        remote = need.wish_mode == WorkMode.REMOTE
         chosen_sites = (
-            [sites_by_id[need.site_id]]
+            []  # remote help: no site to reach, no travel limit, no travel cost
+            if remote
+            else [sites_by_id[need.site_id]]
             if need.site_id in sites_by_id
             else sites.get(need.organisation_id, [])
         )
@@ -403,9 +415,22 @@ def _need_inputs(session: Session, needs: Sequence[Any]) -> list[m.NeedInput]:
                 max_travel_km=need.max_travel_km
                 if need.max_travel_km is not None
                 else org.max_travel_km,
+                wishes=wishes_input(need, local_km),
             )
         )
     return need_inputs
+
+
+def wishes_input(need: Any, local_km: float) -> m.Wishes:
+    """A need's wishes as the matcher reads them (``local_km``: what counts as local)."""
+    return m.Wishes(
+        genders=frozenset(need.wish_genders),
+        languages=frozenset(need.wish_languages),
+        sectors=frozenset(need.wish_sectors),
+        locality=None if need.wish_locality is None else str(need.wish_locality),
+        local_km=local_km,
+        hard=frozenset(need.hard_wishes),
+    )
 
 
 def _last_succeeded_run_id(session: Session) -> int | None:

@@ -59,6 +59,7 @@ from vppool.web._reports import ReportPages
 from vppool.web._scenarios import ScenarioPages
 from vppool.web._staffing import StaffingPages, TeamAdvice
 from vppool.web._trust_person import TrustPersonPages
+from vppool.web._wishes import register_wish_filters
 
 __all__ = ["create_web_app"]
 
@@ -247,6 +248,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
 
 
 def _register_filters(engine: JinjaTemplateEngine) -> None:
-    """The pages' filters, and ``words``: a stored message in the page's language."""
+    """The pages' filters, ``words`` (a stored message in the page's language), the wishes."""
     register_filters(engine)
+    register_wish_filters(engine)
     engine.engine.filters["words"] = localise_stored

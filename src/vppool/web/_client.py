@@ -14,8 +14,9 @@ from vppool.db.schemas import REQUESTABLE_KINDS
 from vppool.services import assignments, needs, organisations
 from vppool.vocab import AssignmentStatus, Scope, Urgency
 from vppool.web._common import FormData, client_only
+from vppool.web._forms import fields_of
 from vppool.web._page import FormView, PageContext, WebPages
-from vppool.web._record_forms import RequestForm
+from vppool.web._record_forms import WISH_FIELDS, RequestForm
 from vppool.web._views import all_pages, team_availability
 
 __all__ = ["ClientPages"]
@@ -50,6 +51,7 @@ def _requests_facts(ctx: PageContext) -> dict[str, Any]:
         "kinds": list(REQUESTABLE_KINDS),
         "scopes": list(Scope),
         "urgencies": list(Urgency),
+        "wish_fields": fields_of(RequestForm, WISH_FIELDS),
         "form_key": secrets.token_urlsafe(16),
     }
 

@@ -88,7 +88,7 @@ def _matcher_value(name: str, value: Any, lang: str) -> str:
     if kind == "languages":
         names = [LANGUAGES.get(code, code) if lang == "nl" else code for code in value]
         return ", ".join(names)
-    if kind in {"scopes", "gender", "conflict_reason"}:
+    if kind in {"scopes", "gender", "conflict_reason", "sectors"}:
         codes = value if isinstance(value, list | tuple) else [value]
         return ", ".join(label(code, lang).lower() for code in codes)
     if kind == "rule":

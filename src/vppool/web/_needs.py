@@ -49,6 +49,7 @@ def _back(need: NeedPublic, done: str) -> str:
 def _values(form: type[NeedEditForm] | type[NeedForm], need: NeedPublic) -> dict[str, Any]:
     values = values_of(form, need)
     values["languages"] = ", ".join(need.languages)
+    values["wish_languages"] = ", ".join(need.wish_languages)
     return values
 
 

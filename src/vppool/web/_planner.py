@@ -42,7 +42,7 @@ from vppool.web._common import FormData, form_list, form_text, staff_page
 from vppool.web._forms import fields_of
 from vppool.web._messages import localise_words
 from vppool.web._page import PageContext, WebPages
-from vppool.web._record_forms import DeclineForm, NeedForm
+from vppool.web._record_forms import WISH_FIELDS, DeclineForm, NeedForm
 from vppool.web._views import all_pages
 
 __all__ = ["PlannerPages"]
@@ -164,6 +164,7 @@ class PlannerPages(WebPages, guard=staff_page):
             values=values,
             errors=errors,
             organisation_field=fields_of(NeedForm, ["organisation_id"]),
+            wish_fields=fields_of(NeedForm, WISH_FIELDS),
             kinds=list(NeedKind),
             urgencies=list(Urgency),
             scopes=list(Scope),

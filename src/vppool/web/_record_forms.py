@@ -23,13 +23,19 @@ from vppool.vocab import (
     AbsenceKind,
     CalendarSourceKind,
     EducationCategory,
+    Gender,
+    Locality,
     NeedKind,
     Scope,
     Urgency,
+    WishKind,
+    WorkMode,
 )
 from vppool.web._forms import Choice, Form, day_after, form_field, picked
+from vppool.web._pool_forms import sector_choices
 
 __all__ = [
+    "WISH_FIELDS",
     "AbsenceForm",
     "CalendarLinkForm",
     "DeclineForm",
@@ -111,6 +117,22 @@ class DeclineForm(Form):
         return self.build(NeedDecline, reason=self.reason)
 
 
+def _locality_choices() -> list[Choice]:
+    return [
+        Choice(Locality.LOCAL.value, "Nearby (local)"),
+        Choice(Locality.CENTRAL.value, "From elsewhere (central)"),
+    ]
+
+
+def _condition_choices() -> list[Choice]:
+    return [
+        Choice(WishKind.GENDER.value, "The gender"),
+        Choice(WishKind.LANGUAGES.value, "The languages"),
+        Choice(WishKind.SECTOR.value, "The sector"),
+        Choice(WishKind.LOCALITY.value, "Where the trust person lives"),
+    ]
+
+
 class _NeedFields(Form):
     """What a need and a request ask alike."""
 
@@ -125,6 +147,31 @@ class _NeedFields(Form):
     expected_hours_per_month: float = form_field("Hours per month per seat", ge=0, le=400)
     seats: int = form_field("Seats", default=1, ge=1, le=10)
     urgency: Urgency = form_field("Urgency", default=Urgency.NORMAL)
+    wish_genders: list[Gender] = form_field("Wished gender", default_factory=list)
+    wish_languages: str | None = form_field(
+        "Wished languages",
+        default=None,
+        max_length=200,
+        hint="ISO codes separated by commas, such as nl, en, tr",
+    )
+    wish_sectors: list[str] = form_field(
+        "Experience in the sector", default_factory=list, choices=sector_choices
+    )
+    wish_locality: Locality | None = form_field(
+        "Where the trust person lives", default=None, choices=_locality_choices
+    )
+    wish_mode: WorkMode | None = form_field("Way of working", default=None)
+    hard_wishes: list[WishKind] = form_field(
+        "Conditions",
+        default_factory=list,
+        choices=_condition_choices,
+        hint="A condition must be met; the other wishes are met where the pool allows.",
+    )
+    client_chooses: bool = form_field(
+        "We want to choose",
+        default=False,
+        hint="We get a shortlist of two or three trust persons and choose one of them.",
+    )
 
     def _values(self, last_day: date | None) -> dict[str, Any]:
         """Every field as the service takes it: the end is the day after ``last_day``."""
@@ -133,7 +180,22 @@ class _NeedFields(Form):
             scopes=[scope.value for scope in self.scopes],
             languages=codes(self.languages),
             ends_on=day_after(last_day),
+            wish_genders=[gender.value for gender in self.wish_genders],
+            wish_languages=codes(self.wish_languages),
+            hard_wishes=[kind.value for kind in self.hard_wishes],
         )
+
+
+#: The wish fields of a need or a request, in the order the forms show them.
+WISH_FIELDS = (
+    "wish_genders",
+    "wish_languages",
+    "wish_sectors",
+    "wish_locality",
+    "wish_mode",
+    "hard_wishes",
+    "client_chooses",
+)
 
 
 class NeedForm(_NeedFields):

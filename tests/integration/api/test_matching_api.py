@@ -1,4 +1,7 @@
-"""Matching runs over HTTP: 202 and polling, confirmation, quick match, overrides, roles."""
+"""Matching runs over HTTP: 202 and polling, confirmation, quick match, overrides, roles.
+
+Also the client's wishes as fields of a need: filed with a request, kept, read by the matcher.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from tests.integration.api.world import request_body
 from tests.integration.seed import org_with_need, seed_small_pool
 from tests.queue import drain_app
 from vppool.api import create_app
@@ -151,3 +155,72 @@ def test_an_open_seat_lists_every_vp_once_by_name_with_rule_and_number(
     assert "km ver weg (grens 60 km)" in page.text
     assert client.get(f"/api/v1/matching-runs/{run['id']}/needs/999/excluded").status_code == 404
     assert client.get(f"/api/v1/matching-runs/999/needs/{turkish}/excluded").status_code == 404
+
+
+# --------------------------------------------------------------------------- wishes
+
+WISHES = {
+    "wish_genders": ["female"],
+    "wish_languages": ["tr"],
+    "wish_sectors": ["zorg"],
+    "wish_locality": "local",
+    "wish_mode": "in_person",
+    "hard_wishes": ["gender"],
+    "client_chooses": True,
+}
+
+
+def test_a_client_files_a_request_with_its_wishes_and_reads_them_back(
+    client: TestClient,
+) -> None:
+    _login(client, "hr@zorg.nl")
+    filed = client.post("/api/v1/needs", json=request_body(**WISHES))
+    assert filed.status_code == 201, filed.text
+    need = client.get(f"/api/v1/needs/{filed.json()['id']}").json()
+    assert {key: need[key] for key in WISHES} == WISHES
+
+
+@pytest.mark.parametrize(
+    ("wishes", "field"),
+    [
+        ({"wish_genders": ["robot"]}, "wish_genders"),
+        ({"hard_wishes": ["height"]}, "hard_wishes"),
+        ({"wish_languages": ["xx"]}, "wish_languages"),
+        ({"wish_sectors": ["ruimtevaart"]}, "wish_sectors"),
+        ({"wish_locality": "local", "wish_mode": "remote"}, "wish_locality"),
+    ],
+)
+def test_a_wish_that_cannot_be_met_is_refused_naming_its_field(
+    client: TestClient, wishes: dict[str, object], field: str
+) -> None:
+    _login(client, "hr@zorg.nl")
+    refused = client.post("/api/v1/needs", json=request_body(**wishes))
+    assert refused.status_code == 422, refused.text
+    assert [error["field"] for error in refused.json()["errors"]] == [field]
+
+
+def test_a_hard_gender_wish_leaves_only_that_gender_in_the_quick_match(
+    client: TestClient, ids: dict[str, int]
+) -> None:
+    _login(client, "planner@example.nl")
+    url = f"/api/v1/needs/{ids['school']}"
+    before = client.get(f"{url}/quick-match").json()
+    assert [c["name"] for c in before["candidates"]] == ["Bram Jansen", "Anna Jansen"]
+    soft = client.patch(url, json={"wish_genders": ["female"]})
+    assert soft.status_code == 200, soft.text
+    still = client.get(f"{url}/quick-match").json()
+    assert {c["name"] for c in still["candidates"]} == {"Bram Jansen", "Anna Jansen"}
+    hard = client.patch(url, json={"hard_wishes": ["gender"]})
+    assert hard.status_code == 200, hard.text
+    after = client.get(f"{url}/quick-match").json()
+    assert [c["name"] for c in after["candidates"]] == ["Anna Jansen"]
+    assert after["ineligible"] == {"travel_distance": 1, "hard_wishes": 1}
+
+
+def test_remote_help_lifts_the_travel_limit(client: TestClient, ids: dict[str, int]) -> None:
+    _login(client, "planner@example.nl")
+    url = f"/api/v1/needs/{ids['school']}"
+    assert client.patch(url, json={"wish_mode": "remote"}).status_code == 200
+    after = client.get(f"{url}/quick-match").json()
+    assert len(after["candidates"]) == 3
+    assert after["ineligible"] == {}

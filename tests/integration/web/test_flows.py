@@ -138,6 +138,62 @@ def test_a_client_files_a_request_and_sees_its_status(
     assert need.organisation_id == world["org1"]
 
 
+def test_a_client_states_wishes_and_every_planner_page_with_the_need_shows_them(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    login(app_client, world, "client")
+    wishes = {
+        "wish_genders": ["female"],
+        "wish_languages": "tr",
+        "wish_sectors": ["zorg"],
+        "wish_locality": "local",
+        "hard_wishes": ["gender", "languages"],
+        "client_chooses": "on",
+    }
+    done = _post(app_client, "/requests", "/requests", _request_form(title="Met wensen", **wishes))
+    assert done.status_code == 200
+    (need,) = _needs_titled(engine, "Met wensen")
+    assert (need.wish_genders, need.wish_languages, need.wish_sectors) == (
+        ["female"],
+        ["tr"],
+        ["zorg"],
+    )
+    assert (need.wish_locality, need.hard_wishes, need.client_chooses) == (
+        "local",
+        ["gender", "languages"],
+        True,
+    )
+    app_client.cookies.clear()
+    login(app_client, world, "planner")
+    said = (
+        "Wensen van de opdrachtgever: gender vrouw (voorwaarde); spreekt Turks (voorwaarde); "
+        "ervaring in zorg; woont dichtbij (lokaal); de opdrachtgever wil kiezen"
+    )
+    for page in ("/needs?status=requested", f"/organisations/{world['org1']}"):
+        assert said in app_client.get(WEB + page).text, page
+    app_client.post(
+        f"{WEB}/needs/{need.id}/accept",
+        data={"_csrf_token": csrf_of(app_client.get(f"{WEB}/needs?status=requested").text)},
+    )
+    quick = app_client.get(f"{WEB}/needs/{need.id}/quick-match").text
+    assert "gender vrouw (voorwaarde); spreekt Turks (voorwaarde)" in quick
+    edit = app_client.get(f"{WEB}/needs/{need.id}/edit").text
+    assert re.search(r'name="hard_wishes" value="gender" checked', edit)
+    assert 'value="tr"' in edit
+
+
+def test_remote_help_with_a_local_wish_is_refused_next_to_the_wish(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    login(app_client, world, "client")
+    form = _request_form(title="Op afstand", wish_locality="local", wish_mode="remote")
+    answer = _post(app_client, "/requests", "/requests", form)
+    assert answer.status_code == 422
+    assert 'id="wish_locality-error"' in answer.text
+    assert "Hulp op afstand heeft geen locatie" in answer.text
+    assert _needs_titled(engine, "Op afstand") == []
+
+
 def test_request_validation_shows_errors_next_to_fields_and_keeps_values(
     app_client: TestClient, world: World, engine: Engine
 ) -> None:

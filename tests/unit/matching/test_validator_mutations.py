@@ -22,6 +22,7 @@ from vppool.matching import (
     Period,
     Plan,
     SeatRef,
+    Wishes,
     solve,
     validate,
 )
@@ -29,6 +30,7 @@ from vppool.matching import (
 pytestmark = pytest.mark.unit
 
 COVER = Period(date(2026, 11, 1), date(2027, 1, 31))  # running: 69 days still to serve
+ZORG_REQUIRED = Wishes(sectors=frozenset({"zorg"}), hard=frozenset({"sector"}))
 
 
 def _problem() -> MatchingInstance:
@@ -42,7 +44,7 @@ def _problem() -> MatchingInstance:
         [
             need(1, hours_per_month=1.25),
             need(2, hours_per_month=1.25),
-            need(3, kind="aftercare", period=COVER),
+            need(3, kind="aftercare", period=COVER, wishes=ZORG_REQUIRED),
             need(4, seats=2, requires_gender_mix=True),
         ],
         assignments=[ExistingAssignment(1, 1, 1, "confirmed")],
@@ -105,6 +107,7 @@ MUTATIONS: dict[str, Mutation] = {
     "capacity_standing_clients": _vp_changed(1, capacity_standing_clients=1),
     "distinct_trust_persons": _plan_changed(lambda p: p.update({SeatRef(4, 2): 3})),
     "gender_mix": _vp_changed(4, gender="female"),
+    "hard_wishes": _vp_changed(2, sectors=frozenset({"onderwijs"})),
     "fixed_assignments_kept": _plan_changed(lambda p: p.update({SeatRef(1, 1): 3})),
 }
 

@@ -230,6 +230,11 @@ def analyse(
     recruits = _recruits(instance, baseline, new_id)
     needs = {need.id: need for need in instance.needs}
     pinned = kept(baseline.plan)
+    fixed = {
+        m.SeatRef(a.need_id, a.seat)
+        for a in instance.assignments
+        if a.status == "confirmed" or a.pinned
+    }
     suggestions: list[dict[str, Any]] = []
     for done, (recruit, town, province, asked) in enumerate(recruits):
         report("recruits", done, len(recruits))
@@ -279,6 +284,12 @@ def analyse(
             "open": len(baseline.unfilled),
             "gap": baseline.gap,
             "wall_s": round(baseline.wall_s, 2),
+            # The seats the solve filled beside the kept ones: a recruit's seats come on top.
+            "proposed": [
+                [seat.need_id, seat.seat, vp_id]
+                for seat, vp_id in sorted(baseline.plan.assignments.items())
+                if seat not in fixed
+            ],
         },
         "shortages": [
             {

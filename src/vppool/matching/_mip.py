@@ -107,6 +107,7 @@ def solve_mip(
     hint: dict[int, int] | None = None,
     tick: Callable[[float], bool] | None = None,
     relaxation_first: bool = False,
+    on_relaxation: Callable[[float], None] | None = None,
 ) -> MipOutcome:
     """Solve ``model`` (CP-SAT, linear) with ``objective`` (index, coefficient) as a MIP.
 
@@ -116,7 +117,8 @@ def solve_mip(
     With ``relaxation_first`` the LP relaxation is solved before the MIP: a true bound that
     stands when the MIP stops (its limit, or interrupted) before it reports one of its own
     (on L, seed 1, HiGHS's branch and bound returned no bound within two minutes of a
-    loaded machine, while the LP takes seconds).
+    loaded machine, while the LP takes seconds). ``on_relaxation`` receives that bound as
+    soon as it is known (a caller that stops waiting for the MIP keeps it).
     """
     started = time.perf_counter()
     proto = _proto(model, objective, maximize=maximize)
@@ -138,6 +140,8 @@ def solve_mip(
     watcher.start()
     try:
         relaxed = _relaxation(proto, left(), interrupter) if relaxation_first else None
+        if relaxed is not None and on_relaxation is not None:
+            on_relaxation(_integer_bound(relaxed, maximize=maximize))
         result = _solve_mip(math_model, variables, solver, threads, left(), hint, interrupter)
     finally:
         done.set()

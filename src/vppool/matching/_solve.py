@@ -200,6 +200,7 @@ def _mip(  # noqa: PLR0917  (one level's engine, as _CpSat takes it)
     seconds: float,
     *,
     stop: threading.Event | None = None,
+    on_relaxation: Callable[[float], None] | None = None,
 ) -> _Outcome:
     def tick(spent: float) -> bool:
         if (stop is not None and stop.is_set()) or spent > seconds + 1.0:
@@ -221,6 +222,7 @@ def _mip(  # noqa: PLR0917  (one level's engine, as _CpSat takes it)
         tick=tick,
         # The LP's bound first: it stands when the branch and bound stops without one.
         relaxation_first=not level.maximize,
+        on_relaxation=on_relaxation,
     )
     outcome = _Outcome(config.mip_solver, found.status, bound=found.bound)
     if found.objective is not None:
@@ -300,8 +302,13 @@ def _portfolio_nearby(
     single = replace(config, workers=max(1, config.workers - 1))
     run: Callable[[threading.Event], _Outcome]
     halt: Callable[[], None] | None
+    #: A bound the engine reported before it finished (the MIP's LP relaxation): it stands
+    #: when the engine is still busy at the deadline (HiGHS can overrun its limit).
+    early: list[float] = []
     if level.maximize:
-        cpsat = _CpSat(ctx, parts, level, single, seconds)  # set up before the search copies
+        # CP-SAT with every worker: with one it did not prove M's level 1 (seed 1) within the
+        # limit under load 14, with two it did. Set up before the search copies the model.
+        cpsat = _CpSat(ctx, parts, level, config, seconds)
 
         def run_cpsat(_stop: threading.Event) -> _Outcome:
             return cpsat.run(started)
@@ -310,7 +317,9 @@ def _portfolio_nearby(
     else:
 
         def run_mip(stop: threading.Event) -> _Outcome:
-            return _mip(ctx, parts, level, single, started, seconds, stop=stop)
+            return _mip(
+                ctx, parts, level, single, started, seconds, stop=stop, on_relaxation=early.append
+            )
 
         name, run, halt = config.mip_solver, run_mip, None
     deadline = time.perf_counter() + seconds
@@ -368,7 +377,7 @@ def _portfolio_nearby(
     if halt is not None:  # an engine that stops when told: wait, the model changes next
         halt()
         thread.join()
-    other = found[0] if found else _Outcome(name, "UNKNOWN")
+    other = found[0] if found else _Outcome(name, "UNKNOWN", bound=early[0] if early else None)
     search = _Outcome(
         "nearby",
         "OPTIMAL" if optimal else "FEASIBLE",

@@ -101,8 +101,17 @@ def test_the_lp_relaxation_s_bound_stands_when_the_mip_stops_without_one(
 
     monkeypatch.setattr(_mip, "_outcome", stopped_without_a_bound)
     assert solve_mip(model, objective, maximize=False, time_limit_s=5).bound is None
-    found = solve_mip(model, objective, maximize=False, time_limit_s=5, relaxation_first=True)
+    early: list[float] = []
+    found = solve_mip(
+        model,
+        objective,
+        maximize=False,
+        time_limit_s=5,
+        relaxation_first=True,
+        on_relaxation=early.append,
+    )
     assert (found.objective, found.bound) == (6.0, 5)
+    assert early == [5]  # told before the MIP ran: a caller that stops waiting keeps it
 
 
 def test_the_mip_refuses_a_model_it_cannot_read() -> None:

@@ -41,8 +41,13 @@ def fx_reference_date() -> date:
 
 @pytest.fixture(name="settings")
 def fx_settings(tmp_path: Path) -> Settings:
-    """Settings with a private data folder."""
-    return Settings(data_dir=tmp_path / "data")
+    """Settings with a private data folder.
+
+    Placements are confirmed at once here (``vp_consent`` off), as most tests are about what
+    a confirmation does; ``tests/integration/services/test_consent.py`` and the consent
+    journeys turn the VP's consent on, as it is by default.
+    """
+    return Settings(data_dir=tmp_path / "data", vp_consent=False)
 
 
 @pytest.fixture(scope="session", name="sqlite_template")

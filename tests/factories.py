@@ -29,6 +29,7 @@ from vppool.db.models import (
 )
 from vppool.errors import FieldError, ValidationFailed
 from vppool.inputs import field_errors_from
+from vppool.services.access import Viewer
 from vppool.vocab import AssignmentStatus, NeedKind, Role, Scope, SessionStatus
 
 #: Utrecht, in the middle of the country.
@@ -191,6 +192,18 @@ def make_user(session: Session, **overrides: Any) -> User:
         **overrides,
     }
     return _save(session, User, values)
+
+
+def viewer_of(user: User) -> Viewer:
+    """How the services see ``user`` when they call."""
+    assert user.id is not None
+    return Viewer(
+        user.id,
+        user.role,
+        user.email,
+        organisation_id=user.organisation_id,
+        trust_person_id=user.trust_person_id,
+    )
 
 
 def day(offset: int) -> date:

@@ -264,6 +264,11 @@ class Settings(BaseSettings):
         default=False,
         description="Information sessions: client contacts may pick a proposed time themselves.",
     )
+    vp_consent: bool = Field(
+        default=True,
+        description="A placement (a confirmed run's proposal, a quick match) waits for the VP "
+        "to accept it before it is confirmed; off: confirmed at once.",
+    )
     wish_local_km: float = Field(
         default=25,
         ge=0,

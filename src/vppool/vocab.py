@@ -154,7 +154,9 @@ class AssignmentStatus(StrEnum):
     """Life cycle of an assignment (koppeling)."""
 
     PROPOSED = "proposed"
+    ASKED = "asked"  # the VP is asked to accept or decline; the seat is held meanwhile
     CONFIRMED = "confirmed"
+    DECLINED = "declined"  # the VP declined; the seat is open again
     ENDED = "ended"
     CANCELLED = "cancelled"
 

@@ -769,6 +769,8 @@ class Assignment(AssignmentBase, table=True):
     trust_person_id: int = _fk("trust_person.id")
     matching_run_id: int | None = _fk("matching_run.id", nullable=True, ondelete="SET NULL")
     revision: int = Field(default=0, ge=0)
+    #: Why the VP declined (they give it; the planners read it).
+    decline_reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = _created_at()
     updated_at: datetime = _created_at()
 

@@ -690,8 +690,28 @@ class AssignmentPublic(AssignmentBase):
     trust_person_id: int
     matching_run_id: int | None
     revision: int
+    decline_reason: str | None = None
     created_at: datetime
     updated_at: datetime
+
+
+class ConsentAnswer(SQLModel):
+    """A trust person's answer to the placement they were asked for; a decline says why."""
+
+    model_config = _FORBID_EXTRA
+
+    accept: bool
+    reason: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _declined_with_reason(self) -> Self:
+        self.reason = (self.reason or "").strip() or None
+        if not self.accept and self.reason is None:
+            raise InvalidValue(
+                "Say why you decline; the planner reads it when looking for someone else.",
+                field="reason",
+            )
+        return self
 
 
 class AssignmentView(SQLModel):
@@ -708,6 +728,7 @@ class AssignmentView(SQLModel):
     ends_on: date | None
     status: AssignmentStatus
     works_council_consent_on: date | None
+    decline_reason: str | None = None
 
 
 class TeamAssignment(SQLModel):

@@ -71,6 +71,13 @@ __all__ = [
 
 #: The assignments client contacts and trust persons see: agreed ones, current or past.
 SHARED_STATUSES = (AssignmentStatus.CONFIRMED, AssignmentStatus.ENDED)
+#: A trust person also sees the placements they are asked for and the ones they declined.
+OWN_STATUSES = (*SHARED_STATUSES, AssignmentStatus.ASKED, AssignmentStatus.DECLINED)
+
+
+def _shown_statuses(viewer: Viewer) -> tuple[AssignmentStatus, ...]:
+    return OWN_STATUSES if viewer.role is Role.TRUST_PERSON else SHARED_STATUSES
+
 
 _ENTITY = "assignment"
 _SEAT_KEY: UniqueKey = ("assignment", ("need_id", "seat"))
@@ -224,7 +231,7 @@ def get_assignment(
             if viewer.role is Role.CLIENT
             else assignment.trust_person_id == viewer.trust_person_id
         )
-        if not mine or assignment.status not in SHARED_STATUSES:
+        if not mine or assignment.status not in _shown_statuses(viewer):
             raise NotFound(_ENTITY, assignment_id)
     return AssignmentPublic.model_validate(assignment)
 
@@ -261,7 +268,7 @@ def list_assignments(
     statement = select(Assignment)
     if not sees_everything(viewer):
         assert viewer is not None  # noqa: S101  (sees_everything covers None)
-        statement = statement.where(col(Assignment.status).in_(SHARED_STATUSES))
+        statement = statement.where(col(Assignment.status).in_(_shown_statuses(viewer)))
         if viewer.role is Role.CLIENT:
             statement = statement.where(
                 col(Assignment.need_id).in_(
@@ -439,7 +446,7 @@ def own_assignments(
     offset: int = 0,
     limit: int = DEFAULT_LIMIT,
 ) -> Page[AssignmentView]:
-    """A trust person's own confirmed and ended assignments, the latest start first.
+    """A trust person's own assignments (asked, confirmed, declined, ended), latest first.
 
     Each names the organisation and the kind of need it serves; nothing about the other
     trust persons on the same need.
@@ -453,7 +460,7 @@ def own_assignments(
         raise PermissionDenied(msg)
     statement = select(Assignment).where(
         Assignment.trust_person_id == viewer.trust_person_id,
-        col(Assignment.status).in_(SHARED_STATUSES),
+        col(Assignment.status).in_(OWN_STATUSES),
     )
     if status is not None:
         statement = statement.where(

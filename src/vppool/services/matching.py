@@ -44,8 +44,8 @@ from vppool.db.models import (
 )
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
-from vppool.services import audit, calendar_sources, notices, queue, run_review
-from vppool.services._common import SYSTEM, Actor, flush, plain_rows
+from vppool.services import audit, calendar_sources, consent, queue, run_review
+from vppool.services._common import SYSTEM, Actor, plain_rows
 from vppool.services.compliance import compliance_exclusions, current_certificates
 from vppool.settings import Settings
 from vppool.vocab import (
@@ -188,7 +188,7 @@ def build_instance(
     rules = settings.rules()
 
     holding = sa.and_(
-        col(Assignment.status) == AssignmentStatus.CONFIRMED,
+        col(Assignment.status).in_(consent.HELD_STATUSES),
         or_(col(Assignment.ends_on).is_(None), col(Assignment.ends_on) > today),
         col(Assignment.starts_on) < horizon_end,
     )
@@ -840,14 +840,7 @@ def confirm_run(
             "Confirming now would break hard rules ({details}). Start a new matching run.",
             details=m.Findings(tuple(violations[:10])),
         )
-    now = utc_now()
-    for proposal in chosen:
-        proposal.status = AssignmentStatus.CONFIRMED
-        proposal.updated_at = now
-        proposal.revision += 1
-        session.add(proposal)
-    race = "Another confirmation took one of these seats or VPs at the same moment; reload."
-    flush(session, race=race)
+    consent.ask_or_confirm(session, chosen, ask=settings.vp_consent)
     ids = [p.id for p in chosen if p.id is not None]
     audit.record_change(
         session,
@@ -857,7 +850,6 @@ def confirm_run(
         entity_id=run_id,
         details={"assignment_ids": ids},
     )
-    notices.assignments_confirmed(session, ids)
     return ids
 
 
@@ -995,7 +987,7 @@ def override_seat(
         select(Assignment).where(
             Assignment.need_id == need_id,
             Assignment.seat == seat,
-            Assignment.status == AssignmentStatus.CONFIRMED,
+            col(Assignment.status).in_(consent.HELD_STATUSES),
         )
     ).all():
         current.status = (
@@ -1012,20 +1004,23 @@ def override_seat(
         seat=seat,
         starts_on=max(need.starts_on, today),
         ends_on=need.ends_on,
-        status=AssignmentStatus.CONFIRMED,
+        status=AssignmentStatus.PROPOSED,
     )
-    session.add(row)
     race = "another change took this seat or VP at the same moment; reload and try again"
-    flush(session, race=race)
+    consent.ask_or_confirm(session, [row], ask=settings.vp_consent, race=race)
     audit.record_change(
         session,
         actor,
         action="assignment_overridden",
         entity_type="assignment",
         entity_id=row.id,
-        details={"need_id": need_id, "seat": seat, "replaced_trust_person_id": replaced},
+        details={
+            "need_id": need_id,
+            "seat": seat,
+            "replaced_trust_person_id": replaced,
+            "status": row.status,
+        },
     )
-    notices.assignments_confirmed(session, [row.id] if row.id is not None else [])
     assert row.id is not None  # noqa: S101  (flushed)
     return row.id
 

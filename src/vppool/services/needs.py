@@ -541,11 +541,13 @@ def _cancellation(
         select(Assignment)
         .where(
             Assignment.need_id == need_id,
-            col(Assignment.status).in_([AssignmentStatus.PROPOSED, AssignmentStatus.CONFIRMED]),
+            col(Assignment.status).in_(
+                [AssignmentStatus.PROPOSED, AssignmentStatus.ASKED, AssignmentStatus.CONFIRMED]
+            ),
         )
         .order_by(col(Assignment.seat), col(Assignment.id))
     ).all():
-        if assignment.status is AssignmentStatus.PROPOSED:
+        if assignment.status in (AssignmentStatus.PROPOSED, AssignmentStatus.ASKED):
             changes.append((assignment, "withdrawn"))
         elif assignment.starts_on >= first_free:
             changes.append((assignment, "called_off"))

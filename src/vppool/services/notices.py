@@ -7,6 +7,9 @@ recipient's language (Dutch by default). A period reads from its first to its *l
 Who is told what:
 - a request is filed: every active planner and administrator;
 - a request is accepted or declined: the contact who filed it;
+- a placement waits for the VP's consent: the VP (client, site, hours, period), asked to
+  accept or decline; the VP's answer: every planner and administrator (a decline leads to
+  the quick match for the seat);
 - an assignment is confirmed: the VP (client, site address, contact person, hours, period)
   and the organisation's contacts (who their VP is, from when);
 - an assignment ends within :data:`ENDING_NOTICE_DAYS`: the VP and the organisation's
@@ -51,6 +54,8 @@ __all__ = [
     "ENDING_NOTICE_DAYS",
     "assignments_confirmed",
     "assignments_ending",
+    "consent_answered",
+    "consent_asked",
     "info_session_booked",
     "info_session_cancelled",
     "info_session_requested",
@@ -100,6 +105,44 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "en": (
             "Your request '{title}' was declined",
             "Your request '{title}' ({period}) was declined.{reason}",
+        ),
+    },
+    "consent_asked": {
+        "nl": (
+            "Gevraagd als vertrouwenspersoon: {organisation}",
+            "U bent voorgesteld als vertrouwenspersoon van {organisation} ({title}).\n\n"
+            "Periode: {period}\nUren: {hours} uur per maand\nLocatie: {site}\n\n"
+            "Neemt u de opdracht aan? Geef uw antwoord in vppool onder Mijn opdrachten.",
+        ),
+        "en": (
+            "Asked to be the trust person: {organisation}",
+            "You were proposed as the trust person of {organisation} ({title}).\n\n"
+            "Period: {period}\nHours: {hours} a month\nSite: {site}\n\n"
+            "Will you take it? Answer in vppool under My assignments.",
+        ),
+    },
+    "consent_accepted": {
+        "nl": (
+            "{person} neemt de opdracht aan: {organisation}",
+            "{person} heeft de opdracht bij {organisation} ({title}, plaats {seat}) aangenomen; "
+            "de koppeling is bevestigd.",
+        ),
+        "en": (
+            "{person} accepts: {organisation}",
+            "{person} accepted the assignment at {organisation} ({title}, seat {seat}); it is "
+            "confirmed.",
+        ),
+    },
+    "consent_declined": {
+        "nl": (
+            "{person} neemt de opdracht niet aan: {organisation}",
+            "{person} heeft de opdracht bij {organisation} ({title}, plaats {seat}) afgewezen."
+            "{reason}\n\nDe plaats is weer open; zoek een ander met de snelle match.",
+        ),
+        "en": (
+            "{person} declines: {organisation}",
+            "{person} declined the assignment at {organisation} ({title}, seat {seat})."
+            "{reason}\n\nThe seat is open again; find someone else with the quick match.",
         ),
     },
     "assignment_confirmed": {
@@ -202,7 +245,11 @@ _SESSION_KINDS = {
 }
 
 #: Kinds whose texts are a variant of another kind (same e-mail choice).
-_KIND_OF_TEXT = {"assignment_confirmed_client": "assignment_confirmed"}
+_KIND_OF_TEXT = {
+    "assignment_confirmed_client": "assignment_confirmed",
+    "consent_accepted": "consent_answered",
+    "consent_declined": "consent_answered",
+}
 
 _WORDS = {
     "nl": {"from": "vanaf {day}", "none": "niet opgegeven", "reason": "\n\nToelichting: {text}"},
@@ -353,31 +400,23 @@ def _parties(
     return need, person, organisation
 
 
+def _assignments(session: Session, assignment_ids: Iterable[int]) -> list[Assignment]:
+    return list(
+        session.exec(select(Assignment).where(col(Assignment.id).in_(list(assignment_ids)))).all()
+    )
+
+
 def assignments_confirmed(session: Session, assignment_ids: Iterable[int]) -> int:
     """Tell each confirmed assignment's VP what they need, and the client who their VP is."""
     sent = 0
-    for assignment in session.exec(
-        select(Assignment).where(col(Assignment.id).in_(list(assignment_ids)))
-    ).all():
-        if (parties := _parties(session, assignment)) is None:
+    for assignment in _assignments(session, assignment_ids):
+        if (found := _vp_values(session, assignment)) is None:
             continue
-        need, person, organisation = parties
-        period = {lang: _period(assignment.starts_on, assignment.ends_on, lang) for lang in LANGS}
-        site = _site_text(session, need)
-        for_vp: Values = {
-            lang: {
-                "organisation": organisation.name,
-                "title": need.title,
-                "period": period[lang],
-                "hours": _hours(need.expected_hours_per_month, lang),
-                "site": site or _WORDS[lang]["none"],
-                "contact": _contact_text(organisation, lang),
-            }
-            for lang in LANGS
-        }
+        for_vp, person, organisation, need = found
         name = f"{person.first_name} {person.last_name}"
         for_client: Values = {
-            lang: {"person": name, "title": need.title, "period": period[lang]} for lang in LANGS
+            lang: {"person": name, "title": need.title, "period": for_vp[lang]["period"]}
+            for lang in LANGS
         }
         key = f"assignment:{assignment.id}:confirmed"
         to_vp = _Notice("assignment_confirmed", for_vp, key, "/me")
@@ -385,6 +424,71 @@ def assignments_confirmed(session: Session, assignment_ids: Iterable[int]) -> in
         sent += sum(to_vp.send(session, user) for user in _vp_users(session, person))
         sent += sum(to_client.send(session, user) for user in _contacts(session, organisation))
     return sent
+
+
+def _vp_values(
+    session: Session, assignment: Assignment
+) -> tuple[Values, TrustPerson, Organisation, Need] | None:
+    """What a VP reads of an assignment: client, title, period, hours, site, contact."""
+    if (parties := _parties(session, assignment)) is None:
+        return None
+    need, person, organisation = parties
+    site = _site_text(session, need)
+    values: Values = {
+        lang: {
+            "organisation": organisation.name,
+            "title": need.title,
+            "period": _period(assignment.starts_on, assignment.ends_on, lang),
+            "hours": _hours(need.expected_hours_per_month, lang),
+            "site": site or _WORDS[lang]["none"],
+            "contact": _contact_text(organisation, lang),
+        }
+        for lang in LANGS
+    }
+    return values, person, organisation, need
+
+
+def consent_asked(session: Session, assignment_ids: Iterable[int]) -> int:
+    """Ask each placement's VP to accept or decline it (client, site, hours, period)."""
+    sent = 0
+    for assignment in _assignments(session, assignment_ids):
+        if (found := _vp_values(session, assignment)) is None:
+            continue
+        values, person, _, _ = found
+        notice = _Notice("consent_asked", values, f"assignment:{assignment.id}:asked", "/me")
+        sent += sum(notice.send(session, user) for user in _vp_users(session, person))
+    return sent
+
+
+def consent_answered(session: Session, assignment: Assignment) -> int:
+    """Tell planners and administrators that the VP accepted or declined the placement.
+
+    A decline leads to the quick match for the seat that is open again.
+    """
+    if (parties := _parties(session, assignment)) is None:
+        return 0
+    need, person, organisation = parties
+    declined = assignment.status is AssignmentStatus.DECLINED
+    reason = assignment.decline_reason
+    values: Values = {
+        lang: {
+            "person": f"{person.first_name} {person.last_name}",
+            "organisation": organisation.name,
+            "title": need.title,
+            "seat": assignment.seat,
+            "reason": _WORDS[lang]["reason"].format(text=reason) if reason else "",
+        }
+        for lang in LANGS
+    }
+    kind = "consent_declined" if declined else "consent_accepted"
+    link = (
+        f"/needs/{need.id}/quick-match?seat={assignment.seat}"
+        if declined
+        else f"/organisations/{organisation.id}"
+    )
+    notice = _Notice(kind, values, f"assignment:{assignment.id}:{kind}", link)
+    staff = _active(session, col(User.role).in_([Role.PLANNER, Role.ADMIN]))
+    return sum(notice.send(session, user) for user in staff)
 
 
 def assignments_ending(session: Session, today: date, *, days: int = ENDING_NOTICE_DAYS) -> int:

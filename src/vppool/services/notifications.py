@@ -167,6 +167,8 @@ def list_notifications(session: Session, *, limit: int = 50) -> list[Notificatio
 EMAIL_KINDS = (
     "request_received",
     "request_decided",
+    "consent_asked",
+    "consent_answered",
     "assignment_confirmed",
     "assignment_ending",
     "certification_reminder",
@@ -180,6 +182,8 @@ EMAIL_KINDS = (
 _CHOICE_OF = {
     "request_accepted": "request_decided",
     "request_declined": "request_decided",
+    "consent_accepted": "consent_answered",
+    "consent_declined": "consent_answered",
     "info_session_requested": "info_session",
     "info_session_booked": "info_session",
     "info_session_moved": "info_session",

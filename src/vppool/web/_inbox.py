@@ -26,6 +26,8 @@ _PAGE = 20
 CHOICES = {
     "request_received": "A client files a request (planners)",
     "request_decided": "Your request is accepted or declined (client contacts)",
+    "consent_asked": "You are asked to take an assignment (trust persons)",
+    "consent_answered": "A trust person accepts or declines a placement (planners)",
     "assignment_confirmed": "An assignment is confirmed: who, where, when",
     "assignment_ending": "An assignment ends within two weeks",
     "certification_reminder": "Your certificate expires soon",

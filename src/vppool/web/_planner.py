@@ -241,6 +241,7 @@ class PlannerPages(WebPages, guard=staff_page):
             names=_vp_names(ctx.session, ctx.viewer) if team.items or placed else {},
             violations=violations,
             placed=placed,
+            asked=ctx.settings.vp_consent,
             seat=seat,
         )
 
@@ -439,7 +440,8 @@ class PlannerPages(WebPages, guard=staff_page):
         ids = matching.confirm_run(
             ctx.session, ctx.settings, run_id, seats=seats, actor=ctx.viewer.actor
         )
-        return ctx.redirect(f"/matching/runs/{run_id}?done=confirmed&count={len(ids)}")
+        done = "asked" if ctx.settings.vp_consent else "confirmed"
+        return ctx.redirect(f"/matching/runs/{run_id}?done={done}&count={len(ids)}")
 
     @post("/matching/runs/{run_id:int}/cancel", sync_to_thread=True, status_code=303)
     def cancel(self, ctx: NamedDependency[PageContext], run_id: FromPath[int]) -> Redirect:

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from vppool.db.schemas import (
     AbsenceCreate,
     CalendarSourceCreate,
+    ConsentAnswer,
     EducationRecordCreate,
     NeedDecline,
     NeedRequest,
@@ -39,6 +40,7 @@ __all__ = [
     "AbsenceForm",
     "CalendarLinkForm",
     "DeclineForm",
+    "DeclinePlacementForm",
     "EducationForm",
     "NeedForm",
     "RequestForm",
@@ -105,6 +107,16 @@ class CalendarLinkForm(Form):
     def to_input(self) -> CalendarSourceCreate:
         """The calendar source of kind ``url``."""
         return self.build(CalendarSourceCreate, **self.typed_values(kind=CalendarSourceKind.URL))
+
+
+class DeclinePlacementForm(Form):
+    """Why a trust person declines the assignment they were asked for."""
+
+    reason: str = form_field("Why you decline", min_length=1, max_length=500)
+
+    def to_input(self) -> ConsentAnswer:
+        """The answer: declined, with the reason."""
+        return self.build(ConsentAnswer, accept=False, reason=self.reason)
 
 
 class DeclineForm(Form):

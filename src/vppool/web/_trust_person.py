@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from litestar import get, post
@@ -15,12 +15,13 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from vppool.db.schemas import CalendarSourceUpdate
+from vppool.db.schemas import CalendarSourceUpdate, ConsentAnswer
 from vppool.errors import Conflict, ValidationFailed
 from vppool.services import (
     assignments,
     calendar_sources,
     compliance,
+    consent,
     info_sessions,
     trust_persons,
 )
@@ -32,6 +33,7 @@ from vppool.web._page import FormView, PageContext, Redraw, WebPages
 from vppool.web._record_forms import (
     AbsenceForm,
     CalendarLinkForm,
+    DeclinePlacementForm,
     EducationForm,
     on_rows,
     weekly_ranges,
@@ -114,38 +116,74 @@ CALENDARS = FormView(
 )
 
 
+def _assignments_facts(ctx: PageContext) -> dict[str, Any]:
+    """The trust person's assignments (asked ones to answer) and this week's free time."""
+    person = trust_persons.get_trust_person(
+        ctx.session, trust_person_id=_own(ctx), viewer=ctx.viewer
+    )
+    today = ctx.today()
+    booked = info_sessions.list_sessions(
+        ctx.session, status=InfoSessionStatus.BOOKED, viewer=ctx.viewer, limit=100
+    )
+    zone = ZoneInfo(person.timezone)
+    return {
+        "person": person,
+        "held": assignments.own_assignments(ctx.session, viewer=ctx.viewer, limit=100),
+        "week": day_availability(ctx.session, person.id, person.timezone, today, 7),
+        # the information sessions in the same seven days (their travel is busy time)
+        "visits": sorted(
+            (
+                s
+                for s in booked.items
+                if s.starts_at is not None
+                and 0 <= (s.starts_at.astimezone(zone).date() - today).days < 7
+            ),
+            key=lambda s: s.starts_at or datetime.min.replace(tzinfo=UTC),
+        ),
+        "today": today,
+    }
+
+
+ASSIGNMENTS = FormView("me.html", "me", _assignments_facts)
+
+
 class TrustPersonPages(WebPages, path="/me", guard=trust_person_only):
     """Only the trust person's own records: every call passes the viewer to the services."""
 
     @get("/", sync_to_thread=True)
     def assignments_page(self, ctx: NamedDependency[PageContext]) -> Template:
-        """The trust person's assignments and this week's free time."""
-        person = trust_persons.get_trust_person(
-            ctx.session, trust_person_id=_own(ctx), viewer=ctx.viewer
+        """The trust person's assignments (asked ones to answer) and this week's free time."""
+        return ASSIGNMENTS.draw(ctx)
+
+    @post("/assignments/{assignment_id:int}/accept", sync_to_thread=True, status_code=303)
+    def accept_placement(
+        self, ctx: NamedDependency[PageContext], assignment_id: FromPath[int]
+    ) -> Redirect:
+        """Take the assignment one was asked for: it is confirmed."""
+        consent.answer(
+            ctx.session,
+            assignment_id=assignment_id,
+            data=ConsentAnswer(accept=True),
+            viewer=ctx.viewer,
         )
-        today = ctx.today()
-        booked = info_sessions.list_sessions(
-            ctx.session, status=InfoSessionStatus.BOOKED, viewer=ctx.viewer, limit=100
-        )
-        zone = ZoneInfo(person.timezone)
-        return ctx.render(
-            "me.html",
-            section="me",
-            person=person,
-            held=assignments.own_assignments(ctx.session, viewer=ctx.viewer, limit=100),
-            week=day_availability(ctx.session, person.id, person.timezone, today, 7),
-            # the information sessions in the same seven days (their travel is busy time)
-            visits=sorted(
-                (
-                    s
-                    for s in booked.items
-                    if s.starts_at is not None
-                    and 0 <= (s.starts_at.astimezone(zone).date() - today).days < 7
-                ),
-                key=lambda s: s.starts_at or datetime.min.replace(tzinfo=UTC),
-            ),
-            today=today,
-        )
+        return ctx.redirect(f"/me?done=accepted#assignment-{assignment_id}")
+
+    @post("/assignments/{assignment_id:int}/decline", sync_to_thread=True, status_code=303)
+    def decline_placement(
+        self, ctx: NamedDependency[PageContext], assignment_id: FromPath[int], data: FormData
+    ) -> Template | Redirect:
+        """Decline the assignment one was asked for, saying why: the seat is open again."""
+
+        def act(form: DeclinePlacementForm) -> str:
+            consent.answer(
+                ctx.session, assignment_id=assignment_id, data=form.to_input(), viewer=ctx.viewer
+            )
+            return f"/me?done=declined#assignment-{assignment_id}"
+
+        def again(*, values: dict[str, Any], **shown: Any) -> Template:
+            return ASSIGNMENTS.draw(ctx, values={**values, "declining": assignment_id}, **shown)
+
+        return ctx.handle(DeclinePlacementForm, data, act=act, again=again)
 
     # ------------------------------------------------------------------ availability
 

@@ -426,6 +426,14 @@ CASES: list[Case] = [
         url="/api/v1/assignments/{assignment1}/works-council-consent",
         body=lambda _: {"consent_on": today().isoformat()},
     ),
+    # Only the trust person asked answers; the world's assignment 1 is confirmed already.
+    Case(
+        "POST",
+        ASSIGNMENT + "/answer",
+        (401, 403, 403, 403, 409),
+        url="/api/v1/assignments/{assignment1}/answer",
+        body={"accept": True},
+    ),
     Case(
         "POST",
         ASSIGNMENT + "/end",

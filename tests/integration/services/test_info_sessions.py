@@ -20,6 +20,7 @@ from tests.factories import (
     make_trust_person,
     make_user,
     make_weekly_hours,
+    viewer_of,
 )
 from vppool import calendar as cal
 from vppool.db.models import (
@@ -30,11 +31,9 @@ from vppool.db.models import (
     IntervisionMember,
     IntervisionSession,
     Notification,
-    User,
 )
 from vppool.errors import NotFound, PermissionDenied, ValidationFailed
 from vppool.services import annual_report, feed_tokens, feeds, info_sessions
-from vppool.services.access import Viewer
 from vppool.services.availability import availability_by_id
 from vppool.settings import Settings
 from vppool.vocab import ConflictReason, FeedKind, InfoSessionKind, InfoSessionStatus, Role
@@ -48,17 +47,6 @@ NOW = datetime(2027, 2, 1, 12, tzinfo=UTC)
 MONDAY = date(2027, 3, 22)
 #: About 20 km north of Utrecht: 20 * 1.3 / 50 km/h = 31.2 minutes, so 35 minutes each way.
 NORTH = (UTRECHT[0] + 0.18, UTRECHT[1])
-
-
-def _viewer(user: User) -> Viewer:
-    assert user.id is not None
-    return Viewer(
-        user.id,
-        user.role,
-        user.email,
-        organisation_id=user.organisation_id,
-        trust_person_id=user.trust_person_id,
-    )
 
 
 class Setup:
@@ -98,7 +86,7 @@ class Setup:
             }
         )
         return info_sessions.request_session(
-            session, settings, data=data, viewer=_viewer(self.client), today=today
+            session, settings, data=data, viewer=viewer_of(self.client), today=today
         )
 
 
@@ -210,7 +198,7 @@ def test_booking_makes_the_vp_busy_tells_everyone_and_can_be_cancelled(
     session: Session, settings: Settings
 ) -> None:
     world = Setup(session)
-    planner = _viewer(world.planner)
+    planner = viewer_of(world.planner)
     request = world.request(session, settings)
     first = info_sessions.propose_times(
         session, settings, info_session_id=request.id, viewer=planner, now=NOW
@@ -259,7 +247,7 @@ def test_booking_makes_the_vp_busy_tells_everyone_and_can_be_cancelled(
     assert (world.vp_user.id, "info_session_booked") in kinds
     assert (world.client.id, "info_session_booked") in kinds
     cancelled = info_sessions.cancel_session(
-        session, info_session_id=request.id, viewer=_viewer(world.client)
+        session, info_session_id=request.id, viewer=viewer_of(world.client)
     )
     assert cancelled.status is InfoSessionStatus.CANCELLED
     after = {(n.recipient_user_id, n.kind) for n in session.exec(select(Notification)).all()}
@@ -318,15 +306,15 @@ def test_scoping_and_refusals(session: Session, settings: Settings) -> None:
         session, role=Role.CLIENT, organisation_id=other_org.id, email="x@other.nl"
     )
     with pytest.raises(NotFound):
-        info_sessions.get_session(session, info_session_id=request.id, viewer=_viewer(stranger))
-    assert info_sessions.list_sessions(session, viewer=_viewer(stranger)).total == 0
-    assert info_sessions.list_sessions(session, viewer=_viewer(world.client)).total == 1
-    assert info_sessions.list_sessions(session, viewer=_viewer(world.vp_user)).total == 0
+        info_sessions.get_session(session, info_session_id=request.id, viewer=viewer_of(stranger))
+    assert info_sessions.list_sessions(session, viewer=viewer_of(stranger)).total == 0
+    assert info_sessions.list_sessions(session, viewer=viewer_of(world.client)).total == 1
+    assert info_sessions.list_sessions(session, viewer=viewer_of(world.vp_user)).total == 0
     with pytest.raises(PermissionDenied):
         info_sessions.propose_times(
-            session, settings, info_session_id=request.id, viewer=_viewer(world.client)
+            session, settings, info_session_id=request.id, viewer=viewer_of(world.client)
         )
-    world_vp = _viewer(world.vp_user)
+    world_vp = viewer_of(world.vp_user)
     with pytest.raises(PermissionDenied):
         info_sessions.request_session(
             session,
@@ -366,7 +354,7 @@ def test_a_client_may_pick_a_time_when_the_provider_allows_it(
     world = Setup(session)
     allowed = settings.model_copy(update={"info_session_clients_book": True})
     request = world.request(session, allowed, preferred_trust_person_id=world.own.id)
-    client = _viewer(world.client)
+    client = viewer_of(world.client)
     first = info_sessions.propose_times(
         session, allowed, info_session_id=request.id, viewer=client, now=NOW
     )[0]
@@ -383,7 +371,7 @@ def test_a_client_may_pick_a_time_when_the_provider_allows_it(
         now=NOW,
     )
     assert booked.status is InfoSessionStatus.BOOKED
-    vp_sees = info_sessions.list_sessions(session, viewer=_viewer(world.vp_user))
+    vp_sees = info_sessions.list_sessions(session, viewer=viewer_of(world.vp_user))
     assert [s.id for s in vp_sees.items] == [request.id]
 
 
@@ -411,7 +399,7 @@ def test_a_booked_session_is_in_the_vps_and_the_client_teams_feeds(
         info_session_id=request.id,
         data=info_sessions.InfoSessionBooking(trust_person_id=world.own.id or 0, starts_at=start),
     )
-    planner = _viewer(world.planner)
+    planner = viewer_of(world.planner)
     _, vp_secret = feed_tokens.create_feed_token(
         session, planner, kind=FeedKind.VP_SCHEDULE, trust_person_id=world.own.id
     )

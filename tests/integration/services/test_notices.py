@@ -17,29 +17,18 @@ from tests.factories import (
     make_trust_person,
     make_user,
     typed,
+    viewer_of,
 )
 from vppool.db.models import Notification, User
 from vppool.db.schemas import AssignmentCreate, NeedDecline, NeedRequest
 from vppool.errors import ValidationFailed
 from vppool.services import assignments, needs, notices, notifications
-from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import NeedKind, NeedStatus, Role
 
 pytestmark = pytest.mark.integration
 
 TODAY = date(2026, 12, 3)
-
-
-def _viewer(user: User) -> Viewer:
-    assert user.id is not None
-    return Viewer(
-        user.id,
-        user.role,
-        user.email,
-        organisation_id=user.organisation_id,
-        trust_person_id=user.trust_person_id,
-    )
 
 
 def _messages(session: Session, user: User) -> list[Notification]:
@@ -79,7 +68,7 @@ def test_a_request_tells_every_planner_in_their_language_and_the_decision_tells_
         contact = make_user(session, role=Role.CLIENT, organisation_id=org.id, email="hr@zeist.nl")
         assert org.id is not None
         need = needs.request_need(
-            session, organisation_id=org.id, data=_request(), viewer=_viewer(contact), today=TODAY
+            session, organisation_id=org.id, data=_request(), viewer=viewer_of(contact), today=TODAY
         )
         (nl,) = _messages(session, dutch)
         assert (
@@ -102,7 +91,7 @@ def test_a_request_tells_every_planner_in_their_language_and_the_decision_tells_
             session,
             need_id=need.id,
             data=typed(NeedDecline, {"reason": "Wij hebben niemand vrij"}),
-            viewer=_viewer(dutch),
+            viewer=viewer_of(dutch),
         )
         (decided,) = _messages(session, contact)
         assert decided.subject == "Uw aanvraag 'Vervanging interne vertrouwenspersoon' is afgewezen"
@@ -156,7 +145,7 @@ def test_a_confirmed_assignment_tells_the_vp_where_and_when_and_the_client_who(
                     "starts_on": "2027-01-01",
                 },
             ),
-            viewer=_viewer(planner),
+            viewer=viewer_of(planner),
         )
         (told,) = _messages(session, vp_user)
         assert told.subject == "Nieuwe opdracht: Zorggroep Oost"
@@ -216,12 +205,12 @@ def test_the_inbox_is_the_users_own_and_marks_read(engine: Engine) -> None:
                 body="tekst",
                 dedupe_key=f"test:{number}",
             )
-        me = _viewer(mine)
+        me = viewer_of(mine)
         page = notifications.inbox(session, me)
         # A one-time link (password reset) stays in the e-mail, out of the inbox.
         assert [entry.subject for entry in page.items] == ["bericht 0"]
         assert notifications.unread_count(session, me) == 1
-        assert notifications.mark_read(session, _viewer(other), [page.items[0].id]) == 0
+        assert notifications.mark_read(session, viewer_of(other), [page.items[0].id]) == 0
         assert notifications.unread_count(session, me) == 1
         assert notifications.mark_read(session, me) == 1
         assert notifications.unread_count(session, me) == 0
@@ -230,7 +219,7 @@ def test_the_inbox_is_the_users_own_and_marks_read(engine: Engine) -> None:
 
 def test_message_settings_keep_the_language_and_the_email_choices(engine: Engine) -> None:
     with Session(engine) as session:
-        me = _viewer(make_user(session))
+        me = viewer_of(make_user(session))
         assert notifications.message_settings(session, me).email["assignment_confirmed"] is True
         kept = notifications.set_message_settings(
             session, me, language="en", email=["request_received"]

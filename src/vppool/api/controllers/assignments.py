@@ -18,8 +18,13 @@ from vppool.api.controllers._shared import (
     IdFilter,
     Resource,
 )
-from vppool.db.schemas import AssignmentEnd, AssignmentPublic, WorksCouncilConsent
-from vppool.services import assignments
+from vppool.db.schemas import (
+    AssignmentEnd,
+    AssignmentPublic,
+    ConsentAnswer,
+    WorksCouncilConsent,
+)
+from vppool.services import assignments, consent
 from vppool.vocab import AssignmentStatus
 
 __all__ = ["AssignmentController"]
@@ -82,5 +87,15 @@ class AssignmentController(
         "End a confirmed assignment on a date (exclusive: the day before is its last).",
         body=AssignmentEnd,
         spread=True,
+        status_code=200,
+    )
+
+    answer_assignment = _ASSIGNMENTS.acting(
+        post,
+        "/answer",
+        consent.answer,
+        "The trust person accepts (confirmed) or declines, with a reason, the placement they "
+        "were asked for (status asked); a decline opens the seat again.",
+        body=ConsentAnswer,
         status_code=200,
     )

@@ -59,4 +59,7 @@ def test_a_planner_tries_a_scenario_and_adopts_it(browser: Browser, live_app: Li
     ).to_be_visible(timeout=90_000)
     expect(planner.get_by_role("heading", name="Organisaties die het raakt")).to_be_visible()
     planner.get_by_role("button", name="Scenario overnemen").click()
+    # A worker makes it real; the page follows it and then links the run's proposals.
+    expect(planner.get_by_text("Dit scenario is overgenomen.")).to_be_visible(timeout=90_000)
+    planner.get_by_role("link", name="De voorstellen").click()
     expect(planner).to_have_url(re.compile(r"/app/matching/runs/\d+"))

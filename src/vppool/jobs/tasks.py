@@ -114,6 +114,10 @@ def _insight_run(runtime: Runtime, payload: dict[str, Any]) -> None:
     insight_runs.execute_queued(runtime.engine, runtime.settings, int(payload["run_id"]))
 
 
+def _scenario_adoption(runtime: Runtime, payload: dict[str, Any]) -> None:
+    insight_runs.execute_adoption(runtime.engine, runtime.settings, int(payload["run_id"]))
+
+
 def _calendar_fetch(runtime: Runtime, payload: dict[str, Any]) -> None:
     # Removed, switched off or changed into an upload since it was queued: nothing to read.
     with contextlib.suppress(NotFound, ValidationFailed):
@@ -157,6 +161,7 @@ TASKS: dict[str, Task] = {
     matching.TASK: Task(_matching_run, abandoned=matching.abandon_run),
     intervision_runs.TASK: Task(_intervision_run, abandoned=intervision_runs.abandon_run),
     insight_runs.TASK: Task(_insight_run, abandoned=insight_runs.abandon_run),
+    insight_runs.ADOPT_TASK: Task(_scenario_adoption, abandoned=insight_runs.abandon_adoption),
     calendar_sources.FETCH_TASK: Task(_calendar_fetch),
     calendar_sources.UPLOAD_TASK: Task(
         _calendar_upload, abandoned=calendar_sources.abandon_upload, data=True

@@ -47,6 +47,7 @@ __all__ = [
     "revoke_api_token",
     "set_role",
     "start_session",
+    "viewer_of_user",
 ]
 
 log = logging.getLogger("vppool.access")
@@ -100,6 +101,12 @@ class ApiTokenPublic(BaseModel):
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+
+
+def viewer_of_user(session: Session, user_id: int | None) -> Viewer | None:
+    """The viewer a background task acts as for the user who asked for it (None: vppool)."""
+    user = session.get(User, user_id) if user_id is not None else None
+    return _viewer(user) if user is not None and user.active else None
 
 
 def _viewer(user: User) -> Viewer:

@@ -27,20 +27,24 @@ from vppool.db.types import utc_now
 from vppool.errors import Conflict, NotFound, ValidationFailed, VppoolError
 from vppool.services import audit, queue, recruitment, scenarios
 from vppool.services._common import SYSTEM, acting, require_staff
-from vppool.services.access import Viewer
+from vppool.services.access import Viewer, viewer_of_user
 from vppool.settings import Settings
 from vppool.vocab import InsightRunKind, MatchingRunStatus
 
 __all__ = [
     "ACTIVE",
+    "ADOPTING",
+    "ADOPT_TASK",
     "MAX_MONTHS",
     "TASK",
     "InsightRunPublic",
+    "abandon_adoption",
     "abandon_run",
     "adopt_scenario",
     "cancel_run",
     "check_months",
     "discard_scenario",
+    "execute_adoption",
     "execute_queued",
     "execute_run",
     "get_run",
@@ -56,6 +60,11 @@ __all__ = [
 MAX_MONTHS = 24
 #: The queue's name of the task that executes a run.
 TASK = "insight_run"
+#: The queue's name of the task that makes an adopted scenario real.
+ADOPT_TASK = "scenario_adopt"
+#: A scenario's ``decision`` while a worker makes it real.
+ADOPTING = "adopting"
+_STOPPED = "the worker adopting the scenario stopped before it was done; adopt it again"
 ACTIVE = (MatchingRunStatus.QUEUED, MatchingRunStatus.RUNNING)
 _PROGRESS_EVERY_S = 0.5
 
@@ -184,31 +193,78 @@ def _finished_scenario(session: Session, run_id: int) -> InsightRun:
 
 
 def adopt_scenario(
-    session: Session, settings: Settings, run_id: int, *, viewer: Viewer | None = None
+    session: Session, run_id: int, *, viewer: Viewer | None = None
 ) -> InsightRunPublic:
-    """Make a solved scenario real: its changes, and its seats as a matching run's proposals.
+    """Have a solved scenario made real, in the background (its ``decision``: adopting).
 
-    The run's ``matching_run_id`` names the run to review and confirm.
+    A worker records its changes and stores its seats as a matching run's proposals
+    (:func:`execute_adoption`); then ``decision`` is ``adopted`` and ``matching_run_id``
+    names the run to review and confirm. Should the plan have changed so that its seats
+    would break hard rules, nothing changes: ``decision`` is empty again and ``error`` says
+    why.
 
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
         NotFound: there is no such scenario.
-        Conflict: it is not solved, was adopted or discarded already, or the plan changed so
-            that its seats would break hard rules (then nothing changes).
+        Conflict: it is not solved, or was adopted or discarded already.
     """
     require_staff(viewer, "adopt scenarios")
     serialise_writes(session)
     run = _finished_scenario(session, run_id)
-    spec = scenarios.ScenarioSpec.model_validate(run.spec["scenario"])
-    run.matching_run_id = scenarios.adopt(
-        session,
-        settings,
-        spec,
-        run.result,
-        viewer=viewer,
-        actor_user_id=viewer.user_id if viewer else None,
-    )
-    return _decide(session, run, "adopted", viewer)
+    run.decision = ADOPTING
+    run.error = None
+    progress = {k: v for k, v in run.progress.items() if k != "refused"}
+    run.progress = {**progress, "adopted_by": viewer.user_id if viewer else None}
+    session.add(run)
+    session.flush()
+    queue.enqueue(session, ADOPT_TASK, {"run_id": run_id}, unique_key=f"{ADOPT_TASK}:{run_id}")
+    audit.record_event(session, acting(viewer), ("insight_run", run.id), "adoption_started")
+    return _public(run)
+
+
+def execute_adoption(engine: Engine, settings: Settings, run_id: int) -> None:
+    """The queue's task: make a scenario real as the planner who adopted it asked."""
+    try:
+        with session_scope(serialised(engine)) as session:
+            run = _run(session, run_id, InsightRunKind.SCENARIO)
+            if run.decision != ADOPTING:
+                return
+            viewer = viewer_of_user(session, run.progress.get("adopted_by"))
+            spec = scenarios.ScenarioSpec.model_validate(run.spec["scenario"])
+            run.matching_run_id = scenarios.adopt(
+                session,
+                settings,
+                spec,
+                run.result,
+                viewer=viewer,
+                actor_user_id=viewer.user_id if viewer else None,
+            )
+            _decide(session, run, "adopted", viewer)
+    except Conflict as refused:  # rolled back: nothing of it changed
+        _refuse_adoption(engine, run_id, refused)
+
+
+def _refuse_adoption(engine: Engine, run_id: int, refused: Conflict) -> None:
+    """Adoptable again, with why not now (also as words for a page in its language)."""
+    params = {name: str(value) for name, value in refused.params.items()}
+    words = {"message_id": refused.template, "params": params}
+    with session_scope(serialised(engine)) as session:
+        run = _run(session, run_id, InsightRunKind.SCENARIO)
+        if run.decision == ADOPTING:
+            run.decision = None
+            run.error = refused.message[:4000]
+            run.progress = {**run.progress, "refused": words}
+            session.add(run)
+
+
+def abandon_adoption(session: Session, payload: dict[str, Any], _reason: str) -> None:
+    """The worker making a scenario real stopped: nothing changed, it can be adopted again."""
+    run = session.get(InsightRun, int(payload["run_id"]))
+    if run is not None and run.decision == ADOPTING:
+        run.decision = None
+        run.error = _STOPPED
+        run.progress = {**run.progress, "refused": {"message_id": _STOPPED, "params": {}}}
+        session.add(run)
 
 
 def discard_scenario(

@@ -116,11 +116,11 @@ class ScenarioPages(WebPages, path="/insight/scenarios", guard=staff_page):
     def adopt(
         self, ctx: NamedDependency[PageContext], run_id: FromPath[int]
     ) -> Template | Redirect:
-        """Make it real; its seats are the proposals of a run, confirmed on the run's page."""
+        """Have it made real; its seats become a run's proposals, confirmed on the run's page."""
 
-        def adopted() -> str:
-            run = insight_runs.adopt_scenario(ctx.session, ctx.settings, run_id, viewer=ctx.viewer)
-            return f"/matching/runs/{run.matching_run_id}"
+        def adopted() -> str:  # a worker makes it real; its page follows that
+            insight_runs.adopt_scenario(ctx.session, run_id, viewer=ctx.viewer)
+            return f"/insight/scenarios/{run_id}"
 
         return _decided(ctx, run_id, adopted)
 

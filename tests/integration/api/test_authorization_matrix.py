@@ -557,7 +557,7 @@ CASES: list[Case] = [
     Case(
         "POST",
         "/api/v1/scenarios/{run_id:int}/adopt",
-        staff(200),
+        staff(202),
         url="/api/v1/scenarios/{scenario_done}/adopt",
     ),
     Case(  # adopted just now: it cannot be discarded any more

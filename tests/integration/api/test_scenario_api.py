@@ -78,8 +78,14 @@ def test_an_absence_is_compared_side_by_side_and_adopted_as_validated_proposals(
 
     headers = world.auth("planner")
     adopted = client.post(f"/api/v1/scenarios/{run['id']}/adopt", headers=headers)
-    assert adopted.status_code == 200, adopted.text
-    body = adopted.json()
+    assert adopted.status_code == 202, adopted.text
+    assert adopted.json()["decision"] == "adopting"  # a worker makes it real, not the request
+    with Session(engine) as session:
+        mine = session.exec(select(Absence).where(Absence.trust_person_id == world["vp1"])).all()
+        assert not any(a.starts_on == in_days(7) for a in mine)
+    assert client.post(f"/api/v1/scenarios/{run['id']}/discard", headers=headers).status_code == 409
+    assert drain_app(client.app) == 1
+    body = client.get(f"/api/v1/scenarios/{run['id']}", headers=headers).json()
     assert body["decision"] == "adopted"
     assert body["matching_run_id"] is not None
     with Session(engine) as session:

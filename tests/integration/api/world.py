@@ -61,6 +61,13 @@ PASSWORD = "correct horse battery"
 ROLES = ("anonymous", "admin", "planner", "client", "trust_person")
 
 
+#: A solved plan's figures as a scenario run stores them (``services.scenarios``).
+_PLAN_FIGURES = {
+    "seats": 3, "filled": 3, "unfilled": 0, "travel_km": 40, "utilisation_mean": 20.0,
+    "utilisation_max": 30.0, "over_90": 0, "status": "OPTIMAL", "gap": 0.0, "solve_s": 0.1,
+}  # fmt: skip
+
+
 def today() -> date:
     """Today where the clients are (requests are checked against it)."""
     return datetime.now(ZoneInfo("Europe/Amsterdam")).date()
@@ -313,7 +320,18 @@ def seed_world(engine: Engine) -> World:
                     },
                     "today": today().isoformat(),
                 },
-                result={"today": today().isoformat(), "added_needs": [], "plan": []},
+                result={
+                    "today": today().isoformat(),
+                    "name": "Reizen telt zwaarder",
+                    "current": dict(_PLAN_FIGURES),
+                    "scenario": dict(_PLAN_FIGURES),
+                    "seats_changed": 0,
+                    "changes": [],
+                    "organisations": [],
+                    "added_needs": [],
+                    "violations": [],
+                    "plan": [],
+                },
             )
         )
         ids["insight_done"] = add(

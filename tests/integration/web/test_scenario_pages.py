@@ -58,9 +58,11 @@ def test_a_planner_tries_an_absence_sees_it_beside_the_plan_and_adopts_it(
     assert "Vervanging bij afwezigheid" in page.text  # the cover needs' seats
     adopted = app_client.post(str(started.url) + "/adopt", data={"_csrf_token": csrf_of(page.text)})
     assert adopted.status_code == 200, adopted.text[:500]
-    assert "/matching/runs/" in str(adopted.url)
+    assert "Het scenario wordt overgenomen" in adopted.text  # by a worker, not this request
+    assert drain_app(app_client.app) == 1
     again = app_client.get(str(started.url))
     assert "Dit scenario is overgenomen." in again.text
+    assert "/matching/runs/" in again.text  # its proposals, to confirm
 
     switched = app_client.post(
         f"{WEB}/language",

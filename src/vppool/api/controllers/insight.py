@@ -60,13 +60,14 @@ class RecruitmentInput(BaseModel):
     months: int = Field(default=12, ge=1, le=insight_runs.MAX_MONTHS)
 
 
-_ADOPT = """Make a solved scenario real; its seats become the proposals of a matching run.
+_ADOPT = """Have a solved scenario made real, in the background (202; ``decision``: adopting).
 
-The absences, capacities, new client and the needs it added are stored as a planner
-would; the seats are checked by the independent validator and stored as the
-proposals of the run named in ``matching_run_id``, confirmed from there. 409 when it
-is not solved, was decided already, or the plan changed so that its seats would
-break hard rules (nothing changes then).
+A worker stores the absences, capacities, new client and the needs it added as a planner
+would, checks the seats with the independent validator and stores them as the proposals
+of the run named in ``matching_run_id``, confirmed from there; ``decision`` is then
+``adopted``. Should the plan have changed so that its seats would break hard rules,
+nothing changes: ``decision`` is empty again and ``error`` says why. 409 when it is not
+solved or was decided already.
 """
 _DISCARD = "Put a solved scenario aside; nothing of it becomes real (409 once decided)."
 _RUNS = RecordRoutes("/insight-runs", insight_runs.InsightRunPublic, key="run_id")
@@ -141,7 +142,7 @@ class InsightController(Resource, path="/api/v1", tag="insight", guard=staff_onl
         insight_runs.get_scenario, "A scenario: status, progress, then the comparison or the error."
     )
     adopt_scenario = _SCENARIOS.acting(
-        post, "/adopt", insight_runs.adopt_scenario, _ADOPT, with_settings=True, status_code=200
+        post, "/adopt", insight_runs.adopt_scenario, _ADOPT, status_code=202
     )
     discard_scenario = _SCENARIOS.acting(
         post, "/discard", insight_runs.discard_scenario, _DISCARD, status_code=200

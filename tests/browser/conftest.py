@@ -117,6 +117,9 @@ def fx_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         "VPPOOL_DATABASE_URL": database_url,
         "VPPOOL_DATA_DIR": str(folder),
         "VPPOOL_MATCHING_TIME_LIMIT_S": "3",
+        # Placements confirmed at once, as in the other tests (tests/conftest.py): these
+        # journeys are about what a confirmation does; the VP's consent has its own tests.
+        "VPPOOL_VP_CONSENT": "false",
     }
     log = (folder / "server.log").open("w")
     server = subprocess.Popen(  # noqa: S603  (our own interpreter and module)

@@ -45,6 +45,7 @@ EMPTY_TABLES = frozenset(
         "employee_page",
         "feed_token",
         "info_session",
+        "insight_run",
         "intervision_run",
         "matching_run",
         "notification",

@@ -968,8 +968,17 @@ def store_formation(
         if not kept_ids and not proposal.dissolved_group_ids:
             raise Conflict("These groups already met; their membership stays as it is.")
         raise Conflict("The pool changed since these groups were proposed; form the groups again.")
-    inputs, people, _ = _pool(session, year, max(today, date(year, 1, 1)))
     memberships = [[m.trust_person_id for m in g.group.members] for g in proposal.groups]
+    new = [members for g, members in zip(proposal.groups, memberships, strict=True) if not g.kept]
+    placed = {vp_id for members in new for vp_id in members}
+    inputs, people, _ = _pool(
+        session,
+        year,
+        max(today, date(year, 1, 1)),
+        weekly=lambda rows: weekly_free(
+            session, [r for r in rows if r.id in placed], year=year, now=now, zone=settings.zone
+        ),
+    )
     problems = [
         f"trust person {vp_id} is no longer in the pool"
         for members in memberships
@@ -978,10 +987,14 @@ def store_formation(
     ] or m.validate_groups(
         inputs,
         memberships,
-        # Common weekly time was checked when the groups were formed (on the availability
-        # then); sizes, separation and who is placed are checked again on the pool now.
+        # Sizes, separation and who is placed, on the pool now (common time: below).
         dataclasses.replace(_config(settings), min_common_slots=0),
         left_out=[item.trust_person_id for item in proposal.left_out],
+    )
+    # A new group must still share the weekly time a session needs, on the availability of
+    # now (it may have changed since forming); a kept group met and stays as it is.
+    problems = problems or m.validate_groups(
+        inputs, new, _config(settings), left_out=[v.id for v in inputs if v.id not in placed]
     )
     if problems:
         log.info("the proposed %s groups no longer fit the pool: %s", year, problems[0])

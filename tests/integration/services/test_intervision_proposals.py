@@ -15,7 +15,7 @@ from tests.factories import (
     make_user,
     make_weekly_hours,
 )
-from vppool.db.models import IntervisionGroup, IntervisionMember, TrustPerson
+from vppool.db.models import IntervisionGroup, IntervisionMember, TrustPerson, WeeklyAvailability
 from vppool.errors import Conflict
 from vppool.services import intervision_runs
 from vppool.services.access import Viewer
@@ -155,3 +155,24 @@ def test_a_proposal_after_a_group_met_keeps_it_when_stored(
     assert set().union(*after.values()) == {*pool, newcomer}
     with Session(engine) as session:
         assert session.get(IntervisionGroup, kept_id) is not None
+
+
+def test_a_proposed_group_that_no_longer_shares_weekly_time_is_not_stored(
+    engine: Engine, settings: Settings, year: int, planner: Viewer
+) -> None:
+    pool = _pool(engine, 9)
+    run = _propose(engine, settings, year, planner)
+    assert run.status is MatchingRunStatus.SUCCEEDED, run.error
+    # After forming, one member's weekly hours move to the weekend: no common time left.
+    with Session(engine) as session:
+        for row in session.exec(
+            select(WeeklyAvailability).where(WeeklyAvailability.trust_person_id == pool[0])
+        ).all():
+            session.delete(row)
+        person = session.get(TrustPerson, pool[0])
+        assert person is not None
+        make_weekly_hours(session, person, weekdays=(5, 6))
+        session.commit()
+    with Session(engine) as session, pytest.raises(Conflict, match="pool changed"):
+        intervision_runs.store_proposal(session, settings, run.id, viewer=planner)
+    assert _stored(engine, year) == {}

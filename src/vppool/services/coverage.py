@@ -273,6 +273,13 @@ def coverage(session: Session, today: date, *, months: int = 12) -> Coverage:
 
     supply: dict[tuple[str, str], _Supply] = defaultdict(_Supply)
     reaching: Counter[str] = Counter()
+    # Each province's sites with their bounding box: a VP whose circle misses the box
+    # reaches none of them, so only the few provinces near home are looked at site by site.
+    boxes = [
+        (province, points, min(xs), max(xs), min(ys), max(ys))
+        for province, points in province_sites.items()
+        for xs, ys in [([x for x, _ in points], [y for _, y in points])]
+    ]
     homes = []
     for vp in vps:
         spare = max(0.0, vp.capacity_hours_per_month - load[vp.id])
@@ -288,7 +295,11 @@ def coverage(session: Session, today: date, *, months: int = 12) -> Coverage:
         # On the map's plane (its distances within a percent of the great circle's here).
         hx, hy = project(vp.home_latitude, vp.home_longitude)
         reach = (vp.max_travel_km * _SCALE) ** 2
-        for province, points in province_sites.items():
+        for province, points, left, right, top, bottom in boxes:
+            dx = max(left - hx, 0.0, hx - right)
+            dy = max(top - hy, 0.0, hy - bottom)
+            if dx * dx + dy * dy > reach:
+                continue
             if any((x - hx) ** 2 + (y - hy) ** 2 <= reach for x, y in points):
                 reaching[province] += 1
         homes.append((hx, hy, vp.max_travel_km * _SCALE))

@@ -15,7 +15,7 @@ from tests.node_packages import node_package
 
 skip_without_a_browser()
 
-from playwright.sync_api import Browser, Page  # noqa: E402  (after the skip check)
+from playwright.sync_api import Browser, Page, expect  # noqa: E402  (after the skip check)
 
 pytestmark = pytest.mark.slow
 
@@ -43,19 +43,19 @@ def test_a_contact_makes_the_page_and_a_stranger_opens_it_without_cookies(
     page.get_by_role("link", name="Pagina voor medewerkers").click()
     page.get_by_role("button", name="Link maken").click()
     address = page.locator("#employee-page-address").inner_text()
-    assert page.locator(".qr svg").count() == 1
-    assert page.get_by_text("De nieuwe link is gemaakt").is_visible()
+    expect(page.locator(".qr svg")).to_have_count(1)
+    expect(page.get_by_text("De nieuwe link is gemaakt")).to_be_visible()
     contact.close()
 
     stranger = browser.new_context()
     visit = stranger.new_page()
     visit.goto(address)
-    assert visit.get_by_role("heading", name="Uw externe vertrouwenspersonen").is_visible()
+    expect(visit.get_by_role("heading", name="Uw externe vertrouwenspersonen")).to_be_visible()
     assert visit.locator(".card").count() >= 1
     assert stranger.cookies() == []
     assert _violations(visit) == []
     visit.get_by_role("link", name="English").click()
-    assert visit.get_by_role("heading", name="Your external trust persons").is_visible()
+    expect(visit.get_by_role("heading", name="Your external trust persons")).to_be_visible()
     assert _violations(visit) == []
     assert stranger.cookies() == []
     stranger.close()

@@ -34,6 +34,7 @@ __all__ = [
     "Role",
     "Scope",
     "SessionStatus",
+    "ShortlistStatus",
     "Urgency",
     "WishKind",
     "WorkMode",
@@ -159,6 +160,15 @@ class AssignmentStatus(StrEnum):
     DECLINED = "declined"  # the VP declined; the seat is open again
     ENDED = "ended"
     CANCELLED = "cancelled"
+
+
+class ShortlistStatus(StrEnum):
+    """Life cycle of a client's shortlist of VPs."""
+
+    DRAFT = "draft"  # the planner edits it (also after the client asked for others)
+    SENT = "sent"  # the client chooses, until the deadline's last day
+    CHOSEN = "chosen"  # the client chose; the chosen VP is placed
+    EXPIRED = "expired"  # nobody chose in time; the planner's first choice is placed
 
 
 class MatchingRunStatus(StrEnum):

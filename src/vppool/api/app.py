@@ -44,6 +44,7 @@ from vppool.api.controllers.organisations import (
     PreferenceController,
 )
 from vppool.api.controllers.reports import ReportController
+from vppool.api.controllers.shortlists import ShortlistController
 from vppool.api.controllers.staffing import StaffingController
 from vppool.api.controllers.trust_persons import (
     TrustPersonController,
@@ -188,6 +189,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             StaffingController,
             InfoSessionController,
             InsightController,
+            ShortlistController,
         ],
         dependencies=dependencies,
         lifespan=[database],

@@ -44,6 +44,7 @@ from vppool.vocab import (
     Role,
     Scope,
     SessionStatus,
+    ShortlistStatus,
     Urgency,
     WishKind,
     WorkMode,
@@ -91,6 +92,8 @@ __all__ = [
     "PreferenceBase",
     "PublicProfile",
     "PublicProfileBase",
+    "Shortlist",
+    "ShortlistCandidate",
     "Site",
     "SiteBase",
     "StaffingAdvice",
@@ -773,6 +776,58 @@ class Assignment(AssignmentBase, table=True):
     decline_reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = _created_at()
     updated_at: datetime = _created_at()
+
+
+class Shortlist(SQLModel, table=True):
+    """Two or three VPs a client chooses from for a need (at most one open per need).
+
+    ``deadline`` is the last day (inclusive) the client may choose; after it the planner's
+    ``first_choice_id`` is placed. ``client_note`` is what the client wrote when asking for
+    other candidates (the shortlist is a draft again then).
+    """
+
+    __table_args__ = (
+        sa.Index(
+            "uq_shortlist_open_need",
+            "need_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('draft', 'sent')"),
+            postgresql_where=sa.text("status IN ('draft', 'sent')"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: int = _fk("need.id")
+    status: ShortlistStatus = Field(
+        default=ShortlistStatus.DRAFT,
+        sa_type=enum_type(ShortlistStatus, "shortlist_status"),
+        index=True,
+    )
+    first_choice_id: int | None = _fk("trust_person.id", nullable=True, ondelete="SET NULL")
+    deadline: date | None = None
+    note: str | None = Field(default=None, max_length=1000)
+    client_note: str | None = Field(default=None, max_length=1000)
+    chosen_id: int | None = _fk("trust_person.id", nullable=True, ondelete="SET NULL")
+    assignment_id: int | None = _fk("assignment.id", nullable=True, ondelete="SET NULL")
+    created_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
+    revision: int = Field(default=0, ge=0)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
+
+
+class ShortlistCandidate(SQLModel, table=True):
+    """A VP on a shortlist, in the planner's order, with the matcher's cost when added."""
+
+    __tablename__ = "shortlist_candidate"
+    __table_args__ = (sa.UniqueConstraint("shortlist_id", "trust_person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    shortlist_id: int = _fk("shortlist.id")
+    trust_person_id: int = _fk("trust_person.id")
+    position: int = Field(default=0, ge=0)
+    cost: int = 0
 
 
 class MatchingRun(SQLModel, table=True):

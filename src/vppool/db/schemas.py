@@ -108,6 +108,10 @@ __all__ = [
     "PartialUpdate",
     "PreferenceCreate",
     "PreferencePublic",
+    "ShortlistAskOthers",
+    "ShortlistBuild",
+    "ShortlistChoose",
+    "ShortlistUpdate",
     "SiteCreate",
     "SitePublic",
     "SiteUpdate",
@@ -712,6 +716,64 @@ class ConsentAnswer(SQLModel):
                 field="reason",
             )
         return self
+
+
+class ShortlistBuild(SQLModel):
+    """The need whose shortlist a planner builds (or builds again, while it is a draft)."""
+
+    model_config = _FORBID_EXTRA
+
+    need_id: int = _id()
+
+
+class ShortlistUpdate(SQLModel):
+    """A planner's changes to a draft shortlist; only the fields given change.
+
+    ``candidates``: the VPs on it in the planner's order (two or three, each eligible);
+    ``first_choice_id``: the one placed if the client does not choose (one of them);
+    ``deadline``: the last day the client may choose; ``note``: what the client reads.
+    """
+
+    model_config = _FORBID_EXTRA
+
+    candidates: list[int] | None = Field(default=None, min_length=2, max_length=3)
+    first_choice_id: int | None = _id(optional=True)
+    deadline: date | None = None
+    note: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("candidates")
+    @classmethod
+    def _distinct_ids(cls, value: list[int] | None) -> list[int] | None:
+        if value is None:
+            return None
+        if any(not 1 <= item <= MAX_ID for item in value):
+            raise InvalidValue("Name each candidate by the id of a trust person.")
+        if len(set(value)) != len(value):
+            raise InvalidValue("Name each candidate once.")
+        return value
+
+
+class ShortlistChoose(SQLModel):
+    """The client's choice: one of the shortlist's candidates."""
+
+    model_config = _FORBID_EXTRA
+
+    trust_person_id: int = _id()
+
+
+class ShortlistAskOthers(SQLModel):
+    """The client asks for other candidates and says what they look for."""
+
+    model_config = _FORBID_EXTRA
+
+    note: str = Field(min_length=1, max_length=1000)
+
+    @field_validator("note")
+    @classmethod
+    def _said_something(cls, value: str) -> str:
+        if not value.strip():
+            raise InvalidValue("Say what the other candidates should bring; the planner reads it.")
+        return value.strip()
 
 
 class AssignmentView(SQLModel):

@@ -73,6 +73,12 @@ JOBS: tuple[JobSpec, ...] = (
         "daily 00:05: end finished assignments, close finished needs",
     ),
     JobSpec(
+        "shortlist_deadlines",
+        "shortlist_deadlines",
+        {"type": "cron", "hour": 0, "minute": 15},
+        "daily 00:15: shortlists whose last day to choose has passed: the first choice stands",
+    ),
+    JobSpec(
         "refresh_calendars",
         "refresh_calendars",
         {"type": "interval", "minutes": 1},

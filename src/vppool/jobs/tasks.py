@@ -24,6 +24,7 @@ from vppool.services import (
     matching,
     notices,
     notifications,
+    shortlists,
 )
 from vppool.services.queue import Abandoned
 
@@ -36,6 +37,7 @@ __all__ = [
     "need_lifecycle",
     "refresh_calendars",
     "send_notifications",
+    "shortlist_deadlines",
     "weekly_reoptimisation",
 ]
 
@@ -72,6 +74,14 @@ def need_lifecycle(runtime: Runtime | None = None) -> None:
     with runtime.scope() as session:
         report = lifecycle.advance(session, runtime.today())
     log.info("life cycle: %s", report.model_dump())
+
+
+def shortlist_deadlines(runtime: Runtime | None = None) -> None:
+    """Daily: shortlists whose last day to choose passed; the planner's first choice stands."""
+    runtime = runtime or current()
+    with runtime.scope() as session:
+        report = shortlists.expire_due(session, runtime.settings, runtime.today())
+    log.info("shortlist deadlines: %s", report.model_dump())
 
 
 def refresh_calendars(runtime: Runtime | None = None) -> None:
@@ -170,6 +180,7 @@ TASKS: dict[str, Task] = {
     "certification_reminders": Task(_scheduled(certification_reminders), retry=True),
     "assignment_reminders": Task(_scheduled(assignment_reminders), retry=True),
     "need_lifecycle": Task(_scheduled(need_lifecycle), retry=True),
+    "shortlist_deadlines": Task(_scheduled(shortlist_deadlines), retry=True),
     "refresh_calendars": Task(_scheduled(refresh_calendars), retry=True),
     "send_notifications": Task(_scheduled(send_notifications), retry=True),
     "weekly_reoptimisation": Task(_scheduled(weekly_reoptimisation), retry=True),

@@ -32,6 +32,15 @@ from vppool.matching._intervision import (
 from vppool.matching._objective import objective_terms
 from vppool.matching._quick import QuickMatch, QuickMatcher, RankedCandidate, quick_match
 from vppool.matching._rules import HARD_RULES, PAIR_RULES, RULES, SOFT_RULES, Rule, rule_named
+from vppool.matching._shortlist import (
+    SHORTLIST_SIZE,
+    ShortlistCandidate,
+    ShortlistChoice,
+    VpProfile,
+    age_band,
+    choose_shortlist,
+    shortlist_of,
+)
 from vppool.matching._solve import cost_model, solve
 from vppool.matching._stability import PlanChange, compare_plans
 from vppool.matching._types import (
@@ -73,6 +82,7 @@ __all__ = [
     "PAIR_RULES",
     "PARAM_KINDS",
     "RULES",
+    "SHORTLIST_SIZE",
     "SLOTS_PER_DAY",
     "SLOTS_PER_WEEK",
     "SOFT_RULES",
@@ -106,13 +116,18 @@ __all__ = [
     "SeatOutcome",
     "SeatRef",
     "Shortage",
+    "ShortlistCandidate",
+    "ShortlistChoice",
     "TrustPersonInput",
     "UnfilledSeat",
     "Violation",
+    "VpProfile",
     "WeeklySpan",
     "Weights",
     "Wishes",
     "Words",
+    "age_band",
+    "choose_shortlist",
     "common_weekly_time",
     "compare_plans",
     "cost_model",
@@ -126,6 +141,7 @@ __all__ = [
     "objective_terms",
     "quick_match",
     "rule_named",
+    "shortlist_of",
     "solve",
     "utilisation",
     "validate",

@@ -14,6 +14,9 @@ Who is told what:
   and the organisation's contacts (who their VP is, from when);
 - an assignment ends within :data:`ENDING_NOTICE_DAYS`: the VP and the organisation's
   contacts, once per assignment;
+- a shortlist is sent: the organisation's contacts (who the candidates are, the last day to
+  choose); the client chooses, asks for others or lets the last day pass: every planner and
+  administrator (and, when the last day passed, the contacts: who it is now);
 - an information session is requested: every active planner and administrator;
 - it is booked or moved: its VP (client, site, time) and the organisation's contacts (who,
   when); it is cancelled: its VP and the organisation's contacts (and the planners, when
@@ -34,6 +37,7 @@ from vppool.db.models import (
     InfoSession,
     Need,
     Organisation,
+    Shortlist,
     Site,
     TrustPerson,
     User,
@@ -61,6 +65,9 @@ __all__ = [
     "info_session_requested",
     "request_decided",
     "request_received",
+    "shortlist_decided",
+    "shortlist_expired",
+    "shortlist_ready",
 ]
 
 #: How many days before an assignment's last day its VP and client are told it ends.
@@ -231,6 +238,72 @@ _TEXTS |= {
     },
 }
 
+_TEXTS |= {
+    "shortlist_ready": {
+        "nl": (
+            "Kies uw vertrouwenspersoon: {title}",
+            "Voor {title} ({period}) kunt u kiezen uit {names}.\n\n"
+            "Bekijk wie zij zijn en kies in vppool onder Kies uw vertrouwenspersoon, uiterlijk "
+            "op {last_day}. Kiest u niet, dan wordt het {first}, het voorstel van de planner."
+            "{note}",
+        ),
+        "en": (
+            "Choose your trust person: {title}",
+            "For {title} ({period}) you can choose from {names}.\n\n"
+            "See who they are and choose in vppool under Choose your trust person, by "
+            "{last_day} at the latest. If you do not choose, it will be {first}, the planner's "
+            "proposal.{note}",
+        ),
+    },
+    "choice_made": {
+        "nl": (
+            "{organisation} kiest {person}: {title}",
+            "{organisation} heeft voor {title} gekozen voor {person}. De plaatsing is gemaakt "
+            "(de vertrouwenspersoon wordt gevraagd als dat zo is ingesteld).",
+        ),
+        "en": (
+            "{organisation} chooses {person}: {title}",
+            "{organisation} chose {person} for {title}. The placement is made (the trust "
+            "person is asked first where that is the setting).",
+        ),
+    },
+    "others_asked": {
+        "nl": (
+            "{organisation} vraagt andere kandidaten: {title}",
+            "{organisation} vraagt voor {title} andere kandidaten.{note}\n\n"
+            "Pas de shortlist aan en stuur haar opnieuw.",
+        ),
+        "en": (
+            "{organisation} asks for other candidates: {title}",
+            "{organisation} asks for other candidates for {title}.{note}\n\n"
+            "Change the shortlist and send it again.",
+        ),
+    },
+    "shortlist_expired": {
+        "nl": (
+            "Geen keuze gemaakt: {title}",
+            "Voor {title} is tot en met {last_day} geen keuze gemaakt. Het voorstel van de "
+            "planner geldt: {person}.",
+        ),
+        "en": (
+            "No choice made: {title}",
+            "Nobody chose for {title} by {last_day}. The planner's proposal stands: {person}.",
+        ),
+    },
+    "shortlist_expired_unplaced": {
+        "nl": (
+            "Geen keuze gemaakt: {title}",
+            "Voor {title} is tot en met {last_day} geen keuze gemaakt, en het voorstel van de "
+            "planner ({person}) kan de opdracht niet meer aannemen. De planner zoekt een ander.",
+        ),
+        "en": (
+            "No choice made: {title}",
+            "Nobody chose for {title} by {last_day}, and the planner's proposal ({person}) can "
+            "no longer take it. The planner looks for someone else.",
+        ),
+    },
+}
+
 _SESSION_KINDS = {
     "nl": {
         "information": "voorlichting",
@@ -249,6 +322,7 @@ _KIND_OF_TEXT = {
     "assignment_confirmed_client": "assignment_confirmed",
     "consent_accepted": "consent_answered",
     "consent_declined": "consent_answered",
+    "shortlist_expired_unplaced": "shortlist_expired",
 }
 
 _WORDS = {
@@ -256,6 +330,11 @@ _WORDS = {
     "en": {"from": "from {day}", "none": "not given", "reason": "\n\nReason: {text}"},
 }
 _NOTE = {"nl": "\n\nToelichting van de klant: {text}", "en": "\n\nThe client's note: {text}"}
+_PLANNER_NOTE = {
+    "nl": "\n\nToelichting van de planner: {text}",
+    "en": "\n\nThe planner's note: {text}",
+}
+_AND = {"nl": "en", "en": "and"}
 
 
 def _lang(user: User) -> str:
@@ -607,3 +686,89 @@ def info_session_cancelled(
         planners = _active(session, col(User.role).in_([Role.PLANNER, Role.ADMIN]))
         sent += sum(notice.send(session, user) for user in planners)
     return sent
+
+
+# --------------------------------------------------------------------------- shortlists
+
+
+def _listed(names: list[str], lang: str) -> str:
+    """The names as "A, B en C" (Dutch) or "A, B and C"."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {_AND[lang]} {names[-1]}"
+
+
+def _shortlist_values(
+    shortlist: Shortlist, need: Need, organisation: Organisation, **extra: object
+) -> Values:
+    last_day = shortlist.deadline
+    return {
+        lang: {
+            "organisation": organisation.name,
+            "title": need.title,
+            "period": _period(need.starts_on, need.ends_on, lang),
+            "last_day": _day(last_day, lang) if last_day else _WORDS[lang]["none"],
+        }
+        | extra
+        for lang in LANGS
+    }
+
+
+def shortlist_ready(
+    session: Session,
+    shortlist: Shortlist,
+    need: Need,
+    organisation: Organisation,
+    *,
+    names: list[str],
+    first: str,
+) -> int:
+    """Tell the organisation's contacts whom they can choose from, and by when."""
+    values = _shortlist_values(shortlist, need, organisation, first=first)
+    for lang in LANGS:
+        values[lang]["names"] = _listed(names, lang)
+        values[lang]["note"] = (
+            _PLANNER_NOTE[lang].format(text=shortlist.note) if shortlist.note else ""
+        )
+    key = f"shortlist:{shortlist.id}:sent:{shortlist.revision}"
+    notice = _Notice("shortlist_ready", values, key, f"/shortlists/{shortlist.id}")
+    return sum(notice.send(session, user) for user in _contacts(session, organisation))
+
+
+def shortlist_decided(
+    session: Session, shortlist: Shortlist, need: Need, organisation: Organisation, person: str
+) -> int:
+    """Tell planners and administrators whom the client chose, or what else they ask.
+
+    ``person``: the chosen VP's name; empty when the client asked for other candidates.
+    """
+    kind = "choice_made" if person else "others_asked"
+    note = shortlist.client_note if not person else None
+    values = _shortlist_values(shortlist, need, organisation, person=person)
+    for lang in LANGS:
+        values[lang]["note"] = _NOTE[lang].format(text=note) if note else ""
+    key = f"shortlist:{shortlist.id}:{kind}:{shortlist.revision}"
+    notice = _Notice(kind, values, key, f"/needs/{need.id}/shortlist")
+    staff = _active(session, col(User.role).in_([Role.PLANNER, Role.ADMIN]))
+    return sum(notice.send(session, user) for user in staff)
+
+
+def shortlist_expired(
+    session: Session,
+    shortlist: Shortlist,
+    need: Need,
+    organisation: Organisation,
+    *,
+    person: str,
+    placed: bool,
+) -> int:
+    """Tell planners and the organisation's contacts that nobody chose in time, and who now."""
+    kind = "shortlist_expired" if placed else "shortlist_expired_unplaced"
+    values = _shortlist_values(shortlist, need, organisation, person=person)
+    notice = _Notice(
+        kind, values, f"shortlist:{shortlist.id}:expired", f"/needs/{need.id}/shortlist"
+    )
+    staff = _active(session, col(User.role).in_([Role.PLANNER, Role.ADMIN]))
+    sent = sum(notice.send(session, user) for user in staff)
+    link = f"/shortlists/{shortlist.id}"
+    return sent + sum(notice.send(session, user, link) for user in _contacts(session, organisation))

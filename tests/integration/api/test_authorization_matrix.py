@@ -26,6 +26,7 @@ from tests.integration.api.world import (
     World,
     in_days,
     request_body,
+    seed_shortlists,
     seed_world,
     today,
 )
@@ -106,6 +107,7 @@ IG = "/api/v1/intervision-groups/{group_id:int}"
 SESSION = "/api/v1/intervision-sessions/{session_id:int}"
 USER = "/api/v1/users/{user_id:int}"
 ISESS = "/api/v1/info-sessions/{info_session_id:int}"
+SHORTLIST = "/api/v1/shortlists/{shortlist_id:int}"
 
 
 def _own_spare_token(world: World, role: str) -> str:
@@ -447,6 +449,43 @@ CASES: list[Case] = [
         staff(201),
         body=lambda w: {"need_id": w["need2_free"], "seat": 1, "trust_person_id": w["vp1"]},
     ),
+    # ---------------------------------------------------------------- shortlists
+    # A trust person sees no shortlist; a client contact their own organisation's sent ones.
+    Case("GET", "/api/v1/shortlists", (401, 200, 200, 200, 403)),
+    Case(
+        "POST",
+        "/api/v1/shortlists",
+        staff(201),
+        body=lambda w: {"need_id": w["need1_chooses"]},
+    ),
+    Case("GET", SHORTLIST, (401, 200, 200, 200, 403), url="/api/v1/shortlists/{shortlist1}"),
+    Case(
+        "PATCH",
+        SHORTLIST,
+        staff(200),
+        url="/api/v1/shortlists/{shortlist1_draft}",
+        body={"note": "Twee mensen die elkaar goed aanvullen"},
+    ),
+    Case(
+        "POST",
+        SHORTLIST + "/send",
+        staff(200),
+        url="/api/v1/shortlists/{shortlist1_draft}/send",
+    ),
+    Case(
+        "POST",
+        SHORTLIST + "/choose",
+        (401, 200, 200, 200, 403),
+        url="/api/v1/shortlists/{shortlist1}/choose",
+        body=lambda w: {"trust_person_id": w["vp2"]},
+    ),
+    Case(
+        "POST",
+        SHORTLIST + "/ask-others",
+        (401, 200, 200, 200, 403),
+        url="/api/v1/shortlists/{shortlist1_others}/ask-others",
+        body={"note": "Liever iemand uit de zorg"},
+    ),
     # ---------------------------------------------------------------- audit and me
     Case("GET", "/api/v1/audit-entries", staff(200)),
     Case("GET", "/api/v1/me/team", (401, 403, 403, 200, 403)),
@@ -747,7 +786,9 @@ def test_every_route_is_in_the_matrix(tmp_path: Path) -> None:
 
 @pytest.fixture(name="world")
 def fx_world(engine: Engine) -> World:
-    return seed_world(engine)
+    world = seed_world(engine)
+    seed_shortlists(engine, world)
+    return world
 
 
 @pytest.fixture(name="client")
@@ -795,6 +836,8 @@ def test_a_client_gets_404_for_everything_of_another_organisation(
         f"/api/v1/organisations/{world['org2']}/team",
         f"/api/v1/assignments/{world['assignment2']}",
         f"/api/v1/assignments/{world['assignment1_proposed']}",  # own org, but a proposal
+        f"/api/v1/shortlists/{world['shortlist2']}",
+        f"/api/v1/shortlists/{world['shortlist1_draft']}",  # own org, but never sent
     ):
         assert client.get(url, headers=headers).status_code == 404, url
     filed = client.post(
@@ -859,7 +902,7 @@ def test_a_trust_person_gets_404_for_everything_of_another_trust_person(
 def test_lists_never_hold_another_scopes_rows(client: TestClient, world: World) -> None:
     as_client = world.auth("client")
     needs = client.get("/api/v1/needs", headers=as_client).json()
-    assert needs["total"] == 4
+    assert needs["total"] == 8  # with the four needs of the shortlists
     assert {n["organisation_id"] for n in needs["items"]} == {world["org1"]}
     other = client.get(
         "/api/v1/needs", params={"organisation_id": world["org2"]}, headers=as_client
@@ -872,6 +915,9 @@ def test_lists_never_hold_another_scopes_rows(client: TestClient, world: World) 
         world["assignment1"],
         world["assignment1_aftercare"],
     }
+
+    listed = client.get("/api/v1/shortlists", headers=as_client).json()
+    assert {s["id"] for s in listed} == {world["shortlist1"], world["shortlist1_others"]}
 
     as_vp = world.auth("trust_person")
     people = client.get("/api/v1/trust-persons", headers=as_vp).json()

@@ -37,9 +37,14 @@ from vppool.db.models import (
     IntervisionRun,
     IntervisionSession,
     MatchingRun,
+    Organisation,
     Preference,
+    Shortlist,
+    ShortlistCandidate,
+    TrustPerson,
     WeeklyAvailability,
 )
+from vppool.db.types import utc_now
 from vppool.services import access, feed_tokens
 from vppool.vocab import (
     AbsenceKind,
@@ -55,6 +60,7 @@ from vppool.vocab import (
     NeedStatus,
     PreferenceParty,
     Role,
+    ShortlistStatus,
 )
 
 PASSWORD = "correct horse battery"
@@ -401,3 +407,60 @@ def seed_world(engine: Engine) -> World:
             ).id
         session.commit()
     return world
+
+
+def seed_shortlists(engine: Engine, world: World) -> None:
+    """Needs whose client chooses: organisation one's shortlists to choose from (``shortlist1``)
+    and to ask others of (``shortlist1_others``), both sent; a draft (``shortlist1_draft``)
+    and a need without one (``need1_chooses``); organisation two's sent one (``shortlist2``).
+    VP 1 and 2 are the candidates of each."""
+    with Session(engine) as session:
+        _seed_shortlists(session, world)
+        session.commit()
+
+
+def _seed_shortlists(session: Session, world: World) -> None:
+    ids = world.ids
+    one = session.get(Organisation, ids["org1"])
+    two = session.get(Organisation, ids["org2"])
+    candidates = (session.get(TrustPerson, ids["vp1"]), session.get(TrustPerson, ids["vp2"]))
+    assert one is not None
+    assert two is not None
+    assert candidates[0] is not None
+    assert candidates[1] is not None
+    start = in_days(7)
+    for name, organisation, status in (
+        ("shortlist1", one, ShortlistStatus.SENT),
+        ("shortlist1_others", one, ShortlistStatus.SENT),
+        ("shortlist1_draft", one, ShortlistStatus.DRAFT),
+        ("shortlist2", two, ShortlistStatus.SENT),
+        ("need1_chooses", one, None),
+    ):
+        need = make_need(
+            session,
+            organisation=organisation,
+            kind=NeedKind.STANDING,
+            title=f"Keuze {name}",
+            starts_on=start,
+            client_chooses=True,
+        )
+        if status is None:
+            ids[name] = int(need.id or 0)
+            continue
+        row = Shortlist(
+            need_id=need.id or 0,
+            status=status,
+            first_choice_id=candidates[0].id,
+            deadline=in_days(5),
+            sent_at=utc_now() if status is ShortlistStatus.SENT else None,
+        )
+        session.add(row)
+        session.flush()
+        ids[name] = int(row.id or 0)
+        for position, person in enumerate(candidates):
+            session.add(
+                ShortlistCandidate(
+                    shortlist_id=ids[name], trust_person_id=person.id or 0, position=position
+                )
+            )
+    session.flush()

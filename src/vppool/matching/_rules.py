@@ -227,23 +227,59 @@ def distinct_trust_persons_model(ctx: Context, candidates: Candidates, parts: Mo
             parts.model.add(sum(chosen) <= len(ctx.open_seats(ctx.needs[need_id])))
 
 
+def _binding_rows(rows: dict[int, tuple[dict[int, int], int]]) -> list[tuple[dict[int, int], int]]:
+    """The rows ``sum(coefficient * serve) <= room`` that another row does not imply.
+
+    A row is implied by another that holds at least its coefficients on every variable with
+    no more room: a standing need loads every month alike, so most of a VP's monthly rows
+    are implied by the tightest month's (M, seed 1: 218 of 524 hour rows, 361 of 435 client
+    rows). Dropping them leaves the same plans and a smaller LP for both solvers. Rows are
+    taken tightest first (least room, most terms, most load), so a row implied by one that
+    is dropped is implied by a kept row too.
+    """
+    order = sorted(rows.values(), key=lambda row: (row[1], -len(row[0]), -sum(row[0].values())))
+    kept: list[tuple[dict[int, int], int]] = []
+    for terms, room in order:
+        implied = any(
+            other_room <= room
+            and all(other.get(index, 0) >= value for index, value in terms.items())
+            for other, other_room in kept
+        )
+        if not implied:
+            kept.append((terms, room))
+    return kept
+
+
+def _add_rows(
+    parts: ModelParts, vp_id: int, need_ids: list[int], rows: dict[int, tuple[dict[int, int], int]]
+) -> None:
+    """Add a VP's rows that bind (terms by need id)."""
+    by_index = {need_id: parts.serve[(need_id, vp_id)] for need_id in need_ids}
+    for terms, room in _binding_rows(rows):
+        indices = sorted(terms)
+        parts.model.add(
+            cp_model.LinearExpr.weighted_sum(
+                [by_index[i] for i in indices], [terms[i] for i in indices]
+            )
+            <= max(0, room)
+        )
+
+
 def capacity_hours_model(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:
     """Per VP and calendar month, hours within capacity (after kept ones)."""
     for vp_id, need_ids in candidates.needs_of().items():
         vp = ctx.vps[vp_id]
         room = [ctx.capacity_minutes(vp) - used for used in ctx.fixed_hours[vp_id]]
-        per_month: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        per_month: dict[int, dict[int, int]] = defaultdict(dict)
         for need_id in need_ids:
-            var = parts.serve[(need_id, vp_id)]
-            for index, minutes in ctx.loads[need_id].per_month.items():
-                per_month[index].append((var, minutes))
-        for index, terms in per_month.items():
-            if sum(t for _, t in terms) <= room[index]:
-                continue  # cannot bind: leave it out of the model
-            parts.model.add(
-                cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [t for _, t in terms])
-                <= max(0, room[index])
-            )
+            for month, minutes in ctx.loads[need_id].per_month.items():
+                per_month[month][need_id] = minutes
+        rows = {
+            month: (terms, room[month])
+            for month, terms in per_month.items()
+            if sum(terms.values()) > room[month]  # else it cannot bind: left out
+        }
+        _add_rows(parts, vp_id, need_ids, rows)
 
 
 def capacity_standing_clients_model(
@@ -253,14 +289,16 @@ def capacity_standing_clients_model(
     for vp_id, need_ids in candidates.needs_of().items():
         vp = ctx.vps[vp_id]
         room = [vp.capacity_standing_clients - used for used in ctx.fixed_clients[vp_id]]
-        per_month: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        per_month: dict[int, dict[int, int]] = defaultdict(dict)
         for need_id in need_ids:
-            for index in ctx.standing_months[need_id]:
-                per_month[index].append(parts.serve[(need_id, vp_id)])
-        for index, variables in per_month.items():
-            if len(variables) <= room[index]:
-                continue
-            parts.model.add(sum(variables) <= max(0, room[index]))
+            for month in ctx.standing_months[need_id]:
+                per_month[month][need_id] = 1
+        rows = {
+            month: (terms, room[month])
+            for month, terms in per_month.items()
+            if len(terms) > room[month]
+        }
+        _add_rows(parts, vp_id, need_ids, rows)
 
 
 def gender_mix_model(ctx: Context, candidates: Candidates, parts: ModelParts) -> None:

@@ -223,6 +223,7 @@ def _mip(  # noqa: PLR0917  (one level's engine, as _CpSat takes it)
         # The LP's bound first: it stands when the branch and bound stops without one.
         relaxation_first=not level.maximize,
         on_relaxation=on_relaxation,
+        presolve=level.maximize,
     )
     outcome = _Outcome(config.mip_solver, found.status, bound=found.bound)
     if found.objective is not None:
@@ -289,39 +290,28 @@ def _portfolio_nearby(
     time (``_neighbourhoods``) finds much cheaper plans in the same time. HiGHS starts from
     the same plan (a complete assignment, its first incumbent).
 
-    Level 1 (filling): CP-SAT on the whole model beside it, for its proof. On L (seed 1,
-    load 8-10) CP-SAT on the whole model went from the greedy start's 2,317 urgency points
-    to 2,355 in 60 s, the search to 2,607 (LP bound 2,627); on M CP-SAT proves level 1 in a
-    few seconds, and its proof stops the search.
+    Level 1 (filling): HiGHS too, with its presolve, for the proof. Its LP is tight (M, seed
+    1: 774.3 at the root, optimum 773) and, without the monthly rows other rows imply
+    (``_rules._binding_rows``), quick: M proven in 2.3 s, L's root bound 2,625 in 11 s (quiet
+    machine), where CP-SAT on the whole model kept a bound of 2,642 on L and found fewer
+    seats than the search (L, load 8-10: 2,355 against 2,607 urgency points in 60 s).
 
     The engine runs on a thread: ``run(stop)`` solves the whole level and returns its
-    outcome, ``halt()`` (CP-SAT) stops it at once; ``stop`` is set when the search proved
-    the level or the deadline came. The first to prove the level optimal stops the other. A
-    maximised level is searched as the minimum of its negation.
+    outcome; ``stop`` is set when the search proved the level or the deadline came. The
+    first to prove the level optimal stops the other. A maximised level is searched as the
+    minimum of its negation.
     """
     single = replace(config, workers=max(1, config.workers - 1))
-    run: Callable[[threading.Event], _Outcome]
-    halt: Callable[[], None] | None
     #: A bound the engine reported before it finished (the MIP's LP relaxation): it stands
     #: when the engine is still busy at the deadline (HiGHS can overrun its limit).
     early: list[float] = []
-    if level.maximize:
-        # CP-SAT with every worker: with one it did not prove M's level 1 (seed 1) within the
-        # limit under load 14, with two it did. Set up before the search copies the model.
-        cpsat = _CpSat(ctx, parts, level, config, seconds)
 
-        def run_cpsat(_stop: threading.Event) -> _Outcome:
-            return cpsat.run(started)
+    def run(stop: threading.Event) -> _Outcome:
+        return _mip(
+            ctx, parts, level, single, started, seconds, stop=stop, on_relaxation=early.append
+        )
 
-        name, run, halt = "cpsat", run_cpsat, cpsat.solver.stop_search
-    else:
-
-        def run_mip(stop: threading.Event) -> _Outcome:
-            return _mip(
-                ctx, parts, level, single, started, seconds, stop=stop, on_relaxation=early.append
-            )
-
-        name, run, halt = config.mip_solver, run_mip, None
+    name = config.mip_solver
     deadline = time.perf_counter() + seconds
     sign = -1 if level.maximize else 1
     start_values = _plan_values(ctx, parts, level.hint)
@@ -371,12 +361,7 @@ def _portfolio_nearby(
     value = float(sum(values[var] * c for var, c in level.terms))
     proved = optimal or stop.is_set()
     stop.set()  # the engine stops at its next tick when the search proved the plan
-    if halt is not None and optimal:
-        halt()
     thread.join(timeout=1.5 if proved else max(0.0, deadline - time.perf_counter()) + 2.0)
-    if halt is not None:  # an engine that stops when told: wait, the model changes next
-        halt()
-        thread.join()
     other = found[0] if found else _Outcome(name, "UNKNOWN", bound=early[0] if early else None)
     search = _Outcome(
         "nearby",

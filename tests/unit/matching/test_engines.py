@@ -65,12 +65,12 @@ def test_the_portfolio_reports_both_engines_per_level(monkeypatch: pytest.Monkey
     # beside HiGHS; it says how many neighbourhoods it searched.
     assert [o["engine"] for o in engines["cost"]] == ["nearby", "highs"]
     assert engines["cost"][0]["rounds"] >= 0
-    # Beyond a neighbourhood's size, level 1 too is the search beside CP-SAT (one core
-    # each), to the same optimum.
+    # Beyond a neighbourhood's size, level 1 too is the search beside HiGHS (one core
+    # each, HiGHS with its presolve), to the same optimum.
     monkeypatch.setattr(_neighbourhoods, "_MOST_NEEDS", 2)
     result = solve(_problem(), replace(FAST, engine="portfolio", workers=2))
     engines = result.stats["engines"]
-    assert [o["engine"] for o in engines["fill"]] == ["nearby", "cpsat"]
+    assert [o["engine"] for o in engines["fill"]] == ["nearby", "highs"]
     assert result.fill_objective == result.fill_bound == reference.fill_objective
     assert (result.status, result.objective) == ("OPTIMAL", reference.objective)
 

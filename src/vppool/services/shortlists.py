@@ -71,6 +71,7 @@ __all__ = [
     "build",
     "choose",
     "expire_due",
+    "latest_for_need",
     "list_shortlists",
     "read",
     "send",
@@ -308,6 +309,23 @@ def read(
         placed = shortlist.chosen_id if shortlist.assignment_id is not None else None
         shown = [r for r in rows if r.trust_person_id == placed]
     return _view(session, shortlist, today=today, shown=shown, planner=False)
+
+
+def latest_for_need(
+    session: Session, settings: Settings, *, need_id: int, viewer: Viewer
+) -> ShortlistView | None:
+    """The need's newest shortlist as planners see it (``None``: none built yet).
+
+    Raises:
+        PermissionDenied: the viewer is not a planner or administrator.
+    """
+    require_staff(viewer, "see a need's shortlist")
+    shortlist_id = session.exec(
+        select(Shortlist.id).where(Shortlist.need_id == need_id).order_by(col(Shortlist.id).desc())
+    ).first()
+    if shortlist_id is None:
+        return None
+    return read(session, settings, shortlist_id=shortlist_id, viewer=viewer)
 
 
 def list_shortlists(

@@ -57,6 +57,7 @@ from vppool.web._planner import PlannerPages
 from vppool.web._pool import pool_pages
 from vppool.web._reports import ReportPages
 from vppool.web._scenarios import ScenarioPages
+from vppool.web._shortlists import ClientShortlistPages, PlannerShortlistPages
 from vppool.web._staffing import StaffingPages, TeamAdvice
 from vppool.web._trust_person import TrustPersonPages
 from vppool.web._wishes import register_wish_filters
@@ -190,6 +191,8 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             assignment_pages,
             PickerSearches,
             ClientPages,
+            ClientShortlistPages,
+            PlannerShortlistPages,
             TrustPersonPages,
             FeedPages,
             InboxPages,

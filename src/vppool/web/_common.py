@@ -87,6 +87,7 @@ _NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     Role.CLIENT: (
         NavItem("/team", "Our trust persons", "team"),
         NavItem("/requests", "Requests", "requests"),
+        NavItem("/shortlists", "Choose your trust person", "shortlists"),
         NavItem("/sessions", "Sessions", "sessions"),
         NavItem("/feeds", "Calendar feed", "feeds"),
     ),

@@ -210,3 +210,31 @@ def test_the_neighbourhood_search_fills_seats_first_when_filling_is_rewarded() -
     assert proven
     assert filled == reference.fill_objective
     assert sum(values[v] * c for v, c in terms) + parts.constant == reference.objective
+
+
+def test_a_maximised_level_keeps_the_lp_s_bound_rounded_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Fill 3 units of room with items of 2 worth 3 each: the LP takes one and a half (4.5,
+    # so 4 in whole points), the MIP one (3).
+    model = cp_model.CpModel()
+    items = [model.new_bool_var(f"x{i}") for i in range(3)]
+    model.add(sum(2 * x for x in items) <= 3)
+    objective = [(x.index, 3) for x in items]
+    real = _mip._outcome
+
+    def stopped_without_a_bound(*args: Any, **kwargs: Any) -> _mip.MipOutcome:
+        return replace(real(*args, **kwargs), bound=None)
+
+    monkeypatch.setattr(_mip, "_outcome", stopped_without_a_bound)
+    early: list[float] = []
+    found = solve_mip(
+        model,
+        objective,
+        maximize=True,
+        time_limit_s=5,
+        relaxation_first=True,
+        on_relaxation=early.append,
+        presolve=True,
+    )
+    assert (found.objective, found.bound, early) == (3.0, 4, [4])

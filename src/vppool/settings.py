@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from vppool.security import folder_key
+
 __all__ = ["HoursSizingRule", "RuleDefaults", "Settings", "get_settings"]
 
 DEFAULT_DATA_DIR = Path("data")
@@ -93,8 +95,9 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None,
         description=(
-            "Address users reach vppool at (for feed links). Empty: the address each "
-            "request came to (the scheme from X-Forwarded-Proto behind a trusted proxy)."
+            "Address users reach vppool at (for feed links and the links in e-mails). Empty: "
+            "the address each request came to (the scheme from X-Forwarded-Proto behind a "
+            "trusted proxy); e-mails then use the address `vppool serve` listens on."
         ),
     )
     secure_cookies: bool = Field(
@@ -116,7 +119,8 @@ class Settings(BaseSettings):
         default=None,
         min_length=32,
         description=(
-            "Signs the web forms' CSRF tokens; give every host the same one. "
+            "Signs the web forms' CSRF tokens and the VPs' answer links; give every host "
+            "the same one (a new key ends the answer links sent before). "
             "Empty: a random key kept in the data folder."
         ),
     )
@@ -415,6 +419,22 @@ class Settings(BaseSettings):
     def today(self) -> date:
         """Today's date in the configured zone (the edge where time is read)."""
         return datetime.now(self.zone).date()
+
+    def signing_key(self) -> str:
+        """The key that signs web forms and answer links.
+
+        ``secret_key``, else the data folder's own (made once, shared by every process
+        using the folder).
+        """
+        return self.secret_key or folder_key(self.data_dir / "web-csrf.key")
+
+    @property
+    def link_base(self) -> str:
+        """The address links in e-mails and feeds start with.
+
+        ``public_url``, else the address ``vppool serve`` listens on.
+        """
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def rules(self) -> RuleDefaults:
         """Return the professional rule numbers as a plain value for the pure packages."""

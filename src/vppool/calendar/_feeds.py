@@ -99,6 +99,14 @@ class FeedAssignment:
     ends_on: date | None
     status: AssignmentStatus
     cancelled_at: datetime | None = None
+    #: What the VP needs to know (the event's description and location): the need's title,
+    #: the site's address, the client's contact person and the hours a month.
+    title: str = ""
+    site: str | None = None
+    contact: str | None = None
+    hours: float | None = None
+    #: The page where the VP answers a placement they are asked for (``status`` asked).
+    answer_url: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "updated_at", _aware(self.updated_at, "updated_at"))
@@ -261,6 +269,18 @@ class FeedOptions:
 _TEXTS: dict[str, dict[Language, str]] = {
     "assignment": {"nl": "VP-inzet: {org} ({kind})", "en": "VP assignment: {org} ({kind})"},
     "proposal": {"nl": "Voorstel: {summary}", "en": "Proposal: {summary}"},
+    "asked": {"nl": "Gevraagd: {summary}", "en": "Asked: {summary}"},
+    "answer": {
+        "nl": "U bent gevraagd voor deze opdracht. Neemt u die aan? Antwoord via {url}",
+        "en": "You are asked to take this assignment. Will you? Answer at {url}",
+    },
+    "details": {
+        "nl": "{title}\nLocatie: {site}\nContactpersoon: {contact}\nUren: {hours} uur per "
+        "maand\nEerste dag: {first}\nLaatste dag: {last}",
+        "en": "{title}\nSite: {site}\nContact person: {contact}\nHours: {hours} a month\n"
+        "First day: {first}\nLast day: {last}",
+    },
+    "not_given": {"nl": "niet opgegeven", "en": "not given"},
     "open_ended": {
         "nl": "Doorlopend, zonder einddatum.",
         "en": "Ongoing, without an end date.",
@@ -490,12 +510,49 @@ def _event(properties: Iterable[tuple[str, str | None]]) -> bytes:
 # --------------------------------------------------------------------------- VP schedule
 
 
+#: Assignments that are no more (the event stays a while, cancelled).
+_GONE = (AssignmentStatus.CANCELLED, AssignmentStatus.DECLINED)
+
+
 def _assignment_status(status: AssignmentStatus, cancelled: bool) -> STATUS:
-    if cancelled or status is AssignmentStatus.CANCELLED:
+    if cancelled or status in _GONE:
         return STATUS.CANCELLED
-    if status is AssignmentStatus.PROPOSED:
+    if status in (AssignmentStatus.PROPOSED, AssignmentStatus.ASKED):
         return STATUS.TENTATIVE
     return STATUS.CONFIRMED
+
+
+def _day_text(value: date, language: Language) -> str:
+    return f"{value:%d-%m-%Y}" if language == "nl" else value.isoformat()
+
+
+def _assignment_description(item: FeedAssignment, language: Language) -> str | None:
+    """What the VP needs to know, and where to answer when they are asked.
+
+    ``None``: the event carries no details (only an open end is said).
+    """
+    if not item.title:
+        return _text("open_ended", language) if item.ends_on is None else None
+    none = _text("not_given", language)
+    hours = none if item.hours is None else f"{item.hours:g}"
+    last = (
+        _text("open_ended", language)
+        if item.ends_on is None
+        else _day_text(item.ends_on - timedelta(days=1), language)
+    )
+    details = _text(
+        "details",
+        language,
+        title=item.title,
+        site=item.site or none,
+        contact=item.contact or none,
+        hours=hours.replace(".", ",") if language == "nl" else hours,
+        first=_day_text(item.starts_on, language),
+        last=last,
+    )
+    if item.status is AssignmentStatus.ASKED and item.answer_url:
+        return _text("answer", language, url=item.answer_url) + "\n\n" + details
+    return details
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -510,9 +567,11 @@ def _assignment_event(
         kind=_NEED_KIND[item.need_kind][language],
     )
     if status is STATUS.TENTATIVE:
-        summary = _text("proposal", language, summary=summary)
+        asked = item.status is AssignmentStatus.ASKED
+        summary = _text("asked" if asked else "proposal", language, summary=summary)
     changed = _utc_value(stamp)
-    description = _text("open_ended", language) if item.ends_on is None else None
+    description = _assignment_description(item, language)
+    url = item.answer_url if item.status is AssignmentStatus.ASKED else None
     return _event(
         (
             ("SUMMARY", _escaped(summary)),
@@ -524,8 +583,10 @@ def _assignment_event(
             ("CLASS", CLASS.PRIVATE.value),
             ("DESCRIPTION", None if description is None else _escaped(description)),
             ("LAST-MODIFIED", changed),
+            ("LOCATION", None if item.site is None else _escaped(item.site)),
             ("STATUS", status.value),
             ("TRANSP", TRANSP.TRANSPARENT.value),  # a period, not time the VP is busy
+            ("URL", url),
             ("X-MICROSOFT-CDO-ALLDAYEVENT", "TRUE"),
         )
     )
@@ -724,7 +785,7 @@ def render_vp_feed(
 
     for a in assignments:
         cancelled_at = a.cancelled_at
-        if a.status is AssignmentStatus.CANCELLED and cancelled_at is None:
+        if a.status in _GONE and cancelled_at is None:
             cancelled_at = a.updated_at
         if _cancelled_long_ago(cancelled_at, today, keep):
             continue

@@ -665,9 +665,11 @@ class NeedPublic(NeedBase):
 
 
 class AssignmentCreate(AssignmentBase):
-    """A manual placement: one trust person on one seat of a need, created confirmed.
+    """A manual placement: one trust person on one seat of a need.
 
-    Without ``ends_on`` the placement ends with the need. Proposals come from the matcher.
+    It is asked of the VP first while the VP's consent is on (``VPPOOL_VP_CONSENT``), else
+    confirmed at once. Without ``ends_on`` the placement ends with the need. Proposals come
+    from the matcher.
     """
 
     model_config = _FORBID_EXTRA
@@ -681,7 +683,8 @@ class AssignmentCreate(AssignmentBase):
     def _confirmed_only(cls, value: AssignmentStatus) -> AssignmentStatus:
         if value is not AssignmentStatus.CONFIRMED:
             raise InvalidValue(
-                "A placement by hand is created confirmed; proposals come from the matcher."
+                "A placement by hand is confirmed (or asked of the VP first); proposals come "
+                "from the matcher."
             )
         return value
 
@@ -791,6 +794,11 @@ class AssignmentView(SQLModel):
     status: AssignmentStatus
     works_council_consent_on: date | None
     decline_reason: str | None = None
+    #: What the VP needs to know: the site's address, the client's contact person (name,
+    #: e-mail) and the hours a month.
+    site: str | None = None
+    contact: str | None = None
+    hours_per_month: float | None = None
 
 
 class TeamAssignment(SQLModel):

@@ -1,6 +1,7 @@
 """Use cases of assignments (koppelingen): one trust person on one seat of a need.
 
-Proposals come from the matcher; here a planner places a trust person by hand (confirmed),
+Proposals come from the matcher; here a planner records a placement by hand (asked of the
+VP first while ``Settings.vp_consent`` is on, else confirmed),
 pins or unpins an assignment, records the works council's consent and ends an assignment.
 The database holds one confirmed trust person per seat and a trust person at most once among
 a need's confirmed seats; a clash with either is a :class:`~vppool.errors.Conflict`.
@@ -35,7 +36,7 @@ from vppool.db.schemas import (
     client_view,
 )
 from vppool.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from vppool.services import audit, notices
+from vppool.services import audit, consent, notices
 from vppool.services._common import (
     DEFAULT_LIMIT,
     Actor,
@@ -54,6 +55,7 @@ from vppool.services._common import (
     sees_everything,
 )
 from vppool.services.access import Viewer
+from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus, Role
 
 __all__ = [
@@ -89,11 +91,15 @@ def create_assignment(
     session: Session,
     *,
     data: AssignmentCreate,
+    settings: Settings | None = None,
     viewer: Viewer | None = None,
 ) -> AssignmentPublic:
-    """Place a trust person on a seat of an open need by hand, confirmed (planners).
+    """Record a placement of a trust person on a seat of an open need by hand (planners).
 
-    Without ``ends_on`` the placement ends when the need ends.
+    With ``settings.vp_consent`` the VP is asked first (``asked``, the seat held; the VP gets
+    the answer link), as a run's proposals and the quick match are; otherwise (or without
+    ``settings``) it is confirmed at once and the VP and the client are told. Without
+    ``ends_on`` the placement ends when the need ends.
 
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
@@ -101,8 +107,8 @@ def create_assignment(
         ValidationFailed: the need is not open, the trust person is inactive, the seat is
             beyond the need's seats, the period lies outside the need's, or consent is given
             for a need that is not standing.
-        Conflict: the seat already has a confirmed trust person, or this trust person
-            already holds a seat of the need.
+        Conflict: the seat is already held (confirmed, or asked of a VP), or this trust
+            person already holds a seat of the need.
     """
     require_staff(viewer, "place trust persons")
     actor = acting(viewer)
@@ -114,7 +120,9 @@ def create_assignment(
     if errors:
         raise ValidationFailed(errors, subject=_ENTITY)
     _refuse_taken(session, need, given, ends_on)
-    assignment = Assignment.model_validate(given, update={"ends_on": ends_on})
+    ask = settings is not None and settings.vp_consent
+    status = AssignmentStatus.ASKED if ask else AssignmentStatus.CONFIRMED
+    assignment = Assignment.model_validate(given, update={"ends_on": ends_on, "status": status})
     session.add(assignment)
     flush(
         session,
@@ -130,8 +138,11 @@ def create_assignment(
         assignment,
         details={"seat": assignment.seat, "status": assignment.status},
     )
-    if assignment.status is AssignmentStatus.CONFIRMED and assignment.id is not None:
-        notices.assignments_confirmed(session, [assignment.id])
+    if assignment.id is not None:
+        if settings is not None:
+            consent.tell(session, settings, [assignment.id])
+        else:
+            notices.assignments_confirmed(session, [assignment.id])
     return AssignmentPublic.model_validate(assignment)
 
 
@@ -170,16 +181,13 @@ def _refuse_taken(
     held = session.exec(
         select(Assignment).where(
             Assignment.need_id == need.id,
-            col(Assignment.status).in_([AssignmentStatus.CONFIRMED, AssignmentStatus.ENDED]),
+            col(Assignment.status).in_([*consent.HELD_STATUSES, AssignmentStatus.ENDED]),
         )
     ).all()
     for other in held:
-        if other.status is AssignmentStatus.CONFIRMED and other.seat == given.seat:
+        if other.status in consent.HELD_STATUSES and other.seat == given.seat:
             raise _seat_taken(need.id, given.seat, other.id)
-        if (
-            other.status is AssignmentStatus.CONFIRMED
-            and other.trust_person_id == given.trust_person_id
-        ):
+        if other.status in consent.HELD_STATUSES and other.trust_person_id == given.trust_person_id:
             raise _person_placed(need.id, given.trust_person_id, other.id)
         if other.seat == given.seat and _overlap(other, given.starts_on, ends_on):
             msg = (
@@ -448,8 +456,9 @@ def own_assignments(
 ) -> Page[AssignmentView]:
     """A trust person's own assignments (asked, confirmed, declined, ended), latest first.
 
-    Each names the organisation and the kind of need it serves; nothing about the other
-    trust persons on the same need.
+    Each names the organisation and the kind of need it serves, the site's address, the
+    client's contact person and the hours a month; nothing about the other trust persons
+    on the same need.
 
     Raises:
         PermissionDenied: the viewer is not a trust person.
@@ -478,7 +487,11 @@ def own_assignments(
 
 
 def _with_context(session: Session, rows: Sequence[Assignment]) -> list[AssignmentView]:
-    """The assignments with their need's kind and title and their organisation's name."""
+    """The assignments with their need's kind and title and their organisation's name.
+
+    Each also says what the VP needs to know: the site's address, the contact person and
+    the hours a month.
+    """
     need_ids = {row.need_id for row in rows}
     needs = {
         need.id: (need, organisation)
@@ -491,6 +504,7 @@ def _with_context(session: Session, rows: Sequence[Assignment]) -> list[Assignme
     views = []
     for row in rows:
         need, organisation = needs[row.need_id]
+        where = notices.whereabouts(session, need, organisation)
         views.append(
             AssignmentView.model_validate(
                 {
@@ -499,6 +513,9 @@ def _with_context(session: Session, rows: Sequence[Assignment]) -> list[Assignme
                     "need_title": need.title,
                     "organisation_id": need.organisation_id,
                     "organisation_name": organisation.name,
+                    "site": where.site,
+                    "contact": where.contact,
+                    "hours_per_month": where.hours,
                 }
             )
         )

@@ -1,10 +1,12 @@
 """Calendar feeds behind secret tokens: gather the rows, render with :mod:`vppool.calendar`.
 
-Three feeds: a VP's own schedule (assignments, intervision sessions, information sessions
-at clients, certificate dates), a VP's availability (busy and free blocks only) and a client
-team's availability (per VP, first name only) with the client's information sessions. Each
-answer carries a strong ETag and a Last-Modified from the stored, monotonic ``feed_state``
-of its subject, so clients can revalidate cheaply.
+Three feeds: a VP's own schedule (assignments with client, site, contact person, hours and
+last day; placements they are asked for as tentative events with the link to answer;
+intervision sessions, information sessions at clients, certificate dates), a VP's
+availability (busy and free blocks only) and a client team's availability (per VP, first
+name only) with the client's information sessions. Each answer carries a strong ETag and
+a Last-Modified from the stored, monotonic ``feed_state`` of its subject, so
+clients can revalidate cheaply.
 
 Feeds are polled far more often than they change, so each process keeps the rendered
 answers of recent feeds, keyed by what the body depends on: the feed and its subject, the
@@ -40,6 +42,7 @@ from vppool.db.models import (
     Site,
     TrustPerson,
 )
+from vppool.services import consent, notices
 from vppool.services._common import address_line
 from vppool.services.availability import availability_of
 from vppool.services.compliance import current_certificates
@@ -50,7 +53,15 @@ from vppool.vocab import AssignmentStatus, FeedKind, InfoSessionStatus
 __all__ = ["RENDERED", "RenderedFeeds", "feed_for_token"]
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
-_SHOWN = (AssignmentStatus.CONFIRMED, AssignmentStatus.ENDED, AssignmentStatus.CANCELLED)
+#: A VP's feed shows their assignments, the placements they are asked for (tentative, with
+#: the link to answer) and, a while, the cancelled and declined ones.
+_SHOWN = (
+    AssignmentStatus.ASKED,
+    AssignmentStatus.CONFIRMED,
+    AssignmentStatus.ENDED,
+    AssignmentStatus.CANCELLED,
+    AssignmentStatus.DECLINED,
+)
 
 
 def _changed_at(session: Session, key: str) -> datetime:
@@ -137,13 +148,15 @@ def feed_for_token(
         if person is None:
             return None
         if target.kind is FeedKind.VP_SCHEDULE:
-            return _schedule_feed(session, person, today)
+            return _schedule_feed(session, settings, person, today)
         return _availability_feed(session, person, today)
 
     return RENDERED.get(key, render)
 
 
-def _schedule_feed(session: Session, person: TrustPerson, today: date) -> cal.FeedResponse:
+def _schedule_feed(
+    session: Session, settings: Settings, person: TrustPerson, today: date
+) -> cal.FeedResponse:
     assert person.id is not None  # noqa: S101  (read from the database)
     rows = session.exec(
         select(Assignment, Need, Organisation)
@@ -151,20 +164,28 @@ def _schedule_feed(session: Session, person: TrustPerson, today: date) -> cal.Fe
         .join(Organisation, col(Organisation.id) == Need.organisation_id)
         .where(Assignment.trust_person_id == person.id, col(Assignment.status).in_(_SHOWN))
     ).all()
-    assignments = [
-        cal.FeedAssignment(
-            id=a.id or 0,
-            revision=a.revision,
-            updated_at=a.updated_at,
-            organisation_name=org.name,
-            need_kind=need.kind,
-            starts_on=a.starts_on,
-            ends_on=a.ends_on,
-            status=a.status,
-            cancelled_at=a.updated_at if a.status is AssignmentStatus.CANCELLED else None,
+    assignments = []
+    for a, need, org in rows:
+        where = notices.whereabouts(session, need, org)
+        asked = a.status is AssignmentStatus.ASKED and a.id is not None
+        assignments.append(
+            cal.FeedAssignment(
+                id=a.id or 0,
+                revision=a.revision,
+                updated_at=a.updated_at,
+                organisation_name=org.name,
+                need_kind=need.kind,
+                starts_on=a.starts_on,
+                ends_on=a.ends_on,
+                status=a.status,
+                cancelled_at=a.updated_at if a.status is AssignmentStatus.CANCELLED else None,
+                title=need.title,
+                site=where.site,
+                contact=where.contact,
+                hours=where.hours,
+                answer_url=consent.answer_url(settings, a.id or 0) if asked else None,
+            )
         )
-        for a, need, org in rows
-    ]
     sessions = [
         cal.FeedSession(
             id=s.id or 0,

@@ -840,7 +840,7 @@ def confirm_run(
             "Confirming now would break hard rules ({details}). Start a new matching run.",
             details=m.Findings(tuple(violations[:10])),
         )
-    consent.ask_or_confirm(session, chosen, ask=settings.vp_consent)
+    consent.ask_or_confirm(session, chosen, settings)
     ids = [p.id for p in chosen if p.id is not None]
     audit.record_change(
         session,
@@ -1007,7 +1007,7 @@ def override_seat(
         status=AssignmentStatus.PROPOSED,
     )
     race = "another change took this seat or VP at the same moment; reload and try again"
-    consent.ask_or_confirm(session, [row], ask=settings.vp_consent, race=race)
+    consent.ask_or_confirm(session, [row], settings, race=race)
     audit.record_change(
         session,
         actor,

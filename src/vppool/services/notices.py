@@ -7,8 +7,9 @@ recipient's language (Dutch by default). A period reads from its first to its *l
 Who is told what:
 - a request is filed: every active planner and administrator;
 - a request is accepted or declined: the contact who filed it;
-- a placement waits for the VP's consent: the VP (client, site, hours, period), asked to
-  accept or decline; the VP's answer: every planner and administrator (a decline leads to
+- a placement waits for the VP's consent: the VP (client, site, contact person, hours,
+  period), asked to accept or decline, with a personal link that answers without logging
+  in; the VP's answer: every planner and administrator (a decline leads to
   the quick match for the seat);
 - an assignment is confirmed: the VP (client, site address, contact person, hours, period)
   and the organisation's contacts (who their VP is, from when);
@@ -25,7 +26,7 @@ Who is told what:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -56,6 +57,7 @@ from vppool.vocab import (
 
 __all__ = [
     "ENDING_NOTICE_DAYS",
+    "Whereabouts",
     "assignments_confirmed",
     "assignments_ending",
     "consent_answered",
@@ -68,6 +70,7 @@ __all__ = [
     "shortlist_decided",
     "shortlist_expired",
     "shortlist_ready",
+    "whereabouts",
 ]
 
 #: How many days before an assignment's last day its VP and client are told it ends.
@@ -118,14 +121,18 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "nl": (
             "Gevraagd als vertrouwenspersoon: {organisation}",
             "U bent voorgesteld als vertrouwenspersoon van {organisation} ({title}).\n\n"
-            "Periode: {period}\nUren: {hours} uur per maand\nLocatie: {site}\n\n"
-            "Neemt u de opdracht aan? Geef uw antwoord in vppool onder Mijn opdrachten.",
+            "Periode: {period}\nUren: {hours} uur per maand\nLocatie: {site}\n"
+            "Contactpersoon: {contact}\n\n"
+            "Neemt u de opdracht aan? Antwoord zonder in te loggen via deze persoonlijke "
+            "link:\n{link}\n\nOf antwoord in vppool onder Mijn opdrachten.",
         ),
         "en": (
             "Asked to be the trust person: {organisation}",
             "You were proposed as the trust person of {organisation} ({title}).\n\n"
-            "Period: {period}\nHours: {hours} a month\nSite: {site}\n\n"
-            "Will you take it? Answer in vppool under My assignments.",
+            "Period: {period}\nHours: {hours} a month\nSite: {site}\n"
+            "Contact person: {contact}\n\n"
+            "Will you take it? Answer without logging in with this personal link:\n{link}\n\n"
+            "Or answer in vppool under My assignments.",
         ),
     },
     "consent_accepted": {
@@ -445,6 +452,27 @@ def _vp_users(session: Session, person: TrustPerson) -> list[User]:
     return _active(session, User.trust_person_id == person.id)
 
 
+@dataclass(frozen=True, slots=True)
+class Whereabouts:
+    """Where and with whom a VP works for a need.
+
+    The site's address, the client's contact person (name and e-mail) and the hours a month
+    (``None``: not given).
+    """
+
+    site: str | None
+    contact: str | None
+    hours: float
+
+
+def whereabouts(session: Session, need: Need, organisation: Organisation) -> Whereabouts:
+    """The site, contact person and hours a VP needs to know of a placement on ``need``."""
+    parts = [p for p in (organisation.contact_name, organisation.contact_email) if p]
+    return Whereabouts(
+        _site_text(session, need), ", ".join(parts) or None, need.expected_hours_per_month
+    )
+
+
 def _site_text(session: Session, need: Need) -> str | None:
     """The need's site (or the organisation's main one) as an address, if it has one."""
     site = session.get(Site, need.site_id) if need.site_id else None
@@ -460,11 +488,6 @@ def _site_text(session: Session, need: Need) -> str | None:
 def _place(site: Site) -> str:
     """A site as an address line."""
     return address_line(site.name, site.address, site.postcode, site.municipality)
-
-
-def _contact_text(organisation: Organisation, lang: str) -> str:
-    parts = [p for p in (organisation.contact_name, organisation.contact_email) if p]
-    return ", ".join(parts) if parts else _WORDS[lang]["none"]
 
 
 def _parties(
@@ -512,28 +535,36 @@ def _vp_values(
     if (parties := _parties(session, assignment)) is None:
         return None
     need, person, organisation = parties
-    site = _site_text(session, need)
+    where = whereabouts(session, need, organisation)
     values: Values = {
         lang: {
             "organisation": organisation.name,
             "title": need.title,
             "period": _period(assignment.starts_on, assignment.ends_on, lang),
-            "hours": _hours(need.expected_hours_per_month, lang),
-            "site": site or _WORDS[lang]["none"],
-            "contact": _contact_text(organisation, lang),
+            "hours": _hours(where.hours, lang),
+            "site": where.site or _WORDS[lang]["none"],
+            "contact": where.contact or _WORDS[lang]["none"],
         }
         for lang in LANGS
     }
     return values, person, organisation, need
 
 
-def consent_asked(session: Session, assignment_ids: Iterable[int]) -> int:
-    """Ask each placement's VP to accept or decline it (client, site, hours, period)."""
+def consent_asked(
+    session: Session, assignment_ids: Iterable[int], link: Callable[[int], str]
+) -> int:
+    """Ask each placement's VP to accept or decline it (client, site, contact, hours, period).
+
+    ``link`` gives the address of an assignment's answer page (no login needed).
+    """
     sent = 0
     for assignment in _assignments(session, assignment_ids):
-        if (found := _vp_values(session, assignment)) is None:
+        if assignment.id is None or (found := _vp_values(session, assignment)) is None:
             continue
         values, person, _, _ = found
+        address = link(assignment.id)
+        for lang, filled in values.items():
+            filled["link"] = address if lang == "nl" else f"{address}?lang={lang}"
         notice = _Notice("consent_asked", values, f"assignment:{assignment.id}:asked", "/me")
         sent += sum(notice.send(session, user) for user in _vp_users(session, person))
     return sent

@@ -9,9 +9,7 @@ bound to the login session it was made for (:class:`SessionBoundCSRF`).
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
-import time
 from dataclasses import replace
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -31,6 +29,7 @@ from litestar.template.config import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from vppool.web._admin import admin_pages
+from vppool.web._answer_link import ANSWER_PATH, AnswerPages
 from vppool.web._assignments import assignment_pages
 from vppool.web._auth import AuthPages
 from vppool.web._client import ClientPages
@@ -65,33 +64,6 @@ from vppool.web._wishes import register_wish_filters
 __all__ = ["create_web_app"]
 
 _HERE = Path(__file__).parent
-
-
-def _csrf_secret(folder: Path) -> str:
-    """The key that signs CSRF tokens, shared by every server process using ``folder``.
-
-    Made once (256 random bits, readable by the owner only) so that a form served by one
-    worker process can be posted to another.
-    """
-    path = folder / "web-csrf.key"
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_key(path)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(secrets.token_urlsafe(32))
-    return path.read_text().strip()
-
-
-def _read_key(path: Path) -> str:
-    """The key another process made; it may still be writing it (a few milliseconds)."""
-    for _ in range(50):
-        if key := path.read_text().strip():
-            return key
-        time.sleep(0.01)
-    msg = f"{path} is empty; delete it and start again"
-    raise RuntimeError(msg)
 
 
 _CSRF_COOKIE = "vppool_csrf"
@@ -203,6 +175,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             IntervisionFormingPages,
             admin_pages(),
             EmployeePages,
+            AnswerPages,
             EmployeePageLinks,
             OrganisationEmployeePage,
             ProfilePages,
@@ -221,12 +194,13 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             DefineMiddleware(
                 SessionBoundCSRF,
                 config=CSRFConfig(
-                    secret=settings.secret_key or _csrf_secret(settings.data_dir),
+                    secret=settings.signing_key(),
                     cookie_name=_CSRF_COOKIE,
                     cookie_secure=settings.https_only_cookies,
                     cookie_samesite="lax",
-                    # The employees' page sets no cookie (it has no form to protect).
-                    exclude=["^/static", f"^{EMPLOYEE_PAGE_PATH}/"],
+                    # The employees' page sets no cookie (it has no form to protect); the answer
+                    # link's secret in its address protects its form instead.
+                    exclude=["^/static", f"^{EMPLOYEE_PAGE_PATH}/", f"^{ANSWER_PATH}/"],
                 ),
                 session_cookie=SESSION_COOKIE,
             ),

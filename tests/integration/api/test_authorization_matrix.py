@@ -445,6 +445,17 @@ CASES: list[Case] = [
     ),
     Case(
         "POST",
+        "/api/v1/assignments",
+        staff(201),
+        body=lambda w: {
+            "need_id": w["need2_free"],
+            "seat": 1,
+            "trust_person_id": w["vp2"],
+            "starts_on": in_days(30).isoformat(),
+        },
+    ),
+    Case(
+        "POST",
         "/api/v1/assignments/override",
         staff(201),
         body=lambda w: {"need_id": w["need2_free"], "seat": 1, "trust_person_id": w["vp1"]},

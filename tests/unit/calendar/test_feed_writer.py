@@ -61,6 +61,10 @@ def _reference(**fields: object) -> bytes:
     updated_at=moments,
     revision=st.integers(0, 10_000),
     language=st.sampled_from(["nl", "en"]),
+    title=st.just("") | texts,
+    site=st.none() | texts,
+    contact=st.none() | texts,
+    hours=st.none() | st.floats(0, 200, allow_nan=False),
 )
 def test_assignment_events_match_icalendar(
     *,
@@ -73,8 +77,13 @@ def test_assignment_events_match_icalendar(
     updated_at: datetime,
     revision: int,
     language: _feeds.Language,
+    title: str,
+    site: str | None,
+    contact: str | None,
+    hours: float | None,
 ) -> None:
     ends_on = starts_on + timedelta(days=length)
+    url = "https://vp.example/app/answer/7/abc-DEF_123" if title else None
     item = FeedAssignment(
         id=7,
         revision=revision,
@@ -84,6 +93,11 @@ def test_assignment_events_match_icalendar(
         starts_on=starts_on,
         ends_on=None if open_ended else ends_on,
         status=status,
+        title=title,
+        site=site,
+        contact=contact,
+        hours=hours,
+        answer_url=url,
     )
     changed = updated_at.replace(microsecond=0)
     written = _feeds._assignment_event.__wrapped__(item, ends_on, revision, changed, language)
@@ -91,12 +105,15 @@ def test_assignment_events_match_icalendar(
     summary = _feeds._text(
         "assignment", language, org=organisation, kind=_feeds._NEED_KIND[kind][language]
     )
+    asked = status is AssignmentStatus.ASKED
     if state is STATUS.TENTATIVE:
-        summary = _feeds._text("proposal", language, summary=summary)
+        summary = _feeds._text("asked" if asked else "proposal", language, summary=summary)
     assert written == _reference(
         uid="assignment-7@vppool",
         summary=summary,
-        description=_feeds._text("open_ended", language) if open_ended else None,
+        description=_feeds._assignment_description(item, language),
+        location=site,
+        url=url if asked else None,
         start=starts_on,
         end=ends_on,
         stamp=changed,

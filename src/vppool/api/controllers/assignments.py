@@ -3,7 +3,8 @@
 Planners see every assignment, proposals included. A client contact sees the confirmed and
 ended assignments of their own organisation, a trust person their own; anything else answers
 404. Placing a trust person by hand goes through ``POST /api/v1/assignments/override``, which
-checks the hard rules.
+checks the hard rules; ``POST /api/v1/assignments`` records a placement agreed outside
+vppool (its period given). Either asks the VP first while ``VPPOOL_VP_CONSENT`` is on.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from vppool.api.controllers._shared import (
     Resource,
 )
 from vppool.db.schemas import (
+    AssignmentCreate,
     AssignmentEnd,
     AssignmentPublic,
     ConsentAnswer,
@@ -29,7 +31,7 @@ from vppool.vocab import AssignmentStatus
 
 __all__ = ["AssignmentController"]
 
-_ASSIGNMENTS = RecordRoutes("/", AssignmentPublic, key="assignment_id")
+_ASSIGNMENTS = RecordRoutes("/", AssignmentPublic, key="assignment_id", create=AssignmentCreate)
 _ASSIGNMENT = _ASSIGNMENTS.item
 
 
@@ -53,6 +55,19 @@ class AssignmentController(
             "status": AssignmentStatus | None,
         },
         sort="starts_on",
+    )
+
+    create_assignment = _ASSIGNMENTS.staff.creating(
+        assignments.create_assignment,
+        """Record a placement by hand (a trust person on a seat, its period given).
+
+        While the VP's consent is on (VPPOOL_VP_CONSENT) it is asked of the VP first
+        (status asked; the VP gets the answer link), else confirmed at once. A seat or
+        trust person already held answers 409; a closed need, an inactive VP, a seat beyond
+        the need's or a period outside it 422.
+        """,
+        with_settings=True,
+        status_code=201,
     )
 
     get_assignment = _ASSIGNMENTS.reading(assignments.get_assignment, "Get an assignment.")

@@ -13,7 +13,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,9 +66,20 @@ class LiveApp:
     base: str
     logins: dict[str, str]
     database_url: str
+    env: dict[str, str] = field(default_factory=dict)
 
     def url(self, path: str) -> str:
         return f"{self.base}/app{path}"
+
+    def run_job(self, name: str) -> None:
+        """Run one scheduled job now (``vppool run-job``) with the server's settings."""
+        subprocess.run(  # noqa: S603  (our own interpreter and module)
+            [sys.executable, "-m", "vppool", "run-job", name],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
 
     def ids(self) -> dict[str, Any]:
         """Ids of the client's organisation, another organisation and a VP not the user's."""
@@ -106,20 +118,40 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module", name="live_app")
 def fx_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    # Placements confirmed at once, as in the other tests (tests/conftest.py): these
+    # journeys are about what a confirmation does; the VP's consent has its own journeys.
+    with serve_live_app(tmp_path_factory, {"VPPOOL_VP_CONSENT": "false"}) as app:
+        yield app
+
+
+@contextmanager
+def serve_live_app(
+    tmp_path_factory: pytest.TempPathFactory, settings: dict[str, str]
+) -> Iterator[LiveApp]:
+    """The demo dataset (S) served by uvicorn with a worker beside it, as `vppool serve` runs.
+
+    ``settings`` are more ``VPPOOL_*`` variables for the server, the worker and the jobs
+    run with :meth:`LiveApp.run_job`.
+    """
     folder = tmp_path_factory.mktemp("live")
     path = folder / "browser.sqlite3"
     database_url = f"sqlite:///{path}"
-    settings = Settings(data_dir=folder, database_url=database_url)
-    summary = prepare_demo(settings, path, size="S", seed=3, password=PASSWORD)
+    summary = prepare_demo(
+        Settings(data_dir=folder, database_url=database_url),
+        path,
+        size="S",
+        seed=3,
+        password=PASSWORD,
+    )
     port = _free_port()
+    base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "VPPOOL_DATABASE_URL": database_url,
         "VPPOOL_DATA_DIR": str(folder),
         "VPPOOL_MATCHING_TIME_LIMIT_S": "3",
-        # Placements confirmed at once, as in the other tests (tests/conftest.py): these
-        # journeys are about what a confirmation does; the VP's consent has its own tests.
-        "VPPOOL_VP_CONSENT": "false",
+        # "{base}" in a value stands for the server's own address (VPPOOL_PUBLIC_URL).
+        **{name: value.replace("{base}", base) for name, value in settings.items()},
     }
     log = (folder / "server.log").open("w")
     server = subprocess.Popen(  # noqa: S603  (our own interpreter and module)
@@ -142,7 +174,6 @@ def fx_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     worker = subprocess.Popen(
         [sys.executable, "-m", "vppool", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):  # up to about 20 s for the server to start
             if server.poll() is not None:
@@ -160,6 +191,7 @@ def fx_live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
             base=base,
             logins={login.role: login.email for login in summary.logins},
             database_url=database_url,
+            env=env,
         )
     finally:
         server.terminate()

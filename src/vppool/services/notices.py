@@ -5,7 +5,8 @@ by e-mail (:mod:`vppool.services.notifications`). The texts are composed here in
 recipient's language (Dutch by default). A period reads from its first to its *last* day.
 
 Who is told what:
-- a request is filed: every active planner and administrator;
+- a request is filed: every active planner and administrator, and the contact who filed it
+  (a receipt);
 - a request is accepted or declined: the contact who filed it;
 - a placement waits for the VP's consent: the VP (client, site, contact person, hours,
   period), asked to accept or decline, with a personal link that answers without logging
@@ -93,6 +94,18 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "New request from {organisation}: {title}",
             "{organisation} asks for a trust person: {title}, {period}, {hours} hours a "
             "month.{note}\n\nReview the request in vppool under Requests.",
+        ),
+    },
+    "request_received_client": {
+        "nl": (
+            "Aanvraag ontvangen: {title}",
+            "Wij hebben uw aanvraag '{title}' ({period}, {hours} uur per maand) ontvangen. "
+            "De planner beoordeelt die; u hoort of die is geaccepteerd.",
+        ),
+        "en": (
+            "Request received: {title}",
+            "We received your request '{title}' ({period}, {hours} hours a month). The "
+            "planner reviews it; you will hear whether it is accepted.",
         ),
     },
     "request_accepted": {
@@ -327,6 +340,7 @@ _SESSION_KINDS = {
 #: Kinds whose texts are a variant of another kind (same e-mail choice).
 _KIND_OF_TEXT = {
     "assignment_confirmed_client": "assignment_confirmed",
+    "request_received_client": "request_received",
     "consent_accepted": "consent_answered",
     "consent_declined": "consent_answered",
     "shortlist_expired_unplaced": "shortlist_expired",
@@ -406,7 +420,10 @@ def _active(session: Session, *conditions: object) -> list[User]:
 
 
 def request_received(session: Session, need: Need, organisation: Organisation) -> int:
-    """Tell every planner and administrator that ``organisation`` filed request ``need``."""
+    """Tell every planner and administrator that ``organisation`` filed request ``need``.
+
+    The contact who filed it gets a receipt.
+    """
     values: Values = {
         lang: {
             "organisation": organisation.name,
@@ -418,10 +435,15 @@ def request_received(session: Session, need: Need, organisation: Organisation) -
         for lang in LANGS
     }
     staff = _active(session, col(User.role).in_([Role.PLANNER, Role.ADMIN]))
-    notice = _Notice(
-        "request_received", values, f"need:{need.id}:received", "/needs?status=requested"
-    )
-    return sum(notice.send(session, user) for user in staff)
+    key = f"need:{need.id}:received"
+    notice = _Notice("request_received", values, key, "/needs?status=requested")
+    sent = sum(notice.send(session, user) for user in staff)
+    requester = session.get(User, need.requested_by_user_id) if need.requested_by_user_id else None
+    if requester is not None and requester.active:
+        sent += _Notice("request_received_client", values, key, "/requests").send(
+            session, requester
+        )
+    return sent
 
 
 def request_decided(session: Session, need: Need, decision: str) -> bool:

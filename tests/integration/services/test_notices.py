@@ -84,6 +84,12 @@ def test_a_request_tells_every_planner_in_their_language_and_the_decision_tells_
         assert en.subject.startswith("New request from Gemeente Zeist")
         assert "14 December 2026 \u2013 18 December 2026" in en.body
         assert sum(len(_messages(session, u)) for u in (dutch, english)) == 2
+        # The contact who filed it gets a receipt, in their language.
+        (receipt,) = _messages(session, contact)
+        assert receipt.subject == "Aanvraag ontvangen: Vervanging interne vertrouwenspersoon"
+        assert "14 december 2026 \u2013 18 december 2026" in receipt.body
+        assert receipt.kind == "request_received"
+        assert receipt.link == "/requests"
 
         contact.email_off = ["request_decided"]
         session.add(contact)
@@ -93,7 +99,7 @@ def test_a_request_tells_every_planner_in_their_language_and_the_decision_tells_
             data=typed(NeedDecline, {"reason": "Wij hebben niemand vrij"}),
             viewer=viewer_of(dutch),
         )
-        (decided,) = _messages(session, contact)
+        _, decided = _messages(session, contact)
         assert decided.subject == "Uw aanvraag 'Vervanging interne vertrouwenspersoon' is afgewezen"
         assert "Toelichting: Wij hebben niemand vrij" in decided.body
         # The contact chose the inbox only for decisions: no e-mail is sent.
@@ -101,7 +107,7 @@ def test_a_request_tells_every_planner_in_their_language_and_the_decision_tells_
         sent, failed = notifications.send_pending(session, settings)
         session.refresh(decided)
         assert decided.sent_at is None
-        assert sent == 2
+        assert sent == 3  # the two planners' messages and the receipt
         assert failed == 0
 
 

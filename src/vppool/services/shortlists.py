@@ -56,7 +56,7 @@ from vppool.services._common import (
 )
 from vppool.services.access import Viewer
 from vppool.services.insight import province_of
-from vppool.services.matching import QuickCandidate, override_seat, quick_match_need
+from vppool.services.matching import override_seat, quick_match_need
 from vppool.settings import Settings
 from vppool.vocab import Role, ShortlistStatus
 
@@ -70,9 +70,11 @@ __all__ = [
     "ask_others",
     "build",
     "choose",
+    "eligible_costs",
     "expire_due",
     "latest_for_need",
     "list_shortlists",
+    "profiles_of",
     "read",
     "send",
     "update",
@@ -380,15 +382,16 @@ def list_shortlists(
 # --------------------------------------------------------------------------- the planner
 
 
-def _eligible(
-    session: Session, settings: Settings, need_id: int, today: date
-) -> dict[int, QuickCandidate]:
-    """Every VP the quick match finds eligible for the need now, by id."""
+def eligible_costs(
+    session: Session, settings: Settings, need_id: int, today: date | None = None
+) -> dict[int, int]:
+    """Each VP the quick match finds eligible for the need now, with their marginal cost."""
     found = quick_match_need(session, settings, need_id, today=today, limit=0)
-    return {c.trust_person_id: c for c in found.candidates}
+    return {c.trust_person_id: c.marginal_cost for c in found.candidates}
 
 
-def _profiles(session: Session, ids: Sequence[int], year: int) -> dict[int, m.VpProfile]:
+def profiles_of(session: Session, ids: Sequence[int], year: int) -> dict[int, m.VpProfile]:
+    """What the diversity model compares of each VP (their age band in ``year``)."""
     people = session.exec(select(TrustPerson).where(col(TrustPerson.id).in_(list(ids)))).all()
     return {
         person.id or 0: m.VpProfile(
@@ -464,7 +467,7 @@ def build(session: Session, settings: Settings, *, need_id: int, viewer: Viewer)
             "The shortlist of need {need} was sent to the client; wait for their choice.",
             need=need_id,
         )
-    eligible = _eligible(session, settings, need_id, today)
+    eligible = eligible_costs(session, settings, need_id, today)
     if len(eligible) < 2:
         raise Conflict(
             "Only {count} trust person(s) can take need {need} now; a shortlist needs two. "
@@ -473,8 +476,8 @@ def build(session: Session, settings: Settings, *, need_id: int, viewer: Viewer)
             need=need_id,
         )
     choice = m.shortlist_of(
-        [(i, c.marginal_cost) for i, c in eligible.items()],
-        _profiles(session, list(eligible), today.year),
+        eligible.items(),
+        profiles_of(session, list(eligible), today.year),
     )
     if shortlist is None:
         shortlist = Shortlist(
@@ -491,7 +494,7 @@ def build(session: Session, settings: Settings, *, need_id: int, viewer: Viewer)
         session,
         shortlist,
         choice.trust_person_ids,
-        {i: c.marginal_cost for i, c in eligible.items()},
+        eligible,
     )
     audit.record_event(
         session,
@@ -557,7 +560,7 @@ def update(
     rows = _candidates(session, shortlist.id)
     ids = [r.trust_person_id for r in rows]
     if "candidates" in given and data.candidates is not None:
-        eligible = _eligible(session, settings, shortlist.need_id, today)
+        eligible = eligible_costs(session, settings, shortlist.need_id, today)
         costs = {r.trust_person_id: r.cost for r in rows}
         refused = [i for i in data.candidates if i not in eligible]
         if refused:
@@ -567,9 +570,7 @@ def update(
                 ids=", ".join(str(i) for i in refused),
             )
         ids = list(data.candidates)
-        _set_candidates(
-            session, shortlist, ids, costs | {i: eligible[i].marginal_cost for i in ids}
-        )
+        _set_candidates(session, shortlist, ids, costs | {i: eligible[i] for i in ids})
         if shortlist.first_choice_id not in ids and "first_choice_id" not in given:
             shortlist.first_choice_id = ids[0]
     if "first_choice_id" in given:
@@ -601,7 +602,7 @@ def _no_longer_eligible(
     session: Session, settings: Settings, shortlist: Shortlist, ids: Sequence[int], today: date
 ) -> list[str]:
     """The names of the VPs among ``ids`` who can no longer take the need."""
-    eligible = _eligible(session, settings, shortlist.need_id, today)
+    eligible = eligible_costs(session, settings, shortlist.need_id, today)
     gone = [i for i in ids if i not in eligible]
     return [_name(get_or_404(session, TrustPerson, i, "trust person")) for i in gone]
 

@@ -372,3 +372,39 @@ def test_deadline_job_places_the_first_choice_the_day_after_the_last_day(
         client = _viewer(session, world, "client")
         after = shortlists.read(session, settings, shortlist_id=view.id, viewer=client)
         assert [c.trust_person_id for c in after.candidates] == [view.first_choice_id]
+
+
+def test_the_ready_message_is_in_the_contacts_language_and_respects_their_email_choice(
+    engine: Engine, settings: Settings, world: World
+) -> None:
+    with Session(engine) as session:
+        client = session.get(User, world.users["client"])
+        assert client is not None
+        client.language = "en"
+        client.email_off = ["shortlist_ready"]
+        session.add(client)
+        other = make_user(
+            session,
+            email="directie@zorg.nl",
+            role=Role.CLIENT,
+            organisation_id=_organisation_of(session, world.ids["need"]),
+        )
+        session.commit()
+        other_id = other.id
+    view = _build(engine, settings, world)
+    _send(engine, settings, world, view.id)
+    with Session(engine) as session:
+        english = session.exec(
+            select(Notification).where(Notification.recipient_user_id == world.users["client"])
+        ).one()
+        dutch = session.exec(
+            select(Notification).where(Notification.recipient_user_id == other_id)
+        ).one()
+    assert english.subject.startswith("Choose your trust person")
+    assert not english.by_email  # in the inbox only, as they chose
+    assert dutch.subject.startswith("Kies uw vertrouwenspersoon")
+    assert dutch.by_email
+    assert dutch.link == f"/shortlists/{view.id}"
+    last_day = view.deadline
+    assert last_day is not None
+    assert f"uiterlijk op {last_day.day} " in dutch.body

@@ -21,7 +21,7 @@ from litestar.response import Redirect, Template
 
 from vppool.db.schemas import ShortlistAskOthers, ShortlistChoose, ShortlistUpdate
 from vppool.errors import Conflict, FieldError, ValidationFailed
-from vppool.services import matching, needs, shortlists
+from vppool.services import matching, needs, organisations, shortlists
 from vppool.web._common import FormData, client_only, staff_page
 from vppool.web._forms import Form, fields_of, form_field
 from vppool.web._page import PageContext, WebPages
@@ -107,6 +107,9 @@ class PlannerShortlistPages(WebPages, path="/needs/{need_id:int}/shortlist", gua
             section="needs",
             status_code=status_code,
             need=need,
+            organisation=organisations.get_organisation(
+                ctx.session, organisation_id=need.organisation_id, viewer=ctx.viewer
+            ),
             view=view,
             eligible=eligible,
             unavailable=unavailable,

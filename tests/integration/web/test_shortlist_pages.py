@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from tests.integration.api.world import World, seed_shortlists, today
 from tests.integration.web.conftest import WEB, csrf_of, login
-from vppool.db.models import Assignment, AuditEntry, Shortlist
+from vppool.db.models import Assignment, AuditEntry, Need, Shortlist
 from vppool.vocab import ShortlistStatus
 
 pytestmark = pytest.mark.integration
@@ -82,6 +82,24 @@ def test_planner_builds_corrects_and_sends_a_shortlist_in_dutch(
     assert row.deadline.isoformat() == last_day
     queue = app_client.get(f"{WEB}/needs?status=open").text
     assert f"/needs/{need_id}/shortlist" in queue
+
+
+def test_the_shortlist_page_shows_the_clients_note_and_wishes(
+    app_client: TestClient, shortlisted: World, engine: Engine
+) -> None:
+    need_id = shortlisted["need1_chooses"]
+    with Session(engine) as session:
+        need = session.get(Need, need_id)
+        assert need is not None
+        need.description = "Liefst iemand die de zorg kent"
+        need.wish_languages = ["tr"]
+        session.add(need)
+        session.commit()
+    login(app_client, shortlisted, "planner")
+    page = app_client.get(f"{WEB}/needs/{need_id}/shortlist").text
+    assert "Toelichting van de klant" in page
+    assert "Liefst iemand die de zorg kent" in page
+    assert "Turks" in page
 
 
 def test_client_chooses_on_kies_uw_vertrouwenspersoon(

@@ -515,9 +515,19 @@ def _save(session: Session, shortlist: Shortlist) -> None:
     flush(session, race="Someone changed this shortlist at the same moment; reload.")
 
 
+def _locked(session: Session, shortlist: Shortlist) -> Shortlist:
+    """The shortlist read again under a row lock (PostgreSQL).
+
+    Two answers at the same moment (two contacts, a contact and a planner) take turns: the
+    second sees the first's state. SQLite serialises writing transactions by itself.
+    """
+    session.refresh(shortlist, with_for_update=True)
+    return shortlist
+
+
 def _draft(session: Session, viewer: Viewer, shortlist_id: int, action: str) -> Shortlist:
     require_staff(viewer, action)
-    shortlist = get_or_404(session, Shortlist, shortlist_id, "shortlist")
+    shortlist = _locked(session, get_or_404(session, Shortlist, shortlist_id, "shortlist"))
     if shortlist.status is not ShortlistStatus.DRAFT:
         raise Conflict(
             "This shortlist is {status}; only a draft can be changed or sent.",
@@ -666,7 +676,7 @@ def send(
 def _sent_and_open(
     session: Session, settings: Settings, viewer: Viewer, shortlist_id: int
 ) -> tuple[Shortlist, date]:
-    shortlist = _scoped(session, viewer, shortlist_id)
+    shortlist = _locked(session, _scoped(session, viewer, shortlist_id))
     today = settings.today()
     if shortlist.status is not ShortlistStatus.SENT:
         raise Conflict(
@@ -804,11 +814,13 @@ def expire_due(
     the planners and the organisation's contacts are told either way.
     """
     due = session.exec(
-        select(Shortlist).where(
+        select(Shortlist)
+        .where(
             Shortlist.status == ShortlistStatus.SENT,
             col(Shortlist.deadline).is_not(None),
             col(Shortlist.deadline) < today,
         )
+        .with_for_update()
     ).all()
     placed = 0
     for shortlist in due:

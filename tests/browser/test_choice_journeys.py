@@ -1,7 +1,9 @@
 """The journeys of issue 14 in Chromium, with the VP's consent on and a real SMTP server.
 
 A client files a request with wishes; the planner accepts it and places a VP with the quick
-match; the VP is asked by e-mail and answers **with the e-mail's link**, without logging in.
+match — or, when the client wants to choose, builds and sends a shortlist from which the
+client picks; the VP is asked by e-mail and answers **with the e-mail's link**, without
+logging in.
 Accepted: the assignment is confirmed, it is in the VP's feed and in the client team's feed,
 and the client, the VP and the planners each have their e-mails (at the SMTP server) and
 their inbox entries. Declined: the seat is open again and the planner is told, led to the
@@ -104,7 +106,9 @@ def _in_days(days: int) -> str:
     return (date.today() + timedelta(days=days)).isoformat()
 
 
-def _file_request_with_wishes(page: Page, app: LiveApp, title: str) -> None:
+def _file_request_with_wishes(
+    page: Page, app: LiveApp, title: str, *, choose: bool = False
+) -> None:
     page.goto(app.url("/requests"))
     page.get_by_label("Vervanging bij afwezigheid").check()
     page.get_by_label("Korte titel").fill(title)
@@ -113,17 +117,24 @@ def _file_request_with_wishes(page: Page, app: LiveApp, title: str) -> None:
     page.locator("#last_day").fill(_in_days(69))
     page.get_by_label("Uren per maand").fill("4")
     page.get_by_label("Gewenste talen").fill("nl")
+    if choose:
+        page.get_by_label("Wij willen kiezen").check()
     page.get_by_role("button", name="Aanvraag versturen").click()
     expect(page.get_by_role("status")).to_contain_text("Uw aanvraag is verstuurd")
 
 
-def _accept_and_place(planner: Page, app: LiveApp, title: str) -> str:
-    """The planner accepts the request and places the quick match's first candidate."""
+def _accept(planner: Page, app: LiveApp, title: str) -> None:
+    """The planner accepts the request, its wishes shown in words."""
     planner.goto(app.url("/needs?status=requested"))
     row = planner.locator("tr", has_text=title)
     expect(row).to_contain_text("spreekt Nederlands")  # the client's wish, in words
     row.get_by_role("button", name="Accepteren").click()
     expect(planner.get_by_role("status")).to_contain_text("geaccepteerd")
+
+
+def _accept_and_place(planner: Page, app: LiveApp, title: str) -> str:
+    """The planner accepts the request and places the quick match's first candidate."""
+    _accept(planner, app, title)
     planner.goto(app.url("/needs?status=open&kind=absence_cover"))
     planner.locator("tr", has_text=title).get_by_role("link", name="Snelle match").click()
     candidate = planner.locator("table tbody tr").first
@@ -157,11 +168,11 @@ def _placed(app: LiveApp, title: str) -> tuple[Assignment, User]:
         engine.dispose()
 
 
-def _sent(app: LiveApp, mailbox: Mailbox, address: str, subject: str) -> str:
-    """The body of the e-mail to ``address`` whose subject holds ``subject``, once sent."""
+def _sent(app: LiveApp, mailbox: Mailbox, address: str, *subject: str) -> str:
+    """The body of the e-mail to ``address`` whose subject holds each of ``subject``."""
     app.run_job("send_notifications")
-    bodies = [body for title, body in mailbox.to(address) if subject in title]
-    assert bodies, f"no e-mail '{subject}' to {address}: {[t for t, _ in mailbox.to(address)]}"
+    bodies = [body for title, body in mailbox.to(address) if all(s in title for s in subject)]
+    assert bodies, f"no e-mail {subject} to {address}: {[t for t, _ in mailbox.to(address)]}"
     return bodies[-1]
 
 
@@ -207,7 +218,6 @@ def _inbox_holds(page: Page, app: LiveApp, *subjects: str) -> None:
 def test_the_vp_accepts_from_the_e_mail_and_everyone_is_told(
     browser: Browser, consent_app: LiveApp, mailbox: tuple[Mailbox, int]
 ) -> None:
-    box, _ = mailbox
     app = consent_app
     title = "Vervanging met wensen"
     client = new_context(browser, app).new_page()
@@ -216,6 +226,21 @@ def test_the_vp_accepts_from_the_e_mail_and_everyone_is_told(
     planner = new_context(browser, app).new_page()
     log_in(planner, app, "planner")
     chosen = _accept_and_place(planner, app, title)
+    _the_vp_accepts(browser, app, mailbox[0], (client, planner), title=title, chosen=chosen)
+
+
+def _the_vp_accepts(
+    browser: Browser,
+    app: LiveApp,
+    box: Mailbox,
+    pages: tuple[Page, Page],
+    *,
+    title: str,
+    chosen: str,
+) -> None:
+    """The VP asked for the placement on ``title`` takes it with the e-mail's link; then
+    the confirmation, the feeds, the e-mails and the inboxes of everyone concerned."""
+    client, planner = pages
     assignment, vp = _placed(app, title)
     assert assignment.status is AssignmentStatus.ASKED
 
@@ -237,10 +262,11 @@ def test_the_vp_accepts_from_the_e_mail_and_everyone_is_told(
     # E-mails: the VP (the assignment with what they need), the client (who), the planners.
     confirmed = _sent(app, box, vp.email, "Nieuwe opdracht")
     assert "Contactpersoon:" in confirmed
-    _sent(app, box, app.logins["client"], "is geaccepteerd")
+    _sent(app, box, app.logins["client"], f"Aanvraag ontvangen: {title}")
+    _sent(app, box, app.logins["client"], f"'{title}' is geaccepteerd")
     _sent(app, box, app.logins["client"], f"Uw vertrouwenspersoon: {chosen}")
-    _sent(app, box, app.logins["planner"], "Nieuwe aanvraag")
-    _sent(app, box, app.logins["planner"], "neemt de opdracht aan")
+    _sent(app, box, app.logins["planner"], "Nieuwe aanvraag", title)
+    _sent(app, box, app.logins["planner"], f"{chosen} neemt de opdracht aan")
 
     # Feeds: the VP's own (confirmed) and the client team's (the VP among its members).
     vp_feed = _feed(app, kind=FeedKind.VP_SCHEDULE, trust_person_id=assignment.trust_person_id)
@@ -259,8 +285,8 @@ def test_the_vp_accepts_from_the_e_mail_and_everyone_is_told(
     assert any(first_name in summary for summary in summaries), summaries[:10]
 
     # Inboxes, with the unread count in the top bar.
-    _inbox_holds(client, app, f"Uw vertrouwenspersoon: {chosen}")
-    _inbox_holds(planner, app, "neemt de opdracht aan")
+    _inbox_holds(client, app, f"Uw vertrouwenspersoon: {chosen}", f"Aanvraag ontvangen: {title}")
+    _inbox_holds(planner, app, f"{chosen} neemt de opdracht aan")
     _with_password(app, vp)
     vp_page = new_context(browser, app).new_page()
     vp_page.goto(app.url("/login"))
@@ -274,18 +300,24 @@ def test_the_vp_accepts_from_the_e_mail_and_everyone_is_told(
 def test_the_vp_declines_from_the_e_mail_and_the_planner_is_led_to_the_seat(
     browser: Browser, consent_app: LiveApp, mailbox: tuple[Mailbox, int]
 ) -> None:
-    box, _ = mailbox
     app = consent_app
     title = "Vervanging zonder ja"
-    confirmations = _confirmations(box, app)
     client = new_context(browser, app).new_page()
     log_in(client, app, "client")
     _file_request_with_wishes(client, app, title)
     planner = new_context(browser, app).new_page()
     log_in(planner, app, "planner")
-    _accept_and_place(planner, app, title)
-    _, vp = _placed(app, title)
+    chosen = _accept_and_place(planner, app, title)
+    _the_vp_declines(browser, app, mailbox[0], planner, title=title, chosen=chosen)
 
+
+def _the_vp_declines(
+    browser: Browser, app: LiveApp, box: Mailbox, planner: Page, *, title: str, chosen: str
+) -> None:
+    """The VP asked for the placement on ``title`` declines it with the e-mail's link; the
+    seat is open again and the planner is told, led to the quick match."""
+    confirmations = _confirmations(box, app)
+    _, vp = _placed(app, title)
     link = LINK.search(_sent(app, box, vp.email, "Gevraagd als vertrouwenspersoon"))
     assert link
     visitor = new_context(browser, app).new_page()
@@ -309,16 +341,70 @@ def test_the_vp_declines_from_the_e_mail_and_the_planner_is_led_to_the_seat(
     expect(visitor.get_by_role("button", name="Ik neem de opdracht aan")).to_have_count(0)
 
     # The planner is told (e-mail and inbox) and led to the quick match of the open seat.
-    told = _sent(app, box, app.logins["planner"], "neemt de opdracht niet aan")
+    told = _sent(app, box, app.logins["planner"], f"{chosen} neemt de opdracht niet aan")
     assert "Te ver van huis" in told
     planner.goto(app.url("/inbox"))
-    entry = planner.locator("li", has_text="neemt de opdracht niet aan").first
+    entry = planner.locator("li", has_text=f"{chosen} neemt de opdracht niet aan").first
     expect(entry).to_be_visible()
     entry.get_by_role("button", name="Naar de pagina").click()
-    expect(planner).to_have_url(re.compile(r"/needs/\d+/quick-match"))
+    expect(planner).to_have_url(re.compile(rf"/needs/{row.need_id}/quick-match"))
     expect(planner.get_by_role("button", name="Plaatsen").first).to_be_visible()
     # No confirmation reached the client.
     assert _confirmations(box, app) == confirmations
+
+
+# --------------------------------------------------------------------------- with a shortlist
+
+
+def _shortlist_and_choice(
+    browser: Browser, app: LiveApp, box: Mailbox, title: str
+) -> tuple[Page, Page, str]:
+    """A request with wishes and "we want to choose"; the planner builds and sends the
+    shortlist; the client, told, picks the first candidate. Returns the two pages and the
+    name of the VP chosen."""
+    client = new_context(browser, app).new_page()
+    log_in(client, app, "client")
+    _file_request_with_wishes(client, app, title, choose=True)
+    planner = new_context(browser, app).new_page()
+    log_in(planner, app, "planner")
+    _accept(planner, app, title)
+    planner.goto(app.url("/needs?status=open&kind=absence_cover"))
+    planner.locator("tr", has_text=title).get_by_role("link", name="Shortlist").click()
+    planner.get_by_role("button", name="Shortlist samenstellen").click()
+    expect(planner.get_by_role("status")).to_contain_text("De shortlist is samengesteld")
+    planner.get_by_role("button", name="Naar de klant sturen").click()
+    expect(planner.get_by_role("status")).to_contain_text("De shortlist is verstuurd")
+
+    # The client is told (e-mail and inbox) and chooses.
+    _sent(app, box, app.logins["client"], f"Kies uw vertrouwenspersoon: {title}")
+    _inbox_holds(client, app, f"Kies uw vertrouwenspersoon: {title}")
+    client.get_by_role("link", name="Kies uw vertrouwenspersoon").first.click()
+    client.get_by_role("link", name=title).click()
+    cards = client.locator(".cards .card")
+    expect(cards.nth(1)).to_be_visible()  # two or three candidates
+    chosen = cards.nth(0).locator("h3").inner_text().split("Voorstel van de planner")[0].strip()
+    cards.nth(0).get_by_role("button", name="Kiezen").click()
+    expect(client.get_by_role("status")).to_contain_text("uw keuze is doorgegeven")
+    # The planner is told of the choice; the VP chosen is asked.
+    _sent(app, box, app.logins["planner"], f"kiest {chosen}", title)
+    _inbox_holds(planner, app, f"kiest {chosen}")
+    return client, planner, chosen
+
+
+def test_the_client_chooses_from_the_shortlist_and_the_vp_accepts(
+    browser: Browser, consent_app: LiveApp, mailbox: tuple[Mailbox, int]
+) -> None:
+    title = "Wij kiezen en zij zegt ja"
+    client, planner, chosen = _shortlist_and_choice(browser, consent_app, mailbox[0], title)
+    _the_vp_accepts(browser, consent_app, mailbox[0], (client, planner), title=title, chosen=chosen)
+
+
+def test_the_client_chooses_from_the_shortlist_and_the_vp_declines(
+    browser: Browser, consent_app: LiveApp, mailbox: tuple[Mailbox, int]
+) -> None:
+    title = "Wij kiezen en zij zegt nee"
+    _, planner, chosen = _shortlist_and_choice(browser, consent_app, mailbox[0], title)
+    _the_vp_declines(browser, consent_app, mailbox[0], planner, title=title, chosen=chosen)
 
 
 def _confirmations(box: Mailbox, app: LiveApp) -> int:

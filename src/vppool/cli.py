@@ -596,7 +596,7 @@ def insight_gaps(
     for cause in analysis["causes"][:show]:
         console.print(f"[red]cause[/] {cause['rule']}: keeps {cause['seats']} seat(s) open")
     for item in analysis["suggestions"][:show]:
-        console.print(f"[green]recruit[/] {item['words']}: +{item['seats']} seats")
+        console.print(f"[green]recruit[/] {item['text']}: +{item['seats']} seats")
 
 
 @main.group()

@@ -121,8 +121,29 @@ class ValidationFailed(VppoolError):
         return cls([FieldError(field_name, message, params)], subject=subject)
 
     def as_dicts(self) -> list[dict[str, Any]]:
-        """The field errors as JSON-ready dictionaries."""
-        return [{"field": e.field, "message": e.message} for e in self.errors]
+        """The field errors as JSON-ready dictionaries.
+
+        Each holds the English ``message`` and, to say it in another language, its
+        ``message_id`` (the template) and ``params`` (the values, as JSON).
+        """
+        return [
+            {
+                "field": e.field,
+                "message": e.message,
+                "message_id": e.template,
+                "params": {name: _plain(value) for name, value in e.params.items()},
+            }
+            for e in self.errors
+        ]
+
+
+def _plain(value: Any) -> Any:
+    """A message's value as JSON holds it (text for anything but numbers, text and lists)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return str(value)
 
 
 class RuleViolation(VppoolError):

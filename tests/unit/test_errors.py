@@ -15,7 +15,24 @@ def test_validation_failed_names_every_field_in_its_message() -> None:
     assert error.message == (
         "invalid need: ends_on: must be after starts_on; languages: unknown 'xx'"
     )
-    assert error.as_dicts()[1] == {"field": "languages", "message": "unknown 'xx'"}
+    assert error.as_dicts()[1] == {
+        "field": "languages",
+        "message": "unknown 'xx'",
+        "message_id": "unknown 'xx'",
+        "params": {},
+    }
+
+
+def test_a_field_error_carries_its_message_id_and_values() -> None:
+    error = ValidationFailed.single("place", "unknown place {place}", place="Nergens")
+    assert error.as_dicts() == [
+        {
+            "field": "place",
+            "message": "unknown place Nergens",
+            "message_id": "unknown place {place}",
+            "params": {"place": "Nergens"},
+        }
+    ]
 
 
 def test_validation_failed_needs_at_least_one_field_error() -> None:

@@ -92,6 +92,8 @@ __all__ = [
     "PreferenceBase",
     "PublicProfile",
     "PublicProfileBase",
+    "RuleWeight",
+    "RuleWeightsBase",
     "Shortlist",
     "ShortlistCandidate",
     "Site",
@@ -1007,6 +1009,30 @@ class InfoSession(InfoSessionBase, table=True):
     requested_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
     revision: int = Field(default=0, ge=0)
     created_at: datetime = _created_at()
+    updated_at: datetime = _created_at()
+
+
+class RuleWeightsBase(SQLModel):
+    """The soft rules' weights the provider sets (cost units; a seat's travel is ~1 per km).
+
+    The matcher reads them over its defaults; a planner changes them on the rule weights
+    page, with the API, or by adopting a what-if scenario that changed one.
+    """
+
+    travel_per_km: float = Field(ge=0, le=1000)
+    continuity: float = Field(ge=0, le=1000)
+    sector_mismatch: float = Field(ge=0, le=1000)
+    preference_per_step: float = Field(ge=0, le=1000)
+
+
+class RuleWeight(SQLModel, table=True):
+    """One soft rule's weight as the provider set it (a rule not stored keeps its default)."""
+
+    __tablename__ = "rule_weight"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: float = Field(ge=0, le=1000)
+    updated_by_user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL")
     updated_at: datetime = _created_at()
 
 

@@ -42,6 +42,7 @@ from vppool.db.models import (
     NeedBase,
     OrganisationBase,
     PreferenceBase,
+    RuleWeightsBase,
     SiteBase,
     TrustPersonBase,
     WeeklyAvailabilityBase,
@@ -108,6 +109,7 @@ __all__ = [
     "PartialUpdate",
     "PreferenceCreate",
     "PreferencePublic",
+    "RuleWeightsInput",
     "ShortlistAskOthers",
     "ShortlistBuild",
     "ShortlistChoose",
@@ -849,3 +851,12 @@ class AuditEntryPublic(SQLModel):
     entity_type: str
     entity_id: int | None
     details: dict[str, Any]
+
+
+# --------------------------------------------------------------------------- rule weights
+
+
+class RuleWeightsInput(RuleWeightsBase):
+    """The soft rules' weights a planner sets (each 0 to 1000)."""
+
+    model_config = _FORBID_EXTRA

@@ -24,6 +24,7 @@ from vppool.services import (
     matching,
     notices,
     notifications,
+    scenarios,
     shortlists,
 )
 from vppool.services.queue import Abandoned
@@ -128,6 +129,11 @@ def _scenario_adoption(runtime: Runtime, payload: dict[str, Any]) -> None:
     insight_runs.execute_adoption(runtime.engine, runtime.settings, int(payload["run_id"]))
 
 
+def _archive_leaver(runtime: Runtime, payload: dict[str, Any]) -> None:
+    with runtime.scope() as session:
+        scenarios.archive_leaver(session, payload)
+
+
 def _calendar_fetch(runtime: Runtime, payload: dict[str, Any]) -> None:
     # Removed, switched off or changed into an upload since it was queued: nothing to read.
     with contextlib.suppress(NotFound, ValidationFailed):
@@ -172,6 +178,7 @@ TASKS: dict[str, Task] = {
     intervision_runs.TASK: Task(_intervision_run, abandoned=intervision_runs.abandon_run),
     insight_runs.TASK: Task(_insight_run, abandoned=insight_runs.abandon_run),
     insight_runs.ADOPT_TASK: Task(_scenario_adoption, abandoned=insight_runs.abandon_adoption),
+    scenarios.ARCHIVE_TASK: Task(_archive_leaver, retry=True),
     calendar_sources.FETCH_TASK: Task(_calendar_fetch),
     calendar_sources.UPLOAD_TASK: Task(
         _calendar_upload, abandoned=calendar_sources.abandon_upload, data=True

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from vppool import matching as m
 from vppool.db import serialised, session_scope
 from vppool.db.engine import serialise_writes
 from vppool.db.models import InsightRun
@@ -246,7 +247,14 @@ def execute_adoption(engine: Engine, settings: Settings, run_id: int) -> None:
 
 def _refuse_adoption(engine: Engine, run_id: int, refused: Conflict) -> None:
     """Adoptable again, with why not now (also as words for a page in its language)."""
-    params = {name: str(value) for name, value in refused.params.items()}
+    # Broken rules as the matcher's words (each with its message id), so a page says them
+    # in its own language; other values as text.
+    params = {
+        name: [v.as_dict() for v in value.violations]
+        if isinstance(value, m.Findings)
+        else str(value)
+        for name, value in refused.params.items()
+    }
     words = {"message_id": refused.template, "params": params}
     with session_scope(serialised(engine)) as session:
         run = _run(session, run_id, InsightRunKind.SCENARIO)

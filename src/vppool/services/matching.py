@@ -44,7 +44,7 @@ from vppool.db.models import (
 )
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
-from vppool.services import audit, calendar_sources, consent, queue, run_review
+from vppool.services import audit, calendar_sources, consent, queue, rule_weights, run_review
 from vppool.services._common import SYSTEM, Actor, plain_rows
 from vppool.services.compliance import compliance_exclusions, current_certificates
 from vppool.settings import Settings
@@ -316,6 +316,7 @@ def build_instance(
         rules=m.RuleSettings(
             max_absence_share=settings.max_absence_share, keep_confirmed=keep_confirmed
         ),
+        weights=rule_weights.weights_of(session),
     )
     return InstanceBundle(instance=instance, need_periods=periods)
 

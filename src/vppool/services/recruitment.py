@@ -39,6 +39,7 @@ __all__ = [
     "config_for",
     "horizon_settings",
     "kept",
+    "recruit_message",
     "recruit_words",
 ]
 
@@ -50,6 +51,28 @@ MAX_RECRUITS = 12
 _TOWN = 40_000
 #: A re-solve with a recruit added decides only the open seats: it needs little time.
 _RECRUIT_LIMIT_S = 10.0
+
+
+#: The words of a recruit, by whether they speak languages besides Dutch and have a gender
+#: (message ids; the web application and the API's readers say them in their language).
+RECRUIT_TEMPLATES = {
+    (False, False): "a trust person near {place}",
+    (True, False): "a trust person who speaks {languages}, near {place}",
+    (False, True): "a trust person ({gender}) near {place}",
+    (True, True): "a trust person ({gender}) who speaks {languages}, near {place}",
+}
+
+
+def recruit_message(vp: m.TrustPersonInput, place: str) -> m.Words:
+    """A recruit as words to translate: "a trust person who speaks {languages}, near {place}"."""
+    spoken = sorted(code for code in vp.languages if code != "nl")
+    template = RECRUIT_TEMPLATES[(bool(spoken), vp.gender is not None)]
+    params: dict[str, Any] = {"place": place}
+    if spoken:
+        params["languages"] = spoken
+    if vp.gender is not None:
+        params["gender"] = vp.gender
+    return m.Words(template, params)
 
 
 def recruit_words(vp: m.TrustPersonInput, place: str) -> str:
@@ -264,7 +287,8 @@ def analyse(
                 "capacity_hours_per_month": recruit.capacity_hours_per_month,
                 "capacity_standing_clients": recruit.capacity_standing_clients,
                 "max_travel_km": recruit.max_travel_km,
-                "words": recruit_words(recruit, town.name),
+                "text": recruit_words(recruit, town.name),
+                "words": recruit_message(recruit, town.name).as_dict(),
                 "open_seats_asking": asked,
                 "seats": len(taken),
                 "hours_per_month": round(sum(needs[s.need_id].hours_per_month for s in taken), 1),
@@ -273,7 +297,7 @@ def analyse(
             }
         )
     report("recruits", len(recruits), len(recruits))
-    suggestions.sort(key=lambda s: (-s["seats"], -s["hours_per_month"], s["words"]))
+    suggestions.sort(key=lambda s: (-s["seats"], -s["hours_per_month"], s["text"]))
     return {
         "today": today.isoformat(),
         "months": months,

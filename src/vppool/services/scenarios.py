@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -39,8 +39,8 @@ from vppool.db.schemas import (
     TrustPersonUpdate,
 )
 from vppool.errors import Conflict, FieldError, ValidationFailed
-from vppool.services import assignments, needs, organisations, trust_persons
-from vppool.services.access import Viewer
+from vppool.services import assignments, needs, organisations, queue, rule_weights, trust_persons
+from vppool.services.access import Viewer, viewer_of_user
 from vppool.services.matching import add_proposals, build_instance
 from vppool.services.recruitment import Progress, config_for, kept
 from vppool.settings import Settings
@@ -56,6 +56,7 @@ __all__ = [
     "ScenarioSpec",
     "WeightChange",
     "adopt",
+    "archive_leaver",
     "check",
     "trust_person_choices",
     "work_out",
@@ -64,8 +65,10 @@ __all__ = [
 #: A scenario decides only the seats its changes free or add (and, first, those the current
 #: plan leaves open): each of its two solves is short.
 SCENARIO_LIMIT_S = 4.0
-#: The rule weights a scenario may change (``matching.Weights``).
-WEIGHTS = ("travel_per_km", "continuity", "sector_mismatch", "preference_per_step")
+#: The rule weights a scenario may change (``matching.Weights``; stored when adopted).
+WEIGHTS = rule_weights.NAMES
+#: The queue's name of the task that archives a VP who left, the day after their last day.
+ARCHIVE_TASK = "trust_person_archive"
 
 
 class _Change(BaseModel):
@@ -138,7 +141,7 @@ class Capacity(_Change):
 
 
 class WeightChange(_Change):
-    """A soft rule's weight changed (a copy of the settings; the live ones stay)."""
+    """A soft rule's weight changed (on the copy; stored as the provider's when adopted)."""
 
     type: Literal["weight"]
     name: Literal["travel_per_km", "continuity", "sector_mismatch", "preference_per_step"]
@@ -196,8 +199,13 @@ def check(session: Session, spec: ScenarioSpec) -> None:
         if isinstance(change, NewClient):
             for number, site in enumerate(change.sites):
                 if site.place is not None and _place(site.place) is None:
-                    msg = f"unknown place {site.place!r}; give its latitude and longitude"
-                    errors.append(FieldError(f"changes[{index}].sites[{number}].place", msg))
+                    errors.append(
+                        FieldError(
+                            f"changes[{index}].sites[{number}].place",
+                            "unknown place '{place}'; give its latitude and longitude",
+                            {"place": site.place},
+                        )
+                    )
     if errors:
         raise ValidationFailed(errors, subject="scenario")
 
@@ -538,7 +546,11 @@ def work_out(
 
 
 def _apply_for_real(
-    session: Session, spec: ScenarioSpec, result: dict[str, Any], viewer: Viewer | None
+    session: Session,
+    settings: Settings,
+    spec: ScenarioSpec,
+    result: dict[str, Any],
+    viewer: Viewer | None,
 ) -> dict[int, int]:
     """Make the changes real; the ids of the needs the scenario added, by its own ids."""
     made: dict[int, int] = {}
@@ -559,6 +571,9 @@ def _apply_for_real(
             )
         elif isinstance(change, Leaving):
             _end_assignments(session, change, viewer)
+            _archive_after(session, settings, change, viewer)
+        elif isinstance(change, WeightChange):
+            rule_weights.set_weight(session, change.name, change.value, viewer=viewer)
         elif isinstance(change, Capacity):
             values = {
                 "capacity_hours_per_month": change.hours_per_month,
@@ -618,6 +633,41 @@ def _end_assignments(session: Session, change: Leaving, viewer: Viewer | None) -
             assignments.end_assignment(
                 session, assignment_id=assignment.id, on=after, viewer=viewer
             )
+
+
+def _archive_after(
+    session: Session, settings: Settings, change: Leaving, viewer: Viewer | None
+) -> None:
+    """Archive the leaving VP from the day after their last day: now if that has come."""
+    if change.last_day < settings.today():
+        trust_persons.deactivate_trust_person(
+            session, trust_person_id=change.trust_person_id, viewer=viewer
+        )
+        return
+    first_day_gone = change.last_day + timedelta(days=1)
+    queue.enqueue(
+        session,
+        ARCHIVE_TASK,
+        {
+            "trust_person_id": change.trust_person_id,
+            "last_day": change.last_day.isoformat(),
+            "by": viewer.user_id if viewer else None,
+        },
+        run_after=datetime.combine(first_day_gone, datetime.min.time(), settings.zone),
+        max_attempts=3,
+    )
+
+
+def archive_leaver(session: Session, payload: dict[str, Any]) -> None:
+    """The queue's task: archive a VP whose last day (an adopted scenario's) has passed.
+
+    The planner who adopted the scenario archives them (audited as theirs); a VP archived
+    meanwhile stays as they are.
+    """
+    viewer = viewer_of_user(session, payload.get("by"))
+    vp = session.get(TrustPerson, int(payload["trust_person_id"]))
+    if vp is not None and vp.active and vp.id is not None:
+        trust_persons.deactivate_trust_person(session, trust_person_id=vp.id, viewer=viewer)
 
 
 def _new_client_for_real(
@@ -682,7 +732,7 @@ def adopt(
             break hard rules (nothing is changed).
     """
     today = date.fromisoformat(result["today"])
-    made = _apply_for_real(session, spec, result, viewer)
+    made = _apply_for_real(session, settings, spec, result, viewer)
     live = build_instance(session, settings, today=today, with_previous_plan=False)
     instance = live.instance
     plan = {m.SeatRef(a.need_id, a.seat): a.trust_person_id for a in instance.assignments}

@@ -45,7 +45,7 @@ from vppool.web._feeds import FeedPages
 from vppool.web._filters import register_filters
 from vppool.web._inbox import InboxPages
 from vppool.web._info_sessions import InfoSessionPages
-from vppool.web._insight import InsightPages
+from vppool.web._insight import InsightPages, RuleWeightPages
 from vppool.web._intervision import IntervisionFormingPages, IntervisionPages
 from vppool.web._messages import localise_stored
 from vppool.web._needs import need_pages
@@ -170,6 +170,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             InboxPages,
             InfoSessionPages,
             InsightPages,
+            RuleWeightPages,
             ScenarioPages,
             IntervisionPages,
             IntervisionFormingPages,

@@ -3,22 +3,70 @@
 The insight page shows the pool's use, standing seats by province and education; the gaps
 page shows demand against supply over the coming months (a map of the VPs' homes and travel
 circles against the clients' sites, and a table per dimension) with the newest recruitment
-analysis, which a planner starts here and which runs in the background.
+analysis, which a planner starts here and which runs in the background. The rule weights
+page shows the soft rules' weights the matcher uses, beside its defaults, to change.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from vppool.services import coverage, insight, insight_runs
+from vppool.db.schemas import RuleWeightsInput
+from vppool.services import coverage, insight, insight_runs, rule_weights
 from vppool.vocab import InsightRunKind
 from vppool.web._common import FormData, staff_page
-from vppool.web._page import PageContext, WebPages
+from vppool.web._forms import Form, fields_of, form_field
+from vppool.web._page import FormView, PageContext, WebPages
 
-__all__ = ["InsightPages"]
+__all__ = ["InsightPages", "RuleWeightPages"]
+
+
+class RuleWeightsForm(Form):
+    """The soft rules' weights as a planner sets them."""
+
+    travel_per_km: float = form_field("Travel, per km", ge=0, le=1000)
+    continuity: float = form_field("Continuity: the same trust person again", ge=0, le=1000)
+    sector_mismatch: float = form_field("No experience in the client's sector", ge=0, le=1000)
+    preference_per_step: float = form_field("Preference, per step", ge=0, le=1000)
+
+    def to_input(self) -> RuleWeightsInput:
+        """The weights as the service stores them."""
+        return self.build(
+            RuleWeightsInput, **{name: getattr(self, name) for name in rule_weights.NAMES}
+        )
+
+
+def _weights_facts(ctx: PageContext) -> dict[str, Any]:
+    view = rule_weights.rule_weights(ctx.session, viewer=ctx.viewer)
+    return {"view": view, "fields": fields_of(RuleWeightsForm)}
+
+
+WEIGHTS = FormView("rule_weights.html", "insight", _weights_facts)
+
+
+class RuleWeightPages(WebPages, path="/insight/weights", guard=staff_page):
+    """The matcher's soft-rule weights: read beside the defaults, and changed (audited)."""
+
+    @get("/", sync_to_thread=True)
+    def show(self, ctx: NamedDependency[PageContext]) -> Template:
+        """The weights in use, the defaults, and the form."""
+        view = rule_weights.rule_weights(ctx.session, viewer=ctx.viewer)
+        return WEIGHTS.draw(ctx, values=view.values.model_dump())
+
+    @post("/", sync_to_thread=True, status_code=303)
+    def save(self, ctx: NamedDependency[PageContext], data: FormData) -> Template | Redirect:
+        """Store the weights; the next matching run solves with them."""
+
+        def act(form: RuleWeightsForm) -> str:
+            rule_weights.save_weights(ctx.session, data=form.to_input(), viewer=ctx.viewer)
+            return "/insight/weights?done=saved"
+
+        return ctx.handle(RuleWeightsForm, data, act=act, again=WEIGHTS.again(ctx))
 
 
 def _months(value: object, default: int = 12) -> int:

@@ -131,11 +131,17 @@ def _policy_reason(reason: str, lang: str) -> str:
     return reason
 
 
+def _is_violation(value: object) -> bool:
+    return isinstance(value, Mapping) and {"rule", "message_id"} <= value.keys()
+
+
 def _formatted(value: Any, lang: str) -> str:
     if isinstance(value, Words):
         return localise_words(value, lang)
     if isinstance(value, Findings):
         return localise_findings(value, lang)
+    if isinstance(value, list) and value and all(_is_violation(v) for v in value):
+        return localise_findings(value, lang)  # broken rules as stored (JSON)
     if isinstance(value, datetime | date):
         return day(value, lang)
     if isinstance(value, time):

@@ -616,6 +616,18 @@ CASES: list[Case] = [
         staff(409),
         url="/api/v1/scenarios/{scenario_done}/discard",
     ),
+    Case("GET", "/api/v1/rule-weights", staff(200)),
+    Case(
+        "PUT",
+        "/api/v1/rule-weights",
+        staff(200),
+        body={
+            "travel_per_km": 1.0,
+            "continuity": 80,
+            "sector_mismatch": 15,
+            "preference_per_step": 20,
+        },
+    ),
     # ---------------------------------------------------------------- annual reports
     *(
         Case(

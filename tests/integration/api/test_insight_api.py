@@ -13,7 +13,9 @@ from tests.factories import make_need, make_organisation, make_site
 from tests.integration.api.world import World, seed_world, today
 from tests.queue import drain_app
 from vppool.api import create_app
+from vppool.services import recruitment
 from vppool.settings import Settings
+from vppool.web._messages import localise_words
 
 pytestmark = pytest.mark.integration
 
@@ -70,7 +72,15 @@ def test_the_gaps_answer_per_dimension_and_the_analysis_runs_in_the_background(
     assert top["province"] == "Groningen"
     assert top["seats"] >= 1
     assert "Stadsbeheer Groningen" in top["organisations"]
-    assert top["words"] == "a Turkish-speaking VP near Groningen"
+    assert top["text"] == "a Turkish-speaking VP near Groningen"
+    # The words to say it in another language: a message id and its values.
+    assert top["words"]["message_id"] in recruitment.RECRUIT_TEMPLATES.values()
+    assert top["words"]["params"]["place"] == "Groningen"
+    assert "tr" in top["words"]["params"]["languages"]
+    dutch = localise_words(top["words"], "nl")
+    assert dutch.startswith("een vertrouwenspersoon")
+    assert "Turks" in dutch
+    assert dutch.endswith("bij Groningen")
     # The gaps now carry the newest analysis.
     latest = client.get("/api/v1/insight/gaps", headers=headers).json()["recruitment"]
     assert latest["id"] == run["id"]

@@ -37,6 +37,7 @@ from vppool.db.models import (
     IntervisionRun,
     IntervisionSession,
     MatchingRun,
+    Need,
     Organisation,
     Preference,
     Shortlist,
@@ -464,3 +465,22 @@ def _seed_shortlists(session: Session, world: World) -> None:
                 )
             )
     session.flush()
+
+
+def break_the_scenario(engine: Engine, result: dict[str, Any]) -> None:
+    """Change the data after the solve: a VP the scenario places gets a conflict of interest
+    with that seat's organisation, so its seats would now break a hard rule."""
+    added = {need["need_id"]: need["organisation_id"] for need in result["added_needs"]}
+    with Session(engine) as session:
+        item = result["plan"][0]
+        need = session.get(Need, item["need_id"])
+        organisation = added.get(item["need_id"]) or (need.organisation_id if need else None)
+        assert organisation is not None
+        session.add(
+            ConflictOfInterest(
+                trust_person_id=item["trust_person_id"],
+                organisation_id=organisation,
+                reason=ConflictReason.OTHER,
+            )
+        )
+        session.commit()

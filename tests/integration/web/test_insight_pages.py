@@ -67,3 +67,36 @@ def test_a_planner_sees_the_gaps_and_works_out_whom_to_recruit(
 def test_the_gaps_page_is_for_planners_only(app_client: TestClient, world: World) -> None:
     login(app_client, world, "client")
     assert app_client.get(f"{WEB}/insight/gaps").status_code == 404
+
+
+def test_a_planner_sees_and_changes_the_rule_weights(app_client: TestClient, world: World) -> None:
+    login(app_client, world, "planner")
+    page = app_client.get(f"{WEB}/insight/weights")
+    assert page.status_code == 200, page.text[:500]
+    assert "<h1>Regelgewichten</h1>" in page.text
+    assert 'id="weight-continuity">60<' in page.text
+    values = {
+        "travel_per_km": "1.5",  # a number field sends a point whatever the language
+        "continuity": "120",
+        "sector_mismatch": "15",
+        "preference_per_step": "20",
+    }
+    refused = app_client.post(
+        f"{WEB}/insight/weights",
+        data={**values, "continuity": "-3", "_csrf_token": csrf_of(page.text)},
+    )
+    assert refused.status_code == 422
+    assert 'aria-describedby="continuity-error"' in refused.text
+    assert "Voer een getal in van ten minste 0" in refused.text or "minstens 0" in refused.text
+    saved = app_client.post(
+        f"{WEB}/insight/weights", data={**values, "_csrf_token": csrf_of(page.text)}
+    )
+    assert saved.status_code == 200, saved.text[:500]
+    assert "De regelgewichten zijn opgeslagen." in saved.text
+    assert 'id="weight-continuity">120<' in saved.text
+    assert 'id="weight-travel_per_km">1,5<' in saved.text
+
+
+def test_rule_weights_are_for_planners_only(app_client: TestClient, world: World) -> None:
+    login(app_client, world, "trust_person")
+    assert app_client.get(f"{WEB}/insight/weights").status_code == 404

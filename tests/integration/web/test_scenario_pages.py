@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from tests.integration.api.world import World, in_days
+from tests.integration.api.world import World, break_the_scenario, in_days
 from tests.integration.web.conftest import WEB, csrf_of, login
 from tests.queue import drain_app
+from vppool.services import insight_runs
 
 pytestmark = pytest.mark.integration
 
@@ -75,3 +78,47 @@ def test_a_planner_tries_an_absence_sees_it_beside_the_plan_and_adopts_it(
 def test_scenarios_are_for_planners_only(app_client: TestClient, world: World) -> None:
     login(app_client, world, "trust_person")
     assert app_client.get(f"{WEB}/insight/scenarios").status_code == 404
+
+
+def test_a_refused_adoption_says_why_in_the_page_language_and_stays_adoptable(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    login(app_client, world, "planner")
+    form = app_client.get(f"{WEB}/insight/scenarios")
+    started = app_client.post(
+        f"{WEB}/insight/scenarios",
+        data={
+            "name": "VP 1 weg",
+            "absence_trust_person_id": str(world["vp1"]),
+            "absence_first_day": in_days(7).isoformat(),
+            "absence_last_day": in_days(97).isoformat(),
+            "_csrf_token": csrf_of(form.text),
+        },
+    )
+    drain_app(app_client.app)
+    run_id = int(str(started.url).rstrip("/").rsplit("/", 1)[1])
+    with Session(engine) as session:
+        result = insight_runs.get_scenario(session, run_id).result
+    break_the_scenario(engine, result)
+    page = app_client.get(str(started.url))
+    adopted = app_client.post(str(started.url) + "/adopt", data={"_csrf_token": csrf_of(page.text)})
+    assert adopted.status_code == 200, adopted.text[:500]
+    assert drain_app(app_client.app) == 1
+    refused = app_client.get(str(started.url))
+    assert "Het scenario is niet overgenomen: Het plan is veranderd sinds dit scenario" in (
+        refused.text
+    )
+    assert "belangenconflict" in refused.text.lower()  # the broken rule, in Dutch
+    assert "would break hard rules" not in refused.text
+    assert "Dit scenario is overgenomen." not in refused.text
+    assert "/adopt" in refused.text  # the button is there again
+
+    switched = app_client.post(
+        f"{WEB}/language",
+        data={
+            "lang": "en",
+            "next_page": str(started.url).split(WEB, 1)[1],
+            "_csrf_token": csrf_of(refused.text),
+        },
+    )
+    assert "The scenario was not adopted: The plan changed since this scenario" in switched.text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import delete, get, post
+from litestar import delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,8 +22,8 @@ from sqlmodel import Session
 from vppool.api.auth import staff_only
 from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import Resource
-from vppool.db.schemas import MAX_ID
-from vppool.services import coverage, insight_runs, scenarios
+from vppool.db.schemas import MAX_ID, RuleWeightsInput
+from vppool.services import coverage, insight_runs, rule_weights, scenarios
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import InsightRunKind
@@ -72,6 +72,12 @@ solved or was decided already.
 _DISCARD = "Put a solved scenario aside; nothing of it becomes real (409 once decided)."
 _RUNS = RecordRoutes("/insight-runs", insight_runs.InsightRunPublic, key="run_id")
 _SCENARIOS = RecordRoutes("/scenarios", insight_runs.InsightRunPublic, key="run_id")
+_WEIGHTS = RecordRoutes("/rule-weights", rule_weights.RuleWeightsView)
+_SAVE_WEIGHTS = """Set the soft rules' weights (each 0 to 1000; audited).
+
+The next matching run, quick match and scenario solve with them. A scenario that changed a
+weight sets it too when it is adopted.
+"""
 
 
 class InsightController(Resource, path="/api/v1", tag="insight", guard=staff_only):
@@ -146,4 +152,13 @@ class InsightController(Resource, path="/api/v1", tag="insight", guard=staff_onl
     )
     discard_scenario = _SCENARIOS.acting(
         post, "/discard", insight_runs.discard_scenario, _DISCARD, status_code=200
+    )
+    get_rule_weights = _WEIGHTS.route(
+        get,
+        "/rule-weights",
+        rule_weights.rule_weights,
+        "The soft rules' weights the matcher uses (``values``) and its defaults (``defaults``).",
+    )
+    put_rule_weights = _WEIGHTS.route(
+        put, "/rule-weights", rule_weights.save_weights, _SAVE_WEIGHTS, body=RuleWeightsInput
     )

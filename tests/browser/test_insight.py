@@ -46,6 +46,7 @@ def test_a_planner_tries_a_scenario_and_adopts_it(browser: Browser, live_app: Li
     log_in(planner, live_app, "planner")
     planner.goto(live_app.url("/insight"))
     planner.get_by_role("link", name="Wat-als-scenario's").click()
+    expect(planner.get_by_role("heading", name="Wat-als-scenario's", exact=True)).to_be_visible()
     planner.get_by_label("Naam van het scenario").fill("Drie maanden weg")
     away = planner.locator("#absence_trust_person_id")
     away.select_option(index=1)
@@ -63,3 +64,16 @@ def test_a_planner_tries_a_scenario_and_adopts_it(browser: Browser, live_app: Li
     expect(planner.get_by_text("Dit scenario is overgenomen.")).to_be_visible(timeout=90_000)
     planner.get_by_role("link", name="De voorstellen").click()
     expect(planner).to_have_url(re.compile(r"/app/matching/runs/\d+"))
+
+
+def test_a_planner_changes_a_rule_weight(browser: Browser, live_app: LiveApp) -> None:
+    planner = new_context(browser, live_app).new_page()
+    log_in(planner, live_app, "planner")
+    planner.goto(live_app.url("/insight"))
+    planner.get_by_role("link", name="Regelgewichten").click()
+    expect(planner.get_by_role("heading", name="Regelgewichten", exact=True)).to_be_visible()
+    expect(planner.locator("#weight-continuity")).to_have_text("60")
+    planner.get_by_label("Continuïteit: dezelfde vertrouwenspersoon opnieuw").fill("120")
+    planner.get_by_role("button", name="Opslaan").click()
+    expect(planner.get_by_text("De regelgewichten zijn opgeslagen.")).to_be_visible()
+    expect(planner.locator("#weight-continuity")).to_have_text("120")

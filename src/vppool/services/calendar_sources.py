@@ -31,7 +31,13 @@ from sqlmodel import Session, col, select
 from vppool import calendar as cal
 from vppool.db import serialise_writes, session_scope
 from vppool.db.feed_changes import mark_feeds_changed
-from vppool.db.models import BusyInterval, CalendarSource, CalendarSourceBase, TrustPerson
+from vppool.db.models import (
+    BusyInterval,
+    CalendarSource,
+    CalendarSourceBase,
+    InfoSession,
+    TrustPerson,
+)
 from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, CalendarSourceUpdate
 from vppool.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from vppool.services import audit, queue
@@ -51,7 +57,7 @@ from vppool.services.access import Viewer
 from vppool.services.availability import availability_of
 from vppool.services.fetch import CALENDAR_TYPES, FetchError, fetch_calendar, normalise_calendar_url
 from vppool.settings import Settings
-from vppool.vocab import CalendarSourceKind, Role
+from vppool.vocab import CalendarSourceKind, InfoSessionStatus, Role
 
 __all__ = [
     "FETCH_TASK",
@@ -890,12 +896,13 @@ def refresh_due(
 def booked_days(
     session: Session, first: date, last: date, *, people: list[TrustPerson] | None = None
 ) -> dict[int, tuple[cal.DayRange, ...]]:
-    """Days in ``[first, last)`` that the VPs' own calendars fill completely, per VP.
+    """Days in ``[first, last)`` that the VPs' own calendars and vppool fill completely.
 
-    Only VPs with imported busy time are looked at; a day counts when firm busy time covers
-    all of the VP's working time that day (tentative time does not book a day); for a VP
-    without weekly hours, 09:00-17:00 on weekdays. The matcher treats these days as
-    absences.
+    The VPs with imported busy time or an information session booked in the window are
+    looked at; a day counts when firm busy time and vppool's commitments (an information
+    session with its travel, intervision) cover all of the VP's working time that day
+    (tentative time does not book a day); for a VP without weekly hours, 09:00-17:00 on
+    weekdays. The matcher treats these days as absences.
 
     Args:
         session: The session to read with.
@@ -908,7 +915,15 @@ def booked_days(
         .join(BusyInterval, col(BusyInterval.calendar_source_id) == CalendarSource.id)
         .where(col(CalendarSource.enabled).is_(True))
     )
-    query = select(TrustPerson).where(col(TrustPerson.id).in_(with_busy))
+    # A booked session fills a day whether or not the VP imports a calendar.
+    with_sessions = select(InfoSession.trust_person_id).where(
+        InfoSession.status == InfoSessionStatus.BOOKED,
+        col(InfoSession.ends_at) > cal.local_day(first - timedelta(days=1), UTC),
+        col(InfoSession.starts_at) < cal.local_day(last + timedelta(days=1), UTC),
+    )
+    query = select(TrustPerson).where(
+        sa.or_(col(TrustPerson.id).in_(with_busy), col(TrustPerson.id).in_(with_sessions))
+    )
     if people is not None:
         query = query.where(col(TrustPerson.id).in_([p.id for p in people]))
     result: dict[int, tuple[cal.DayRange, ...]] = {}

@@ -7,6 +7,7 @@ checks that without the allow-list the loopback address is refused.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -16,7 +17,7 @@ from werkzeug import Request, Response
 
 from tests.factories import typed
 from tests.integration.seed import seed_small_pool
-from vppool.db.models import BusyInterval, CalendarSource, FeedState, Job, Need
+from vppool.db.models import BusyInterval, CalendarSource, FeedState, InfoSession, Job, Need
 from vppool.db.schemas import CalendarSourceCreate, CalendarSourcePublic, CalendarSourceUpdate
 from vppool.errors import Conflict, NotFound, PermissionDenied, TooManyAttempts, ValidationFailed
 from vppool.jobs.worker import Worker
@@ -24,7 +25,7 @@ from vppool.services import calendar_sources, matching, queue
 from vppool.services.access import Viewer
 from vppool.services.queue import LaneLimits
 from vppool.settings import Settings
-from vppool.vocab import NeedKind, Role
+from vppool.vocab import InfoSessionKind, InfoSessionStatus, NeedKind, Role
 
 pytestmark = pytest.mark.integration
 
@@ -672,6 +673,41 @@ def test_days_the_vps_calendar_fills_count_as_absences_for_the_matcher(
     anna = next(vp for vp in bundle.instance.trust_persons if vp.id == ids["anna"])
     assert [(p.starts_on, p.ends_on) for p in anna.absences] == [
         (date(2026, 12, 7), date(2026, 12, 12))
+    ]
+
+
+def test_an_information_session_that_fills_a_day_books_it_for_the_matcher_without_a_calendar(
+    engine: Engine, ids: dict, settings: Settings
+) -> None:
+    """Bram imports no calendar. A session of 09:00-17:00 with half an hour's travel each
+    way fills his (office-hours) Tuesday: the matcher treats the day as an absence. A
+    session of two hours books no day: it does not change his monthly capacity."""
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    with Session(engine) as session:
+        for day, start, end in ((8, 9, 17), (9, 10, 12)):
+            session.add(
+                InfoSession(
+                    kind=InfoSessionKind.INFORMATION,
+                    organisation_id=ids["zorg"],
+                    starts_on=date(2026, 12, 1),
+                    ends_on=date(2026, 12, 20),
+                    duration_minutes=(end - start) * 60,
+                    status=InfoSessionStatus.BOOKED,
+                    trust_person_id=ids["bram"],
+                    starts_at=datetime(2026, 12, day, start, tzinfo=amsterdam),
+                    ends_at=datetime(2026, 12, day, end, tzinfo=amsterdam),
+                    travel_minutes=30,
+                )
+            )
+        session.commit()
+        booked = calendar_sources.booked_days(session, date(2026, 11, 23), date(2027, 1, 1))
+        assert [(d.starts_on, d.ends_on) for d in booked[ids["bram"]]] == [
+            (date(2026, 12, 8), date(2026, 12, 9))
+        ]
+        bundle = matching.build_instance(session, settings, today=date(2026, 11, 23))
+    bram = next(vp for vp in bundle.instance.trust_persons if vp.id == ids["bram"])
+    assert [(p.starts_on, p.ends_on) for p in bram.absences] == [
+        (date(2026, 12, 8), date(2026, 12, 9))
     ]
 
 

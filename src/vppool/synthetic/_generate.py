@@ -35,7 +35,8 @@ __all__ = ["EMPTY_TABLES", "SIZES", "Progress", "SizePreset", "generate"]
 Progress = Callable[[str, int, int], None]
 
 #: Tables the generator leaves empty on purpose: they fill up as vppool is used (or, for
-#: calendar sources, point at calendars that only real VPs have).
+#: calendar sources, point at calendars that only real VPs have; the rule weights keep the
+#: matcher's defaults until a planner sets them).
 EMPTY_TABLES = frozenset(
     {
         "api_token",
@@ -50,6 +51,7 @@ EMPTY_TABLES = frozenset(
         "matching_run",
         "notification",
         "public_profile",
+        "rule_weight",
         "staffing_advice",
     }
 )

@@ -918,8 +918,8 @@ def booked_days(
     # A booked session fills a day whether or not the VP imports a calendar.
     with_sessions = select(InfoSession.trust_person_id).where(
         InfoSession.status == InfoSessionStatus.BOOKED,
-        col(InfoSession.ends_at) > cal.local_day(first - timedelta(days=1), UTC),
-        col(InfoSession.starts_at) < cal.local_day(last + timedelta(days=1), UTC),
+        col(InfoSession.ends_at) > datetime.combine(first - timedelta(days=1), time(0), UTC),
+        col(InfoSession.starts_at) < datetime.combine(last + timedelta(days=1), time(0), UTC),
     )
     query = select(TrustPerson).where(
         sa.or_(col(TrustPerson.id).in_(with_busy), col(TrustPerson.id).in_(with_sessions))

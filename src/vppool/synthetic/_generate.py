@@ -52,6 +52,8 @@ EMPTY_TABLES = frozenset(
         "notification",
         "public_profile",
         "rule_weight",
+        "shortlist",
+        "shortlist_candidate",
         "staffing_advice",
     }
 )

@@ -157,3 +157,14 @@ def test_a_trust_person_and_another_client_do_not_see_the_page(
     assert app_client.get(f"{WEB}/shortlists/{shortlisted['shortlist1']}").status_code == 404
     login(app_client, shortlisted, "client2")
     assert app_client.get(f"{WEB}/shortlists/{shortlisted['shortlist1']}").status_code == 404
+
+
+def test_the_client_page_speaks_english_when_asked(
+    app_client: TestClient, shortlisted: World
+) -> None:
+    login(app_client, shortlisted, "client")
+    app_client.cookies.set("vppool_lang", "en")
+    page = app_client.get(f"{WEB}/shortlists/{shortlisted['shortlist1']}").text
+    assert "Choose your trust person" in page
+    assert "Ask for other candidates" in page
+    assert "Kies uw vertrouwenspersoon" not in page

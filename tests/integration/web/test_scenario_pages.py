@@ -22,6 +22,7 @@ def test_a_planner_tries_an_absence_sees_it_beside_the_plan_and_adopts_it(
     form = app_client.get(f"{WEB}/insight/scenarios")
     assert form.status_code == 200, form.text[:500]
     assert "<h1>Wat-als-scenario&#39;s</h1>" in form.text
+    assert "archiveert het de vertrouwenspersoon vanaf de dag erna" in form.text  # leaving
     # Nothing described: the page says what to fix, in Dutch.
     empty = app_client.post(
         f"{WEB}/insight/scenarios", data={"name": "", "_csrf_token": csrf_of(form.text)}

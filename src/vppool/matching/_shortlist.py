@@ -113,8 +113,11 @@ def _considered(ranked: Sequence[ShortlistCandidate]) -> list[ShortlistCandidate
 
 
 def choose_shortlist(candidates: Iterable[ShortlistCandidate]) -> ShortlistChoice:
-    """The shortlist of the eligible ``candidates`` (empty if there are none)."""
-    ranked = sorted(candidates, key=lambda c: (c.cost, c.trust_person_id))
+    """The shortlist of the eligible ``candidates`` (empty if there are none).
+
+    Equal costs keep the order given (the quick match's: the nearer first).
+    """
+    ranked = sorted(candidates, key=lambda c: c.cost)
     if not ranked:
         return ShortlistChoice((), 0, 0, 0)
     pool = _considered(ranked)

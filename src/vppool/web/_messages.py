@@ -146,8 +146,8 @@ def _formatted(value: Any, lang: str) -> str:
         return day(value, lang)
     if isinstance(value, time):
         return clock(value)
-    if isinstance(value, Enum):
-        return label(value, lang)
+    if isinstance(value, Enum):  # a status or kind in the middle of a sentence
+        return label(value, lang).lower()
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, float):

@@ -40,6 +40,7 @@ __all__ = [
     "TASK",
     "FormingOptions",
     "IntervisionRunPublic",
+    "RunOrder",
     "abandon_run",
     "cancel_run",
     "execute_run",
@@ -96,28 +97,33 @@ def _public(run: IntervisionRun) -> IntervisionRunPublic:
     return IntervisionRunPublic.model_validate(run, from_attributes=True)
 
 
-def start_run(
-    session: Session,
-    settings: Settings,
-    *,
-    kind: IntervisionRunKind,
-    year: int,
-    time_limit_s: float | None = None,
-    viewer: Viewer | None = None,
-    propose: bool = False,
-) -> IntervisionRunPublic:
-    """Queue forming the groups, or planning the sessions, of ``year``.
+class RunOrder(BaseModel):
+    """A background run to start: form a year's groups, or plan its sessions.
 
     With ``propose``, forming stores nothing: the run's report holds the proposed groups
-    (marked ``proposal``) until a planner stores them with :func:`store_proposal`.
+    (marked ``proposal``) until a planner stores them with :func:`store_proposal`. The
+    year and the time limit are checked by :func:`start_run`.
+    """
+
+    kind: IntervisionRunKind
+    year: int
+    time_limit_s: float | None = None
+    propose: bool = False
+
+
+def start_run(
+    session: Session, order: RunOrder, *, viewer: Viewer | None = None
+) -> IntervisionRunPublic:
+    """Queue forming the groups, or planning the sessions, of the order's year.
 
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
         ValidationFailed: a year outside 2000-2200 or a time limit outside (0, 600] s.
         Conflict: a run for this year is already queued or running.
     """
-    action = "form intervision groups" if kind is IntervisionRunKind.FORMATION else "plan sessions"
-    require_staff(viewer, action)
+    kind, year, time_limit_s = order.kind, order.year, order.time_limit_s
+    forming = kind is IntervisionRunKind.FORMATION
+    require_staff(viewer, "form intervision groups" if forming else "plan sessions")
     if not 2000 <= year <= 2200:
         raise ValidationFailed.single("year", "give a year between 2000 and 2200")
     if time_limit_s is not None and not 0 < time_limit_s <= 600:
@@ -134,10 +140,10 @@ def start_run(
     run = IntervisionRun(
         kind=kind,
         year=year,
-        time_limit_s=time_limit_s if kind is IntervisionRunKind.FORMATION else None,
+        time_limit_s=time_limit_s if forming else None,
         created_by_user_id=viewer.user_id if viewer else None,
         created_by_label=viewer.label if viewer else None,
-        report={_PROPOSAL: True} if propose and kind is IntervisionRunKind.FORMATION else {},
+        report={_PROPOSAL: True} if order.propose and forming else {},
     )
     session.add(run)
     session.flush()

@@ -27,7 +27,7 @@ Who is told what:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -524,19 +524,23 @@ def _parties(
     return need, person, organisation
 
 
-def _assignments(session: Session, assignment_ids: Iterable[int]) -> list[Assignment]:
-    return list(
-        session.exec(select(Assignment).where(col(Assignment.id).in_(list(assignment_ids)))).all()
-    )
+def _placements(
+    session: Session, assignment_ids: Iterable[int]
+) -> Iterator[tuple[Assignment, Values, TrustPerson, Organisation, Need]]:
+    """Each assignment with what its VP reads of it (see :func:`_vp_values`).
+
+    An assignment whose need, VP or organisation is gone is passed over.
+    """
+    ids = list(assignment_ids)
+    for assignment in session.exec(select(Assignment).where(col(Assignment.id).in_(ids))).all():
+        if (found := _vp_values(session, assignment)) is not None:
+            yield assignment, *found
 
 
 def assignments_confirmed(session: Session, assignment_ids: Iterable[int]) -> int:
     """Tell each confirmed assignment's VP what they need, and the client who their VP is."""
     sent = 0
-    for assignment in _assignments(session, assignment_ids):
-        if (found := _vp_values(session, assignment)) is None:
-            continue
-        for_vp, person, organisation, need = found
+    for assignment, for_vp, person, organisation, need in _placements(session, assignment_ids):
         name = f"{person.first_name} {person.last_name}"
         for_client: Values = {
             lang: {"person": name, "title": need.title, "period": for_vp[lang]["period"]}
@@ -580,10 +584,9 @@ def consent_asked(
     ``link`` gives the address of an assignment's answer page (no login needed).
     """
     sent = 0
-    for assignment in _assignments(session, assignment_ids):
-        if assignment.id is None or (found := _vp_values(session, assignment)) is None:
+    for assignment, values, person, _, _ in _placements(session, assignment_ids):
+        if assignment.id is None:
             continue
-        values, person, _, _ = found
         address = link(assignment.id)
         for lang, filled in values.items():
             filled["link"] = address if lang == "nl" else f"{address}?lang={lang}"

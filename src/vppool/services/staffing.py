@@ -58,7 +58,6 @@ __all__ = [
     "StaffingView",
     "proposed_advice",
     "save_advice",
-    "send_advice",
     "staffing_view",
 ]
 
@@ -271,36 +270,33 @@ def save_advice(
     organisation_id: int,
     data: StaffingAdviceBase,
     viewer: Viewer | None = None,
+    send: bool = False,
 ) -> StaffingView:
-    """Keep the planner's advice; the client contact sees it once it is sent.
+    """Keep the planner's advice; with ``send``, e-mail it to the client's contacts too.
+
+    The client contact sees the advice once it is sent.
 
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
         NotFound: no such organisation.
-        ValidationFailed: a field is invalid.
+        ValidationFailed: a field is invalid, or (``send``) the client has no active contact
+            to send it to (then nothing is kept).
     """
-    _keep(session, organisation_id, data, viewer)
+    organisation, advice = _keep(session, organisation_id, data, viewer)
+    if send:
+        _send_kept(session, settings, organisation, advice, viewer)
     session.flush()
     return staffing_view(session, settings, organisation_id=organisation_id, viewer=None)
 
 
-def send_advice(
+def _send_kept(
     session: Session,
     settings: Settings,
-    *,
-    organisation_id: int,
-    data: StaffingAdviceBase,
-    viewer: Viewer | None = None,
-) -> StaffingView:
-    """Keep the planner's advice and e-mail it to the client's contacts.
-
-    Raises:
-        PermissionDenied: the viewer is not a planner or admin.
-        NotFound: no such organisation.
-        ValidationFailed: a field is invalid, or the client has no active contact to send
-            it to (then nothing is kept).
-    """
-    organisation, advice = _keep(session, organisation_id, data, viewer)
+    organisation: Organisation,
+    advice: StaffingAdvice,
+    viewer: Viewer | None,
+) -> None:
+    """E-mail the kept advice to the client's contacts and record the version sent."""
     if not _send(session, settings, organisation, advice):
         raise ValidationFailed.single(
             "send",
@@ -316,10 +312,8 @@ def send_advice(
         acting(viewer),
         action="staffing_advice_sent",
         entity_type="organisation",
-        entity_id=organisation_id,
+        entity_id=organisation.id,
     )
-    session.flush()
-    return staffing_view(session, settings, organisation_id=organisation_id, viewer=None)
 
 
 def _keep(

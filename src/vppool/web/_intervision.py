@@ -185,17 +185,11 @@ class IntervisionFormingPages(WebPages, path="/intervision/formations", guard=st
         """Start forming the groups in the background and show the run."""
 
         def start(form: FormingForm) -> str:
-            options = form.to_input()
+            order = intervision_runs.RunOrder(
+                kind=IntervisionRunKind.FORMATION, propose=True, **form.to_input().model_dump()
+            )
             try:
-                run = intervision_runs.start_run(
-                    ctx.session,
-                    ctx.settings,
-                    kind=IntervisionRunKind.FORMATION,
-                    year=options.year,
-                    time_limit_s=options.time_limit_s,
-                    viewer=ctx.viewer,
-                    propose=True,
-                )
+                run = intervision_runs.start_run(ctx.session, order, viewer=ctx.viewer)
             except Conflict as busy:
                 busy_msg = (
                     "Groups for this year are being formed already; wait until that run ends."
@@ -208,14 +202,9 @@ class IntervisionFormingPages(WebPages, path="/intervision/formations", guard=st
     @post("/plan/{year:int}", sync_to_thread=True, status_code=303)
     def plan(self, ctx: NamedDependency[PageContext], year: FromPath[int]) -> Redirect:
         """Plan the meetings of a year's groups in the background and show the run."""
+        order = intervision_runs.RunOrder(kind=IntervisionRunKind.SCHEDULE, year=year)
         try:
-            run = intervision_runs.start_run(
-                ctx.session,
-                ctx.settings,
-                kind=IntervisionRunKind.SCHEDULE,
-                year=year,
-                viewer=ctx.viewer,
-            )
+            run = intervision_runs.start_run(ctx.session, order, viewer=ctx.viewer)
         except Conflict:
             return ctx.redirect(f"/intervision?year={year}&done=busy")
         return ctx.redirect(f"/intervision/formations/{run.id}")

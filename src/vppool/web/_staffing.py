@@ -105,13 +105,13 @@ class StaffingPages(
         send = form_text(data, "send") == "1"
 
         def act(form: StaffingForm) -> str:
-            keep = staffing.send_advice if send else staffing.save_advice
-            keep(
+            staffing.save_advice(
                 ctx.session,
                 ctx.settings,
                 organisation_id=organisation_id,
                 data=form.to_input(),
                 viewer=ctx.viewer,
+                send=send,
             )
             return f"/organisations/{organisation_id}/staffing?done={'sent' if send else 'saved'}"
 

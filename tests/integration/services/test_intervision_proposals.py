@@ -19,6 +19,7 @@ from vppool.db.models import IntervisionGroup, IntervisionMember, TrustPerson, W
 from vppool.errors import Conflict
 from vppool.services import intervision_runs
 from vppool.services.access import Viewer
+from vppool.services.intervision_runs import RunOrder
 from vppool.settings import Settings
 from vppool.vocab import IntervisionRunKind, MatchingRunStatus, Role
 
@@ -55,15 +56,8 @@ def _propose(
     engine: Engine, settings: Settings, year: int, planner: Viewer
 ) -> intervision_runs.IntervisionRunPublic:
     with Session(engine) as session:
-        run = intervision_runs.start_run(
-            session,
-            settings,
-            kind=IntervisionRunKind.FORMATION,
-            year=year,
-            time_limit_s=5,
-            viewer=planner,
-            propose=True,
-        )
+        order = RunOrder(kind=IntervisionRunKind.FORMATION, year=year, time_limit_s=5, propose=True)
+        run = intervision_runs.start_run(session, order, viewer=planner)
         session.commit()
     return intervision_runs.execute_run(engine, settings, run.id)
 

@@ -10,6 +10,7 @@ from tests.integration.seed import seed_small_pool
 from vppool.errors import Conflict, PermissionDenied, ValidationFailed
 from vppool.services import access, intervision_runs
 from vppool.services.access import Viewer
+from vppool.services.intervision_runs import RunOrder
 from vppool.settings import Settings
 from vppool.vocab import IntervisionRunKind, MatchingRunStatus, Role
 
@@ -30,9 +31,8 @@ def fx_planner(engine: Engine) -> None:
 
 def start(engine: Engine, settings: Settings, kind: IntervisionRunKind, year: int) -> int:
     with Session(engine) as session:
-        run = intervision_runs.start_run(
-            session, settings, kind=kind, year=year, time_limit_s=5, viewer=PLANNER
-        )
+        order = RunOrder(kind=kind, year=year, time_limit_s=5)
+        run = intervision_runs.start_run(session, order, viewer=PLANNER)
         session.commit()
     return run.id
 
@@ -42,16 +42,16 @@ def test_one_run_per_year_at_a_time_and_only_for_staff(engine: Engine, settings:
     with Session(engine) as session:
         with pytest.raises(Conflict, match="still going"):
             intervision_runs.start_run(
-                session, settings, kind=IntervisionRunKind.SCHEDULE, year=2027, viewer=PLANNER
+                session, RunOrder(kind=IntervisionRunKind.SCHEDULE, year=2027), viewer=PLANNER
             )
         with pytest.raises(ValidationFailed):
             intervision_runs.start_run(
-                session, settings, kind=IntervisionRunKind.FORMATION, year=1999, viewer=PLANNER
+                session, RunOrder(kind=IntervisionRunKind.FORMATION, year=1999), viewer=PLANNER
             )
         vp = Viewer(user_id=2, role=Role.TRUST_PERSON, label="Anna", trust_person_id=1)
         with pytest.raises(PermissionDenied):
             intervision_runs.start_run(
-                session, settings, kind=IntervisionRunKind.FORMATION, year=2028, viewer=vp
+                session, RunOrder(kind=IntervisionRunKind.FORMATION, year=2028), viewer=vp
             )
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import delete, post, put
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 from pydantic import BaseModel, ConfigDict, Field
@@ -75,33 +74,6 @@ class Attendance(BaseModel):
     attended: bool = True
 
 
-def _start(
-    state: State,
-    session: Session,
-    settings: Settings,
-    viewer: Viewer,
-    *,
-    kind: IntervisionRunKind,
-    year: int,
-    time_limit_s: float | None = None,
-    propose: bool = False,
-) -> intervision_runs.IntervisionRunPublic:
-    """Store a new background run of ``kind`` for ``year``, with its job on the queue.
-
-    A worker starts it once the request's transaction commits (a refused request queues
-    nothing).
-    """
-    return intervision_runs.start_run(
-        session,
-        settings,
-        kind=kind,
-        year=year,
-        time_limit_s=time_limit_s,
-        viewer=viewer,
-        propose=propose,
-    )
-
-
 class IntervisionController(
     Resource, path="/api/v1", tag="intervision", guard=trust_person_or_staff
 ):
@@ -116,7 +88,6 @@ class IntervisionController(
     def form_intervision_groups(
         self,
         data: JSONBody[FormGroups],
-        state: State,
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
         db_session: NamedDependency[Session],
@@ -134,16 +105,8 @@ class IntervisionController(
         a group met while forming; 422: the pool cannot be grouped within the size and
         separation rules).
         """
-        return _start(
-            state,
-            db_session,
-            settings,
-            viewer,
-            kind=IntervisionRunKind.FORMATION,
-            year=data.year,
-            time_limit_s=data.time_limit_s,
-            propose=data.propose,
-        )
+        order = intervision_runs.RunOrder(kind=IntervisionRunKind.FORMATION, **data.model_dump())
+        return intervision_runs.start_run(db_session, order, viewer=viewer)
 
     store_intervision_proposal = _RUNS.acting(
         post,
@@ -211,7 +174,6 @@ class IntervisionController(
     def schedule_intervision_sessions(
         self,
         data: JSONBody[ScheduleYear],
-        state: State,
         viewer: NamedDependency[Viewer],
         settings: NamedDependency[Settings],
         db_session: NamedDependency[Session],
@@ -221,9 +183,8 @@ class IntervisionController(
         Each window of the year gets a session when all members are free, or says why no
         common free time exists; the run's ``report`` holds the outcome per group.
         """
-        return _start(
-            state, db_session, settings, viewer, kind=IntervisionRunKind.SCHEDULE, year=data.year
-        )
+        order = intervision_runs.RunOrder(kind=IntervisionRunKind.SCHEDULE, year=data.year)
+        return intervision_runs.start_run(db_session, order, viewer=viewer)
 
     list_intervision_sessions = _SESSIONS.paging(
         intervision.list_sessions,

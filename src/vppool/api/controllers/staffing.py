@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import get, post, put
 
 from vppool.api.auth import logged_in
@@ -45,7 +47,7 @@ class StaffingController(
     send_staffing_advice = _ADVICE.route(
         post,
         "/send",
-        staffing.send_advice,
+        partial(staffing.save_advice, send=True),
         "Keep the advice and e-mail it to the client's contacts (planners).",
         body=StaffingAdviceBase,
         with_settings=True,

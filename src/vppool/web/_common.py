@@ -7,9 +7,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from litestar import Request, Response
@@ -63,49 +62,52 @@ FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENC
 FieldErrors = dict[str, list[str]]
 
 
-@dataclass(frozen=True, slots=True)
-class NavItem:
-    """One entry of the main navigation."""
+class NavItem(NamedTuple):
+    """One entry of the main navigation; its section is the last part of its address."""
 
     href: str
     label: str
-    section: str
+
+    @property
+    def section(self) -> str:
+        """The section a page names to mark this entry (``/me/education``: ``education``)."""
+        return self.href.rpartition("/")[2]
 
 
 _NAVIGATION: dict[Role, tuple[NavItem, ...]] = {
     Role.PLANNER: (
-        NavItem("/dashboard", "Dashboard", "dashboard"),
-        NavItem("/needs", "Needs", "needs"),
-        NavItem("/matching", "Matching", "matching"),
-        NavItem("/pool", "Pool", "pool"),
-        NavItem("/organisations", "Organisations", "organisations"),
-        NavItem("/intervision", "Intervision", "intervision"),
-        NavItem("/sessions", "Sessions", "sessions"),
-        NavItem("/insight", "Insight", "insight"),
-        NavItem("/audit", "Audit log", "audit"),
+        NavItem("/dashboard", "Dashboard"),
+        NavItem("/needs", "Needs"),
+        NavItem("/matching", "Matching"),
+        NavItem("/pool", "Pool"),
+        NavItem("/organisations", "Organisations"),
+        NavItem("/intervision", "Intervision"),
+        NavItem("/sessions", "Sessions"),
+        NavItem("/insight", "Insight"),
+        NavItem("/audit", "Audit log"),
     ),
     Role.CLIENT: (
-        NavItem("/team", "Our trust persons", "team"),
-        NavItem("/requests", "Requests", "requests"),
-        NavItem("/shortlists", "Choose your trust person", "shortlists"),
-        NavItem("/sessions", "Sessions", "sessions"),
-        NavItem("/feeds", "Calendar feed", "feeds"),
+        NavItem("/team", "Our trust persons"),
+        NavItem("/requests", "Requests"),
+        NavItem("/shortlists", "Choose your trust person"),
+        NavItem("/sessions", "Sessions"),
+        NavItem("/feeds", "Calendar feed"),
     ),
     Role.TRUST_PERSON: (
-        NavItem("/me", "My assignments", "me"),
-        NavItem("/me/availability", "Availability", "availability"),
-        NavItem("/me/education", "Education", "education"),
-        NavItem("/intervision", "Intervision", "intervision"),
-        NavItem("/sessions", "Sessions", "sessions"),
-        NavItem("/me/calendars", "My calendars", "calendars"),
-        NavItem("/me/profile", "My profile", "profile"),
-        NavItem("/feeds", "Calendar feeds", "feeds"),
+        NavItem("/me", "My assignments"),
+        NavItem("/me/availability", "Availability"),
+        NavItem("/me/education", "Education"),
+        NavItem("/intervision", "Intervision"),
+        NavItem("/sessions", "Sessions"),
+        NavItem("/me/calendars", "My calendars"),
+        NavItem("/me/profile", "My profile"),
+        NavItem("/feeds", "Calendar feeds"),
     ),
 }
 _NAVIGATION[Role.ADMIN] = (
     *_NAVIGATION[Role.PLANNER],
-    NavItem("/admin/users", "Users", "users"),
-    NavItem("/admin/tokens", "Tokens", "tokens"),
+    NavItem("/admin/users", "Users"),
+    NavItem("/admin/tokens", "Tokens"),
 )
 
 

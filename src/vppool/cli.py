@@ -632,7 +632,10 @@ def sessions_list(ctx: _Context, *, status: str | None, as_json: bool) -> None:
     found = _sessions_call(
         ctx,
         lambda session: info_sessions.list_sessions(
-            session, status=InfoSessionStatus(status) if status else None, limit=200
+            session,
+            info_sessions.InfoSessionQuery(
+                status=InfoSessionStatus(status) if status else None, limit=200
+            ),
         ),
     )
     if as_json:

@@ -64,6 +64,9 @@ from vppool.vocab import (
 #: The largest id a caller may name: ids are 32-bit integers on every backend, and a larger
 #: number would make PostgreSQL refuse the query instead of answering "not found".
 MAX_ID = 2_147_483_647
+#: The largest page a list returns, and the page size when a caller gives none.
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
 
 
 def _id(*, optional: bool = False) -> Any:
@@ -74,7 +77,9 @@ def _id(*, optional: bool = False) -> Any:
 
 
 __all__ = [
+    "DEFAULT_LIMIT",
     "MAX_ID",
+    "MAX_LIMIT",
     "AbsenceCreate",
     "AbsencePublic",
     "AbsenceUpdate",
@@ -83,6 +88,7 @@ __all__ = [
     "AssignmentPublic",
     "AssignmentView",
     "AuditEntryPublic",
+    "AuditQuery",
     "CalendarSourceCreate",
     "CalendarSourcePublic",
     "CalendarSourceUpdate",
@@ -106,6 +112,7 @@ __all__ = [
     "OrganisationPublic",
     "OrganisationUpdate",
     "Page",
+    "PageQuery",
     "PartialUpdate",
     "PreferenceCreate",
     "PreferencePublic",
@@ -144,6 +151,17 @@ class Page(BaseModel, Generic[ItemT]):
     total: int
     offset: int
     limit: int
+
+
+class PageQuery(BaseModel):
+    """Which page of a list to show: the base of every list's query (its filters, its sort).
+
+    The list checks the bounds (``offset`` 0 up to :data:`MAX_ID`, ``limit`` 1 up to
+    :data:`MAX_LIMIT`) and names the field that is out of them.
+    """
+
+    offset: int = 0
+    limit: int = DEFAULT_LIMIT
 
 
 class PartialUpdate(SQLModel):
@@ -851,6 +869,14 @@ class AuditEntryPublic(SQLModel):
     entity_type: str
     entity_id: int | None
     details: dict[str, Any]
+
+
+class AuditQuery(PageQuery):
+    """A page of the audit log, of one action, kind of entity or entity (each if given)."""
+
+    action: str | None = None
+    entity_type: str | None = None
+    entity_id: int | None = None
 
 
 # --------------------------------------------------------------------------- rule weights

@@ -6,6 +6,7 @@ what spans rows, write, flush.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from vppool.db.schemas import MAX_ID, Page
+from vppool.db.schemas import DEFAULT_LIMIT, MAX_ID, MAX_LIMIT, Page, PageQuery
 from vppool.db.types import utc_now
 from vppool.errors import (
     Conflict,
@@ -57,22 +58,22 @@ __all__ = [
     "flush",
     "get_or_404",
     "get_owned_or_404",
+    "in_scope",
     "json_list_contains",
     "order_by",
     "outside_period",
     "plain_rows",
     "plain_text",
+    "query_model",
     "refuse_delete_if_used",
     "require_role",
     "require_staff",
     "sees_everything",
     "validate_merged",
     "violated_unique_key",
+    "where_given",
 ]
 
-#: The largest page a list returns, and the page size when a caller gives none.
-MAX_LIMIT = 200
-DEFAULT_LIMIT = 50
 #: The largest offset a list accepts (beyond it every page is empty anyway).
 MAX_OFFSET = MAX_ID
 
@@ -122,6 +123,27 @@ def address_line(name: str, address: str | None, postcode: str | None, town: str
 def sees_everything(viewer: Viewer | None) -> bool:
     """The system and the provider's staff (planners, admins) are not scoped."""
     return viewer is None or viewer.is_staff
+
+
+def in_scope(
+    statement: SelectOfScalar[RowT],
+    viewer: Viewer | None,
+    *,
+    organisation: Callable[[int | None], Any],
+    trust_person: Callable[[int | None], Any],
+) -> SelectOfScalar[RowT]:
+    """``statement`` narrowed to the rows in the viewer's scope.
+
+    A client contact sees their own organisation's rows (``organisation(their id)``, the
+    condition), a trust person their own (``trust_person(their id)``); the system and the
+    provider's staff see every row.
+    """
+    if sees_everything(viewer):
+        return statement
+    assert viewer is not None  # noqa: S101  (sees_everything covers None)
+    if viewer.role is Role.CLIENT:
+        return statement.where(organisation(viewer.organisation_id))
+    return statement.where(trust_person(viewer.trust_person_id))
 
 
 def require_staff(viewer: Viewer | None, action: str) -> None:
@@ -371,6 +393,19 @@ def _reversed(term: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     return term.desc()
 
 
+def where_given(
+    statement: SelectOfScalar[RowT], *conditions: tuple[Any, object]
+) -> SelectOfScalar[RowT]:
+    """``statement`` with ``column == value`` for each ``(column, value)`` whose value is given.
+
+    The filters of a list: a value of ``None`` is a filter the caller left out.
+    """
+    for column, value in conditions:
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement
+
+
 def plain_rows(session: Session, statement: sa.Select[*Ts]) -> Sequence[sa.Row[*Ts]]:
     """The rows of a select of plain columns, read past the ORM's bookkeeping per row.
 
@@ -386,11 +421,10 @@ def plain_rows(session: Session, statement: sa.Select[*Ts]) -> Sequence[sa.Row[*
 def fetch_page(
     session: Session,
     statement: SelectOfScalar[RowT],
+    page: PageQuery,
     *,
     public: type[PublicT],
     ordering: Sequence[sa.ColumnElement[Any]],
-    offset: int,
-    limit: int,
     convert: Callable[[Sequence[RowT]], list[PublicT]] | None = None,
 ) -> Page[PublicT]:
     """Run ``statement`` for one page and convert the rows to ``public``.
@@ -398,16 +432,16 @@ def fetch_page(
     Args:
         session: the database session.
         statement: the rows to page through, filtered but not ordered.
+        page: which page (how many rows to skip, the page size).
         public: the shape of an item.
         ordering: the ORDER BY (see :func:`order_by`).
-        offset: how many rows to skip.
-        limit: page size.
         convert: turns the page's rows into items when ``public.model_validate`` of a row
             is not enough (items that combine rows of several tables).
 
     Raises:
         ValidationFailed: on ``offset`` outside 0..MAX_OFFSET or ``limit`` outside 1..200.
     """
+    offset, limit = page.offset, page.limit
     errors = []
     if not 0 <= offset <= MAX_OFFSET:
         errors.append(FieldError("offset", f"offset {offset} must be between 0 and {MAX_OFFSET}"))
@@ -424,6 +458,20 @@ def fetch_page(
         offset=offset,
         limit=limit,
     )
+
+
+def query_model(service: Callable[..., Any]) -> type[PageQuery]:
+    """The query (a :class:`~vppool.db.schemas.PageQuery`) a list function takes as ``query``.
+
+    The API's and the web's list routes build it from the request's filters and page.
+    """
+    model = inspect.signature(service).parameters["query"].annotation
+    if isinstance(model, str):  # postponed: the name of a class of the function's module
+        model = service.__globals__.get(model)
+    if not (isinstance(model, type) and issubclass(model, PageQuery)):  # a wiring mistake
+        msg = f"{service.__name__} takes no query model"
+        raise TypeError(msg)
+    return model
 
 
 def contains_text(text: str, *columns: Any) -> sa.ColumnElement[bool]:

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from vppool.db.models import Assignment, Need, Organisation, TrustPerson
@@ -30,6 +31,7 @@ from vppool.db.schemas import (
     AssignmentPublic,
     AssignmentView,
     Page,
+    PageQuery,
     TeamAssignment,
     TeamMember,
     TrustPersonPublic,
@@ -38,7 +40,6 @@ from vppool.db.schemas import (
 from vppool.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import audit, consent, notices
 from vppool.services._common import (
-    DEFAULT_LIMIT,
     Actor,
     UniqueKey,
     acting,
@@ -48,11 +49,13 @@ from vppool.services._common import (
     fetch_page,
     flush,
     get_or_404,
+    in_scope,
     order_by,
     outside_period,
     require_role,
     require_staff,
     sees_everything,
+    where_given,
 )
 from vppool.services.access import Viewer
 from vppool.settings import Settings
@@ -75,6 +78,13 @@ __all__ = [
 SHARED_STATUSES = (AssignmentStatus.CONFIRMED, AssignmentStatus.ENDED)
 #: A trust person also sees the placements they are asked for and the ones they declined.
 OWN_STATUSES = (*SHARED_STATUSES, AssignmentStatus.ASKED, AssignmentStatus.DECLINED)
+
+
+def _at_organisation(organisation_id: int | None) -> sa.ColumnElement[bool]:
+    """The assignments on needs of the organisation."""
+    return col(Assignment.need_id).in_(
+        select(Need.id).where(Need.organisation_id == organisation_id)
+    )
 
 
 def _shown_statuses(viewer: Viewer) -> tuple[AssignmentStatus, ...]:
@@ -244,63 +254,54 @@ def get_assignment(
     return AssignmentPublic.model_validate(assignment)
 
 
+class AssignmentQuery(PageQuery):
+    """A page of assignments: of a need, trust person, organisation or status (each if given).
+
+    ``sort``: ``starts_on`` or ``created_at``; prefix ``-`` to reverse.
+    """
+
+    need_id: int | None = None
+    trust_person_id: int | None = None
+    organisation_id: int | None = None
+    status: AssignmentStatus | str | None = None
+    sort: str = "starts_on"
+
+
 def list_assignments(
-    session: Session,
-    *,
-    need_id: int | None = None,
-    trust_person_id: int | None = None,
-    organisation_id: int | None = None,
-    status: AssignmentStatus | str | None = None,
-    sort: str = "starts_on",
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
-    viewer: Viewer | None = None,
+    session: Session, query: AssignmentQuery, *, viewer: Viewer | None = None
 ) -> Page[AssignmentPublic]:
     """One page of assignments (client contacts and trust persons: the shared ones in scope).
 
     Args:
         session: the database session.
-        need_id: only assignments of this need.
-        trust_person_id: only assignments of this trust person.
-        organisation_id: only assignments on needs of this organisation.
-        status: only assignments with this status.
-        sort: ``starts_on`` or ``created_at``; prefix ``-`` to reverse.
-        offset: how many assignments to skip.
-        limit: page size, at most 200.
+        query: the filters, the sort and the page (offset, limit at most 200).
         viewer: who asks; a client contact sees the confirmed and ended assignments of
             their organisation, a trust person their own.
 
     Raises:
         ValidationFailed: an unknown status or sort, or a bad offset or limit.
     """
-    statement = select(Assignment)
-    if not sees_everything(viewer):
-        assert viewer is not None  # noqa: S101  (sees_everything covers None)
+    statement = in_scope(
+        select(Assignment),
+        viewer,
+        organisation=_at_organisation,
+        trust_person=lambda key: Assignment.trust_person_id == key,
+    )
+    if viewer is not None and not viewer.is_staff:
         statement = statement.where(col(Assignment.status).in_(_shown_statuses(viewer)))
-        if viewer.role is Role.CLIENT:
-            statement = statement.where(
-                col(Assignment.need_id).in_(
-                    select(Need.id).where(Need.organisation_id == viewer.organisation_id)
-                )
-            )
-        else:
-            statement = statement.where(Assignment.trust_person_id == viewer.trust_person_id)
-    if need_id is not None:
-        statement = statement.where(Assignment.need_id == need_id)
-    if trust_person_id is not None:
-        statement = statement.where(Assignment.trust_person_id == trust_person_id)
-    if organisation_id is not None:
+    statement = where_given(
+        statement,
+        (Assignment.need_id, query.need_id),
+        (Assignment.trust_person_id, query.trust_person_id),
+    )
+    if query.organisation_id is not None:
+        statement = statement.where(_at_organisation(query.organisation_id))
+    if query.status is not None:
         statement = statement.where(
-            col(Assignment.need_id).in_(
-                select(Need.id).where(Need.organisation_id == organisation_id)
-            )
-        )
-    if status is not None:
-        statement = statement.where(
-            Assignment.status == choice(AssignmentStatus, status, field="status")
+            Assignment.status == choice(AssignmentStatus, query.status, field="status")
         )
     ordering = order_by(
-        sort,
+        query.sort,
         {
             "starts_on": [col(Assignment.starts_on).asc(), col(Assignment.seat).asc()],
             "created_at": [col(Assignment.created_at).asc()],
@@ -310,10 +311,9 @@ def list_assignments(
     return fetch_page(
         session,
         statement,
+        query,
         public=AssignmentPublic,
         ordering=ordering,
-        offset=offset,
-        limit=limit,
     )
 
 
@@ -446,13 +446,14 @@ def end_assignment(
     return AssignmentPublic.model_validate(assignment)
 
 
+class OwnAssignmentQuery(PageQuery):
+    """A page of the trust person's own assignments, of one status if given."""
+
+    status: AssignmentStatus | str | None = None
+
+
 def own_assignments(
-    session: Session,
-    *,
-    viewer: Viewer,
-    status: AssignmentStatus | str | None = None,
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
+    session: Session, query: OwnAssignmentQuery, *, viewer: Viewer
 ) -> Page[AssignmentView]:
     """A trust person's own assignments (asked, confirmed, declined, ended), latest first.
 
@@ -471,17 +472,16 @@ def own_assignments(
         Assignment.trust_person_id == viewer.trust_person_id,
         col(Assignment.status).in_(OWN_STATUSES),
     )
-    if status is not None:
+    if query.status is not None:
         statement = statement.where(
-            Assignment.status == choice(AssignmentStatus, status, field="status")
+            Assignment.status == choice(AssignmentStatus, query.status, field="status")
         )
     return fetch_page(
         session,
         statement,
+        query,
         public=AssignmentView,
         ordering=[col(Assignment.starts_on).desc(), col(Assignment.id).desc()],
-        offset=offset,
-        limit=limit,
         convert=lambda rows: _with_context(session, rows),
     )
 

@@ -17,14 +17,14 @@ from pydantic_core import to_jsonable_python
 from sqlmodel import Session, col, select
 
 from vppool.db.models import AuditEntry
-from vppool.db.schemas import AuditEntryPublic, Page
+from vppool.db.schemas import AuditEntryPublic, AuditQuery, Page
 from vppool.services._common import (
-    DEFAULT_LIMIT,
     Actor,
     fetch_page,
     flush,
     plain_text,
     require_staff,
+    where_given,
 )
 
 if TYPE_CHECKING:  # access records its changes here, so the viewer type is for annotations
@@ -89,45 +89,31 @@ def record_event(
 
 
 def list_entries(
-    session: Session,
-    *,
-    viewer: Viewer | None = None,
-    action: str | None = None,
-    entity_type: str | None = None,
-    entity_id: int | None = None,
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
+    session: Session, query: AuditQuery, *, viewer: Viewer | None = None
 ) -> Page[AuditEntryPublic]:
-    """One page of the audit log, newest first.
+    """One page of the audit log (of the query's action, kind of entity, entity), newest first.
 
     Args:
         session: the database session.
+        query: the filters (``action`` such as ``need_declined``, ``entity_type`` such as
+            ``need``, ``entity_id``) and the page (``offset``, ``limit`` at most 200).
         viewer: who asks (planners and admins only).
-        action: only entries of this action (``need_declined``, ...).
-        entity_type: only entries about this kind of entity (``need``, ...).
-        entity_id: only entries about the entity with this id.
-        offset: how many entries to skip.
-        limit: page size, at most 200.
 
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
         ValidationFailed: a bad offset or limit, or a filter with a NUL character.
     """
     require_staff(viewer, "read the audit log")
-    statement = select(AuditEntry)
-    if action is not None:
-        statement = statement.where(AuditEntry.action == plain_text(action, field="action"))
-    if entity_type is not None:
-        statement = statement.where(
-            AuditEntry.entity_type == plain_text(entity_type, field="entity_type")
-        )
-    if entity_id is not None:
-        statement = statement.where(AuditEntry.entity_id == entity_id)
+    statement = where_given(
+        select(AuditEntry),
+        (AuditEntry.action, plain_text(query.action, field="action")),
+        (AuditEntry.entity_type, plain_text(query.entity_type, field="entity_type")),
+        (AuditEntry.entity_id, query.entity_id),
+    )
     return fetch_page(
         session,
         statement,
+        query,
         public=AuditEntryPublic,
         ordering=[col(AuditEntry.at).desc(), col(AuditEntry.id).desc()],
-        offset=offset,
-        limit=limit,
     )

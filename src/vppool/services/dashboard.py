@@ -66,14 +66,13 @@ def planner_dashboard(
 ) -> PlannerDashboard:
     """The dashboard for ``viewer`` (a planner or administrator) on ``today``."""
     requested = needs.list_needs(
-        session, status=NeedStatus.REQUESTED, sort="urgency", limit=ROWS, viewer=viewer
+        session, needs.NeedQuery(status=NeedStatus.REQUESTED, limit=ROWS), viewer=viewer
     )
     urgent: list[NeedPublic] = []
     urgent_total = 0
     for kind in REQUESTABLE_KINDS:
-        found = needs.list_needs(
-            session, status=NeedStatus.OPEN, kind=kind, sort="urgency", limit=ROWS, viewer=viewer
-        )
+        query = needs.NeedQuery(status=NeedStatus.OPEN, kind=kind, limit=ROWS)
+        found = needs.list_needs(session, query, viewer=viewer)
         urgent.extend(found.items)
         urgent_total += found.total
     urgent.sort(key=lambda n: (-n.urgency.rank, n.starts_on))

@@ -48,19 +48,20 @@ from vppool.db.models import (
     Site,
     TrustPerson,
 )
-from vppool.db.schemas import MAX_ID, Page
+from vppool.db.schemas import MAX_ID, Page, PageQuery
 from vppool.db.types import utc_now
 from vppool.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import audit, notices
 from vppool.services._common import (
-    DEFAULT_LIMIT,
     acting,
     ensure_own_organisation,
     fetch_page,
     get_or_404,
+    in_scope,
     require_role,
     require_staff,
     sees_everything,
+    where_given,
 )
 from vppool.services.access import Viewer
 from vppool.services.availability import availability_of
@@ -229,44 +230,43 @@ def get_session(
     return _public(session, [_scoped(session, info_session_id, viewer)])[0]
 
 
+class InfoSessionQuery(PageQuery):
+    """A page of sessions: of a status, organisation or trust person (each if given)."""
+
+    status: InfoSessionStatus | None = None
+    organisation_id: int | None = None
+    trust_person_id: int | None = None
+
+
 def list_sessions(
-    session: Session,
-    *,
-    status: InfoSessionStatus | None = None,
-    organisation_id: int | None = None,
-    trust_person_id: int | None = None,
-    viewer: Viewer | None = None,
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
+    session: Session, query: InfoSessionQuery, *, viewer: Viewer | None = None
 ) -> Page[InfoSessionPublic]:
     """Sessions, requests first by their period, then booked ones by time.
 
     Staff see every session; a client contact their organisation's; a VP the ones they hold.
     """
-    statement = select(InfoSession)
-    if not sees_everything(viewer):
-        assert viewer is not None  # noqa: S101  (sees_everything covers None)
-        if viewer.role is Role.CLIENT:
-            statement = statement.where(InfoSession.organisation_id == viewer.organisation_id)
-        else:
-            statement = statement.where(InfoSession.trust_person_id == viewer.trust_person_id)
-    if status is not None:
-        statement = statement.where(InfoSession.status == status)
-    if organisation_id is not None:
-        statement = statement.where(InfoSession.organisation_id == organisation_id)
-    if trust_person_id is not None:
-        statement = statement.where(InfoSession.trust_person_id == trust_person_id)
+    statement = in_scope(
+        select(InfoSession),
+        viewer,
+        organisation=lambda key: InfoSession.organisation_id == key,
+        trust_person=lambda key: InfoSession.trust_person_id == key,
+    )
+    statement = where_given(
+        statement,
+        (InfoSession.status, query.status),
+        (InfoSession.organisation_id, query.organisation_id),
+        (InfoSession.trust_person_id, query.trust_person_id),
+    )
     return fetch_page(
         session,
         statement,
+        query,
         public=InfoSessionPublic,
         ordering=[
             col(InfoSession.starts_at).desc().nulls_first(),
             col(InfoSession.starts_on).asc(),
             col(InfoSession.id).asc(),
         ],
-        offset=offset,
-        limit=limit,
         convert=lambda rows: _public(session, rows),
     )
 

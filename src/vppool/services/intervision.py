@@ -63,13 +63,12 @@ from vppool.db.models import (
     Need,
     TrustPerson,
 )
-from vppool.db.schemas import Page
+from vppool.db.schemas import Page, PageQuery
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, RuleViolation, ValidationFailed
 from vppool.services import audit
 from vppool.services import intervision_reform as reformed
 from vppool.services._common import (
-    DEFAULT_LIMIT,
     SYSTEM,
     Actor,
     acting,
@@ -78,6 +77,7 @@ from vppool.services._common import (
     require_role,
     require_staff,
     sees_everything,
+    where_given,
 )
 from vppool.services.access import Viewer
 from vppool.services.availability import availability_of
@@ -1107,13 +1107,14 @@ def get_group(
     return _group_public(group, _members_by_group(session, [group_id])[group_id])
 
 
+class GroupQuery(PageQuery):
+    """A page of intervision groups, of one year if given."""
+
+    year: int | None = None
+
+
 def list_groups(
-    session: Session,
-    *,
-    year: int | None = None,
-    viewer: Viewer | None = None,
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
+    session: Session, query: GroupQuery, *, viewer: Viewer | None = None
 ) -> Page[IntervisionGroupPublic]:
     """Groups (of one year), the latest year first, then by name, with their members.
 
@@ -1122,9 +1123,7 @@ def list_groups(
         ValidationFailed: the page is out of range.
     """
     require_role(viewer, Role.TRUST_PERSON, "see intervision groups")
-    statement = select(IntervisionGroup)
-    if year is not None:
-        statement = statement.where(IntervisionGroup.year == year)
+    statement = where_given(select(IntervisionGroup), (IntervisionGroup.year, query.year))
     own = _own_group_ids(viewer)
     if own is not None:
         statement = statement.where(col(IntervisionGroup.id).in_(own))
@@ -1136,14 +1135,13 @@ def list_groups(
     return fetch_page(
         session,
         statement,
+        query,
         public=IntervisionGroupPublic,
         ordering=[
             col(IntervisionGroup.year).desc(),
             col(IntervisionGroup.name).asc(),
             col(IntervisionGroup.id).asc(),
         ],
-        offset=offset,
-        limit=limit,
         convert=convert,
     )
 
@@ -1162,14 +1160,15 @@ def _session_public(row: IntervisionSession, group: IntervisionGroup) -> Intervi
     )
 
 
+class SessionQuery(PageQuery):
+    """A page of intervision sessions, of one year and of one group if given."""
+
+    year: int | None = None
+    group_id: int | None = None
+
+
 def list_sessions(
-    session: Session,
-    *,
-    year: int | None = None,
-    group_id: int | None = None,
-    viewer: Viewer | None = None,
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
+    session: Session, query: SessionQuery, *, viewer: Viewer | None = None
 ) -> Page[IntervisionSessionPublic]:
     """Sessions (of a year, of a group), in time order.
 
@@ -1179,15 +1178,16 @@ def list_sessions(
         ValidationFailed: the page is out of range.
     """
     require_role(viewer, Role.TRUST_PERSON, "see intervision sessions")
-    if group_id is not None:
-        _visible_group(session, viewer, group_id)
+    if query.group_id is not None:
+        _visible_group(session, viewer, query.group_id)
     statement = select(IntervisionSession).join(
         IntervisionGroup, col(IntervisionGroup.id) == IntervisionSession.group_id
     )
-    if year is not None:
-        statement = statement.where(IntervisionGroup.year == year)
-    if group_id is not None:
-        statement = statement.where(IntervisionSession.group_id == group_id)
+    statement = where_given(
+        statement,
+        (IntervisionGroup.year, query.year),
+        (IntervisionSession.group_id, query.group_id),
+    )
     own = _own_group_ids(viewer)
     if own is not None:
         statement = statement.where(col(IntervisionSession.group_id).in_(own))
@@ -1206,10 +1206,9 @@ def list_sessions(
     return fetch_page(
         session,
         statement,
+        query,
         public=IntervisionSessionPublic,
         ordering=[col(IntervisionSession.starts_at).asc(), col(IntervisionSession.id).asc()],
-        offset=offset,
-        limit=limit,
         convert=convert,
     )
 

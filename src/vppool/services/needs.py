@@ -37,13 +37,13 @@ from vppool.db.schemas import (
     NeedSubmit,
     NeedUpdate,
     Page,
+    PageQuery,
 )
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from vppool.inputs import field_errors_from
 from vppool.services import audit, notices
 from vppool.services._common import (
-    DEFAULT_LIMIT,
     Actor,
     acting,
     apply_changes,
@@ -58,6 +58,7 @@ from vppool.services._common import (
     require_staff,
     sees_everything,
     validate_merged,
+    where_given,
 )
 from vppool.services.access import Viewer
 from vppool.vocab import AssignmentStatus, NeedKind, NeedStatus, Role, Urgency
@@ -556,30 +557,28 @@ def _cancellation(
     return need, changes, first_free
 
 
+class NeedQuery(PageQuery):
+    """A page of needs: of an organisation, kind, status or urgency (each if given).
+
+    ``sort``: ``urgency`` (most urgent first, then by start date), ``starts_on`` or
+    ``created_at``; prefix ``-`` to reverse.
+    """
+
+    organisation_id: int | None = None
+    kind: NeedKind | str | None = None
+    status: NeedStatus | str | None = None
+    urgency: Urgency | str | None = None
+    sort: str = "urgency"
+
+
 def list_needs(
-    session: Session,
-    *,
-    organisation_id: int | None = None,
-    kind: NeedKind | str | None = None,
-    status: NeedStatus | str | None = None,
-    urgency: Urgency | str | None = None,
-    sort: str = "urgency",
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
-    viewer: Viewer | None = None,
+    session: Session, query: NeedQuery, *, viewer: Viewer | None = None
 ) -> Page[NeedPublic]:
     """One page of needs (for a client contact: only their own organisation's).
 
     Args:
         session: the database session.
-        organisation_id: only this organisation's needs.
-        kind: only needs of this kind.
-        status: only needs with this status.
-        urgency: only needs of this urgency.
-        sort: ``urgency`` (most urgent first, then by start date), ``starts_on`` or
-            ``created_at``; prefix ``-`` to reverse.
-        offset: how many needs to skip.
-        limit: page size, at most 200.
+        query: the filters, the sort and the page (offset, limit at most 200).
         viewer: who asks; a client contact's page holds only their organisation's needs.
 
     Raises:
@@ -591,16 +590,15 @@ def list_needs(
     if not sees_everything(viewer):
         assert viewer is not None  # noqa: S101  (sees_everything covers None)
         statement = statement.where(Need.organisation_id == viewer.organisation_id)
-    if organisation_id is not None:
-        statement = statement.where(Need.organisation_id == organisation_id)
-    if kind is not None:
-        statement = statement.where(Need.kind == choice(NeedKind, kind, field="kind"))
-    if status is not None:
-        statement = statement.where(Need.status == choice(NeedStatus, status, field="status"))
-    if urgency is not None:
-        statement = statement.where(Need.urgency == choice(Urgency, urgency, field="urgency"))
+    statement = where_given(statement, (Need.organisation_id, query.organisation_id))
+    if query.kind is not None:
+        statement = statement.where(Need.kind == choice(NeedKind, query.kind, field="kind"))
+    if query.status is not None:
+        statement = statement.where(Need.status == choice(NeedStatus, query.status, field="status"))
+    if query.urgency is not None:
+        statement = statement.where(Need.urgency == choice(Urgency, query.urgency, field="urgency"))
     ordering = order_by(
-        sort,
+        query.sort,
         {
             "urgency": [_URGENCY_RANK.desc(), col(Need.starts_on).asc()],
             "starts_on": [col(Need.starts_on).asc()],
@@ -608,9 +606,7 @@ def list_needs(
         },
         tiebreak=Need.id,
     )
-    return fetch_page(
-        session, statement, public=NeedPublic, ordering=ordering, offset=offset, limit=limit
-    )
+    return fetch_page(session, statement, query, public=NeedPublic, ordering=ordering)
 
 
 def _check_site(session: Session, organisation_id: int, site_id: int | None) -> None:

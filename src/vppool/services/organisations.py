@@ -38,6 +38,7 @@ from vppool.db.schemas import (
     OrganisationPublic,
     OrganisationUpdate,
     Page,
+    PageQuery,
     PreferenceCreate,
     PreferencePublic,
     SiteCreate,
@@ -47,7 +48,6 @@ from vppool.db.schemas import (
 from vppool.errors import Conflict, NotFound, ValidationFailed
 from vppool.services import audit
 from vppool.services._common import (
-    DEFAULT_LIMIT,
     UniqueField,
     acting,
     apply_changes,
@@ -62,6 +62,7 @@ from vppool.services._common import (
     require_staff,
     sees_everything,
     validate_merged,
+    where_given,
 )
 from vppool.services._records import Records
 from vppool.services.access import Viewer
@@ -171,28 +172,31 @@ def update_organisation(
     return ORGANISATIONS.show(organisation)
 
 
-def list_organisations(
-    session: Session,
-    *,
-    sector: str | None = None,
-    active: bool | None = None,
-    search: str | None = None,
-    sort: str = "name",
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
-    viewer: Viewer | None = None,
-) -> Page[OrganisationPublic]:
-    """One page of organisations (for a client contact: only their own).
+class OrganisationQuery(PageQuery):
+    """A page of organisations, filtered by each field given.
 
-    Args:
-        session: the database session.
+    Attributes:
         sector: only organisations in this sector.
         active: only active (``True``) or inactive (``False``) organisations.
         search: words that must each occur in the name or the contact's name.
         sort: ``name`` (ignoring letter case), ``created_at`` or ``headcount``; prefix ``-``
             to reverse.
-        offset: how many organisations to skip.
-        limit: page size, at most 200.
+    """
+
+    sector: str | None = None
+    active: bool | None = None
+    search: str | None = None
+    sort: str = "name"
+
+
+def list_organisations(
+    session: Session, query: OrganisationQuery, *, viewer: Viewer | None = None
+) -> Page[OrganisationPublic]:
+    """One page of organisations (for a client contact: only their own).
+
+    Args:
+        session: the database session.
+        query: the filters, the sort and the page (offset, limit at most 200).
         viewer: who asks; a client contact's page holds only their own organisation.
 
     Raises:
@@ -200,24 +204,23 @@ def list_organisations(
         ValidationFailed: an unknown sector or sort, or a bad offset or limit.
     """
     require_role(viewer, Role.CLIENT, "list organisations")
-    search = plain_text(search, field="search")
+    search = plain_text(query.search, field="search")
     statement = select(Organisation)
     if not sees_everything(viewer):
         assert viewer is not None  # noqa: S101  (sees_everything covers None)
         statement = statement.where(Organisation.id == viewer.organisation_id)
-    if sector is not None:
-        if unknown_sectors([sector]):
-            msg = f"unknown sector {sector!r}; use one of {', '.join(SECTORS)}"
+    if query.sector is not None:
+        if unknown_sectors([query.sector]):
+            msg = f"unknown sector {query.sector!r}; use one of {', '.join(SECTORS)}"
             raise ValidationFailed.single("sector", msg)
-        statement = statement.where(Organisation.sector == sector)
-    if active is not None:
-        statement = statement.where(Organisation.active == active)
+        statement = statement.where(Organisation.sector == query.sector)
+    statement = where_given(statement, (Organisation.active, query.active))
     if search:
         statement = statement.where(
             contains_text(search, Organisation.name, Organisation.contact_name)
         )
     ordering = order_by(
-        sort,
+        query.sort,
         {
             "name": [func.lower(Organisation.name).asc()],
             "created_at": [col(Organisation.created_at).asc()],
@@ -228,10 +231,9 @@ def list_organisations(
     return fetch_page(
         session,
         statement,
+        query,
         public=OrganisationPublic,
         ordering=ordering,
-        offset=offset,
-        limit=limit,
     )
 
 

@@ -48,6 +48,7 @@ from vppool.db.schemas import (
     EducationRecordPublic,
     EducationRecordUpdate,
     Page,
+    PageQuery,
     TrustPersonCreate,
     TrustPersonPublic,
     TrustPersonUpdate,
@@ -57,7 +58,6 @@ from vppool.db.schemas import (
 from vppool.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from vppool.services import audit
 from vppool.services._common import (
-    DEFAULT_LIMIT,
     Actor,
     UniqueField,
     acting,
@@ -73,6 +73,7 @@ from vppool.services._common import (
     require_role,
     require_staff,
     sees_everything,
+    where_given,
 )
 from vppool.services._records import Records
 from vppool.services.access import Viewer
@@ -261,23 +262,10 @@ def update_trust_person(
     return PEOPLE.show(person)
 
 
-def list_trust_persons(
-    session: Session,
-    *,
-    active: bool | None = None,
-    scope: Scope | str | None = None,
-    language: str | None = None,
-    municipality: str | None = None,
-    search: str | None = None,
-    sort: str = "last_name",
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
-    viewer: Viewer | None = None,
-) -> Page[TrustPersonPublic]:
-    """One page of trust persons (for a trust person: only themselves).
+class TrustPersonQuery(PageQuery):
+    """A page of trust persons, filtered by each field given.
 
-    Args:
-        session: the database session.
+    Attributes:
         active: only active (``True``) or inactive (``False``) trust persons.
         scope: only those qualified for this scope.
         language: only those who speak this language (ISO 639 code).
@@ -286,8 +274,24 @@ def list_trust_persons(
         sort: ``last_name`` (the family name without its particle, "de Jonge" under J,
             then the first name, ignoring letter case and accents), ``created_at`` or
             ``capacity`` (hours per month); prefix ``-`` to reverse.
-        offset: how many trust persons to skip.
-        limit: page size, at most 200.
+    """
+
+    active: bool | None = None
+    scope: Scope | str | None = None
+    language: str | None = None
+    municipality: str | None = None
+    search: str | None = None
+    sort: str = "last_name"
+
+
+def list_trust_persons(
+    session: Session, query: TrustPersonQuery, *, viewer: Viewer | None = None
+) -> Page[TrustPersonPublic]:
+    """One page of trust persons (for a trust person: only themselves).
+
+    Args:
+        session: the database session.
+        query: the filters, the sort and the page (offset, limit at most 200).
         viewer: who asks; a trust person's page holds only their own record.
 
     Raises:
@@ -295,21 +299,19 @@ def list_trust_persons(
         ValidationFailed: an unknown scope, language or sort, or a bad offset or limit.
     """
     require_role(viewer, Role.TRUST_PERSON, "list trust persons")
-    municipality = plain_text(municipality, field="municipality")
-    search = plain_text(search, field="search")
+    municipality = plain_text(query.municipality, field="municipality")
+    search = plain_text(query.search, field="search")
     statement = select(TrustPerson)
     if not sees_everything(viewer):
         assert viewer is not None  # noqa: S101  (sees_everything covers None)
         statement = statement.where(TrustPerson.id == viewer.trust_person_id)
-    if active is not None:
-        statement = statement.where(TrustPerson.active == active)
-    if scope is not None:
+    statement = where_given(statement, (TrustPerson.active, query.active))
+    if query.scope is not None:
+        scope = choice(Scope, query.scope, field="scope")
+        statement = statement.where(json_list_contains(session, TrustPerson.scopes, scope))
+    if query.language is not None:
         statement = statement.where(
-            json_list_contains(session, TrustPerson.scopes, choice(Scope, scope, field="scope"))
-        )
-    if language is not None:
-        statement = statement.where(
-            json_list_contains(session, TrustPerson.languages, _known_language(language))
+            json_list_contains(session, TrustPerson.languages, _known_language(query.language))
         )
     if municipality:
         statement = statement.where(
@@ -320,7 +322,7 @@ def list_trust_persons(
             contains_text(search, TrustPerson.first_name, TrustPerson.last_name, TrustPerson.email)
         )
     ordering = order_by(
-        sort,
+        query.sort,
         {
             "last_name": [col(TrustPerson.sort_name).asc()],
             "created_at": [col(TrustPerson.created_at).asc()],
@@ -331,10 +333,9 @@ def list_trust_persons(
     return fetch_page(
         session,
         statement,
+        query,
         public=TrustPersonPublic,
         ordering=ordering,
-        offset=offset,
-        limit=limit,
     )
 
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import Session, col, select
 
 from vppool.db.models import ApiToken, FeedToken, Organisation, TrustPerson, User, UserLink
-from vppool.db.schemas import Page
+from vppool.db.schemas import Page, PageQuery
 from vppool.db.types import utc_now
 from vppool.errors import (
     Conflict,
@@ -36,7 +36,7 @@ from vppool.errors import (
 )
 from vppool.security import hash_password, hash_token, new_token
 from vppool.services import access, audit, feed_tokens, notifications
-from vppool.services._common import DEFAULT_LIMIT, SYSTEM, Actor, fetch_page, plain_text
+from vppool.services._common import SYSTEM, Actor, fetch_page, plain_text, where_given
 from vppool.services.access import SESSION_TOKEN_NAME, UserPublic, Viewer
 from vppool.vocab import Role
 
@@ -46,8 +46,10 @@ __all__ = [
     "OpenLink",
     "PasswordChoice",
     "TokenKind",
+    "TokenQuery",
     "TokenRow",
     "UserInvite",
+    "UserQuery",
     "UserScope",
     "binding_errors",
     "change_scope",
@@ -206,29 +208,26 @@ def _scope_errors(session: Session, scope: UserScope) -> list[FieldError]:
 # --------------------------------------------------------------------------- reading
 
 
-def list_users(
-    session: Session,
-    viewer: Viewer | None,
-    *,
-    role: Role | None = None,
-    search: str | None = None,
-    active: bool | None = None,
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
-) -> Page[UserPublic]:
-    """One page of users by name, optionally of one role, matching ``search``, (in)active.
+class UserQuery(PageQuery):
+    """A page of users, of one ``role``, matching ``search``, (in)active (each if given)."""
+
+    role: Role | None = None
+    search: str | None = None
+    active: bool | None = None
+
+
+def list_users(session: Session, query: UserQuery, *, viewer: Viewer | None) -> Page[UserPublic]:
+    """One page of users by name, as the query asks.
 
     Raises:
         PermissionDenied: the viewer is not an administrator.
         ValidationFailed: a bad offset or limit, or a search with a NUL character.
     """
     _require_admin(viewer, "see the users")
-    statement = select(User)
-    if role is not None:
-        statement = statement.where(User.role == role)
-    if active is not None:
-        statement = statement.where(col(User.active).is_(active))
-    text = (plain_text(search, field="search") or "").strip().lower()
+    statement = where_given(select(User), (User.role, query.role))
+    if query.active is not None:
+        statement = statement.where(col(User.active).is_(query.active))
+    text = (plain_text(query.search, field="search") or "").strip().lower()
     if text:
         pattern = f"%{text}%"
         statement = statement.where(
@@ -240,10 +239,9 @@ def list_users(
     return fetch_page(
         session,
         statement,
+        query,
         public=UserPublic,
         ordering=[sa.func.lower(col(User.display_name)), col(User.id).asc()],
-        offset=offset,
-        limit=limit,
         convert=lambda rows: [_public(row) for row in rows],
     )
 
@@ -570,28 +568,28 @@ class TokenRow(BaseModel):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > utc_now())
 
 
-def list_tokens(
-    session: Session,
-    viewer: Viewer | None,
-    *,
-    kind: TokenKind = TokenKind.API,
-    active: bool | None = True,
-    offset: int = 0,
-    limit: int = DEFAULT_LIMIT,
-) -> Page[TokenRow]:
-    """One page of API tokens (web sessions left out) or feed links, newest first.
+class TokenQuery(PageQuery):
+    """A page of tokens of one ``kind``.
 
     ``active`` keeps only the working ones (``True``), only the revoked or expired ones
     (``False``), or all (``None``).
+    """
+
+    kind: TokenKind = TokenKind.API
+    active: bool | None = True
+
+
+def list_tokens(session: Session, query: TokenQuery, *, viewer: Viewer | None) -> Page[TokenRow]:
+    """One page of API tokens (web sessions left out) or feed links, newest first.
 
     Raises:
         PermissionDenied: the viewer is not an administrator.
         ValidationFailed: a bad offset or limit.
     """
     _require_admin(viewer, "see every token")
-    if kind is TokenKind.API:
+    if query.kind is TokenKind.API:
         now = utc_now()
-        query: Any = (  # an API token or a feed link with its owner's row(s)
+        statement: Any = (  # an API token or a feed link with its owner's row(s)
             select(ApiToken, User)
             .join(User, col(User.id) == ApiToken.user_id)
             .where(ApiToken.name != SESSION_TOKEN_NAME)
@@ -602,23 +600,17 @@ def list_tokens(
         )
         newest, convert = col(ApiToken.id).desc(), _api_rows
     else:
-        query = (
+        statement = (
             select(FeedToken, TrustPerson, Organisation)
             .outerjoin(TrustPerson, col(TrustPerson.id) == FeedToken.trust_person_id)
             .outerjoin(Organisation, col(Organisation.id) == FeedToken.organisation_id)
         )
         working = col(FeedToken.revoked_at).is_(None)
         newest, convert = col(FeedToken.id).desc(), _feed_rows
-    if active is not None:
-        query = query.where(working if active else sa.not_(working))
+    if query.active is not None:
+        statement = statement.where(working if query.active else sa.not_(working))
     return fetch_page(
-        session,
-        query,
-        public=TokenRow,
-        ordering=[newest],
-        offset=offset,
-        limit=limit,
-        convert=convert,
+        session, statement, query, public=TokenRow, ordering=[newest], convert=convert
     )
 
 

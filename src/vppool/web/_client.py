@@ -26,19 +26,16 @@ _DAYS = 14
 
 def _requests_facts(ctx: PageContext) -> dict[str, Any]:
     """A client contact's earlier requests, who serves each, and the form's choices."""
-    earlier = needs.list_needs(ctx.session, sort="-created_at", limit=50, viewer=ctx.viewer)
+    earlier = needs.list_needs(
+        ctx.session, needs.NeedQuery(sort="-created_at", limit=50), viewer=ctx.viewer
+    )
     team = assignments.own_team(ctx.session, viewer=ctx.viewer)
     names = {
         m.trust_person.id: f"{m.trust_person.first_name} {m.trust_person.last_name}" for m in team
     }
     held = all_pages(
-        lambda offset, limit: assignments.list_assignments(
-            ctx.session,
-            status=AssignmentStatus.CONFIRMED,
-            offset=offset,
-            limit=limit,
-            viewer=ctx.viewer,
-        )
+        lambda query: assignments.list_assignments(ctx.session, query, viewer=ctx.viewer),
+        assignments.AssignmentQuery(status=AssignmentStatus.CONFIRMED),
     )
     assigned: dict[int, list[str]] = {}
     for assignment in held:

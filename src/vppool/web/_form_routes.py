@@ -32,8 +32,12 @@ from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect, Template
 from litestar.types import Guard
+from pydantic import ValidationError
 
 from vppool.db.schemas import Page
+from vppool.errors import ValidationFailed
+from vppool.inputs import field_errors_from
+from vppool.services._common import query_model
 from vppool.web._common import FieldErrors, FormData, safe_next, staff_page
 from vppool.web._form_page import FormPage
 from vppool.web._forms import FormT
@@ -143,8 +147,8 @@ class ListRoute(Generic[ItemT]):
     Attributes:
         listing: the list's address, heading, filters, columns and page size.
         template: the page's template (it draws ``listing``).
-        service: the list function; it takes the session, ``viewer``, each filter's value
-            by its keyword, ``offset`` and ``limit``.
+        service: the list function; it takes the session, its ``query`` (each filter's
+            value by its keyword, ``offset`` and ``limit``) and ``viewer``.
         section: the navigation entry to mark.
         guards: who may use the page.
     """
@@ -157,10 +161,14 @@ class ListRoute(Generic[ItemT]):
 
     def fetch(self, ctx: PageContext) -> Fetch[ItemT]:
         """One page of the list for the filters' values, as ``ctx``'s viewer sees it."""
+        model = query_model(self.service)
 
         def one_page(values: Mapping[str, str], offset: int, limit: int) -> Page[ItemT]:
-            given = self.listing.arguments(values)
-            return self.service(ctx.session, viewer=ctx.viewer, offset=offset, limit=limit, **given)
+            try:
+                query = model(offset=offset, limit=limit, **self.listing.arguments(values))
+            except ValidationError as refusal:  # shown next to the filter it names
+                raise ValidationFailed(field_errors_from(refusal)) from refusal
+            return self.service(ctx.session, query, viewer=ctx.viewer)
 
         return one_page
 

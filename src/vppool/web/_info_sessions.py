@@ -54,7 +54,9 @@ class InfoSessionForm(Form):
 def _list_facts(ctx: PageContext) -> dict[str, Any]:
     """The viewer's sessions and, for a client contact, the form's choices."""
     viewer = ctx.viewer
-    listed = info_sessions.list_sessions(ctx.session, viewer=viewer, limit=100)
+    listed = info_sessions.list_sessions(
+        ctx.session, info_sessions.InfoSessionQuery(limit=100), viewer=viewer
+    )
     facts: dict[str, Any] = {
         "sessions": listed,
         "requested": [s for s in listed.items if s.status is InfoSessionStatus.REQUESTED],

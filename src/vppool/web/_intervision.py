@@ -44,11 +44,10 @@ class IntervisionPages(WebPages, path="/intervision", guard=staff_or_trust_perso
     ) -> Template:
         """A year's groups with their members and meetings."""
         year = year or ctx.today().year
-        groups = intervision.list_groups(
-            ctx.session, year=year, viewer=ctx.viewer, offset=max(offset, 0), limit=_PAGE
-        )
+        query = intervision.GroupQuery(year=year, offset=max(offset, 0), limit=_PAGE)
+        groups = intervision.list_groups(ctx.session, query, viewer=ctx.viewer)
         sessions_by_group: dict[int, list[intervision.IntervisionSessionPublic]] = defaultdict(list)
-        for meeting in _sessions(ctx, year=year):
+        for meeting in _sessions(ctx, intervision.SessionQuery(year=year)):
             sessions_by_group[meeting.group_id].append(meeting)
         return ctx.render(
             "intervision.html",
@@ -103,12 +102,12 @@ class IntervisionPages(WebPages, path="/intervision", guard=staff_or_trust_perso
         return ctx.redirect(f"/intervision/groups/{group_id}/sessions/{session_id}?done=recorded")
 
 
-def _sessions(ctx: PageContext, **which: int) -> list[intervision.IntervisionSessionPublic]:
+def _sessions(
+    ctx: PageContext, which: intervision.SessionQuery
+) -> list[intervision.IntervisionSessionPublic]:
     """Every meeting (of a ``year``, of a ``group_id``) the viewer may see."""
     return all_pages(
-        lambda offset, limit: intervision.list_sessions(
-            ctx.session, viewer=ctx.viewer, offset=offset, limit=limit, **which
-        )
+        lambda query: intervision.list_sessions(ctx.session, query, viewer=ctx.viewer), which
     )
 
 
@@ -116,7 +115,8 @@ def _meeting(
     ctx: PageContext, group_id: int, session_id: int
 ) -> tuple[intervision.IntervisionGroupPublic, intervision.IntervisionSessionPublic]:
     group = intervision.get_group(ctx.session, group_id, viewer=ctx.viewer)
-    meeting = next((s for s in _sessions(ctx, group_id=group_id) if s.id == session_id), None)
+    meetings = _sessions(ctx, intervision.SessionQuery(group_id=group_id))
+    meeting = next((s for s in meetings if s.id == session_id), None)
     if meeting is None:
         raise NotFoundException
     return group, meeting

@@ -46,7 +46,7 @@ from urllib.parse import urlencode
 from litestar import Request, Response
 from litestar.response import Template
 
-from vppool.db.schemas import Page
+from vppool.db.schemas import Page, PageQuery
 from vppool.errors import ValidationFailed
 from vppool.web._common import WEB_PATH, FieldErrors, language_of, page
 from vppool.web._forms import Choice, errors_by_field
@@ -269,7 +269,7 @@ class ListPage(Generic[ItemT]):
             ValidationFailed: the service refuses a filter (the error page says which).
         """
         values = self.values(request)
-        rows = all_pages(lambda offset, limit: fetch(values, offset, limit))
+        rows = all_pages(lambda page: fetch(values, page.offset, page.limit), PageQuery())
         lang = language_of(request)
         t = translator(lang)
         buffer = io.StringIO()

@@ -124,13 +124,8 @@ class OrganisationPages(WebPages):
                 session, organisation_id=organisation_id, viewer=viewer
             ),
             org_needs=all_pages(
-                lambda offset, limit: needs.list_needs(
-                    session,
-                    organisation_id=organisation_id,
-                    offset=offset,
-                    limit=limit,
-                    viewer=viewer,
-                )
+                lambda query: needs.list_needs(session, query, viewer=viewer),
+                needs.NeedQuery(organisation_id=organisation_id),
             ),
             conflicts=conflicts,
             vp_names=_vp_names(session, viewer, {c.trust_person_id for c in conflicts}),

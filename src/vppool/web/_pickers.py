@@ -17,6 +17,7 @@ from litestar.params import FromQuery
 
 from vppool.db.schemas import Page
 from vppool.services import organisations, trust_persons
+from vppool.services._common import query_model
 from vppool.web._common import staff_page
 from vppool.web._page import PageContext, WebPages
 
@@ -42,7 +43,8 @@ def _active(ctx: PageContext, q: str, lister: Callable[..., Page[T]]) -> list[T]
     text = q.replace("\x00", "").strip()[:100]
     if not text:
         return []
-    return lister(ctx.session, active=True, search=text, limit=LIMIT, viewer=ctx.viewer).items
+    query = query_model(lister)(active=True, search=text, limit=LIMIT)
+    return lister(ctx.session, query, viewer=ctx.viewer).items
 
 
 class PickerSearches(WebPages, path="/pick", guard=staff_page):

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from vppool.db.schemas import (
     MAX_ID,
+    AuditQuery,
     NeedPublic,
 )
 from vppool.errors import Conflict, RuleViolation, ValidationFailed
@@ -55,9 +56,8 @@ _EXCLUDED_SHOWN = 50
 
 def _vp_names(session: Session, viewer: Viewer) -> dict[int, str]:
     people = all_pages(
-        lambda offset, limit: trust_persons.list_trust_persons(
-            session, offset=offset, limit=limit, viewer=viewer
-        )
+        lambda query: trust_persons.list_trust_persons(session, query, viewer=viewer),
+        trust_persons.TrustPersonQuery(),
     )
     return {p.id: f"{p.first_name} {p.last_name}" for p in people}
 
@@ -97,16 +97,14 @@ class PlannerPages(WebPages, guard=staff_page):
         offset: FromQuery[int] = 0,
     ) -> Template:
         """Requests and needs, most urgent first, with filters."""
-        result = needs.list_needs(
-            ctx.session,
+        query = needs.NeedQuery(
             status=status or None,
             kind=kind or None,
             urgency=urgency or None,
-            sort="urgency",
             offset=max(offset, 0),
             limit=_PAGE,
-            viewer=ctx.viewer,
         )
+        result = needs.list_needs(ctx.session, query, viewer=ctx.viewer)
         names = organisations.organisations_by_id(
             ctx.session, (n.organisation_id for n in result.items), viewer=ctx.viewer
         )
@@ -220,9 +218,8 @@ class PlannerPages(WebPages, guard=staff_page):
         status_code: int = 200,
     ) -> Template:
         ranked, problem = self._ranked(ctx, need.id, 25)
-        team = assignments.list_assignments(
-            ctx.session, need_id=need.id, status=AssignmentStatus.CONFIRMED, viewer=ctx.viewer
-        )
+        confirmed = assignments.AssignmentQuery(need_id=need.id, status=AssignmentStatus.CONFIRMED)
+        team = assignments.list_assignments(ctx.session, confirmed, viewer=ctx.viewer)
         if seat is None or not 1 <= seat <= need.seats:
             # Offer the first seat nobody holds (none when all are held).
             held = {a.seat for a in team.items}
@@ -482,14 +479,13 @@ class PlannerPages(WebPages, guard=staff_page):
         offset: FromQuery[int] = 0,
     ) -> Template:
         """Who changed what, when, newest first."""
-        result = audit.list_entries(
-            ctx.session,
-            viewer=ctx.viewer,
+        query = AuditQuery(
             action=action or None,
             entity_type=entity_type or None,
             offset=max(offset, 0),
             limit=_PAGE,
         )
+        result = audit.list_entries(ctx.session, query, viewer=ctx.viewer)
         return ctx.render(
             "audit.html",
             section="audit",

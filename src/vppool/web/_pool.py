@@ -88,9 +88,10 @@ class PoolPages(WebPages, guard=staff_page):
             session, trust_person_id=trust_person_id, viewer=viewer
         )
         week_start = today - timedelta(days=today.weekday())
-        held = assignments.list_assignments(
-            session, trust_person_id=trust_person_id, sort="-starts_on", limit=50, viewer=viewer
+        query = assignments.AssignmentQuery(
+            trust_person_id=trust_person_id, sort="-starts_on", limit=50
         )
+        held = assignments.list_assignments(session, query, viewer=viewer)
         need_by_id = needs.needs_by_id(session, (a.need_id for a in held.items), viewer=viewer)
         return ctx.render(
             "trust_person.html",

@@ -123,12 +123,16 @@ def _assignments_facts(ctx: PageContext) -> dict[str, Any]:
     )
     today = ctx.today()
     booked = info_sessions.list_sessions(
-        ctx.session, status=InfoSessionStatus.BOOKED, viewer=ctx.viewer, limit=100
+        ctx.session,
+        info_sessions.InfoSessionQuery(status=InfoSessionStatus.BOOKED, limit=100),
+        viewer=ctx.viewer,
     )
     zone = ZoneInfo(person.timezone)
     return {
         "person": person,
-        "held": assignments.own_assignments(ctx.session, viewer=ctx.viewer, limit=100),
+        "held": assignments.own_assignments(
+            ctx.session, assignments.OwnAssignmentQuery(limit=100), viewer=ctx.viewer
+        ),
         "week": day_availability(ctx.session, person.id, person.timezone, today, 7),
         # the information sessions in the same seven days (their travel is busy time)
         "visits": sorted(

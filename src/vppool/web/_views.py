@@ -18,6 +18,7 @@ from sqlmodel import Session
 from vppool import calendar as cal
 from vppool.db.schemas import (
     Page,
+    PageQuery,
     TeamMember,
 )
 from vppool.services._common import MAX_LIMIT
@@ -30,13 +31,14 @@ __all__ = [
 ]
 
 ItemT = TypeVar("ItemT")
+QueryT = TypeVar("QueryT", bound=PageQuery)
 
 
-def all_pages(fetch: Callable[[int, int], Page[ItemT]]) -> list[ItemT]:
-    """Every item of a paged service list: ``fetch(offset, limit)`` page after page."""
+def all_pages(fetch: Callable[[QueryT], Page[ItemT]], query: QueryT) -> list[ItemT]:
+    """Every item of a paged service list: ``fetch`` of the ``query``, page after page."""
     items: list[ItemT] = []
     while True:
-        page = fetch(len(items), MAX_LIMIT)
+        page = fetch(query.model_copy(update={"offset": len(items), "limit": MAX_LIMIT}))
         items.extend(page.items)
         if not page.items or len(items) >= page.total:
             return items

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from vppool.api.controllers._routes import RecordRoutes
 from vppool.api.controllers._shared import DEFAULT_LIMIT, Resource, TextFilter
-from vppool.db.schemas import Page
+from vppool.db.schemas import Page, PageQuery
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import Role
@@ -40,6 +40,14 @@ class Stars(BaseModel):
     stars: int
 
 
+class NoteQuery(PageQuery):
+    """Which notes of the test to list."""
+
+    search: str | None = None
+    starred: bool | None = None
+    sort: str = "text"
+
+
 calls: list[tuple[str, dict[str, Any]]] = []
 
 
@@ -50,6 +58,12 @@ def _service(name: str, answer: Any) -> Any:
         return answer
 
     return service
+
+
+def _page_notes(session: object, query: NoteQuery, **given: Any) -> Page[Note]:
+    assert session is SESSION
+    calls.append(("page", {**given, "query": query}))
+    return Page[Note](items=[], total=0, offset=0, limit=1)
 
 
 _NOTES = RecordRoutes(
@@ -75,7 +89,7 @@ class NoteController(Resource):
         post, "/stars", _service("star", Note(text="f")), "Star a note.", body=Stars, spread=True
     )
     page_notes = _PAGES.paging(
-        _service("page", Page[Note](items=[], total=0, offset=0, limit=1)),
+        _page_notes,
         "Page notes.",
         filters={"search": TextFilter, "starred": bool | None},
         sort="text",
@@ -122,11 +136,7 @@ def test_each_route_hands_its_path_ids_body_and_caller_to_the_service_by_name() 
     ]
 
 
-DEFAULTS = {"offset": 0, "limit": DEFAULT_LIMIT}
-WINDOW = {"offset": 5, "limit": 7}
-
-
-def test_a_paged_list_passes_its_filters_sort_and_window() -> None:
+def test_a_paged_list_passes_its_filters_sort_and_window_as_its_query() -> None:
     calls.clear()
     with _client() as client:
         assert client.get("/shelves/1/notes").status_code == 200
@@ -135,10 +145,9 @@ def test_a_paged_list_passes_its_filters_sort_and_window() -> None:
         assert client.get("/shelves/1/notes?limit=0").status_code == 400
         assert client.get("/shelves/1/notes?search=").status_code == 400
     given = {"shelf_id": 1, "viewer": VIEWER}
-    assert calls == [
-        ("page", given | {"search": None, "starred": None, "sort": "text"} | DEFAULTS),
-        ("page", given | {"search": "x", "starred": True, "sort": "-text"} | WINDOW),
-    ]
+    first = NoteQuery(search=None, starred=None, sort="text", offset=0, limit=DEFAULT_LIMIT)
+    second = NoteQuery(search="x", starred=True, sort="-text", offset=5, limit=7)
+    assert calls == [("page", given | {"query": first}), ("page", given | {"query": second})]
 
 
 def test_a_path_id_must_be_a_valid_id() -> None:

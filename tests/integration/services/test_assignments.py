@@ -265,20 +265,25 @@ def test_list_assignments_filters_on_need_person_organisation_and_status(
     b1 = make_assignment(session, need=need_b, trust_person=anna)
 
     def ids(**filters: Any) -> list[int | None]:
-        return [a.id for a in service.list_assignments(session, **filters).items]
+        return [
+            a.id
+            for a in service.list_assignments(session, service.AssignmentQuery(**filters)).items
+        ]
 
     assert ids(need_id=need_a.id) == [a1.id, a2.id]
     assert ids(trust_person_id=anna.id) == [a1.id, b1.id]
     assert ids(organisation_id=second.id) == [b1.id]
     assert ids(status="proposed") == [a2.id]
     assert ids(organisation_id=first.id, status="confirmed") == [a1.id]
-    page = service.list_assignments(session, limit=1, offset=1, sort="-created_at")
+    page = service.list_assignments(
+        session, service.AssignmentQuery(limit=1, offset=1, sort="-created_at")
+    )
     assert ([a.id for a in page.items], page.total) == ([a2.id], 3)
 
 
 def test_list_assignments_refuses_unknown_status(session: Session) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        service.list_assignments(session, status="done")
+        service.list_assignments(session, service.AssignmentQuery(status="done"))
     assert _fields(caught.value) == {"status"}
 
 
@@ -449,7 +454,7 @@ def test_a_client_sees_the_agreed_assignments_of_their_organisation(
     session: Session, plan: dict[str, Any]
 ) -> None:
     client = plan["client"]
-    page = service.list_assignments(session, viewer=client)
+    page = service.list_assignments(session, service.AssignmentQuery(), viewer=client)
     assert {a.id for a in page.items} == {
         plan["confirmed"],
         plan["ended"],
@@ -465,7 +470,7 @@ def test_a_trust_person_sees_their_own_agreed_assignments(
     session: Session, plan: dict[str, Any]
 ) -> None:
     vp = plan["vp"]
-    page = service.list_assignments(session, viewer=vp)
+    page = service.list_assignments(session, service.AssignmentQuery(), viewer=vp)
     assert {a.id for a in page.items} == {plan["confirmed"], plan["ended"]}
     with pytest.raises(NotFound):
         service.get_assignment(session, assignment_id=plan["other"], viewer=vp)
@@ -474,16 +479,18 @@ def test_a_trust_person_sees_their_own_agreed_assignments(
 def test_own_assignments_name_the_organisation_and_the_kind_of_need(
     session: Session, plan: dict[str, Any]
 ) -> None:
-    page = service.own_assignments(session, viewer=plan["vp"])
+    page = service.own_assignments(session, service.OwnAssignmentQuery(), viewer=plan["vp"])
     # the latest start first; both start with their needs, so the later id comes first
     assert [(a.id, a.organisation_name, a.need_kind) for a in page.items] == [
         (plan["ended"], "A", NeedKind.AFTERCARE),
         (plan["confirmed"], "A", NeedKind.STANDING),
     ]
-    ended = service.own_assignments(session, viewer=plan["vp"], status="ended")
+    ended = service.own_assignments(
+        session, service.OwnAssignmentQuery(status="ended"), viewer=plan["vp"]
+    )
     assert [a.id for a in ended.items] == [plan["ended"]]
     with pytest.raises(PermissionDenied):
-        service.own_assignments(session, viewer=plan["client"])
+        service.own_assignments(session, service.OwnAssignmentQuery(), viewer=plan["client"])
 
 
 def test_the_team_shows_confirmed_trust_persons_as_the_client_sees_them(

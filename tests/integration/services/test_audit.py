@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from tests.dbutil import table_counts
 from tests.factories import make_organisation, make_user
 from vppool.db.models import AuditEntry
+from vppool.db.schemas import AuditQuery
 from vppool.errors import PermissionDenied, ValidationFailed
 from vppool.services import SYSTEM, Actor, audit
 from vppool.services.access import Viewer
@@ -88,11 +89,13 @@ def _entries(session: Session) -> None:
 
 def test_list_entries_is_newest_first_with_filters(session: Session) -> None:
     _entries(session)
-    page = audit.list_entries(session)
+    page = audit.list_entries(session, AuditQuery())
     assert [e.details["n"] for e in page.items] == [3, 2, 1, 0]
-    updated = audit.list_entries(session, action="need_updated")
+    updated = audit.list_entries(session, AuditQuery(action="need_updated"))
     assert [e.entity_id for e in updated.items] == [3, 1]
-    of_need = audit.list_entries(session, entity_type="need", entity_id=1, offset=1, limit=1)
+    of_need = audit.list_entries(
+        session, AuditQuery(entity_type="need", entity_id=1, offset=1, limit=1)
+    )
     assert (of_need.total, [e.action for e in of_need.items]) == (2, ["need_created"])
 
 
@@ -102,11 +105,11 @@ def test_list_entries_is_for_staff(session: Session) -> None:
     assert client.id is not None
     viewer = Viewer(client.id, Role.CLIENT, "HR", organisation_id=organisation.id)
     with pytest.raises(PermissionDenied):
-        audit.list_entries(session, viewer=viewer)
+        audit.list_entries(session, AuditQuery(), viewer=viewer)
     planner = Viewer(client.id, Role.PLANNER, "P")
-    assert audit.list_entries(session, viewer=planner).total == 0
+    assert audit.list_entries(session, AuditQuery(), viewer=planner).total == 0
 
 
 def test_list_entries_refuses_a_nul_character_in_a_filter(session: Session) -> None:
     with pytest.raises(ValidationFailed):
-        audit.list_entries(session, action="need\x00")
+        audit.list_entries(session, AuditQuery(action="need\x00"))

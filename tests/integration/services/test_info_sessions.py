@@ -307,9 +307,24 @@ def test_scoping_and_refusals(session: Session, settings: Settings) -> None:
     )
     with pytest.raises(NotFound):
         info_sessions.get_session(session, info_session_id=request.id, viewer=viewer_of(stranger))
-    assert info_sessions.list_sessions(session, viewer=viewer_of(stranger)).total == 0
-    assert info_sessions.list_sessions(session, viewer=viewer_of(world.client)).total == 1
-    assert info_sessions.list_sessions(session, viewer=viewer_of(world.vp_user)).total == 0
+    assert (
+        info_sessions.list_sessions(
+            session, info_sessions.InfoSessionQuery(), viewer=viewer_of(stranger)
+        ).total
+        == 0
+    )
+    assert (
+        info_sessions.list_sessions(
+            session, info_sessions.InfoSessionQuery(), viewer=viewer_of(world.client)
+        ).total
+        == 1
+    )
+    assert (
+        info_sessions.list_sessions(
+            session, info_sessions.InfoSessionQuery(), viewer=viewer_of(world.vp_user)
+        ).total
+        == 0
+    )
     with pytest.raises(PermissionDenied):
         info_sessions.propose_times(
             session, settings, info_session_id=request.id, viewer=viewer_of(world.client)
@@ -371,7 +386,9 @@ def test_a_client_may_pick_a_time_when_the_provider_allows_it(
         now=NOW,
     )
     assert booked.status is InfoSessionStatus.BOOKED
-    vp_sees = info_sessions.list_sessions(session, viewer=viewer_of(world.vp_user))
+    vp_sees = info_sessions.list_sessions(
+        session, info_sessions.InfoSessionQuery(), viewer=viewer_of(world.vp_user)
+    )
     assert [s.id for s in vp_sees.items] == [request.id]
 
 

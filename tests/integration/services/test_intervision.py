@@ -616,12 +616,12 @@ def test_a_trust_person_sees_only_their_own_groups_and_records_only_their_own_at
     me = Viewer(
         user_id=user.id or 0, role=Role.TRUST_PERSON, label="vp", trust_person_id=people[0].id
     )
-    page = intervision.list_groups(session, viewer=me)
+    page = intervision.list_groups(session, intervision.GroupQuery(), viewer=me)
     assert [g.id for g in page.items] == [mine.group_id]
     assert intervision.get_group(session, mine.group_id, viewer=me).year == 2026
     with pytest.raises(NotFound):
         intervision.get_group(session, other.id or 0, viewer=me)
-    sessions = intervision.list_sessions(session, viewer=me)
+    sessions = intervision.list_sessions(session, intervision.SessionQuery(), viewer=me)
     assert [s.id for s in sessions.items] == [mine.id]
     with pytest.raises(NotFound):
         intervision.record_attendance(
@@ -631,9 +631,9 @@ def test_a_trust_person_sees_only_their_own_groups_and_records_only_their_own_at
         session, session_id=mine.id or 0, trust_person_id=people[0].id or 0, viewer=me, now=NOW
     )
     assert own.attended
-    assert intervision.list_groups(session, viewer=PLANNER).total == 2
+    assert intervision.list_groups(session, intervision.GroupQuery(), viewer=PLANNER).total == 2
     with pytest.raises(PermissionDenied):
-        intervision.list_groups(session, viewer=CLIENT)
+        intervision.list_groups(session, intervision.GroupQuery(), viewer=CLIENT)
     with pytest.raises(PermissionDenied):
         intervision.schedule_sessions(session, Settings(), year=2026, viewer=me)
 

@@ -242,7 +242,7 @@ def _titles(page: object, needs: dict[str, int]) -> list[str]:
 
 
 def test_list_needs_sorts_by_urgency_then_start(session: Session, needs: dict[str, int]) -> None:
-    assert _titles(service.list_needs(session), needs) == [
+    assert _titles(service.list_needs(session, service.NeedQuery()), needs) == [
         "critical-early",
         "critical-late",
         "high-requested",
@@ -253,20 +253,28 @@ def test_list_needs_sorts_by_urgency_then_start(session: Session, needs: dict[st
 
 def test_list_needs_filters(session: Session, needs: dict[str, int]) -> None:
     organisation_id = service.get_need(session, need_id=needs["low"]).organisation_id
-    assert _titles(service.list_needs(session, organisation_id=organisation_id), needs) == [
+    assert _titles(
+        service.list_needs(session, service.NeedQuery(organisation_id=organisation_id)), needs
+    ) == [
         "critical-early",
         "normal",
         "low",
     ]
-    assert _titles(service.list_needs(session, kind="aftercare"), needs) == ["normal"]
-    assert _titles(service.list_needs(session, status="requested"), needs) == ["high-requested"]
-    assert _titles(service.list_needs(session, urgency="critical", offset=1, limit=1), needs) == [
-        "critical-late"
+    assert _titles(service.list_needs(session, service.NeedQuery(kind="aftercare")), needs) == [
+        "normal"
     ]
+    assert _titles(service.list_needs(session, service.NeedQuery(status="requested")), needs) == [
+        "high-requested"
+    ]
+    assert _titles(
+        service.list_needs(session, service.NeedQuery(urgency="critical", offset=1, limit=1)), needs
+    ) == ["critical-late"]
 
 
 def test_list_needs_sorts_by_start_date(session: Session, needs: dict[str, int]) -> None:
-    assert _titles(service.list_needs(session, sort="starts_on", limit=2), needs) == [
+    assert _titles(
+        service.list_needs(session, service.NeedQuery(sort="starts_on", limit=2)), needs
+    ) == [
         "low",
         "high-requested",
     ]
@@ -275,7 +283,7 @@ def test_list_needs_sorts_by_start_date(session: Session, needs: dict[str, int])
 @pytest.mark.parametrize("argument", ["kind", "status", "urgency"])
 def test_list_needs_refuses_unknown_filter_value(session: Session, argument: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        service.list_needs(session, **{argument: "nonsense"})
+        service.list_needs(session, service.NeedQuery(**{argument: "nonsense"}))
     assert _fields(caught.value) == {argument}
 
 
@@ -306,9 +314,14 @@ def test_a_client_sees_only_their_own_organisations_needs(session: Session) -> N
     with pytest.raises(NotFound) as caught:
         service.get_need(session, need_id=theirs.id, viewer=client)
     assert caught.value.message == f"need {theirs.id} was not found"
-    page = service.list_needs(session, viewer=client)
+    page = service.list_needs(session, service.NeedQuery(), viewer=client)
     assert [need.id for need in page.items] == [mine.id]
-    assert service.list_needs(session, organisation_id=other.id, viewer=client).total == 0
+    assert (
+        service.list_needs(
+            session, service.NeedQuery(organisation_id=other.id), viewer=client
+        ).total
+        == 0
+    )
 
 
 def test_trust_persons_do_not_see_needs(session: Session) -> None:
@@ -318,7 +331,7 @@ def test_trust_persons_do_not_see_needs(session: Session) -> None:
     with pytest.raises(PermissionDenied):
         service.get_need(session, need_id=need.id, viewer=viewer)
     with pytest.raises(PermissionDenied):
-        service.list_needs(session, viewer=viewer)
+        service.list_needs(session, service.NeedQuery(), viewer=viewer)
 
 
 def test_only_staff_create_open_needs_and_change_needs(session: Session) -> None:

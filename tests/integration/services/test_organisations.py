@@ -120,23 +120,33 @@ def test_list_organisations_filters_on_sector_active_and_text(session: Session) 
     make_organisation(session, name="Ziekenhuis Oost", sector="zorg", contact_name="Els de Wit")
     make_organisation(session, name="Basisschool De Linde", sector="onderwijs")
     make_organisation(session, name="Zorgcentrum West", sector="zorg", active=False)
-    assert service.list_organisations(session, sector="zorg").total == 2
+    assert service.list_organisations(session, service.OrganisationQuery(sector="zorg")).total == 2
     assert [
-        o.name for o in service.list_organisations(session, sector="zorg", active=True).items
+        o.name
+        for o in service.list_organisations(
+            session, service.OrganisationQuery(sector="zorg", active=True)
+        ).items
     ] == ["Ziekenhuis Oost"]
-    assert [o.name for o in service.list_organisations(session, search="de wit").items] == [
-        "Ziekenhuis Oost"
-    ]
+    assert [
+        o.name
+        for o in service.list_organisations(
+            session, service.OrganisationQuery(search="de wit")
+        ).items
+    ] == ["Ziekenhuis Oost"]
     with pytest.raises(ValidationFailed) as caught:
-        service.list_organisations(session, sector="ruimtevaart")
+        service.list_organisations(session, service.OrganisationQuery(sector="ruimtevaart"))
     assert _fields(caught.value) == {"sector"}
 
 
 def test_list_organisations_sorts_and_pages(session: Session) -> None:
     for name, headcount in [("b", 30), ("A", 10), ("c", 20)]:
         make_organisation(session, name=name, headcount=headcount)
-    assert [o.name for o in service.list_organisations(session).items] == ["A", "b", "c"]
-    page = service.list_organisations(session, sort="-headcount", offset=1, limit=1)
+    assert [
+        o.name for o in service.list_organisations(session, service.OrganisationQuery()).items
+    ] == ["A", "b", "c"]
+    page = service.list_organisations(
+        session, service.OrganisationQuery(sort="-headcount", offset=1, limit=1)
+    )
     assert ([o.name for o in page.items], page.total) == (["c"], 3)
 
 
@@ -443,7 +453,7 @@ def test_a_client_sees_only_their_own_organisation_and_its_sites(session: Sessio
     assert [s.id for s in service.list_sites(session, organisation_id=own.id, viewer=client)] == [
         site.id
     ]
-    page = service.list_organisations(session, viewer=client)
+    page = service.list_organisations(session, service.OrganisationQuery(), viewer=client)
     assert [o.id for o in page.items] == [own.id]
     with pytest.raises(NotFound):
         service.get_organisation(session, organisation_id=other.id, viewer=client)
@@ -492,7 +502,7 @@ def test_trust_persons_do_not_use_the_client_list(session: Session) -> None:
     with pytest.raises(PermissionDenied):
         service.get_organisation(session, organisation_id=organisation.id, viewer=viewer)
     with pytest.raises(PermissionDenied):
-        service.list_organisations(session, viewer=viewer)
+        service.list_organisations(session, service.OrganisationQuery(), viewer=viewer)
 
 
 @pytest.mark.parametrize("key", ["trust_person_id", "organisation_id"])

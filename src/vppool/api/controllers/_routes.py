@@ -36,6 +36,7 @@ from sqlmodel import Session
 from vppool.api.auth import staff_only
 from vppool.api.controllers._shared import DEFAULT_LIMIT, Id, Limit, Offset, SortKey
 from vppool.db.schemas import Page
+from vppool.services._common import query_model
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 
@@ -120,15 +121,18 @@ class RecordRoutes:
     ) -> HTTPRouteHandler:
         """``GET path``: a page of the records, optionally filtered and sorted.
 
-        The service takes each filter (as :meth:`listing`), ``sort`` unless ``sort`` (the
-        default key) is ``None``, then ``offset`` and ``limit``.
+        The service takes the filters given, ``sort`` unless ``sort`` (the default key) is
+        ``None``, ``offset`` and ``limit`` as one model, its ``query`` (see
+        :func:`~vppool.services._common.query_model`).
         """
         query = _optional(filters)
         if sort is not None:
             query["sort"] = (SortKey, sort)
         query |= {"offset": (Offset, 0), "limit": (Limit, DEFAULT_LIMIT)}
         returns = Page[self.public]  # type: ignore[name-defined]
-        return self.route(get, self.path, service, doc, returns=returns, query=query, **options)
+        return self.route(
+            get, self.path, service, doc, returns=returns, query=query, gather=True, **options
+        )
 
     def creating(self, service: Service, doc: str, **options: Options) -> HTTPRouteHandler:
         """``POST path``: a new record from the ``create`` body (201)."""
@@ -172,6 +176,7 @@ class RecordRoutes:
         query: Mapping[str, tuple[Any, Any]] | None = None,
         with_settings: bool = False,
         spread: bool = False,
+        gather: bool = False,
         **options: Options,
     ) -> HTTPRouteHandler:
         """``method path`` handled by a function that hands its input by name to ``service``.
@@ -193,6 +198,7 @@ class RecordRoutes:
             query: the query parameters.
             with_settings: the service takes the application's settings too.
             spread: the service takes the body's fields as keywords, not ``data``.
+            gather: the service takes the query parameters given as one model, ``query``.
             options: what the route declaration takes besides its path (``guards``,
                 ``status_code``, …).
         """
@@ -217,12 +223,16 @@ class RecordRoutes:
         returns = self.public if returns is _PUBLIC else returns
         if self.guards:
             options["guards"] = [*self.guards, *options.get("guards", ())]
+        model = query_model(service) if gather else None
 
         def handler(self: Any, *, db_session: Session, viewer: Viewer, **given: Any) -> Any:
             if spread:
                 data = given.pop("data")
                 given |= {name: getattr(data, name) for name in type(data).model_fields}
             given |= {name: given.pop(_declared(name)) for name in _RESERVED & set(query or {})}
+            if model is not None:
+                asked = {name: given.pop(name) for name in query or {}}
+                given["query"] = model(**asked)
             return service(db_session, viewer=viewer, **given)
 
         handler.__doc__ = doc

@@ -151,6 +151,5 @@ class TokenController(Resource, path="/api/v1/tokens", tag="users", guard=admin_
         Revoke an API token with ``DELETE /api/v1/auth/tokens/{id}`` and a feed link with
         ``DELETE /api/v1/feed-tokens/{id}``.
         """
-        return users.list_tokens(
-            db_session, viewer, kind=kind, active=active, offset=offset, limit=limit
-        )
+        query = users.TokenQuery(kind=kind, active=active, offset=offset, limit=limit)
+        return users.list_tokens(db_session, query, viewer=viewer)

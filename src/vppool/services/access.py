@@ -47,6 +47,7 @@ __all__ = [
     "revoke_api_token",
     "set_role",
     "start_session",
+    "user_public",
     "viewer_of_user",
 ]
 
@@ -120,7 +121,8 @@ def _viewer(user: User) -> Viewer:
     )
 
 
-def _public(user: User) -> UserPublic:
+def user_public(user: User) -> UserPublic:
+    """What a service shows of a user."""
     return UserPublic.model_validate(user, from_attributes=True)
 
 
@@ -176,7 +178,7 @@ def create_user(
     session.add(user)
     session.flush()
     audit.record_event(session, actor, ("user", user.id), "created", {"role": role.value})
-    return _public(user)
+    return user_public(user)
 
 
 def set_role(session: Session, user_id: int, role: Role, *, actor: Actor) -> UserPublic:
@@ -200,7 +202,7 @@ def set_role(session: Session, user_id: int, role: Role, *, actor: Actor) -> Use
         details={"from": old.value, "to": role.value},
     )
     session.flush()
-    return _public(user)
+    return user_public(user)
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,14 +105,7 @@ def create_need(
             before the start) or the site is not one of the organisation's.
     """
     require_staff(viewer, "create open needs")
-    need, _ = _insert(
-        session,
-        organisation_id=organisation_id,
-        given=data,
-        status=NeedStatus.OPEN,
-        actor=acting(viewer),
-    )
-    return need
+    return _insert(session, organisation_id, data, NeedStatus.OPEN, acting(viewer))[0]
 
 
 def request_need(
@@ -144,14 +137,7 @@ def request_need(
     require_role(viewer, Role.CLIENT, "request needs")
     ensure_own_organisation(viewer, organisation_id)
     given = _parse_request(data, today)
-    need, _ = _insert(
-        session,
-        organisation_id=organisation_id,
-        given=given,
-        status=NeedStatus.REQUESTED,
-        actor=acting(viewer),
-    )
-    return need
+    return _insert(session, organisation_id, given, NeedStatus.REQUESTED, acting(viewer))[0]
 
 
 def submit_need(
@@ -200,14 +186,7 @@ def submit_need(
     else:
         msg = "only client contacts and planners file needs"
         raise PermissionDenied(msg)
-    return _insert(
-        session,
-        organisation_id=organisation_id,
-        given=given,
-        status=status,
-        actor=acting(viewer),
-        replay=True,
-    )
+    return _insert(session, organisation_id, given, status, acting(viewer), replay=True)
 
 
 def _parse_request(data: NeedSubmit, today: date | None) -> NeedRequest:
@@ -230,11 +209,11 @@ def _parse_request(data: NeedSubmit, today: date | None) -> NeedRequest:
 
 def _insert(
     session: Session,
-    *,
     organisation_id: int,
     given: NeedCreate,
     status: NeedStatus,
     actor: Actor,
+    *,
     replay: bool = False,
 ) -> tuple[NeedPublic, bool]:
     organisation = session.exec(

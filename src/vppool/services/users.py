@@ -163,10 +163,6 @@ def _user(session: Session, user_id: int) -> User:
     return user
 
 
-def _public(user: User) -> UserPublic:
-    return UserPublic.model_validate(user, from_attributes=True)
-
-
 def _other_active_admins(session: Session, user_id: int) -> int:
     count = session.exec(
         select(sa.func.count()).where(
@@ -242,7 +238,7 @@ def list_users(session: Session, query: UserQuery, *, viewer: Viewer | None) -> 
         query,
         public=UserPublic,
         ordering=[sa.func.lower(col(User.display_name)), col(User.id).asc()],
-        convert=lambda rows: [_public(row) for row in rows],
+        convert=lambda rows: [access.user_public(row) for row in rows],
     )
 
 
@@ -254,7 +250,7 @@ def get_user(session: Session, viewer: Viewer | None, user_id: int) -> UserPubli
         NotFound: there is no such user.
     """
     _require_admin(viewer, "see the users")
-    return _public(_user(session, user_id))
+    return access.user_public(_user(session, user_id))
 
 
 # --------------------------------------------------------------------------- changes
@@ -325,7 +321,7 @@ def change_scope(
         if getattr(user, name) != getattr(scope, name)
     ]
     if not changed:
-        return _public(user)
+        return access.user_public(user)
     user.role = scope.role
     user.organisation_id = scope.organisation_id
     user.trust_person_id = scope.trust_person_id
@@ -333,7 +329,7 @@ def change_scope(
     session.flush()
     change = {"from": before["role"], "to": scope.role.value}
     audit.record_event(session, actor, ("user", user_id), "scope_changed", change, fields=changed)
-    return _public(user)
+    return access.user_public(user)
 
 
 def _end_access(session: Session, user_id: int, *, sessions_only: bool = False) -> int:
@@ -378,7 +374,7 @@ def deactivate_user(session: Session, viewer: Viewer | None, user_id: int) -> Us
     audit.record_event(
         session, actor, ("user", user_id), "deactivated", {"tokens_revoked": revoked}
     )
-    return _public(user)
+    return access.user_public(user)
 
 
 def reactivate_user(session: Session, viewer: Viewer | None, user_id: int) -> UserPublic:
@@ -397,7 +393,7 @@ def reactivate_user(session: Session, viewer: Viewer | None, user_id: int) -> Us
     session.add(user)
     session.flush()
     audit.record_event(session, actor, ("user", user_id), "reactivated")
-    return _public(user)
+    return access.user_public(user)
 
 
 def reset_password(
@@ -474,7 +470,9 @@ def _issue_link(
     audit.record_event(
         session, actor, ("user", user.id), f"{purpose.value}_issued", {"link": link.id}
     )
-    return IssuedLink(user=_public(user), purpose=purpose, url=url, expires_at=link.expires_at)
+    return IssuedLink(
+        user=access.user_public(user), purpose=purpose, url=url, expires_at=link.expires_at
+    )
 
 
 # --------------------------------------------------------------------------- the link itself
@@ -537,7 +535,7 @@ def use_link(session: Session, secret: str, choice: PasswordChoice) -> UserPubli
         "password_set",
         {"link": link.id, "purpose": link.purpose},
     )
-    return _public(user)
+    return access.user_public(user)
 
 
 # --------------------------------------------------------------------------- tokens

@@ -14,11 +14,11 @@ Planning one group's sessions is quick and answers directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from litestar import delete, post, put
-from litestar.di import NamedDependency
-from litestar.params import JSONBody, Parameter
+from litestar.params import Parameter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -30,7 +30,6 @@ from vppool.api.controllers._shared import (
 )
 from vppool.services import intervision, intervision_runs
 from vppool.services.access import Viewer
-from vppool.settings import Settings
 from vppool.vocab import IntervisionRunKind
 
 __all__ = ["IntervisionController"]
@@ -74,24 +73,31 @@ class Attendance(BaseModel):
     attended: bool = True
 
 
+def _starting(kind: IntervisionRunKind) -> Callable[..., intervision_runs.IntervisionRunPublic]:
+    """The service that queues a run of ``kind`` for the year (and options) of the body.
+
+    A worker starts it once the request's transaction commits (a refused request queues
+    nothing).
+    """
+
+    def start(
+        session: Session, *, data: FormGroups | ScheduleYear, viewer: Viewer
+    ) -> intervision_runs.IntervisionRunPublic:
+        order = intervision_runs.RunOrder(kind=kind, **data.model_dump())
+        return intervision_runs.start_run(session, order, viewer=viewer)
+
+    return start
+
+
 class IntervisionController(
     Resource, path="/api/v1", tag="intervision", guard=trust_person_or_staff
 ):
     """Intervision groups, sessions and attendance."""
 
-    @post(
+    form_intervision_groups = _RUNS.route(
+        post,
         "/intervision-groups/formations",
-        guards=[staff_only],
-        status_code=202,
-        sync_to_thread=True,
-    )
-    def form_intervision_groups(
-        self,
-        data: JSONBody[FormGroups],
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
-    ) -> intervision_runs.IntervisionRunPublic:
+        _starting(IntervisionRunKind.FORMATION),
         """Start forming the intervision groups of a year (202 + a run to poll).
 
         The solve runs in the background with the configured time limit; poll
@@ -104,9 +110,11 @@ class IntervisionController(
         message id and values). When it failed, ``error`` and ``error_status`` say why (409:
         a group met while forming; 422: the pool cannot be grouped within the size and
         separation rules).
-        """
-        order = intervision_runs.RunOrder(kind=IntervisionRunKind.FORMATION, **data.model_dump())
-        return intervision_runs.start_run(db_session, order, viewer=viewer)
+        """,
+        body=FormGroups,
+        guards=[staff_only],
+        status_code=202,
+    )
 
     store_intervision_proposal = _RUNS.acting(
         post,
@@ -165,26 +173,19 @@ class IntervisionController(
         status_code=200,
     )
 
-    @post(
+    schedule_intervision_sessions = _RUNS.route(
+        post,
         "/intervision-sessions/schedule",
-        guards=[staff_only],
-        status_code=202,
-        sync_to_thread=True,
-    )
-    def schedule_intervision_sessions(
-        self,
-        data: JSONBody[ScheduleYear],
-        viewer: NamedDependency[Viewer],
-        settings: NamedDependency[Settings],
-        db_session: NamedDependency[Session],
-    ) -> intervision_runs.IntervisionRunPublic:
+        _starting(IntervisionRunKind.SCHEDULE),
         """Start planning the sessions of every group of a year (202 + a run to poll).
 
         Each window of the year gets a session when all members are free, or says why no
         common free time exists; the run's ``report`` holds the outcome per group.
-        """
-        order = intervision_runs.RunOrder(kind=IntervisionRunKind.SCHEDULE, year=data.year)
-        return intervision_runs.start_run(db_session, order, viewer=viewer)
+        """,
+        body=ScheduleYear,
+        guards=[staff_only],
+        status_code=202,
+    )
 
     list_intervision_sessions = _SESSIONS.paging(
         intervision.list_sessions,

@@ -114,6 +114,28 @@ def test_the_e_mail_says_what_the_vp_needs_and_links_to_the_answer(
     assert "zonder in te loggen" in body
 
 
+def test_an_english_vp_reads_the_e_mail_and_the_page_in_english(
+    asking_client: TestClient, engine: Engine, world: World, asking: Settings
+) -> None:
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.email == world.emails["trust_person"])).one()
+        user.language = "en"
+        session.add(user)
+        session.commit()
+    _ask(engine, world, asking)
+    body = _mail(engine, world, "trust_person", "consent_asked").body
+    assert "Contact person: Hanna de Vries, hr@school-twee.nl" in body
+    assert "Hours: 4.5 a month" in body
+    found = LINK.search(body)
+    assert found
+    assert found.group(2) == "?lang=en"
+    page = asking_client.get(found.group(1) + found.group(2))
+    assert page.status_code == 200
+    assert '<html lang="en">' in page.text
+    assert "4.5 hours a month" in page.text
+    assert "Will you take it?" in page.text
+
+
 def test_the_vp_accepts_with_the_link_without_logging_in(
     asking_client: TestClient, engine: Engine, world: World, asking: Settings
 ) -> None:

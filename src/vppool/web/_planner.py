@@ -44,7 +44,7 @@ from vppool.web._forms import fields_of
 from vppool.web._messages import localise_words
 from vppool.web._page import PageContext, WebPages
 from vppool.web._record_forms import WISH_FIELDS, DeclineForm, NeedForm
-from vppool.web._views import all_pages
+from vppool.web._views import all_pages, need_with_client
 
 __all__ = ["PlannerPages"]
 
@@ -228,10 +228,6 @@ class PlannerPages(WebPages, guard=staff_page):
             "quick_match.html",
             section="needs",
             status_code=status_code,
-            need=need,
-            organisation=organisations.get_organisation(
-                ctx.session, organisation_id=need.organisation_id, viewer=ctx.viewer
-            ),
             ranked=ranked,
             problem=problem,
             held=team.items,
@@ -240,6 +236,7 @@ class PlannerPages(WebPages, guard=staff_page):
             placed=placed,
             asked=ctx.settings.vp_consent,
             seat=seat,
+            **need_with_client(ctx.session, need, ctx.viewer),
         )
 
     @post("/needs/{need_id:int}/place", sync_to_thread=True, status_code=303)

@@ -17,17 +17,22 @@ from sqlmodel import Session
 
 from vppool import calendar as cal
 from vppool.db.schemas import (
+    NeedPublic,
+    OrganisationPublic,
     Page,
     PageQuery,
     TeamMember,
 )
+from vppool.services import organisations
 from vppool.services._common import MAX_LIMIT
+from vppool.services.access import Viewer
 from vppool.services.availability import availability_by_id
 
 __all__ = [
     "DayAvailability",
     "all_pages",
     "day_availability",
+    "need_with_client",
 ]
 
 ItemT = TypeVar("ItemT")
@@ -42,6 +47,19 @@ def all_pages(fetch: Callable[[QueryT], Page[ItemT]], query: QueryT) -> list[Ite
         items.extend(page.items)
         if not page.items or len(items) >= page.total:
             return items
+
+
+def need_with_client(
+    session: Session, need: NeedPublic, viewer: Viewer | None
+) -> dict[str, NeedPublic | OrganisationPublic]:
+    """The need and its organisation (as ``viewer`` may see it), as a page about a need shows.
+
+    For the template's ``need`` and ``organisation``.
+    """
+    client = organisations.get_organisation(
+        session, organisation_id=need.organisation_id, viewer=viewer
+    )
+    return {"need": need, "organisation": client}
 
 
 # --------------------------------------------------------------------------- availability

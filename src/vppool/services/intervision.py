@@ -1493,22 +1493,7 @@ def schedule_sessions(
         )
         for group, rows in zip(groups, chosen, strict=True)
     ]
-    audit.record_change(
-        session,
-        actor,
-        action="intervision_sessions_planned",
-        entity_type="intervision_group",
-        entity_id=group_id,
-        details={
-            "year": year,
-            "groups": len(groups),
-            "planned": planned,
-            "kept": kept_count,
-            "without_time": without,
-            "replaced": len(replaced),
-        },
-    )
-    return ScheduleReport(
+    report = ScheduleReport(
         year=year,
         session_hours=settings.intervision_session_hours,
         planned=planned,
@@ -1516,6 +1501,16 @@ def schedule_sessions(
         without_time=without,
         groups=outcomes,
     )
+    figures = report.model_dump(include={"year", "planned", "kept", "without_time"})
+    audit.record_change(
+        session,
+        actor,
+        action="intervision_sessions_planned",
+        entity_type="intervision_group",
+        entity_id=group_id,
+        details=figures | {"groups": len(groups), "replaced": len(replaced)},
+    )
+    return report
 
 
 # --------------------------------------------------------------------------- attendance

@@ -621,17 +621,9 @@ def _feed_rows(rows: Sequence[Any]) -> list[TokenRow]:
 
 
 def _api_row(token: ApiToken, user: User) -> TokenRow:
-    assert token.id is not None  # noqa: S101  (rows read from the database have ids)
-    return TokenRow(
-        kind=TokenKind.API,
-        id=token.id,
-        name=token.name,
-        owner=f"{user.display_name} <{user.email}>",
-        created_at=token.created_at,
-        last_used_at=token.last_used_at,
-        expires_at=token.expires_at,
-        revoked_at=token.revoked_at,
-    )
+    """An API token (read from the database) as a row: its own fields, its kind and owner."""
+    owner = f"{user.display_name} <{user.email}>"
+    return TokenRow.model_validate(token.model_dump() | {"kind": TokenKind.API, "owner": owner})
 
 
 def _feed_row(

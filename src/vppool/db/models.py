@@ -1020,9 +1020,10 @@ class RuleWeightsBase(SQLModel):
     """
 
     travel_per_km: float = Field(ge=0, le=1000)
-    continuity: float = Field(ge=0, le=1000)
-    sector_mismatch: float = Field(ge=0, le=1000)
-    preference_per_step: float = Field(ge=0, le=1000)
+    # Whole numbers, as the matcher counts them: a fraction would be stored but not used.
+    continuity: int = Field(ge=0, le=1000)
+    sector_mismatch: int = Field(ge=0, le=1000)
+    preference_per_step: int = Field(ge=0, le=1000)
 
 
 class RuleWeight(SQLModel, table=True):

@@ -172,14 +172,15 @@ def _linked(session: Session, settings: Settings, assignment_id: int, secret: st
     """The assignment a link opens.
 
     Raises:
-        NotFound: no such assignment, or the secret is not its link's.
+        NotFound: no such assignment, the secret is not its link's, or its VP is archived.
     """
+    # The signature first: a forged or mangled link never reaches the database.
+    if not secret or not signed(settings.signing_key(), f"consent:{assignment_id}", secret):
+        raise NotFound("link", "")
     row = session.get(Assignment, assignment_id)
-    if (
-        row is None
-        or not secret
-        or not signed(settings.signing_key(), f"consent:{assignment_id}", secret)
-    ):
+    person = session.get(TrustPerson, row.trust_person_id) if row is not None else None
+    if row is None or person is None or not person.active:
+        # An archived VP's link stops working with their login: it no longer speaks for them.
         raise NotFound("link", "")
     return row
 

@@ -18,7 +18,7 @@ from vppool import matching as m
 from vppool.db.models import RuleWeight, RuleWeightsBase
 from vppool.db.types import utc_now
 from vppool.services import audit
-from vppool.services._common import acting, require_staff
+from vppool.services._common import acting, flush, require_staff
 from vppool.services.access import Viewer
 
 __all__ = ["NAMES", "RuleWeightsView", "rule_weights", "save_weights", "set_weight", "weights_of"]
@@ -34,9 +34,9 @@ class RuleWeightsView(BaseModel):
     defaults: RuleWeightsBase
 
 
-def _defaults() -> dict[str, float]:
+def _defaults() -> dict[str, float | int]:
     weights = m.Weights()
-    return {name: float(getattr(weights, name)) for name in NAMES}
+    return {name: getattr(weights, name) for name in NAMES}
 
 
 def _stored(session: Session) -> dict[str, RuleWeight]:
@@ -56,7 +56,7 @@ def weights_of(session: Session) -> m.Weights:
 def _view(session: Session) -> RuleWeightsView:
     used = weights_of(session)
     return RuleWeightsView(
-        values=RuleWeightsBase.model_validate({n: float(getattr(used, n)) for n in NAMES}),
+        values=RuleWeightsBase.model_validate({n: getattr(used, n) for n in NAMES}),
         defaults=RuleWeightsBase.model_validate(_defaults()),
     )
 
@@ -82,7 +82,7 @@ def set_weight(session: Session, name: str, value: float, *, viewer: Viewer | No
     row.updated_at = utc_now()
     row.updated_by_user_id = viewer.user_id if viewer else None
     session.add(row)
-    session.flush()
+    flush(session, race="Someone changed the rule weights at the same moment; reload the page.")
     after = float(getattr(weights_of(session), name))
     audit.record_event(
         session, acting(viewer), ("rule_weight", None), "changed", {name: [before, after]}

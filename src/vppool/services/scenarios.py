@@ -38,7 +38,7 @@ from vppool.db.schemas import (
     SiteCreate,
     TrustPersonUpdate,
 )
-from vppool.errors import Conflict, FieldError, ValidationFailed
+from vppool.errors import Conflict, FieldError, InvalidValue, ValidationFailed
 from vppool.services import assignments, needs, organisations, queue, rule_weights, trust_persons
 from vppool.services.access import Viewer, viewer_of_user
 from vppool.services.matching import add_proposals, build_instance
@@ -146,6 +146,13 @@ class WeightChange(_Change):
     type: Literal["weight"]
     name: Literal["travel_per_km", "continuity", "sector_mismatch", "preference_per_step"]
     value: float = Field(ge=0, le=1000)
+
+    @model_validator(mode="after")
+    def _whole(self) -> WeightChange:
+        # Only travel is weighed per km with fractions; the matcher counts the others whole.
+        if self.name != "travel_per_km" and self.value % 1:
+            raise InvalidValue("Enter a whole number.", field="value")
+        return self
 
 
 Change = Annotated[
@@ -375,7 +382,7 @@ def _capacity(copy: _Copy, change: Capacity) -> None:
 
 
 def _weight(copy: _Copy, change: WeightChange) -> None:
-    value: float | int = change.value if change.name == "travel_per_km" else round(change.value)
+    value: float | int = change.value if change.name == "travel_per_km" else int(change.value)
     values: dict[str, Any] = {change.name: value}
     copy.instance = dataclasses.replace(
         copy.instance,

@@ -33,7 +33,7 @@ from vppool.web._answer_link import ANSWER_PATH, AnswerPages
 from vppool.web._assignments import assignment_pages
 from vppool.web._auth import AuthPages
 from vppool.web._client import ClientPages
-from vppool.web._common import WEB_PATH, IdempotencyKeys, web_exception_handlers
+from vppool.web._common import WEB_PATH, IdempotencyKeys, ids_in_range, web_exception_handlers
 from vppool.web._employee_pages import (
     EMPLOYEE_PAGE_PATH,
     EmployeePageLinks,
@@ -208,6 +208,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             DefineMiddleware(TokenAuthMiddleware, exclude=["^/static"]),
         ],
         exception_handlers=web_exception_handlers(),
+        before_request=ids_in_range,
         template_config=TemplateConfig(
             directory=_HERE / "templates",
             engine=JinjaTemplateEngine,

@@ -20,6 +20,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from vppool.db.schemas import MAX_ID
 from vppool.errors import NotFound, PermissionDenied, ValidationFailed, VppoolError
 from vppool.services.access import Viewer
 from vppool.vocab import Role
@@ -39,6 +40,7 @@ __all__ = [
     "done_of",
     "form_list",
     "form_text",
+    "ids_in_range",
     "language_of",
     "page",
     "redirect",
@@ -337,6 +339,17 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return _error_page(request, 500, "Something went wrong on our side.")
+
+
+def ids_in_range(request: Request[Any, Any, Any]) -> None:
+    """Before every page: a record id in the address that no database can hold does not exist.
+
+    Without it, ``/app/shortlists/<a 22-digit number>`` reached the database and failed there
+    (a 500); now every such address is the ordinary "page does not exist".
+    """
+    for value in request.path_params.values():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise NotFoundException
 
 
 def web_exception_handlers() -> dict[int | type[Exception], Any]:

@@ -30,9 +30,9 @@ class RuleWeightsForm(Form):
     """The soft rules' weights as a planner sets them."""
 
     travel_per_km: float = form_field("Travel, per km", ge=0, le=1000)
-    continuity: float = form_field("Continuity: the same trust person again", ge=0, le=1000)
-    sector_mismatch: float = form_field("No experience in the client's sector", ge=0, le=1000)
-    preference_per_step: float = form_field("Preference, per step", ge=0, le=1000)
+    continuity: int = form_field("Continuity: the same trust person again", ge=0, le=1000)
+    sector_mismatch: int = form_field("No experience in the client's sector", ge=0, le=1000)
+    preference_per_step: int = form_field("Preference, per step", ge=0, le=1000)
 
     def to_input(self) -> RuleWeightsInput:
         """The weights as the service stores them."""

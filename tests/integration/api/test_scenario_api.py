@@ -168,6 +168,7 @@ def test_a_new_client_and_a_weight_are_tried_and_discarded(
             "changes[0].absence",
         ),
         ({"type": "weight", "name": "unknown", "value": 1}, "changes[0].weight.name"),
+        ({"type": "weight", "name": "continuity", "value": 12.5}, "changes[0].weight.value"),
     ],
 )
 def test_a_bad_scenario_is_refused_naming_the_change(
@@ -240,8 +241,13 @@ def test_rule_weights_are_set_over_the_api_and_bad_ones_refused(
     }
     saved = client.put("/api/v1/rule-weights", json=weights, headers=headers)
     assert saved.status_code == 200, saved.text
-    assert saved.json()["values"] == {**weights, "continuity": 60.0, "sector_mismatch": 0.0}
-    for bad, field in (({**weights, "continuity": -1}, "continuity"), ({**weights, "x": 1}, "x")):
+    assert saved.json()["values"] == weights
+    for bad, field in (
+        ({**weights, "continuity": -1}, "continuity"),
+        ({**weights, "x": 1}, "x"),
+        # The matcher counts continuity in whole points: 12.6 would be stored but not used.
+        ({**weights, "continuity": 12.6}, "continuity"),
+    ):
         refused = client.put("/api/v1/rule-weights", json=bad, headers=headers)
         assert refused.status_code == 422, refused.text
         assert any(field in e["field"] for e in refused.json()["errors"]), refused.json()

@@ -232,8 +232,30 @@ def test_a_withdrawn_placement_says_so_and_takes_no_answer(
     page = asking_client.get(path)
     assert "De planner heeft deze opdracht ingetrokken" in page.text
     assert "Ik neem de opdracht aan" not in page.text
+    # Where and whom to meet is no longer the link's to tell once the placement is withdrawn.
+    assert "Schoolstraat" not in page.text
+    assert "Hanna de Vries" not in page.text
     assert asking_client.post(f"{path}/accept").status_code == 409
     assert _status(engine, assignment_id) == (AssignmentStatus.CANCELLED, None)
+
+
+def test_an_archived_vps_link_no_longer_answers(
+    asking_client: TestClient, engine: Engine, world: World, asking: Settings
+) -> None:
+    assignment_id = _ask(engine, world, asking)
+    path = _link(engine, world)
+    assert "Schoolstraat" in asking_client.get(path).text  # the link works while the VP is in
+    with Session(engine) as session:
+        person = session.get(TrustPerson, world["vp1"])
+        assert person is not None
+        person.active = False
+        session.add(person)
+        session.commit()
+    page = asking_client.get(path)
+    assert page.status_code == 404
+    assert "Schoolstraat" not in page.text
+    assert asking_client.post(f"{path}/accept").status_code == 404
+    assert _status(engine, assignment_id) == (AssignmentStatus.ASKED, None)
 
 
 def test_the_feed_shows_an_asked_placement_tentative_with_the_same_link(

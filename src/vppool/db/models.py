@@ -1198,6 +1198,10 @@ class PublicProfile(PublicProfileBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     trust_person_id: int = _fk("trust_person.id")
     updated_at: datetime = _created_at()
+    #: The VP's photo as re-encoded on upload (JPEG, at most 400x400, no metadata), if any.
+    photo: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    #: Counts the photo's changes (a new upload or its removal).
+    photo_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Job(SQLModel, table=True):

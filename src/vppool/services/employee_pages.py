@@ -8,7 +8,8 @@ address shows nothing. Only VPs with a confirmed assignment that runs today (or 
 within :data:`STARTING_SOON`) are shown; the works council's consent precedes confirmation.
 
 What a VP shows beyond their name and languages is their own choice: the public profile
-(an introduction, a phone number and an e-mail address for employees), which they keep on
+(an introduction, a phone number and an e-mail address for employees, and a photo:
+:mod:`vppool.services.profile_photos`), which they keep on
 their own page. Nothing here records who opened the page.
 """
 
@@ -42,6 +43,7 @@ from vppool.services._common import (
 )
 from vppool.services.access import Viewer
 from vppool.services.availability import availability_by_id
+from vppool.services.profile_photos import data_url
 from vppool.vocab import AssignmentStatus, Role
 
 __all__ = [
@@ -99,6 +101,8 @@ class PublicVp:
     email: str | None
     starts_on: date
     free: list[FreeMoment] = field(default_factory=list)
+    #: The VP's photo as a ``data:`` URL, if they gave one.
+    photo: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +233,7 @@ def employee_view(session: Session, token: str, now: datetime, timezone: str) ->
                 email=profile.email if profile else None,
                 starts_on=starts_on,
                 free=free.get(person_id, []),
+                photo=data_url(profile.photo) if profile else None,
             )
             for person_id, (starts_on, person, profile) in people.items()
         ],

@@ -57,6 +57,7 @@ from vppool.services._common import (
 from vppool.services.access import Viewer
 from vppool.services.insight import province_of
 from vppool.services.matching import override_seat, quick_match_need
+from vppool.services.profile_photos import data_url
 from vppool.settings import Settings
 from vppool.vocab import Role, ShortlistStatus
 
@@ -109,6 +110,8 @@ class CandidateProfile(BaseModel):
     gender: str | None
     first_choice: bool
     planner: PlannerFacts | None = None
+    #: The VP's photo as a ``data:`` URL (JPEG), if they gave one.
+    photo: str | None = None
 
 
 class ShortlistView(BaseModel):
@@ -215,6 +218,7 @@ def _profile(
         gender=person.gender if person.gender_visible_to_clients else None,
         first_choice=first_choice,
         planner=planner,
+        photo=data_url(public.photo) if public else None,
     )
 
 

@@ -5,33 +5,38 @@
   about who opens it; ``?lang=en`` shows it in English.
 * ``/team/employee-page`` (the client contact) and ``/organisations/<id>/employee-page``
   (planners): the link, its QR code, and making a new link (the old address stops).
-* ``/me/profile``: what a trust person shows the employees of the organisations they serve.
+* ``/me/profile``: what a trust person shows the employees of the organisations they serve,
+  and their optional photo (``/me/profile/photo``, ``/me/profile/photo/delete``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import segno
 from litestar import get, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from vppool.db.models import PublicProfileBase
-from vppool.errors import NotFound
-from vppool.services import employee_pages
+from vppool.errors import NotFound, ValidationFailed
+from vppool.services import employee_pages, profile_photos
 from vppool.services.employee_pages import PageLink
 from vppool.web._common import (
     WEB_PATH,
+    FieldErrors,
     FormData,
     client_only,
     staff_page,
     trust_person_only,
 )
 from vppool.web._form_page import FormPage
-from vppool.web._forms import Form, form_field
+from vppool.web._forms import Form, errors_by_field, form_field
 from vppool.web._i18n import LANGUAGES, translator
 from vppool.web._page import PageContext, WebPages
 
@@ -185,7 +190,34 @@ PROFILE = FormPage(
     action="/me/profile",
     back="/me",
     section="profile",
+    template="me_profile.html",
 )
+
+
+@dataclass
+class PhotoUploadForm:
+    """The photo upload: one image file."""
+
+    photo: UploadFile | None = None
+
+
+#: The upload's body: a multipart form.
+PhotoUpload = Annotated[PhotoUploadForm, Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+def _photo_context(ctx: PageContext, errors: FieldErrors | None = None) -> dict[str, Any]:
+    """What the photo panel of the profile page shows."""
+    return {
+        "photo": profile_photos.photo_of(ctx.session, ctx.viewer, _vp(ctx)),
+        "photo_errors": errors or {},
+        "photo_megabytes": profile_photos.MAX_UPLOAD_BYTES // 1_000_000,
+        "photo_pixels": profile_photos.SIZE,
+    }
+
+
+def _profile_values(ctx: PageContext) -> dict[str, Any]:
+    profile = employee_pages.public_profile(ctx.session, ctx.viewer, _vp(ctx))
+    return {name: value or "" for name, value in profile.model_dump().items()}
 
 
 class ProfilePages(WebPages, path="/me/profile", guard=trust_person_only):
@@ -193,10 +225,8 @@ class ProfilePages(WebPages, path="/me/profile", guard=trust_person_only):
 
     @get("/", sync_to_thread=True)
     def show(self, ctx: NamedDependency[PageContext]) -> Template:
-        """The profile as it is now."""
-        profile = employee_pages.public_profile(ctx.session, ctx.viewer, _vp(ctx))
-        values = {name: value or "" for name, value in profile.model_dump().items()}
-        return PROFILE.show(ctx, values=values)
+        """The profile as it is now, and the photo."""
+        return PROFILE.show(ctx, values=_profile_values(ctx), extra=_photo_context(ctx))
 
     @post("/", sync_to_thread=True, status_code=303)
     def save(self, ctx: NamedDependency[PageContext], data: FormData) -> Template | Redirect:
@@ -206,7 +236,35 @@ class ProfilePages(WebPages, path="/me/profile", guard=trust_person_only):
             employee_pages.save_public_profile(ctx.session, ctx.viewer, _vp(ctx), form.to_input())
             return "/me?done=profile"
 
-        return PROFILE.submit(ctx, data, save)
+        return PROFILE.submit(ctx, data, save, extra=_photo_context(ctx))
+
+    @post("/photo", sync_to_thread=True, request_max_body_size=profile_photos.UPLOAD_BODY_LIMIT)
+    def upload_photo(
+        self, ctx: NamedDependency[PageContext], data: PhotoUpload
+    ) -> Template | Redirect:
+        """Take a photo (or a new one); a refused file is named next to the field."""
+        file = data.photo if isinstance(data.photo, UploadFile) else None
+        content = b""
+        if file is not None:
+            with file.file:
+                content = file.file.read(profile_photos.MAX_UPLOAD_BYTES + 1)
+        try:
+            profile_photos.set_photo(ctx.session, ctx.viewer, _vp(ctx), content)
+        except ValidationFailed as exc:
+            ctx.session.rollback()
+            errors = errors_by_field(exc, ctx.lang, {"photo"})
+            if "" in errors:
+                errors.setdefault("photo", []).extend(errors.pop(""))
+            return PROFILE.show(
+                ctx, values=_profile_values(ctx), extra=_photo_context(ctx, errors), status_code=422
+            )
+        return ctx.redirect("/me/profile?done=photo")
+
+    @post("/photo/delete", sync_to_thread=True, status_code=303)
+    def remove_photo(self, ctx: NamedDependency[PageContext]) -> Redirect:
+        """Remove the photo; employees and clients see the initials again."""
+        profile_photos.remove_photo(ctx.session, ctx.viewer, _vp(ctx))
+        return ctx.redirect("/me/profile?done=photo-removed")
 
 
 def _vp(ctx: PageContext) -> int:

@@ -58,6 +58,7 @@ class FormPage(Generic[FormT]):
         intro: a sentence under the heading, if any.
         once: the form carries a one-time key, so a double click submits once.
         only: the fields to show, in this order (default: all of the form's).
+        template: the page's template (one that extends ``form_page.html`` adds to it).
     """
 
     form: type[FormT]
@@ -69,6 +70,7 @@ class FormPage(Generic[FormT]):
     intro: str | None = None
     once: bool = False
     only: tuple[str, ...] | None = None
+    template: str = "form_page.html"
 
     def show(
         self,
@@ -78,6 +80,7 @@ class FormPage(Generic[FormT]):
         errors: FieldErrors | None = None,
         status_code: int = 200,
         subject: str | None = None,
+        extra: Mapping[str, Any] | None = None,
         **path: object,
     ) -> Template:
         """The page with the form, filled with ``values`` and showing ``errors``.
@@ -89,10 +92,12 @@ class FormPage(Generic[FormT]):
             status_code: 200, or 422 when the form is shown again with errors.
             subject: what the form is about (a person's or organisation's name), shown
                 above the heading.
+            extra: more for a :attr:`template` that adds to the page.
             **path: the values of the placeholders in ``action`` and ``back``.
         """
         return ctx.render(
-            "form_page.html",
+            self.template,
+            **dict(extra or {}),
             section=self.section,
             status_code=status_code,
             title=self.title,
@@ -114,6 +119,7 @@ class FormPage(Generic[FormT]):
         save: Callable[[FormT], str],
         *,
         subject: str | None = None,
+        extra: Mapping[str, Any] | None = None,
         **path: object,
     ) -> Template | Redirect:
         """Read the submitted form and ``save`` it; show it again with the errors if refused.
@@ -123,7 +129,13 @@ class FormPage(Generic[FormT]):
 
         def again(*, values: dict[str, Any], errors: FieldErrors, status_code: int) -> Template:
             return self.show(
-                ctx, values=values, errors=errors, status_code=status_code, subject=subject, **path
+                ctx,
+                values=values,
+                errors=errors,
+                status_code=status_code,
+                subject=subject,
+                extra=extra,
+                **path,
             )
 
         return ctx.handle(self.form, data, act=save, again=again)

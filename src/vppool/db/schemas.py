@@ -789,7 +789,8 @@ class ShortlistAskOthers(SQLModel):
 
     model_config = _FORBID_EXTRA
 
-    note: str = Field(min_length=1, max_length=1000)
+    # No min_length: the validator's own message says what to write (a blank note too).
+    note: str = Field(max_length=1000)
 
     @field_validator("note")
     @classmethod

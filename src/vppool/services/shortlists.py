@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from vppool import matching as m
@@ -238,7 +239,7 @@ def _view(
             _profile(
                 session,
                 person,
-                first_choice=row.trust_person_id == shortlist.first_choice_id,
+                first_choice=planner and row.trust_person_id == shortlist.first_choice_id,
                 today=today,
                 cost=row.cost if planner else None,
             )
@@ -253,9 +254,10 @@ def _view(
         status=shortlist.status,
         deadline=shortlist.deadline,
         open=_is_open(shortlist, today),
-        note=shortlist.note,
+        # A client chooses freely: the planner's preference and a draft's note are theirs.
+        note=shortlist.note if planner or shortlist.status is not ShortlistStatus.DRAFT else None,
         client_note=shortlist.client_note,
-        first_choice_id=shortlist.first_choice_id,
+        first_choice_id=shortlist.first_choice_id if planner else None,
         chosen_id=shortlist.chosen_id,
         assignment_id=shortlist.assignment_id,
         sent_at=shortlist.sent_at,
@@ -284,6 +286,37 @@ def _scoped(session: Session, viewer: Viewer, shortlist_id: int) -> Shortlist:
     return shortlist
 
 
+def _audit_viewing(
+    session: Session, viewer: Viewer, shortlist: Shortlist, rows: Sequence[ShortlistCandidate]
+) -> None:
+    """Audit a client's opening, in its own short transaction if this one cannot write.
+
+    A GET's transaction has read already: on SQLite it cannot start writing once another
+    writer committed meanwhile ("database is locked" at once). The entry is then written on
+    its own connection, which waits its turn like any writer. A transaction that holds the
+    write lock already (a form shown again after a POST) writes it itself.
+    """
+
+    def record(target: Session) -> None:
+        audit.record_event(
+            target,
+            acting(viewer),
+            ("shortlist", shortlist.id),
+            "viewed",
+            {"need_id": shortlist.need_id, "trust_person_ids": [r.trust_person_id for r in rows]},
+        )
+
+    try:
+        with session.begin_nested():
+            record(session)
+    except OperationalError:
+        if session.get_bind().dialect.name != "sqlite":
+            raise
+        with Session(session.get_bind()) as own:
+            record(own)
+            own.commit()
+
+
 def read(
     session: Session, settings: Settings, *, shortlist_id: int, viewer: Viewer
 ) -> ShortlistView:
@@ -304,13 +337,7 @@ def read(
         return _view(session, shortlist, today=today, shown=rows, planner=True)
     if _is_open(shortlist, today):
         shown = rows
-        audit.record_event(
-            session,
-            acting(viewer),
-            ("shortlist", shortlist.id),
-            "viewed",
-            {"need_id": shortlist.need_id, "trust_person_ids": [r.trust_person_id for r in rows]},
-        )
+        _audit_viewing(session, viewer, shortlist, rows)
     else:
         placed = shortlist.chosen_id if shortlist.assignment_id is not None else None
         shown = [r for r in rows if r.trust_person_id == placed]

@@ -60,9 +60,7 @@ class ChooseForm(Form):
 class AskOthersForm(Form):
     """What the client contact wants of other candidates."""
 
-    note: str = form_field(
-        "What should other candidates bring?", kind="textarea", min_length=1, max_length=1000
-    )
+    note: str = form_field("What should other candidates bring?", kind="textarea", max_length=1000)
 
     def to_input(self) -> ShortlistAskOthers:
         """The request for others."""

@@ -408,3 +408,79 @@ def test_the_ready_message_is_in_the_contacts_language_and_respects_their_email_
     last_day = view.deadline
     assert last_day is not None
     assert f"uiterlijk op {last_day.day} " in dutch.body
+
+
+def test_a_write_committed_between_the_clients_read_and_its_audit_does_not_break_it(
+    engine: Engine, settings: Settings, world: World
+) -> None:
+    view = _build(engine, settings, world)
+    _send(engine, settings, world, view.id)
+    with Session(engine) as session:
+        client = _viewer(session, world, "client")  # this GET's transaction has read
+        with Session(engine) as other:  # another writer commits meanwhile
+            need = other.get(Need, world.ids["plain"])
+            assert need is not None
+            need.title = "Changed meanwhile"
+            other.add(need)
+            other.commit()
+        seen = shortlists.read(session, settings, shortlist_id=view.id, viewer=client)
+        session.commit()
+    assert len(seen.candidates) == 3
+    with Session(engine) as session:
+        assert _actions(session)[-1] == "shortlist_viewed"
+
+
+def test_a_blank_note_is_answered_by_what_to_write(settings: Settings) -> None:
+    for blank in ("", "   "):
+        with pytest.raises(ValidationFailed) as caught:
+            typed(ShortlistAskOthers, {"note": blank})
+        assert "Say what the other candidates should bring" in str(caught.value.errors)
+
+
+def test_the_client_never_sees_the_planners_first_choice_nor_a_draft_note(
+    engine: Engine, settings: Settings, world: World
+) -> None:
+    view = _build(engine, settings, world)
+    with Session(engine) as session:
+        shortlists.update(
+            session,
+            settings,
+            shortlist_id=view.id,
+            data=typed(ShortlistUpdate, {"note": "Sent note"}),
+            viewer=_viewer(session, world, "planner"),
+        )
+        session.commit()
+    _send(engine, settings, world, view.id)
+    with Session(engine) as session:
+        seen = shortlists.read(
+            session, settings, shortlist_id=view.id, viewer=_viewer(session, world, "client")
+        )
+        session.commit()
+    assert seen.note == "Sent note"
+    assert seen.first_choice_id is None
+    assert not any(c.first_choice for c in seen.candidates)
+    with Session(engine) as session:
+        shortlists.ask_others(
+            session,
+            settings,
+            shortlist_id=view.id,
+            data=typed(ShortlistAskOthers, {"note": "Iemand met meer ervaring"}),
+            viewer=_viewer(session, world, "client"),
+        )
+        shortlists.update(
+            session,
+            settings,
+            shortlist_id=view.id,
+            data=typed(ShortlistUpdate, {"note": "Draft, not for the client yet"}),
+            viewer=_viewer(session, world, "planner"),
+        )
+        after = shortlists.read(
+            session, settings, shortlist_id=view.id, viewer=_viewer(session, world, "client")
+        )
+        planner = shortlists.read(
+            session, settings, shortlist_id=view.id, viewer=_viewer(session, world, "planner")
+        )
+        session.commit()
+    assert (after.note, after.first_choice_id, after.candidates) == (None, None, [])
+    assert planner.note == "Draft, not for the client yet"
+    assert planner.first_choice_id is not None

@@ -123,6 +123,12 @@ def test_client_chooses_on_kies_uw_vertrouwenspersoon(
     )
     assert empty.status_code == 422
     assert 'id="note-error"' in empty.text
+    assert "Vul dit veld in." in empty.text  # a blank note: the field is empty
+    blank = app_client.post(
+        f"{WEB}/shortlists/{shortlist_id}/ask-others", data={"_csrf_token": token, "note": ""}
+    )
+    assert blank.status_code == 422
+    assert "Vul dit veld in." in blank.text
     stranger = app_client.post(
         f"{WEB}/shortlists/{shortlist_id}/choose",
         data={"_csrf_token": token, "trust_person_id": str(shortlisted["vp3"])},

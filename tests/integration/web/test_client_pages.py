@@ -580,7 +580,7 @@ def test_consent_with_wrong_input_says_why_next_to_the_date(
     assert response.status_code == 422
     message = _field_error(response.text, "works_council_consent_on")
     assert message.startswith("OR-instemming wordt alleen vastgelegd")
-    assert "Nazorg" in message
+    assert "deze inzet is nazorg, geen vaste inzet" in message  # a kind mid-sentence: lower case
 
 
 def test_client_contacts_cannot_keep_assignments(app_client: TestClient, world: World) -> None:

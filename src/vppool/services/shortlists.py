@@ -34,6 +34,7 @@ from sqlmodel import Session, col, select
 from vppool import matching as m
 from vppool.db.models import (
     Assignment,
+    AuditEntry,
     Need,
     Organisation,
     PublicProfile,
@@ -137,6 +138,9 @@ class ShortlistView(BaseModel):
     decided_at: datetime | None
     revision: int
     candidates: list[CandidateProfile]
+    #: Planners, after the client asked for others: every candidate is one they saw already
+    #: (too few other VPs are eligible).
+    same_again: bool = False
 
 
 class ShortlistSummary(BaseModel):
@@ -264,6 +268,11 @@ def _view(
         decided_at=shortlist.decided_at,
         revision=shortlist.revision,
         candidates=candidates,
+        same_again=planner
+        and shortlist.status is ShortlistStatus.DRAFT
+        and shortlist.sent_at is not None
+        and bool(shown)
+        and {r.trust_person_id for r in shown} <= _sent_before(session, shortlist.id),
     )
 
 
@@ -499,6 +508,11 @@ def build(session: Session, settings: Settings, *, need_id: int, viewer: Viewer)
             need=need_id,
         )
     eligible = eligible_costs(session, settings, need_id, today)
+    if shortlist is not None and shortlist.sent_at is not None:  # the client asked for others
+        seen = _sent_before(session, shortlist.id)
+        others = {i: cost for i, cost in eligible.items() if i not in seen}
+        if len(others) >= 2:  # else the same again: the planner's page says so
+            eligible = others
     if len(eligible) < 2:
         raise Conflict(
             "Only {count} trust person(s) can take need {need} now; a shortlist needs two. "
@@ -537,6 +551,18 @@ def build(session: Session, settings: Settings, *, need_id: int, viewer: Viewer)
     return _view(
         session, shortlist, today=today, shown=_candidates(session, shortlist.id), planner=True
     )
+
+
+def _sent_before(session: Session, shortlist_id: int | None) -> set[int]:
+    """The VPs the client was sent on this shortlist before (the audit of each sending)."""
+    sent = session.exec(
+        select(AuditEntry.details).where(
+            AuditEntry.entity_type == "shortlist",
+            AuditEntry.entity_id == shortlist_id,
+            AuditEntry.action == "shortlist_sent",
+        )
+    ).all()
+    return {int(i) for details in sent for i in details.get("trust_person_ids", [])}
 
 
 def _save(session: Session, shortlist: Shortlist) -> None:

@@ -484,3 +484,54 @@ def test_the_client_never_sees_the_planners_first_choice_nor_a_draft_note(
     assert (after.note, after.first_choice_id, after.candidates) == (None, None, [])
     assert planner.note == "Draft, not for the client yet"
     assert planner.first_choice_id is not None
+
+
+def test_building_again_after_others_were_asked_leaves_out_those_sent(
+    engine: Engine, settings: Settings, world: World
+) -> None:
+    view = _build(engine, settings, world)
+    sent = [c.trust_person_id for c in view.candidates][:2]
+    with Session(engine) as session:
+        shortlists.update(
+            session,
+            settings,
+            shortlist_id=view.id,
+            data=typed(ShortlistUpdate, {"candidates": sent}),
+            viewer=_viewer(session, world, "planner"),
+        )
+        session.commit()
+    _send(engine, settings, world, view.id)
+    with Session(engine) as session:
+        shortlists.ask_others(
+            session,
+            settings,
+            shortlist_id=view.id,
+            data=typed(ShortlistAskOthers, {"note": "Iemand anders graag"}),
+            viewer=_viewer(session, world, "client"),
+        )
+        session.commit()
+    eligible = {world.ids[n] for n in ("anna", "bea", "can", "dirk")}
+    again = _build(engine, settings, world)
+    assert {c.trust_person_id for c in again.candidates} == eligible - set(sent)
+
+
+def test_building_again_with_too_few_others_keeps_those_sent_and_says_so(
+    engine: Engine, settings: Settings, world: World
+) -> None:
+    view = _build(engine, settings, world)  # three of the four eligible: one other is left
+    _send(engine, settings, world, view.id)
+    with Session(engine) as session:
+        shortlists.ask_others(
+            session,
+            settings,
+            shortlist_id=view.id,
+            data=typed(ShortlistAskOthers, {"note": "Iemand anders graag"}),
+            viewer=_viewer(session, world, "client"),
+        )
+        session.commit()
+    again = _build(engine, settings, world)
+    assert {c.trust_person_id for c in again.candidates} == {
+        c.trust_person_id for c in view.candidates
+    }
+    assert again.same_again
+    assert not view.same_again

@@ -1,7 +1,8 @@
 """Candidate generation: which VPs may take which need, and why the others may not.
 
-The pair rules run here once per (need, VP) near enough to matter; VPs too far away are
-found with a latitude window instead of a distance computation each. A VP without room in
+The pair rules run here once per (need, VP) near enough to matter: a grid of the VPs' reach
+(``ReachIndex``) gives each site only the VPs whose travel circle can touch it, so the others
+are counted too far without a distance computation each. A VP without room in
 some month of the need (after kept assignments) cannot take it either, whatever else the
 plan does. What remains is ranked by cost and cut to ``max_candidates_per_need``; the
 previous plan's VPs are always kept, so continuity stays possible.
@@ -9,17 +10,14 @@ previous plan's VPs are always kept, so continuity stays possible.
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from vppool.matching._context import Context, month_label
-from vppool.matching._geo import KM_PER_DEGREE_LATITUDE_AT_LEAST
+from vppool.matching._geo import KM_PER_DEGREE_LATITUDE_AT_LEAST, ReachIndex
 from vppool.matching._types import NeedInput, TrustPersonInput
 
 __all__ = ["Candidates", "build_candidates", "room_for"]
-
-_KM_PER_DEGREE_LATITUDE = 111.2
 
 
 @dataclass
@@ -105,10 +103,10 @@ def base_cost(ctx: Context, need: NeedInput, vp: TrustPersonInput) -> int:
 def build_candidates(ctx: Context, limit: int | None) -> Candidates:
     """Eligible VPs for every need that has open seats."""
     result = Candidates()
-    pool = sorted(ctx.instance.trust_persons, key=lambda vp: vp.home.latitude)
-    latitudes = [vp.home.latitude for vp in pool]
-    widest = max((vp.max_travel_km for vp in pool), default=0.0)
+    pool = ctx.instance.trust_persons
     road = max(ctx.instance.weights.road_factor, 1e-9)
+    # A VP can reach a site no further than their own limit (a need's limit only lowers it).
+    index = ReachIndex((vp, vp.home, vp.max_travel_km / road) for vp in pool)
     for need in ctx.instance.needs:
         open_seats = ctx.open_seats(need)
         if not open_seats:
@@ -116,15 +114,7 @@ def build_candidates(ctx: Context, limit: int | None) -> Candidates:
         excluded: Counter[str] = Counter()
         capacity_detail: Counter[str] = Counter()
         fixed_here = set(ctx.fixed_by_need.get(need.id, {}).values())
-        reach = widest if need.max_travel_km is None else min(widest, need.max_travel_km)
-        window = reach / road / _KM_PER_DEGREE_LATITUDE + 0.01
-        nearby: list[TrustPersonInput] = []
-        for site in need.sites or ():
-            lo = bisect.bisect_left(latitudes, site.latitude - window)
-            hi = bisect.bisect_right(latitudes, site.latitude + window)
-            nearby.extend(pool[lo:hi])
-        if not need.sites:
-            nearby = pool
+        nearby = index.reaching(need.sites) if need.sites else pool
         sites_at = [site.latitude for site in need.sites or ()]
         seen: set[int] = set()
         eligible: list[tuple[int, int, dict[str, int]]] = []

@@ -77,6 +77,8 @@ _T = TypeVar("_T")
 
 #: Slack in radians (about 6 metres) around every reach box: far above float noise.
 _SLACK = 1e-6
+#: An item whose box spans more cells than this is filed as "everywhere" (bounded memory).
+_MOST_CELLS = 4096
 
 
 class ReachIndex(Generic[_T]):
@@ -109,6 +111,9 @@ class ReachIndex(Generic[_T]):
             low_lat, high_lat, low_lon, high_lon = box
             rows = range(self._row(low_lat), self._row(high_lat) + 1)
             columns = range(self._column(low_lon), self._column(high_lon) + 1)
+            if len(rows) * len(columns) > _MOST_CELLS:  # reach far beyond the cell size
+                self._everywhere.append(item)
+                continue
             for row in rows:
                 for column in columns:
                     self._cells[(row, column)].append(item)

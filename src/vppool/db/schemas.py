@@ -119,8 +119,8 @@ __all__ = [
     "RuleWeightsInput",
     "ShortlistAskOthers",
     "ShortlistBuild",
+    "ShortlistChange",
     "ShortlistChoose",
-    "ShortlistUpdate",
     "SiteCreate",
     "SitePublic",
     "SiteUpdate",
@@ -749,7 +749,7 @@ class ShortlistBuild(SQLModel):
     need_id: int = _id()
 
 
-class ShortlistUpdate(SQLModel):
+class ShortlistChange(SQLModel):
     """A planner's changes to a draft shortlist; only the fields given change.
 
     ``candidates``: the VPs on it in the planner's order (two or three, each eligible);

@@ -42,7 +42,7 @@ from vppool.db.models import (
     ShortlistCandidate,
     TrustPerson,
 )
-from vppool.db.schemas import ShortlistAskOthers, ShortlistChoose, ShortlistUpdate
+from vppool.db.schemas import ShortlistAskOthers, ShortlistChange, ShortlistChoose
 from vppool.db.types import utc_now
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, VppoolError
 from vppool.services import audit, consent, notices
@@ -609,7 +609,7 @@ def update(
     settings: Settings,
     *,
     shortlist_id: int,
-    data: ShortlistUpdate,
+    data: ShortlistChange,
     viewer: Viewer,
 ) -> ShortlistView:
     """Change a draft: its candidates (eligible VPs), first choice, last day or note.

@@ -19,7 +19,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from vppool.db.schemas import ShortlistAskOthers, ShortlistChoose, ShortlistUpdate
+from vppool.db.schemas import ShortlistAskOthers, ShortlistChange, ShortlistChoose
 from vppool.errors import Conflict, FieldError, ValidationFailed
 from vppool.services import matching, needs, organisations, shortlists
 from vppool.web._common import FormData, client_only, staff_page
@@ -42,9 +42,9 @@ class ShortlistForm(Form):
         "Note for the client", default=None, kind="textarea", wide=True, max_length=1000
     )
 
-    def to_input(self) -> ShortlistUpdate:
+    def to_input(self) -> ShortlistChange:
         """The changes (an empty first choice keeps the current one, if still a candidate)."""
-        return self.build(ShortlistUpdate, **self.typed_values(note=self.note or ""))
+        return self.build(ShortlistChange, **self.typed_values(note=self.note or ""))
 
 
 class ChooseForm(Form):

@@ -21,7 +21,7 @@ from vppool.db.models import (
     Shortlist,
     User,
 )
-from vppool.db.schemas import ShortlistAskOthers, ShortlistChoose, ShortlistUpdate
+from vppool.db.schemas import ShortlistAskOthers, ShortlistChange, ShortlistChoose
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vppool.jobs import tasks
 from vppool.jobs.runtime import Runtime, install
@@ -170,7 +170,7 @@ def test_planner_edits_a_draft_within_the_eligible_and_refuses_the_rest(
                 session,
                 settings,
                 shortlist_id=view.id,
-                data=typed(ShortlistUpdate, {"candidates": [world.ids["far"], world.ids["can"]]}),
+                data=typed(ShortlistChange, {"candidates": [world.ids["far"], world.ids["can"]]}),
                 viewer=planner,
             )
         assert refused.value.errors[0].field == "candidates"
@@ -179,7 +179,7 @@ def test_planner_edits_a_draft_within_the_eligible_and_refuses_the_rest(
                 session,
                 settings,
                 shortlist_id=view.id,
-                data=typed(ShortlistUpdate, {"deadline": _today(settings) - timedelta(days=1)}),
+                data=typed(ShortlistChange, {"deadline": _today(settings) - timedelta(days=1)}),
                 viewer=planner,
             )
         assert past.value.errors[0].field == "deadline"
@@ -188,7 +188,7 @@ def test_planner_edits_a_draft_within_the_eligible_and_refuses_the_rest(
             settings,
             shortlist_id=view.id,
             data=typed(
-                ShortlistUpdate,
+                ShortlistChange,
                 {"candidates": chosen, "first_choice_id": world.ids["can"], "note": "Twee opties"},
             ),
             viewer=planner,
@@ -446,7 +446,7 @@ def test_the_client_never_sees_the_planners_first_choice_nor_a_draft_note(
             session,
             settings,
             shortlist_id=view.id,
-            data=typed(ShortlistUpdate, {"note": "Sent note"}),
+            data=typed(ShortlistChange, {"note": "Sent note"}),
             viewer=_viewer(session, world, "planner"),
         )
         session.commit()
@@ -471,7 +471,7 @@ def test_the_client_never_sees_the_planners_first_choice_nor_a_draft_note(
             session,
             settings,
             shortlist_id=view.id,
-            data=typed(ShortlistUpdate, {"note": "Draft, not for the client yet"}),
+            data=typed(ShortlistChange, {"note": "Draft, not for the client yet"}),
             viewer=_viewer(session, world, "planner"),
         )
         after = shortlists.read(
@@ -496,7 +496,7 @@ def test_building_again_after_others_were_asked_leaves_out_those_sent(
             session,
             settings,
             shortlist_id=view.id,
-            data=typed(ShortlistUpdate, {"candidates": sent}),
+            data=typed(ShortlistChange, {"candidates": sent}),
             viewer=_viewer(session, world, "planner"),
         )
         session.commit()

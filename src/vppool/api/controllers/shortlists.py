@@ -17,8 +17,8 @@ from vppool.api.controllers._shared import IdFilter, Resource
 from vppool.db.schemas import (
     ShortlistAskOthers,
     ShortlistBuild,
+    ShortlistChange,
     ShortlistChoose,
-    ShortlistUpdate,
 )
 from vppool.services import shortlists
 from vppool.services.shortlists import ShortlistSummary, ShortlistView
@@ -27,7 +27,7 @@ from vppool.vocab import ShortlistStatus
 __all__ = ["ShortlistController"]
 
 _SHORTLISTS = RecordRoutes(
-    "/", ShortlistView, key="shortlist_id", create=ShortlistBuild, update=ShortlistUpdate
+    "/", ShortlistView, key="shortlist_id", create=ShortlistBuild, update=ShortlistChange
 )
 
 

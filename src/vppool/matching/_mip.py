@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -108,7 +108,10 @@ def solve_mip(
     tick: Callable[[float], bool] | None = None,
     relaxation_first: bool = False,
     on_relaxation: Callable[[float], None] | None = None,
+    on_relaxed_values: Callable[[list[float]], None] | None = None,
     presolve: bool = False,
+    heuristics: bool = True,
+    held_off: Collection[int] = (),
 ) -> MipOutcome:
     """Solve ``model`` (CP-SAT, linear) with ``objective`` (index, coefficient) as a MIP.
 
@@ -125,9 +128,19 @@ def solve_mip(
     1,142 -> 603 in a moment, level 1 proven in 2.3 s. On level 2 it spent most of the limit
     (the one dense row holding level 1, the fairness rows' large coefficients: 46 s on L
     before the first LP), so level 2 runs without.
+
+    ``on_relaxed_values`` receives the LP relaxation's value of every variable (by index),
+    for a search guided by it. ``heuristics=False`` leaves HiGHS's primal heuristics out:
+    where another engine searches for plans HiGHS is there for its bound, and inside a
+    root heuristic it can overrun its limit by many seconds, deaf to interruption (L, seed
+    1: its level-2 heuristics spent 55 s and found nothing; without them it stops on
+    time with the bound its cuts reached). ``held_off`` are variables held at 0 (a
+    restricted model, whose bound is no bound of the whole).
     """
     started = time.perf_counter()
     proto = _proto(model, objective, maximize=maximize)
+    for index in held_off:
+        proto.variables.upper_bounds[index] = min(proto.variables.upper_bounds[index], 0.0)
     math_model = mathopt.Model.from_model_proto(proto)
     variables = [math_model.get_variable(i) for i in range(len(model.proto.variables))]
     interrupter = SolveInterrupter()
@@ -149,9 +162,19 @@ def solve_mip(
             _relaxation(proto, left(), interrupter, barrier=maximize) if relaxation_first else None
         )
         if relaxed is not None and on_relaxation is not None:
-            on_relaxation(_integer_bound(relaxed, maximize=maximize))
+            on_relaxation(_integer_bound(relaxed[0], maximize=maximize))
+        if relaxed is not None and on_relaxed_values is not None:
+            on_relaxed_values(relaxed[1])
         result = _solve_mip(
-            math_model, variables, solver, threads, left(), hint, interrupter, presolve=presolve
+            math_model,
+            variables,
+            solver,
+            threads,
+            left(),
+            hint,
+            interrupter,
+            presolve=presolve,
+            heuristics=heuristics,
         )
     finally:
         done.set()
@@ -159,7 +182,7 @@ def solve_mip(
     outcome = _outcome(result, variables, maximize=maximize, started=started)
     if relaxed is None:
         return outcome
-    bounds = [_integer_bound(relaxed, maximize=maximize)]
+    bounds = [_integer_bound(relaxed[0], maximize=maximize)]
     bounds += [] if outcome.bound is None else [outcome.bound]
     return replace(outcome, bound=min(bounds) if maximize else max(bounds))
 
@@ -175,8 +198,8 @@ def _relaxation(
     interrupter: SolveInterrupter,
     *,
     barrier: bool,
-) -> float | None:
-    """The LP relaxation's optimum (HiGHS), or ``None`` when it was not solved in time.
+) -> tuple[float, list[float]] | None:
+    """The LP relaxation's optimum and values (HiGHS), or ``None`` when not solved in time.
 
     ``barrier``: by the interior-point method. Level 1's LP (filling seats) is very
     degenerate: on L, seed 1, HiGHS's simplex had not finished after 25 CPU seconds, its
@@ -187,8 +210,9 @@ def _relaxation(
     relaxed.CopyFrom(proto)
     del relaxed.variables.integers[:]
     relaxed.variables.integers.extend([False] * len(relaxed.variables.ids))
+    lp = mathopt.Model.from_model_proto(relaxed)
     result = mathopt.solve(
-        mathopt.Model.from_model_proto(relaxed),
+        lp,
         mathopt.SolverType.HIGHS,
         params=mathopt.SolveParameters(
             time_limit=limit,
@@ -199,7 +223,9 @@ def _relaxation(
     )
     if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
         return None
-    return float(result.objective_value())
+    values = result.variable_values()
+    count = len(relaxed.variables.ids)
+    return float(result.objective_value()), [values[lp.get_variable(i)] for i in range(count)]
 
 
 def _solve_mip(  # noqa: PLR0917  (the MIP's own settings, in one place)
@@ -212,6 +238,7 @@ def _solve_mip(  # noqa: PLR0917  (the MIP's own settings, in one place)
     interrupter: SolveInterrupter,
     *,
     presolve: bool,
+    heuristics: bool,
 ) -> mathopt.SolveResult:
     params = mathopt.SolveParameters(
         time_limit=limit,
@@ -223,6 +250,7 @@ def _solve_mip(  # noqa: PLR0917  (the MIP's own settings, in one place)
         # HiGHS's presolve on level 2 spent most of the limit (50 of 60 s on M, seed 1)
         # and reduced it by a fifth; without it the root bound comes in about a second.
         presolve=mathopt.Emphasis.OFF if solver == "highs" and not presolve else None,
+        heuristics=None if heuristics else mathopt.Emphasis.OFF,
     )
     model_params = None
     if hint:

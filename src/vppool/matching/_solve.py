@@ -201,6 +201,8 @@ def _mip(  # noqa: PLR0917  (one level's engine, as _CpSat takes it)
     *,
     stop: threading.Event | None = None,
     on_relaxation: Callable[[float], None] | None = None,
+    on_relaxed_values: Callable[[list[float]], None] | None = None,
+    heuristics: bool = True,
 ) -> _Outcome:
     def tick(spent: float) -> bool:
         if (stop is not None and stop.is_set()) or spent > seconds + 1.0:
@@ -225,7 +227,9 @@ def _mip(  # noqa: PLR0917  (one level's engine, as _CpSat takes it)
         # reported nothing but its trivial bound, 8,850 urgency points against an LP's 2,627).
         relaxation_first=True,
         on_relaxation=on_relaxation,
+        on_relaxed_values=on_relaxed_values,
         presolve=level.maximize,
+        heuristics=heuristics,
     )
     outcome = _Outcome(config.mip_solver, found.status, bound=found.bound)
     if found.objective is not None:
@@ -308,9 +312,29 @@ def _portfolio_nearby(
     #: when the engine is still busy at the deadline (HiGHS can overrun its limit).
     early: list[float] = []
 
+    #: The LP relaxation's values, once known: the guided search starts from them.
+    relaxed: list[list[float]] = []
+    relaxed_known = threading.Event()
+
+    def keep_relaxed(values: list[float]) -> None:
+        relaxed.append(values)
+        relaxed_known.set()
+
     def run(stop: threading.Event) -> _Outcome:
         return _mip(
-            ctx, parts, level, single, started, seconds, stop=stop, on_relaxation=early.append
+            ctx,
+            parts,
+            level,
+            single,
+            started,
+            seconds,
+            stop=stop,
+            on_relaxation=early.append,
+            on_relaxed_values=keep_relaxed,
+            # Level 2's plans come from the searches; HiGHS is there for the bound (its
+            # heuristics found no plan on L and overran the limit). Level 1 keeps them:
+            # they found M's optimum, which proves the level.
+            heuristics=level.maximize,
         )
 
     name = config.mip_solver
@@ -342,6 +366,21 @@ def _portfolio_nearby(
     first = time.perf_counter() - started
     thread = threading.Thread(target=run_engine, name=f"{level.phase}-engine", daemon=True)
     thread.start()
+    outcomes: list[_Outcome] = []
+    start_plan = level.hint
+    if level.maximize and not whole_at_once(parts):
+        # Level 1: HiGHS on the LP's support finds most of the seats in a moment (L: 2,616
+        # of the bound's 2,625 urgency points in about a second), and the neighbourhood
+        # search goes on from there. On level 2 it found nothing the search had not.
+        guided = _guided(
+            ctx, parts, level, single, relaxed, relaxed_known, stop, started=started, end=deadline
+        )
+        outcomes.append(guided)
+        start_value = sum(start_values[var] * c for var, c in level.terms)
+        if guided.chosen is not None and guided.value is not None and guided.value > start_value:
+            start_plan = guided.chosen
+            start_values = _plan_values(ctx, parts, start_plan)
+            improved(sign * guided.value)
     terms = [(var, sign * coefficient) for var, coefficient in level.terms]
     if level.reward:
         domains = parts.model.proto.variables
@@ -352,7 +391,7 @@ def _portfolio_nearby(
         ctx,
         parts,
         terms,
-        level.hint,
+        start_plan,
         start_values,
         deadline=deadline,
         seed=config.seed,
@@ -374,7 +413,78 @@ def _portfolio_nearby(
         first,
         rounds=rounds,
     )
-    return [search, other]
+    return [search, *outcomes, other]
+
+
+#: Share of a level's remaining time the guided search may take; the neighbourhood search
+#: goes on from its plan.
+_GUIDED_SHARE = 0.6
+#: An LP value below this counts as 0: the variable is held off in the guided model.
+_LP_ZERO = 1e-3
+
+
+def _guided(  # noqa: PLR0917  (one level's engine, as _mip takes it)
+    ctx: Context,
+    parts: ModelParts,
+    level: _Level,
+    config: MatchingConfig,
+    relaxed: list[list[float]],
+    relaxed_known: threading.Event,
+    stop: threading.Event,
+    *,
+    started: float,
+    end: float,
+) -> _Outcome:
+    """A plan from HiGHS on the model cut down to the LP relaxation's support and the start.
+
+    Every pair that the LP relaxation leaves at 0 and the start plan does not use is held
+    off; HiGHS (with its presolve and heuristics) solves what remains, from the start plan.
+    The LP says where a good plan lies; the start plan keeps the cut-down model feasible.
+    On L's level 1 (seed 1, quiet machine: 33,218 pairs, 1,216 left after presolve) it
+    found 2,616 urgency points in about a second and 2,620 in 15 s, where the greedy start
+    had 2,317 and the bound is 2,625; the neighbourhood search then reached 2,624 (2,621
+    without it). Its bound is no bound of the whole model and its optimum no proof: it is
+    a search, and the neighbourhood search goes on from its plan. (On level 2 it found
+    nothing better than the search: with level 1 held, the LP fills seats by halves.)
+    """
+    began = time.perf_counter()
+    # The LP comes from the other engine (L: 1 s for level 2, 2 s for level 1 by barrier).
+    if not relaxed_known.wait(timeout=max(0.0, 0.25 * (end - began))) or stop.is_set():
+        return _Outcome("guided", "UNKNOWN")
+    values = relaxed[0]
+    held = [
+        var.index
+        for key, var in parts.serve.items()
+        if values[var.index] < _LP_ZERO and key not in level.hint
+    ]
+    seconds = _GUIDED_SHARE * (end - time.perf_counter())
+    if seconds < 0.5:
+        return _Outcome("guided", "UNKNOWN")
+
+    def tick(spent: float) -> bool:
+        if stop.is_set() or spent > seconds + 1.0:
+            return True
+        return config.should_stop is not None and config.should_stop()
+
+    hint = {var.index: value for var, value in _plan_values(ctx, parts, level.hint).items()}
+    found = solve_mip(
+        parts.model,
+        [(var.index, coefficient) for var, coefficient in level.terms],
+        maximize=level.maximize,
+        time_limit_s=seconds,
+        solver=config.mip_solver,
+        threads=config.workers,
+        hint=hint,
+        tick=tick,
+        presolve=True,
+        held_off=held,
+    )
+    outcome = _Outcome("guided", "FEASIBLE" if found.objective is not None else "UNKNOWN")
+    if found.objective is not None:
+        outcome.chosen = {k for k, v in parts.serve.items() if found.values.get(v.index)}
+        outcome.value = sum(found.values.get(v.index, 0) * c for v, c in level.terms)
+        outcome.first_s = time.perf_counter() - started
+    return outcome
 
 
 def _run_level(

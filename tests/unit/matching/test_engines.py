@@ -70,7 +70,12 @@ def test_the_portfolio_reports_both_engines_per_level(monkeypatch: pytest.Monkey
     monkeypatch.setattr(_neighbourhoods, "_MOST_NEEDS", 2)
     result = solve(_problem(), replace(FAST, engine="portfolio", workers=2))
     engines = result.stats["engines"]
-    assert [o["engine"] for o in engines["fill"]] == ["nearby", "highs"]
+    # ... with HiGHS on the LP relaxation's support first ("guided"): a search, never a
+    # bound or a proof of the whole model.
+    assert [o["engine"] for o in engines["fill"]] == ["nearby", "guided", "highs"]
+    assert engines["fill"][1]["bound"] is None
+    assert engines["fill"][1]["status"] in {"FEASIBLE", "UNKNOWN"}
+    assert [o["engine"] for o in engines["cost"]] == ["nearby", "highs"]
     assert result.fill_objective == result.fill_bound == reference.fill_objective
     assert (result.status, result.objective) == ("OPTIMAL", reference.objective)
 
@@ -82,6 +87,38 @@ def test_the_mip_reads_the_cp_sat_model_as_it_is() -> None:
     model.add(x + 2 * y <= 7)
     found = solve_mip(model, [(x.index, 3), (y.index, 2)], maximize=True, time_limit_s=5)
     assert (found.status, found.objective, found.values) == ("OPTIMAL", 9.0, {0: 1, 1: 3})
+
+
+def test_the_mip_holds_off_what_it_is_told_and_solves_without_heuristics() -> None:
+    model = cp_model.CpModel()
+    x, y = model.new_bool_var("x"), model.new_bool_var("y")
+    model.add(x + y <= 1)
+    objective = [(x.index, 3), (y.index, 2)]
+    for heuristics in (True, False):
+        found = solve_mip(model, objective, maximize=True, time_limit_s=5, heuristics=heuristics)
+        assert (found.status, found.objective, found.bound) == ("OPTIMAL", 3.0, 3)
+    held = solve_mip(model, objective, maximize=True, time_limit_s=5, held_off=[x.index])
+    assert (held.objective, held.values) == (2.0, {0: 0, 1: 1})
+
+
+def test_the_lp_relaxation_s_values_are_handed_over() -> None:
+    # Cover 3 with items of 2: the LP takes one and a half of them.
+    model = cp_model.CpModel()
+    items = [model.new_bool_var(f"x{i}") for i in range(3)]
+    model.add(sum(2 * x for x in items) >= 3)
+    seen: list[list[float]] = []
+    solve_mip(
+        model,
+        [(x.index, 3) for x in items],
+        maximize=False,
+        time_limit_s=5,
+        relaxation_first=True,
+        on_relaxed_values=seen.append,
+    )
+    assert len(seen) == 1
+    assert len(seen[0]) == 3
+    assert all(-1e-9 <= v <= 1 + 1e-9 for v in seen[0])
+    assert sum(seen[0]) == pytest.approx(1.5)
 
 
 def test_the_lp_relaxation_s_bound_stands_when_the_mip_stops_without_one(

@@ -349,6 +349,7 @@ def _portfolio_nearby(
             found.append(run(stop))
         except Exception:  # a failing engine leaves the search's answer standing
             found.append(_Outcome(name, "UNKNOWN"))
+        relaxed_known.set()  # no LP values will come now: nobody waits for them
         if found[0].status == "OPTIMAL":
             stop.set()  # proved: the search stops
 
@@ -449,7 +450,8 @@ def _guided(  # noqa: PLR0917  (one level's engine, as _mip takes it)
     """
     began = time.perf_counter()
     # The LP comes from the other engine (L: 1 s for level 2, 2 s for level 1 by barrier).
-    if not relaxed_known.wait(timeout=max(0.0, 0.25 * (end - began))) or stop.is_set():
+    relaxed_known.wait(timeout=max(0.0, 0.25 * (end - began)))
+    if not relaxed or stop.is_set():
         return _Outcome("guided", "UNKNOWN")
     values = relaxed[0]
     held = [
@@ -467,18 +469,21 @@ def _guided(  # noqa: PLR0917  (one level's engine, as _mip takes it)
         return config.should_stop is not None and config.should_stop()
 
     hint = {var.index: value for var, value in _plan_values(ctx, parts, level.hint).items()}
-    found = solve_mip(
-        parts.model,
-        [(var.index, coefficient) for var, coefficient in level.terms],
-        maximize=level.maximize,
-        time_limit_s=seconds,
-        solver=config.mip_solver,
-        threads=config.workers,
-        hint=hint,
-        tick=tick,
-        presolve=True,
-        held_off=held,
-    )
+    try:
+        found = solve_mip(
+            parts.model,
+            [(var.index, coefficient) for var, coefficient in level.terms],
+            maximize=level.maximize,
+            time_limit_s=seconds,
+            solver=config.mip_solver,
+            threads=config.workers,
+            hint=hint,
+            tick=tick,
+            presolve=True,
+            held_off=held,
+        )
+    except Exception:  # a failing MIP solver leaves the search to go on from the start
+        return _Outcome("guided", "UNKNOWN")
     outcome = _Outcome("guided", "FEASIBLE" if found.objective is not None else "UNKNOWN")
     if found.objective is not None:
         outcome.chosen = {k for k, v in parts.serve.items() if found.values.get(v.index)}

@@ -10,7 +10,14 @@ import pytest
 from ortools.sat.python import cp_model
 
 from tests.unit.matching.builders import AMERSFOORT, FAST, GRONINGEN, instance, need, vp
-from vppool.matching import ExistingAssignment, MatchingInstance, _mip, _neighbourhoods, solve
+from vppool.matching import (
+    ExistingAssignment,
+    MatchingInstance,
+    _mip,
+    _neighbourhoods,
+    _solve,
+    solve,
+)
 from vppool.matching._mip import solve_mip
 
 pytestmark = pytest.mark.unit
@@ -171,6 +178,25 @@ def test_a_failing_mip_solver_leaves_cp_sat_s_plan_standing(
     reference = solve(_problem(), replace(FAST, engine="cpsat"))
     assert (result.status, result.objective) == ("OPTIMAL", reference.objective)
     assert [o["status"] for o in result.stats["engines"]["cost"]] == ["OPTIMAL", "UNKNOWN"]
+
+
+def test_a_failing_guided_model_leaves_the_search_going(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = _solve.solve_mip
+
+    def guided_fails(*args: Any, **kwargs: Any) -> _mip.MipOutcome:
+        if kwargs.get("held_off"):
+            msg = "HiGHS failed on the cut-down model"
+            raise RuntimeError(msg)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_solve, "solve_mip", guided_fails)
+    monkeypatch.setattr(_neighbourhoods, "_MOST_NEEDS", 2)
+    reference = solve(_problem(), replace(FAST, engine="cpsat"))
+    result = solve(_problem(), replace(FAST, engine="portfolio", workers=2))
+    fill = result.stats["engines"]["fill"]
+    assert [(o["engine"], o["status"]) for o in fill][1] == ("guided", "UNKNOWN")
+    assert result.fill_objective == result.fill_bound == reference.fill_objective
+    assert (result.status, result.objective) == ("OPTIMAL", reference.objective)
 
 
 def test_without_a_proven_bound_the_plan_is_not_called_optimal(

@@ -78,7 +78,7 @@ from vppool.services._common import (
 from vppool.services._records import Records
 from vppool.services.access import Viewer
 from vppool.settings import get_settings
-from vppool.vocab import Role, Scope, unknown_languages
+from vppool.vocab import AssignmentStatus, Role, Scope, unknown_languages
 
 __all__ = [
     "SELF_EDITABLE_FIELDS",
@@ -347,7 +347,9 @@ def deactivate_trust_person(
 ) -> TrustPersonPublic:
     """Take a trust person out of planning (archive), keeping their history (planners).
 
-    Assignments are left as they are: ending them is a planner's decision per client.
+    Placements still waiting for their answer (asked) are withdrawn, so their seats are
+    open again: an archived VP can no longer answer. Assignments are left as they are:
+    ending them is a planner's decision per client. Each change is audited.
 
     Raises:
         PermissionDenied: the viewer is not a planner or admin.
@@ -377,9 +379,36 @@ def _set_active(
     require_staff(viewer, "archive trust persons" if not active else "reactivate trust persons")
     person = PEOPLE.find(session, trust_person_id)
     if apply_changes(person, {"active": active}):
+        asked = [] if active else _withdraw_asks(session, trust_person_id)
         flush(session)
         PEOPLE.audit(session, actor, "deactivated" if not active else "reactivated", person)
+        for assignment in asked:
+            audit.record_change(
+                session,
+                actor,
+                action="assignment_cancelled",
+                entity_type="assignment",
+                entity_id=assignment.id,
+                details={
+                    "need_id": assignment.need_id,
+                    "trust_person_id": trust_person_id,
+                    "because": "trust_person_archived",
+                },
+            )
     return PEOPLE.show(person)
+
+
+def _withdraw_asks(session: Session, trust_person_id: int) -> list[Assignment]:
+    """Withdraw the VP's placements that wait for their answer; the seats open again."""
+    asked = session.exec(
+        select(Assignment).where(
+            Assignment.trust_person_id == trust_person_id,
+            Assignment.status == AssignmentStatus.ASKED,
+        )
+    ).all()
+    for assignment in asked:
+        apply_changes(assignment, {"status": AssignmentStatus.CANCELLED})
+    return list(asked)
 
 
 def delete_trust_person(

@@ -272,7 +272,8 @@ MAINTENANCE: tuple[Declared, ...] = (
         trust_persons.deactivate_trust_person,
         "archived",
         "Archive {name}?",
-        "They are no longer proposed for needs; their current assignments stay as they are.",
+        "They are no longer proposed for needs; placements still waiting for their answer are "
+        "withdrawn (the seats open again); their current assignments stay as they are.",
         "Their history is kept, and they can be reactivated at any time.",
     ),
     _person_action(

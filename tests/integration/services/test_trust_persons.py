@@ -23,7 +23,7 @@ from vppool.db.schemas import TrustPersonCreate, TrustPersonUpdate, client_view
 from vppool.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from vppool.services import trust_persons as service
 from vppool.services.access import Viewer
-from vppool.vocab import Gender, Role
+from vppool.vocab import AssignmentStatus, Gender, Role
 
 pytestmark = pytest.mark.integration
 
@@ -373,6 +373,38 @@ def test_deactivate_keeps_the_person_but_inactive(session: Session) -> None:
     result = service.deactivate_trust_person(session, trust_person_id=person.id)
     assert result.active is False
     assert service.get_trust_person(session, trust_person_id=person.id).active is False
+
+
+def test_archiving_withdraws_the_placements_that_wait_for_an_answer(session: Session) -> None:
+    person = make_trust_person(session)
+    other = make_trust_person(session)
+    asked = make_assignment(
+        session, need=make_need(session), trust_person=person, status=AssignmentStatus.ASKED
+    )
+    confirmed = make_assignment(session, need=make_need(session), trust_person=person)
+    others_ask = make_assignment(
+        session, need=make_need(session), trust_person=other, status=AssignmentStatus.ASKED
+    )
+    service.deactivate_trust_person(session, trust_person_id=person.id)
+    for row in (asked, confirmed, others_ask):
+        session.refresh(row)
+    # The archived VP can no longer answer: the seat opens again. A confirmed assignment
+    # stays (ending it is the planner's decision); another VP's ask is untouched.
+    assert asked.status is AssignmentStatus.CANCELLED
+    assert confirmed.status is AssignmentStatus.CONFIRMED
+    assert others_ask.status is AssignmentStatus.ASKED
+    entries = session.exec(
+        select(AuditEntry).where(
+            AuditEntry.entity_type == "assignment", AuditEntry.entity_id == asked.id
+        )
+    ).all()
+    assert [(e.action, e.details["because"]) for e in entries] == [
+        ("assignment_cancelled", "trust_person_archived")
+    ]
+    # Reactivating does not bring the withdrawn ask back.
+    service.reactivate_trust_person(session, trust_person_id=person.id)
+    session.refresh(asked)
+    assert asked.status is AssignmentStatus.CANCELLED
 
 
 def test_delete_removes_a_person_without_assignments(session: Session) -> None:

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from vppool import matching as m
-from vppool.db.models import Assignment, MatchingRun, Need, TrustPerson
+from vppool.db.models import Assignment, AuditEntry, MatchingRun, Need, TrustPerson
 from vppool.db.schemas import (
     AbsenceCreate,
     NeedCreate,
@@ -38,6 +38,7 @@ from vppool.db.schemas import (
     SiteCreate,
     TrustPersonUpdate,
 )
+from vppool.db.types import utc_now
 from vppool.errors import Conflict, FieldError, InvalidValue, ValidationFailed
 from vppool.services import assignments, needs, organisations, queue, rule_weights, trust_persons
 from vppool.services.access import Viewer, viewer_of_user
@@ -659,6 +660,7 @@ def _archive_after(
             "trust_person_id": change.trust_person_id,
             "last_day": change.last_day.isoformat(),
             "by": viewer.user_id if viewer else None,
+            "queued_at": utc_now().isoformat(),
         },
         run_after=datetime.combine(first_day_gone, datetime.min.time(), settings.zone),
         max_attempts=3,
@@ -669,12 +671,31 @@ def archive_leaver(session: Session, payload: dict[str, Any]) -> None:
     """The queue's task: archive a VP whose last day (an adopted scenario's) has passed.
 
     The planner who adopted the scenario archives them (audited as theirs); a VP archived
-    meanwhile stays as they are.
+    meanwhile stays as they are, and so does one a planner reactivated after the scenario
+    was adopted (they are staying after all: that later decision stands).
     """
     viewer = viewer_of_user(session, payload.get("by"))
     vp = session.get(TrustPerson, int(payload["trust_person_id"]))
-    if vp is not None and vp.active and vp.id is not None:
-        trust_persons.deactivate_trust_person(session, trust_person_id=vp.id, viewer=viewer)
+    if vp is None or not vp.active or vp.id is None:
+        return
+    queued = payload.get("queued_at")
+    if queued is not None and _reactivated_since(session, vp.id, datetime.fromisoformat(queued)):
+        return
+    trust_persons.deactivate_trust_person(session, trust_person_id=vp.id, viewer=viewer)
+
+
+def _reactivated_since(session: Session, trust_person_id: int, since: datetime) -> bool:
+    """Whether a planner took the VP back into planning after ``since``."""
+    return (
+        session.exec(
+            select(AuditEntry.id).where(
+                AuditEntry.action == "trust_person_reactivated",
+                AuditEntry.entity_id == trust_person_id,
+                col(AuditEntry.at) > since,
+            )
+        ).first()
+        is not None
+    )
 
 
 def _new_client_for_real(

@@ -200,6 +200,12 @@ CASES: list[Case] = [
         url="/api/v1/trust-persons/{vp3}/deactivate",
     ),
     Case(
+        "POST",
+        TP + "/reactivate",
+        staff(200),
+        url="/api/v1/trust-persons/{vp3}/reactivate",
+    ),
+    Case(
         "DELETE",
         TP + "/sensitive-attributes",
         staff_and_trust_person(200),

@@ -172,6 +172,9 @@ def test_deactivating_and_deleting_a_trust_person(client: TestClient, world: Wor
     assert deactivated.json()["active"] is False
     inactive = client.get("/api/v1/trust-persons", params={"active": False}, headers=headers)
     assert [p["id"] for p in inactive.json()["items"]] == [world["vp3"]]
+    back = client.post(f"/api/v1/trust-persons/{world['vp3']}/reactivate", headers=headers)
+    assert (back.status_code, back.json()["active"]) == (200, True)
+    client.post(f"/api/v1/trust-persons/{world['vp3']}/deactivate", headers=headers)
     used = client.delete(f"/api/v1/trust-persons/{world['vp1']}", headers=headers)
     assert used.status_code == 409
     assert "deactivate" in used.json()["detail"]

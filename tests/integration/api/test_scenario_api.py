@@ -302,6 +302,29 @@ def test_a_leaving_vp_is_archived_from_the_day_after_their_last_day(
         assert archived.actor_user_id == world["user_planner"]
 
 
+def test_a_leaver_whom_a_planner_took_back_is_not_archived_by_the_scenario(
+    client: TestClient, world: World, engine: Engine
+) -> None:
+    headers = world.auth("planner")
+    run = _solved(client, world, _leaving(world, "vp1", in_days(30)))
+    assert client.post(f"/api/v1/scenarios/{run['id']}/adopt", headers=headers).status_code == 202
+    drain_app(client.app)
+    # Archived early by mistake, then taken back: they are staying after all.
+    person = f"/api/v1/trust-persons/{world['vp1']}"
+    assert client.post(person + "/deactivate", headers=headers).status_code == 200
+    assert client.post(person + "/reactivate", headers=headers).json()["active"] is True
+    with Session(engine) as session:
+        job = session.exec(select(Job).where(Job.task == scenarios.ARCHIVE_TASK)).one()
+        job.run_after = utc_now()  # the day after the scenario's last day has come
+        session.add(job)
+        session.commit()
+    assert drain_app(client.app) == 1
+    with Session(engine) as session:
+        vp = session.get(TrustPerson, world["vp1"])
+        assert vp is not None
+        assert vp.active  # the later decision stands
+
+
 def test_a_vp_who_left_already_is_archived_when_the_scenario_is_adopted(
     client: TestClient, world: World, engine: Engine
 ) -> None:

@@ -131,7 +131,15 @@ class TrustPersonController(
         post,
         "/deactivate",
         trust_persons.deactivate_trust_person,
-        "Take a trust person out of planning, keeping their history.",
+        "Take a trust person out of planning, keeping their history; placements still "
+        "waiting for their answer are withdrawn (the seats open again).",
+        status_code=200,
+    )
+    reactivate_trust_person = _PEOPLE.staff.acting(
+        post,
+        "/reactivate",
+        trust_persons.reactivate_trust_person,
+        "Take an archived trust person back into planning.",
         status_code=200,
     )
     erase_sensitive_attributes = _PEOPLE.acting(

@@ -373,9 +373,31 @@ def _portfolio_nearby(
         # Level 1: HiGHS on the LP's support finds most of the seats in a moment (L: 2,616
         # of the bound's 2,625 urgency points in about a second), and the neighbourhood
         # search goes on from there. On level 2 it found nothing the search had not.
-        guided = _guided(
-            ctx, parts, level, single, relaxed, relaxed_known, stop, started=started, end=deadline
-        )
+        box: list[_Outcome] = []
+
+        def run_guided() -> None:
+            box.append(
+                _guided(
+                    ctx,
+                    parts,
+                    level,
+                    single,
+                    relaxed,
+                    relaxed_known,
+                    stop,
+                    started=started,
+                    end=deadline,
+                )
+            )
+
+        # On a thread of its own: HiGHS can overrun its limit inside a root heuristic, deaf
+        # to interruption; past its share (the wait for the LP and the solve) and a moment,
+        # the search goes on without it.
+        guided_thread = threading.Thread(target=run_guided, name="guided", daemon=True)
+        guided_thread.start()
+        share = 0.25 + _GUIDED_SHARE * 0.75
+        guided_thread.join(timeout=share * max(0.0, deadline - time.perf_counter()) + 2.0)
+        guided = box[0] if box else _Outcome("guided", "UNKNOWN")
         outcomes.append(guided)
         start_value = sum(start_values[var] * c for var, c in level.terms)
         if guided.chosen is not None and guided.value is not None and guided.value > start_value:

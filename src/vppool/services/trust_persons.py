@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, func, select
 
+from vppool.db.engine import serialise_writes
 from vppool.db.models import (
     Absence,
     AbsenceBase,
@@ -258,7 +259,12 @@ def update_trust_person(
                 f"{', '.join(sorted(SELF_EDITABLE_FIELDS))}"
             )
             raise PermissionDenied(msg)
+    # Archiving or taking back goes the one way it always goes (asks withdrawn, audited as
+    # such), whichever route asked for it.
+    active = values.pop("active", person.active)
     PEOPLE.update(session, acting(viewer), person, values)
+    if active != person.active:
+        return _set_active(session, trust_person_id, active, acting(viewer), viewer)
     return PEOPLE.show(person)
 
 
@@ -377,11 +383,16 @@ def _set_active(
     session: Session, trust_person_id: int, active: bool, actor: Actor, viewer: Viewer | None
 ) -> TrustPersonPublic:
     require_staff(viewer, "archive trust persons" if not active else "reactivate trust persons")
+    serialise_writes(session)  # an answer to an ask at the same moment waits, then sees it
     person = PEOPLE.find(session, trust_person_id)
-    if apply_changes(person, {"active": active}):
-        asked = [] if active else _withdraw_asks(session, trust_person_id)
+    changed = apply_changes(person, {"active": active})
+    # Archived: asks wait for an answer that cannot come (also those of a VP archived
+    # before asks were withdrawn): the seats open again.
+    asked = [] if active else _withdraw_asks(session, trust_person_id)
+    if changed or asked:
         flush(session)
-        PEOPLE.audit(session, actor, "deactivated" if not active else "reactivated", person)
+        if changed:
+            PEOPLE.audit(session, actor, "deactivated" if not active else "reactivated", person)
         for assignment in asked:
             audit.record_change(
                 session,
@@ -401,10 +412,12 @@ def _set_active(
 def _withdraw_asks(session: Session, trust_person_id: int) -> list[Assignment]:
     """Withdraw the VP's placements that wait for their answer; the seats open again."""
     asked = session.exec(
-        select(Assignment).where(
+        select(Assignment)
+        .where(
             Assignment.trust_person_id == trust_person_id,
             Assignment.status == AssignmentStatus.ASKED,
         )
+        .with_for_update()  # PostgreSQL: an answer at the same moment comes first or after
     ).all()
     for assignment in asked:
         apply_changes(assignment, {"status": AssignmentStatus.CANCELLED})

@@ -407,6 +407,40 @@ def test_archiving_withdraws_the_placements_that_wait_for_an_answer(session: Ses
     assert asked.status is AssignmentStatus.CANCELLED
 
 
+def test_archiving_by_a_profile_change_is_the_same_archiving(session: Session) -> None:
+    person = make_trust_person(session)
+    asked = make_assignment(
+        session, need=make_need(session), trust_person=person, status=AssignmentStatus.ASKED
+    )
+    for active in (False, True):
+        changed = service.update_trust_person(
+            session, trust_person_id=person.id, data=TrustPersonUpdate(active=active)
+        )
+        assert changed.active is active
+    session.refresh(asked)
+    assert asked.status is AssignmentStatus.CANCELLED
+    actions = session.exec(
+        select(AuditEntry.action).where(
+            AuditEntry.entity_type == "trust_person", AuditEntry.entity_id == person.id
+        )
+    ).all()
+    # Audited as archiving and taking back (an adopted scenario's queued archiving reads
+    # the latter), not as a plain profile change.
+    assert "trust_person_deactivated" in actions
+    assert "trust_person_reactivated" in actions
+
+
+def test_archiving_again_withdraws_asks_left_from_before(session: Session) -> None:
+    # A VP archived before asks were withdrawn on archiving still holds a seat.
+    person = make_trust_person(session, active=False)
+    asked = make_assignment(
+        session, need=make_need(session), trust_person=person, status=AssignmentStatus.ASKED
+    )
+    service.deactivate_trust_person(session, trust_person_id=person.id)
+    session.refresh(asked)
+    assert asked.status is AssignmentStatus.CANCELLED
+
+
 def test_delete_removes_a_person_without_assignments(session: Session) -> None:
     person = make_trust_person(session)
     service.delete_trust_person(session, trust_person_id=person.id)

@@ -16,7 +16,7 @@ from vppool.matching._candidates import Candidates, build_candidates, room_for
 from vppool.matching._context import Context
 from vppool.matching._diagnostics import diagnose
 from vppool.matching._explain import alternatives_for, explain_unfilled, plan_loads
-from vppool.matching._mip import solve_mip
+from vppool.matching._mip import MipOutcome, solve_mip
 from vppool.matching._model import ModelParts, build_model
 from vppool.matching._neighbourhoods import search_nearby, whole_at_once
 from vppool.matching._objective import objective_terms
@@ -212,16 +212,13 @@ def _mip(  # noqa: PLR0917  (one level's engine, as _CpSat takes it)
             config.progress(ProgressEvent(f"{level.phase} (MIP)", elapsed, None, None))
         return config.should_stop is not None and config.should_stop()
 
-    hint = {var.index: value for var, value in _plan_values(ctx, parts, level.hint).items()}
-    found = solve_mip(
-        parts.model,
-        [(var.index, coefficient) for var, coefficient in level.terms],
-        maximize=level.maximize,
-        time_limit_s=seconds,
-        solver=config.mip_solver,
-        threads=config.workers,
-        hint=hint if level.hint else None,
-        tick=tick,
+    found = _level_mip(
+        ctx,
+        parts,
+        level,
+        config,
+        seconds,
+        tick,
         # The LP's bound first: it stands when the branch and bound stops without one (on
         # L's level 1 under load HiGHS's MIP was still in its root at the deadline and
         # reported nothing but its trivial bound, 8,850 urgency points against an LP's 2,627).
@@ -231,7 +228,39 @@ def _mip(  # noqa: PLR0917  (one level's engine, as _CpSat takes it)
         presolve=level.maximize,
         heuristics=heuristics,
     )
-    outcome = _Outcome(config.mip_solver, found.status, bound=found.bound)
+    return _with_plan(
+        _Outcome(config.mip_solver, found.status, bound=found.bound), found, parts, level, started
+    )
+
+
+def _level_mip(  # noqa: PLR0917  (one level's engine, as _mip takes it)
+    ctx: Context,
+    parts: ModelParts,
+    level: _Level,
+    config: MatchingConfig,
+    seconds: float,
+    tick: Callable[[float], bool],
+    **options: Any,
+) -> MipOutcome:
+    """The MIP solver on ``level`` from its start plan (``options``: ``solve_mip``'s own)."""
+    hint = {var.index: value for var, value in _plan_values(ctx, parts, level.hint).items()}
+    return solve_mip(
+        parts.model,
+        [(var.index, coefficient) for var, coefficient in level.terms],
+        maximize=level.maximize,
+        time_limit_s=seconds,
+        solver=config.mip_solver,
+        threads=config.workers,
+        hint=hint if level.hint else None,
+        tick=tick,
+        **options,
+    )
+
+
+def _with_plan(
+    outcome: _Outcome, found: MipOutcome, parts: ModelParts, level: _Level, started: float
+) -> _Outcome:
+    """``outcome`` with the MIP's plan and its value on the level, when it found one."""
     if found.objective is not None:
         outcome.chosen = {k for k, v in parts.serve.items() if found.values.get(v.index)}
         outcome.value = sum(found.values.get(v.index, 0) * c for v, c in level.terms)
@@ -490,28 +519,12 @@ def _guided(  # noqa: PLR0917  (one level's engine, as _mip takes it)
             return True
         return config.should_stop is not None and config.should_stop()
 
-    hint = {var.index: value for var, value in _plan_values(ctx, parts, level.hint).items()}
     try:
-        found = solve_mip(
-            parts.model,
-            [(var.index, coefficient) for var, coefficient in level.terms],
-            maximize=level.maximize,
-            time_limit_s=seconds,
-            solver=config.mip_solver,
-            threads=config.workers,
-            hint=hint,
-            tick=tick,
-            presolve=True,
-            held_off=held,
-        )
+        found = _level_mip(ctx, parts, level, config, seconds, tick, presolve=True, held_off=held)
     except Exception:  # a failing MIP solver leaves the search to go on from the start
         return _Outcome("guided", "UNKNOWN")
-    outcome = _Outcome("guided", "FEASIBLE" if found.objective is not None else "UNKNOWN")
-    if found.objective is not None:
-        outcome.chosen = {k for k, v in parts.serve.items() if found.values.get(v.index)}
-        outcome.value = sum(found.values.get(v.index, 0) * c for v, c in level.terms)
-        outcome.first_s = time.perf_counter() - started
-    return outcome
+    status = "FEASIBLE" if found.objective is not None else "UNKNOWN"
+    return _with_plan(_Outcome("guided", status), found, parts, level, started)
 
 
 def _run_level(

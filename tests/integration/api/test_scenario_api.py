@@ -285,14 +285,9 @@ def test_a_leaving_vp_is_archived_from_the_day_after_their_last_day(
         assert job.run_after == datetime.combine(
             last_day + timedelta(days=1), datetime.min.time(), settings.zone
         )
-        job.run_after = utc_now()  # the day after the last day has come
-        session.add(job)
-        session.commit()
-    assert drain_app(client.app) == 1
+    vp = _archive_job_due(client, engine, world["vp1"])
+    assert not vp.active
     with Session(engine) as session:
-        vp = session.get(TrustPerson, world["vp1"])
-        assert vp is not None
-        assert not vp.active
         archived = session.exec(
             select(AuditEntry).where(
                 AuditEntry.action == "trust_person_deactivated",
@@ -313,16 +308,21 @@ def test_a_leaver_whom_a_planner_took_back_is_not_archived_by_the_scenario(
     person = f"/api/v1/trust-persons/{world['vp1']}"
     assert client.post(person + "/deactivate", headers=headers).status_code == 200
     assert client.post(person + "/reactivate", headers=headers).json()["active"] is True
+    assert _archive_job_due(client, engine, world["vp1"]).active  # the later decision stands
+
+
+def _archive_job_due(client: TestClient, engine: Engine, vp_id: int) -> TrustPerson:
+    """Run the queued archiving as on the day after the last day; the VP afterwards."""
     with Session(engine) as session:
         job = session.exec(select(Job).where(Job.task == scenarios.ARCHIVE_TASK)).one()
-        job.run_after = utc_now()  # the day after the scenario's last day has come
+        job.run_after = utc_now()  # the day after the last day has come
         session.add(job)
         session.commit()
     assert drain_app(client.app) == 1
     with Session(engine) as session:
-        vp = session.get(TrustPerson, world["vp1"])
+        vp = session.get(TrustPerson, vp_id)
         assert vp is not None
-        assert vp.active  # the later decision stands
+        return vp
 
 
 def test_a_vp_who_left_already_is_archived_when_the_scenario_is_adopted(

@@ -159,12 +159,20 @@ def solve_mip(
     watcher.start()
     try:
         relaxed = (
-            _relaxation(proto, left(), interrupter, barrier=maximize) if relaxation_first else None
+            _relaxation(
+                proto,
+                left(),
+                interrupter,
+                barrier=maximize,
+                with_values=on_relaxed_values is not None,
+            )
+            if relaxation_first
+            else None
         )
         if relaxed is not None and on_relaxation is not None:
             on_relaxation(_integer_bound(relaxed[0], maximize=maximize))
         if relaxed is not None and on_relaxed_values is not None:
-            on_relaxed_values(relaxed[1])
+            on_relaxed_values(relaxed[1])  # read only when asked for
         result = _solve_mip(
             math_model,
             variables,
@@ -198,8 +206,12 @@ def _relaxation(
     interrupter: SolveInterrupter,
     *,
     barrier: bool,
+    with_values: bool = False,
 ) -> tuple[float, list[float]] | None:
     """The LP relaxation's optimum and values (HiGHS), or ``None`` when not solved in time.
+
+    The values (every variable's, by index) are read only ``with_values``: on XL that is
+    150,000 variables, and only the guided search of level 1 reads them.
 
     ``barrier``: by the interior-point method. Level 1's LP (filling seats) is very
     degenerate: on L, seed 1, HiGHS's simplex had not finished after 25 CPU seconds, its
@@ -223,6 +235,8 @@ def _relaxation(
     )
     if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
         return None
+    if not with_values:
+        return float(result.objective_value()), []
     values = result.variable_values()
     count = len(relaxed.variables.ids)
     return float(result.objective_value()), [values[lp.get_variable(i)] for i in range(count)]

@@ -349,6 +349,9 @@ def _portfolio_nearby(
         relaxed.append(values)
         relaxed_known.set()
 
+    #: Level 1 beyond one neighbourhood starts from the guided search (``_guided``).
+    guide = level.maximize and not whole_at_once(parts)
+
     def run(stop: threading.Event) -> _Outcome:
         return _mip(
             ctx,
@@ -359,7 +362,7 @@ def _portfolio_nearby(
             seconds,
             stop=stop,
             on_relaxation=early.append,
-            on_relaxed_values=keep_relaxed,
+            on_relaxed_values=keep_relaxed if guide else None,
             # Level 2's plans come from the searches; HiGHS is there for the bound (its
             # heuristics found no plan on L and overran the limit). Level 1 keeps them:
             # they found M's optimum, which proves the level.
@@ -398,7 +401,7 @@ def _portfolio_nearby(
     thread.start()
     outcomes: list[_Outcome] = []
     start_plan = level.hint
-    if level.maximize and not whole_at_once(parts):
+    if guide:
         # Level 1: HiGHS on the LP's support finds most of the seats in a moment (L: 2,616
         # of the bound's 2,625 urgency points in about a second), and the neighbourhood
         # search goes on from there. On level 2 it found nothing the search had not.

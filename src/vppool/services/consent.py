@@ -24,6 +24,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from vppool.db import serialise_writes
 from vppool.db.models import Assignment, Need, Organisation, TrustPerson, User
 from vppool.db.schemas import AssignmentPublic, ConsentAnswer
 from vppool.db.types import utc_now
@@ -98,10 +99,26 @@ def answer(
     if viewer.role is not Role.TRUST_PERSON:
         msg = "only the trust person asked can accept or decline a placement"
         raise PermissionDenied(msg)
-    row = session.get(Assignment, assignment_id)
+    row = _locked(session, assignment_id)
     if row is None or row.trust_person_id != viewer.trust_person_id:
         raise NotFound("assignment", assignment_id)
     return _settle(session, row, data, acting(viewer))
+
+
+def _locked(session: Session, assignment_id: int) -> Assignment | None:
+    """The assignment, read fresh and locked until the transaction ends.
+
+    Archiving the VP (which withdraws their asks) or a second answer at the same moment
+    comes wholly before or after this answer, never in between: PostgreSQL locks the row,
+    SQLite takes its write lock first (when the transaction has not begun).
+    """
+    serialise_writes(session)
+    return session.exec(
+        select(Assignment)
+        .where(Assignment.id == assignment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
 
 
 def _settle(
@@ -168,8 +185,10 @@ class LinkedPlacement:
     answered_at: object
 
 
-def _linked(session: Session, settings: Settings, assignment_id: int, secret: str) -> Assignment:
-    """The assignment a link opens.
+def _linked(
+    session: Session, settings: Settings, assignment_id: int, secret: str, *, lock: bool = False
+) -> Assignment:
+    """The assignment a link opens (``lock``: locked for an answer, see :func:`_locked`).
 
     Raises:
         NotFound: no such assignment, the secret is not its link's, or its VP is archived.
@@ -177,7 +196,7 @@ def _linked(session: Session, settings: Settings, assignment_id: int, secret: st
     # The signature first: a forged or mangled link never reaches the database.
     if not secret or not signed(settings.signing_key(), f"consent:{assignment_id}", secret):
         raise NotFound("link", "")
-    row = session.get(Assignment, assignment_id)
+    row = _locked(session, assignment_id) if lock else session.get(Assignment, assignment_id)
     person = session.get(TrustPerson, row.trust_person_id) if row is not None else None
     if row is None or person is None or not person.active:
         # An archived VP's link stops working with their login: it no longer speaks for them.
@@ -225,7 +244,7 @@ def answer_by_link(
         NotFound: no such assignment, or the secret is not its link's.
         Conflict: the placement no longer waits for an answer (answered, or withdrawn).
     """
-    row = _linked(session, settings, assignment_id, secret)
+    row = _linked(session, settings, assignment_id, secret, lock=True)
     login = session.exec(
         select(User)
         .where(User.trust_person_id == row.trust_person_id, col(User.active).is_(True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +16,7 @@ from tests.integration.seed import run_matching, seed_small_pool
 from vppool.db.models import Assignment, AuditEntry, Need, Notification, User
 from vppool.db.schemas import ConsentAnswer
 from vppool.errors import Conflict, NotFound, ValidationFailed
-from vppool.services import consent, matching
+from vppool.services import consent, matching, trust_persons
 from vppool.services.access import Viewer
 from vppool.settings import Settings
 from vppool.vocab import AssignmentStatus, Role
@@ -180,6 +182,48 @@ def test_only_the_vp_asked_answers_and_a_decline_needs_a_reason(
     with pytest.raises(ValidationFailed) as refused:
         _answer(engine, pool, "bram", assignment_id, accept=False, reason="  ")
     assert [e.field for e in refused.value.errors] == ["reason"]
+
+
+@pytest.mark.parametrize("by", ["login", "link"])
+def test_an_answer_at_the_moment_the_vp_is_archived_comes_after_the_withdrawal(
+    engine: Engine, asking: Settings, pool: Pool, by: str
+) -> None:
+    """Archiving withdraws the ask; an acceptance racing it must not bring it back.
+
+    The archiving holds its transaction open while the VP accepts in another; the answer
+    waits for it and then finds the placement withdrawn (PostgreSQL: without the row lock
+    the acceptance overwrote the withdrawal once the archiving committed).
+    """
+    assignment_id = _place_bram(engine, asking, pool)
+    with Session(engine) as session:
+        viewer = _viewer(session, pool.users["bram"])
+    outcome: list[str] = []
+
+    def accept() -> None:
+        with Session(engine) as session:
+            yes = typed(ConsentAnswer, {"accept": True})
+            try:
+                if by == "login":
+                    consent.answer(session, assignment_id=assignment_id, data=yes, viewer=viewer)
+                else:
+                    secret = consent.answer_url(asking, assignment_id).rsplit("/", 1)[1]
+                    consent.answer_by_link(session, asking, assignment_id, secret, yes)
+                session.commit()
+                outcome.append("accepted")
+            except (Conflict, NotFound):  # withdrawn; by link: the archived VP's link is dead
+                session.rollback()
+                outcome.append("refused")
+
+    with Session(engine) as archiving:
+        trust_persons.deactivate_trust_person(archiving, trust_person_id=pool.ids["bram"])
+        answering = threading.Thread(target=accept)
+        answering.start()
+        time.sleep(1.5)  # the answer is under way, waiting for the archiving's lock
+        archiving.commit()
+    answering.join(timeout=30)
+    assert outcome == ["refused"]
+    with Session(engine) as session:
+        assert _status(session, assignment_id) is AssignmentStatus.CANCELLED
 
 
 def test_a_confirmed_run_asks_its_vps(engine: Engine, asking: Settings, pool: Pool) -> None:

@@ -49,6 +49,17 @@ TODAY = date(2026, 11, 23)
 
 
 ENGINES = ("cpsat", "mip", "portfolio")
+#: An engine run's figures kept for each solver seed of ``--solver-seeds``.
+_SEED_FIELDS = (
+    "status",
+    "objective",
+    "best_bound",
+    "gap",
+    "fill_objective",
+    "unfilled_seats",
+    "wall_s",
+    "cpu_s",
+)
 
 
 def _engine_run(m: Any, instance: Any, config: Any, engine: str) -> tuple[Any, dict[str, Any]]:
@@ -163,7 +174,9 @@ def run_one(
     p95 = timings[max(0, round(0.95 * len(timings)) - 1)] if timings else None
 
     stability = _stability(m, instance, result, config) if size != "XL" else {}
-    seeds = _seeds(m, instance, config, result, engines["portfolio"], solver_seeds=solver_seeds)
+    seeds = _seeds(
+        m, instance, config, engines["portfolio"], len(violations), solver_seeds=solver_seeds
+    )
 
     return {
         "size": size,
@@ -222,34 +235,30 @@ def _seeds(
     m: Any,
     instance: Any,
     config: Any,
-    result: Any,
     figures: dict[str, Any],
+    violations: int,
     *,
     solver_seeds: tuple[int, ...],
 ) -> dict[str, Any]:
-    """The portfolio's runs under other solver seeds (same data), and the spread of gaps."""
+    """The portfolio's runs under other solver seeds (same data), and the spread of gaps.
+
+    ``figures`` and ``violations`` are the first run's (``config.seed``), already measured.
+    """
     if not solver_seeds:
         return {}
 
-    def summary(seed: int, run: Any, run_figures: dict[str, Any]) -> dict[str, Any]:
+    def summary(seed: int, run_figures: dict[str, Any], found: int) -> dict[str, Any]:
         return {
             "solver_seed": seed,
-            "status": run.status,
-            "objective": run.objective,
-            "best_bound": run.best_bound,
-            "gap": run.gap,
-            "fill_objective": run.fill_objective,
-            "unfilled_seats": len(run.unfilled),
-            "violations": len(m.validate(instance, run.plan)),
-            "wall_s": run.wall_s,
-            "cpu_s": run_figures["cpu_s"],
+            **{k: run_figures[k] for k in _SEED_FIELDS},
+            "violations": found,
         }
 
-    runs = [summary(config.seed, result, figures)]
+    runs = [summary(config.seed, figures, violations)]
     for seed in solver_seeds:
         print(f"  portfolio, solver seed {seed} ...", file=sys.stderr, flush=True)
         run, run_figures = _engine_run(m, instance, replace(config, seed=seed), "portfolio")
-        runs.append(summary(seed, run, run_figures))
+        runs.append(summary(seed, run_figures, len(m.validate(instance, run.plan))))
     gaps = [run["gap"] for run in runs]
     return {
         "portfolio_seeds": runs,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -112,6 +112,7 @@ def solve_mip(
     presolve: bool = False,
     heuristics: bool = True,
     held_off: Collection[int] = (),
+    held: Mapping[int, int] | None = None,
 ) -> MipOutcome:
     """Solve ``model`` (CP-SAT, linear) with ``objective`` (index, coefficient) as a MIP.
 
@@ -134,13 +135,16 @@ def solve_mip(
     where another engine searches for plans HiGHS is there for its bound, and inside a
     root heuristic it can overrun its limit by many seconds, deaf to interruption (L, seed
     1: its level-2 heuristics spent 55 s and found nothing; without them it stops on
-    time with the bound its cuts reached). ``held_off`` are variables held at 0 (a
-    restricted model, whose bound is no bound of the whole).
+    time with the bound its cuts reached). ``held_off`` are variables held at 0, ``held``
+    variables held at the given value (a restricted model, whose bound is no bound of the
+    whole).
     """
     started = time.perf_counter()
     proto = _proto(model, objective, maximize=maximize)
     for index in held_off:
         proto.variables.upper_bounds[index] = min(proto.variables.upper_bounds[index], 0.0)
+    for index, value in (held or {}).items():
+        proto.variables.lower_bounds[index] = proto.variables.upper_bounds[index] = float(value)
     math_model = mathopt.Model.from_model_proto(proto)
     variables = [math_model.get_variable(i) for i in range(len(model.proto.variables))]
     interrupter = SolveInterrupter()

@@ -8,7 +8,8 @@ nearest needs (their candidates may move between them), hold every other assignm
 is, and let CP-SAT solve that small model (exactly the level-2 model with most variables
 fixed: every rule and the level-1 result hold). Keep the result when it is cheaper. The
 neighbourhood grows while its models solve to optimality quickly and shrinks when they do
-not.
+not. When the neighbourhoods stall, the caller's ``step`` may move the plan further (level 2:
+RINS, the pairs where the plan and the LP relaxation disagree, all over the country).
 
 This is a search for plans, not a proof: the bound comes from the other engine (HiGHS).
 """
@@ -27,7 +28,7 @@ from vppool.matching._context import Context
 from vppool.matching._geo import haversine_points, point_of
 from vppool.matching._model import ModelParts
 
-__all__ = ["search_nearby", "whole_at_once"]
+__all__ = ["Step", "search_nearby", "whole_at_once"]
 
 #: Needs freed at once to begin with, and the bounds the size moves within.
 _START_NEEDS = 30
@@ -35,6 +36,12 @@ _FEWEST_NEEDS = 8
 _MOST_NEEDS = 200
 #: Seconds one neighbourhood may take at most.
 _SUB_LIMIT_S = 2.0
+#: A move besides the neighbourhoods: a plan (need, VP pairs) to a cheaper one and its value.
+Step = Callable[[set[tuple[int, int]]], tuple[set[tuple[int, int]], float] | None]
+#: Rounds without a cheaper plan after which the search tries its ``step``, and the share of
+#: its time after which it tries it anyway.
+_STALLED = 4
+_STEP_SHARE = 0.4
 
 
 def whole_at_once(parts: ModelParts) -> bool:
@@ -58,6 +65,7 @@ def search_nearby(
     seed: int,
     stop: threading.Event | None = None,
     improved: Callable[[float], None] | None = None,
+    step: Step | None = None,
 ) -> tuple[set[tuple[int, int]], float, int, bool]:
     """The cheapest plan found from ``start`` by deadline: (pairs, value, rounds, proven).
 
@@ -67,6 +75,11 @@ def search_nearby(
     ``parts.model`` holds every constraint (level 1 included); it is copied once and not
     changed. ``terms`` is the level-2 objective; ``start_values`` a complete assignment of
     ``start`` (every variable).
+
+    ``step`` is another move, tried when the neighbourhoods stall (:data:`_STALLED` rounds
+    without a better plan) or a share of the time has passed: it takes the plan and returns
+    a cheaper one with its value (by ``terms``), or ``None``. It is tried again only after
+    the plan changed.
     """
     model = parts.model.clone()
     model.minimize(cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms]))
@@ -88,9 +101,27 @@ def search_nearby(
     # A small instance is one neighbourhood: the whole model, given all the time.
     size = len(needs) if len(needs) <= _MOST_NEEDS else _START_NEEDS
     rounds: int = 0
+    stalled = 0
+    began = time.perf_counter()
+    stepped_at: set[tuple[int, int]] | None = None
     while placed and time.perf_counter() < deadline - 0.05:
         if stop is not None and stop.is_set():
             break
+        late = stepped_at is None and time.perf_counter() - began > _STEP_SHARE * (deadline - began)
+        due = stalled >= _STALLED or late
+        if step is not None and due and chosen != stepped_at and size < len(needs):
+            stepped = step(chosen)
+            stepped_at = set(chosen)
+            if stepped is not None and stepped[1] < value - 0.5:
+                chosen, value = set(stepped[0]), stepped[1]
+                for need_id in needs:
+                    for vp_id, index in by_need[need_id]:
+                        held = int((need_id, vp_id) in chosen)
+                        _fix(domains[index].domain, held, held)
+                if improved is not None:
+                    improved(value)
+            stalled = 0
+            continue
         centre = points[rng.choice(placed)]
         assert centre is not None  # noqa: S101  (placed needs have a point)
         near = sorted(
@@ -115,7 +146,9 @@ def search_nearby(
         status = solver.solve(model)
         rounds += 1
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        stalled += 1
         if found and solver.objective_value < value - 0.5:
+            stalled = 0
             value = float(solver.objective_value)
             for need_id in near:
                 for vp_id, index in by_need[need_id]:

@@ -301,3 +301,147 @@ def test_a_maximised_level_keeps_the_lp_s_bound_rounded_down(
         presolve=True,
     )
     assert (found.objective, found.bound, early) == (3.0, 4, [4])
+
+
+def test_the_mip_holds_variables_at_the_values_it_is_told() -> None:
+    model = cp_model.CpModel()
+    x, y = model.new_bool_var("x"), model.new_bool_var("y")
+    model.add(x + y <= 1)
+    objective = [(x.index, 3), (y.index, 2)]
+    found = solve_mip(model, objective, maximize=True, time_limit_s=5, held={y.index: 1})
+    assert (found.status, found.objective, found.values) == ("OPTIMAL", 2.0, {0: 0, 1: 1})
+
+
+def _level_two(problem: MatchingInstance) -> tuple[Any, Any, Any, Any]:
+    """The level-2 model of ``problem`` with level 1 held at CP-SAT's optimum, and that plan."""
+    reference = solve(problem, replace(FAST, engine="cpsat"))
+    ctx, parts, terms = _neighbourhood_start(problem)
+    parts.model.add(parts.fill_expr() >= round(reference.fill_objective))
+    best = {(s.need_id, v) for s, v in reference.plan.assignments.items() if s not in ctx.fixed}
+    level = _solve._Level("cost", terms, False, float(parts.constant), best)
+    return ctx, parts, level, reference
+
+
+def test_rins_frees_exactly_the_pairs_where_plan_and_lp_disagree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    ctx, parts, level, _reference = _level_two(_problem())
+    plan = set(level.hint)
+    keys = sorted(parts.serve)
+    # An LP that agrees with the plan on every other pair and sits at one half elsewhere.
+    relaxed = [0.0] * len(parts.model.proto.variables)
+    for i, key in enumerate(keys):
+        relaxed[parts.serve[key].index] = float(key in plan) if i % 2 == 0 else 0.5
+    seen: dict[str, Any] = {}
+    real = _solve.solve_mip
+
+    def spy(*args: Any, **kwargs: Any) -> _mip.MipOutcome:
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_solve, "solve_mip", spy)
+    found = _solve._rins(ctx, parts, level, FAST, relaxed, plan, 5.0, threading.Event())
+    assert seen["held"] == {
+        parts.serve[key].index: int(key in plan) for i, key in enumerate(keys) if i % 2 == 0
+    }
+    assert seen["presolve"] is True
+    # Every held pair is in the result as the plan had it.
+    assert found is not None
+    for i, key in enumerate(keys):
+        if i % 2 == 0:
+            assert (key in found) == (key in plan)
+
+
+def test_rins_from_a_dear_plan_finds_the_optimum_where_the_lp_points() -> None:
+    import threading
+
+    from vppool.matching._solve import _plan_values
+
+    ctx, parts, level, reference = _level_two(_problem())
+    best = set(level.hint)
+    terms = level.terms
+    # The dearest plan at level 1's optimum, and an LP relaxation at the best plan: RINS
+    # frees where the two differ and must come back to the best plan's cost.
+    plan = _dearest_plan(parts, level)
+    values = _plan_values(ctx, parts, plan)
+    dear_cost = sum(values[var] * c for var, c in terms)
+    assert dear_cost + parts.constant > reference.objective  # the test has something to find
+    relaxed = [0.0] * len(parts.model.proto.variables)
+    for var, value in _plan_values(ctx, parts, best).items():
+        relaxed[var.index] = float(value)
+    found = _solve._rins(ctx, parts, level, FAST, relaxed, plan, 5.0, threading.Event())
+    assert found is not None
+    values = _plan_values(ctx, parts, found)
+    assert sum(values[var] * c for var, c in terms) + parts.constant == reference.objective
+
+
+def test_the_neighbourhood_search_steps_when_it_stalls_and_keeps_only_a_cheaper_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vppool.matching._neighbourhoods import search_nearby
+    from vppool.matching._solve import _plan_values
+
+    # Neighbourhoods of one need at a time: the whole model is never one neighbourhood.
+    monkeypatch.setattr(_neighbourhoods, "_MOST_NEEDS", 1)
+    monkeypatch.setattr(_neighbourhoods, "_START_NEEDS", 1)
+    monkeypatch.setattr(_neighbourhoods, "_FEWEST_NEEDS", 1)
+    ctx, parts, level, reference = _level_two(_problem())
+    best = set(level.hint)
+    calls: list[set[tuple[int, int]]] = []
+
+    def no_better(plan: set[tuple[int, int]]) -> tuple[set[tuple[int, int]], float] | None:
+        calls.append(set(plan))
+        return set(), 10.0**9  # dearer than any plan: never taken
+
+    chosen, value, _, proven = search_nearby(
+        ctx,
+        parts,
+        level.terms,
+        best,
+        _plan_values(ctx, parts, best),
+        deadline=time.perf_counter() + 2,
+        seed=1,
+        step=no_better,
+    )
+    # The optimum cannot improve: the search stalls, steps once and not again on that plan.
+    assert calls == [best]
+    assert (chosen, proven) == (best, False)
+    assert value + parts.constant == reference.objective
+
+    # Due at once, from the dearest plan: the step's cheaper plan is taken, and the step is
+    # tried again only on the new plan (which it cannot better).
+    monkeypatch.setattr(_neighbourhoods, "_STEP_SHARE", 0.0)
+    dear = _dearest_plan(parts, level)
+    calls.clear()
+    taken: list[float] = []
+
+    def to_the_best(plan: set[tuple[int, int]]) -> tuple[set[tuple[int, int]], float] | None:
+        calls.append(set(plan))
+        values = _plan_values(ctx, parts, best)
+        return set(best), float(sum(values[var] * c for var, c in level.terms))
+
+    chosen, value, _, _ = search_nearby(
+        ctx,
+        parts,
+        level.terms,
+        dear,
+        _plan_values(ctx, parts, dear),
+        deadline=time.perf_counter() + 2,
+        seed=1,
+        improved=taken.append,
+        step=to_the_best,
+    )
+    assert calls == [dear, best]
+    assert chosen == best
+    assert taken == [value]
+    assert value + parts.constant == reference.objective
+
+
+def _dearest_plan(parts: Any, level: Any) -> set[tuple[int, int]]:
+    """The costliest plan at level 1's optimum (the level-2 model with its cost turned)."""
+    dear = _mip.solve_mip(
+        parts.model, [(var.index, -c) for var, c in level.terms], maximize=False, time_limit_s=5
+    )
+    return {key for key, var in parts.serve.items() if dear.values.get(var.index)}

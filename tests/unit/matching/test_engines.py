@@ -395,16 +395,20 @@ def test_the_neighbourhood_search_steps_when_it_stalls_and_keeps_only_a_cheaper_
         calls.append(set(plan))
         return set(), 10.0**9  # dearer than any plan: never taken
 
-    chosen, value, _, proven = search_nearby(
-        ctx,
-        parts,
-        level.terms,
-        best,
-        _plan_values(ctx, parts, best),
-        deadline=time.perf_counter() + 2,
-        seed=1,
-        step=no_better,
-    )
+    def search(start: set[tuple[int, int]], step: Any, **options: Any) -> Any:
+        return search_nearby(
+            ctx,
+            parts,
+            level.terms,
+            start,
+            _plan_values(ctx, parts, start),
+            deadline=time.perf_counter() + 2,
+            seed=1,
+            step=step,
+            **options,
+        )
+
+    chosen, value, _, proven = search(best, no_better)
     # The optimum cannot improve: the search stalls, steps once and not again on that plan.
     assert calls == [best]
     assert (chosen, proven) == (best, False)
@@ -422,17 +426,7 @@ def test_the_neighbourhood_search_steps_when_it_stalls_and_keeps_only_a_cheaper_
         values = _plan_values(ctx, parts, best)
         return set(best), float(sum(values[var] * c for var, c in level.terms))
 
-    chosen, value, _, _ = search_nearby(
-        ctx,
-        parts,
-        level.terms,
-        dear,
-        _plan_values(ctx, parts, dear),
-        deadline=time.perf_counter() + 2,
-        seed=1,
-        improved=taken.append,
-        step=to_the_best,
-    )
+    chosen, value, _, _ = search(dear, to_the_best, improved=taken.append)
     assert calls == [dear, best]
     assert chosen == best
     assert taken == [value]

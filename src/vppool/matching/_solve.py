@@ -454,6 +454,7 @@ def _portfolio_nearby(
         if not relaxed or stop.is_set():
             return None
         seconds = min(_RINS_MOST_S, _RINS_SHARE * (deadline - time.perf_counter()))
+        plan = set(plan)  # the search goes on changing its own if the step overruns
         box: list[set[tuple[int, int]] | None] = []
         # On a thread, as the guided start: HiGHS may overrun its limit, deaf to interruption.
         thread = threading.Thread(

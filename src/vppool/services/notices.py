@@ -14,8 +14,9 @@ Who is told what:
   the quick match for the seat);
 - an assignment is confirmed: the VP (client, site address, contact person, hours, period)
   and the organisation's contacts (who their VP is, from when);
-- an assignment ends within :data:`ENDING_NOTICE_DAYS`: the VP and the organisation's
-  contacts, once per assignment;
+- an assignment ends within :data:`ENDING_NOTICE_DAYS`: the VP (client, site, contact
+  person, last day) and the organisation's contacts (who stops on which last day, and where
+  to ask for someone after that), once per assignment;
 - a shortlist is sent: the organisation's contacts (who the candidates are, the last day to
   choose); the client chooses, asks for others or lets the last day pass: every planner and
   administrator (and, when the last day passed, the contacts: who it is now);
@@ -198,11 +199,26 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "assignment_ending": {
         "nl": (
             "Opdracht eindigt op {last_day}: {organisation}",
-            "De opdracht van {person} bij {organisation} ({title}) eindigt op {last_day}.",
+            "Uw opdracht bij {organisation} ({title}) eindigt op {last_day}.\n\n"
+            "Locatie: {site}\nContactpersoon: {contact}",
         ),
         "en": (
             "Assignment ends on {last_day}: {organisation}",
-            "The assignment of {person} at {organisation} ({title}) ends on {last_day}.",
+            "Your assignment at {organisation} ({title}) ends on {last_day}.\n\n"
+            "Site: {site}\nContact person: {contact}",
+        ),
+    },
+    "assignment_ending_client": {
+        "nl": (
+            "Opdracht van {person} eindigt op {last_day}",
+            "{person} is tot en met {last_day} uw vertrouwenspersoon voor {title}.\n\n"
+            "Hebt u daarna nog een vertrouwenspersoon nodig? Vraag het aan in vppool onder "
+            "Aanvragen.",
+        ),
+        "en": (
+            "Assignment of {person} ends on {last_day}",
+            "{person} is your trust person for {title} until {last_day}, that day included.\n\n"
+            "Do you need a trust person after that? Ask in vppool under Requests.",
         ),
     },
 }
@@ -340,6 +356,7 @@ _SESSION_KINDS = {
 #: Kinds whose texts are a variant of another kind (same e-mail choice).
 _KIND_OF_TEXT = {
     "assignment_confirmed_client": "assignment_confirmed",
+    "assignment_ending_client": "assignment_ending",
     "request_received_client": "request_received",
     "consent_accepted": "consent_answered",
     "consent_declined": "consent_answered",
@@ -643,25 +660,24 @@ def assignments_ending(session: Session, today: date, *, days: int = ENDING_NOTI
         if (parties := _parties(session, assignment)) is None:
             continue
         need, person, organisation = parties
+        where = whereabouts(session, need, organisation)
         values: Values = {
             lang: {
                 "person": f"{person.first_name} {person.last_name}",
                 "organisation": organisation.name,
                 "title": need.title,
                 "last_day": _day(last_day, lang),
+                "site": where.site or _WORDS[lang]["none"],
+                "contact": where.contact or _WORDS[lang]["none"],
             }
             for lang in LANGS
         }
-        notice = _Notice(
-            "assignment_ending",
-            values,
-            f"assignment:{assignment.id}:ending:{assignment.ends_on}",
-            "/me",
-        )
-        sent += sum(notice.send(session, user) for user in _vp_users(session, person))
-        sent += sum(
-            notice.send(session, user, "/team") for user in _contacts(session, organisation)
-        )
+        key = f"assignment:{assignment.id}:ending:{assignment.ends_on}"
+        to_vp = _Notice("assignment_ending", values, key, "/me")
+        # The client reads who stops when, and where to ask for someone after that.
+        to_client = _Notice("assignment_ending_client", values, key, "/requests")
+        sent += sum(to_vp.send(session, user) for user in _vp_users(session, person))
+        sent += sum(to_client.send(session, user) for user in _contacts(session, organisation))
     return sent
 
 

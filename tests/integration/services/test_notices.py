@@ -192,8 +192,14 @@ def test_an_assignment_ending_within_two_weeks_is_announced_once(engine: Engine)
         assert notices.assignments_ending(session, TODAY) == 0
         (vp_told,) = _messages(session, vp_user)
         assert vp_told.subject == "Opdracht eindigt op 17 december 2026: School Noord"
-        assert "Bram de Vries" in vp_told.body
-        assert len(_messages(session, contact)) == 1
+        assert vp_told.body.startswith("Uw opdracht bij School Noord")
+        assert "\nLocatie: " in vp_told.body
+        assert "\nContactpersoon: " in vp_told.body
+        (client,) = _messages(session, contact)
+        assert client.subject == "Opdracht van Bram de Vries eindigt op 17 december 2026"
+        assert "tot en met 17 december 2026 uw vertrouwenspersoon" in client.body
+        assert "onder Aanvragen" in client.body
+        assert (client.kind, client.link) == ("assignment_ending", "/requests")
 
 
 def test_the_inbox_is_the_users_own_and_marks_read(engine: Engine) -> None:

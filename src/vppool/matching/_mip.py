@@ -215,7 +215,7 @@ def _relaxation(
     """The LP relaxation's optimum and values (HiGHS), or ``None`` when not solved in time.
 
     The values (every variable's, by index) are read only ``with_values``: on XL that is
-    150,000 variables, and only the guided search of level 1 reads them.
+    150,000 variables; the guided start of level 1 and the RINS steps of level 2 read them.
 
     ``barrier``: by the interior-point method. Level 1's LP (filling seats) is very
     degenerate: on L, seed 1, HiGHS's simplex had not finished after 25 CPU seconds, its

@@ -77,9 +77,10 @@ def search_nearby(
     ``start`` (every variable).
 
     ``step`` is another move, tried when the neighbourhoods stall (:data:`_STALLED` rounds
-    without a better plan) or a share of the time has passed: it takes the plan and returns
-    a cheaper one with its value (by ``terms``), or ``None``. It is tried again only after
-    the plan changed.
+    without a better plan, twice as many after each step in vain) or a share of the time
+    has passed: it takes the plan and returns another with its value (by ``terms``), or
+    ``None``; the search keeps it only when cheaper. It is tried again only after the plan
+    changed.
     """
     model = parts.model.clone()
     model.minimize(cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms]))
@@ -102,17 +103,20 @@ def search_nearby(
     size = len(needs) if len(needs) <= _MOST_NEEDS else _START_NEEDS
     rounds: int = 0
     stalled = 0
+    patience = _STALLED
     began = time.perf_counter()
     stepped_at: set[tuple[int, int]] | None = None
     while placed and time.perf_counter() < deadline - 0.05:
         if stop is not None and stop.is_set():
             break
         late = stepped_at is None and time.perf_counter() - began > _STEP_SHARE * (deadline - began)
-        due = stalled >= _STALLED or late
+        due = stalled >= patience or late
         if step is not None and due and chosen != stepped_at and size < len(needs):
             stepped = step(chosen)
             stepped_at = set(chosen)
-            if stepped is not None and stepped[1] < value - 0.5:
+            if stepped is None or stepped[1] >= value - 0.5:
+                patience *= 2  # a step in vain: the neighbourhoods get longer before the next
+            else:
                 chosen, value = set(stepped[0]), stepped[1]
                 for need_id in needs:
                     for vp_id, index in by_need[need_id]:

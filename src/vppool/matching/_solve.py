@@ -449,21 +449,30 @@ def _portfolio_nearby(
         big = 1 + sum(abs(c) * max(abs(x) for x in domains[v.index].domain) for v, c in terms)
         terms += [(var, -big * weight) for var, weight in level.reward]
 
+    #: The last RINS step's thread: one that overran its limit is not joined by another.
+    stepping: list[threading.Thread] = []
+
     def step(plan: set[tuple[int, int]]) -> tuple[set[tuple[int, int]], float] | None:
         """Level 2's other move once the neighbourhoods stall: RINS from the LP (``_rins``)."""
-        if not relaxed or stop.is_set():
+        left = deadline - time.perf_counter()
+        # The LP comes from the engine (M 0.1 s, L 1.6 s): wait for it a moment if need be.
+        relaxed_known.wait(timeout=max(0.0, min(2.0, 0.1 * left)))
+        if not relaxed or stop.is_set() or (stepping and stepping[-1].is_alive()):
             return None
         seconds = min(_RINS_MOST_S, _RINS_SHARE * (deadline - time.perf_counter()))
         plan = set(plan)  # the search goes on changing its own if the step overruns
+        # Its own objective: where level 1 was not proven, filling seats comes first.
+        stepped = replace(level, terms=terms, hint=plan)
         box: list[set[tuple[int, int]] | None] = []
         # On a thread, as the guided start: HiGHS may overrun its limit, deaf to interruption.
         thread = threading.Thread(
             target=lambda: box.append(
-                _rins(ctx, parts, level, single, relaxed[0], plan, seconds, stop)
+                _rins(ctx, parts, stepped, single, relaxed[0], seconds, stop)
             ),
             name="rins",
             daemon=True,
         )
+        stepping.append(thread)
         thread.start()
         thread.join(timeout=seconds + 1.5)
         chosen = box[0] if box else None
@@ -568,32 +577,31 @@ def _rins(  # noqa: PLR0917  (one level's engine, as _guided takes it)
     level: _Level,
     config: MatchingConfig,
     relaxed: list[float],
-    plan: set[tuple[int, int]],
     seconds: float,
     stop: threading.Event,
 ) -> set[tuple[int, int]] | None:
-    """A plan re-solved where it and the LP relaxation disagree, or ``None`` (RINS).
+    """The level's plan re-solved where it and the LP relaxation disagree, or ``None``.
 
-    Relaxation-induced neighbourhood search: every pair on which ``plan`` and the LP
-    relaxation agree (0 or 1 in both) is held as it is, and HiGHS (with its presolve and
-    heuristics) solves the rest from the plan. The pairs it frees lie all over the country
-    (M, seed 1: 337 of 6,311 pairs in 136 needs), so it makes the pool-wide exchanges of
-    workload that the neighbourhoods of nearby needs do not: from the search's stalled
-    plan, 21,036 decided-cost points to 20,419 in 3 s (20,335, its optimum, in 14 s). The
-    caller keeps the result only when it is cheaper.
+    Relaxation-induced neighbourhood search (RINS): every pair on which the plan
+    (``level.hint``) and the LP relaxation agree (0 or 1 in both) is held as it is, and
+    HiGHS (with its presolve and heuristics) solves the rest from the plan, by the level's
+    terms. The pairs it frees lie all over the country (M, seed 1: 337 of 6,311 pairs in
+    136 needs), so it makes the pool-wide exchanges of workload that the neighbourhoods of
+    nearby needs do not: from the search's stalled plan, 21,036 decided-cost points to
+    20,419 in 3 s (20,335, its optimum, in 14 s). The caller keeps the result only when it
+    is cheaper.
     """
     if seconds < 0.5:
         return None
-    held = {
-        var.index: int(key in plan)
-        for key, var in parts.serve.items()
-        if abs(relaxed[var.index] - (key in plan)) <= _LP_ZERO
-    }
+    plan = level.hint
     tick = _time_box(config, seconds, stop)
     try:
-        found = _level_mip(
-            ctx, parts, replace(level, hint=plan), config, seconds, tick, presolve=True, held=held
-        )
+        held = {
+            var.index: int(key in plan)
+            for key, var in parts.serve.items()
+            if abs(relaxed[var.index] - (key in plan)) <= _LP_ZERO
+        }
+        found = _level_mip(ctx, parts, level, config, seconds, tick, presolve=True, held=held)
     except Exception:  # a failing MIP solver leaves the search's plan standing
         return None
     if found.objective is None:

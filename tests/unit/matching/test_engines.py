@@ -342,7 +342,9 @@ def test_rins_frees_exactly_the_pairs_where_plan_and_lp_disagree(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(_solve, "solve_mip", spy)
-    found = _solve._rins(ctx, parts, level, FAST, relaxed, plan, 5.0, threading.Event())
+    found = _solve._rins(
+        ctx, parts, replace(level, hint=plan), FAST, relaxed, 5.0, threading.Event()
+    )
     assert seen["held"] == {
         parts.serve[key].index: int(key in plan) for i, key in enumerate(keys) if i % 2 == 0
     }
@@ -371,7 +373,9 @@ def test_rins_from_a_dear_plan_finds_the_optimum_where_the_lp_points() -> None:
     relaxed = [0.0] * len(parts.model.proto.variables)
     for var, value in _plan_values(ctx, parts, best).items():
         relaxed[var.index] = float(value)
-    found = _solve._rins(ctx, parts, level, FAST, relaxed, plan, 5.0, threading.Event())
+    found = _solve._rins(
+        ctx, parts, replace(level, hint=plan), FAST, relaxed, 5.0, threading.Event()
+    )
     assert found is not None
     values = _plan_values(ctx, parts, found)
     assert sum(values[var] * c for var, c in terms) + parts.constant == reference.objective
@@ -439,3 +443,42 @@ def _dearest_plan(parts: Any, level: Any) -> set[tuple[int, int]]:
         parts.model, [(var.index, -c) for var, c in level.terms], maximize=False, time_limit_s=5
     )
     return {key for key, var in parts.serve.items() if dear.values.get(var.index)}
+
+
+def test_level_two_s_search_steps_by_rins_from_the_engine_s_lp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Neighbourhoods of one need, the step due at once, from the dearest plan: the portfolio
+    # hands the LP relaxation (every variable's value) to RINS and keeps its cheaper plan.
+    monkeypatch.setattr(_neighbourhoods, "_MOST_NEEDS", 1)
+    monkeypatch.setattr(_neighbourhoods, "_START_NEEDS", 1)
+    monkeypatch.setattr(_neighbourhoods, "_FEWEST_NEEDS", 1)
+    monkeypatch.setattr(_neighbourhoods, "_STEP_SHARE", 0.0)
+    ctx, parts, level, reference = _level_two(_problem())
+    dear = _dearest_plan(parts, level)
+    seen: list[tuple[int, set[tuple[int, int]], set[tuple[int, int]] | None]] = []
+    real = _solve._rins
+
+    def spy(*args: Any) -> set[tuple[int, int]] | None:
+        found = real(*args)
+        seen.append((len(args[4]), set(args[2].hint), found))
+        return found
+
+    monkeypatch.setattr(_solve, "_rins", spy)
+    outcomes = _solve._portfolio_nearby(
+        ctx,
+        parts,
+        replace(level, hint=dear),
+        replace(FAST, workers=2),
+        started=time.perf_counter(),
+        seconds=3,
+    )
+    assert seen, "the search never stepped"
+    size, plan, found = seen[0]
+    assert size == len(parts.model.proto.variables)
+    assert plan == dear
+    assert found is not None
+    search = outcomes[0]
+    assert search.engine == "nearby"
+    assert search.value is not None
+    assert search.value + parts.constant == reference.objective

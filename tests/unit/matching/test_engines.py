@@ -381,16 +381,21 @@ def test_rins_from_a_dear_plan_finds_the_optimum_where_the_lp_points() -> None:
     assert sum(values[var] * c for var, c in terms) + parts.constant == reference.objective
 
 
+@pytest.fixture
+def one_need_at_a_time(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """Neighbourhoods of one need: the whole model is never one neighbourhood."""
+    for name in ("_MOST_NEEDS", "_START_NEEDS", "_FEWEST_NEEDS"):
+        monkeypatch.setattr(_neighbourhoods, name, 1)
+    return monkeypatch
+
+
 def test_the_neighbourhood_search_steps_when_it_stalls_and_keeps_only_a_cheaper_plan(
-    monkeypatch: pytest.MonkeyPatch,
+    one_need_at_a_time: pytest.MonkeyPatch,
 ) -> None:
     from vppool.matching._neighbourhoods import search_nearby
     from vppool.matching._solve import _plan_values
 
-    # Neighbourhoods of one need at a time: the whole model is never one neighbourhood.
-    monkeypatch.setattr(_neighbourhoods, "_MOST_NEEDS", 1)
-    monkeypatch.setattr(_neighbourhoods, "_START_NEEDS", 1)
-    monkeypatch.setattr(_neighbourhoods, "_FEWEST_NEEDS", 1)
+    monkeypatch = one_need_at_a_time
     ctx, parts, level, reference = _level_two(_problem())
     best = set(level.hint)
     calls: list[set[tuple[int, int]]] = []
@@ -446,13 +451,11 @@ def _dearest_plan(parts: Any, level: Any) -> set[tuple[int, int]]:
 
 
 def test_level_two_s_search_steps_by_rins_from_the_engine_s_lp(
-    monkeypatch: pytest.MonkeyPatch,
+    one_need_at_a_time: pytest.MonkeyPatch,
 ) -> None:
     # Neighbourhoods of one need, the step due at once, from the dearest plan: the portfolio
     # hands the LP relaxation (every variable's value) to RINS and keeps its cheaper plan.
-    monkeypatch.setattr(_neighbourhoods, "_MOST_NEEDS", 1)
-    monkeypatch.setattr(_neighbourhoods, "_START_NEEDS", 1)
-    monkeypatch.setattr(_neighbourhoods, "_FEWEST_NEEDS", 1)
+    monkeypatch = one_need_at_a_time
     monkeypatch.setattr(_neighbourhoods, "_STEP_SHARE", 0.0)
     ctx, parts, level, reference = _level_two(_problem())
     dear = _dearest_plan(parts, level)

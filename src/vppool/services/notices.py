@@ -657,21 +657,15 @@ def assignments_ending(session: Session, today: date, *, days: int = ENDING_NOTI
     ).all():
         assert assignment.ends_on is not None  # noqa: S101  (selected above)
         last_day = assignment.ends_on - timedelta(days=1)
-        if (parties := _parties(session, assignment)) is None:
+        # What the VP reads of the assignment (client, site, contact), and who stops when.
+        if (found := _vp_values(session, assignment)) is None:
             continue
-        need, person, organisation = parties
-        where = whereabouts(session, need, organisation)
-        values: Values = {
-            lang: {
+        values, person, organisation, _need = found
+        for lang in LANGS:
+            values[lang] |= {
                 "person": f"{person.first_name} {person.last_name}",
-                "organisation": organisation.name,
-                "title": need.title,
                 "last_day": _day(last_day, lang),
-                "site": where.site or _WORDS[lang]["none"],
-                "contact": where.contact or _WORDS[lang]["none"],
             }
-            for lang in LANGS
-        }
         key = f"assignment:{assignment.id}:ending:{assignment.ends_on}"
         to_vp = _Notice("assignment_ending", values, key, "/me")
         # The client reads who stops when, and where to ask for someone after that.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -9,6 +11,7 @@ from sqlmodel import SQLModel
 
 from vppool.db import current_revision, make_engine, upgrade
 from vppool.db.migrate import alembic_config
+from vppool.db.types import UTCDateTime
 
 pytestmark = pytest.mark.integration
 
@@ -52,4 +55,58 @@ def test_migrated_audit_log_is_append_only_in_the_database(empty_db_url: str) ->
         connection.execute(sa.text("UPDATE audit_entry SET action = 'forged'"))
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as connection:
         connection.execute(sa.text("DELETE FROM audit_entry"))
+    engine.dispose()
+
+
+def test_archive_jobs_queued_before_0020_get_their_queueing_time(empty_db_url: str) -> None:
+    """Jobs that archive a leaver, queued without ``queued_at``, get their creation time."""
+    engine = make_engine(empty_db_url)
+    upgrade(engine, "0019")
+    job = sa.table(
+        "job",
+        sa.column("id", sa.Integer),
+        sa.column("task", sa.String),
+        sa.column("payload", sa.JSON),
+        sa.column("status", sa.String),
+        sa.column("lane", sa.String),
+        sa.column("attempts", sa.Integer),
+        sa.column("max_attempts", sa.Integer),
+        sa.column("run_after", UTCDateTime()),
+        sa.column("created_at", UTCDateTime()),
+    )
+    created = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)
+    rows = [
+        ("trust_person_archive", {"trust_person_id": 7}, "queued"),
+        (
+            "trust_person_archive",
+            {"trust_person_id": 8, "queued_at": "2026-12-02T09:00:00+00:00"},
+            "queued",
+        ),
+        ("trust_person_archive", {"trust_person_id": 9}, "succeeded"),
+        ("calendar_fetch", {"source_id": 3}, "queued"),
+    ]
+    with engine.begin() as connection:
+        for number, (task, payload, status) in enumerate(rows, start=1):
+            connection.execute(
+                job.insert().values(
+                    id=number,
+                    task=task,
+                    payload=payload,
+                    status=status,
+                    lane="io",
+                    attempts=0,
+                    max_attempts=3,
+                    run_after=created,
+                    created_at=created,
+                )
+            )
+    upgrade(engine)
+    with engine.connect() as connection:
+        payloads = dict(connection.execute(sa.select(job.c.id, job.c.payload)).all())
+    assert payloads == {
+        1: {"trust_person_id": 7, "queued_at": "2026-12-01T10:30:00+00:00"},
+        2: {"trust_person_id": 8, "queued_at": "2026-12-02T09:00:00+00:00"},
+        3: {"trust_person_id": 9},  # finished: nothing will read it
+        4: {"source_id": 3},
+    }
     engine.dispose()

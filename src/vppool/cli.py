@@ -263,6 +263,24 @@ def gap_words(summary: Any) -> str:
     )
 
 
+def fill_words(summary: Any) -> str:
+    """Where the run may have left fillable seats open: its fill against the bound, else "".
+
+    The gap above holds for the seats the plan fills; the matcher fills seats first
+    (weighted by urgency), and where it stopped before proving that no plan fills more the
+    planner should know, and what to do.
+    """
+    explanation = getattr(summary, "explanation", None) or {}
+    filled = explanation.get("fill_objective")
+    most = explanation.get("fill_bound")
+    if filled is None or most is None or round(most) <= round(filled):
+        return ""
+    return (
+        f"{filled:,.0f} of at most {most:,.0f} urgency-weighted points: more seats may be "
+        "fillable; a run with a longer --time-limit may find them"
+    )
+
+
 def print_run(summary: Any, *, limit: int = 10) -> None:
     """Print a matching run's figures, its gaps with their reasons, and utilisation."""
     explanation = summary.explanation or {}
@@ -273,6 +291,8 @@ def print_run(summary: Any, *, limit: int = 10) -> None:
         table.add_row("objective (level 2)", f"{summary.objective:,.0f}")
         table.add_row("proven bound", f"{summary.best_bound:,.0f}")
         table.add_row("gap", gap_words(summary))
+    if fill_words(summary):
+        table.add_row("seats by urgency", fill_words(summary))
     if summary.first_feasible_s is not None:
         table.add_row("first plan after", f"{summary.first_feasible_s:.2f} s")
     if summary.wall_s is not None:

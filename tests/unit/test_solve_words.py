@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from vppool.cli import gap_words
+from vppool.cli import fill_words, gap_words
 
 pytestmark = pytest.mark.unit
 
@@ -29,3 +29,13 @@ def test_an_open_gap_is_the_points_between_objective_and_bound_over_the_decided_
 def test_no_bound_is_no_figure() -> None:
     run = SimpleNamespace(solver_status="UNKNOWN", objective=None, best_bound=None, gap=None)
     assert "no bound known" in gap_words(run)
+
+
+def test_seats_perhaps_left_open_are_named_beside_the_gap() -> None:
+    run = SimpleNamespace(explanation={"fill_objective": 763.0, "fill_bound": 765.0})
+    assert fill_words(run) == (
+        "763 of at most 765 urgency-weighted points: more seats may be fillable; "
+        "a run with a longer --time-limit may find them"
+    )
+    proven = SimpleNamespace(explanation={"fill_objective": 773.0, "fill_bound": 773.0})
+    assert fill_words(proven) == ""

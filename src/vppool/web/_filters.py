@@ -155,6 +155,27 @@ def gap_words(run: Any, lang: str = "nl") -> str:
     )
 
 
+def fill_words(run: Any, lang: str = "nl") -> str:
+    """What the planner should know when a run may have left fillable seats open, else "".
+
+    The matcher fills seats first (weighted by urgency) and only then lowers the cost; its
+    cost figures hold for the seats it filled. Where it stopped before it proved that no
+    plan fills more (its plan below the bound on the urgency-weighted seats, stored in the
+    run's explanation), the planner reads both figures and what to do about it.
+    """
+    explanation = getattr(run, "explanation", None) or {}
+    filled = explanation.get("fill_objective")
+    most = explanation.get("fill_bound")
+    if filled is None or most is None or round(most) <= round(filled):
+        return ""
+    return translator(lang)(
+        "More seats may be fillable: weighted by urgency this plan fills {filled} points, "
+        "the best possible plan at most {most}. A run with a longer time limit may find them.",
+        filled=number(round(filled), lang),
+        most=number(round(most), lang),
+    )
+
+
 def language_name(code: str, lang: str = "nl") -> str:
     """An ISO 639 code's name in the page's language (the code itself if unknown)."""
     names = LANGUAGE_NAMES if lang == "nl" else LANGUAGES_EN
@@ -177,6 +198,7 @@ def register_filters(engine: JinjaTemplateEngine) -> None:
             "number": number,
             "language_name": language_name,
             "gap_words": gap_words,
+            "fill_words": fill_words,
             "gap_reasons": gap_reasons,
         }
     )

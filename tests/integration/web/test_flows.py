@@ -469,3 +469,23 @@ def test_confirm_all_shows_what_it_confirms_and_an_older_run_says_it_is_out_of_d
         proposal = session.get(Assignment, world["assignment1_proposed"])
         assert proposal is not None
         assert proposal.status.value == "proposed"
+
+
+def test_a_run_that_may_have_left_seats_open_tells_the_planner_on_its_page(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    login(app_client, world, "planner")
+    page = app_client.get(f"{WEB}/matching/runs/{world['run_done']}")
+    assert page.status_code == 200
+    assert 'id="fill-open"' not in page.text  # the world's run records no open fill
+    with Session(engine) as session:
+        run = session.get(MatchingRun, world["run_done"])
+        assert run is not None
+        run.explanation = {**run.explanation, "fill_objective": 763.0, "fill_bound": 765.0}
+        session.add(run)
+        session.commit()
+    page = app_client.get(f"{WEB}/matching/runs/{world['run_done']}")
+    assert (
+        "Misschien zijn er nog plaatsen te vullen: gewogen naar urgentie vult dit plan 763 "
+        "punten, het best mogelijke plan hoogstens 765." in page.text
+    )

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from vppool.web._filters import gap_words
+from vppool.web._filters import fill_words, gap_words
 
 pytestmark = pytest.mark.unit
 
@@ -34,3 +34,26 @@ def test_an_open_plan_names_its_points_and_the_basis_of_its_share() -> None:
 
 def test_without_a_bound_it_says_none_is_known() -> None:
     assert gap_words(_run("FEASIBLE", 100, None, None), "en").startswith("no bound known")
+
+
+def _filled(filled: float | None, most: float | None) -> object:
+    return SimpleNamespace(explanation={"fill_objective": filled, "fill_bound": most})
+
+
+def test_a_run_that_may_have_left_seats_open_says_so_with_both_figures() -> None:
+    # M, planning date 2026-12-03, 30 s: 763 urgency points filled where 765 can be.
+    assert fill_words(_filled(763.0, 765.0), "nl") == (
+        "Misschien zijn er nog plaatsen te vullen: gewogen naar urgentie vult dit plan 763 "
+        "punten, het best mogelijke plan hoogstens 765. Een run met een langere tijdslimiet "
+        "kan ze vinden."
+    )
+    assert fill_words(_filled(2_624.0, 2_625.0), "en").startswith(
+        "More seats may be fillable: weighted by urgency this plan fills 2,624 points, "
+        "the best possible plan at most 2,625."
+    )
+
+
+def test_a_run_that_filled_what_can_be_filled_says_nothing_more() -> None:
+    assert fill_words(_filled(773.0, 773.0), "nl") == ""
+    assert fill_words(_filled(None, None), "nl") == ""  # a run from before the figures
+    assert fill_words(SimpleNamespace(explanation={}), "en") == ""

@@ -169,8 +169,9 @@ def fill_words(run: Any, lang: str = "nl") -> str:
     if filled is None or most is None or round(most) <= round(filled):
         return ""
     return translator(lang)(
-        "More seats may be fillable: weighted by urgency this plan fills {filled} points, "
-        "the best possible plan at most {most}. A run with a longer time limit may find them.",
+        "More seats may be fillable: weighted by urgency, this plan's filled seats count "
+        "{filled} points, the best possible plan's at most {most}. A run with a longer time "
+        "limit may find them.",
         filled=number(round(filled), lang),
         most=number(round(most), lang),
     )

@@ -486,6 +486,7 @@ def test_a_run_that_may_have_left_seats_open_tells_the_planner_on_its_page(
         session.commit()
     page = app_client.get(f"{WEB}/matching/runs/{world['run_done']}")
     assert (
-        "Misschien zijn er nog plaatsen te vullen: gewogen naar urgentie vult dit plan 763 "
-        "punten, het best mogelijke plan hoogstens 765." in page.text
+        "Misschien zijn er nog plaatsen te vullen: gewogen naar urgentie tellen de gevulde "
+        "plaatsen van dit plan 763 punten, die van het best mogelijke plan hoogstens 765."
+        in page.text
     )

@@ -43,13 +43,13 @@ def _filled(filled: float | None, most: float | None) -> object:
 def test_a_run_that_may_have_left_seats_open_says_so_with_both_figures() -> None:
     # M, planning date 2026-12-03, 30 s: 763 urgency points filled where 765 can be.
     assert fill_words(_filled(763.0, 765.0), "nl") == (
-        "Misschien zijn er nog plaatsen te vullen: gewogen naar urgentie vult dit plan 763 "
-        "punten, het best mogelijke plan hoogstens 765. Een run met een langere tijdslimiet "
-        "kan ze vinden."
+        "Misschien zijn er nog plaatsen te vullen: gewogen naar urgentie tellen de gevulde "
+        "plaatsen van dit plan 763 punten, die van het best mogelijke plan hoogstens 765. "
+        "Een run met een langere tijdslimiet kan ze vinden."
     )
     assert fill_words(_filled(2_624.0, 2_625.0), "en").startswith(
-        "More seats may be fillable: weighted by urgency this plan fills 2,624 points, "
-        "the best possible plan at most 2,625."
+        "More seats may be fillable: weighted by urgency, this plan's filled seats count "
+        "2,624 points, the best possible plan's at most 2,625."
     )
 
 

@@ -270,13 +270,14 @@ def fill_words(summary: Any) -> str:
     (weighted by urgency), and where it stopped before proving that no plan fills more the
     planner should know, and what to do.
     """
-    explanation = getattr(summary, "explanation", None) or {}
-    filled = explanation.get("fill_objective")
-    most = explanation.get("fill_bound")
-    if filled is None or most is None or round(most) <= round(filled):
+    from vppool.services.matching import fill_left_open
+
+    open_fill = fill_left_open(getattr(summary, "explanation", None) or {})
+    if open_fill is None:
         return ""
+    filled, most = open_fill
     return (
-        f"{filled:,.0f} of at most {most:,.0f} urgency-weighted points: more seats may be "
+        f"{filled:,} of at most {most:,} urgency-weighted points: more seats may be "
         "fillable; a run with a longer --time-limit may find them"
     )
 

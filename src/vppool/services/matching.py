@@ -704,6 +704,20 @@ def add_proposals(
         )
 
 
+def fill_left_open(explanation: Mapping[str, Any]) -> tuple[int, int] | None:
+    """A run's urgency-weighted fill and its bound where more seats may be fillable, else None.
+
+    The matcher fills seats first; where it stopped before it proved that no plan fills more
+    (:func:`explanation_of` stores both figures), the planner is told, on the run's page and
+    by ``vppool solve``.
+    """
+    filled = explanation.get("fill_objective")
+    most = explanation.get("fill_bound")
+    if filled is None or most is None or round(most) <= round(filled):
+        return None
+    return round(filled), round(most)
+
+
 def explanation_of(instance: m.MatchingInstance, result: m.MatchingResult) -> dict[str, Any]:
     """The JSON explanation stored with a run: per seat, per gap, per rule, and the numbers."""
     names = {vp.id: vp.name for vp in instance.trust_persons}

@@ -163,17 +163,18 @@ def fill_words(run: Any, lang: str = "nl") -> str:
     plan fills more (its plan below the bound on the urgency-weighted seats, stored in the
     run's explanation), the planner reads both figures and what to do about it.
     """
-    explanation = getattr(run, "explanation", None) or {}
-    filled = explanation.get("fill_objective")
-    most = explanation.get("fill_bound")
-    if filled is None or most is None or round(most) <= round(filled):
+    from vppool.services.matching import fill_left_open  # noqa: PLC0415  (filters stay light)
+
+    open_fill = fill_left_open(getattr(run, "explanation", None) or {})
+    if open_fill is None:
         return ""
+    filled, most = open_fill
     return translator(lang)(
         "More seats may be fillable: weighted by urgency, this plan's filled seats count "
         "{filled} points, the best possible plan's at most {most}. A run with a longer time "
         "limit may find them.",
-        filled=number(round(filled), lang),
-        most=number(round(most), lang),
+        filled=number(filled, lang),
+        most=number(most, lang),
     )
 
 

@@ -52,6 +52,7 @@ from vppool.api.controllers.trust_persons import (
 )
 from vppool.api.controllers.users import TokenController, UserController
 from vppool.api.deps import provide_session, provide_settings, provide_viewer
+from vppool.api.logs import logging_config
 from vppool.api.openapi import (
     ClosedBodySchema,
     ListBodySchema,
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         ],
         dependencies=dependencies,
         lifespan=[database],
+        logging_config=logging_config(),
         middleware=[
             RequestIdMiddleware,
             DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", f"^{WEB_PATH}"]),

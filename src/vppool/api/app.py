@@ -52,6 +52,7 @@ from vppool.api.controllers.trust_persons import (
 )
 from vppool.api.controllers.users import TokenController, UserController
 from vppool.api.deps import provide_session, provide_settings, provide_viewer
+from vppool.api.logs import logging_config
 from vppool.api.openapi import (
     ClosedBodySchema,
     ListBodySchema,
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         own = engine is None
         app.state.engine = engine or create_engine_for(settings)
         app.state.write_engine = serialised(app.state.engine)
+        threshold = gc.get_threshold()
         # What is loaded now lives as long as the process: keep the collector from walking
         # it again and again (its full passes showed as the slowest 1 % of feed answers).
         gc.freeze()
@@ -149,10 +151,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         # default threshold (700) the collector ran hundreds of young passes per request.
         # Measured at L, CPU per request (median of 10, A/B in one process): quick match
         # 292 -> 238 ms, a run's review 237 -> 211 ms, dashboard 137 -> 131 ms.
-        gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
+        gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *threshold[1:])
         try:
             yield
         finally:
+            # The collector is the process's: give it back as it was (a process that starts
+            # one application after another, as the tests do, would otherwise freeze each
+            # one's leftovers for good).
+            gc.set_threshold(*threshold)
+            gc.unfreeze()
             if own:
                 app.state.engine.dispose()
 
@@ -193,6 +200,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         ],
         dependencies=dependencies,
         lifespan=[database],
+        logging_config=logging_config(),
         middleware=[
             RequestIdMiddleware,
             DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", f"^{WEB_PATH}"]),

@@ -144,6 +144,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
         provide_settings,
         provide_viewer,
     )
+    from vppool.api.logs import logging_config  # noqa: PLC0415
 
     state.web_submissions = IdempotencyKeys()
     dependencies: dict[str, Any] = {
@@ -215,6 +216,7 @@ def create_web_app(state: State) -> ASGIRouteHandler:
             engine_callback=_register_filters,
         ),
         openapi_config=None,
+        logging_config=logging_config(),
         state=state,
     )
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import gc
+import threading
+
 import pytest
 from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
@@ -55,3 +58,20 @@ def test_openapi_schema_is_served(settings: Settings, engine: Engine) -> None:
 def test_unknown_route_answers_404_not_500(settings: Settings, engine: Engine) -> None:
     with TestClient(create_app(settings, engine=engine)) as client:
         assert client.get("/api/v1/nothing-here").status_code == 404
+
+
+def test_an_application_that_ran_leaves_no_thread_and_the_collector_as_it_was(
+    settings: Settings, engine: Engine
+) -> None:
+    # Each application built used to leave Litestar's logging thread behind, and its
+    # lifespan kept the collector frozen and retuned: a process that runs one application
+    # after another (as the tests do) ended with a thousand threads and gigabytes frozen.
+    threads = set(threading.enumerate())
+    threshold = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    with TestClient(create_app(settings, engine=engine)) as client:
+        assert client.get("/api/v1/health").status_code == 200
+        assert gc.get_freeze_count() > frozen
+    assert set(threading.enumerate()) <= threads
+    assert gc.get_threshold() == threshold
+    assert gc.get_freeze_count() == frozen

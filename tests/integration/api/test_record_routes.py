@@ -109,6 +109,7 @@ def _client() -> TestClient[Litestar]:
             "viewer": Provide(lambda: VIEWER, sync_to_thread=False),
             "settings": Provide(lambda: SETTINGS, sync_to_thread=False),
         },
+        logging_config=None,  # Litestar's default would leave its logging thread behind
     )
     return TestClient(app)
 

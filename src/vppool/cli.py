@@ -292,8 +292,8 @@ def print_run(summary: Any, *, limit: int = 10) -> None:
         table.add_row("objective (level 2)", f"{summary.objective:,.0f}")
         table.add_row("proven bound", f"{summary.best_bound:,.0f}")
         table.add_row("gap", gap_words(summary))
-    if fill_words(summary):
-        table.add_row("seats by urgency", fill_words(summary))
+    if more_seats := fill_words(summary):
+        table.add_row("seats by urgency", more_seats)
     if summary.first_feasible_s is not None:
         table.add_row("first plan after", f"{summary.first_feasible_s:.2f} s")
     if summary.wall_s is not None:

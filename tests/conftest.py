@@ -33,6 +33,21 @@ def _worker() -> str:
     return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
+@pytest.fixture(autouse=True)
+def _forget_compiled_statements() -> Iterator[None]:
+    """After each test, empty the ORM mappers' caches of compiled statements.
+
+    SQLAlchemy keeps each mapper's compiled INSERT/UPDATE statements (up to 100) keyed by
+    the engine's dialect, so every test that made an engine left its dialect alive, with
+    the few hundred column types it adapted: a test process grew by some 2 MB per test,
+    to 5.5 GB over the suite. A process with one engine, as the application, is not
+    affected.
+    """
+    yield
+    for mapper in SQLModel._sa_registry.mappers:  # SQLModel's one registry of the models
+        mapper.__dict__.pop("_compiled_cache", None)
+
+
 @pytest.fixture(name="reference_date")
 def fx_reference_date() -> date:
     """The fixed 'today' of the test suite."""

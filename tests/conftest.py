@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
 import vppool.db.models  # noqa: F401  (registers the tables)
-from tests.dbutil import POSTGRES_ENV, postgres_url
+from tests.dbutil import POSTGRES_ENV, forget_compiled_statements, postgres_url
 from vppool.db import make_engine
 from vppool.settings import Settings
 
@@ -35,17 +35,9 @@ def _worker() -> str:
 
 @pytest.fixture(autouse=True)
 def _forget_compiled_statements() -> Iterator[None]:
-    """After each test, empty the ORM mappers' caches of compiled statements.
-
-    SQLAlchemy keeps each mapper's compiled INSERT/UPDATE statements (up to 100) keyed by
-    the engine's dialect, so every test that made an engine left its dialect alive, with
-    the few hundred column types it adapted: a test process grew by some 2 MB per test,
-    to 5.5 GB over the suite. A process with one engine, as the application, is not
-    affected.
-    """
+    """After each test, no disposed engine stays alive in the models' statement caches."""
     yield
-    for mapper in SQLModel._sa_registry.mappers:  # SQLModel's one registry of the models
-        mapper.__dict__.pop("_compiled_cache", None)
+    forget_compiled_statements()
 
 
 @pytest.fixture(name="reference_date")
